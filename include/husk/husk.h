@@ -1,0 +1,66 @@
+/*
+ * husk/husk.h — local clients of a hosted Husk kernel (like rump_sys_*).
+ *
+ * A program links libhusk (static or shared), calls husk_init() once, and
+ * then makes Linux system calls into the in-process Husk kernel through
+ * husk_sys_NAME(). Each has the prototype of the raw Linux system call and
+ * libc's error convention: -1 with errno set on failure. The list, with
+ * each call's support status, is include/husk/syscalls.def and
+ * docs/syscalls.md.
+ *
+ * The kernel is one "process" (pid 1) with its own fd table, cwd and root,
+ * separate from the host process's: fd 3 here is not the host's fd 3.
+ * Calls may come from any host thread; they are serialised (one big lock).
+ */
+#ifndef HUSK_HUSK_H
+#define HUSK_HUSK_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/utsname.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Boots the kernel in this process. config is the kernel command line:
+ * space-separated key=value words. Known keys:
+ *   mem=MIB           kernel memory (default 64)
+ *   loglevel=LEVEL    error|warning|info|debug: what the console shows
+ *   hostname=NAME     uname's nodename (default "husk")
+ *   console_input=1   the console (fd 0) reads the host's stdin
+ * Returns 0, or -1 with errno (EBUSY if already booted, ENOMEM, EINVAL). */
+int husk_init(const char *config);
+
+/* Attaches a host file as the next block device (index returned, or -1
+ * with errno). Call before husk_init. The ext2 file system mounts them. */
+int husk_attach_hostfile(const char *path, int read_only);
+
+/* Any system call by number; returns the raw result (negative errno on
+ * failure, errno untouched). */
+long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* Copies the kernel log (dmesg) into buf; returns bytes copied or -1. */
+long husk_dmesg(char *buf, size_t len);
+
+#define HUSK_SYSCALL(nr, name, status, note, ret, params, args) ret husk_sys_##name params;
+#define HUSK_NOSYS(nr, name, note)
+#include <husk/syscalls.def>
+#undef HUSK_SYSCALL
+#undef HUSK_NOSYS
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HUSK_HUSK_H */

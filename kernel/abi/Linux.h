@@ -1,0 +1,174 @@
+// The Linux x86_64 user ABI: constants and structure layouts exactly as the
+// Linux kernel exposes them. Every subsystem speaks these values.
+#pragma once
+
+#include "../kstd/Types.h"
+
+namespace husk::linux {
+
+// File types and permission bits (st_mode).
+inline constexpr uint32_t S_IFMT = 0170000, S_IFSOCK = 0140000, S_IFLNK = 0120000, S_IFREG = 0100000,
+                          S_IFBLK = 0060000, S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFIFO = 0010000;
+inline constexpr uint32_t S_ISUID = 04000, S_ISGID = 02000, S_ISVTX = 01000;
+inline constexpr bool is_dir(uint32_t m) { return (m & S_IFMT) == S_IFDIR; }
+inline constexpr bool is_reg(uint32_t m) { return (m & S_IFMT) == S_IFREG; }
+inline constexpr bool is_lnk(uint32_t m) { return (m & S_IFMT) == S_IFLNK; }
+
+// open(2) flags.
+inline constexpr int O_ACCMODE = 03, O_RDONLY = 0, O_WRONLY = 01, O_RDWR = 02, O_CREAT = 0100,
+                     O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000,
+                     O_NONBLOCK = 04000, O_DSYNC = 010000, O_ASYNC = 020000, O_DIRECT = 040000,
+                     O_LARGEFILE = 0100000, O_DIRECTORY = 0200000, O_NOFOLLOW = 0400000,
+                     O_NOATIME = 01000000, O_CLOEXEC = 02000000, O_SYNC = 04010000,
+                     O_PATH = 010000000, O_TMPFILE = 020200000;
+
+inline constexpr int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200,
+                     AT_EACCESS = 0x200, AT_SYMLINK_FOLLOW = 0x400, AT_NO_AUTOMOUNT = 0x800,
+                     AT_EMPTY_PATH = 0x1000, AT_STATX_SYNC_TYPE = 0x6000;
+inline constexpr unsigned RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+
+inline constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
+                     F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_DUPFD_CLOEXEC = 1030,
+                     F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1;
+inline constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+inline constexpr int R_OK = 4, W_OK = 2, X_OK = 1, F_OK = 0;
+
+inline constexpr short POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10,
+                       POLLNVAL = 0x20, POLLRDNORM = 0x40, POLLRDBAND = 0x80, POLLWRNORM = 0x100,
+                       POLLWRBAND = 0x200;
+
+inline constexpr uint8_t DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8,
+                         DT_LNK = 10, DT_SOCK = 12;
+inline constexpr uint8_t dtype_of(uint32_t mode) { return uint8_t((mode & S_IFMT) >> 12); }
+
+inline constexpr int64_t UTIME_NOW = (1l << 30) - 1, UTIME_OMIT = (1l << 30) - 2;
+inline constexpr size_t PATH_MAX = 4096, NAME_MAX = 255, PIPE_BUF = 4096;
+inline constexpr unsigned IOV_MAX = 1024;
+
+inline constexpr unsigned long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONREAD = 0x541B,
+                               FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+
+inline constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
+                     CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
+                     CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, TIMER_ABSTIME = 1;
+
+inline constexpr uint32_t STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_NLINK = 0x4, STATX_UID = 0x8,
+                          STATX_GID = 0x10, STATX_ATIME = 0x20, STATX_MTIME = 0x40, STATX_CTIME = 0x80,
+                          STATX_INO = 0x100, STATX_SIZE = 0x200, STATX_BLOCKS = 0x400,
+                          STATX_BASIC_STATS = 0x7ff;
+
+inline constexpr long RAMFS_MAGIC = 0x858458f6, TMPFS_MAGIC = 0x01021994, DEVFS_MAGIC = 0x1373,
+                      EXT2_SUPER_MAGIC = 0xEF53;
+inline constexpr unsigned long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8,
+                               MS_REMOUNT = 32, MS_BIND = 4096;
+inline constexpr int MNT_FORCE = 1, MNT_DETACH = 2;
+
+struct timespec {
+    int64_t tv_sec;
+    int64_t tv_nsec;
+};
+struct timeval {
+    int64_t tv_sec;
+    int64_t tv_usec;
+};
+
+struct stat {
+    uint64_t st_dev;
+    uint64_t st_ino;
+    uint64_t st_nlink;
+    uint32_t st_mode;
+    uint32_t st_uid;
+    uint32_t st_gid;
+    uint32_t pad0;
+    uint64_t st_rdev;
+    int64_t st_size;
+    int64_t st_blksize;
+    int64_t st_blocks;
+    timespec st_atim;
+    timespec st_mtim;
+    timespec st_ctim;
+    int64_t unused[3];
+};
+static_assert(sizeof(stat) == 144);
+
+struct statx_timestamp {
+    int64_t tv_sec;
+    uint32_t tv_nsec;
+    int32_t reserved;
+};
+struct statx {
+    uint32_t stx_mask;
+    uint32_t stx_blksize;
+    uint64_t stx_attributes;
+    uint32_t stx_nlink;
+    uint32_t stx_uid;
+    uint32_t stx_gid;
+    uint16_t stx_mode;
+    uint16_t pad1;
+    uint64_t stx_ino;
+    uint64_t stx_size;
+    uint64_t stx_blocks;
+    uint64_t stx_attributes_mask;
+    statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+    uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+    uint64_t stx_mnt_id;
+    uint32_t stx_dio_mem_align, stx_dio_offset_align;
+    uint64_t spare[12];
+};
+static_assert(sizeof(statx) == 256);
+
+struct statfs {
+    int64_t f_type;
+    int64_t f_bsize;
+    uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+    int32_t f_fsid[2];
+    int64_t f_namelen;
+    int64_t f_frsize;
+    int64_t f_flags;
+    int64_t f_spare[4];
+};
+static_assert(sizeof(statfs) == 120);
+
+struct dirent64_header {
+    uint64_t d_ino;
+    int64_t d_off;
+    uint16_t d_reclen;
+    uint8_t d_type;
+    // char d_name[] follows
+};
+inline constexpr size_t kDirent64NameOffset = 19;
+
+struct pollfd {
+    int32_t fd;
+    int16_t events;
+    int16_t revents;
+};
+
+struct iovec {
+    uint64_t iov_base;
+    uint64_t iov_len;
+};
+
+struct utsname {
+    char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
+};
+
+struct sysinfo {
+    int64_t uptime;
+    uint64_t loads[3];
+    uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    uint16_t procs;
+    uint16_t pad;
+    uint64_t totalhigh, freehigh;
+    uint32_t mem_unit;
+};
+
+inline constexpr uint64_t makedev(uint32_t major, uint32_t minor)
+{
+    return (uint64_t(major & 0xfffff000u) << 32) | (uint64_t(major & 0xfffu) << 8)
+        | (uint64_t(minor & 0xffffff00u) << 12) | uint64_t(minor & 0xffu);
+}
+inline constexpr uint32_t major_of(uint64_t dev) { return uint32_t(((dev >> 32) & 0xfffff000u) | ((dev >> 8) & 0xfffu)); }
+inline constexpr uint32_t minor_of(uint64_t dev) { return uint32_t(((dev >> 12) & 0xffffff00u) | (dev & 0xffu)); }
+
+} // namespace husk::linux

@@ -1,0 +1,74 @@
+#include "Log.h"
+#include <husk/platform.h>
+#include <stdarg.h>
+#include "../kstd/Format.h"
+
+namespace husk {
+
+namespace {
+constexpr size_t kRingSize = 64 * 1024;
+char g_ring[kRingSize];
+size_t g_head;     // total bytes ever written; ring index = g_head % size
+LogLevel g_console_level = LogLevel::Warning;
+uint64_t g_boot_ns;
+bool g_boot_known;
+} // namespace
+
+void Log::write(LogLevel level, const char* fmt, va_list ap)
+{
+    uint64_t now = husk_plat_clock_monotonic();
+    if (!g_boot_known) {
+        g_boot_ns = now;
+        g_boot_known = true;
+    }
+    uint64_t since = now - g_boot_ns;
+    char line[512];
+    size_t n = kstd::format(line, sizeof line, "[%5lu.%06lu] ", (unsigned long)(since / 1000000000),
+                            (unsigned long)(since / 1000 % 1000000));
+    if (n < sizeof line)
+        n += kstd::vformat(line + n, sizeof line - n, fmt, ap);
+    if (n > sizeof line - 2)
+        n = sizeof line - 2;
+    line[n++] = '\n';
+    for (size_t i = 0; i < n; ++i)
+        g_ring[(g_head + i) % kRingSize] = line[i];
+    g_head += n;
+    if (int(level) <= int(g_console_level))
+        husk_plat_console_write(line, n);
+}
+
+size_t Log::size() { return g_head < kRingSize ? g_head : kRingSize; }
+
+size_t Log::read_all(char* buf, size_t size)
+{
+    size_t have = Log::size();
+    size_t start = g_head - have;
+    // Skip a partial first line after wrap-around.
+    if (g_head > kRingSize) {
+        while (have && g_ring[start % kRingSize] != '\n') {
+            ++start;
+            --have;
+        }
+        if (have) {
+            ++start;
+            --have;
+        }
+    }
+    size_t n = have < size ? have : size;
+    for (size_t i = 0; i < n; ++i)
+        buf[i] = g_ring[(start + i) % kRingSize];
+    return n;
+}
+
+void Log::clear() { g_head = 0; }
+void Log::set_console_level(LogLevel level) { g_console_level = level; }
+
+void klog(LogLevel level, const char* fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    Log::write(level, fmt, ap);
+    va_end(ap);
+}
+
+} // namespace husk

@@ -1,0 +1,23 @@
+// The kernel log: a fixed ring of text lines, read back as dmesg (syslog(2)),
+// mirrored to the console for lines at or above the console level.
+#pragma once
+
+#include "../kstd/Types.h"
+
+namespace husk {
+
+enum class LogLevel : int { Error = 3, Warning = 4, Info = 6, Debug = 7 };
+
+class Log {
+public:
+    static void write(LogLevel level, const char* fmt, __builtin_va_list ap);
+    // Copies the oldest-first contents into buf; returns bytes copied.
+    static size_t read_all(char* buf, size_t size);
+    static size_t size();
+    static void clear();
+    static void set_console_level(LogLevel level);
+};
+
+void klog(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+} // namespace husk

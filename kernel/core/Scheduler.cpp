@@ -1,0 +1,139 @@
+#include "Scheduler.h"
+#include "../kstd/Vector.h"
+#include "Log.h"
+#include "Panic.h"
+
+namespace husk {
+
+namespace {
+using RunQueue = kstd::IntrusiveList<Thread, &Thread::run_node>;
+
+struct SchedulerState {
+    Thread* current { nullptr };
+    Thread* idle { nullptr };
+    RunQueue ready;
+    RunQueue dead;
+    Scheduler::EventHandler handlers[8] {};
+    size_t handler_count { 0 };
+};
+
+SchedulerState& state()
+{
+    static SchedulerState s;
+    return s;
+}
+
+void wake_sleeper(void* arg) { Scheduler::wake(*static_cast<Thread*>(arg)); }
+} // namespace
+
+void Scheduler::init(Process* first_process)
+{
+    auto& s = state();
+    s.current = Thread::adopt_current("init", first_process);
+    if (!s.current)
+        panic("scheduler: no memory for the first thread");
+    // The idle thread is created not-ready: it only runs when nothing else can.
+    s.idle = Thread::create("idle", idle_loop, nullptr);
+    if (!s.idle)
+        panic("scheduler: no memory for the idle thread");
+    RunQueue::remove(*s.idle);
+    s.idle->m_state = Thread::State::Ready;
+}
+
+Thread* Scheduler::current() { return state().current; }
+
+size_t Scheduler::thread_count() { return Thread::live_count(); }
+
+void Scheduler::wake(Thread& t)
+{
+    auto& s = state();
+    if (&t == s.idle || t.m_state == Thread::State::Ready || t.m_state == Thread::State::Running)
+        return;
+    if (t.m_state == Thread::State::Dead)
+        return;
+    t.m_state = Thread::State::Ready;
+    s.ready.append(t);
+}
+
+void Scheduler::switch_to_next()
+{
+    auto& s = state();
+    unsigned long irq = husk_plat_irq_disable();
+    TimerQueue::run_expired(husk_plat_clock_monotonic());
+    Thread* prev = s.current;
+    Thread* next = s.ready.take_first();
+    if (!next) {
+        if (prev->m_state == Thread::State::Running) {
+            husk_plat_irq_restore(irq);
+            return; // nothing else to run: keep going
+        }
+        next = s.idle;
+    }
+    if (prev->m_state == Thread::State::Running && prev != s.idle) {
+        prev->m_state = Thread::State::Ready;
+        s.ready.append(*prev);
+    } else if (prev->m_state == Thread::State::Dead) {
+        s.dead.append(*prev);
+    }
+    next->m_state = Thread::State::Running;
+    s.current = next;
+    if (next != prev)
+        husk_plat_context_switch(&prev->m_context, &next->m_context);
+    husk_plat_irq_restore(irq);
+}
+
+void Scheduler::yield() { switch_to_next(); }
+
+void Scheduler::block()
+{
+    Thread* self = state().current;
+    if (self == state().idle)
+        panic("the idle thread tried to block");
+    self->m_state = Thread::State::Blocked;
+    switch_to_next();
+}
+
+void Scheduler::sleep_until(uint64_t deadline)
+{
+    Timer timer;
+    timer.callback = wake_sleeper;
+    timer.arg = state().current;
+    while (husk_plat_clock_monotonic() < deadline) {
+        TimerQueue::arm(timer, deadline);
+        block();
+        TimerQueue::cancel(timer);
+    }
+}
+
+void Scheduler::add_event_handler(EventHandler handler)
+{
+    auto& s = state();
+    if (s.handler_count == sizeof s.handlers / sizeof s.handlers[0])
+        panic("scheduler: too many event handlers");
+    s.handlers[s.handler_count++] = handler;
+}
+
+void Scheduler::reap_dead()
+{
+    auto& s = state();
+    while (Thread* t = s.dead.take_first())
+        delete t;
+}
+
+void Scheduler::idle_loop(void*)
+{
+    auto& s = state();
+    for (;;) {
+        reap_dead();
+        TimerQueue::run_expired(husk_plat_clock_monotonic());
+        if (!s.ready.is_empty()) {
+            switch_to_next();
+            continue;
+        }
+        uint32_t events = husk_plat_yield(TimerQueue::next_deadline());
+        for (size_t i = 0; i < s.handler_count; ++i)
+            s.handlers[i](events);
+    }
+}
+
+} // namespace husk

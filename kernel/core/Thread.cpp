@@ -1,0 +1,77 @@
+#include "Thread.h"
+#include "../kstd/Memory.h"
+#include "Heap.h"
+#include "Panic.h"
+#include "Scheduler.h"
+
+namespace husk {
+
+namespace {
+constexpr size_t kStackPages = 16; // 64 KiB kernel stacks
+uint32_t g_next_tid = 1;
+
+void copy_name(char* dst, size_t size, const char* src)
+{
+    size_t i = 0;
+    for (; src && src[i] && i + 1 < size; ++i)
+        dst[i] = src[i];
+    dst[i] = 0;
+}
+} // namespace
+
+Thread* Thread::create(const char* name, Entry entry, void* arg, Process* process)
+{
+    auto* t = new Thread();
+    if (!t)
+        return nullptr;
+    t->m_stack = Heap::allocate_pages(kStackPages);
+    if (!t->m_stack) {
+        delete t;
+        return nullptr;
+    }
+    t->m_stack_pages = kStackPages;
+    t->m_entry = entry;
+    t->m_arg = arg;
+    t->m_process = process;
+    t->m_tid = g_next_tid++;
+    copy_name(t->m_name, sizeof t->m_name, name);
+    husk_plat_context_init(&t->m_context, t->m_stack, kStackPages * kPageSize, trampoline, t);
+    Scheduler::wake(*t);
+    return t;
+}
+
+Thread* Thread::adopt_current(const char* name, Process* process)
+{
+    auto* t = new Thread();
+    if (!t)
+        return nullptr;
+    t->m_state = State::Running;
+    t->m_process = process;
+    t->m_tid = g_next_tid++;
+    copy_name(t->m_name, sizeof t->m_name, name);
+    return t;
+}
+
+Thread::~Thread()
+{
+    --s_live;
+    if (m_stack)
+        Heap::free_pages(m_stack, m_stack_pages);
+}
+
+void Thread::trampoline(void* self)
+{
+    auto* t = static_cast<Thread*>(self);
+    t->m_entry(t->m_arg);
+    exit();
+}
+
+void Thread::exit()
+{
+    Thread* self = Scheduler::current();
+    self->m_state = State::Dead;
+    Scheduler::switch_to_next();
+    panic("dead thread %s was resumed", self->m_name);
+}
+
+} // namespace husk

@@ -1,0 +1,60 @@
+// A kernel thread: a saved CPU context, a stack and scheduling state. Every
+// client system call runs on one (local clients' host threads are adopted).
+#pragma once
+
+#include <husk/platform.h>
+#include "../kstd/IntrusiveList.h"
+#include "../kstd/Memory.h"
+#include "Timer.h"
+
+namespace husk {
+
+class Process;
+
+class Thread : public kstd::HeapObject {
+public:
+    enum class State { Ready, Running, Blocked, Dead };
+    using Entry = void (*)(void* arg);
+
+    // A new thread that will run entry(arg) on its own kernel stack.
+    static Thread* create(const char* name, Entry entry, void* arg, Process* process = nullptr);
+    // Wraps the execution context the kernel was entered on.
+    static Thread* adopt_current(const char* name, Process* process);
+
+    ~Thread();
+
+    const char* name() const { return m_name; }
+    uint32_t tid() const { return m_tid; }
+    State state() const { return m_state; }
+    Process* process() const { return m_process; }
+    void set_process(Process* p) { m_process = p; }
+
+    // Ends the calling thread; never returns.
+    [[noreturn]] static void exit();
+
+private:
+    friend class Scheduler;
+    friend class WaitQueue;
+    Thread() { ++s_live; }
+    static void trampoline(void* self);
+
+    husk_context_t m_context {};
+    void* m_stack { nullptr };
+    size_t m_stack_pages { 0 };
+    Entry m_entry { nullptr };
+    void* m_arg { nullptr };
+    State m_state { State::Ready };
+    Process* m_process { nullptr };
+    uint32_t m_tid { 0 };
+    char m_name[24] {};
+
+public:
+    kstd::ListNode run_node;   // run queue or dead list
+
+    static size_t live_count() { return s_live; }
+
+private:
+    static inline size_t s_live = 0;
+};
+
+} // namespace husk

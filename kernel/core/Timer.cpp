@@ -1,0 +1,48 @@
+#include "Timer.h"
+
+namespace husk {
+
+namespace {
+using TimerList = kstd::IntrusiveList<Timer, &Timer::node>;
+TimerList& timers()
+{
+    static TimerList list;
+    return list;
+}
+} // namespace
+
+void TimerQueue::arm(Timer& timer, uint64_t deadline)
+{
+    cancel(timer);
+    timer.deadline = deadline;
+    for (auto& t : timers()) {
+        if (t.deadline > deadline) {
+            timers().insert_before(t, timer);
+            return;
+        }
+    }
+    timers().append(timer);
+}
+
+void TimerQueue::cancel(Timer& timer) { TimerList::remove(timer); }
+
+size_t TimerQueue::run_expired(uint64_t now)
+{
+    size_t ran = 0;
+    while (Timer* t = timers().first()) {
+        if (t->deadline > now)
+            break;
+        TimerList::remove(*t);
+        t->callback(t->arg);
+        ++ran;
+    }
+    return ran;
+}
+
+uint64_t TimerQueue::next_deadline()
+{
+    Timer* t = timers().first();
+    return t ? t->deadline : UINT64_MAX;
+}
+
+} // namespace husk

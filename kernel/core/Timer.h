@@ -1,0 +1,27 @@
+// One-shot timers on the monotonic clock. Callbacks run from the scheduler
+// (idle loop or a scheduling point), never from interrupt context.
+#pragma once
+
+#include "../kstd/IntrusiveList.h"
+
+namespace husk {
+
+struct Timer {
+    uint64_t deadline { 0 };
+    void (*callback)(void* arg) { nullptr };
+    void* arg { nullptr };
+    kstd::ListNode node;
+    bool is_armed() const { return node.is_linked(); }
+};
+
+class TimerQueue {
+public:
+    static void arm(Timer& timer, uint64_t deadline);
+    static void cancel(Timer& timer);
+    // Runs every timer whose deadline has passed; returns how many ran.
+    static size_t run_expired(uint64_t now);
+    // Earliest deadline, or UINT64_MAX when nothing is armed.
+    static uint64_t next_deadline();
+};
+
+} // namespace husk

@@ -1,0 +1,119 @@
+#include "DeviceNode.h"
+#include <husk/platform.h>
+#include "../../core/Scheduler.h"
+#include "../../core/WaitQueue.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using namespace kstd::errno_values;
+
+DeviceNode::DeviceNode(FileSystem& fs, uint64_t ino, const CharDevice& device)
+    : Vnode(fs, ino, linux::S_IFCHR | 0666), m_device(device)
+{
+    m_rdev = linux::makedev(device.major, device.minor);
+    m_size = 0;
+}
+
+ErrorOr<size_t> DeviceNode::read(uint64_t, IoBuffer buf, size_t n)
+{
+    // Device reads block only for the console; O_NONBLOCK is not visible at
+    // the vnode level, so the console answers EAGAIN-free blocking reads.
+    return m_device.read(buf, n, false);
+}
+
+ErrorOr<size_t> DeviceNode::write(uint64_t, IoBuffer buf, size_t n) { return m_device.write(buf, n); }
+
+namespace {
+
+ErrorOr<size_t> read_eof(IoBuffer, size_t, bool) { return 0; }
+ErrorOr<size_t> write_sink(IoBuffer, size_t n) { return n; }
+ErrorOr<size_t> write_full(IoBuffer, size_t) { return err(ENOSPC); }
+
+ErrorOr<size_t> read_zero(IoBuffer buf, size_t n, bool)
+{
+    TRY(buf.fill_zero(0, n));
+    return n;
+}
+
+ErrorOr<size_t> read_random(IoBuffer buf, size_t n, bool)
+{
+    uint8_t chunk[256];
+    size_t done = 0;
+    while (done < n) {
+        size_t c = kstd::min(n - done, sizeof chunk);
+        if (husk_plat_random(chunk, c) != 0)
+            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(err(EIO));
+        TRY(buf.write_from(done, chunk, c));
+        done += c;
+    }
+    return n;
+}
+
+WaitQueue& console_waiters()
+{
+    static WaitQueue q;
+    return q;
+}
+
+void console_events(uint32_t events)
+{
+    if (events & HUSK_EVENT_CONSOLE)
+        console_waiters().wake_all();
+}
+
+ErrorOr<size_t> read_console(IoBuffer buf, size_t n, bool nonblocking)
+{
+    static bool handler_installed;
+    if (!handler_installed) {
+        Scheduler::add_event_handler(console_events);
+        handler_installed = true;
+    }
+    char chunk[256];
+    for (;;) {
+        long got = husk_plat_console_read(chunk, kstd::min(n, sizeof chunk));
+        if (got < 0)
+            return err(int(-got));
+        if (got > 0) {
+            TRY(buf.write_from(0, chunk, size_t(got)));
+            return size_t(got);
+        }
+        if (nonblocking || n == 0)
+            return err(EAGAIN);
+        console_waiters().wait();
+    }
+}
+
+ErrorOr<size_t> write_console(IoBuffer buf, size_t n)
+{
+    char chunk[256];
+    size_t done = 0;
+    while (done < n) {
+        size_t c = kstd::min(n - done, sizeof chunk);
+        TRY(buf.read_into(chunk, done, c));
+        husk_plat_console_write(chunk, c);
+        done += c;
+    }
+    return n;
+}
+
+const CharDevice g_devices[] = {
+    { "null", 1, 3, read_eof, write_sink },
+    { "zero", 1, 5, read_zero, write_sink },
+    { "full", 1, 7, read_zero, write_full },
+    { "random", 1, 8, read_random, write_sink },
+    { "urandom", 1, 9, read_random, write_sink },
+    { "console", 5, 1, read_console, write_console },
+    { "tty", 5, 0, read_console, write_console },
+};
+
+} // namespace
+
+const CharDevice* builtin_devices(size_t& count)
+{
+    count = sizeof g_devices / sizeof g_devices[0];
+    return g_devices;
+}
+
+} // namespace husk

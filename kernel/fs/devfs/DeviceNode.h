@@ -1,0 +1,32 @@
+// A character device in /dev. Each device is a small table of functions
+// (null, zero, full, random, console), not a subclass: they hold no state.
+#pragma once
+
+#include "../../vfs/Vnode.h"
+
+namespace husk {
+
+struct CharDevice {
+    const char* name;
+    uint32_t major, minor;
+    kstd::ErrorOr<size_t> (*read)(IoBuffer buf, size_t n, bool nonblocking);
+    kstd::ErrorOr<size_t> (*write)(IoBuffer buf, size_t n);
+};
+
+class DeviceNode final : public Vnode {
+public:
+    DeviceNode(FileSystem& fs, uint64_t ino, const CharDevice& device);
+
+    kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<void> truncate(uint64_t) override { return {}; } // O_TRUNC on /dev/null is fine
+    const CharDevice& device() const { return m_device; }
+
+private:
+    const CharDevice& m_device;
+};
+
+// The built-in devices, in /dev order.
+const CharDevice* builtin_devices(size_t& count);
+
+} // namespace husk

@@ -1,0 +1,28 @@
+// ramfs: a file system in kernel memory (the root, /tmp). Also mountable by
+// name as "tmpfs". Data pages come from the kernel page allocator.
+#pragma once
+
+#include "../../vfs/FileSystem.h"
+
+namespace husk {
+
+class RamfsDirectory;
+
+class RamfsFileSystem final : public FileSystem {
+public:
+    static kstd::ErrorOr<FileSystem*> create(kstd::StringView source, unsigned long flags, kstd::StringView data);
+    static void register_type();
+
+    const char* type_name() const override { return "ramfs"; }
+    kstd::RefPtr<Vnode> root() override;
+    void statfs(linux::statfs& out) override;
+
+    uint64_t allocate_ino() { return m_next_ino++; }
+
+private:
+    RamfsFileSystem() = default;
+    kstd::RefPtr<Vnode> m_root;
+    uint64_t m_next_ino { 1 };
+};
+
+} // namespace husk

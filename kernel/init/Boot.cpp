@@ -1,0 +1,102 @@
+// Kernel start-up: memory, log, file systems, the first process and the
+// scheduler. Platforms call husk_kernel_boot() once, then
+// husk_kernel_syscall() for every system call.
+#include <husk/platform.h>
+#include "../core/Heap.h"
+#include "../core/Log.h"
+#include "../core/Scheduler.h"
+#include "../fs/devfs/DevFileSystem.h"
+#include "../fs/ramfs/RamfsFileSystem.h"
+#include "../proc/Process.h"
+#include "../syscall/SyscallTable.h"
+#include "../vfs/Vfs.h"
+#include "../vfs/VnodeFile.h"
+#include "Config.h"
+#include "Version.h"
+
+namespace husk {
+
+namespace {
+
+bool g_booted;
+
+LogLevel parse_level(kstd::StringView v)
+{
+    if (v == "debug") return LogLevel::Debug;
+    if (v == "info") return LogLevel::Info;
+    if (v == "error") return LogLevel::Error;
+    return LogLevel::Warning;
+}
+
+kstd::ErrorOr<void> make_root_tree()
+{
+    FileSystem* root = TRY(RamfsFileSystem::create({}, 0, {}));
+    TRY(Vfs::mount_root(root));
+    Credentials superuser;
+    auto r = Vfs::root();
+    TRY(r->mkdir("tmp", 01777, superuser));
+    TRY(r->mkdir("etc", 0755, superuser));
+    auto dev = TRY(r->mkdir("dev", 0755, superuser));
+    FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
+    TRY(Vfs::mount(devfs, *dev, 0));
+    return {};
+}
+
+// Descriptors 0, 1 and 2 are the console, as for any Linux process.
+kstd::ErrorOr<void> open_console(Process& p)
+{
+    Resolved r = TRY(Vfs::resolve(p, Vfs::root(), "/dev/console", FollowLast));
+    for (int fd = 0; fd < 3; ++fd) {
+        int flags = (fd == 0 ? linux::O_RDONLY : linux::O_WRONLY) | linux::O_LARGEFILE;
+        auto file = kstd::adopt_new<VnodeFile>(r.vnode, flags);
+        if (!file)
+            return kstd::err(kstd::ENOMEM);
+        TRY(p.fds().install(fd, kstd::RefPtr<File>(file), false));
+    }
+    return {};
+}
+
+} // namespace
+
+} // namespace husk
+
+extern "C" int husk_kernel_boot(void)
+{
+    using namespace husk;
+    if (g_booted)
+        return -kstd::EBUSY;
+    if (husk_plat_version() != HUSK_PLATFORM_VERSION)
+        return -kstd::EINVAL;
+    Config::load(husk_plat_cmdline());
+    Log::set_console_level(parse_level(Config::get("loglevel", "warning")));
+
+    husk_mem_region regions[8];
+    size_t count = husk_plat_mem_regions(regions, 8);
+    if (!Heap::init(regions, count < 8 ? count : 8))
+        return -kstd::ENOMEM;
+    auto heap = Heap::stats();
+    klog(LogLevel::Info, "Husk %s (platform interface v%u), %lu KiB of memory", kHuskVersion,
+         husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
+    klog(LogLevel::Info, "command line: %s", husk_plat_cmdline());
+
+    RamfsFileSystem::register_type();
+    DevFileSystem::register_type();
+    if (auto r = make_root_tree(); r.is_error()) {
+        klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));
+        return -r.error().code();
+    }
+    auto init = Process::create("init", nullptr);
+    if (init.is_error())
+        return -init.error().code();
+    Scheduler::init(init.value());
+    if (auto r = open_console(*init.value()); r.is_error())
+        return -r.error().code();
+    g_booted = true;
+    klog(LogLevel::Info, "boot complete: %zu syscalls in the table", SyscallTable::kSize);
+    return 0;
+}
+
+extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6])
+{
+    return husk::SyscallTable::dispatch(nr, args);
+}

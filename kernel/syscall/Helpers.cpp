@@ -1,0 +1,65 @@
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+
+ErrorOr<void> copy_path(UserPtr<const char> user, PathBuffer& out)
+{
+    if (user.is_null())
+        return err(EFAULT);
+    long n = husk_plat_strncpy_from_user(out.chars, reinterpret_cast<const char*>(user.address()), sizeof out.chars);
+    if (n < 0)
+        return err(int(-n));
+    return {};
+}
+
+ErrorOr<RefPtr<File>> file_of(int fd) { return Process::current().fds().get(fd); }
+
+ErrorOr<RefPtr<Vnode>> base_dir(int dirfd, kstd::StringView path)
+{
+    Process& p = Process::current();
+    if (!path.is_empty() && path[0] == '/')
+        return p.root();
+    if (dirfd == linux::AT_FDCWD)
+        return p.cwd();
+    RefPtr<File> f = TRY(p.fds().get(dirfd));
+    Vnode* v = f->vnode();
+    if (!v || !v->is_directory())
+        return err(ENOTDIR);
+    return RefPtr<Vnode>(v);
+}
+
+ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned flags)
+{
+    PathBuffer buf;
+    TRY(copy_path(path, buf));
+    if (buf.view().is_empty())
+        return err(ENOENT);
+    RefPtr<Vnode> base = TRY(base_dir(dirfd, buf.view()));
+    return Vfs::resolve(Process::current(), base, buf.view(), flags);
+}
+
+ErrorOr<RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flags, bool follow)
+{
+    PathBuffer buf;
+    TRY(copy_path(path, buf));
+    if (buf.view().is_empty()) {
+        if (!(at_flags & linux::AT_EMPTY_PATH))
+            return err(ENOENT);
+        if (dirfd == linux::AT_FDCWD)
+            return Process::current().cwd();
+        RefPtr<File> f = TRY(file_of(dirfd));
+        if (!f->vnode())
+            return err(EBADF); // pipes have no vnode; stat them through fstat
+        return RefPtr<Vnode>(f->vnode());
+    }
+    RefPtr<Vnode> base = TRY(base_dir(dirfd, buf.view()));
+    Resolved r = TRY(Vfs::resolve(Process::current(), base, buf.view(), follow ? FollowLast : 0));
+    return r.vnode;
+}
+
+} // namespace husk

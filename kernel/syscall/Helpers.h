@@ -1,0 +1,29 @@
+// What most handlers start with: the current process, its files, a path
+// copied in from the client, and *at() lookups relative to a dirfd.
+#pragma once
+
+#include "../proc/Process.h"
+#include "../vfs/File.h"
+#include "../vfs/Vfs.h"
+#include "UserPtr.h"
+
+namespace husk {
+
+struct PathBuffer {
+    char chars[linux::PATH_MAX];
+    kstd::StringView view() const { return kstd::StringView(chars); }
+};
+
+// Copies a NUL-terminated path (EFAULT, ENAMETOOLONG). An empty path is
+// returned as empty; callers decide (ENOENT unless AT_EMPTY_PATH).
+kstd::ErrorOr<void> copy_path(UserPtr<const char> user, PathBuffer& out);
+
+kstd::ErrorOr<kstd::RefPtr<File>> file_of(int fd);
+// The directory relative paths start from: cwd for AT_FDCWD, else dirfd's.
+kstd::ErrorOr<kstd::RefPtr<Vnode>> base_dir(int dirfd, kstd::StringView path);
+// Copies path in and resolves it relative to dirfd.
+kstd::ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned flags);
+// As resolve_at, honouring AT_EMPTY_PATH (then dirfd's own vnode).
+kstd::ErrorOr<kstd::RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flags, bool follow);
+
+} // namespace husk

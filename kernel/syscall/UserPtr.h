@@ -1,0 +1,45 @@
+// An address in the calling client's memory. Never dereferenced directly:
+// data moves through IoBuffer / copy_in / copy_out, which turn bad
+// addresses into EFAULT.
+#pragma once
+
+#include <husk/platform.h>
+#include "../kstd/ErrorOr.h"
+#include "../vfs/IoBuffer.h"
+
+namespace husk {
+
+template<typename T>
+class UserPtr {
+public:
+    UserPtr() = default;
+    explicit UserPtr(uintptr_t address) : m_address(address) {}
+    uintptr_t address() const { return m_address; }
+    bool is_null() const { return m_address == 0; }
+    IoBuffer buffer() const { return IoBuffer::user(m_address); }
+    template<typename U>
+    UserPtr<U> as() const { return UserPtr<U>(m_address); }
+    UserPtr offset(size_t bytes) const { return UserPtr(m_address + bytes); }
+
+private:
+    uintptr_t m_address { 0 };
+};
+
+template<typename T>
+kstd::ErrorOr<typename kstd::RemoveCV<T>::Type> copy_in(UserPtr<T> from)
+{
+    typename kstd::RemoveCV<T>::Type value;
+    if (husk_plat_copy_from_user(&value, reinterpret_cast<const void*>(from.address()), sizeof(T)) != 0)
+        return kstd::err(kstd::EFAULT);
+    return value;
+}
+
+template<typename T>
+kstd::ErrorOr<void> copy_out(UserPtr<T> to, const T& value)
+{
+    if (husk_plat_copy_to_user(reinterpret_cast<void*>(to.address()), &value, sizeof(T)) != 0)
+        return kstd::err(kstd::EFAULT);
+    return {};
+}
+
+} // namespace husk

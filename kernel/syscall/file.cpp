@@ -1,0 +1,258 @@
+// open, read, write, seek, truncate, sync: the file I/O family.
+#include "../kstd/Vector.h"
+#include "../vfs/Permissions.h"
+#include "../vfs/VnodeFile.h"
+#include "Handlers.h"
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+using namespace linux;
+
+namespace {
+
+constexpr size_t kMaxRwCount = 0x7ffff000; // Linux's MAX_RW_COUNT
+
+// A descriptor usable for I/O: O_PATH descriptors are not (EBADF).
+ErrorOr<RefPtr<File>> io_file(int fd)
+{
+    RefPtr<File> f = TRY(file_of(fd));
+    if (f->is_path_only())
+        return err(EBADF);
+    return f;
+}
+
+SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
+{
+    Process& p = Process::current();
+    if ((flags & O_TMPFILE) == O_TMPFILE)
+        return err(EOPNOTSUPP);
+    bool path_only = flags & O_PATH;
+    if (path_only)
+        flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
+    bool creating = flags & O_CREAT;
+    // Linux takes the descriptor first: a full table fails before creating.
+    if (p.fds().open_count() >= size_t(p.fds().limit()))
+        return err(EMFILE);
+
+    unsigned rflags = 0;
+    if (!(flags & O_NOFOLLOW) && !(creating && (flags & O_EXCL)))
+        rflags |= FollowLast;
+    if (creating)
+        rflags |= WantParent;
+    Resolved r = TRY(resolve_at(dirfd, upath, rflags));
+    RefPtr<Vnode> v = r.vnode;
+    bool created = false;
+    if (creating) {
+        if (v && (flags & O_EXCL))
+            return err(EEXIST);
+        if (!v) {
+            if (r.trailing_slash)
+                return err(EISDIR);
+            TRY(check_access(*r.parent, p.credentials(), W_OK | X_OK));
+            if (r.parent->fs().is_read_only())
+                return err(EROFS);
+            v = TRY(r.parent->create(r.name_view(), S_IFREG | (mode & 07777 & ~p.umask()), p.credentials(), 0));
+            created = true;
+        } else if (v->is_directory()) {
+            return err(EISDIR);
+        }
+    }
+    if (v->is_symlink() && !path_only)
+        return err(ELOOP); // O_NOFOLLOW met a symlink
+    if ((flags & O_DIRECTORY) && !v->is_directory())
+        return err(ENOTDIR);
+    if (!path_only) {
+        int acc = flags & O_ACCMODE;
+        bool wants_write = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
+        if (acc == O_ACCMODE)
+            return err(EINVAL);
+        if (v->is_directory() && wants_write)
+            return err(EISDIR);
+        if (!created) {
+            int mask = (acc == O_RDONLY || acc == O_RDWR ? R_OK : 0) | (wants_write ? W_OK : 0);
+            TRY(check_access(*v, p.credentials(), mask));
+        }
+        if (wants_write && v->fs().is_read_only() && (v->is_regular() || v->is_directory()))
+            return err(EROFS);
+        if ((flags & O_TRUNC) && v->is_regular() && !created)
+            TRY(v->truncate(0));
+    }
+    int status = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE;
+    auto file = kstd::adopt_new<VnodeFile>(v, status);
+    if (!file)
+        return err(ENOMEM);
+    return TRY(p.fds().allocate(RefPtr<File>(file), flags & O_CLOEXEC));
+}
+
+// Reads or writes an iovec array, stopping at the first short transfer.
+template<bool Write>
+SysResult do_vector_io(int fd, UserPtr<const linux::iovec> uiov, int iovcnt, int64_t offset, bool positioned)
+{
+    if (positioned && offset < 0)
+        return err(EINVAL);
+    RefPtr<File> f = TRY(io_file(fd));
+    if (Write ? !f->is_writable() : !f->is_readable())
+        return err(EBADF);
+    if (iovcnt < 0 || unsigned(iovcnt) > IOV_MAX)
+        return err(EINVAL);
+    kstd::Vector<linux::iovec> iov;
+    if (!iov.resize(size_t(iovcnt)))
+        return err(ENOMEM);
+    if (iovcnt)
+        TRY(uiov.buffer().read_into(iov.data(), 0, sizeof(linux::iovec) * size_t(iovcnt)));
+    uint64_t total = 0;
+    for (auto& v : iov) {
+        if (v.iov_len > uint64_t(INT64_MAX) - total)
+            return err(EINVAL);
+        total += v.iov_len;
+    }
+    size_t done = 0;
+    for (auto& v : iov) {
+        if (v.iov_len == 0)
+            continue;
+        size_t want = size_t(kstd::min<uint64_t>(v.iov_len, kMaxRwCount - done));
+        IoBuffer buf = IoBuffer::user(uintptr_t(v.iov_base));
+        ErrorOr<size_t> r = positioned
+            ? (Write ? f->pwrite(buf, want, uint64_t(offset) + done) : f->pread(buf, want, uint64_t(offset) + done))
+            : (Write ? f->write(buf, want) : f->read(buf, want));
+        if (r.is_error()) {
+            if (done)
+                break;
+            return r.error();
+        }
+        done += r.value();
+        if (r.value() < want || done >= kMaxRwCount)
+            break;
+    }
+    return long(done);
+}
+
+ErrorOr<void> sync_file(int fd)
+{
+    RefPtr<File> f = TRY(io_file(fd));
+    if (!f->vnode())
+        return err(EINVAL);
+    return f->vnode()->sync();
+}
+
+} // namespace
+
+SysResult sys_open(UChar path, int flags, uint32_t mode) { return do_open(AT_FDCWD, path, flags, mode); }
+SysResult sys_openat(int dirfd, UChar path, int flags, uint32_t mode) { return do_open(dirfd, path, flags, mode); }
+SysResult sys_creat(UChar path, uint32_t mode) { return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
+
+SysResult sys_close(int fd)
+{
+    TRY(Process::current().fds().close(fd));
+    return 0;
+}
+
+SysResult sys_read(int fd, UserPtr<void> buf, size_t count)
+{
+    RefPtr<File> f = TRY(io_file(fd));
+    if (!f->is_readable())
+        return err(EBADF);
+    return long(TRY(f->read(buf.buffer(), kstd::min(count, kMaxRwCount))));
+}
+
+SysResult sys_write(int fd, UserPtr<const void> buf, size_t count)
+{
+    RefPtr<File> f = TRY(io_file(fd));
+    if (!f->is_writable())
+        return err(EBADF);
+    return long(TRY(f->write(buf.buffer(), kstd::min(count, kMaxRwCount))));
+}
+
+SysResult sys_pread64(int fd, UserPtr<void> buf, size_t count, int64_t offset)
+{
+    if (offset < 0)
+        return err(EINVAL);
+    RefPtr<File> f = TRY(io_file(fd));
+    if (!f->is_readable())
+        return err(EBADF);
+    return long(TRY(f->pread(buf.buffer(), kstd::min(count, kMaxRwCount), uint64_t(offset))));
+}
+
+SysResult sys_pwrite64(int fd, UserPtr<const void> buf, size_t count, int64_t offset)
+{
+    if (offset < 0)
+        return err(EINVAL);
+    RefPtr<File> f = TRY(io_file(fd));
+    if (!f->is_writable())
+        return err(EBADF);
+    return long(TRY(f->pwrite(buf.buffer(), kstd::min(count, kMaxRwCount), uint64_t(offset))));
+}
+
+SysResult sys_readv(int fd, UserPtr<const linux::iovec> iov, int n) { return do_vector_io<false>(fd, iov, n, 0, false); }
+SysResult sys_writev(int fd, UserPtr<const linux::iovec> iov, int n) { return do_vector_io<true>(fd, iov, n, 0, false); }
+SysResult sys_preadv(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off) { return do_vector_io<false>(fd, iov, n, off, true); }
+SysResult sys_pwritev(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off) { return do_vector_io<true>(fd, iov, n, off, true); }
+
+SysResult sys_lseek(int fd, int64_t offset, int whence)
+{
+    RefPtr<File> f = TRY(io_file(fd));
+    return long(TRY(f->seek(offset, whence)));
+}
+
+SysResult sys_truncate(UChar path, int64_t length)
+{
+    if (length < 0)
+        return err(EINVAL);
+    Resolved r = TRY(resolve_at(AT_FDCWD, path, FollowLast));
+    Vnode& v = *r.vnode;
+    if (v.is_directory())
+        return err(EISDIR);
+    if (!v.is_regular())
+        return err(EINVAL);
+    TRY(check_access(v, Process::current().credentials(), W_OK));
+    if (v.fs().is_read_only())
+        return err(EROFS);
+    TRY(v.truncate(uint64_t(length)));
+    return 0;
+}
+
+SysResult sys_ftruncate(int fd, int64_t length)
+{
+    if (length < 0)
+        return err(EINVAL);
+    RefPtr<File> f = TRY(io_file(fd));
+    if (!f->vnode() || !f->vnode()->is_regular() || !f->is_writable())
+        return err(EINVAL);
+    if (f->vnode()->fs().is_read_only())
+        return err(EROFS);
+    TRY(f->vnode()->truncate(uint64_t(length)));
+    return 0;
+}
+
+SysResult sys_fsync(int fd)
+{
+    TRY(sync_file(fd));
+    return 0;
+}
+
+SysResult sys_fdatasync(int fd)
+{
+    TRY(sync_file(fd));
+    return 0;
+}
+
+SysResult sys_sync()
+{
+    (void)Vfs::sync_all(); // sync(2) cannot fail
+    return 0;
+}
+
+SysResult sys_syncfs(int fd)
+{
+    RefPtr<File> f = TRY(io_file(fd));
+    if (f->vnode())
+        TRY(f->vnode()->fs().sync());
+    return 0;
+}
+
+} // namespace husk

@@ -1,0 +1,118 @@
+// Identity and system information: pids, ids, uname, sysinfo, the kernel
+// log (syslog), getrandom, sched_yield.
+#include <husk/platform.h>
+#include "../core/Heap.h"
+#include "../core/Log.h"
+#include "../core/Scheduler.h"
+#include "../init/Config.h"
+#include "../init/Version.h"
+#include "Handlers.h"
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using namespace kstd::errno_values;
+using namespace linux;
+
+SysResult sys_getpid() { return Process::current().pid(); }
+SysResult sys_getppid() { return Process::current().ppid(); }
+SysResult sys_gettid() { return Scheduler::current()->tid(); }
+SysResult sys_getuid() { return Process::current().credentials().uid; }
+SysResult sys_geteuid() { return Process::current().credentials().euid; }
+SysResult sys_getgid() { return Process::current().credentials().gid; }
+SysResult sys_getegid() { return Process::current().credentials().egid; }
+
+SysResult sys_sched_yield()
+{
+    Scheduler::yield();
+    return 0;
+}
+
+namespace {
+void copy_field(char* dst, kstd::StringView src)
+{
+    size_t n = kstd::min<size_t>(src.length(), 64);
+    memcpy(dst, src.data(), n);
+    dst[n] = 0;
+}
+} // namespace
+
+SysResult sys_uname(UserPtr<linux::utsname> buf)
+{
+    linux::utsname u {};
+    copy_field(u.sysname, "Linux"); // what libcs and configure scripts expect
+    copy_field(u.nodename, Config::get("hostname", "husk"));
+    copy_field(u.release, kUnameRelease);
+    copy_field(u.version, kUnameVersion);
+    copy_field(u.machine, "x86_64");
+    copy_field(u.domainname, "(none)");
+    TRY(copy_out(buf, u));
+    return 0;
+}
+
+SysResult sys_sysinfo(UserPtr<linux::sysinfo> info)
+{
+    auto heap = Heap::stats();
+    linux::sysinfo s {};
+    s.uptime = int64_t(husk_plat_clock_monotonic() / 1000000000);
+    s.totalram = heap.total_pages * kPageSize;
+    s.freeram = heap.free_pages * kPageSize;
+    s.procs = uint16_t(Process::count());
+    s.mem_unit = 1;
+    TRY(copy_out(info, s));
+    return 0;
+}
+
+SysResult sys_syslog(int type, UserPtr<char> buf, int len)
+{
+    enum { Close = 0, Open = 1, Read = 2, ReadAll = 3, ReadClear = 4, Clear = 5, SizeUnread = 9, SizeBuffer = 10 };
+    switch (type) {
+    case Close:
+    case Open:
+        return 0;
+    case Read:
+    case ReadAll:
+    case ReadClear: {
+        if (buf.is_null() || len < 0)
+            return err(EINVAL);
+        static char snapshot[64 * 1024];
+        size_t n = Log::read_all(snapshot, kstd::min<size_t>(size_t(len), sizeof snapshot));
+        TRY(buf.buffer().write_from(0, snapshot, n));
+        if (type == ReadClear)
+            Log::clear();
+        return long(n);
+    }
+    case Clear:
+        Log::clear();
+        return 0;
+    case SizeUnread:
+    case SizeBuffer:
+        return long(Log::size());
+    default:
+        return err(EINVAL);
+    }
+}
+
+SysResult sys_getrandom(UserPtr<void> buf, size_t len, unsigned flags)
+{
+    constexpr unsigned kNonblock = 1, kRandom = 2, kInsecure = 4;
+    if ((flags & ~(kNonblock | kRandom | kInsecure)) || ((flags & kInsecure) && (flags & kRandom)))
+        return err(EINVAL);
+    len = kstd::min<size_t>(len, 0x1ffffff); // Linux returns at most 32 MiB - 1 per call
+    uint8_t chunk[256];
+    size_t done = 0;
+    while (done < len) {
+        size_t n = kstd::min(len - done, sizeof chunk);
+        if (husk_plat_random(chunk, n) != 0) {
+            if (done)
+                return long(done);
+            return err(EIO);
+        }
+        TRY(buf.buffer().write_from(done, chunk, n));
+        done += n;
+    }
+    return long(done);
+}
+
+} // namespace husk

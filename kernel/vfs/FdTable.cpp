@@ -1,0 +1,84 @@
+#include "FdTable.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+
+ErrorOr<RefPtr<File>> FdTable::get(int fd) const
+{
+    if (fd < 0 || size_t(fd) >= m_entries.size() || !m_entries[size_t(fd)].file)
+        return err(EBADF);
+    return m_entries[size_t(fd)].file;
+}
+
+ErrorOr<int> FdTable::allocate(RefPtr<File> file, bool cloexec, int min_fd)
+{
+    if (min_fd < 0 || min_fd >= m_limit)
+        return err(min_fd < 0 ? EINVAL : EMFILE);
+    for (size_t fd = size_t(min_fd); fd < size_t(m_limit); ++fd) {
+        if (fd >= m_entries.size()) {
+            if (!m_entries.resize(fd + 1))
+                return err(ENOMEM);
+        }
+        if (!m_entries[fd].file) {
+            m_entries[fd].file = kstd::move(file);
+            m_entries[fd].cloexec = cloexec;
+            return int(fd);
+        }
+    }
+    return err(EMFILE);
+}
+
+ErrorOr<void> FdTable::install(int fd, RefPtr<File> file, bool cloexec)
+{
+    if (fd < 0 || fd >= m_limit)
+        return err(EBADF);
+    if (size_t(fd) >= m_entries.size() && !m_entries.resize(size_t(fd) + 1))
+        return err(ENOMEM);
+    // Drop the old description only after the new one is in place.
+    RefPtr<File> old = kstd::move(m_entries[size_t(fd)].file);
+    m_entries[size_t(fd)].file = kstd::move(file);
+    m_entries[size_t(fd)].cloexec = cloexec;
+    return {};
+}
+
+ErrorOr<void> FdTable::close(int fd)
+{
+    if (fd < 0 || size_t(fd) >= m_entries.size() || !m_entries[size_t(fd)].file)
+        return err(EBADF);
+    RefPtr<File> old = kstd::move(m_entries[size_t(fd)].file);
+    m_entries[size_t(fd)].cloexec = false;
+    return {};
+}
+
+ErrorOr<bool> FdTable::cloexec(int fd) const
+{
+    TRY(get(fd));
+    return m_entries[size_t(fd)].cloexec;
+}
+
+ErrorOr<void> FdTable::set_cloexec(int fd, bool on)
+{
+    TRY(get(fd));
+    m_entries[size_t(fd)].cloexec = on;
+    return {};
+}
+
+void FdTable::close_all()
+{
+    for (auto& e : m_entries)
+        e.file.clear();
+}
+
+size_t FdTable::open_count() const
+{
+    size_t n = 0;
+    for (auto& e : m_entries)
+        n += e.file ? 1 : 0;
+    return n;
+}
+
+} // namespace husk

@@ -1,0 +1,37 @@
+// A process's file descriptor table: small integers naming open file
+// descriptions, each with its close-on-exec flag. Shareable (CLONE_FILES).
+#pragma once
+
+#include "../kstd/ErrorOr.h"
+#include "../kstd/RefPtr.h"
+#include "../kstd/Vector.h"
+#include "File.h"
+
+namespace husk {
+
+class FdTable : public kstd::RefCounted<FdTable>, public kstd::HeapObject {
+public:
+    static constexpr int kDefaultLimit = 1024; // RLIMIT_NOFILE soft limit
+
+    kstd::ErrorOr<kstd::RefPtr<File>> get(int fd) const;
+    // Lowest free descriptor >= min_fd (EMFILE past the limit).
+    kstd::ErrorOr<int> allocate(kstd::RefPtr<File> file, bool cloexec, int min_fd = 0);
+    // Installs file at exactly fd, closing what was there (dup2 semantics).
+    kstd::ErrorOr<void> install(int fd, kstd::RefPtr<File> file, bool cloexec);
+    kstd::ErrorOr<void> close(int fd);
+    kstd::ErrorOr<bool> cloexec(int fd) const;
+    kstd::ErrorOr<void> set_cloexec(int fd, bool on);
+    void close_all();
+    int limit() const { return m_limit; }
+    size_t open_count() const;
+
+private:
+    struct Entry {
+        kstd::RefPtr<File> file;
+        bool cloexec { false };
+    };
+    kstd::Vector<Entry> m_entries;
+    int m_limit { kDefaultLimit };
+};
+
+} // namespace husk

@@ -1,0 +1,61 @@
+#include "File.h"
+#include "FileSystem.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using namespace kstd::errno_values;
+
+void File::set_status_flags(int flags)
+{
+    constexpr int changeable = linux::O_APPEND | linux::O_NONBLOCK | linux::O_ASYNC | linux::O_DIRECT | linux::O_NOATIME;
+    m_flags = (m_flags & ~changeable) | (flags & changeable);
+}
+
+bool File::is_readable() const
+{
+    int mode = m_flags & linux::O_ACCMODE;
+    return !is_path_only() && (mode == linux::O_RDONLY || mode == linux::O_RDWR);
+}
+
+bool File::is_writable() const
+{
+    int mode = m_flags & linux::O_ACCMODE;
+    return !is_path_only() && (mode == linux::O_WRONLY || mode == linux::O_RDWR);
+}
+
+ErrorOr<size_t> File::read(IoBuffer, size_t) { return err(EINVAL); }
+ErrorOr<size_t> File::write(IoBuffer, size_t) { return err(EINVAL); }
+ErrorOr<size_t> File::pread(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
+ErrorOr<size_t> File::pwrite(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
+ErrorOr<uint64_t> File::seek(int64_t, int) { return err(ESPIPE); }
+ErrorOr<long> File::ioctl(unsigned long, uintptr_t) { return err(ENOTTY); }
+ErrorOr<size_t> File::getdents(IoBuffer, size_t) { return err(ENOTDIR); }
+short File::poll_events() { return linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM; }
+
+ErrorOr<void> File::stat(linux::stat& out)
+{
+    out = {};
+    return {};
+}
+
+void fill_stat(Vnode& v, linux::stat& st)
+{
+    st = {};
+    st.st_dev = v.fs().device_id();
+    st.st_ino = v.ino();
+    st.st_nlink = v.m_nlink;
+    st.st_mode = v.m_mode;
+    st.st_uid = v.m_uid;
+    st.st_gid = v.m_gid;
+    st.st_rdev = v.m_rdev;
+    st.st_size = int64_t(v.m_size);
+    st.st_blksize = 4096;
+    st.st_blocks = int64_t(v.blocks());
+    st.st_atim = { v.m_atime.sec, v.m_atime.nsec };
+    st.st_mtim = { v.m_mtime.sec, v.m_mtime.nsec };
+    st.st_ctim = { v.m_ctime.sec, v.m_ctime.nsec };
+}
+
+} // namespace husk

@@ -1,0 +1,46 @@
+// An open file description (Linux "struct file"): what an fd refers to. It
+// carries the offset and status flags shared by dup()ed descriptors.
+#pragma once
+
+#include "../abi/Linux.h"
+#include "../kstd/ErrorOr.h"
+#include "../kstd/RefPtr.h"
+#include "IoBuffer.h"
+#include "Vnode.h"
+
+namespace husk {
+
+class File : public kstd::RefCounted<File>, public kstd::HeapObject {
+public:
+    virtual ~File() = default;
+
+    int status_flags() const { return m_flags; }
+    // F_SETFL may change only O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME.
+    void set_status_flags(int flags);
+    bool is_readable() const;
+    bool is_writable() const;
+    bool is_nonblocking() const { return m_flags & linux::O_NONBLOCK; }
+
+    virtual kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n);
+    virtual kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n);
+    virtual kstd::ErrorOr<size_t> pread(IoBuffer buf, size_t n, uint64_t offset);
+    virtual kstd::ErrorOr<size_t> pwrite(IoBuffer buf, size_t n, uint64_t offset);
+    virtual kstd::ErrorOr<uint64_t> seek(int64_t offset, int whence);
+    virtual kstd::ErrorOr<void> stat(linux::stat& out);
+    virtual kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg);
+    // Fills buf with linux_dirent64 records; returns bytes used.
+    virtual kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size);
+    virtual short poll_events();
+    // The vnode behind this description, if any (pipes have none).
+    virtual Vnode* vnode() { return nullptr; }
+    virtual bool is_path_only() const { return false; }
+
+protected:
+    explicit File(int flags) : m_flags(flags) {}
+    int m_flags;
+};
+
+// Fills st from a vnode's metadata.
+void fill_stat(Vnode& v, linux::stat& st);
+
+} // namespace husk

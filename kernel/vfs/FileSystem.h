@@ -1,0 +1,58 @@
+// A mounted file system instance, and the registry of file system types
+// that mount(2) can create by name.
+#pragma once
+
+#include "../kstd/ErrorOr.h"
+#include "../kstd/RefPtr.h"
+#include "../abi/Linux.h"
+#include "Vnode.h"
+
+namespace husk {
+
+class FileSystem : public kstd::HeapObject {
+public:
+    virtual ~FileSystem() = default;
+
+    // (Not pure: the kernel links without the C++ runtime's __cxa_pure_virtual.)
+    virtual const char* type_name() const { return "none"; }
+    virtual kstd::RefPtr<Vnode> root() { return nullptr; }
+    virtual void statfs(linux::statfs& out);
+    virtual kstd::ErrorOr<void> sync() { return {}; }
+    // Called by umount once nothing refers to the fs any more.
+    virtual kstd::ErrorOr<void> prepare_unmount() { return {}; }
+
+    uint64_t device_id() const { return m_device_id; }
+    bool is_read_only() const { return m_read_only; }
+    void set_read_only(bool ro) { m_read_only = ro; }
+    // Live vnodes of this fs (lets umount answer EBUSY honestly).
+    size_t live_vnodes() const { return m_live_vnodes; }
+    void vnode_created() { ++m_live_vnodes; }
+    void vnode_destroyed() { --m_live_vnodes; }
+    // Open file descriptions on this fs (umount refuses with EBUSY).
+    size_t open_files() const { return m_open_files; }
+    void file_opened() { ++m_open_files; }
+    void file_closed() { --m_open_files; }
+
+protected:
+    FileSystem();
+
+private:
+    uint64_t m_device_id;
+    bool m_read_only { false };
+    size_t m_live_vnodes { 0 };
+    size_t m_open_files { 0 };
+};
+
+struct FileSystemType {
+    const char* name;
+    // source: device path or free text; flags: MS_*; data: option string.
+    kstd::ErrorOr<FileSystem*> (*create)(kstd::StringView source, unsigned long flags, kstd::StringView data);
+};
+
+class FileSystemTypes {
+public:
+    static bool add(const FileSystemType& type);
+    static const FileSystemType* find(kstd::StringView name);
+};
+
+} // namespace husk

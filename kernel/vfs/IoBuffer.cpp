@@ -1,0 +1,42 @@
+#include "IoBuffer.h"
+#include <husk/platform.h>
+
+namespace husk {
+
+using kstd::err;
+
+kstd::ErrorOr<void> IoBuffer::write_from(size_t offset, const void* src, size_t n) const
+{
+    if (!m_user) {
+        memcpy(m_ptr + offset, src, n);
+        return {};
+    }
+    if (husk_plat_copy_to_user(m_ptr + offset, src, n) != 0)
+        return err(kstd::EFAULT);
+    return {};
+}
+
+kstd::ErrorOr<void> IoBuffer::read_into(void* dst, size_t offset, size_t n) const
+{
+    if (!m_user) {
+        memcpy(dst, m_ptr + offset, n);
+        return {};
+    }
+    if (husk_plat_copy_from_user(dst, m_ptr + offset, n) != 0)
+        return err(kstd::EFAULT);
+    return {};
+}
+
+kstd::ErrorOr<void> IoBuffer::fill_zero(size_t offset, size_t n) const
+{
+    static const uint8_t zeros[512] = {};
+    while (n) {
+        size_t chunk = n < sizeof zeros ? n : sizeof zeros;
+        TRY(write_from(offset, zeros, chunk));
+        offset += chunk;
+        n -= chunk;
+    }
+    return {};
+}
+
+} // namespace husk

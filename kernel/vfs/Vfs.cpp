@@ -1,0 +1,304 @@
+#include "Vfs.h"
+#include "../core/Log.h"
+#include "../proc/Process.h"
+#include "Permissions.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using kstd::StringView;
+using namespace kstd::errno_values;
+
+namespace {
+constexpr int kMaxSymlinks = 40;
+Mount* g_mounts;
+RefPtr<Vnode>* g_root;
+
+ErrorOr<Mount*> new_mount(FileSystem* fs, RefPtr<Vnode> covered, unsigned long flags)
+{
+    auto* m = kstd::make<Mount>();
+    if (!m)
+        return err(ENOMEM);
+    m->fs = fs;
+    m->root = fs->root();
+    m->covered = kstd::move(covered);
+    m->flags = flags;
+    m->next = g_mounts;
+    g_mounts = m;
+    m->root->root_of_mount = m;
+    return m;
+}
+
+// The vnode a lookup result stands for once mounts on it are crossed.
+RefPtr<Vnode> cross_mounts(RefPtr<Vnode> v)
+{
+    while (v->mounted_here)
+        v = v->mounted_here->root;
+    return v;
+}
+} // namespace
+
+ErrorOr<void> Vfs::mount_root(FileSystem* fs)
+{
+    if (g_root)
+        return err(EBUSY);
+    TRY(new_mount(fs, nullptr, 0));
+    g_root = kstd::make<RefPtr<Vnode>>(fs->root());
+    return {};
+}
+
+ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
+{
+    if (!target.is_directory())
+        return err(ENOTDIR);
+    if (target.mounted_here)
+        return err(EBUSY);
+    Mount* m = TRY(new_mount(fs, RefPtr<Vnode>(target), flags));
+    target.mounted_here = m;
+    if (flags & linux::MS_RDONLY)
+        fs->set_read_only(true);
+    klog(LogLevel::Info, "vfs: mounted %s (dev %lu)", fs->type_name(), (unsigned long)fs->device_id());
+    return {};
+}
+
+ErrorOr<void> Vfs::unmount(Vnode& target, int flags)
+{
+    (void)flags;
+    Mount* m = target.root_of_mount;
+    if (!m)
+        return err(EINVAL);
+    if (!m->covered)
+        return err(EBUSY); // the root file system stays
+    // Busy while a file is open on it, a process works in it, or something
+    // is mounted inside it (Linux's rules for umount without MNT_DETACH).
+    for (Mount* other = g_mounts; other; other = other->next)
+        if (other != m && other->covered && &other->covered->fs() == m->fs)
+            return err(EBUSY);
+    if (m->fs->open_files() > 0 || Process::any_inside(*m->fs))
+        return err(EBUSY);
+    TRY(m->fs->sync());
+    TRY(m->fs->prepare_unmount());
+    m->covered->mounted_here = nullptr;
+    m->root->root_of_mount = nullptr;
+    for (Mount** p = &g_mounts; *p; p = &(*p)->next) {
+        if (*p == m) {
+            *p = m->next;
+            break;
+        }
+    }
+    FileSystem* fs = m->fs;
+    const char* type = fs->type_name();
+    klog(LogLevel::Info, "vfs: unmounted %s", type);
+    kstd::destroy(m); // drops root and covered
+    delete fs;
+    return {};
+}
+
+RefPtr<Vnode> Vfs::root() { return g_root ? *g_root : nullptr; }
+Mount* Vfs::mounts() { return g_mounts; }
+
+ErrorOr<void> Vfs::sync_all()
+{
+    for (Mount* m = g_mounts; m; m = m->next)
+        TRY(m->fs->sync());
+    return {};
+}
+
+ErrorOr<RefPtr<Vnode>> Vfs::parent_of(Process& p, Vnode& dir)
+{
+    RefPtr<Vnode> v(dir);
+    for (;;) {
+        if (v == p.root().ptr())
+            return v;
+        if (!v->root_of_mount || !v->root_of_mount->covered)
+            break;
+        v = v->root_of_mount->covered;
+    }
+    RefPtr<Vnode> up = TRY(v->lookup(".."));
+    return cross_mounts(kstd::move(up));
+}
+
+namespace {
+
+struct Walker {
+    Process& process;
+    int links { 0 };
+
+    ErrorOr<RefPtr<Vnode>> step(RefPtr<Vnode> cur, StringView comp, Resolved::Last type)
+    {
+        if (type == Resolved::Last::Dot)
+            return cur;
+        if (type == Resolved::Last::DotDot)
+            return Vfs::parent_of(process, *cur);
+        RefPtr<Vnode> child = TRY(cur->lookup(comp));
+        return cross_mounts(kstd::move(child));
+    }
+
+    ErrorOr<Resolved> follow(RefPtr<Vnode> dir, Vnode& link, unsigned flags)
+    {
+        if (++links > kMaxSymlinks)
+            return err(ELOOP);
+        char target[linux::PATH_MAX];
+        size_t n = TRY(link.readlink(target, sizeof target - 1));
+        target[n] = 0;
+        return walk(kstd::move(dir), StringView(target, n), flags);
+    }
+
+    ErrorOr<Resolved> walk(RefPtr<Vnode> cur, StringView path, unsigned flags)
+    {
+        if (path.is_empty())
+            return err(ENOENT);
+        Resolved out;
+        if (path[0] == '/')
+            cur = process.root();
+        size_t i = 0, len = path.length();
+        while (i < len && path[i] == '/')
+            ++i;
+        if (i == len) { // "/" or "///"
+            out.parent = cur;
+            out.vnode = cur;
+            out.last = Resolved::Last::Root;
+            out.trailing_slash = true;
+            return out;
+        }
+        for (;;) {
+            size_t j = i;
+            while (j < len && path[j] != '/')
+                ++j;
+            StringView comp = path.substring(i, j - i);
+            size_t k = j;
+            while (k < len && path[k] == '/')
+                ++k;
+            bool last = k == len;
+            bool trailing = k > j;
+            if (comp.length() > linux::NAME_MAX)
+                return err(ENAMETOOLONG);
+            if (!cur->is_directory())
+                return err(ENOTDIR);
+            TRY(check_access(*cur, process.credentials(), linux::X_OK));
+            auto type = comp == "." ? Resolved::Last::Dot : comp == ".." ? Resolved::Last::DotDot : Resolved::Last::Normal;
+
+            if (last && (flags & WantParent)) {
+                auto child = step(cur, comp, type);
+                if (child.is_error() && child.error().code() != ENOENT)
+                    return child.error();
+                if (!child.is_error() && child.value()->is_symlink() && ((flags & FollowLast) || trailing))
+                    return follow(cur, *child.value(), flags);
+                out.parent = cur;
+                out.vnode = child.is_error() ? nullptr : child.release_value();
+                memcpy(out.name, comp.data(), comp.length());
+                out.name[comp.length()] = 0;
+                out.last = type;
+                out.trailing_slash = trailing;
+                if (out.vnode && trailing && !out.vnode->is_directory() && type == Resolved::Last::Normal)
+                    return err(ENOTDIR);
+                return out;
+            }
+
+            RefPtr<Vnode> child = TRY(step(cur, comp, type));
+            if (child->is_symlink() && (!last || (flags & FollowLast) || trailing)) {
+                Resolved target = TRY(follow(cur, *child, FollowLast));
+                child = target.vnode;
+            }
+            if (last) {
+                if (trailing && !child->is_directory())
+                    return err(ENOTDIR);
+                out.parent = cur;
+                out.vnode = child;
+                memcpy(out.name, comp.data(), comp.length());
+                out.name[comp.length()] = 0;
+                out.last = type;
+                out.trailing_slash = trailing;
+                return out;
+            }
+            cur = child;
+            i = k;
+        }
+    }
+};
+
+} // namespace
+
+ErrorOr<Resolved> Vfs::resolve(Process& p, RefPtr<Vnode> base, StringView path, unsigned flags)
+{
+    if (path.length() >= linux::PATH_MAX)
+        return err(ENAMETOOLONG);
+    Walker w { p };
+    return w.walk(kstd::move(base), path, flags);
+}
+
+namespace {
+struct FindName {
+    uint64_t ino;
+    char* name;
+    bool found;
+    static bool emit(void* ctx, const DirEntryView& e)
+    {
+        auto& f = *static_cast<FindName*>(ctx);
+        if (e.ino != f.ino || e.name == "." || e.name == "..")
+            return true;
+        memcpy(f.name, e.name.data(), e.name.length());
+        f.name[e.name.length()] = 0;
+        f.found = true;
+        return false;
+    }
+};
+} // namespace
+
+ErrorOr<size_t> Vfs::path_of(Process& p, Vnode& dir, char* buf, size_t size)
+{
+    if (dir.m_nlink == 0)
+        return err(ENOENT); // removed working directory
+    // Collect names leaf-first at the end of buf, then move them to the front.
+    size_t pos = size;
+    RefPtr<Vnode> v(dir);
+    while (v != p.root().ptr()) {
+        RefPtr<Vnode> parent = TRY(parent_of(p, *v));
+        if (parent == v)
+            break;
+        // The name in the parent belongs to the covered vnode of a mount root.
+        Vnode* named = v.ptr();
+        while (named->root_of_mount && named->root_of_mount->covered)
+            named = named->root_of_mount->covered.ptr();
+        char name[linux::NAME_MAX + 1];
+        FindName finder { named->ino(), name, false };
+        TRY(parent->readdir(0, FindName::emit, &finder));
+        if (!finder.found)
+            return err(ENOENT);
+        size_t n = StringView::cstrlen(name);
+        if (pos < n + 1)
+            return err(ERANGE);
+        pos -= n;
+        memcpy(buf + pos, name, n);
+        buf[--pos] = '/';
+        v = parent;
+    }
+    if (pos == size) {
+        if (size < 2)
+            return err(ERANGE);
+        buf[--pos] = '/';
+    }
+    size_t length = size - pos;
+    if (length + 1 > size)
+        return err(ERANGE);
+    memmove(buf, buf + pos, length);
+    buf[length] = 0;
+    return length;
+}
+
+ErrorOr<bool> Vfs::is_ancestor(Process& p, Vnode& ancestor, Vnode& dir)
+{
+    RefPtr<Vnode> v(dir);
+    for (;;) {
+        if (v == &ancestor)
+            return true;
+        RefPtr<Vnode> parent = TRY(parent_of(p, *v));
+        if (parent == v)
+            return false;
+        v = parent;
+    }
+}
+
+} // namespace husk

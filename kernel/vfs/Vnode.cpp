@@ -1,0 +1,53 @@
+#include "Vnode.h"
+#include <husk/platform.h>
+#include "File.h"
+#include "FileSystem.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using kstd::StringView;
+using namespace kstd::errno_values;
+
+Timestamp Timestamp::now()
+{
+    uint64_t ns = husk_plat_clock_wall();
+    return { int64_t(ns / 1000000000), int64_t(ns % 1000000000) };
+}
+
+Vnode::Vnode(FileSystem& fs, uint64_t ino, uint32_t mode) : m_mode(mode), m_fs(&fs), m_ino(ino)
+{
+    m_atime = m_mtime = m_ctime = Timestamp::now();
+    fs.vnode_created();
+}
+
+Vnode::~Vnode() { m_fs->vnode_destroyed(); }
+
+ErrorOr<RefPtr<Vnode>> Vnode::lookup(StringView) { return err(ENOTDIR); }
+ErrorOr<RefPtr<Vnode>> Vnode::create(StringView, uint32_t, const Credentials&, uint64_t) { return err(ENOTDIR); }
+ErrorOr<RefPtr<Vnode>> Vnode::mkdir(StringView, uint32_t, const Credentials&) { return err(ENOTDIR); }
+ErrorOr<RefPtr<Vnode>> Vnode::symlink(StringView, StringView, const Credentials&) { return err(ENOTDIR); }
+ErrorOr<void> Vnode::link(StringView, Vnode&) { return err(ENOTDIR); }
+ErrorOr<void> Vnode::unlink(StringView) { return err(ENOTDIR); }
+ErrorOr<void> Vnode::rmdir(StringView) { return err(ENOTDIR); }
+ErrorOr<void> Vnode::rename(StringView, Vnode&, StringView) { return err(ENOTDIR); }
+ErrorOr<void> Vnode::readdir(uint64_t, DirEmit, void*) { return err(ENOTDIR); }
+ErrorOr<size_t> Vnode::read(uint64_t, IoBuffer, size_t) { return err(is_directory() ? EISDIR : EINVAL); }
+ErrorOr<size_t> Vnode::write(uint64_t, IoBuffer, size_t) { return err(is_directory() ? EISDIR : EINVAL); }
+ErrorOr<void> Vnode::truncate(uint64_t) { return err(is_directory() ? EISDIR : EINVAL); }
+ErrorOr<size_t> Vnode::readlink(char*, size_t) { return err(EINVAL); }
+ErrorOr<void> Vnode::sync() { return {}; }
+
+ErrorOr<uint64_t> Vnode::seek_data(uint64_t offset, bool want_hole)
+{
+    // Without hole information the whole file is data and EOF is the hole.
+    if (offset >= m_size)
+        return err(ENXIO);
+    return want_hole ? m_size : offset;
+}
+
+ErrorOr<RefPtr<File>> Vnode::open_special(int) { return err(ENXIO); }
+
+} // namespace husk

@@ -1,0 +1,97 @@
+// An in-memory file system object (inode). File systems subclass it and
+// override the operations they support; the defaults return the errno Linux
+// gives for an object that cannot do that (e.g. ENOTDIR for lookup on a file).
+#pragma once
+
+#include "../abi/Linux.h"
+#include "../kstd/ErrorOr.h"
+#include "../kstd/RefPtr.h"
+#include "../kstd/StringView.h"
+#include "Credentials.h"
+#include "IoBuffer.h"
+
+namespace husk {
+
+class FileSystem;
+class File;
+struct Mount;
+
+struct Timestamp {
+    int64_t sec { 0 };
+    int64_t nsec { 0 };
+    static Timestamp now();
+};
+
+struct DirEntryView {
+    kstd::StringView name;
+    uint64_t ino;
+    uint8_t type;          // linux::DT_*
+    uint64_t next_cookie;  // where to resume after this entry
+};
+// Returns false to stop (e.g. the caller's buffer is full).
+using DirEmit = bool (*)(void* ctx, const DirEntryView& entry);
+
+class Vnode : public kstd::RefCounted<Vnode>, public kstd::HeapObject {
+public:
+    virtual ~Vnode();
+
+    FileSystem& fs() const { return *m_fs; }
+    uint64_t ino() const { return m_ino; }
+    uint32_t mode() const { return m_mode; }
+    bool is_directory() const { return linux::is_dir(m_mode); }
+    bool is_regular() const { return linux::is_reg(m_mode); }
+    bool is_symlink() const { return linux::is_lnk(m_mode); }
+
+    // Metadata kept here for every fs; an fs persists it in write_metadata().
+    uint32_t m_mode { 0 };
+    uint32_t m_uid { 0 }, m_gid { 0 };
+    uint32_t m_nlink { 1 };
+    uint64_t m_size { 0 };
+    uint64_t m_rdev { 0 };
+    Timestamp m_atime, m_mtime, m_ctime;
+
+    // Mount bookkeeping, owned by the VFS.
+    Mount* mounted_here { nullptr };   // a file system is mounted on this vnode
+    Mount* root_of_mount { nullptr };  // this vnode is the root of that mount
+
+    // --- directory operations
+    virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name);
+    // Creates a regular file, FIFO or device node (type in mode).
+    virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials&, uint64_t rdev);
+    virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView name, uint32_t mode, const Credentials&);
+    virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> symlink(kstd::StringView name, kstd::StringView target, const Credentials&);
+    virtual kstd::ErrorOr<void> link(kstd::StringView name, Vnode& target);
+    virtual kstd::ErrorOr<void> unlink(kstd::StringView name);
+    virtual kstd::ErrorOr<void> rmdir(kstd::StringView name);
+    // Moves old_name here to new_dir/new_name, replacing what is there. The
+    // VFS has already checked types, emptiness is the fs's to check (ENOTEMPTY).
+    virtual kstd::ErrorOr<void> rename(kstd::StringView old_name, Vnode& new_dir, kstd::StringView new_name);
+    virtual kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx);
+
+    // --- data
+    virtual kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n);
+    virtual kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n);
+    virtual kstd::ErrorOr<void> truncate(uint64_t size);
+    virtual kstd::ErrorOr<size_t> readlink(char* buf, size_t size);
+    // SEEK_DATA / SEEK_HOLE support: next data/hole offset at or after offset.
+    virtual kstd::ErrorOr<uint64_t> seek_data(uint64_t offset, bool want_hole);
+    virtual kstd::ErrorOr<void> sync();
+
+    // --- metadata
+    virtual uint64_t blocks() const { return 0; } // 512-byte units in use
+    virtual kstd::ErrorOr<void> write_metadata() { return {}; }
+    // Readiness for poll(): regular files and directories are always ready.
+    virtual short poll_events() const { return linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM; }
+
+    // Special files give their own open file description (devices, FIFOs).
+    virtual kstd::ErrorOr<kstd::RefPtr<File>> open_special(int flags);
+
+protected:
+    Vnode(FileSystem& fs, uint64_t ino, uint32_t mode);
+
+private:
+    FileSystem* m_fs;
+    uint64_t m_ino;
+};
+
+} // namespace husk

@@ -1,0 +1,154 @@
+#include "VnodeFile.h"
+#include "FileSystem.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using namespace kstd::errno_values;
+
+namespace {
+constexpr uint64_t kMaxFileSize = uint64_t(INT64_MAX);
+}
+
+VnodeFile::VnodeFile(kstd::RefPtr<Vnode> vnode, int flags) : File(flags), m_vnode(kstd::move(vnode))
+{
+    m_vnode->fs().file_opened();
+}
+
+VnodeFile::~VnodeFile() { m_vnode->fs().file_closed(); }
+
+ErrorOr<size_t> VnodeFile::pread(IoBuffer buf, size_t n, uint64_t offset)
+{
+    if (!is_readable())
+        return err(EBADF);
+    if (m_vnode->is_directory())
+        return err(EISDIR);
+    return m_vnode->read(offset, buf, n);
+}
+
+ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
+{
+    if (!is_writable())
+        return err(EBADF);
+    if (m_vnode->fs().is_read_only())
+        return err(EROFS);
+    if (offset > kMaxFileSize || n > kMaxFileSize - offset)
+        return err(EFBIG);
+    return m_vnode->write(offset, buf, n);
+}
+
+ErrorOr<size_t> VnodeFile::read(IoBuffer buf, size_t n)
+{
+    size_t done = TRY(pread(buf, n, m_offset));
+    m_offset += done;
+    return done;
+}
+
+ErrorOr<size_t> VnodeFile::write(IoBuffer buf, size_t n)
+{
+    if (!is_writable())
+        return err(EBADF);
+    if (m_flags & linux::O_APPEND)
+        m_offset = m_vnode->m_size;
+    size_t done = TRY(pwrite(buf, n, m_offset));
+    m_offset += done;
+    return done;
+}
+
+ErrorOr<uint64_t> VnodeFile::seek(int64_t offset, int whence)
+{
+    if (is_path_only())
+        return err(EBADF);
+    int64_t base;
+    switch (whence) {
+    case linux::SEEK_SET: base = 0; break;
+    case linux::SEEK_CUR: base = int64_t(m_offset); break;
+    case linux::SEEK_END: base = int64_t(m_vnode->m_size); break;
+    case linux::SEEK_DATA:
+    case linux::SEEK_HOLE: {
+        if (offset < 0)
+            return err(ENXIO);
+        uint64_t at = TRY(m_vnode->seek_data(uint64_t(offset), whence == linux::SEEK_HOLE));
+        m_offset = at;
+        return at;
+    }
+    default: return err(EINVAL);
+    }
+    if ((offset > 0 && base > INT64_MAX - offset))
+        return err(EOVERFLOW);
+    int64_t target = base + offset;
+    if (target < 0)
+        return err(EINVAL);
+    m_offset = uint64_t(target);
+    return m_offset;
+}
+
+ErrorOr<void> VnodeFile::stat(linux::stat& out)
+{
+    fill_stat(*m_vnode, out);
+    return {};
+}
+
+ErrorOr<long> VnodeFile::ioctl(unsigned long request, uintptr_t arg)
+{
+    if (request == linux::FIONREAD && m_vnode->is_regular()) {
+        int avail = m_offset < m_vnode->m_size ? int(kstd::min<uint64_t>(m_vnode->m_size - m_offset, INT32_MAX)) : 0;
+        TRY(IoBuffer::user(arg).write_from(0, &avail, sizeof avail));
+        return 0;
+    }
+    return File::ioctl(request, arg);
+}
+
+namespace {
+struct DentsCursor {
+    IoBuffer buf;
+    size_t size;
+    size_t used;
+    uint64_t cookie;
+    bool fault;
+};
+
+bool emit_dirent(void* ctx, const DirEntryView& e)
+{
+    auto& c = *static_cast<DentsCursor*>(ctx);
+    size_t reclen = kstd::align_up<size_t>(linux::kDirent64NameOffset + e.name.length() + 1, 8);
+    if (c.used + reclen > c.size)
+        return false;
+    alignas(8) uint8_t record[linux::kDirent64NameOffset + linux::NAME_MAX + 1 + 8] = {};
+    linux::dirent64_header h { e.ino, int64_t(e.next_cookie), uint16_t(reclen), e.type };
+    memcpy(record, &h, linux::kDirent64NameOffset);
+    memcpy(record + linux::kDirent64NameOffset, e.name.data(), e.name.length());
+    if (c.buf.write_from(c.used, record, reclen).is_error()) {
+        c.fault = true;
+        return false;
+    }
+    c.used += reclen;
+    c.cookie = e.next_cookie;
+    return true;
+}
+} // namespace
+
+ErrorOr<size_t> VnodeFile::getdents(IoBuffer buf, size_t size)
+{
+    if (is_path_only())
+        return err(EBADF);
+    if (!m_vnode->is_directory())
+        return err(ENOTDIR);
+    DentsCursor cursor { buf, size, 0, m_offset, false };
+    TRY(m_vnode->readdir(m_offset, emit_dirent, &cursor));
+    if (cursor.fault)
+        return err(EFAULT);
+    // Not even one entry fit although more exist: Linux says EINVAL.
+    if (cursor.used == 0 && cursor.cookie == m_offset) {
+        struct Any { static bool emit(void* ctx, const DirEntryView&) { *static_cast<bool*>(ctx) = true; return false; } };
+        bool more = false;
+        TRY(m_vnode->readdir(m_offset, Any::emit, &more));
+        if (more)
+            return err(EINVAL);
+    }
+    m_offset = cursor.cookie;
+    return cursor.used;
+}
+
+} // namespace husk

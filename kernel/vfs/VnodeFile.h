@@ -1,0 +1,31 @@
+// The open file description of a vnode in a file system: regular files,
+// directories (getdents) and O_PATH descriptors.
+#pragma once
+
+#include "File.h"
+
+namespace husk {
+
+class VnodeFile final : public File {
+public:
+    VnodeFile(kstd::RefPtr<Vnode> vnode, int flags);
+    ~VnodeFile() override;
+
+    kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<size_t> pread(IoBuffer buf, size_t n, uint64_t offset) override;
+    kstd::ErrorOr<size_t> pwrite(IoBuffer buf, size_t n, uint64_t offset) override;
+    kstd::ErrorOr<uint64_t> seek(int64_t offset, int whence) override;
+    kstd::ErrorOr<void> stat(linux::stat& out) override;
+    kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size) override;
+    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
+    short poll_events() override { return m_vnode->poll_events(); }
+    Vnode* vnode() override { return m_vnode.ptr(); }
+    bool is_path_only() const override { return m_flags & linux::O_PATH; }
+
+private:
+    kstd::RefPtr<Vnode> m_vnode;
+    uint64_t m_offset { 0 };  // byte offset, or the readdir cookie for directories
+};
+
+} // namespace husk

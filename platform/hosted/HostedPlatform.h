@@ -1,0 +1,27 @@
+// State shared by the hosted platform's files: the configuration the
+// local client gave to husk_init and the host files acting as disks.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace husk::hosted {
+
+struct Settings {
+    std::string cmdline;          // what husk_plat_cmdline returns
+    size_t memory_bytes = 64u << 20;
+    bool console_input = false;   // read stdin as console input
+};
+
+Settings& settings();
+
+// Host files attached as block devices, in index order.
+int attach_block_file(const char* path, bool read_only);
+size_t block_device_count();
+bool block_completions_pending();
+
+// Installs the SIGSEGV handler that turns bad client pointers into EFAULT.
+void install_fault_handler();
+
+} // namespace husk::hosted

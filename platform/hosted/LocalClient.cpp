@@ -1,0 +1,114 @@
+// The local-client API (husk/husk.h): boots the kernel inside this process
+// and turns husk_sys_*() calls into kernel syscalls under one big lock.
+#include <husk/husk.h>
+#include <husk/platform.h>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include "HostedPlatform.h"
+
+extern "C" int husk_kernel_boot(void);
+extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6]);
+
+namespace {
+
+std::mutex g_big_lock;
+bool g_booted;
+
+// Reads "mem=N" (MiB) from the command line for the platform's own use.
+size_t memory_from(const std::string& cmdline)
+{
+    size_t at = 0;
+    size_t mib = 64;
+    while ((at = cmdline.find("mem=", at)) != std::string::npos) {
+        if (at == 0 || cmdline[at - 1] == ' ')
+            mib = std::strtoul(cmdline.c_str() + at + 4, nullptr, 10);
+        at += 4;
+    }
+    return (mib < 4 ? 4 : mib) << 20;
+}
+
+template<typename T>
+uint64_t to_word(T v)
+{
+    if constexpr (std::is_pointer_v<T>)
+        return reinterpret_cast<uintptr_t>(v);
+    else
+        return static_cast<uint64_t>(static_cast<long>(v));
+}
+
+template<long Nr, typename... A>
+long call(A... a)
+{
+    uint64_t words[6] = { to_word(a)... };
+    std::lock_guard lock(g_big_lock);
+    return husk_kernel_syscall(Nr, words);
+}
+
+template<typename R>
+R finish(long r)
+{
+    if (r < 0 && r > -4096) {
+        errno = int(-r);
+        return R(-1);
+    }
+    return R(r);
+}
+
+} // namespace
+
+extern "C" int husk_init(const char* config)
+{
+    std::lock_guard lock(g_big_lock);
+    if (g_booted) {
+        errno = EBUSY;
+        return -1;
+    }
+    auto& s = husk::hosted::settings();
+    s.cmdline = config ? config : "";
+    s.memory_bytes = memory_from(s.cmdline);
+    s.console_input = s.cmdline.find("console_input=1") != std::string::npos;
+    husk::hosted::install_fault_handler();
+    int r = husk_kernel_boot();
+    if (r < 0) {
+        errno = -r;
+        return -1;
+    }
+    g_booted = true;
+    return 0;
+}
+
+extern "C" int husk_attach_hostfile(const char* path, int read_only)
+{
+    std::lock_guard lock(g_big_lock);
+    if (g_booted) {
+        errno = EBUSY;
+        return -1;
+    }
+    return finish<int>(husk::hosted::attach_block_file(path, read_only != 0));
+}
+
+extern "C" long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    uint64_t words[6] = { uint64_t(a1), uint64_t(a2), uint64_t(a3), uint64_t(a4), uint64_t(a5), uint64_t(a6) };
+    std::lock_guard lock(g_big_lock);
+    if (!g_booted)
+        return -ENOSYS;
+    return husk_kernel_syscall(nr, words);
+}
+
+extern "C" long husk_dmesg(char* buf, size_t len)
+{
+    constexpr int kReadAll = 3;
+    return husk_sys_syslog(kReadAll, buf, int(len > 0x7fffffff ? 0x7fffffff : len));
+}
+
+#define HUSK_EXPAND(...) __VA_ARGS__
+#define HUSK_SYSCALL(nr, name, status, note, ret, params, args) \
+    extern "C" ret husk_sys_##name params { return finish<ret>(g_booted ? call<nr>(HUSK_EXPAND args) : -ENOSYS); }
+#define HUSK_NOSYS(nr, name, note)
+#include <husk/syscalls.def>
+#undef HUSK_SYSCALL
+#undef HUSK_NOSYS

@@ -1,0 +1,140 @@
+// Host files as block devices. Requests run synchronously at submit time
+// (pread/pwrite/fdatasync) and their completions wait in a queue for
+// husk_plat_block_reap, so the kernel sees the same asynchronous contract
+// as on virtio-blk.
+#include <husk/platform.h>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+#include "HostedPlatform.h"
+
+namespace husk::hosted {
+
+namespace {
+
+constexpr uint32_t kSectorSize = 512;
+
+struct HostDisk {
+    std::string path;
+    int fd = -1;
+    bool read_only = false;
+    uint64_t sectors = 0;
+    std::deque<husk_block_req*> done;
+};
+
+std::vector<HostDisk>& disks()
+{
+    static std::vector<HostDisk> d;
+    return d;
+}
+
+int32_t run(HostDisk& d, husk_block_req& r)
+{
+    size_t bytes = size_t(r.count) * kSectorSize;
+    off_t offset = off_t(r.sector * kSectorSize);
+    auto* p = static_cast<char*>(r.buf);
+    while (bytes) {
+        ssize_t n = r.op == HUSK_BLOCK_READ ? pread(d.fd, p, bytes, offset) : pwrite(d.fd, p, bytes, offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0 && r.op == HUSK_BLOCK_READ) { // past EOF of a sparse file: zeros
+                std::memset(p, 0, bytes);
+                return 0;
+            }
+            return -EIO;
+        }
+        p += n;
+        bytes -= size_t(n);
+        offset += n;
+    }
+    return 0;
+}
+
+} // namespace
+
+int attach_block_file(const char* path, bool read_only)
+{
+    int fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
+    HostDisk d;
+    d.path = path;
+    d.fd = fd;
+    d.read_only = read_only;
+    d.sectors = uint64_t(st.st_size) / kSectorSize;
+    disks().push_back(std::move(d));
+    return int(disks().size() - 1);
+}
+
+size_t block_device_count() { return disks().size(); }
+
+bool block_completions_pending()
+{
+    for (auto& d : disks())
+        if (!d.done.empty())
+            return true;
+    return false;
+}
+
+} // namespace husk::hosted
+
+using husk::hosted::disks;
+
+extern "C" int husk_plat_block_info(unsigned dev, husk_block_info* info)
+{
+    if (dev >= disks().size())
+        return -ENODEV;
+    auto& d = disks()[dev];
+    std::memset(info, 0, sizeof *info);
+    std::strncpy(info->name, d.path.c_str(), sizeof info->name - 1);
+    info->sectors = d.sectors;
+    info->sector_size = 512;
+    info->flags = d.read_only ? HUSK_BLOCK_READONLY : 0;
+    info->max_inflight = 32;
+    return 0;
+}
+
+extern "C" int husk_plat_block_submit(unsigned dev, husk_block_req* req)
+{
+    if (dev >= disks().size())
+        return -ENODEV;
+    auto& d = disks()[dev];
+    if (req->op > HUSK_BLOCK_FLUSH)
+        return -EINVAL;
+    if (req->op != HUSK_BLOCK_FLUSH && (req->sector > d.sectors || req->count > d.sectors - req->sector))
+        return -EINVAL;
+    if (req->op != HUSK_BLOCK_READ && d.read_only)
+        return -EROFS;
+    if (d.done.size() >= 32)
+        return -EAGAIN;
+    if (req->op == HUSK_BLOCK_FLUSH)
+        req->status = fdatasync(d.fd) == 0 ? 0 : -EIO;
+    else
+        req->status = husk::hosted::run(d, *req);
+    d.done.push_back(req);
+    return 0;
+}
+
+extern "C" size_t husk_plat_block_reap(unsigned dev, husk_block_req** done, size_t max)
+{
+    if (dev >= disks().size())
+        return 0;
+    auto& q = disks()[dev].done;
+    size_t n = 0;
+    while (n < max && !q.empty()) {
+        done[n++] = q.front();
+        q.pop_front();
+    }
+    return n;
+}

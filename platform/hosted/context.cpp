@@ -1,0 +1,87 @@
+// Kernel thread contexts on host stacks. The kernel's scheduler decides;
+// this file only saves and restores registers, and tells AddressSanitizer
+// about each stack switch so it does not mistake them for overflows.
+#include <husk/platform.h>
+#include <cstring>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define HUSK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HUSK_ASAN 1
+#endif
+#endif
+
+#ifdef HUSK_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace {
+
+struct HostContext {
+    uint64_t sp;
+    const void* stack_bottom; // unknown (null) for adopted contexts until first left
+    size_t stack_size;
+    void* fake_stack;
+};
+static_assert(sizeof(HostContext) <= sizeof(husk_context_t));
+
+HostContext* as_host(husk_context_t* c) { return reinterpret_cast<HostContext*>(c); }
+
+// The context being left by the switch in progress.
+HostContext* g_leaving;
+
+void finished_switch([[maybe_unused]] HostContext* self)
+{
+#ifdef HUSK_ASAN
+    const void* bottom;
+    size_t size;
+    __sanitizer_finish_switch_fiber(self ? self->fake_stack : nullptr, &bottom, &size);
+    if (g_leaving && !g_leaving->stack_bottom) {
+        g_leaving->stack_bottom = bottom;
+        g_leaving->stack_size = size;
+    }
+#endif
+}
+
+} // namespace
+
+extern "C" void husk_hosted_swap(uint64_t* save_sp, uint64_t load_sp);
+extern "C" void husk_hosted_trampoline();
+extern "C" void husk_hosted_context_started(void*) { finished_switch(nullptr); }
+
+extern "C" void husk_plat_context_init(husk_context_t* ctx, void* stack, size_t stack_size, void (*entry)(void*), void* arg)
+{
+    std::memset(ctx, 0, sizeof *ctx);
+    auto* c = as_host(ctx);
+    c->stack_bottom = stack;
+    c->stack_size = stack_size;
+    uintptr_t top = (reinterpret_cast<uintptr_t>(stack) + stack_size) & ~uintptr_t(15);
+    auto* slot = reinterpret_cast<uint64_t*>(top);
+    // Frame popped by husk_hosted_swap, lowest address first:
+    // control words, r15, r14, r13, r12, rbx, rbp, return address.
+    *--slot = reinterpret_cast<uint64_t>(&husk_hosted_trampoline);
+    *--slot = 0;                                 // rbp: ends backtraces
+    *--slot = 0;                                 // rbx
+    *--slot = reinterpret_cast<uint64_t>(entry); // r12
+    *--slot = reinterpret_cast<uint64_t>(arg);   // r13
+    *--slot = 0;                                 // r14
+    *--slot = 0;                                 // r15
+    *--slot = 0x1f80 | (uint64_t(0x037f) << 32); // MXCSR default, x87 control word
+    c->sp = reinterpret_cast<uint64_t>(slot);
+}
+
+extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* to)
+{
+    HostContext* f = as_host(from);
+    HostContext* t = as_host(to);
+    g_leaving = f;
+#ifdef HUSK_ASAN
+    __sanitizer_start_switch_fiber(&f->fake_stack, t->stack_bottom, t->stack_size);
+#endif
+    husk_hosted_swap(&f->sp, t->sp);
+    finished_switch(f);
+}
+
+extern "C" unsigned long husk_plat_irq_disable(void) { return 0; }
+extern "C" void husk_plat_irq_restore(unsigned long) {}

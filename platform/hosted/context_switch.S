@@ -1,0 +1,45 @@
+/* Context switch for the hosted kernel (x86-64 System V).
+ *
+ * husk_hosted_swap(uint64_t *save_sp, uint64_t load_sp)
+ *   pushes the callee-saved registers and the SSE/x87 control words, stores
+ *   the stack pointer in *save_sp, loads load_sp and pops the same frame.
+ * husk_hosted_trampoline: first code a new context runs: entry(arg) with
+ *   entry in r12 and arg in r13 (placed there by husk_plat_context_init). */
+    .text
+    .globl husk_hosted_swap
+    .type husk_hosted_swap, @function
+husk_hosted_swap:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    stmxcsr (%rsp)
+    fnstcw 4(%rsp)
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    ldmxcsr (%rsp)
+    fldcw 4(%rsp)
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size husk_hosted_swap, .-husk_hosted_swap
+
+    .globl husk_hosted_trampoline
+    .type husk_hosted_trampoline, @function
+husk_hosted_trampoline:
+    movq %r13, %rdi
+    callq husk_hosted_context_started
+    movq %r13, %rdi
+    callq *%r12
+    ud2
+    .size husk_hosted_trampoline, .-husk_hosted_trampoline
+
+    .section .note.GNU-stack,"",@progbits

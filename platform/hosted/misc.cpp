@@ -1,0 +1,57 @@
+// Version, command line, entropy, symbols and halt for the hosted kernel.
+#include <husk/platform.h>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <cxxabi.h>
+#include <dlfcn.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include "HostedPlatform.h"
+
+namespace husk::hosted {
+Settings& settings()
+{
+    static Settings s;
+    return s;
+}
+} // namespace husk::hosted
+
+extern "C" uint32_t husk_plat_version(void) { return HUSK_PLATFORM_VERSION; }
+extern "C" const char* husk_plat_cmdline(void) { return husk::hosted::settings().cmdline.c_str(); }
+
+extern "C" int husk_plat_random(void* buf, size_t len)
+{
+    auto* p = static_cast<char*>(buf);
+    while (len) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -EIO;
+        p += n;
+        len -= size_t(n);
+    }
+    return 0;
+}
+
+extern "C" int husk_plat_symbolize(uintptr_t addr, char* buf, size_t len)
+{
+    Dl_info info;
+    if (!dladdr(reinterpret_cast<void*>(addr), &info) || !info.dli_sname)
+        return -ENOENT;
+    int status = 0;
+    char* demangled = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
+    snprintf(buf, len, "%s+0x%lx", status == 0 && demangled ? demangled : info.dli_sname,
+             static_cast<unsigned long>(addr - reinterpret_cast<uintptr_t>(info.dli_saddr)));
+    free(demangled);
+    return 0;
+}
+
+extern "C" void husk_plat_halt(int status)
+{
+    fflush(stdout);
+    fflush(stderr);
+    _exit(status & 0xff);
+}

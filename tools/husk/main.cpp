@@ -1,0 +1,85 @@
+// The husk command-line tool. Subcommands grow with the project
+// (cc, bake, run, server, ctl); each has --help.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include "SyscallDocs.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+int usage(FILE* out, int status)
+{
+    std::fprintf(out,
+                 "usage: husk <command> [args]\n"
+                 "\n"
+                 "commands:\n"
+                 "  version            print the Husk version\n"
+                 "  syscalls [--markdown]\n"
+                 "                     list the Linux syscalls and their support status\n"
+                 "  help               this text\n"
+                 "\n"
+                 "Run 'husk <command> --help' for a command's options.\n");
+    return status;
+}
+
+bool wants_help(int argc, char** argv)
+{
+    for (int i = 2; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))
+            return true;
+    return false;
+}
+
+int cmd_version(int argc, char** argv)
+{
+    if (wants_help(argc, argv)) {
+        std::printf("usage: husk version\n\nPrints the Husk version.\n");
+        return 0;
+    }
+    if (argc > 2) {
+        std::fprintf(stderr, "husk version: unexpected argument '%s'\n", argv[2]);
+        return 2;
+    }
+    std::printf("husk %s\n", kVersion);
+    return 0;
+}
+
+int cmd_syscalls(int argc, char** argv)
+{
+    if (wants_help(argc, argv)) {
+        std::printf("usage: husk syscalls [--markdown]\n\n"
+                    "Lists every Linux x86_64 syscall with its support status in Husk.\n"
+                    "--markdown prints docs/syscalls.md.\n");
+        return 0;
+    }
+    bool markdown = false;
+    for (int i = 2; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--markdown")) {
+            markdown = true;
+        } else {
+            std::fprintf(stderr, "husk syscalls: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    std::fputs(markdown ? husk::tools::syscall_markdown().c_str() : husk::tools::syscall_table_text().c_str(), stdout);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2)
+        return usage(stderr, 2);
+    std::string cmd = argv[1];
+    if (cmd == "version" || cmd == "--version")
+        return cmd_version(argc, argv);
+    if (cmd == "syscalls")
+        return cmd_syscalls(argc, argv);
+    if (cmd == "help" || cmd == "--help" || cmd == "-h")
+        return usage(stdout, 0);
+    std::fprintf(stderr, "husk: unknown command '%s'\n", argv[1]);
+    return usage(stderr, 2);
+}
