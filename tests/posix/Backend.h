@@ -1,0 +1,26 @@
+// Where a scenario's system calls go: the host Linux kernel (the oracle) or
+// a Husk kernel. Both take raw syscall numbers and return -errno on failure.
+#pragma once
+
+#include <string>
+
+namespace posix {
+
+class Backend {
+public:
+    virtual ~Backend() = default;
+    virtual const char* name() const = 0;
+    virtual long syscall(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0) = 0;
+    // Creates a fresh empty working directory on the file system under test,
+    // makes it the cwd, and returns its absolute path.
+    virtual std::string enter_workdir(const std::string& scenario) = 0;
+    virtual void leave_workdir() = 0;
+};
+
+// The host kernel, in a fresh directory under $TMPDIR.
+Backend& host_backend();
+// The Husk kernel in this process; the work directory is a fresh file
+// system of type fs_type (ramfs today) mounted for each scenario.
+Backend& husk_backend(const std::string& fs_type);
+
+} // namespace posix

@@ -1,0 +1,707 @@
+#include "Sys.h"
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <set>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace posix {
+
+namespace {
+
+std::string errno_text(long r)
+{
+    const char* name = strerrorname_np(int(-r));
+    return name ? name : "E" + std::to_string(-r);
+}
+
+std::string escape(const char* data, size_t n)
+{
+    std::string out = "\"";
+    for (size_t i = 0; i < n; ++i) {
+        unsigned char c = static_cast<unsigned char>(data[i]);
+        if (c >= 32 && c < 127 && c != '"' && c != '\\')
+            out += char(c);
+        else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", c);
+            out += hex;
+        }
+    }
+    return out + "\"";
+}
+
+std::string type_of(mode_t m)
+{
+    switch (m & S_IFMT) {
+    case S_IFREG: return "reg";
+    case S_IFDIR: return "dir";
+    case S_IFLNK: return "lnk";
+    case S_IFIFO: return "fifo";
+    case S_IFCHR: return "chr";
+    case S_IFBLK: return "blk";
+    case S_IFSOCK: return "sock";
+    }
+    return "?";
+}
+
+std::string octal(long v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "0%lo", v);
+    return buf;
+}
+
+} // namespace
+
+Sys::Sys(Backend& backend, std::string root) : m_backend(backend), m_root(std::move(root))
+{
+    // The lowest free descriptor now is "fd+0" for this scenario.
+    long probe = m_backend.syscall(SYS_dup, 0);
+    m_base_fd = int(probe);
+    if (probe >= 0)
+        m_backend.syscall(SYS_close, probe);
+}
+
+Sys::~Sys()
+{
+    for (int fd : m_opened)
+        m_backend.syscall(SYS_close, fd);
+}
+
+long Sys::call(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    return m_backend.syscall(nr, a1, a2, a3, a4, a5, a6);
+}
+
+std::string Sys::fd_name(long fd) const
+{
+    if (fd >= m_base_fd && fd < m_base_fd + 4096)
+        return "fd+" + std::to_string(fd - m_base_fd);
+    return std::to_string(fd);
+}
+
+std::string Sys::quote(const char* s) const { return s ? escape(s, std::strlen(s)) : "NULL"; }
+
+void Sys::note(const std::string& what) { m_trace.push_back("note: " + what); }
+
+void Sys::record(const std::string& what, long result, bool returns_fd, const std::string& extra)
+{
+    std::string r;
+    if (result < 0)
+        r = errno_text(result);
+    else if (returns_fd) {
+        r = fd_name(result);
+        m_opened.push_back(int(result));
+    } else
+        r = std::to_string(result);
+    m_trace.push_back(what + " = " + r + (extra.empty() || result < 0 ? "" : " " + extra));
+}
+
+std::string Sys::describe_stat() const
+{
+    const struct stat& s = m_stat;
+    std::string d = "{" + type_of(s.st_mode) + " " + octal(s.st_mode & 07777) + " nlink=" + std::to_string(s.st_nlink);
+    if (S_ISREG(s.st_mode) || S_ISLNK(s.st_mode))
+        d += " size=" + std::to_string(s.st_size);
+    if (S_ISREG(s.st_mode)) {
+        // Allocation differs between file systems; its relation to size does not.
+        long long bytes = (long long)s.st_blocks * 512;
+        d += bytes == 0 ? " blocks=none" : bytes >= s.st_size ? " blocks>=size" : " blocks<size";
+    }
+    d += " uid=" + std::to_string(s.st_uid) + " gid=" + std::to_string(s.st_gid);
+    if (S_ISCHR(s.st_mode))
+        d += " rdev=" + std::to_string(major(s.st_rdev)) + ":" + std::to_string(minor(s.st_rdev));
+    return d + "}";
+}
+
+void Sys::record_stat(const std::string& what, long result) { record(what, result, false, result == 0 ? describe_stat() : ""); }
+
+long Sys::open(const char* path, int flags, int mode)
+{
+    long r = call(SYS_open, long(path), flags, mode);
+    record("open(" + quote(path) + ", " + octal(flags) + ", " + octal(mode) + ")", r, true);
+    return r;
+}
+
+long Sys::openat(int dirfd, const char* path, int flags, int mode)
+{
+    long r = call(SYS_openat, dirfd, long(path), flags, mode);
+    record("openat(" + fd_name(dirfd) + ", " + quote(path) + ", " + octal(flags) + ", " + octal(mode) + ")", r, true);
+    return r;
+}
+
+long Sys::creat(const char* path, int mode)
+{
+    long r = call(SYS_creat, long(path), mode);
+    record("creat(" + quote(path) + ", " + octal(mode) + ")", r, true);
+    return r;
+}
+
+long Sys::close(int fd)
+{
+    long r = call(SYS_close, fd);
+    if (r == 0)
+        m_opened.erase(std::remove(m_opened.begin(), m_opened.end(), fd), m_opened.end());
+    record("close(" + fd_name(fd) + ")", r);
+    return r;
+}
+
+long Sys::read(int fd, size_t n)
+{
+    std::string buf(n, '\0');
+    long r = call(SYS_read, fd, long(buf.data()), long(n));
+    record("read(" + fd_name(fd) + ", " + std::to_string(n) + ")", r, false, r > 0 ? escape(buf.data(), size_t(r)) : "");
+    return r;
+}
+
+long Sys::write(int fd, const std::string& data)
+{
+    long r = call(SYS_write, fd, long(data.data()), long(data.size()));
+    record("write(" + fd_name(fd) + ", " + std::to_string(data.size()) + " bytes)", r);
+    return r;
+}
+
+long Sys::pread(int fd, size_t n, long offset)
+{
+    std::string buf(n, '\0');
+    long r = call(SYS_pread64, fd, long(buf.data()), long(n), offset);
+    record("pread(" + fd_name(fd) + ", " + std::to_string(n) + ", " + std::to_string(offset) + ")", r, false,
+           r > 0 ? escape(buf.data(), size_t(r)) : "");
+    return r;
+}
+
+long Sys::pwrite(int fd, const std::string& data, long offset)
+{
+    long r = call(SYS_pwrite64, fd, long(data.data()), long(data.size()), offset);
+    record("pwrite(" + fd_name(fd) + ", " + std::to_string(data.size()) + " bytes, " + std::to_string(offset) + ")", r);
+    return r;
+}
+
+long Sys::readv(int fd, std::vector<size_t> sizes)
+{
+    std::vector<std::string> bufs;
+    std::vector<iovec> iov;
+    for (size_t s : sizes)
+        bufs.emplace_back(s, '\0');
+    for (auto& b : bufs)
+        iov.push_back({ b.data(), b.size() });
+    long r = call(SYS_readv, fd, long(iov.data()), long(iov.size()));
+    std::string got;
+    long left = r;
+    for (auto& b : bufs) {
+        size_t take = left > 0 ? std::min<size_t>(size_t(left), b.size()) : 0;
+        got += escape(b.data(), take) + " ";
+        left -= long(take);
+    }
+    record("readv(" + fd_name(fd) + ", " + std::to_string(sizes.size()) + " iovecs)", r, false, got);
+    return r;
+}
+
+long Sys::writev(int fd, std::vector<std::string> parts)
+{
+    std::vector<iovec> iov;
+    for (auto& p : parts)
+        iov.push_back({ p.data(), p.size() });
+    long r = call(SYS_writev, fd, long(iov.data()), long(iov.size()));
+    record("writev(" + fd_name(fd) + ", " + std::to_string(parts.size()) + " iovecs)", r);
+    return r;
+}
+
+long Sys::lseek(int fd, long offset, int whence)
+{
+    long r = call(SYS_lseek, fd, offset, whence);
+    record("lseek(" + fd_name(fd) + ", " + std::to_string(offset) + ", " + std::to_string(whence) + ")", r);
+    return r;
+}
+
+long Sys::truncate(const char* path, long length)
+{
+    long r = call(SYS_truncate, long(path), length);
+    record("truncate(" + quote(path) + ", " + std::to_string(length) + ")", r);
+    return r;
+}
+
+long Sys::ftruncate(int fd, long length)
+{
+    long r = call(SYS_ftruncate, fd, length);
+    record("ftruncate(" + fd_name(fd) + ", " + std::to_string(length) + ")", r);
+    return r;
+}
+
+long Sys::fsync(int fd)
+{
+    long r = call(SYS_fsync, fd);
+    record("fsync(" + fd_name(fd) + ")", r);
+    return r;
+}
+
+long Sys::fdatasync(int fd)
+{
+    long r = call(SYS_fdatasync, fd);
+    record("fdatasync(" + fd_name(fd) + ")", r);
+    return r;
+}
+
+void Sys::put(const char* path, const std::string& data, int mode)
+{
+    long fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+    if (fd < 0)
+        return;
+    write(int(fd), data);
+    close(int(fd));
+}
+
+std::string Sys::get(const char* path)
+{
+    long fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return {};
+    std::string all;
+    char buf[4096];
+    long n;
+    while ((n = call(SYS_read, fd, long(buf), sizeof buf)) > 0)
+        all.append(buf, size_t(n));
+    record("read-all(" + fd_name(fd) + ")", n < 0 ? n : long(all.size()), false, escape(all.data(), all.size()));
+    close(int(fd));
+    return all;
+}
+
+long Sys::stat(const char* path)
+{
+    long r = call(SYS_stat, long(path), long(&m_stat));
+    record_stat("stat(" + quote(path) + ")", r);
+    return r;
+}
+
+long Sys::lstat(const char* path)
+{
+    long r = call(SYS_lstat, long(path), long(&m_stat));
+    record_stat("lstat(" + quote(path) + ")", r);
+    return r;
+}
+
+long Sys::fstat(int fd)
+{
+    long r = call(SYS_fstat, fd, long(&m_stat));
+    record_stat("fstat(" + fd_name(fd) + ")", r);
+    return r;
+}
+
+long Sys::fstatat(int dirfd, const char* path, int flags)
+{
+    long r = call(SYS_newfstatat, dirfd, long(path), long(&m_stat), flags);
+    record_stat("fstatat(" + fd_name(dirfd) + ", " + quote(path) + ", " + octal(flags) + ")", r);
+    return r;
+}
+
+long Sys::statx(int dirfd, const char* path, int flags)
+{
+    struct statx x {};
+    long r = call(SYS_statx, dirfd, long(path), flags, STATX_BASIC_STATS, long(&x));
+    std::string extra;
+    if (r == 0) {
+        m_stat = {};
+        m_stat.st_mode = x.stx_mode;
+        m_stat.st_nlink = x.stx_nlink;
+        m_stat.st_size = off_t(x.stx_size);
+        m_stat.st_blocks = blkcnt_t(x.stx_blocks);
+        m_stat.st_uid = x.stx_uid;
+        m_stat.st_gid = x.stx_gid;
+        m_stat.st_rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
+        extra = describe_stat() + ((x.stx_mask & STATX_BASIC_STATS) == STATX_BASIC_STATS ? " basic" : " partial");
+    }
+    record("statx(" + fd_name(dirfd) + ", " + quote(path) + ", " + octal(flags) + ")", r, false, extra);
+    return r;
+}
+
+long Sys::access(const char* path, int mode)
+{
+    long r = call(SYS_access, long(path), mode);
+    record("access(" + quote(path) + ", " + std::to_string(mode) + ")", r);
+    return r;
+}
+
+long Sys::faccessat(int dirfd, const char* path, int mode, int flags)
+{
+    long r = call(SYS_faccessat2, dirfd, long(path), mode, flags);
+    record("faccessat2(" + fd_name(dirfd) + ", " + quote(path) + ", " + std::to_string(mode) + ", " + octal(flags) + ")", r);
+    return r;
+}
+
+long Sys::chmod(const char* path, int mode)
+{
+    long r = call(SYS_chmod, long(path), mode);
+    record("chmod(" + quote(path) + ", " + octal(mode) + ")", r);
+    return r;
+}
+
+long Sys::fchmod(int fd, int mode)
+{
+    long r = call(SYS_fchmod, fd, mode);
+    record("fchmod(" + fd_name(fd) + ", " + octal(mode) + ")", r);
+    return r;
+}
+
+long Sys::fchmodat(int dirfd, const char* path, int mode)
+{
+    long r = call(SYS_fchmodat, dirfd, long(path), mode);
+    record("fchmodat(" + fd_name(dirfd) + ", " + quote(path) + ", " + octal(mode) + ")", r);
+    return r;
+}
+
+long Sys::chown(const char* path, long uid, long gid)
+{
+    long r = call(SYS_chown, long(path), uid, gid);
+    record("chown(" + quote(path) + ", " + std::to_string(uid) + ", " + std::to_string(gid) + ")", r);
+    return r;
+}
+
+long Sys::lchown(const char* path, long uid, long gid)
+{
+    long r = call(SYS_lchown, long(path), uid, gid);
+    record("lchown(" + quote(path) + ", " + std::to_string(uid) + ", " + std::to_string(gid) + ")", r);
+    return r;
+}
+
+long Sys::fchown(int fd, long uid, long gid)
+{
+    long r = call(SYS_fchown, fd, uid, gid);
+    record("fchown(" + fd_name(fd) + ", " + std::to_string(uid) + ", " + std::to_string(gid) + ")", r);
+    return r;
+}
+
+long Sys::umask(int mask)
+{
+    long r = call(SYS_umask, mask);
+    record("umask(" + octal(mask) + ")", r, false);
+    return r;
+}
+
+long Sys::utimensat(int dirfd, const char* path, long as, long ans, long ms, long mns, int flags)
+{
+    struct timespec t[2] = { { as, ans }, { ms, mns } };
+    long r = call(SYS_utimensat, dirfd, long(path), long(t), flags);
+    record("utimensat(" + fd_name(dirfd) + ", " + quote(path) + ", {" + std::to_string(as) + "." + std::to_string(ans) + ", " +
+               std::to_string(ms) + "." + std::to_string(mns) + "}, " + octal(flags) + ")",
+           r);
+    if (r == 0 && path) {
+        // Report what the file now says.
+        struct stat st {};
+        long s = call(SYS_newfstatat, dirfd, long(path), long(&st), flags & AT_SYMLINK_NOFOLLOW);
+        if (s == 0)
+            note("times " + std::to_string(st.st_atim.tv_sec) + "." + std::to_string(st.st_atim.tv_nsec) + " " +
+                 std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
+    }
+    return r;
+}
+
+long Sys::utimensat_now(int dirfd, const char* path, int flags)
+{
+    long r = call(SYS_utimensat, dirfd, long(path), 0, flags);
+    record("utimensat(" + fd_name(dirfd) + ", " + quote(path) + ", NULL, " + octal(flags) + ")", r);
+    return r;
+}
+
+long Sys::statfs(const char* path)
+{
+    struct statfs s {};
+    long r = call(SYS_statfs, long(path), long(&s));
+    record("statfs(" + quote(path) + ")", r, false, r == 0 ? "namelen=" + std::to_string(s.f_namelen) : "");
+    return r;
+}
+
+long Sys::fstatfs(int fd)
+{
+    struct statfs s {};
+    long r = call(SYS_fstatfs, fd, long(&s));
+    record("fstatfs(" + fd_name(fd) + ")", r, false, r == 0 ? "namelen=" + std::to_string(s.f_namelen) : "");
+    return r;
+}
+
+long Sys::readlink(const char* path, size_t size)
+{
+    std::string buf(size, '\0');
+    long r = call(SYS_readlink, long(path), long(buf.data()), long(size));
+    record("readlink(" + quote(path) + ", " + std::to_string(size) + ")", r, false, r > 0 ? escape(buf.data(), size_t(r)) : "");
+    return r;
+}
+
+long Sys::readlinkat(int dirfd, const char* path, size_t size)
+{
+    std::string buf(size, '\0');
+    long r = call(SYS_readlinkat, dirfd, long(path), long(buf.data()), long(size));
+    record("readlinkat(" + fd_name(dirfd) + ", " + quote(path) + ", " + std::to_string(size) + ")", r, false,
+           r > 0 ? escape(buf.data(), size_t(r)) : "");
+    return r;
+}
+
+#define PATH_CALL(label, nr, path, ...)                 \
+    long r = call(nr, long(path), ##__VA_ARGS__);       \
+    record(std::string(label) + "(" + quote(path) + ")", r); \
+    return r
+
+long Sys::mkdir(const char* path, int mode)
+{
+    long r = call(SYS_mkdir, long(path), mode);
+    record("mkdir(" + quote(path) + ", " + octal(mode) + ")", r);
+    return r;
+}
+
+long Sys::mkdirat(int dirfd, const char* path, int mode)
+{
+    long r = call(SYS_mkdirat, dirfd, long(path), mode);
+    record("mkdirat(" + fd_name(dirfd) + ", " + quote(path) + ", " + octal(mode) + ")", r);
+    return r;
+}
+
+long Sys::rmdir(const char* path) { PATH_CALL("rmdir", SYS_rmdir, path); }
+long Sys::unlink(const char* path) { PATH_CALL("unlink", SYS_unlink, path); }
+long Sys::chdir(const char* path) { PATH_CALL("chdir", SYS_chdir, path); }
+
+long Sys::unlinkat(int dirfd, const char* path, int flags)
+{
+    long r = call(SYS_unlinkat, dirfd, long(path), flags);
+    record("unlinkat(" + fd_name(dirfd) + ", " + quote(path) + ", " + octal(flags) + ")", r);
+    return r;
+}
+
+long Sys::rename(const char* from, const char* to)
+{
+    long r = call(SYS_rename, long(from), long(to));
+    record("rename(" + quote(from) + ", " + quote(to) + ")", r);
+    return r;
+}
+
+long Sys::renameat(int fromfd, const char* from, int tofd, const char* to)
+{
+    long r = call(SYS_renameat, fromfd, long(from), tofd, long(to));
+    record("renameat(" + fd_name(fromfd) + ", " + quote(from) + ", " + fd_name(tofd) + ", " + quote(to) + ")", r);
+    return r;
+}
+
+long Sys::renameat2(int fromfd, const char* from, int tofd, const char* to, unsigned flags)
+{
+    long r = call(SYS_renameat2, fromfd, long(from), tofd, long(to), flags);
+    record("renameat2(" + fd_name(fromfd) + ", " + quote(from) + ", " + fd_name(tofd) + ", " + quote(to) + ", " +
+               std::to_string(flags) + ")",
+           r);
+    return r;
+}
+
+long Sys::link(const char* from, const char* to)
+{
+    long r = call(SYS_link, long(from), long(to));
+    record("link(" + quote(from) + ", " + quote(to) + ")", r);
+    return r;
+}
+
+long Sys::linkat(int fromfd, const char* from, int tofd, const char* to, int flags)
+{
+    long r = call(SYS_linkat, fromfd, long(from), tofd, long(to), flags);
+    record("linkat(" + fd_name(fromfd) + ", " + quote(from) + ", " + fd_name(tofd) + ", " + quote(to) + ", " + octal(flags) + ")", r);
+    return r;
+}
+
+long Sys::symlink(const char* target, const char* path)
+{
+    long r = call(SYS_symlink, long(target), long(path));
+    record("symlink(" + quote(target) + ", " + quote(path) + ")", r);
+    return r;
+}
+
+long Sys::symlinkat(const char* target, int dirfd, const char* path)
+{
+    long r = call(SYS_symlinkat, long(target), dirfd, long(path));
+    record("symlinkat(" + quote(target) + ", " + fd_name(dirfd) + ", " + quote(path) + ")", r);
+    return r;
+}
+
+long Sys::mknod(const char* path, int mode)
+{
+    long r = call(SYS_mknod, long(path), mode, 0);
+    record("mknod(" + quote(path) + ", " + octal(mode) + ")", r);
+    return r;
+}
+
+long Sys::fchdir(int fd)
+{
+    long r = call(SYS_fchdir, fd);
+    record("fchdir(" + fd_name(fd) + ")", r);
+    return r;
+}
+
+long Sys::getcwd(size_t size)
+{
+    std::string buf(size + 1, '\0');
+    long r = call(SYS_getcwd, long(buf.data()), long(size));
+    std::string path = r > 0 ? std::string(buf.c_str()) : "";
+    if (path.rfind(m_root, 0) == 0)
+        path = "<work>" + path.substr(m_root.size());
+    record("getcwd(" + std::to_string(size) + ")", r > 0 ? 0 : r, false, path);
+    return r;
+}
+
+long Sys::getdents_once(int fd, size_t bufsize)
+{
+    std::vector<char> buf(bufsize);
+    long r = call(SYS_getdents64, fd, long(buf.data()), long(bufsize));
+    record("getdents64(" + fd_name(fd) + ", " + std::to_string(bufsize) + ")", r < 0 ? r : (r > 0 ? 1 : 0), false, r > 0 ? "(some)" : "");
+    return r;
+}
+
+long Sys::getdents(int fd, size_t bufsize)
+{
+    std::vector<char> buf(bufsize);
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    bool duplicate = false;
+    long r;
+    int calls = 0;
+    while ((r = call(SYS_getdents64, fd, long(buf.data()), long(bufsize))) > 0) {
+        ++calls;
+        for (long at = 0; at < r;) {
+            auto* reclen = reinterpret_cast<unsigned short*>(buf.data() + at + 16);
+            unsigned char type = static_cast<unsigned char>(buf[size_t(at) + 18]);
+            std::string name(buf.data() + at + 19);
+            duplicate |= !seen.insert(name).second;
+            names.push_back(name + ":" + std::to_string(type));
+            at += *reclen;
+        }
+    }
+    std::sort(names.begin(), names.end());
+    std::string all;
+    for (auto& n : names)
+        all += n + " ";
+    record("getdents64-all(" + fd_name(fd) + ", " + std::to_string(bufsize) + ")", r < 0 ? r : long(names.size()), false,
+           all + (duplicate ? "DUPLICATES" : "unique") + (calls > 1 ? " multi" : " single"));
+    return r < 0 ? r : long(names.size());
+}
+
+long Sys::list(const char* path, size_t bufsize)
+{
+    long fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return fd;
+    long n = getdents(int(fd), bufsize);
+    close(int(fd));
+    return n;
+}
+
+long Sys::dup(int fd)
+{
+    long r = call(SYS_dup, fd);
+    record("dup(" + fd_name(fd) + ")", r, true);
+    return r;
+}
+
+long Sys::dup2(int fd, int to)
+{
+    long r = call(SYS_dup2, fd, to);
+    record("dup2(" + fd_name(fd) + ", " + fd_name(to) + ")", r, true);
+    return r;
+}
+
+long Sys::dup3(int fd, int to, int flags)
+{
+    long r = call(SYS_dup3, fd, to, flags);
+    record("dup3(" + fd_name(fd) + ", " + fd_name(to) + ", " + octal(flags) + ")", r, true);
+    return r;
+}
+
+long Sys::fcntl(int fd, int cmd, long arg)
+{
+    long r = call(SYS_fcntl, fd, cmd, arg);
+    bool dups = cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC;
+    record("fcntl(" + fd_name(fd) + ", " + std::to_string(cmd) + ", " + (dups ? fd_name(arg) : octal(arg)) + ")", r, dups,
+           "");
+    if (!dups && r >= 0 && cmd == F_GETFL)
+        m_trace.back() += " (" + octal(r) + ")";
+    return r;
+}
+
+long Sys::ioctl_int(int fd, unsigned long request, int value)
+{
+    long r = call(SYS_ioctl, fd, long(request), long(&value));
+    record("ioctl(" + fd_name(fd) + ", " + std::to_string(request) + ", &" + std::to_string(value) + ")", r);
+    return r;
+}
+
+long Sys::fionread(int fd)
+{
+    int value = -1;
+    long r = call(SYS_ioctl, fd, FIONREAD, long(&value));
+    record("ioctl(" + fd_name(fd) + ", FIONREAD)", r, false, "avail=" + std::to_string(value));
+    return r < 0 ? r : value;
+}
+
+std::pair<int, int> Sys::pipe2(int flags)
+{
+    int fds[2] = { -1, -1 };
+    long r = call(SYS_pipe2, long(fds), flags);
+    record("pipe2(" + octal(flags) + ")", r, false, r == 0 ? fd_name(fds[0]) + " " + fd_name(fds[1]) : "");
+    if (r == 0) {
+        m_opened.push_back(fds[0]);
+        m_opened.push_back(fds[1]);
+        return { fds[0], fds[1] };
+    }
+    return { -1, -1 };
+}
+
+long Sys::poll(std::vector<std::pair<int, short>> fds, int timeout_ms)
+{
+    std::vector<pollfd> p;
+    for (auto& [fd, ev] : fds)
+        p.push_back({ fd, ev, 0 });
+    long r = call(SYS_poll, long(p.data()), long(p.size()), timeout_ms);
+    std::string got;
+    for (auto& e : p)
+        got += fd_name(e.fd) + ":" + std::to_string(e.revents) + " ";
+    record("poll(" + std::to_string(p.size()) + " fds, " + std::to_string(timeout_ms) + ")", r, false, got);
+    return r;
+}
+
+long Sys::select(int nfds, std::vector<int> readfds, std::vector<int> writefds, long timeout_us)
+{
+    fd_set r {}, w {};
+    FD_ZERO(&r);
+    FD_ZERO(&w);
+    for (int fd : readfds)
+        FD_SET(fd, &r);
+    for (int fd : writefds)
+        FD_SET(fd, &w);
+    struct timeval tv { timeout_us / 1000000, timeout_us % 1000000 };
+    long res = call(SYS_select, nfds, long(&r), long(&w), 0, timeout_us < 0 ? 0 : long(&tv));
+    std::string got = "r:";
+    for (int fd : readfds)
+        got += FD_ISSET(fd, &r) ? fd_name(fd) + " " : "";
+    got += "w:";
+    for (int fd : writefds)
+        got += FD_ISSET(fd, &w) ? fd_name(fd) + " " : "";
+    record("select(" + std::to_string(nfds) + ")", res, false, got);
+    return res;
+}
+
+long Sys::close_range(unsigned first, unsigned last, unsigned flags)
+{
+    long r = call(SYS_close_range, first, last, flags);
+    record("close_range(" + fd_name(first) + ", " + std::to_string(last) + ", " + std::to_string(flags) + ")", r);
+    return r;
+}
+
+long Sys::raw(const char* label, long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    long r = call(nr, a1, a2, a3, a4, a5, a6);
+    record(label, r);
+    return r;
+}
+
+} // namespace posix

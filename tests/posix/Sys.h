@@ -1,0 +1,128 @@
+// The system calls a scenario makes. Every call goes to one backend and is
+// written to a trace with its arguments and normalised result, so the
+// traces of Linux and Husk can be compared line by line. Descriptor numbers
+// are recorded relative to the first free descriptor at scenario start, so
+// "lowest free descriptor" rules are compared too.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <sys/stat.h>
+#include <utility>
+#include <vector>
+#include "Backend.h"
+
+namespace posix {
+
+class Sys {
+public:
+    Sys(Backend& backend, std::string root);
+    ~Sys();
+
+    const std::vector<std::string>& trace() const { return m_trace; }
+    void note(const std::string& what);
+    Backend& backend() { return m_backend; }
+
+    // --- files
+    long open(const char* path, int flags, int mode = 0);
+    long openat(int dirfd, const char* path, int flags, int mode = 0);
+    long creat(const char* path, int mode);
+    long close(int fd);
+    long read(int fd, size_t n);                       // traces the bytes read
+    long write(int fd, const std::string& data);
+    long pread(int fd, size_t n, long offset);
+    long pwrite(int fd, const std::string& data, long offset);
+    long readv(int fd, std::vector<size_t> sizes);
+    long writev(int fd, std::vector<std::string> parts);
+    long lseek(int fd, long offset, int whence);
+    long truncate(const char* path, long length);
+    long ftruncate(int fd, long length);
+    long fsync(int fd);
+    long fdatasync(int fd);
+    // Writes a whole file (open/write/close, traced).
+    void put(const char* path, const std::string& data, int mode = 0644);
+    // Reads a whole file (traced).
+    std::string get(const char* path);
+
+    // --- metadata
+    long stat(const char* path);   // traces type, mode, size, nlink, blocks sanity
+    long lstat(const char* path);
+    long fstat(int fd);
+    long fstatat(int dirfd, const char* path, int flags);
+    long statx(int dirfd, const char* path, int flags);
+    long access(const char* path, int mode);
+    long faccessat(int dirfd, const char* path, int mode, int flags);
+    long chmod(const char* path, int mode);
+    long fchmod(int fd, int mode);
+    long fchmodat(int dirfd, const char* path, int mode);
+    long chown(const char* path, long uid, long gid);
+    long lchown(const char* path, long uid, long gid);
+    long fchown(int fd, long uid, long gid);
+    long umask(int mask);
+    long utimensat(int dirfd, const char* path, long atime_sec, long atime_nsec, long mtime_sec, long mtime_nsec, int flags);
+    long utimensat_now(int dirfd, const char* path, int flags);
+    long statfs(const char* path);
+    long fstatfs(int fd);
+    long readlink(const char* path, size_t size = 256);
+    long readlinkat(int dirfd, const char* path, size_t size = 256);
+    // Last stat result (for scenarios that compare fields themselves).
+    const struct stat& last_stat() const { return m_stat; }
+
+    // --- names
+    long mkdir(const char* path, int mode = 0755);
+    long mkdirat(int dirfd, const char* path, int mode = 0755);
+    long rmdir(const char* path);
+    long unlink(const char* path);
+    long unlinkat(int dirfd, const char* path, int flags);
+    long rename(const char* from, const char* to);
+    long renameat(int fromfd, const char* from, int tofd, const char* to);
+    long renameat2(int fromfd, const char* from, int tofd, const char* to, unsigned flags);
+    long link(const char* from, const char* to);
+    long linkat(int fromfd, const char* from, int tofd, const char* to, int flags);
+    long symlink(const char* target, const char* path);
+    long symlinkat(const char* target, int dirfd, const char* path);
+    long mknod(const char* path, int mode);
+    long chdir(const char* path);
+    long fchdir(int fd);
+    long getcwd(size_t size = 4096);    // traces the path relative to the work dir
+    // getdents64 until the end; traces sorted "name:type" entries and
+    // whether any name repeated. bufsize small forces several calls.
+    long getdents(int fd, size_t bufsize = 4096);
+    long getdents_once(int fd, size_t bufsize);
+    long list(const char* path, size_t bufsize = 4096);
+
+    // --- descriptors
+    long dup(int fd);
+    long dup2(int fd, int to);
+    long dup3(int fd, int to, int flags);
+    long fcntl(int fd, int cmd, long arg = 0);
+    long ioctl_int(int fd, unsigned long request, int value);
+    long fionread(int fd);
+    std::pair<int, int> pipe2(int flags);   // {-1,-1} on failure
+    long poll(std::vector<std::pair<int, short>> fds, int timeout_ms);
+    long select(int nfds, std::vector<int> readfds, std::vector<int> writefds, long timeout_us);
+    long close_range(unsigned first, unsigned last, unsigned flags);
+
+    // --- raw (for bad-input scenarios): traced by name only
+    long raw(const char* label, long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0);
+
+    // Descriptor as traced: "fd+N" for scenario descriptors, else the number.
+    std::string fd_name(long fd) const;
+    int base_fd() const { return m_base_fd; }
+
+private:
+    long call(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0);
+    void record(const std::string& what, long result, bool returns_fd = false, const std::string& extra = "");
+    void record_stat(const std::string& what, long result);
+    std::string describe_stat() const;
+    std::string quote(const char* s) const;
+
+    Backend& m_backend;
+    std::string m_root;
+    std::vector<std::string> m_trace;
+    std::vector<int> m_opened;
+    int m_base_fd;
+    struct stat m_stat {};
+};
+
+} // namespace posix

@@ -1,0 +1,116 @@
+// Bad pointers, bad flags, out-of-range numbers: an errno, never a crash.
+#include <sys/mman.h>
+#include <time.h>
+#include "Scenario.h"
+
+namespace {
+// An address that is certainly unmapped: a PROT_NONE page of the test process.
+long unmapped()
+{
+    static void* page = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return long(page);
+}
+} // namespace
+
+SCENARIO(badinput, null_path_pointers)
+{
+    s.raw("open(NULL)", SYS_open, 0, O_RDONLY);
+    s.raw("stat(NULL, buf)", SYS_stat, 0, unmapped());
+    s.raw("mkdir(NULL)", SYS_mkdir, 0, 0755);
+    s.raw("rename(NULL, NULL)", SYS_rename, 0, 0);
+    s.raw("chdir(NULL)", SYS_chdir, 0);
+}
+
+SCENARIO(badinput, unmapped_path_pointer)
+{
+    s.raw("open(unmapped)", SYS_open, unmapped(), O_RDONLY);
+    s.raw("unlink(unmapped)", SYS_unlink, unmapped());
+    s.raw("symlink(unmapped, unmapped)", SYS_symlink, unmapped(), unmapped());
+}
+
+SCENARIO(badinput, unmapped_buffers)
+{
+    s.put("f", "data");
+    int fd = int(s.open("f", O_RDWR));
+    s.raw("read(fd, unmapped)", SYS_read, fd, unmapped(), 4);
+    s.raw("write(fd, unmapped)", SYS_write, fd, unmapped(), 4);
+    s.raw("pread(fd, 1)", SYS_pread64, fd, 1, 4, 0);
+    s.raw("fstat(fd, unmapped)", SYS_fstat, fd, unmapped());
+    s.raw("stat(f, 8)", SYS_stat, long("f"), 8);
+    s.get("f");
+}
+
+SCENARIO(badinput, unmapped_iovec_array)
+{
+    s.put("f", "data");
+    int fd = int(s.open("f", O_RDONLY));
+    s.raw("readv(fd, unmapped, 1)", SYS_readv, fd, unmapped(), 1);
+    s.raw("readv(fd, NULL, -1)", SYS_readv, fd, 0, -1);
+    s.raw("readv(fd, NULL, 1025)", SYS_readv, fd, 0, 1025);
+}
+
+SCENARIO(badinput, bad_pipe_and_poll_pointers)
+{
+    s.raw("pipe2(unmapped)", SYS_pipe2, unmapped(), 0);
+    s.raw("poll(unmapped, 1)", SYS_poll, unmapped(), 1, 0);
+    s.raw("poll(NULL, 0)", SYS_poll, 0, 0, 0);
+}
+
+SCENARIO(badinput, bad_getcwd_and_readlink_buffers)
+{
+    s.raw("getcwd(unmapped, 100)", SYS_getcwd, unmapped(), 100);
+    s.symlink("t", "l");
+    s.raw("readlink(l, unmapped, 10)", SYS_readlink, long("l"), unmapped(), 10);
+}
+
+SCENARIO(badinput, bad_dirent_buffer)
+{
+    s.mkdir("d");
+    int fd = int(s.open("d", O_RDONLY | O_DIRECTORY));
+    s.raw("getdents64(fd, unmapped, 4096)", SYS_getdents64, fd, unmapped(), 4096);
+}
+
+SCENARIO(badinput, bad_open_flags)
+{
+    s.put("f", "x");
+    s.open("f", O_WRONLY | O_RDWR);
+    s.open("f", O_RDONLY | 0x80000000);
+}
+
+SCENARIO(badinput, bad_at_flags)
+{
+    s.put("f", "x");
+    s.unlinkat(AT_FDCWD, "f", 0x8000);
+    s.fstatat(AT_FDCWD, "f", 0x1);
+    s.faccessat(AT_FDCWD, "f", F_OK, 0x4000);
+}
+
+SCENARIO(badinput, bad_dirfd_values)
+{
+    s.openat(-2, "f", O_RDONLY);
+    s.openat(1 << 30, "f", O_RDONLY);
+    s.mkdirat(-50, "d", 0755);
+}
+
+SCENARIO(badinput, bad_utimensat_pointer)
+{
+    s.put("f", "x");
+    s.raw("utimensat(f, unmapped)", SYS_utimensat, AT_FDCWD, long("f"), unmapped(), 0);
+    s.raw("utimensat(AT_FDCWD, NULL)", SYS_utimensat, AT_FDCWD, 0, 0, 0);
+}
+
+SCENARIO(badinput, unknown_syscall_number)
+{
+    s.raw("syscall(100000)", 100000);
+    s.raw("syscall(-1)", -1);
+}
+
+SCENARIO(badinput, bad_clock_and_sleep_arguments)
+{
+    s.raw("clock_gettime(99)", SYS_clock_gettime, 99, unmapped());
+    s.raw("clock_gettime(MONOTONIC, unmapped)", SYS_clock_gettime, CLOCK_MONOTONIC, unmapped());
+    struct timespec bad { 0, 2000000000 };
+    s.raw("nanosleep({0, 2e9})", SYS_nanosleep, long(&bad), 0);
+    struct timespec neg { -1, 0 };
+    s.raw("nanosleep({-1, 0})", SYS_nanosleep, long(&neg), 0);
+}

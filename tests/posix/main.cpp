@@ -1,0 +1,98 @@
+// Runs every scenario against the host kernel and against Husk and compares
+// the traces. Each scenario is one GoogleTest test (and one ctest test).
+//   posix_suite --gtest_filter='open.*'     run some
+//   posix_suite --show=open.creat_excl      print both traces
+#include <gtest/gtest.h>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include "Scenario.h"
+
+namespace posix {
+
+std::vector<Scenario>& scenarios()
+{
+    static std::vector<Scenario> all;
+    return all;
+}
+
+namespace {
+
+std::string fs_under_test()
+{
+    const char* fs = std::getenv("HUSK_POSIX_FS");
+    return fs && *fs ? fs : "ramfs";
+}
+
+std::vector<std::string> run_on(Backend& backend, const Scenario& sc)
+{
+    std::string root = backend.enter_workdir(std::string(sc.family) + "." + sc.name);
+    std::vector<std::string> trace;
+    {
+        Sys s(backend, root);
+        sc.body(s);
+        trace = s.trace();
+    }
+    backend.leave_workdir();
+    return trace;
+}
+
+std::string side_by_side(const std::vector<std::string>& a, const std::vector<std::string>& b)
+{
+    std::ostringstream out;
+    size_t n = std::max(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+        std::string l = i < a.size() ? a[i] : "(missing)";
+        std::string r = i < b.size() ? b[i] : "(missing)";
+        out << (l == r ? "   " : "!! ") << "linux: " << l << "\n";
+        if (l != r)
+            out << "   husk:  " << r << "\n";
+    }
+    return out.str();
+}
+
+class ScenarioTest : public testing::Test {
+public:
+    explicit ScenarioTest(const Scenario& sc) : m_scenario(sc) {}
+    void TestBody() override
+    {
+        auto linux_trace = run_on(host_backend(), m_scenario);
+        auto husk_trace = run_on(husk_backend(fs_under_test()), m_scenario);
+        ASSERT_FALSE(linux_trace.empty()) << "a scenario must make observable calls";
+        EXPECT_TRUE(linux_trace == husk_trace) << "traces differ (" << fs_under_test() << "):\n"
+                                               << side_by_side(linux_trace, husk_trace);
+    }
+
+private:
+    const Scenario& m_scenario;
+};
+
+} // namespace
+} // namespace posix
+
+int main(int argc, char** argv)
+{
+    std::signal(SIGPIPE, SIG_IGN); // the host oracle gets EPIPE instead of dying
+    for (int i = 1; i < argc; ++i) {
+        if (std::strncmp(argv[i], "--show=", 7) == 0) {
+            for (auto& sc : posix::scenarios()) {
+                if (std::string(sc.family) + "." + sc.name != argv[i] + 7)
+                    continue;
+                auto a = posix::run_on(posix::host_backend(), sc);
+                auto b = posix::run_on(posix::husk_backend(posix::fs_under_test()), sc);
+                std::cout << posix::side_by_side(a, b);
+                return a == b ? 0 : 1;
+            }
+            std::cerr << "no scenario " << (argv[i] + 7) << "\n";
+            return 2;
+        }
+    }
+    testing::InitGoogleTest(&argc, argv);
+    for (auto& sc : posix::scenarios()) {
+        testing::RegisterTest(sc.family, sc.name, nullptr, nullptr, __FILE__, __LINE__,
+                              [&sc]() -> testing::Test* { return new posix::ScenarioTest(sc); });
+    }
+    return RUN_ALL_TESTS();
+}
