@@ -68,13 +68,13 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
         return err(ENOTDIR);
     if (!path_only) {
         int acc = flags & O_ACCMODE;
-        bool wants_write = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
-        if (acc == O_ACCMODE)
-            return err(EINVAL);
+        // O_ACCMODE (3) is valid: it needs read and write permission and
+        // grants neither (ioctl-only descriptors).
+        bool wants_write = acc != O_RDONLY || (flags & O_TRUNC);
         if (v->is_directory() && wants_write)
             return err(EISDIR);
         if (!created) {
-            int mask = (acc == O_RDONLY || acc == O_RDWR ? R_OK : 0) | (wants_write ? W_OK : 0);
+            int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
             TRY(check_access(*v, p.credentials(), mask));
         }
         if (wants_write && v->fs().is_read_only() && (v->is_regular() || v->is_directory()))
@@ -82,7 +82,8 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
         if ((flags & O_TRUNC) && v->is_regular() && !created)
             TRY(v->truncate(0));
     }
-    int status = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | O_LARGEFILE;
+    // Like Linux on 64-bit, regular opens report O_LARGEFILE; O_PATH ones do not.
+    int status = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | (path_only ? 0 : O_LARGEFILE);
     auto file = kstd::adopt_new<VnodeFile>(v, status);
     if (!file)
         return err(ENOMEM);

@@ -14,16 +14,16 @@ ErrorOr<RefPtr<Pipe>> Pipe::create()
     auto pipe = kstd::adopt_new<Pipe>();
     if (!pipe)
         return err(ENOMEM);
-    pipe->m_ring = static_cast<uint8_t*>(Heap::allocate_pages(kCapacity / kPageSize));
-    if (!pipe->m_ring)
+    pipe->m_pages = static_cast<uint8_t*>(Heap::allocate_pages(kCapacity / kPageSize));
+    if (!pipe->m_pages)
         return err(ENOMEM);
     return pipe;
 }
 
 Pipe::~Pipe()
 {
-    if (m_ring)
-        Heap::free_pages(m_ring, kCapacity / kPageSize);
+    if (m_pages)
+        Heap::free_pages(m_pages, kCapacity / kPageSize);
 }
 
 void Pipe::attach(bool read_end) { ++(read_end ? m_readers : m_writers); }
@@ -31,37 +31,51 @@ void Pipe::attach(bool read_end) { ++(read_end ? m_readers : m_writers); }
 void Pipe::detach(bool read_end)
 {
     --(read_end ? m_readers : m_writers);
+    changed();
+}
+
+void Pipe::changed()
+{
     m_read_waiters.wake_all();
     m_write_waiters.wake_all();
     PollHub::notify();
+}
+
+size_t Pipe::available() const
+{
+    size_t n = 0;
+    for (size_t i = m_tail; i != m_head; ++i)
+        n += m_slots[i % kSlots].length;
+    return n;
 }
 
 ErrorOr<size_t> Pipe::read(IoBuffer buf, size_t n, bool nonblocking)
 {
     if (n == 0)
         return 0;
-    while (m_used == 0) {
+    while (is_empty()) {
         if (m_writers == 0)
             return 0; // EOF
         if (nonblocking)
             return err(EAGAIN);
         m_read_waiters.wait();
     }
-    size_t want = kstd::min(n, m_used);
     size_t done = 0;
-    while (done < want) {
-        size_t chunk = kstd::min(want - done, kCapacity - m_head);
-        if (auto r = buf.write_from(done, m_ring + m_head, chunk); r.is_error()) {
+    while (done < n && !is_empty()) {
+        Slot& s = slot(m_tail);
+        size_t chunk = kstd::min<size_t>(s.length, n - done);
+        if (auto r = buf.write_from(done, page(m_tail) + s.offset, chunk); r.is_error()) {
             if (done == 0)
                 return r.error();
             break;
         }
-        m_head = (m_head + chunk) % kCapacity;
-        m_used -= chunk;
+        s.offset += uint32_t(chunk);
+        s.length -= uint32_t(chunk);
         done += chunk;
+        if (s.length == 0)
+            ++m_tail;
     }
-    m_write_waiters.wake_all();
-    PollHub::notify();
+    changed();
     return done;
 }
 
@@ -69,45 +83,57 @@ ErrorOr<size_t> Pipe::write(IoBuffer buf, size_t n, bool nonblocking)
 {
     if (m_readers == 0)
         return err(EPIPE);
+    if (n == 0)
+        return 0;
     size_t done = 0;
-    while (done < n) {
+    // The sub-page remainder merges into the last slot when it fits.
+    size_t remainder = n % kSlotSize;
+    if (remainder && !is_empty()) {
+        Slot& last = slot(m_head - 1);
+        size_t end = last.offset + last.length;
+        if (end + remainder <= kSlotSize) {
+            TRY(buf.read_into(page(m_head - 1) + end, 0, remainder));
+            last.length += uint32_t(remainder);
+            done = remainder;
+            changed();
+            if (done == n)
+                return done;
+        }
+    }
+    for (;;) {
         if (m_readers == 0)
             return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(err(EPIPE));
-        size_t room = kCapacity - m_used;
-        // Writes of at most PIPE_BUF bytes are atomic: all or wait.
-        bool atomic = n <= linux::PIPE_BUF;
-        if (room == 0 || (atomic && room < n)) {
-            if (nonblocking)
-                return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(err(EAGAIN));
-            m_write_waiters.wait();
+        if (!is_full()) {
+            size_t chunk = kstd::min(n - done, kSlotSize);
+            if (auto r = buf.read_into(page(m_head), done, chunk); r.is_error())
+                return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(r.error());
+            slot(m_head) = { 0, uint32_t(chunk) };
+            ++m_head;
+            done += chunk;
+            changed();
+            if (done == n)
+                return done;
             continue;
         }
-        size_t chunk = kstd::min(n - done, room);
-        size_t tail = (m_head + m_used) % kCapacity;
-        chunk = kstd::min(chunk, kCapacity - tail);
-        if (auto r = buf.read_into(m_ring + tail, done, chunk); r.is_error())
-            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(r.error());
-        m_used += chunk;
-        done += chunk;
-        m_read_waiters.wake_all();
-        PollHub::notify();
+        if (nonblocking)
+            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(err(EAGAIN));
+        m_write_waiters.wait();
     }
-    return done;
 }
 
 short Pipe::poll_events(bool read_end) const
 {
     short ev = 0;
     if (read_end) {
-        if (m_used)
+        if (!is_empty())
             ev |= linux::POLLIN | linux::POLLRDNORM;
         if (m_writers == 0)
             ev |= linux::POLLHUP;
     } else {
+        if (!is_full())
+            ev |= linux::POLLOUT | linux::POLLWRNORM;
         if (m_readers == 0)
             ev |= linux::POLLERR;
-        else if (kCapacity - m_used >= linux::PIPE_BUF)
-            ev |= linux::POLLOUT | linux::POLLWRNORM;
     }
     return ev;
 }

@@ -1,5 +1,8 @@
-// Anonymous pipes: a 64 KiB ring with Linux's blocking, PIPE_BUF atomicity,
-// EOF and EPIPE rules. Each end is a File; the Pipe lives while either does.
+// Anonymous pipes, modelled on Linux's: a ring of 16 page-sized slots. A
+// write's sub-page remainder may merge into the last slot; everything else
+// takes whole free slots. That one rule gives Linux's capacity, PIPE_BUF
+// atomicity, EAGAIN and poll behaviour exactly. Each end is a File; the
+// Pipe lives while either end does.
 #pragma once
 
 #include "../core/WaitQueue.h"
@@ -9,24 +12,37 @@ namespace husk {
 
 class Pipe : public kstd::RefCounted<Pipe>, public kstd::HeapObject {
 public:
-    static constexpr size_t kCapacity = 65536;
+    static constexpr size_t kSlots = 16;
+    static constexpr size_t kSlotSize = 4096;
+    static constexpr size_t kCapacity = kSlots * kSlotSize;
+
     static kstd::ErrorOr<kstd::RefPtr<Pipe>> create();
+    Pipe() = default;
     ~Pipe();
 
     kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n, bool nonblocking);
     kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n, bool nonblocking);
     short poll_events(bool read_end) const;
-    size_t available() const { return m_used; }
+    size_t available() const;
 
     void attach(bool read_end);
     void detach(bool read_end);
 
-    Pipe() = default;
-
 private:
-    uint8_t* m_ring { nullptr };
-    size_t m_head { 0 };  // next byte to read
-    size_t m_used { 0 };
+    struct Slot {
+        uint32_t offset;
+        uint32_t length;
+    };
+    bool is_empty() const { return m_head == m_tail; }
+    bool is_full() const { return m_head - m_tail >= kSlots; }
+    Slot& slot(size_t index) { return m_slots[index % kSlots]; }
+    uint8_t* page(size_t index) { return m_pages + (index % kSlots) * kSlotSize; }
+    void changed();
+
+    uint8_t* m_pages { nullptr };
+    Slot m_slots[kSlots] {};
+    size_t m_head { 0 }; // next slot to fill
+    size_t m_tail { 0 }; // oldest slot with data
     unsigned m_readers { 0 }, m_writers { 0 };
     WaitQueue m_read_waiters, m_write_waiters;
 };

@@ -33,6 +33,8 @@ ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
         return err(EBADF);
     if (m_vnode->fs().is_read_only())
         return err(EROFS);
+    if (m_flags & linux::O_APPEND)
+        offset = m_vnode->m_size; // Linux appends even for pwrite (see pwrite(2) BUGS)
     if (offset > kMaxFileSize || n > kMaxFileSize - offset)
         return err(EFBIG);
     return m_vnode->write(offset, buf, n);
@@ -135,6 +137,8 @@ ErrorOr<size_t> VnodeFile::getdents(IoBuffer buf, size_t size)
         return err(EBADF);
     if (!m_vnode->is_directory())
         return err(ENOTDIR);
+    if (m_vnode->m_nlink == 0)
+        return err(ENOENT); // a removed directory cannot be listed
     DentsCursor cursor { buf, size, 0, m_offset, false };
     TRY(m_vnode->readdir(m_offset, emit_dirent, &cursor));
     if (cursor.fault)

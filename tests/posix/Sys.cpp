@@ -282,6 +282,13 @@ long Sys::stat(const char* path)
     return r;
 }
 
+struct stat Sys::quiet_stat(const char* path)
+{
+    struct stat st {};
+    call(SYS_stat, long(path), long(&st));
+    return st;
+}
+
 long Sys::lstat(const char* path)
 {
     long r = call(SYS_lstat, long(path), long(&m_stat));

@@ -67,6 +67,9 @@ public:
     long readlinkat(int dirfd, const char* path, size_t size = 256);
     // Last stat result (for scenarios that compare fields themselves).
     const struct stat& last_stat() const { return m_stat; }
+    // stat without a trace line, for facts that differ between systems
+    // (the host's root directory) but whose relations do not.
+    struct stat quiet_stat(const char* path);
 
     // --- names
     long mkdir(const char* path, int mode = 0755);

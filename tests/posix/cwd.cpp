@@ -1,6 +1,7 @@
 // chdir, fchdir, getcwd.
 #include "Scenario.h"
 
+
 SCENARIO(cwd, chdir_and_getcwd)
 {
     s.getcwd();
@@ -64,8 +65,12 @@ SCENARIO(cwd, getcwd_of_removed_directory_is_enoent)
 
 SCENARIO(cwd, dotdot_from_root_stays_at_root)
 {
-    s.stat("/..");
-    s.stat("/../..");
+    // Root directories differ between the two systems: compare identity.
+    auto root = s.quiet_stat("/");
+    auto up = s.quiet_stat("/..");
+    auto upup = s.quiet_stat("/../..");
+    s.note(up.st_ino == root.st_ino && up.st_dev == root.st_dev ? "/.. is /" : "/.. is not /");
+    s.note(upup.st_ino == root.st_ino && upup.st_dev == root.st_dev ? "/../.. is /" : "/../.. is not /");
     s.stat("/../dev/null");
 }
 

@@ -82,14 +82,24 @@ void RamfsDirectory::remove(Entry* e)
     touch();
 }
 
+void RamfsDirectory::detach_from_parent()
+{
+    // A removed directory is empty forever, but '..' still leads to where
+    // it was (a process may still stand inside it).
+    m_removed_parent = RefPtr<Vnode>(m_parent);
+    m_parent = nullptr;
+    m_nlink = 0;
+    m_ctime = Timestamp::now();
+}
+
 ErrorOr<RefPtr<Vnode>> RamfsDirectory::lookup(StringView name)
 {
-    if (!m_parent)
-        return err(ENOENT); // a removed directory is empty forever
     if (name == ".")
         return RefPtr<Vnode>(this);
     if (name == "..")
-        return RefPtr<Vnode>(m_parent);
+        return m_parent ? RefPtr<Vnode>(m_parent) : m_removed_parent;
+    if (!m_parent)
+        return err(ENOENT);
     Entry* e = find(name);
     if (!e)
         return err(ENOENT);
@@ -171,9 +181,7 @@ ErrorOr<void> RamfsDirectory::rmdir(StringView name)
     auto& dir = static_cast<RamfsDirectory&>(*e->node);
     if (!dir.is_empty())
         return err(ENOTEMPTY);
-    dir.m_nlink = 0;
-    dir.m_parent = nullptr;
-    dir.m_ctime = Timestamp::now();
+    dir.detach_from_parent();
     --m_nlink;
     remove(e);
     return {};
@@ -199,8 +207,7 @@ ErrorOr<void> RamfsDirectory::rename(StringView old_name, Vnode& new_dir_vnode, 
         Vnode& victim = *existing->node;
         if (victim.is_directory()) {
             auto& victim_dir = static_cast<RamfsDirectory&>(victim);
-            victim_dir.m_nlink = 0;
-            victim_dir.m_parent = nullptr;
+            victim_dir.detach_from_parent();
             --new_dir.m_nlink;
         } else {
             --victim.m_nlink;

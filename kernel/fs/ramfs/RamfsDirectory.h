@@ -48,7 +48,10 @@ private:
     kstd::IntrusiveList<Entry, &Entry::link> m_entries;
     kstd::HashMap<kstd::StringView, Entry*> m_index;
     uint64_t m_next_cookie { 2 }; // 0 and 1 are "." and ".."
-    RamfsDirectory* m_parent { nullptr }; // null once removed
+    void detach_from_parent();
+
+    RamfsDirectory* m_parent { nullptr };      // null once removed
+    kstd::RefPtr<Vnode> m_removed_parent;      // keeps '..' alive after removal
 };
 
 } // namespace husk
