@@ -4,6 +4,11 @@
 
 #include "../kstd/Types.h"
 
+// GNU dialects predefine `linux` as a macro; the kernel builds as ISO C++.
+#ifdef linux
+#undef linux
+#endif
+
 namespace husk::linux {
 
 // File types and permission bits (st_mode).

@@ -43,7 +43,7 @@ private:
     size_t m_stack_pages { 0 };
     Entry m_entry { nullptr };
     void* m_arg { nullptr };
-    State m_state { State::Ready };
+    State m_state { State::Blocked }; // until the scheduler first makes it ready
     Process* m_process { nullptr };
     uint32_t m_tid { 0 };
     char m_name[24] {};

@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// Provided by the platform (see husk/platform.h). noexcept matches the C
+// library's declarations, so kernel headers also work in host-side tests.
 extern "C" {
-void* memcpy(void* dst, const void* src, size_t n);
-void* memmove(void* dst, const void* src, size_t n);
-void* memset(void* dst, int c, size_t n);
-int memcmp(const void* a, const void* b, size_t n);
+void* memcpy(void* dst, const void* src, size_t n) noexcept;
+void* memmove(void* dst, const void* src, size_t n) noexcept;
+void* memset(void* dst, int c, size_t n) noexcept;
+int memcmp(const void* a, const void* b, size_t n) noexcept;
 }
 
 namespace kstd {

@@ -22,7 +22,7 @@ extern "C" void husk_plat_console_write(const char* buf, size_t len)
 extern "C" long husk_plat_console_read(char* buf, size_t len)
 {
     if (!husk::hosted::settings().console_input)
-        return 0;
+        return -ENODEV; // like stdin from /dev/null
     int flags = fcntl(STDIN_FILENO, F_GETFL);
     fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK);
     ssize_t n = read(STDIN_FILENO, buf, len);

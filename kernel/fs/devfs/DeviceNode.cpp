@@ -73,6 +73,8 @@ ErrorOr<size_t> read_console(IoBuffer buf, size_t n, bool nonblocking)
     char chunk[256];
     for (;;) {
         long got = husk_plat_console_read(chunk, kstd::min(n, sizeof chunk));
+        if (got == -ENODEV)
+            return 0; // no console input at all: end of file
         if (got < 0)
             return err(int(-got));
         if (got > 0) {
