@@ -693,14 +693,15 @@ long Sys::select(int nfds, std::vector<int> readfds, std::vector<int> writefds, 
     got += "w:";
     for (int fd : writefds)
         got += FD_ISSET(fd, &w) ? fd_name(fd) + " " : "";
-    record("select(" + std::to_string(nfds) + ")", res, false, got);
+    // nfds is one past the highest descriptor: relative to the base like fds.
+    record("select(" + (nfds > m_base_fd ? fd_name(nfds) : std::to_string(nfds)) + ")", res, false, got);
     return res;
 }
 
 long Sys::close_range(unsigned first, unsigned last, unsigned flags)
 {
     long r = call(SYS_close_range, first, last, flags);
-    record("close_range(" + fd_name(first) + ", " + std::to_string(last) + ", " + std::to_string(flags) + ")", r);
+    record("close_range(" + fd_name(first) + ", " + (last == ~0u ? std::string("~0") : fd_name(last)) + ", " + std::to_string(flags) + ")", r);
     return r;
 }
 

@@ -136,7 +136,7 @@ SCENARIO(fds, close_range_closes_and_cloexec)
     s.close_range(unsigned(b), unsigned(c), 0);
     s.fcntl(b, F_GETFD);
     s.fcntl(a, F_GETFD);
-    s.close_range(5, 4, 0);
+    s.close_range(unsigned(c + 1), unsigned(c), 0);
 }
 
 SCENARIO(fds, ioctl_fionbio_and_fioclex)
