@@ -6,6 +6,7 @@
 #include "../kstd/RefPtr.h"
 #include "../abi/Linux.h"
 #include "Vnode.h"
+#include "VnodeCache.h"
 
 namespace husk {
 
@@ -24,10 +25,15 @@ public:
     uint64_t device_id() const { return m_device_id; }
     bool is_read_only() const { return m_read_only; }
     void set_read_only(bool ro) { m_read_only = ro; }
-    // Live vnodes of this fs (lets umount answer EBUSY honestly).
+    // Live vnodes of this fs, and the inode cache disk file systems use.
     size_t live_vnodes() const { return m_live_vnodes; }
     void vnode_created() { ++m_live_vnodes; }
-    void vnode_destroyed() { --m_live_vnodes; }
+    void vnode_destroyed(Vnode& v)
+    {
+        m_vnode_cache.remove(v);
+        --m_live_vnodes;
+    }
+    VnodeCache& vnode_cache() { return m_vnode_cache; }
     // Open file descriptions on this fs (umount refuses with EBUSY).
     size_t open_files() const { return m_open_files; }
     void file_opened() { ++m_open_files; }
@@ -40,6 +46,7 @@ private:
     uint64_t m_device_id;
     bool m_read_only { false };
     size_t m_live_vnodes { 0 };
+    VnodeCache m_vnode_cache;
     size_t m_open_files { 0 };
 };
 

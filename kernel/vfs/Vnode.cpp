@@ -23,7 +23,7 @@ Vnode::Vnode(FileSystem& fs, uint64_t ino, uint32_t mode) : m_mode(mode), m_fs(&
     fs.vnode_created();
 }
 
-Vnode::~Vnode() { m_fs->vnode_destroyed(); }
+Vnode::~Vnode() { m_fs->vnode_destroyed(*this); }
 
 ErrorOr<RefPtr<Vnode>> Vnode::lookup(StringView) { return err(ENOTDIR); }
 ErrorOr<RefPtr<Vnode>> Vnode::create(StringView, uint32_t, const Credentials&, uint64_t) { return err(ENOTDIR); }
