@@ -33,6 +33,9 @@
 extern "C" {
 #endif
 
+/* The only symbols libhusk.so exports. */
+#define HUSK_API __attribute__((visibility("default")))
+
 /* Boots the kernel in this process. config is the kernel command line:
  * space-separated key=value words. Known keys:
  *   mem=MIB           kernel memory (default 64)
@@ -40,20 +43,20 @@ extern "C" {
  *   hostname=NAME     uname's nodename (default "husk")
  *   console_input=1   the console (fd 0) reads the host's stdin
  * Returns 0, or -1 with errno (EBUSY if already booted, ENOMEM, EINVAL). */
-int husk_init(const char *config);
+HUSK_API int husk_init(const char *config);
 
 /* Attaches a host file as the next block device (index returned, or -1
  * with errno). Call before husk_init. The ext2 file system mounts them. */
-int husk_attach_hostfile(const char *path, int read_only);
+HUSK_API int husk_attach_hostfile(const char *path, int read_only);
 
 /* Any system call by number; returns the raw result (negative errno on
  * failure, errno untouched). */
-long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+HUSK_API long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
 /* Copies the kernel log (dmesg) into buf; returns bytes copied or -1. */
-long husk_dmesg(char *buf, size_t len);
+HUSK_API long husk_dmesg(char *buf, size_t len);
 
-#define HUSK_SYSCALL(nr, name, status, note, ret, params, args) ret husk_sys_##name params;
+#define HUSK_SYSCALL(nr, name, status, note, ret, params, args) HUSK_API ret husk_sys_##name params;
 #define HUSK_NOSYS(nr, name, note)
 #include <husk/syscalls.def>
 #undef HUSK_SYSCALL

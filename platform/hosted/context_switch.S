@@ -7,6 +7,7 @@
  *   entry in r12 and arg in r13 (placed there by husk_plat_context_init). */
     .text
     .globl husk_hosted_swap
+    .hidden husk_hosted_swap
     .type husk_hosted_swap, @function
 husk_hosted_swap:
     pushq %rbp
@@ -33,6 +34,7 @@ husk_hosted_swap:
     .size husk_hosted_swap, .-husk_hosted_swap
 
     .globl husk_hosted_trampoline
+    .hidden husk_hosted_trampoline
     .type husk_hosted_trampoline, @function
 husk_hosted_trampoline:
     movq %r13, %rdi
