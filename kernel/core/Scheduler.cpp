@@ -42,7 +42,7 @@ void Scheduler::init(Process* first_process)
 
 Thread* Scheduler::current() { return state().current; }
 
-size_t Scheduler::thread_count() { return Thread::live_count(); }
+size_t Scheduler::thread_count() { return Thread::s_live; }
 
 void Scheduler::wake(Thread& t)
 {

@@ -51,8 +51,6 @@ private:
 public:
     kstd::ListNode run_node;   // run queue or dead list
 
-    static size_t live_count() { return s_live; }
-
 private:
     static inline size_t s_live = 0;
 };

@@ -10,7 +10,6 @@
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
-#include "../vfs/VnodeFile.h"
 #include "Config.h"
 #include "Version.h"
 
@@ -48,10 +47,10 @@ kstd::ErrorOr<void> open_console(Process& p)
     Resolved r = TRY(Vfs::resolve(p, Vfs::root(), "/dev/console", FollowLast));
     for (int fd = 0; fd < 3; ++fd) {
         int flags = (fd == 0 ? linux::O_RDONLY : linux::O_WRONLY) | linux::O_LARGEFILE;
-        auto file = kstd::adopt_new<VnodeFile>(r.vnode, flags);
+        kstd::RefPtr<File> file = TRY(r.vnode->open_device(flags));
         if (!file)
-            return kstd::err(kstd::ENOMEM);
-        TRY(p.fds().install(fd, kstd::RefPtr<File>(file), false));
+            return kstd::err(kstd::ENODEV);
+        TRY(p.fds().install(fd, kstd::move(file), false));
     }
     return {};
 }
@@ -92,7 +91,7 @@ extern "C" int husk_kernel_boot(void)
     if (auto r = open_console(*init.value()); r.is_error())
         return -r.error().code();
     g_booted = true;
-    klog(LogLevel::Info, "boot complete: %zu syscalls in the table", SyscallTable::kSize);
+    klog(LogLevel::Info, "boot complete: syscall table covers numbers 0-%zu", SyscallTable::kSize - 1);
     return 0;
 }
 

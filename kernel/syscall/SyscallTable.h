@@ -16,9 +16,22 @@ struct SyscallEntry {
     long (*handler)(const uint64_t* args);
 };
 
+namespace detail {
+constexpr size_t highest_syscall_number()
+{
+    size_t highest = 0;
+#define HUSK_SYSCALL(nr, ...) highest = highest > nr ? highest : nr;
+#define HUSK_NOSYS(nr, ...) highest = highest > nr ? highest : nr;
+#include <husk/syscalls.def>
+#undef HUSK_SYSCALL
+#undef HUSK_NOSYS
+    return highest;
+}
+} // namespace detail
+
 class SyscallTable {
 public:
-    static constexpr size_t kSize = 462;
+    static constexpr size_t kSize = detail::highest_syscall_number() + 1;
     static const SyscallEntry* entry(long nr);
     static long dispatch(long nr, const uint64_t args[6]);
 };

@@ -84,10 +84,12 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
     }
     // Like Linux on 64-bit, regular opens report O_LARGEFILE; O_PATH ones do not.
     int status = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | (path_only ? 0 : O_LARGEFILE);
-    auto file = kstd::adopt_new<VnodeFile>(v, status);
+    RefPtr<File> file = path_only ? RefPtr<File>() : TRY(v->open_device(status));
+    if (!file)
+        file = kstd::adopt_new<VnodeFile>(v, status);
     if (!file)
         return err(ENOMEM);
-    return TRY(p.fds().allocate(RefPtr<File>(file), flags & O_CLOEXEC));
+    return TRY(p.fds().allocate(kstd::move(file), flags & O_CLOEXEC));
 }
 
 // Reads or writes an iovec array, stopping at the first short transfer.

@@ -48,6 +48,6 @@ ErrorOr<uint64_t> Vnode::seek_data(uint64_t offset, bool want_hole)
     return want_hole ? m_size : offset;
 }
 
-ErrorOr<RefPtr<File>> Vnode::open_special(int) { return err(ENXIO); }
+ErrorOr<RefPtr<File>> Vnode::open_device(int) { return RefPtr<File>(); }
 
 } // namespace husk

@@ -83,8 +83,9 @@ public:
     // Readiness for poll(): regular files and directories are always ready.
     virtual short poll_events() const { return linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM; }
 
-    // Special files give their own open file description (devices, FIFOs).
-    virtual kstd::ErrorOr<kstd::RefPtr<File>> open_special(int flags);
+    // Device nodes give their own open file description (it sees the
+    // status flags, e.g. O_NONBLOCK); null means "use a plain VnodeFile".
+    virtual kstd::ErrorOr<kstd::RefPtr<File>> open_device(int flags);
 
 protected:
     Vnode(FileSystem& fs, uint64_t ino, uint32_t mode);

@@ -2,6 +2,7 @@
 #include <husk/platform.h>
 #include "../../core/Scheduler.h"
 #include "../../core/WaitQueue.h"
+#include "DeviceFile.h"
 
 namespace husk {
 
@@ -16,14 +17,13 @@ DeviceNode::DeviceNode(FileSystem& fs, uint64_t ino, const CharDevice& device)
     m_size = 0;
 }
 
-ErrorOr<size_t> DeviceNode::read(uint64_t, IoBuffer buf, size_t n)
+ErrorOr<kstd::RefPtr<File>> DeviceNode::open_device(int flags)
 {
-    // Device reads block only for the console; O_NONBLOCK is not visible at
-    // the vnode level, so the console answers EAGAIN-free blocking reads.
-    return m_device.read(buf, n, false);
+    auto file = kstd::adopt_new<DeviceFile>(kstd::RefPtr<DeviceNode>(this), flags);
+    if (!file)
+        return err(ENOMEM);
+    return kstd::RefPtr<File>(file);
 }
-
-ErrorOr<size_t> DeviceNode::write(uint64_t, IoBuffer buf, size_t n) { return m_device.write(buf, n); }
 
 namespace {
 

@@ -17,8 +17,7 @@ class DeviceNode final : public Vnode {
 public:
     DeviceNode(FileSystem& fs, uint64_t ino, const CharDevice& device);
 
-    kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n) override;
-    kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<kstd::RefPtr<File>> open_device(int flags) override;
     kstd::ErrorOr<void> truncate(uint64_t) override { return {}; } // O_TRUNC on /dev/null is fine
     const CharDevice& device() const { return m_device; }
 

@@ -1,0 +1,33 @@
+#include "DeviceFile.h"
+#include "../../vfs/FileSystem.h"
+
+namespace husk {
+
+DeviceFile::DeviceFile(kstd::RefPtr<DeviceNode> node, int flags) : File(flags), m_node(kstd::move(node))
+{
+    m_node->fs().file_opened();
+}
+
+DeviceFile::~DeviceFile() { m_node->fs().file_closed(); }
+
+kstd::ErrorOr<size_t> DeviceFile::read(IoBuffer buf, size_t n)
+{
+    if (!is_readable())
+        return kstd::err(kstd::EBADF);
+    return m_node->device().read(buf, n, is_nonblocking());
+}
+
+kstd::ErrorOr<size_t> DeviceFile::write(IoBuffer buf, size_t n)
+{
+    if (!is_writable())
+        return kstd::err(kstd::EBADF);
+    return m_node->device().write(buf, n);
+}
+
+kstd::ErrorOr<void> DeviceFile::stat(linux::stat& out)
+{
+    fill_stat(*m_node, out);
+    return {};
+}
+
+} // namespace husk
