@@ -65,7 +65,8 @@ void husk_plat_console_write(const char *buf, size_t len);
 
 /* Reads up to len bytes of console input that already arrived. Returns the
  * count (0 when nothing is pending), -ENODEV when the console has no input
- * side at all (readers then see end of file), or -EIO. Never blocks: the
+ * side or its input reached end of file (readers then see end of file; a
+ * terminal may deliver more later), or -EIO. Never blocks: the
  * kernel waits with husk_plat_yield, which reports HUSK_EVENT_CONSOLE.
  * Kernel context. */
 long husk_plat_console_read(char *buf, size_t len);

@@ -30,5 +30,5 @@ extern "C" long husk_plat_console_read(char* buf, size_t len)
     fcntl(STDIN_FILENO, F_SETFL, flags);
     if (n < 0)
         return saved == EAGAIN ? 0 : -EIO;
-    return n;
+    return n == 0 ? -ENODEV : n; // end of file (or ^D on a terminal)
 }

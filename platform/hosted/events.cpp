@@ -13,7 +13,10 @@ extern "C" uint32_t husk_plat_yield(uint64_t deadline)
     using namespace husk::hosted;
     if (block_completions_pending())
         return HUSK_EVENT_BLOCK;
-    bool console = settings().console_input;
+    // Once stdin has hung up (and been drained) it can never wake us again:
+    // stop polling it, or an idle kernel would spin on POLLHUP.
+    static bool stdin_gone;
+    bool console = settings().console_input && !stdin_gone;
     if (deadline == UINT64_MAX && !console) {
         // Every kernel thread waits and nothing outside can wake one: with a
         // single local client this is a deadlock (Linux would hang forever).
@@ -34,8 +37,11 @@ extern "C" uint32_t husk_plat_yield(uint64_t deadline)
     }
     int n = ppoll(fds, console ? 1 : 0, timeout, nullptr);
     uint32_t events = 0;
-    if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP)))
+    if (n > 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLNVAL))) {
         events |= HUSK_EVENT_CONSOLE;
+        if (!(fds[0].revents & POLLIN))
+            stdin_gone = true;
+    }
     if (deadline != UINT64_MAX && husk_plat_clock_monotonic() >= deadline)
         events |= HUSK_EVENT_TIMER;
     return events;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <string>
 #include <sys/mman.h>
+#include <thread>
 #include <unistd.h>
 
 TEST(HostedPlatform, UserCopiesTurnBadAddressesIntoEfault)
@@ -129,4 +130,43 @@ TEST(HostedPlatform, AttachAfterBootIsRefused)
     EXPECT_EQ(errno, EBUSY);
     EXPECT_EQ(husk_init("mem=16"), -1);
     EXPECT_EQ(errno, EBUSY);
+}
+
+namespace {
+
+// Runs in a fresh child: stdin becomes a pipe the test writes into.
+[[noreturn]] void console_input()
+{
+    int p[2];
+    if (pipe(p) != 0 || dup2(p[0], 0) != 0)
+        _exit(10);
+    if (husk_init("mem=16 console_input=1") != 0)
+        _exit(11);
+    int fd = husk_sys_open("/dev/console", O_RDONLY | O_NONBLOCK, 0);
+    char buf[32] = {};
+    if (fd < 0 || husk_sys_read(fd, buf, sizeof buf) != -1 || errno != EAGAIN)
+        _exit(12);
+    if (write(p[1], "typed", 5) != 5 || husk_sys_read(fd, buf, sizeof buf) != 5 || memcmp(buf, "typed", 5) != 0)
+        _exit(13);
+    // A blocking read sleeps in the idle loop until the host's stdin has data.
+    std::thread typist([&] {
+        usleep(30000);
+        (void)!write(p[1], "later", 5);
+    });
+    long n = husk_sys_read(0, buf, sizeof buf);
+    typist.join();
+    if (n != 5 || memcmp(buf, "later", 5) != 0)
+        _exit(14);
+    close(p[1]);
+    if (husk_sys_read(0, buf, sizeof buf) != 0) // writer gone: end of file
+        _exit(15);
+    _exit(0);
+}
+
+} // namespace
+
+TEST(HostedPlatform, ConsoleInputNonblockingAndWakeups)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(console_input(), testing::ExitedWithCode(0), "");
 }
