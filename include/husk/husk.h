@@ -10,7 +10,16 @@
  *
  * The kernel is one "process" (pid 1) with its own fd table, cwd and root,
  * separate from the host process's: fd 3 here is not the host's fd 3.
+ * Descriptors 0-2 are the kernel's console (output to the host's stderr).
+ *
  * Calls may come from any host thread; they are serialised (one big lock).
+ * A call that blocks lets other *kernel* threads run, but no other host
+ * thread enters meanwhile: a call that could only be woken by another host
+ * thread (say, a read from a pipe whose writer is another host thread) is a
+ * deadlock, which the kernel reports on stderr before exiting with status
+ * 124 rather than hanging.
+ *
+ * Bad pointers passed to husk_sys_* give EFAULT, not a crash.
  */
 #ifndef HUSK_HUSK_H
 #define HUSK_HUSK_H
