@@ -2,6 +2,8 @@
 // scheduler. Platforms call husk_kernel_boot() once, then
 // husk_kernel_syscall() for every system call.
 #include <husk/platform.h>
+#include "../block/BlockDevice.h"
+#include "../block/BufferCache.h"
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
@@ -78,6 +80,8 @@ extern "C" int husk_kernel_boot(void)
          husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
     klog(LogLevel::Info, "command line: %s", husk_plat_cmdline());
 
+    BufferCache::set_budget(Config::get_number("bcache_mib", 16) << 20);
+    BlockDevice::probe_all();
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();
     if (auto r = make_root_tree(); r.is_error()) {

@@ -1,0 +1,43 @@
+// The buffer cache: blocks of block devices kept in memory within a fixed
+// budget, least recently used first out, written back lazily (write-back).
+// sync() writes a device's dirty blocks in block order, then flushes the
+// device, so after it returns the image holds everything.
+#pragma once
+
+#include "../kstd/ErrorOr.h"
+#include "Buffer.h"
+
+namespace husk {
+
+struct BufferCacheStats {
+    size_t budget_bytes;
+    size_t cached_bytes;
+    size_t buffers;
+    size_t dirty;
+    size_t hits, misses, evictions, writebacks;
+};
+
+class BufferCache {
+public:
+    static void set_budget(size_t bytes);
+    // The block, read from the device when not cached. A device is used with
+    // one block size at a time (a file system's); EINVAL otherwise.
+    static kstd::ErrorOr<BufferRef> get(BlockDevice& device, uint64_t block, uint32_t block_size);
+    // The block without reading it (the caller overwrites all of it): zeroed.
+    static kstd::ErrorOr<BufferRef> get_new(BlockDevice& device, uint64_t block, uint32_t block_size);
+    static kstd::ErrorOr<void> sync(BlockDevice& device);
+    // Drops every block of the device (after sync; held buffers stay valid
+    // until released, then vanish). Returns how many were still dirty.
+    static size_t invalidate(BlockDevice& device);
+    static BufferCacheStats stats();
+
+private:
+    friend class BufferRef;
+    static void release(Buffer& buffer);
+    static kstd::ErrorOr<Buffer*> lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created);
+    static kstd::ErrorOr<void> write_back(Buffer& buffer);
+    static void make_room();
+    static void destroy(Buffer& buffer);
+};
+
+} // namespace husk
