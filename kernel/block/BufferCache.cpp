@@ -3,6 +3,7 @@
 #include "../core/Log.h"
 #include "../kstd/HashMap.h"
 #include "../kstd/Memory.h"
+#include "../kstd/NeverDestroyed.h"
 #include "../kstd/Vector.h"
 #include "BlockDevice.h"
 
@@ -33,8 +34,8 @@ struct CacheState {
 
 CacheState& cache()
 {
-    static CacheState s;
-    return s;
+    static kstd::NeverDestroyed<CacheState> s;
+    return s.get();
 }
 
 } // namespace
