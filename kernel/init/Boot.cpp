@@ -8,6 +8,7 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../fs/devfs/DevFileSystem.h"
+#include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
@@ -84,6 +85,7 @@ extern "C" int husk_kernel_boot(void)
     BlockDevice::probe_all();
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();
+    Ext2FileSystem::register_type();
     if (auto r = make_root_tree(); r.is_error()) {
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));
         return -r.error().code();

@@ -1,0 +1,264 @@
+#include "Ext2FileSystem.h"
+#include <stdarg.h>
+#include "../../core/Log.h"
+#include "../../kstd/Format.h"
+#include "Ext2Format.h"
+#include "Ext2Inode.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+using namespace ext2;
+
+namespace {
+
+// Incompatible features this driver understands (for reading).
+constexpr uint32_t kReadableIncompat = INCOMPAT_FILETYPE | INCOMPAT_RECOVER | INCOMPAT_EXTENTS | INCOMPAT_64BIT
+    | INCOMPAT_FLEX_BG | INCOMPAT_EA_INODE | INCOMPAT_CSUM_SEED | INCOMPAT_LARGEDIR;
+constexpr uint32_t kKnownRoCompat = RO_COMPAT_SPARSE_SUPER | RO_COMPAT_LARGE_FILE | RO_COMPAT_BTREE_DIR
+    | RO_COMPAT_HUGE_FILE | RO_COMPAT_GDT_CSUM | RO_COMPAT_DIR_NLINK | RO_COMPAT_EXTRA_ISIZE | RO_COMPAT_QUOTA
+    | RO_COMPAT_METADATA_CSUM | RO_COMPAT_PROJECT | RO_COMPAT_ORPHAN_PRESENT;
+
+struct FeatureName {
+    uint32_t bit;
+    const char* name;
+};
+constexpr FeatureName kIncompatNames[] = {
+    { INCOMPAT_COMPRESSION, "compression" }, { INCOMPAT_FILETYPE, "filetype" }, { INCOMPAT_RECOVER, "needs_recovery" },
+    { INCOMPAT_JOURNAL_DEV, "journal_dev" }, { INCOMPAT_META_BG, "meta_bg" }, { INCOMPAT_EXTENTS, "extent" },
+    { INCOMPAT_64BIT, "64bit" }, { INCOMPAT_MMP, "mmp" }, { INCOMPAT_FLEX_BG, "flex_bg" }, { INCOMPAT_EA_INODE, "ea_inode" },
+    { INCOMPAT_DIRDATA, "dirdata" }, { INCOMPAT_CSUM_SEED, "metadata_csum_seed" }, { INCOMPAT_LARGEDIR, "large_dir" },
+    { INCOMPAT_INLINE_DATA, "inline_data" }, { INCOMPAT_ENCRYPT, "encrypt" }, { INCOMPAT_CASEFOLD, "casefold" },
+};
+
+const char* incompat_name(uint32_t bit)
+{
+    for (auto& f : kIncompatNames)
+        if (f.bit == bit)
+            return f.name;
+    return nullptr;
+}
+
+} // namespace
+
+Ext2FileSystem::Ext2FileSystem(BlockDevice& device) : m_device(device) {}
+
+Ext2FileSystem::~Ext2FileSystem()
+{
+    m_root.clear();
+    BufferCache::invalidate(m_device);
+}
+
+kstd::Error Ext2FileSystem::corrupt(const char* fmt, ...)
+{
+    char message[200];
+    va_list ap;
+    va_start(ap, fmt);
+    kstd::vformat(message, sizeof message, fmt, ap);
+    va_end(ap);
+    klog(LogLevel::Error, "ext2: %s: %s", m_device.name(), message);
+    return err(EUCLEAN);
+}
+
+void Ext2FileSystem::register_type()
+{
+    FileSystemTypes::add({ "ext2", create });
+    FileSystemTypes::add({ "ext3", create });
+    FileSystemTypes::add({ "ext4", create });
+}
+
+ErrorOr<FileSystem*> Ext2FileSystem::create(kstd::StringView source, unsigned long flags, kstd::StringView)
+{
+    BlockDevice* device = BlockDevice::find(source);
+    if (!device) {
+        klog(LogLevel::Error, "ext2: %.*s: no such block device", int(source.length()), source.data());
+        return err(ENXIO);
+    }
+    auto* fs = new Ext2FileSystem(*device);
+    if (!fs)
+        return err(ENOMEM);
+    if (auto r = fs->load(flags); r.is_error()) {
+        delete fs;
+        return r.error();
+    }
+    return fs;
+}
+
+ErrorOr<void> Ext2FileSystem::load(unsigned long flags)
+{
+    if (m_device.size_bytes() < 2048) {
+        klog(LogLevel::Error, "ext2: %s: device too small for a superblock", m_device.name());
+        return err(EINVAL);
+    }
+    TRY(m_device.read(kSuperblockOffset, m_super, sizeof m_super));
+    const uint8_t* s = m_super;
+    if (le16(s + sb::magic) != kMagic) {
+        klog(LogLevel::Error, "ext2: %s: bad magic 0x%04x (not an ext2/3/4 file system)", m_device.name(), le16(s + sb::magic));
+        return err(EINVAL);
+    }
+    uint32_t log_bs = le32(s + sb::log_block_size);
+    if (log_bs > 2) {
+        klog(LogLevel::Error, "ext2: %s: block size 2^%u KiB is not supported (1-4 KiB are)", m_device.name(), log_bs);
+        return err(EINVAL);
+    }
+    m_block_size = 1024u << log_bs;
+    uint32_t rev = le32(s + sb::rev_level);
+    if (rev > 1)
+        return corrupt("unknown revision %u", rev);
+    if (rev == 1) {
+        m_compat = le32(s + sb::feature_compat);
+        m_incompat = le32(s + sb::feature_incompat);
+        m_ro_compat = le32(s + sb::feature_ro_compat);
+        m_inode_size = le16(s + sb::inode_size);
+        if (m_inode_size < 128 || m_inode_size > m_block_size || (m_inode_size & (m_inode_size - 1)))
+            return corrupt("inode size %u is impossible", m_inode_size);
+    }
+    TRY(check_features(flags & linux::MS_RDONLY));
+
+    m_blocks_count = le32(s + sb::blocks_count_lo);
+    if (has_incompat(INCOMPAT_64BIT)) {
+        m_blocks_count |= uint64_t(le32(s + sb::blocks_count_hi)) << 32;
+        m_desc_size = le16(s + sb::desc_size);
+        if (m_desc_size < 64 || m_desc_size > m_block_size || (m_desc_size & (m_desc_size - 1)))
+            return corrupt("group descriptor size %u is impossible", m_desc_size);
+    }
+    m_inodes_count = le32(s + sb::inodes_count);
+    m_blocks_per_group = le32(s + sb::blocks_per_group);
+    m_inodes_per_group = le32(s + sb::inodes_per_group);
+    m_first_data_block = le32(s + sb::first_data_block);
+    if (m_blocks_per_group == 0 || m_blocks_per_group > 8 * m_block_size)
+        return corrupt("%u blocks per group is impossible with %u-byte blocks", m_blocks_per_group, m_block_size);
+    if (m_inodes_per_group == 0 || m_inodes_per_group > 8 * m_block_size)
+        return corrupt("%u inodes per group is impossible with %u-byte blocks", m_inodes_per_group, m_block_size);
+    if (m_first_data_block != (m_block_size == 1024 ? 1u : 0u))
+        return corrupt("first data block %u is wrong for %u-byte blocks", m_first_data_block, m_block_size);
+    if (m_blocks_count <= m_first_data_block)
+        return corrupt("block count %lu is too small", (unsigned long)m_blocks_count);
+    if (m_blocks_count > m_device.size_bytes() / m_block_size)
+        return corrupt("the file system (%lu blocks) is larger than the device (%lu blocks)",
+                       (unsigned long)m_blocks_count, (unsigned long)(m_device.size_bytes() / m_block_size));
+    uint64_t groups = (m_blocks_count - m_first_data_block + m_blocks_per_group - 1) / m_blocks_per_group;
+    if (groups > 0xffffffffull || uint64_t(m_inodes_count) > groups * m_inodes_per_group || m_inodes_count < kRootIno)
+        return corrupt("%u inodes do not fit %lu groups of %u", m_inodes_count, (unsigned long)groups, m_inodes_per_group);
+    m_group_count = uint32_t(groups);
+    TRY(load_groups());
+
+    if (has_incompat(INCOMPAT_EXTENTS) || has_incompat(INCOMPAT_64BIT) || has_incompat(INCOMPAT_FLEX_BG))
+        m_type_name = "ext4";
+    else if (m_compat & COMPAT_HAS_JOURNAL)
+        m_type_name = "ext3";
+    set_read_only(true);
+
+    RefPtr<Ext2Inode> root = TRY(inode(kRootIno));
+    if (!root->is_directory())
+        return corrupt("the root inode is not a directory");
+    m_root = root;
+    klog(LogLevel::Info, "ext2: %s: mounted %s read-only: %lu blocks of %u bytes, %u inodes, %u groups", m_device.name(),
+         m_type_name, (unsigned long)m_blocks_count, m_block_size, m_inodes_count, m_group_count);
+    return {};
+}
+
+ErrorOr<void> Ext2FileSystem::check_features(bool read_only)
+{
+    uint32_t unknown = m_incompat & ~kReadableIncompat;
+    if (unknown) {
+        uint32_t bit = unknown & -unknown;
+        const char* name = incompat_name(bit);
+        klog(LogLevel::Error, "ext2: %s: cannot mount: unsupported incompatible feature %s (0x%x)", m_device.name(),
+             name ? name : "unknown", bit);
+        return err(EINVAL);
+    }
+    if (read_only)
+        return {};
+    if (m_incompat & INCOMPAT_RECOVER) {
+        klog(LogLevel::Error, "ext2: %s: the journal needs recovery (needs_recovery): mount read-only, or run e2fsck first",
+             m_device.name());
+        return err(EROFS);
+    }
+    if (m_ro_compat & ~kKnownRoCompat) {
+        klog(LogLevel::Error, "ext2: %s: unknown read-only-compatible features 0x%x: mount read-only", m_device.name(),
+             m_ro_compat & ~kKnownRoCompat);
+        return err(EROFS);
+    }
+    klog(LogLevel::Error, "ext2: %s: writing is not implemented yet: mount read-only (MS_RDONLY)", m_device.name());
+    return err(EROFS);
+}
+
+ErrorOr<void> Ext2FileSystem::load_groups()
+{
+    uint64_t table = m_first_data_block + 1;
+    uint64_t per_block = m_block_size / m_desc_size;
+    if (!m_groups.resize(m_group_count))
+        return err(ENOMEM);
+    uint64_t inode_table_blocks = (uint64_t(m_inodes_per_group) * m_inode_size + m_block_size - 1) / m_block_size;
+    for (uint32_t g = 0; g < m_group_count; ++g) {
+        BufferRef b = TRY(block(table + g / per_block, "the group descriptor table"));
+        const uint8_t* d = b.data() + (g % per_block) * m_desc_size;
+        Group& group = m_groups[g];
+        group.block_bitmap = le32(d + gd::block_bitmap_lo);
+        group.inode_bitmap = le32(d + gd::inode_bitmap_lo);
+        group.inode_table = le32(d + gd::inode_table_lo);
+        if (m_desc_size >= 64) {
+            group.block_bitmap |= uint64_t(le32(d + gd::block_bitmap_hi)) << 32;
+            group.inode_bitmap |= uint64_t(le32(d + gd::inode_bitmap_hi)) << 32;
+            group.inode_table |= uint64_t(le32(d + gd::inode_table_hi)) << 32;
+        }
+        if (!is_valid_block(group.block_bitmap) || !is_valid_block(group.inode_bitmap)
+            || !is_valid_block(group.inode_table) || !is_valid_block(group.inode_table + inode_table_blocks - 1))
+            return corrupt("group %u: bitmap or inode table block out of range", g);
+    }
+    return {};
+}
+
+ErrorOr<BufferRef> Ext2FileSystem::block(uint64_t number, const char* what)
+{
+    if (!is_valid_block(number))
+        return corrupt("block %lu of %s is out of range", (unsigned long)number, what);
+    return BufferCache::get(m_device, number, m_block_size);
+}
+
+ErrorOr<RefPtr<Ext2Inode>> Ext2FileSystem::inode(uint32_t ino)
+{
+    if (ino == 0 || ino > m_inodes_count)
+        return corrupt("inode number %u is out of range", ino);
+    if (RefPtr<Vnode> cached = vnode_cache().find(ino))
+        return RefPtr<Ext2Inode>(static_cast<Ext2Inode*>(cached.ptr()));
+    uint32_t group = (ino - 1) / m_inodes_per_group;
+    uint64_t offset = uint64_t((ino - 1) % m_inodes_per_group) * m_inode_size;
+    BufferRef b = TRY(block(m_groups[group].inode_table + offset / m_block_size, "an inode table"));
+    RefPtr<Ext2Inode> node = TRY(Ext2Inode::load(*this, ino, b.data() + offset % m_block_size));
+    TRY(vnode_cache().insert(*node));
+    return node;
+}
+
+void Ext2FileSystem::statfs(linux::statfs& out)
+{
+    out = {};
+    out.f_type = linux::EXT2_SUPER_MAGIC;
+    out.f_bsize = out.f_frsize = m_block_size;
+    out.f_blocks = m_blocks_count;
+    uint64_t free_blocks = le32(m_super + sb::free_blocks_lo);
+    if (has_incompat(INCOMPAT_64BIT))
+        free_blocks |= uint64_t(le32(m_super + sb::free_blocks_hi)) << 32;
+    out.f_bfree = free_blocks;
+    uint64_t reserved = le32(m_super + 8);
+    out.f_bavail = free_blocks > reserved ? free_blocks - reserved : 0;
+    out.f_files = m_inodes_count;
+    out.f_ffree = le32(m_super + sb::free_inodes);
+    out.f_namelen = linux::NAME_MAX;
+    out.f_fsid[0] = int32_t(device_id());
+    out.f_flags = is_read_only() ? linux::MS_RDONLY : 0;
+}
+
+ErrorOr<void> Ext2FileSystem::sync() { return is_read_only() ? ErrorOr<void>() : BufferCache::sync(m_device); }
+
+ErrorOr<void> Ext2FileSystem::prepare_unmount()
+{
+    TRY(sync());
+    return {};
+}
+
+} // namespace husk
