@@ -258,7 +258,7 @@ TEST_P(Ext2Read, TreeMatchesTheSourceDirectory)
     EXPECT_EQ(husk_sys_umount2(mnt.c_str(), 0), 0);
 }
 
-TEST_P(Ext2Read, ReadWriteMountIsRefusedForNow)
+TEST_P(Ext2Read, ReadWriteMountOfReadOnlyDeviceIsRefused)
 {
     const Image& image = *std::find_if(std::begin(kImages), std::end(kImages), [&](auto& i) { return !strcmp(i.name, GetParam().name); });
     std::string mnt = std::string("/rw-") + image.name;

@@ -54,39 +54,87 @@ private:
 class HuskBackend final : public Backend {
 public:
     explicit HuskBackend(std::string fs_type) : m_fs_type(std::move(fs_type)) {}
+    ~HuskBackend() override
+    {
+        if (!m_image.empty())
+            std::filesystem::remove(m_image);
+    }
     const char* name() const override { return "husk"; }
     long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) override
     {
         return husk_syscall(nr, a1, a2, a3, a4, a5, a6);
     }
-    std::string enter_workdir(const std::string&) override
+    std::string enter_workdir(const std::string& scenario) override
     {
-        static bool booted;
-        if (!booted) {
-            if (husk_init("mem=256") != 0)
-                throw std::runtime_error("husk_init failed");
-            booted = true;
+        boot();
+        if (disk_backed()) {
+            m_dir = "/work/" + scenario;
+            if (husk_sys_mkdir(m_dir.c_str(), 0755) != 0)
+                throw std::runtime_error("mkdir " + m_dir + ": " + std::strerror(errno));
+        } else {
+            m_dir = "/work";
+            if (husk_sys_mount(m_fs_type.c_str(), m_dir.c_str(), m_fs_type.c_str(), 0, nullptr) != 0)
+                throw std::runtime_error("mount " + m_fs_type + ": " + std::strerror(errno));
         }
-        m_dir = "/work";
-        if (husk_sys_mkdir(m_dir.c_str(), 0755) != 0 && errno != EEXIST)
-            throw std::runtime_error("mkdir /work");
-        if (husk_sys_mount(m_fs_type.c_str(), m_dir.c_str(), m_fs_type.c_str(), 0, nullptr) != 0)
-            throw std::runtime_error("mount " + m_fs_type);
         husk_sys_umask(022);
         if (husk_sys_chdir(m_dir.c_str()) != 0)
-            throw std::runtime_error("chdir /work");
+            throw std::runtime_error("chdir " + m_dir);
         return m_dir;
     }
     void leave_workdir() override
     {
         husk_sys_chdir("/");
-        if (husk_sys_umount2(m_dir.c_str(), 0) != 0)
+        if (!disk_backed() && husk_sys_umount2(m_dir.c_str(), 0) != 0)
             throw std::runtime_error("umount /work: " + std::string(std::strerror(errno)));
+    }
+    std::string verify() override
+    {
+        if (!disk_backed())
+            return {};
+        if (husk_sys_sync() != 0)
+            return "sync failed";
+        std::string out = m_image + ".fsck";
+        int status = std::system(("e2fsck -fn " + m_image + " > " + out + " 2>&1").c_str());
+        std::string report;
+        if (status != 0) {
+            FILE* f = std::fopen(out.c_str(), "r");
+            char line[512];
+            while (f && std::fgets(line, sizeof line, f))
+                report += line;
+            if (f)
+                std::fclose(f);
+            report = "e2fsck -fn found problems (status " + std::to_string(status) + "):\n" + report;
+        }
+        std::filesystem::remove(out);
+        return report;
     }
 
 private:
+    bool disk_backed() const { return m_fs_type == "ext2"; }
+    void boot()
+    {
+        if (m_booted)
+            return;
+        if (disk_backed()) {
+            const char* tmp = std::getenv("TMPDIR");
+            m_image = std::string(tmp && *tmp ? tmp : "/tmp") + "/husk-posix-ext2-" + std::to_string(getpid()) + ".img";
+            std::string mkfs = "mke2fs -q -F -t ext2 -b 1024 -I 256 " + m_image + " 256M >/dev/null 2>&1";
+            if (std::system(mkfs.c_str()) != 0 || husk_attach_hostfile(m_image.c_str(), 0) != 0)
+                throw std::runtime_error("cannot make the ext2 image " + m_image);
+        }
+        if (husk_init("mem=256") != 0)
+            throw std::runtime_error("husk_init failed");
+        if (husk_sys_mkdir("/work", 0755) != 0)
+            throw std::runtime_error("mkdir /work");
+        if (disk_backed() && husk_sys_mount("/dev/vda", "/work", "ext2", 0, nullptr) != 0)
+            throw std::runtime_error("mount ext2: " + std::string(std::strerror(errno)));
+        m_booted = true;
+    }
+
     std::string m_fs_type;
     std::string m_dir;
+    std::string m_image;
+    bool m_booted { false };
 };
 
 } // namespace

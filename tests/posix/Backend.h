@@ -15,12 +15,17 @@ public:
     // makes it the cwd, and returns its absolute path.
     virtual std::string enter_workdir(const std::string& scenario) = 0;
     virtual void leave_workdir() = 0;
+    // After a scenario: checks the file system under test is still
+    // consistent (e2fsck for disk file systems). Empty string: fine.
+    virtual std::string verify() { return {}; }
 };
 
 // The host kernel, in a fresh directory under $TMPDIR.
 Backend& host_backend();
-// The Husk kernel in this process; the work directory is a fresh file
-// system of type fs_type (ramfs today) mounted for each scenario.
+// The Husk kernel in this process. fs_type "ramfs"/"tmpfs": a fresh file
+// system mounted for each scenario. "ext2": an image made by mke2fs,
+// attached as a block device, mounted once; each scenario gets a fresh
+// directory in it and e2fsck -fn checks the image after each one.
 Backend& husk_backend(const std::string& fs_type);
 
 } // namespace posix

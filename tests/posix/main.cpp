@@ -63,6 +63,8 @@ public:
         ASSERT_FALSE(linux_trace.empty()) << "a scenario must make observable calls";
         EXPECT_TRUE(linux_trace == husk_trace) << "traces differ (" << fs_under_test() << "):\n"
                                                << side_by_side(linux_trace, husk_trace);
+        std::string problems = husk_backend(fs_under_test()).verify();
+        EXPECT_TRUE(problems.empty()) << problems;
     }
 
 private:

@@ -18,6 +18,11 @@ namespace {
 // Incompatible features this driver understands (for reading).
 constexpr uint32_t kReadableIncompat = INCOMPAT_FILETYPE | INCOMPAT_RECOVER | INCOMPAT_EXTENTS | INCOMPAT_64BIT
     | INCOMPAT_FLEX_BG | INCOMPAT_EA_INODE | INCOMPAT_CSUM_SEED | INCOMPAT_LARGEDIR;
+// What this driver can keep consistent when writing (no checksums, no
+// extents, no journal replay).
+constexpr uint32_t kWritableIncompat = INCOMPAT_FILETYPE;
+constexpr uint32_t kWritableRoCompat = RO_COMPAT_SPARSE_SUPER | RO_COMPAT_LARGE_FILE | RO_COMPAT_EXTRA_ISIZE
+    | RO_COMPAT_DIR_NLINK;
 constexpr uint32_t kKnownRoCompat = RO_COMPAT_SPARSE_SUPER | RO_COMPAT_LARGE_FILE | RO_COMPAT_BTREE_DIR
     | RO_COMPAT_HUGE_FILE | RO_COMPAT_GDT_CSUM | RO_COMPAT_DIR_NLINK | RO_COMPAT_EXTRA_ISIZE | RO_COMPAT_QUOTA
     | RO_COMPAT_METADATA_CSUM | RO_COMPAT_PROJECT | RO_COMPAT_ORPHAN_PRESENT;
@@ -34,13 +39,25 @@ constexpr FeatureName kIncompatNames[] = {
     { INCOMPAT_INLINE_DATA, "inline_data" }, { INCOMPAT_ENCRYPT, "encrypt" }, { INCOMPAT_CASEFOLD, "casefold" },
 };
 
-const char* incompat_name(uint32_t bit)
+constexpr FeatureName kRoCompatNames[] = {
+    { RO_COMPAT_BTREE_DIR, "btree_dir" }, { RO_COMPAT_HUGE_FILE, "huge_file" }, { RO_COMPAT_GDT_CSUM, "uninit_bg" },
+    { RO_COMPAT_QUOTA, "quota" }, { RO_COMPAT_BIGALLOC, "bigalloc" }, { RO_COMPAT_METADATA_CSUM, "metadata_csum" },
+    { RO_COMPAT_READONLY, "read-only" }, { RO_COMPAT_PROJECT, "project" }, { RO_COMPAT_VERITY, "verity" },
+    { RO_COMPAT_ORPHAN_PRESENT, "orphan_present" },
+};
+
+template<size_t N>
+const char* feature_name(const FeatureName (&names)[N], uint32_t bit)
 {
-    for (auto& f : kIncompatNames)
+    for (auto& f : names)
         if (f.bit == bit)
             return f.name;
-    return nullptr;
+    return "unknown";
 }
+
+const char* incompat_name(uint32_t bit) { return feature_name(kIncompatNames, bit); }
+
+uint32_t lowest_bit(uint32_t v) { return v & (~v + 1); }
 
 } // namespace
 
@@ -113,10 +130,12 @@ ErrorOr<void> Ext2FileSystem::load(unsigned long flags)
         m_incompat = le32(s + sb::feature_incompat);
         m_ro_compat = le32(s + sb::feature_ro_compat);
         m_inode_size = le16(s + sb::inode_size);
+        m_first_ino = le32(s + sb::first_ino);
         if (m_inode_size < 128 || m_inode_size > m_block_size || (m_inode_size & (m_inode_size - 1)))
             return corrupt("inode size %u is impossible", m_inode_size);
     }
-    TRY(check_features(flags & linux::MS_RDONLY));
+    bool read_only = flags & linux::MS_RDONLY;
+    TRY(check_features(read_only));
 
     m_blocks_count = le32(s + sb::blocks_count_lo);
     if (has_incompat(INCOMPAT_64BIT)) {
@@ -144,20 +163,35 @@ ErrorOr<void> Ext2FileSystem::load(unsigned long flags)
     if (groups > 0xffffffffull || uint64_t(m_inodes_count) > groups * m_inodes_per_group || m_inodes_count < kRootIno)
         return corrupt("%u inodes do not fit %lu groups of %u", m_inodes_count, (unsigned long)groups, m_inodes_per_group);
     m_group_count = uint32_t(groups);
+    m_free_blocks = le32(s + sb::free_blocks_lo);
+    if (has_incompat(INCOMPAT_64BIT))
+        m_free_blocks |= uint64_t(le32(s + sb::free_blocks_hi)) << 32;
+    m_free_inodes = le32(s + sb::free_inodes);
+    if (m_first_ino < kRootIno + 1 || m_first_ino > m_inodes_count)
+        return corrupt("first usable inode %u is out of range", m_first_ino);
     TRY(load_groups());
 
     if (has_incompat(INCOMPAT_EXTENTS) || has_incompat(INCOMPAT_64BIT) || has_incompat(INCOMPAT_FLEX_BG))
         m_type_name = "ext4";
     else if (m_compat & COMPAT_HAS_JOURNAL)
         m_type_name = "ext3";
-    set_read_only(true);
+    set_read_only(read_only);
 
     RefPtr<Ext2Inode> root = TRY(inode(kRootIno));
     if (!root->is_directory())
         return corrupt("the root inode is not a directory");
     m_root = root;
-    klog(LogLevel::Info, "ext2: %s: mounted %s read-only: %lu blocks of %u bytes, %u inodes, %u groups", m_device.name(),
-         m_type_name, (unsigned long)m_blocks_count, m_block_size, m_inodes_count, m_group_count);
+    if (!read_only) {
+        // Like Linux: "not clean" while mounted read-write; umount restores it.
+        put16(m_super + sb::state, uint16_t(le16(m_super + sb::state) & ~STATE_VALID));
+        put16(m_super + sb::mnt_count, uint16_t(le16(m_super + sb::mnt_count) + 1));
+        put32(m_super + sb::mtime, uint32_t(Timestamp::now().sec));
+        TRY(write_super());
+        TRY(BufferCache::sync(m_device));
+    }
+    klog(LogLevel::Info, "ext2: %s: mounted %s %s: %lu blocks of %u bytes, %u inodes, %u groups", m_device.name(),
+         m_type_name, read_only ? "read-only" : "read-write", (unsigned long)m_blocks_count, m_block_size, m_inodes_count,
+         m_group_count);
     return {};
 }
 
@@ -165,10 +199,9 @@ ErrorOr<void> Ext2FileSystem::check_features(bool read_only)
 {
     uint32_t unknown = m_incompat & ~kReadableIncompat;
     if (unknown) {
-        uint32_t bit = unknown & -unknown;
-        const char* name = incompat_name(bit);
+        uint32_t bit = lowest_bit(unknown);
         klog(LogLevel::Error, "ext2: %s: cannot mount: unsupported incompatible feature %s (0x%x)", m_device.name(),
-             name ? name : "unknown", bit);
+             incompat_name(bit), bit);
         return err(EINVAL);
     }
     if (read_only)
@@ -183,8 +216,21 @@ ErrorOr<void> Ext2FileSystem::check_features(bool read_only)
              m_ro_compat & ~kKnownRoCompat);
         return err(EROFS);
     }
-    klog(LogLevel::Error, "ext2: %s: writing is not implemented yet: mount read-only (MS_RDONLY)", m_device.name());
-    return err(EROFS);
+    if (uint32_t bad = m_incompat & ~kWritableIncompat) {
+        klog(LogLevel::Error, "ext2: %s: cannot write file systems with feature %s: mount read-only", m_device.name(),
+             incompat_name(lowest_bit(bad)));
+        return err(EROFS);
+    }
+    if (uint32_t bad = m_ro_compat & ~kWritableRoCompat) {
+        klog(LogLevel::Error, "ext2: %s: cannot write file systems with feature %s: mount read-only", m_device.name(),
+             feature_name(kRoCompatNames, lowest_bit(bad)));
+        return err(EROFS);
+    }
+    if (m_device.is_read_only()) {
+        klog(LogLevel::Error, "ext2: %s: the device is read-only: mount read-only", m_device.name());
+        return err(EROFS);
+    }
+    return {};
 }
 
 ErrorOr<void> Ext2FileSystem::load_groups()
@@ -201,6 +247,9 @@ ErrorOr<void> Ext2FileSystem::load_groups()
         group.block_bitmap = le32(d + gd::block_bitmap_lo);
         group.inode_bitmap = le32(d + gd::inode_bitmap_lo);
         group.inode_table = le32(d + gd::inode_table_lo);
+        group.free_blocks = le16(d + gd::free_blocks_lo);
+        group.free_inodes = le16(d + gd::free_inodes_lo);
+        group.used_dirs = le16(d + gd::used_dirs_lo);
         if (m_desc_size >= 64) {
             group.block_bitmap |= uint64_t(le32(d + gd::block_bitmap_hi)) << 32;
             group.inode_bitmap |= uint64_t(le32(d + gd::inode_bitmap_hi)) << 32;
@@ -211,6 +260,163 @@ ErrorOr<void> Ext2FileSystem::load_groups()
             return corrupt("group %u: bitmap or inode table block out of range", g);
     }
     return {};
+}
+
+uint32_t Ext2FileSystem::blocks_in_group(uint32_t g) const
+{
+    uint64_t start = first_block_of_group(g);
+    return uint32_t(kstd::min<uint64_t>(m_blocks_per_group, m_blocks_count - start));
+}
+
+ErrorOr<void> Ext2FileSystem::write_group(uint32_t g)
+{
+    uint64_t per_block = m_block_size / m_desc_size;
+    BufferRef b = TRY(block(m_first_data_block + 1 + g / per_block, "the group descriptor table"));
+    uint8_t* d = b.data() + (g % per_block) * m_desc_size;
+    put16(d + gd::free_blocks_lo, uint16_t(m_groups[g].free_blocks));
+    put16(d + gd::free_inodes_lo, uint16_t(m_groups[g].free_inodes));
+    put16(d + gd::used_dirs_lo, uint16_t(m_groups[g].used_dirs));
+    b.mark_dirty();
+    return {};
+}
+
+ErrorOr<void> Ext2FileSystem::write_super()
+{
+    put32(m_super + sb::free_blocks_lo, uint32_t(m_free_blocks));
+    put32(m_super + sb::free_inodes, m_free_inodes);
+    put32(m_super + sb::wtime, uint32_t(Timestamp::now().sec));
+    // The superblock is bytes 1024-2047: block 1 of a 1 KiB file system, or
+    // the second kilobyte of block 0.
+    uint64_t number = m_block_size == 1024 ? 1 : 0;
+    BufferRef b = TRY(BufferCache::get(m_device, number, m_block_size));
+    memcpy(b.data() + (m_block_size == 1024 ? 0 : 1024), m_super, sizeof m_super);
+    b.mark_dirty();
+    return {};
+}
+
+ErrorOr<long> Ext2FileSystem::take_bit(uint64_t bitmap_block, uint32_t limit)
+{
+    BufferRef b = TRY(block(bitmap_block, "a bitmap"));
+    uint8_t* bits = b.data();
+    for (uint32_t i = 0; i < limit; ++i) {
+        if (bits[i / 8] == 0xff) {
+            i |= 7;
+            continue;
+        }
+        if (!(bits[i / 8] & (1u << (i % 8)))) {
+            bits[i / 8] = uint8_t(bits[i / 8] | (1u << (i % 8)));
+            b.mark_dirty();
+            return long(i);
+        }
+    }
+    return -1L;
+}
+
+ErrorOr<void> Ext2FileSystem::clear_bit(uint64_t bitmap_block, uint32_t bit, const char* what)
+{
+    BufferRef b = TRY(block(bitmap_block, "a bitmap"));
+    uint8_t& byte = b.data()[bit / 8];
+    if (!(byte & (1u << (bit % 8))))
+        return corrupt("freeing %s that is already free (bit %u of bitmap block %lu)", what, bit, (unsigned long)bitmap_block);
+    byte = uint8_t(byte & ~(1u << (bit % 8)));
+    b.mark_dirty();
+    return {};
+}
+
+ErrorOr<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal)
+{
+    if (is_read_only())
+        return err(EROFS);
+    uint32_t start = goal >= m_first_data_block && goal < m_blocks_count
+        ? uint32_t((goal - m_first_data_block) / m_blocks_per_group) : 0;
+    for (uint32_t n = 0; n < m_group_count; ++n) {
+        uint32_t g = (start + n) % m_group_count;
+        if (m_groups[g].free_blocks == 0)
+            continue;
+        long bit = TRY(take_bit(m_groups[g].block_bitmap, blocks_in_group(g)));
+        if (bit < 0)
+            return corrupt("group %u claims %u free blocks but its bitmap is full", g, m_groups[g].free_blocks);
+        --m_groups[g].free_blocks;
+        --m_free_blocks;
+        TRY(write_group(g));
+        TRY(write_super());
+        return first_block_of_group(g) + uint64_t(bit);
+    }
+    return err(ENOSPC);
+}
+
+ErrorOr<void> Ext2FileSystem::free_block(uint64_t number)
+{
+    if (!is_valid_block(number))
+        return corrupt("freeing block %lu, which is out of range", (unsigned long)number);
+    uint32_t g = uint32_t((number - m_first_data_block) / m_blocks_per_group);
+    TRY(clear_bit(m_groups[g].block_bitmap, uint32_t(number - first_block_of_group(g)), "a block"));
+    ++m_groups[g].free_blocks;
+    ++m_free_blocks;
+    TRY(write_group(g));
+    return write_super();
+}
+
+ErrorOr<uint32_t> Ext2FileSystem::allocate_inode(uint32_t parent_ino, bool directory)
+{
+    if (is_read_only())
+        return err(EROFS);
+    // Files go near their directory; directories spread out to the group
+    // with the most free inodes (a simple form of Linux's Orlov allocator).
+    uint32_t start = group_of_inode(parent_ino);
+    if (directory) {
+        for (uint32_t g = 0; g < m_group_count; ++g)
+            if (m_groups[g].free_inodes > m_groups[start].free_inodes)
+                start = g;
+    }
+    for (uint32_t n = 0; n < m_group_count; ++n) {
+        uint32_t g = (start + n) % m_group_count;
+        if (m_groups[g].free_inodes == 0)
+            continue;
+        long bit = TRY(take_bit(m_groups[g].inode_bitmap, m_inodes_per_group));
+        if (bit < 0)
+            return corrupt("group %u claims %u free inodes but its bitmap is full", g, m_groups[g].free_inodes);
+        uint32_t ino = g * m_inodes_per_group + uint32_t(bit) + 1;
+        if (ino < m_first_ino || ino > m_inodes_count)
+            return corrupt("inode bitmap of group %u offers reserved or missing inode %u", g, ino);
+        --m_groups[g].free_inodes;
+        if (directory)
+            ++m_groups[g].used_dirs;
+        --m_free_inodes;
+        TRY(write_group(g));
+        TRY(write_super());
+        return ino;
+    }
+    return err(ENOSPC);
+}
+
+ErrorOr<void> Ext2FileSystem::free_inode(uint32_t ino, bool directory)
+{
+    uint32_t g = group_of_inode(ino);
+    TRY(clear_bit(m_groups[g].inode_bitmap, (ino - 1) % m_inodes_per_group, "an inode"));
+    ++m_groups[g].free_inodes;
+    if (directory && m_groups[g].used_dirs)
+        --m_groups[g].used_dirs;
+    ++m_free_inodes;
+    TRY(write_group(g));
+    return write_super();
+}
+
+ErrorOr<BufferRef> Ext2FileSystem::new_block(uint64_t number)
+{
+    if (!is_valid_block(number))
+        return corrupt("new block %lu is out of range", (unsigned long)number);
+    BufferRef b = TRY(BufferCache::get_new(m_device, number, m_block_size));
+    b.mark_dirty();
+    return b;
+}
+
+ErrorOr<BufferRef> Ext2FileSystem::inode_block(uint32_t ino, size_t& offset)
+{
+    uint32_t group = group_of_inode(ino);
+    uint64_t byte = uint64_t((ino - 1) % m_inodes_per_group) * m_inode_size;
+    offset = size_t(byte % m_block_size);
+    return block(m_groups[group].inode_table + byte / m_block_size, "an inode table");
 }
 
 ErrorOr<BufferRef> Ext2FileSystem::block(uint64_t number, const char* what)
@@ -226,10 +432,9 @@ ErrorOr<RefPtr<Ext2Inode>> Ext2FileSystem::inode(uint32_t ino)
         return corrupt("inode number %u is out of range", ino);
     if (RefPtr<Vnode> cached = vnode_cache().find(ino))
         return RefPtr<Ext2Inode>(static_cast<Ext2Inode*>(cached.ptr()));
-    uint32_t group = (ino - 1) / m_inodes_per_group;
-    uint64_t offset = uint64_t((ino - 1) % m_inodes_per_group) * m_inode_size;
-    BufferRef b = TRY(block(m_groups[group].inode_table + offset / m_block_size, "an inode table"));
-    RefPtr<Ext2Inode> node = TRY(Ext2Inode::load(*this, ino, b.data() + offset % m_block_size));
+    size_t offset;
+    BufferRef b = TRY(inode_block(ino, offset));
+    RefPtr<Ext2Inode> node = TRY(Ext2Inode::load(*this, ino, b.data() + offset));
     TRY(vnode_cache().insert(*node));
     return node;
 }
@@ -240,14 +445,11 @@ void Ext2FileSystem::statfs(linux::statfs& out)
     out.f_type = linux::EXT2_SUPER_MAGIC;
     out.f_bsize = out.f_frsize = m_block_size;
     out.f_blocks = m_blocks_count;
-    uint64_t free_blocks = le32(m_super + sb::free_blocks_lo);
-    if (has_incompat(INCOMPAT_64BIT))
-        free_blocks |= uint64_t(le32(m_super + sb::free_blocks_hi)) << 32;
-    out.f_bfree = free_blocks;
-    uint64_t reserved = le32(m_super + 8);
-    out.f_bavail = free_blocks > reserved ? free_blocks - reserved : 0;
+    out.f_bfree = m_free_blocks;
+    uint64_t reserved = le32(m_super + sb::r_blocks_lo);
+    out.f_bavail = m_free_blocks > reserved ? m_free_blocks - reserved : 0;
     out.f_files = m_inodes_count;
-    out.f_ffree = le32(m_super + sb::free_inodes);
+    out.f_ffree = m_free_inodes;
     out.f_namelen = linux::NAME_MAX;
     out.f_fsid[0] = int32_t(device_id());
     out.f_flags = is_read_only() ? linux::MS_RDONLY : 0;
@@ -257,8 +459,11 @@ ErrorOr<void> Ext2FileSystem::sync() { return is_read_only() ? ErrorOr<void>() :
 
 ErrorOr<void> Ext2FileSystem::prepare_unmount()
 {
-    TRY(sync());
-    return {};
+    if (!is_read_only()) {
+        put16(m_super + sb::state, uint16_t(le16(m_super + sb::state) | STATE_VALID));
+        TRY(write_super());
+    }
+    return sync();
 }
 
 } // namespace husk

@@ -1,7 +1,8 @@
 // ext2, and ext3/ext4 images that need no journal replay: superblock and
-// group descriptor validation, the inode table, feature policy. Inodes are
-// Ext2Inode vnodes, found through the per-fs vnode cache. Reading only for
-// now: read-write mounts are refused with EROFS until the write path lands.
+// group descriptor validation, the inode table, block and inode allocation
+// (bitmaps, free counts in group descriptors and superblock), feature
+// policy. Inodes are Ext2Inode vnodes, found through the per-fs vnode cache.
+// ext3/ext4 images are read-only (the feature that forbids writing is named).
 #pragma once
 
 #include "../../block/BlockDevice.h"
@@ -32,6 +33,18 @@ public:
     const char* device_name() const { return m_device.name(); }
 
     kstd::ErrorOr<kstd::RefPtr<Ext2Inode>> inode(uint32_t ino);
+    // Where inode ino lives in the inode table: its block and byte offset.
+    kstd::ErrorOr<BufferRef> inode_block(uint32_t ino, size_t& offset);
+
+    // Allocation. goal: a block number to allocate near (0: anywhere).
+    kstd::ErrorOr<uint64_t> allocate_block(uint64_t goal);
+    kstd::ErrorOr<void> free_block(uint64_t block);
+    kstd::ErrorOr<uint32_t> allocate_inode(uint32_t parent_ino, bool directory);
+    kstd::ErrorOr<void> free_inode(uint32_t ino, bool directory);
+    uint32_t group_of_inode(uint32_t ino) const { return (ino - 1) / m_inodes_per_group; }
+    uint64_t first_block_of_group(uint32_t group) const { return m_first_data_block + uint64_t(group) * m_blocks_per_group; }
+    // A freshly allocated block, zeroed, in the cache.
+    kstd::ErrorOr<BufferRef> new_block(uint64_t number);
     // A block of the file system, checked to lie inside it (EUCLEAN + a log
     // line naming what referred to it otherwise).
     kstd::ErrorOr<BufferRef> block(uint64_t number, const char* what);
@@ -42,11 +55,18 @@ public:
 private:
     struct Group {
         uint64_t block_bitmap, inode_bitmap, inode_table;
+        uint32_t free_blocks, free_inodes, used_dirs;
     };
     explicit Ext2FileSystem(BlockDevice& device);
     kstd::ErrorOr<void> load(unsigned long flags);
     kstd::ErrorOr<void> check_features(bool read_only);
     kstd::ErrorOr<void> load_groups();
+    kstd::ErrorOr<void> write_group(uint32_t g);
+    kstd::ErrorOr<void> write_super();
+    // Finds and sets the first clear bit below `limit` in a bitmap block.
+    kstd::ErrorOr<long> take_bit(uint64_t bitmap_block, uint32_t limit);
+    kstd::ErrorOr<void> clear_bit(uint64_t bitmap_block, uint32_t bit, const char* what);
+    uint32_t blocks_in_group(uint32_t g) const;
 
     BlockDevice& m_device;
     uint8_t m_super[1024];
@@ -60,6 +80,9 @@ private:
     uint32_t m_desc_size { 32 };
     uint32_t m_group_count { 0 };
     uint32_t m_incompat { 0 }, m_ro_compat { 0 }, m_compat { 0 };
+    uint32_t m_first_ino { 11 };
+    uint64_t m_free_blocks { 0 };
+    uint32_t m_free_inodes { 0 };
     const char* m_type_name { "ext2" };
     kstd::Vector<Group> m_groups;
     kstd::RefPtr<Vnode> m_root;

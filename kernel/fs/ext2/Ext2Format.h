@@ -17,9 +17,9 @@ inline constexpr uint16_t kMagic = 0xEF53;
 inline constexpr uint32_t kRootIno = 2;
 
 namespace sb { // superblock field offsets
-inline constexpr size_t inodes_count = 0, blocks_count_lo = 4, free_blocks_lo = 12, free_inodes = 16,
+inline constexpr size_t inodes_count = 0, blocks_count_lo = 4, r_blocks_lo = 8, free_blocks_lo = 12, free_inodes = 16,
                         first_data_block = 20, log_block_size = 24, blocks_per_group = 32,
-                        inodes_per_group = 40, mtime = 44, wtime = 48, magic = 56, state = 58,
+                        inodes_per_group = 40, mtime = 44, wtime = 48, mnt_count = 52, magic = 56, state = 58,
                         rev_level = 76, first_ino = 84, inode_size = 88, feature_compat = 92,
                         feature_incompat = 96, feature_ro_compat = 100, volume_name = 120,
                         desc_size = 254, blocks_count_hi = 336, free_blocks_hi = 344;
@@ -63,6 +63,9 @@ inline constexpr uint32_t INODE_INDEX_FL = 0x1000, INODE_HUGE_FILE_FL = 0x40000,
 inline constexpr uint16_t kExtentMagic = 0xF30A;
 inline constexpr size_t kExtentHeader = 12, kExtentEntry = 12;
 inline constexpr uint32_t kExtentInitMax = 32768;
+
+inline constexpr uint16_t STATE_VALID = 1;
+inline constexpr uint32_t kGoodOldFirstIno = 11;
 
 // Directory entries.
 inline constexpr size_t kDirentHeader = 8;

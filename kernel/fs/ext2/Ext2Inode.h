@@ -1,6 +1,8 @@
 // An ext2/ext4 inode as a vnode: metadata from the inode table, data blocks
 // through classic block maps (direct, indirect, double, triple) or ext4
-// extent trees, linear directories (htree-indexed ones read linearly).
+// extent trees (read only), linear directories (htree-indexed ones are read
+// linearly and lose their index flag when written, which keeps them valid).
+// An inode whose last link and last reference are gone is freed.
 #pragma once
 
 #include "../../vfs/Vnode.h"
@@ -13,13 +15,28 @@ class Ext2Inode final : public Vnode {
 public:
     // Parses a raw inode (inode_size bytes) after checking it is sane.
     static kstd::ErrorOr<kstd::RefPtr<Ext2Inode>> load(Ext2FileSystem& fs, uint32_t ino, const uint8_t* raw);
+    // A new inode on disk (its number already allocated).
+    static kstd::ErrorOr<kstd::RefPtr<Ext2Inode>> create_on_disk(Ext2FileSystem& fs, uint32_t ino, uint32_t mode, const Credentials& who);
     Ext2Inode(Ext2FileSystem& fs, uint32_t ino, uint32_t mode);
+    ~Ext2Inode() override;
 
     kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name) override;
     kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx) override;
     kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n) override;
     kstd::ErrorOr<size_t> readlink(char* buf, size_t size) override;
     uint64_t blocks() const override { return m_blocks; }
+
+    kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<void> truncate(uint64_t size) override;
+    kstd::ErrorOr<void> write_metadata() override;
+    kstd::ErrorOr<void> sync() override;
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials&, uint64_t rdev) override;
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView name, uint32_t mode, const Credentials&) override;
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> symlink(kstd::StringView name, kstd::StringView target, const Credentials&) override;
+    kstd::ErrorOr<void> link(kstd::StringView name, Vnode& target) override;
+    kstd::ErrorOr<void> unlink(kstd::StringView name) override;
+    kstd::ErrorOr<void> rmdir(kstd::StringView name) override;
+    kstd::ErrorOr<void> rename(kstd::StringView old_name, Vnode& new_dir, kstd::StringView new_name) override;
 
 private:
     Ext2FileSystem& ext2() const;
@@ -32,10 +49,25 @@ private:
     template<typename Visit>
     kstd::ErrorOr<void> for_each_entry(uint64_t from, Visit visit);
 
-    uint8_t m_block[60];   // i_block: block pointers, extent root or fast symlink
+    // --- writing
+    bool has_block_map() const; // false for fast symlinks and special files
+    kstd::ErrorOr<uint64_t> map_for_write(uint64_t index, bool& fresh);
+    kstd::ErrorOr<uint64_t> allocate_near();
+    kstd::ErrorOr<void> free_from(uint64_t first_index);
+    kstd::ErrorOr<void> free_subtree(uint8_t* slot, bool& changed, int depth, uint64_t base, uint64_t first);
+    kstd::ErrorOr<uint32_t> find_entry(kstd::StringView name);
+    kstd::ErrorOr<void> add_entry(kstd::StringView name, uint32_t ino, uint32_t mode);
+    kstd::ErrorOr<void> remove_entry(kstd::StringView name);
+    kstd::ErrorOr<void> retarget_entry(kstd::StringView name, uint32_t ino, uint32_t mode);
+    kstd::ErrorOr<bool> is_empty_directory();
+    kstd::ErrorOr<void> require_writable_directory();
+    void touch_directory();
+
+    uint8_t m_block[60] {}; // i_block: block pointers, extent root or fast symlink
     uint32_t m_flags { 0 };
     uint64_t m_blocks { 0 }; // in 512-byte units
     uint64_t m_file_acl { 0 }; // extended attribute block
+    int64_t m_dtime { 0 };
 };
 
 } // namespace husk
