@@ -125,6 +125,7 @@ ErrorOr<void> Ext2FileSystem::load(unsigned long flags)
     uint32_t rev = le32(s + sb::rev_level);
     if (rev > 1)
         return corrupt("unknown revision %u", rev);
+    m_revision = rev;
     if (rev == 1) {
         m_compat = le32(s + sb::feature_compat);
         m_incompat = le32(s + sb::feature_incompat);
@@ -399,6 +400,17 @@ ErrorOr<void> Ext2FileSystem::free_inode(uint32_t ino, bool directory)
         --m_groups[g].used_dirs;
     ++m_free_inodes;
     TRY(write_group(g));
+    return write_super();
+}
+
+ErrorOr<void> Ext2FileSystem::allow_large_files()
+{
+    if (has_ro_compat(RO_COMPAT_LARGE_FILE))
+        return {};
+    if (m_revision == 0)
+        return err(EFBIG);
+    m_ro_compat |= RO_COMPAT_LARGE_FILE;
+    put32(m_super + sb::feature_ro_compat, m_ro_compat);
     return write_super();
 }
 

@@ -43,6 +43,9 @@ public:
     kstd::ErrorOr<void> free_inode(uint32_t ino, bool directory);
     uint32_t group_of_inode(uint32_t ino) const { return (ino - 1) / m_inodes_per_group; }
     uint64_t first_block_of_group(uint32_t group) const { return m_first_data_block + uint64_t(group) * m_blocks_per_group; }
+    // Before a file reaches 2 GiB: sets the large_file feature (revision 1),
+    // or EFBIG (revision 0 file systems cannot have features).
+    kstd::ErrorOr<void> allow_large_files();
     // A freshly allocated block, zeroed, in the cache.
     kstd::ErrorOr<BufferRef> new_block(uint64_t number);
     // A block of the file system, checked to lie inside it (EUCLEAN + a log
@@ -81,6 +84,7 @@ private:
     uint32_t m_group_count { 0 };
     uint32_t m_incompat { 0 }, m_ro_compat { 0 }, m_compat { 0 };
     uint32_t m_first_ino { 11 };
+    uint32_t m_revision { 0 };
     uint64_t m_free_blocks { 0 };
     uint32_t m_free_inodes { 0 };
     const char* m_type_name { "ext2" };

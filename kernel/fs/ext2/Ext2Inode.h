@@ -51,6 +51,7 @@ private:
 
     // --- writing
     bool has_block_map() const; // false for fast symlinks and special files
+    kstd::ErrorOr<void> large_file_allowed(uint64_t size);
     kstd::ErrorOr<uint64_t> map_for_write(uint64_t index, bool& fresh);
     kstd::ErrorOr<uint64_t> allocate_near();
     kstd::ErrorOr<void> free_from(uint64_t first_index);

@@ -18,6 +18,7 @@ using namespace ext2;
 namespace {
 
 constexpr uint32_t kWantExtraIsize = 32;
+constexpr uint64_t kLargeFileSize = 0x7fffffff; // larger files need the large_file feature
 
 uint8_t ext2_file_type(uint32_t mode)
 {
@@ -177,11 +178,20 @@ ErrorOr<uint64_t> Ext2Inode::map_for_write(uint64_t index, bool& fresh)
     }
 }
 
+ErrorOr<void> Ext2Inode::large_file_allowed(uint64_t size)
+{
+    if (size <= kLargeFileSize)
+        return {};
+    return ext2().allow_large_files();
+}
+
 ErrorOr<size_t> Ext2Inode::write(uint64_t offset, IoBuffer buf, size_t n)
 {
     if (!is_regular())
         return err(is_directory() ? EISDIR : EINVAL);
     uint32_t bs = ext2().block_size();
+    if (offset + n > kLargeFileSize)
+        TRY(large_file_allowed(offset + n));
     size_t done = 0;
     kstd::Error failure = err(0);
     while (done < n) {
@@ -282,6 +292,8 @@ ErrorOr<void> Ext2Inode::truncate(uint64_t size)
             }
         }
     } else if (size > m_size) {
+        if (size > kLargeFileSize)
+            TRY(large_file_allowed(size));
         uint64_t per = bs / 4;
         if ((size - 1) / bs >= ino::kDirect + per + per * per + per * per * per)
             return err(EFBIG);
