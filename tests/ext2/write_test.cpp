@@ -194,3 +194,85 @@ TEST_P(Ext2Write, SyncMakesTheImageCompleteWithoutUnmount)
 INSTANTIATE_TEST_SUITE_P(Geometries, Ext2Write, testing::ValuesIn(kGeometries), [](const auto& info) { return std::string(info.param.name); });
 
 } // namespace
+
+namespace {
+
+// Images made per test and attached to a kernel booted in a fresh child
+// (threadsafe death-test style): independent of the suite's images.
+[[noreturn]] void htree_directory_stays_valid()
+{
+    char tmpl[] = "/tmp/husk-htree-XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    std::filesystem::create_directories(dir + "/tree/big");
+    for (int i = 0; i < 2000; ++i)
+        std::ofstream(dir + "/tree/big/entry-" + std::to_string(i)) << i;
+    std::string img = dir + "/htree.img";
+    // mke2fs -d writes linear directories; e2fsck -D indexes them (htree).
+    if (std::system(("mke2fs -q -F -t ext2 -b 1024 -O dir_index -d " + dir + "/tree " + img + " 32M >/dev/null 2>&1 && "
+                     "e2fsck -fyD " + img + " >/dev/null 2>&1; debugfs -R 'stat /big' " + img + " 2>/dev/null | grep -q 'Flags: 0x1000'")
+                        .c_str()) != 0)
+        _exit(10); // the directory did not get an htree index: the test would prove nothing
+    if (husk_attach_hostfile(img.c_str(), 0) != 0 || husk_init("mem=64 loglevel=error") != 0)
+        _exit(11);
+    husk_sys_mkdir("/m", 0755);
+    if (husk_sys_mount("/dev/vda", "/m", "ext2", 0, nullptr) != 0)
+        _exit(12);
+    struct stat st;
+    if (husk_sys_stat("/m/big/entry-1234", &st) != 0) // read through the htree as a linear directory
+        _exit(13);
+    for (int i = 0; i < 300; ++i) {
+        int fd = husk_sys_open(("/m/big/new-" + std::to_string(i)).c_str(), O_CREAT | O_WRONLY, 0644);
+        if (fd < 0)
+            _exit(14);
+        husk_sys_close(fd);
+        if (husk_sys_unlink(("/m/big/entry-" + std::to_string(i * 5)).c_str()) != 0)
+            _exit(15);
+    }
+    if (husk_sys_umount2("/m", 0) != 0)
+        _exit(16);
+    int status;
+    std::string fsck = shell("e2fsck -fn " + img + " 2>&1", &status);
+    std::filesystem::remove_all(dir);
+    if (status != 0) {
+        std::fprintf(stderr, "%s", fsck.c_str());
+        _exit(17);
+    }
+    _exit(0);
+}
+
+[[noreturn]] void ext4_read_write_is_refused_by_name()
+{
+    char tmpl[] = "/tmp/husk-ext4rw-XXXXXX";
+    std::string dir = mkdtemp(tmpl);
+    std::string img = dir + "/ext4.img";
+    if (std::system(("mke2fs -q -F -t ext4 " + img + " 32M >/dev/null 2>&1").c_str()) != 0)
+        _exit(10);
+    if (husk_attach_hostfile(img.c_str(), 0) != 0 || husk_init("mem=64 loglevel=error") != 0)
+        _exit(11);
+    husk_sys_mkdir("/m", 0755);
+    if (husk_sys_mount("/dev/vda", "/m", "ext4", 0, nullptr) != -1 || errno != EROFS)
+        _exit(12);
+    char log[8192];
+    long n = husk_dmesg(log, sizeof log - 1);
+    log[n > 0 ? n : 0] = 0;
+    if (!std::strstr(log, "cannot write file systems with feature"))
+        _exit(13);
+    if (husk_sys_mount("/dev/vda", "/m", "ext4", MS_RDONLY, nullptr) != 0) // read-only still works
+        _exit(14);
+    std::filesystem::remove_all(dir);
+    _exit(0);
+}
+
+} // namespace
+
+TEST(Ext2WriteSpecial, HtreeIndexedDirectoryStaysValid)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(htree_directory_stays_valid(), testing::ExitedWithCode(0), "");
+}
+
+TEST(Ext2WriteSpecial, Ext4ReadWriteIsRefusedNamingTheFeature)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(ext4_read_write_is_refused_by_name(), testing::ExitedWithCode(0), "");
+}
