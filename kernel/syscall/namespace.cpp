@@ -115,16 +115,10 @@ SysResult rename_at(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, un
         return err(ENOENT);
     if ((flags & RENAME_NOREPLACE) && to.vnode)
         return err(EEXIST);
+    // The order of these checks is Linux's (do_renameat2, then vfs_rename).
     Vnode& source = *from.vnode;
-    if (source.is_directory()) {
-        if (to.vnode && !to.vnode->is_directory())
-            return err(ENOTDIR);
-    } else {
-        if (from.trailing_slash || to.trailing_slash)
-            return err(ENOTDIR);
-        if (to.vnode && to.vnode->is_directory())
-            return err(EISDIR);
-    }
+    if (!source.is_directory() && (from.trailing_slash || to.trailing_slash))
+        return err(ENOTDIR);
     // A directory cannot move below itself; a target cannot be an ancestor.
     if (TRY(Vfs::is_ancestor(p, source, *to.parent)))
         return err(EINVAL);
@@ -132,6 +126,10 @@ SysResult rename_at(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, un
         return err(ENOTEMPTY);
     if (to.vnode == &source)
         return 0;
+    if (to.vnode && source.is_directory() && !to.vnode->is_directory())
+        return err(ENOTDIR);
+    if (to.vnode && !source.is_directory() && to.vnode->is_directory())
+        return err(EISDIR);
     TRY(may_modify(*from.parent));
     TRY(may_modify(*to.parent));
     if (is_mount_point(source) || (to.vnode && is_mount_point(*to.vnode)))
@@ -144,12 +142,13 @@ SysResult link_at(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, int 
 {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return err(EINVAL);
+    // Linux's order: the old name, then the new one, then the checks.
     RefPtr<Vnode> old = TRY(vnode_at(olddirfd, oldpath, flags, flags & AT_SYMLINK_FOLLOW));
-    if (old->is_directory())
-        return err(EPERM);
     Resolved r = TRY(new_entry_at(newdirfd, newpath, false));
     if (&r.parent->fs() != &old->fs())
         return err(EXDEV);
+    if (old->is_directory())
+        return err(EPERM);
     TRY(r.parent->link(r.name_view(), *old));
     return 0;
 }

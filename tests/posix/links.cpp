@@ -163,3 +163,12 @@ SCENARIO(links, unlinkat_removedir)
     s.unlinkat(AT_FDCWD, "f", 0);
     s.unlinkat(AT_FDCWD, "f", 0x1);
 }
+
+SCENARIO(links, new_name_is_checked_before_directory_rule)
+{
+    s.mkdir("d");
+    s.link("d", "missing-parent/x");
+    s.link("d", "d");
+    s.put("f", "x");
+    s.link("d", "f");
+}

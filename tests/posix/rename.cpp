@@ -174,3 +174,12 @@ SCENARIO(rename, symlink_is_renamed_not_target)
     s.lstat("m");
     s.stat("f");
 }
+
+SCENARIO(rename, file_onto_its_own_parent_is_enotempty)
+{
+    s.mkdir("d");
+    s.put("d/f", "x");
+    s.rename("d/f", "d");
+    s.mkdir("d/sub");
+    s.rename("d/sub", "d");
+}
