@@ -23,6 +23,7 @@ struct FreeSlot {
 struct Heap::Region {
     uintptr_t base;
     size_t pages;
+    size_t free_pages;    // lets a full region be skipped without a scan
     uint8_t* kind;        // PageKind per page
     uint32_t* info;       // slab: class index; large head: page count
     size_t search_hint;
@@ -58,6 +59,7 @@ bool Heap::init(const husk_mem_region* regions, size_t count)
         for (size_t p = 0; p < meta_pages; ++p)
             r.kind[p] = PageMeta;
         r.search_hint = meta_pages;
+        r.free_pages = pages - meta_pages;
         g_stats.total_pages += pages - meta_pages;
         g_stats.free_pages += pages - meta_pages;
     }
@@ -77,10 +79,12 @@ Heap::Region* Heap::region_of(const void* ptr)
 
 void* Heap::allocate_pages(size_t count)
 {
-    if (count == 0)
-        return nullptr;
+    if (count == 0 || count > g_stats.free_pages)
+        return nullptr; // fail fast: a full kernel must not crawl
     for (size_t i = 0; i < g_region_count; ++i) {
         auto& r = g_regions_storage[i];
+        if (r.free_pages < count)
+            continue;
         // First fit from the hint, then once more from the start.
         for (int pass = 0; pass < 2; ++pass) {
             size_t start = pass == 0 ? r.search_hint : 0;
@@ -92,6 +96,7 @@ void* Heap::allocate_pages(size_t count)
                     for (size_t q = first; q <= p; ++q)
                         r.kind[q] = PageRaw;
                     r.search_hint = p + 1;
+                    r.free_pages -= count;
                     g_stats.free_pages -= count;
                     void* mem = reinterpret_cast<void*>(r.base + first * kPageSize);
                     memset(mem, 0, count * kPageSize);
@@ -116,6 +121,7 @@ void Heap::free_pages(void* base, size_t count)
     }
     if (first < r->search_hint)
         r->search_hint = first;
+    r->free_pages += count;
     g_stats.free_pages += count;
 }
 

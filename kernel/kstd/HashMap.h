@@ -74,6 +74,25 @@ public:
     }
     size_t size() const { return m_size; }
 
+    // Removes every entry for which pred(key, value) is true. Safe while
+    // iterating: removal leaves a tombstone and never rehashes.
+    template<typename F>
+    size_t remove_if(F pred)
+    {
+        size_t removed = 0;
+        for (size_t i = 0; i < m_capacity; ++i) {
+            Slot& s = m_slots[i];
+            if (s.state != Full || !pred(s.key, s.value))
+                continue;
+            s.key.~K();
+            s.value.~V();
+            s.state = Deleted;
+            --m_size;
+            ++removed;
+        }
+        return removed;
+    }
+
     template<typename F>
     void for_each(F f)
     {

@@ -87,6 +87,9 @@ void build_tree(const std::string& t)
     write_at(t + "/holes", 300000, "middle");
     write_at(t + "/holes", 900000, "end");
     write_at(t + "/huge-sparse", (5l << 30) - 3, "5G");           // i_size_high
+    // 300 separate data runs: 300 extents, so ext4 needs extent index nodes.
+    for (int i = 0; i < 300; ++i)
+        write_at(t + "/fragmented", off_t(i) * 16384, pattern(4096, unsigned(100 + i)));
     write_file(t + "/dir/sub/deeper/leaf", "deep leaf\n", 0600);
     write_file(t + "/mode-4755", "x", 04755);
     write_file(t + "/owned", "x", 0640);

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <vector>
 
@@ -54,6 +55,31 @@ Arena make_arena()
 const char* const kPaths[] = { "/f/a", "/f/b", "/f/dir", "/f/dir/x", "/f/link", "/f/loop", "/f", "/", ".", "..",
                                "", "/dev/null", "/dev/zero", "/f/new", "/f/dir/../a", "/f/a/", "/tmp", "//f//b",
                                "/f/dangling", "/nonexistent/deep/path" };
+
+// rm -rf through the kernel (contents only for directories it cannot remove).
+void remove_tree(const std::string& path)
+{
+    struct stat st;
+    if (husk_sys_lstat(path.c_str(), &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        husk_sys_chmod(path.c_str(), 0755);
+        std::vector<std::string> names;
+        int fd = husk_sys_open(path.c_str(), O_RDONLY | O_DIRECTORY, 0);
+        char buf[4096];
+        long n;
+        while (fd >= 0 && (n = husk_sys_getdents64(fd, buf, sizeof buf)) > 0)
+            for (long at = 0; at < n; at += *reinterpret_cast<unsigned short*>(buf + at + 16))
+                names.push_back(buf + at + 19);
+        husk_sys_close(fd);
+        for (auto& name : names)
+            if (name != "." && name != "..")
+                remove_tree(path + "/" + name);
+        husk_sys_rmdir(path.c_str());
+    } else {
+        husk_sys_unlink(path.c_str());
+    }
+}
 
 } // namespace
 
@@ -119,11 +145,17 @@ int main(int argc, char** argv)
         }
     }
 
-    // The kernel still works: close everything, then a clean round trip in
-    // a fresh directory (the fuzzer may have renamed or removed any other).
+    // The kernel still works: close everything, undo mounts, delete what
+    // the fuzzer made (memory may be full), then a clean round trip in a
+    // fresh directory (the fuzzer may have renamed or removed any other).
     for (int f = 0; f < 1100; ++f)
         husk_sys_close(f);
     husk_sys_chdir("/");
+    for (int round = 0; round < 4; ++round)
+        for (const char* p : kPaths)
+            husk_sys_umount2(p, 0);
+    remove_tree("/f");
+    remove_tree("/tmp");
     char buf[16] = {};
     int check = -1;
     if (husk_sys_mkdir("/health-check", 0700) == 0)

@@ -161,3 +161,17 @@ TEST(Kstd, ErrorOrAndTry)
     EXPECT_STREQ(errno_name(ENOENT), "ENOENT");
     EXPECT_STREQ(errno_name(9999), "E?");
 }
+
+TEST(Kstd, HashMapRemoveIf)
+{
+    boot_kernel();
+    HashMap<uint64_t, int> m;
+    for (uint64_t i = 0; i < 1000; ++i)
+        ASSERT_TRUE(m.set(i, int(i)));
+    EXPECT_EQ(m.remove_if([](uint64_t k, int&) { return k % 3 == 0; }), 334u);
+    EXPECT_EQ(m.size(), 666u);
+    EXPECT_EQ(m.get(3), nullptr);
+    ASSERT_NE(m.get(4), nullptr);
+    ASSERT_TRUE(m.set(3, 33)); // tombstones are reused
+    EXPECT_EQ(*m.get(3), 33);
+}

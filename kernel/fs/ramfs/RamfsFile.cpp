@@ -85,15 +85,12 @@ ErrorOr<void> RamfsFile::truncate(uint64_t size)
         uint64_t keep = (size + kPageSize - 1) / kPageSize;
         // Free whole pages past the end; zero the tail of the last one so a
         // later extension reads zeros, as POSIX requires.
-        kstd::Vector<uint64_t> doomed;
-        m_pages.for_each([&](uint64_t index, uint8_t*&) {
-            if (index >= keep)
-                (void)doomed.append(index);
+        m_pages.remove_if([&](uint64_t index, uint8_t*& data) {
+            if (index < keep)
+                return false;
+            Heap::free_pages(data, 1);
+            return true;
         });
-        for (uint64_t index : doomed) {
-            Heap::free_pages(page(index), 1);
-            m_pages.remove(index);
-        }
         if (size % kPageSize)
             if (uint8_t* last = page(size / kPageSize))
                 memset(last + size % kPageSize, 0, kPageSize - size % kPageSize);

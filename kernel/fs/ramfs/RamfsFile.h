@@ -3,7 +3,6 @@
 #pragma once
 
 #include "../../kstd/HashMap.h"
-#include "../../kstd/Vector.h"
 #include "../../vfs/Vnode.h"
 
 namespace husk {
