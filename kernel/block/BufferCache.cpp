@@ -89,6 +89,67 @@ ErrorOr<void> BufferCache::write_back(Buffer& b)
     return {};
 }
 
+Buffer* BufferCache::cached(BlockDevice& device, uint64_t block)
+{
+    Buffer** b = cache().index.get(Key { &device, block });
+    return b ? *b : nullptr;
+}
+
+ErrorOr<void> BufferCache::write_back_cluster(Buffer& first)
+{
+    if (!first.dirty)
+        return {};
+    // Collect the dirty run first, first+1, ... (same device, same size).
+    Buffer* run[kMaxCluster];
+    uint32_t n = 0;
+    for (Buffer* b = &first; b && b->dirty && b->size == first.size && n < kMaxCluster; b = cached(*first.device, first.block + n))
+        run[n++] = b;
+    if (n == 1)
+        return write_back(first);
+    auto* bounce = static_cast<uint8_t*>(kstd::kmalloc(size_t(n) * first.size));
+    if (!bounce)
+        return write_back(first);
+    for (uint32_t i = 0; i < n; ++i)
+        memcpy(bounce + size_t(i) * first.size, run[i]->data, first.size);
+    auto r = first.device->write(first.block * first.size, bounce, size_t(n) * first.size);
+    kstd::kfree(bounce);
+    TRY(r);
+    for (uint32_t i = 0; i < n; ++i)
+        run[i]->dirty = false;
+    cache().stats.writebacks += n;
+    return {};
+}
+
+ErrorOr<void> BufferCache::prefetch(BlockDevice& device, uint64_t first, uint32_t count, uint32_t block_size)
+{
+    count = kstd::min(count, kMaxCluster);
+    // Only the leading run of blocks that are not cached yet.
+    uint32_t n = 0;
+    while (n < count && !cached(device, first + n))
+        ++n;
+    if (n < 2 || block_size % device.sector_size() || (first + n) * block_size > device.size_bytes())
+        return {};
+    auto* bounce = static_cast<uint8_t*>(kstd::kmalloc(size_t(n) * block_size));
+    if (!bounce)
+        return {};
+    auto r = device.read(first * block_size, bounce, size_t(n) * block_size);
+    if (!r.is_error()) {
+        for (uint32_t i = 0; i < n; ++i) {
+            bool created;
+            auto b = lookup_or_create(device, first + i, block_size, created);
+            if (b.is_error())
+                break;
+            if (created) {
+                memcpy(b.value()->data, bounce + size_t(i) * block_size, block_size);
+                cache().lru.append(*b.value()); // unreferenced: evictable, most recent
+            }
+        }
+    }
+    kstd::kfree(bounce);
+    make_room();
+    return r;
+}
+
 void BufferCache::make_room()
 {
     auto& c = cache();
@@ -96,7 +157,7 @@ void BufferCache::make_room()
         Buffer* victim = c.lru.first();
         if (!victim)
             return; // everything is in use: stay over budget for now
-        if (write_back(*victim).is_error()) {
+        if (write_back_cluster(*victim).is_error()) {
             // Keep the data (never lose a write); try the next one later.
             LruList::remove(*victim);
             c.lru.append(*victim);
@@ -176,7 +237,7 @@ ErrorOr<void> BufferCache::sync(BlockDevice& device)
             kstd::swap(dirty[j - 1], dirty[j]);
     for (Buffer* b : dirty) {
         BufferRef hold(b); // not evicted while writing
-        TRY(write_back(*b));
+        TRY(write_back_cluster(*b)); // already-written neighbours are skipped as clean
     }
     return device.flush();
 }

@@ -26,6 +26,11 @@ public:
     // The block without reading it (the caller overwrites all of it): zeroed.
     static kstd::ErrorOr<BufferRef> get_new(BlockDevice& device, uint64_t block, uint32_t block_size);
     static kstd::ErrorOr<void> sync(BlockDevice& device);
+    // Reads blocks [first, first+count) that are not cached yet with one
+    // device request (sequential read-ahead). Cached blocks are left alone.
+    static kstd::ErrorOr<void> prefetch(BlockDevice& device, uint64_t first, uint32_t count, uint32_t block_size);
+    static constexpr uint32_t kMaxCluster = 32; // blocks per clustered request
+    static bool contains(BlockDevice& device, uint64_t block) { return cached(device, block) != nullptr; }
     // Drops every block of the device (after sync; held buffers stay valid
     // until released, then vanish). Returns how many were still dirty.
     static size_t invalidate(BlockDevice& device);
@@ -36,6 +41,9 @@ private:
     static void release(Buffer& buffer);
     static kstd::ErrorOr<Buffer*> lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created);
     static kstd::ErrorOr<void> write_back(Buffer& buffer);
+    // Writes buffer and the dirty blocks right after it in one request.
+    static kstd::ErrorOr<void> write_back_cluster(Buffer& buffer);
+    static Buffer* cached(BlockDevice& device, uint64_t block);
     static void make_room();
     static void destroy(Buffer& buffer);
 };

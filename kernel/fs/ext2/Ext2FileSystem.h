@@ -46,6 +46,9 @@ public:
     // Before a file reaches 2 GiB: sets the large_file feature (revision 1),
     // or EFBIG (revision 0 file systems cannot have features).
     kstd::ErrorOr<void> allow_large_files();
+    // Reads count contiguous blocks into the cache with one request.
+    kstd::ErrorOr<void> prefetch(uint64_t first, uint32_t count) { return BufferCache::prefetch(m_device, first, count, m_block_size); }
+    bool is_cached(uint64_t block) const { return BufferCache::contains(m_device, block); }
     // A freshly allocated block, zeroed, in the cache.
     kstd::ErrorOr<BufferRef> new_block(uint64_t number);
     // A block of the file system, checked to lie inside it (EUCLEAN + a log

@@ -188,6 +188,8 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
         if (physical == 0) {
             copied = buf.fill_zero(done, chunk);
         } else {
+            if (!ext2().is_cached(physical))
+                TRY(read_ahead(at / bs, physical, (offset + n - 1) / bs));
             BufferRef b = TRY(ext2().block(physical, "file data"));
             copied = buf.write_from(done, b.data() + in_block, chunk);
         }
@@ -199,6 +201,22 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
         done += chunk;
     }
     return done;
+}
+
+ErrorOr<void> Ext2Inode::read_ahead(uint64_t index, uint64_t physical, uint64_t last_index)
+{
+    // When a read is about to miss the cache, fetch the physically
+    // contiguous run of the blocks it needs with one device request.
+    uint32_t run = 1;
+    while (run < BufferCache::kMaxCluster && index + run <= last_index) {
+        auto next = map(index + run);
+        if (next.is_error() || next.value() != physical + run)
+            break;
+        ++run;
+    }
+    if (run > 1 && ext2().is_valid_block(physical + run - 1))
+        TRY(ext2().prefetch(physical, run));
+    return {};
 }
 
 ErrorOr<size_t> Ext2Inode::readlink(char* buf, size_t size)

@@ -44,6 +44,7 @@ private:
     kstd::ErrorOr<uint64_t> map(uint64_t index);
     kstd::ErrorOr<uint64_t> map_classic(uint64_t index);
     kstd::ErrorOr<uint64_t> map_extent(uint64_t index);
+    kstd::ErrorOr<void> read_ahead(uint64_t index, uint64_t physical, uint64_t last_index);
     // Calls visit(entry_offset, ino, type, name) for every live entry from
     // byte offset `from`; stops early when visit returns false.
     template<typename Visit>
