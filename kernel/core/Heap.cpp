@@ -79,6 +79,14 @@ Heap::Region* Heap::region_of(const void* ptr)
 
 void* Heap::allocate_pages(size_t count)
 {
+    void* mem = take_pages(count);
+    if (mem)
+        memset(mem, 0, count * kPageSize);
+    return mem;
+}
+
+void* Heap::take_pages(size_t count)
+{
     if (count == 0 || count > g_stats.free_pages)
         return nullptr; // fail fast: a full kernel must not crawl
     for (size_t i = 0; i < g_region_count; ++i) {
@@ -98,9 +106,7 @@ void* Heap::allocate_pages(size_t count)
                     r.search_hint = p + 1;
                     r.free_pages -= count;
                     g_stats.free_pages -= count;
-                    void* mem = reinterpret_cast<void*>(r.base + first * kPageSize);
-                    memset(mem, 0, count * kPageSize);
-                    return mem;
+                    return reinterpret_cast<void*>(r.base + first * kPageSize);
                 }
             }
         }
@@ -133,7 +139,7 @@ void* Heap::allocate(size_t size)
         if (size > kClassSizes[c])
             continue;
         if (!g_free_slots[c]) {
-            void* page = allocate_pages(1);
+            void* page = take_pages(1);
             if (!page) {
                 ++g_stats.failed_allocations;
                 return nullptr;
@@ -155,7 +161,7 @@ void* Heap::allocate(size_t size)
         return slot;
     }
     size_t pages = (size + kPageSize - 1) / kPageSize;
-    void* mem = allocate_pages(pages);
+    void* mem = take_pages(pages); // kmalloc does not zero (kcalloc does)
     if (!mem) {
         ++g_stats.failed_allocations;
         return nullptr;

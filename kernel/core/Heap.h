@@ -33,6 +33,7 @@ public:
     struct Region;
 
 private:
+    static void* take_pages(size_t count); // as allocate_pages, not zeroed
     static Region* region_of(const void* ptr);
 };
 
