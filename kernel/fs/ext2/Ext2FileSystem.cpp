@@ -340,7 +340,6 @@ ErrorOr<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal)
         --m_groups[g].free_blocks;
         --m_free_blocks;
         TRY(write_group(g));
-        TRY(write_super());
         return first_block_of_group(g) + uint64_t(bit);
     }
     return err(ENOSPC);
@@ -354,8 +353,7 @@ ErrorOr<void> Ext2FileSystem::free_block(uint64_t number)
     TRY(clear_bit(m_groups[g].block_bitmap, uint32_t(number - first_block_of_group(g)), "a block"));
     ++m_groups[g].free_blocks;
     ++m_free_blocks;
-    TRY(write_group(g));
-    return write_super();
+    return write_group(g);
 }
 
 ErrorOr<uint32_t> Ext2FileSystem::allocate_inode(uint32_t parent_ino, bool directory)
@@ -385,7 +383,6 @@ ErrorOr<uint32_t> Ext2FileSystem::allocate_inode(uint32_t parent_ino, bool direc
             ++m_groups[g].used_dirs;
         --m_free_inodes;
         TRY(write_group(g));
-        TRY(write_super());
         return ino;
     }
     return err(ENOSPC);
@@ -399,8 +396,7 @@ ErrorOr<void> Ext2FileSystem::free_inode(uint32_t ino, bool directory)
     if (directory && m_groups[g].used_dirs)
         --m_groups[g].used_dirs;
     ++m_free_inodes;
-    TRY(write_group(g));
-    return write_super();
+    return write_group(g);
 }
 
 ErrorOr<void> Ext2FileSystem::allow_large_files()
@@ -467,15 +463,21 @@ void Ext2FileSystem::statfs(linux::statfs& out)
     out.f_flags = is_read_only() ? linux::MS_RDONLY : 0;
 }
 
-ErrorOr<void> Ext2FileSystem::sync() { return is_read_only() ? ErrorOr<void>() : BufferCache::sync(m_device); }
+ErrorOr<void> Ext2FileSystem::sync()
+{
+    if (is_read_only())
+        return {};
+    // The superblock's free counts are kept in memory and written here,
+    // not on every allocation.
+    TRY(write_super());
+    return BufferCache::sync(m_device);
+}
 
 ErrorOr<void> Ext2FileSystem::prepare_unmount()
 {
-    if (!is_read_only()) {
+    if (!is_read_only())
         put16(m_super + sb::state, uint16_t(le16(m_super + sb::state) | STATE_VALID));
-        TRY(write_super());
-    }
-    return sync();
+    return sync(); // writes the superblock
 }
 
 } // namespace husk
