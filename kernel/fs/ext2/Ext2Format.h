@@ -70,4 +70,13 @@ inline constexpr uint32_t kGoodOldFirstIno = 11;
 // Directory entries.
 inline constexpr size_t kDirentHeader = 8;
 
+// Whether the entry at byte `at` of a directory block is well formed: its
+// record is aligned, holds its name, and stays inside the block.
+inline bool dirent_valid(const uint8_t* block, uint32_t at, uint32_t block_size)
+{
+    uint16_t rec_len = le16(block + at + 4);
+    return rec_len >= kDirentHeader && rec_len % 4 == 0 && at + rec_len <= block_size
+        && kDirentHeader + block[at + 6] <= rec_len;
+}
+
 } // namespace husk::ext2

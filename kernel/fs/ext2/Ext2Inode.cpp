@@ -93,37 +93,39 @@ ErrorOr<uint64_t> Ext2Inode::map(uint64_t index)
     return (m_flags & INODE_EXTENTS_FL) ? map_extent(index) : map_classic(index);
 }
 
-ErrorOr<uint64_t> Ext2Inode::map_classic(uint64_t index)
+bool Ext2Inode::block_path(uint64_t index, BlockPath& path) const
 {
     uint64_t per = ext2().block_size() / 4;
+    path = { size_t(index), 0, index, 1 };
     if (index < ino::kDirect)
-        return le32(m_block + 4 * index);
-    index -= ino::kDirect;
-    // Walk down `levels` indirection blocks starting at pointer slot `slot`.
-    auto walk = [&](size_t slot, int levels, uint64_t idx) -> ErrorOr<uint64_t> {
-        uint64_t block = le32(m_block + 4 * slot);
-        uint64_t span = 1;
-        for (int l = 1; l < levels; ++l)
-            span *= per;
-        for (int l = 0; l < levels; ++l) {
-            if (block == 0)
-                return uint64_t(0);
-            BufferRef b = TRY(ext2().block(block, "an indirect block"));
-            block = le32(b.data() + 4 * (idx / span));
-            idx %= span;
-            span /= per ? per : 1;
+        return true;
+    uint64_t rest = index - ino::kDirect;
+    uint64_t span = 1;
+    for (int levels = 1; levels <= 3; ++levels) {
+        if (rest < span * per) {
+            path = { ino::kIndirect + size_t(levels - 1), levels, rest, span };
+            return true;
         }
-        return block;
-    };
-    if (index < per)
-        return walk(ino::kIndirect, 1, index);
-    index -= per;
-    if (index < per * per)
-        return walk(ino::kDouble, 2, index);
-    index -= per * per;
-    if (index < per * per * per)
-        return walk(ino::kTriple, 3, index);
-    return ext2().corrupt("inode %lu: block %lu is beyond triple indirection", (unsigned long)ino(), (unsigned long)index);
+        rest -= span * per;
+        span *= per;
+    }
+    return false;
+}
+
+ErrorOr<uint64_t> Ext2Inode::map_classic(uint64_t index)
+{
+    BlockPath path;
+    if (!block_path(index, path))
+        return ext2().corrupt("inode %lu: block %lu is beyond triple indirection", (unsigned long)ino(), (unsigned long)index);
+    uint64_t per = ext2().block_size() / 4;
+    uint64_t block = le32(m_block + 4 * path.slot);
+    for (int level = 0; level < path.levels && block; ++level) {
+        BufferRef b = TRY(ext2().block(block, "an indirect block"));
+        block = le32(b.data() + 4 * (path.rest / path.span));
+        path.rest %= path.span;
+        path.span /= per;
+    }
+    return block;
 }
 
 ErrorOr<uint64_t> Ext2Inode::map_extent(uint64_t index)

@@ -43,6 +43,16 @@ private:
     // Physical block holding logical block `index`, or 0 for a hole.
     kstd::ErrorOr<uint64_t> map(uint64_t index);
     kstd::ErrorOr<uint64_t> map_classic(uint64_t index);
+    // Where logical block `index` hangs in a classic block map: the i_block
+    // slot, how many indirect blocks lie below it, the index within that
+    // subtree, and how many blocks one entry of its top level covers.
+    struct BlockPath {
+        size_t slot;
+        int levels;
+        uint64_t rest;
+        uint64_t span;
+    };
+    bool block_path(uint64_t index, BlockPath& path) const; // false past triple indirection
     kstd::ErrorOr<uint64_t> map_extent(uint64_t index);
     kstd::ErrorOr<void> read_ahead(uint64_t index, uint64_t physical, uint64_t last_index);
     // Calls visit(entry_offset, ino, type, name) for every live entry from

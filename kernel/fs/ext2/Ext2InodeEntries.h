@@ -24,7 +24,7 @@ kstd::ErrorOr<void> Ext2Inode::for_each_entry(uint64_t from, Visit visit)
             uint16_t rec_len = ext2::le16(data + at + 4);
             uint8_t name_len = data[at + 6];
             uint8_t type = has_type ? data[at + 7] : 0;
-            if (rec_len < ext2::kDirentHeader || rec_len % 4 || at + rec_len > bs || ext2::kDirentHeader + name_len > rec_len)
+            if (!ext2::dirent_valid(data, at, bs))
                 return ext2().corrupt("directory inode %lu: bad entry at byte %lu (rec_len %u, name_len %u)",
                                       (unsigned long)ino(), (unsigned long)(block_start + at), rec_len, name_len);
             uint64_t position = block_start + at;

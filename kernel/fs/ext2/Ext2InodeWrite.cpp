@@ -133,33 +133,15 @@ ErrorOr<uint64_t> Ext2Inode::map_for_write(uint64_t index, bool& fresh)
     fresh = false;
     if (m_flags & INODE_EXTENTS_FL)
         return err(EROFS);
-    uint64_t per = ext2().block_size() / 4;
-    size_t slot;
-    int levels;
-    uint64_t rest = index;
-    if (rest < ino::kDirect) {
-        slot = size_t(rest);
-        levels = 0;
-    } else if ((rest -= ino::kDirect) < per) {
-        slot = ino::kIndirect;
-        levels = 1;
-    } else if ((rest -= per) < per * per) {
-        slot = ino::kDouble;
-        levels = 2;
-    } else if ((rest -= per * per) < per * per * per) {
-        slot = ino::kTriple;
-        levels = 3;
-    } else {
+    BlockPath path;
+    if (!block_path(index, path))
         return err(EFBIG);
-    }
-    uint8_t* pointer = m_block + 4 * slot;
+    uint64_t per = ext2().block_size() / 4;
+    uint8_t* pointer = m_block + 4 * path.slot;
     BufferRef holder;
-    uint64_t span = 1;
-    for (int l = 1; l < levels; ++l)
-        span *= per;
     for (int level = 0;; ++level) {
         uint64_t block = le32(pointer);
-        bool last = level == levels;
+        bool last = level == path.levels;
         if (block == 0) {
             block = TRY(allocate_near());
             BufferRef fresh_block = TRY(ext2().new_block(block)); // zeroed: holes stay holes
@@ -172,9 +154,9 @@ ErrorOr<uint64_t> Ext2Inode::map_for_write(uint64_t index, bool& fresh)
         if (last)
             return block;
         holder = TRY(ext2().block(block, "an indirect block"));
-        pointer = holder.data() + 4 * (rest / span);
-        rest %= span;
-        span /= per;
+        pointer = holder.data() + 4 * (path.rest / path.span);
+        path.rest %= path.span;
+        path.span /= per;
     }
 }
 
@@ -355,7 +337,7 @@ ErrorOr<void> Ext2Inode::add_entry(StringView name, uint32_t entry_ino, uint32_t
         for (uint32_t at = 0; at < bs;) {
             uint32_t e_ino = le32(data + at);
             uint16_t rec_len = le16(data + at + 4);
-            if (rec_len < kDirentHeader || rec_len % 4 || at + rec_len > bs || kDirentHeader + data[at + 6] > rec_len)
+            if (!dirent_valid(data, at, bs))
                 return ext2().corrupt("directory inode %lu: bad entry at byte %lu", (unsigned long)ino(), (unsigned long)(index * bs + at));
             uint32_t used = e_ino ? dirent_size(data[at + 6]) : 0;
             if (rec_len - used >= needed) {
