@@ -33,7 +33,11 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 1
+#define HUSK_PLATFORM_VERSION 2
+
+/* Exit status of a system that stopped because the kernel crashed (panic,
+ * or a CPU exception in kernel code). */
+#define HUSK_EXIT_PANIC 125
 
 /* ---- Identity and configuration ------------------------------------- */
 
@@ -54,7 +58,8 @@ struct husk_mem_region {
 
 /* Fills up to `max` regions of RAM given to the kernel for its own use, and
  * returns how many exist (may exceed max). Called once at boot; the regions
- * never change afterwards and are readable, writable, zero-filled. */
+ * never change afterwards and are readable and writable (their contents are
+ * unspecified). */
 size_t husk_plat_mem_regions(struct husk_mem_region *out, size_t max);
 
 /* ---- Console ---------------------------------------------------------- */
@@ -92,6 +97,11 @@ typedef struct husk_context {
  * ends by switching away for good). Kernel context. */
 void husk_plat_context_init(husk_context_t *ctx, void *stack, size_t stack_size,
                             void (*entry)(void *), void *arg);
+
+/* Releases what the platform attached to ctx (e.g. a guard page under its
+ * stack) before the kernel frees the stack. Not for the running context.
+ * Kernel context. */
+void husk_plat_context_destroy(husk_context_t *ctx);
 
 /* Saves the running context into `from` and resumes `to`. Returns when some
  * later switch resumes `from`. `from` may be a context never initialised with
@@ -211,6 +221,13 @@ void husk_plat_halt(int status) __attribute__((noreturn));
  * long husk_kernel_syscall(long nr, const uint64_t args[6]);
  *     Runs one Linux system call for the current process; returns the result
  *     or a negative errno, exactly as the Linux syscall ABI does.
+ * void husk_kernel_interrupt_return(int from_user);
+ *     Platforms with interrupts call this at the end of every timer or
+ *     device interrupt (interrupt context, interrupts disabled, not while
+ *     the idle thread is in husk_plat_yield), just before resuming the
+ *     interrupted code; from_user says it was application code. The kernel
+ *     may switch threads here (preemption) when the interrupted code holds
+ *     no kernel state. Platforms without interrupts never call it.
  */
 
 #ifdef __cplusplus

@@ -1,9 +1,11 @@
 // Fatal kernel errors: log the message and a backtrace, then halt.
 #pragma once
 
+#include <husk/platform.h>
+
 namespace husk {
 
-inline constexpr int kPanicExitStatus = 125;
+inline constexpr int kPanicExitStatus = HUSK_EXIT_PANIC;
 
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

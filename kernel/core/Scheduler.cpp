@@ -15,7 +15,11 @@ struct SchedulerState {
     RunQueue dead;
     Scheduler::EventHandler handlers[8] {};
     size_t handler_count { 0 };
+    uint64_t slice_start { 0 };
+    uint64_t preemptions { 0 };
 };
+
+constexpr uint64_t kSliceNs = 10000000; // 10 ms
 
 SchedulerState& state()
 {
@@ -77,6 +81,7 @@ void Scheduler::switch_to_next()
     }
     next->m_state = Thread::State::Running;
     s.current = next;
+    s.slice_start = husk_plat_clock_monotonic();
     if (next != prev)
         husk_plat_context_switch(&prev->m_context, &next->m_context);
     husk_plat_irq_restore(irq);
@@ -103,6 +108,28 @@ void Scheduler::sleep_until(uint64_t deadline)
         block();
         TimerQueue::cancel(timer);
     }
+}
+
+void Scheduler::set_preemptible(bool preemptible) { state().current->m_preemptible = preemptible; }
+
+uint64_t Scheduler::preemptions() { return state().preemptions; }
+
+void Scheduler::interrupt_return(bool from_user)
+{
+    auto& s = state();
+    Thread* self = s.current;
+    if (self == s.idle || !(from_user || self->m_preemptible))
+        return;
+    if (husk_plat_clock_monotonic() - s.slice_start < kSliceNs)
+        return;
+    // Timers that expired while this thread computed may wake others.
+    TimerQueue::run_expired(husk_plat_clock_monotonic());
+    if (s.ready.is_empty()) {
+        s.slice_start = husk_plat_clock_monotonic();
+        return;
+    }
+    ++s.preemptions;
+    switch_to_next();
 }
 
 void Scheduler::add_event_handler(EventHandler handler)

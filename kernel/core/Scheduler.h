@@ -1,6 +1,8 @@
 // The kernel-owned scheduler: one CPU, a FIFO run queue, an idle thread that
-// runs timers and waits for platform events. Cooperative today; the bare
-// metal timer interrupt will add preemption at the same scheduling points.
+// runs timers and waits for platform events. Kernel code is cooperative
+// (it runs until it blocks or yields); a platform with a timer interrupt
+// preempts threads that are in preemptible code (application code, or
+// kernel loops that marked themselves so) once their slice is used up.
 #pragma once
 
 #include "../kstd/IntrusiveList.h"
@@ -28,6 +30,15 @@ public:
     static void add_event_handler(EventHandler handler);
 
     static size_t thread_count();
+
+    // Marks the current thread (un)preemptible; see Thread::preemptible.
+    static void set_preemptible(bool preemptible);
+    // Preemption switches since boot (tests check the timer really preempts).
+    static uint64_t preemptions();
+    // Called by the platform at the end of an interrupt (interrupts off):
+    // switches to the next ready thread if the interrupted one may be
+    // preempted and has used its time slice.
+    static void interrupt_return(bool from_user);
 
 private:
     friend class Thread;

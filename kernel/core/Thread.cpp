@@ -55,8 +55,10 @@ Thread* Thread::adopt_current(const char* name, Process* process)
 Thread::~Thread()
 {
     --s_live;
-    if (m_stack)
+    if (m_stack) {
+        husk_plat_context_destroy(&m_context);
         Heap::free_pages(m_stack, m_stack_pages);
+    }
 }
 
 void Thread::trampoline(void* self)

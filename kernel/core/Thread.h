@@ -29,6 +29,11 @@ public:
     Process* process() const { return m_process; }
     void set_process(Process* p) { m_process = p; }
 
+    // Whether a timer interrupt may switch away from this thread at any
+    // instruction. Kernel code is not preemptible (it relies on running
+    // until it blocks); application code and compute-only kernel loops are.
+    bool preemptible() const { return m_preemptible; }
+
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
 
@@ -47,6 +52,7 @@ private:
     Process* m_process { nullptr };
     uint32_t m_tid { 0 };
     char m_name[24] {};
+    bool m_preemptible { false };
 
 public:
     kstd::ListNode run_node;   // run queue or dead list

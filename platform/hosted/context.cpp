@@ -3,6 +3,7 @@
 // about each stack switch so it does not mistake them for overflows.
 #include <husk/platform.h>
 #include <cstring>
+#include "../common/X86_64Swap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HUSK_ASAN 1
@@ -46,9 +47,7 @@ void finished_switch([[maybe_unused]] HostContext* self)
 
 } // namespace
 
-extern "C" void husk_hosted_swap(uint64_t* save_sp, uint64_t load_sp);
-extern "C" void husk_hosted_trampoline();
-extern "C" void husk_hosted_context_started(void*) { finished_switch(nullptr); }
+extern "C" void husk_context_started(void*) { finished_switch(nullptr); }
 
 extern "C" void husk_plat_context_init(husk_context_t* ctx, void* stack, size_t stack_size, void (*entry)(void*), void* arg)
 {
@@ -56,20 +55,11 @@ extern "C" void husk_plat_context_init(husk_context_t* ctx, void* stack, size_t 
     auto* c = as_host(ctx);
     c->stack_bottom = stack;
     c->stack_size = stack_size;
-    uintptr_t top = (reinterpret_cast<uintptr_t>(stack) + stack_size) & ~uintptr_t(15);
-    auto* slot = reinterpret_cast<uint64_t*>(top);
-    // Frame popped by husk_hosted_swap, lowest address first:
-    // control words, r15, r14, r13, r12, rbx, rbp, return address.
-    *--slot = reinterpret_cast<uint64_t>(&husk_hosted_trampoline);
-    *--slot = 0;                                 // rbp: ends backtraces
-    *--slot = 0;                                 // rbx
-    *--slot = reinterpret_cast<uint64_t>(entry); // r12
-    *--slot = reinterpret_cast<uint64_t>(arg);   // r13
-    *--slot = 0;                                 // r14
-    *--slot = 0;                                 // r15
-    *--slot = 0x1f80 | (uint64_t(0x037f) << 32); // MXCSR default, x87 control word
-    c->sp = reinterpret_cast<uint64_t>(slot);
+    c->sp = husk::x86_64_initial_frame(stack, stack_size, entry, arg);
 }
+
+// Hosted stacks are plain kernel heap pages: nothing to release.
+extern "C" void husk_plat_context_destroy(husk_context_t*) {}
 
 extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* to)
 {
@@ -79,7 +69,7 @@ extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* t
 #ifdef HUSK_ASAN
     __sanitizer_start_switch_fiber(&f->fake_stack, t->stack_bottom, t->stack_size);
 #endif
-    husk_hosted_swap(&f->sp, t->sp);
+    husk_x86_64_swap(&f->sp, t->sp);
     finished_switch(f);
 }
 

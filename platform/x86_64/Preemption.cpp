@@ -1,0 +1,37 @@
+#include "Preemption.h"
+#include <husk/platform.h>
+#include "Events.h"
+#include "Idt.h"
+#include "Lapic.h"
+
+extern "C" void husk_kernel_interrupt_return(int from_user);
+
+namespace husk::x86 {
+
+namespace {
+uint64_t g_ticks;
+
+void on_timer(void*)
+{
+    ++g_ticks;
+    Events::post(HUSK_EVENT_TIMER);
+    Lapic::arm(Preemption::kSliceNs);
+}
+} // namespace
+
+void Preemption::init()
+{
+    Idt::set_handler(Idt::kTimerVector, on_timer, nullptr);
+    Lapic::arm(kSliceNs);
+}
+
+void Preemption::at_interrupt_exit(const InterruptFrame& frame)
+{
+    if (Events::in_idle())
+        return; // the idle thread handles what arrived when yield returns
+    husk_kernel_interrupt_return(frame.from_user() ? 1 : 0);
+}
+
+uint64_t Preemption::ticks() { return g_ticks; }
+
+} // namespace husk::x86

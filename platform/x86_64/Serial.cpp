@@ -1,0 +1,70 @@
+#include "Serial.h"
+#include "Cpu.h"
+
+namespace husk::x86 {
+
+namespace {
+constexpr uint16_t kData = Serial::kCom1;
+constexpr uint16_t kIntEnable = Serial::kCom1 + 1;
+constexpr uint16_t kFifo = Serial::kCom1 + 2;
+constexpr uint16_t kLineCtl = Serial::kCom1 + 3;
+constexpr uint16_t kModemCtl = Serial::kCom1 + 4;
+constexpr uint16_t kLineStatus = Serial::kCom1 + 5;
+constexpr uint8_t kDataReady = 0x01;
+constexpr uint8_t kTransmitEmpty = 0x20;
+
+void put(char c)
+{
+    // Bounded wait: a missing UART reads 0xff (always "empty") and a stuck
+    // one must not hang a panic forever.
+    for (int spin = 0; spin < 100000 && !(inb(kLineStatus) & kTransmitEmpty); ++spin)
+        asm volatile("pause");
+    outb(kData, uint8_t(c));
+}
+} // namespace
+
+void Serial::init()
+{
+    outb(kIntEnable, 0x00);
+    outb(kLineCtl, 0x80); // divisor latch: 115200 baud
+    outb(kData, 0x01);
+    outb(kIntEnable, 0x00);
+    outb(kLineCtl, 0x03); // 8N1
+    outb(kFifo, 0xc7);    // FIFOs on, cleared
+    outb(kModemCtl, 0x0b); // DTR, RTS, OUT2 (routes the IRQ line)
+}
+
+void Serial::write(const char* s, size_t len)
+{
+    for (size_t i = 0; i < len; ++i) {
+        if (s[i] == '\n')
+            put('\r');
+        put(s[i]);
+    }
+}
+
+void Serial::write(const char* s)
+{
+    size_t n = 0;
+    while (s[n])
+        ++n;
+    write(s, n);
+}
+
+bool Serial::input_pending()
+{
+    uint8_t status = inb(kLineStatus);
+    return status != 0xff && (status & kDataReady);
+}
+
+size_t Serial::read(char* buf, size_t len)
+{
+    size_t n = 0;
+    while (n < len && input_pending())
+        buf[n++] = char(inb(kData));
+    return n;
+}
+
+void Serial::enable_receive_interrupt() { outb(kIntEnable, 0x01); }
+
+} // namespace husk::x86

@@ -1,0 +1,83 @@
+#include "Symbols.h"
+#include <husk/platform.h>
+#include "../../kernel/kstd/Errno.h"
+#include "../../kernel/kstd/Format.h"
+#include "Cpu.h"
+#include "Paging.h"
+
+// Emitted by gen-ksyms: entries sorted by address, names NUL-terminated.
+struct KsymEntry {
+    uint64_t address;
+    const char* name;
+};
+extern "C" const uint64_t husk_ksyms_count;
+extern "C" const KsymEntry husk_ksyms[];
+extern "C" char husk_text_start[], husk_text_end[], husk_x86_boot_stack_guard[];
+
+namespace husk::x86 {
+
+namespace {
+constexpr size_t kMaxGuards = 256;
+uint64_t g_guards[kMaxGuards];
+size_t g_guard_count;
+} // namespace
+
+int Symbols::lookup(uint64_t addr, char* buf, size_t len)
+{
+    if (addr < reinterpret_cast<uint64_t>(husk_text_start) || addr >= reinterpret_cast<uint64_t>(husk_text_end))
+        return -kstd::ENOENT;
+    size_t lo = 0, hi = husk_ksyms_count;
+    while (lo < hi) { // last entry with address <= addr
+        size_t mid = (lo + hi) / 2;
+        if (husk_ksyms[mid].address <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return -kstd::ENOENT;
+    const KsymEntry& e = husk_ksyms[lo - 1];
+    kstd::format(buf, len, "%s+0x%lx", e.name, (unsigned long)(addr - e.address));
+    return 0;
+}
+
+bool Symbols::readable(uint64_t addr, size_t len)
+{
+    for (uint64_t p = addr & ~uint64_t(kPage - 1); p < addr + len; p += kPage)
+        if (!Paging::translate(p))
+            return false;
+    return true;
+}
+
+bool Symbols::is_guard_page(uint64_t addr)
+{
+    uint64_t page = addr & ~uint64_t(kPage - 1);
+    if (page == reinterpret_cast<uint64_t>(husk_x86_boot_stack_guard))
+        return true;
+    for (size_t i = 0; i < g_guard_count; ++i)
+        if (g_guards[i] == page)
+            return true;
+    return false;
+}
+
+void Symbols::add_guard_page(uint64_t page)
+{
+    if (g_guard_count < kMaxGuards)
+        g_guards[g_guard_count++] = page;
+}
+
+void Symbols::remove_guard_page(uint64_t page)
+{
+    for (size_t i = 0; i < g_guard_count; ++i)
+        if (g_guards[i] == page) {
+            g_guards[i] = g_guards[--g_guard_count];
+            return;
+        }
+}
+
+} // namespace husk::x86
+
+extern "C" int husk_plat_symbolize(uintptr_t addr, char* buf, size_t len)
+{
+    return husk::x86::Symbols::lookup(addr, buf, len);
+}
