@@ -1,5 +1,6 @@
-// One-shot timers on the monotonic clock. Callbacks run from the scheduler
-// (idle loop or a scheduling point), never from interrupt context.
+// One-shot timers on the monotonic clock. Callbacks run from the scheduler:
+// the idle loop, a scheduling point, or a preemption at the end of an
+// interrupt (only when the interrupted code holds no kernel state).
 #pragma once
 
 #include "../kstd/IntrusiveList.h"

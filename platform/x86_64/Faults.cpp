@@ -21,6 +21,7 @@ extern "C" const husk::x86::ExtableEntry husk_extable_start[], husk_extable_end[
 namespace husk::x86 {
 
 namespace {
+constexpr uint64_t kDoubleFault = 8;
 constexpr uint64_t kPageFault = 14;
 constexpr uint64_t kGeneralProtection = 13;
 
@@ -49,7 +50,9 @@ void backtrace(uint64_t rbp)
 {
     Console::print("backtrace:\n");
     auto* frame = reinterpret_cast<uint64_t*>(rbp);
-    for (int depth = 0; frame && depth < 24; ++depth) {
+    uint64_t previous = 0;
+    unsigned repeats = 0;
+    for (int depth = 0; frame && depth < 64; ++depth) {
         auto a = reinterpret_cast<uintptr_t>(frame);
         // Only walk memory that is mapped kernel memory.
         if (a < kDirectMap || (a & 7) || !Symbols::readable(a, 16))
@@ -57,14 +60,24 @@ void backtrace(uint64_t rbp)
         uint64_t ret = frame[1];
         if (!ret)
             break;
-        char label[16];
-        kstd::format(label, sizeof label, "  #%d ", depth);
-        print_symbol(label, ret);
+        if (ret == previous) {
+            ++repeats; // deep recursion: one line, with a count
+        } else {
+            if (repeats)
+                Console::print("  ... the frame above repeated %u more times\n", repeats);
+            repeats = 0;
+            char label[16];
+            kstd::format(label, sizeof label, "  #%d ", depth);
+            print_symbol(label, ret);
+        }
+        previous = ret;
         auto* next = reinterpret_cast<uint64_t*>(frame[0]);
         if (next <= frame)
             break;
         frame = next;
     }
+    if (repeats)
+        Console::print("  ... the frame above repeated %u more times\n", repeats);
 }
 } // namespace
 
@@ -86,6 +99,11 @@ void Faults::handle(InterruptFrame& f)
         return;
     Console::print("\nhusk: CPU exception %lu (%s) in %s mode, error code 0x%lx\n", f.vector, name(f.vector),
                   f.from_user() ? "user" : "kernel", f.error);
+    if (f.vector == kDoubleFault) {
+        uint64_t addr = read_cr2();
+        if (Symbols::is_guard_page(addr))
+            Console::print("  kernel stack overflow: fault at %016lx in a stack guard page\n", addr);
+    }
     if (f.vector == kPageFault) {
         uint64_t addr = read_cr2();
         Console::print("  fault address %016lx (%s, %s, %s)%s\n", addr, (f.error & 1) ? "protection violation" : "not present",

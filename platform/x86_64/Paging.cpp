@@ -159,6 +159,13 @@ bool Paging::remap_direct_page(uintptr_t virt)
     return true;
 }
 
+bool Paging::map_user_page(uintptr_t virt, uint64_t phys, bool writable, bool executable)
+{
+    if (virt >= kUserTop)
+        return false;
+    return map_page(virt, phys, kUser | (writable ? kWritable : 0) | (executable ? 0 : kNoExec));
+}
+
 uint64_t Paging::translate(uintptr_t virt, bool* writable, bool* user, bool* exec)
 {
     uint64_t* t = table(g_pml4);

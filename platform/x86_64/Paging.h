@@ -25,6 +25,9 @@ public:
     // Undoes unmap_page for a direct-map page.
     static bool remap_direct_page(uintptr_t virt);
 
+    // Maps one 4 KiB page of the lower half to phys for ring 3.
+    static bool map_user_page(uintptr_t virt, uint64_t phys, bool writable, bool executable);
+
     // Present mapping of virt, or 0; sets *writable/*user/*exec.
     static uint64_t translate(uintptr_t virt, bool* writable = nullptr, bool* user = nullptr, bool* exec = nullptr);
 };

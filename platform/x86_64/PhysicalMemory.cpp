@@ -8,15 +8,26 @@ namespace husk::x86 {
 
 namespace {
 constexpr uint64_t kLowMemoryEnd = 0x100000; // firmware and legacy areas
-constexpr size_t kPoolPages = 32;
 constexpr uint64_t kPageMask = ~uint64_t(kPage - 1);
 
 uint64_t g_next;       // bump pointer (physical)
 uint64_t g_limit;      // end of the RAM range g_next lives in
 bool g_direct_map_live;
 bool g_sealed;
-uint64_t g_pool[kPoolPages];
+uint64_t g_pool; // free list of reserved frames (next pointer in each)
 size_t g_pool_count;
+
+// One frame per 2 MiB of RAM covers splitting every huge page of the direct
+// map (guard pages under thread stacks) plus a margin for MMIO and
+// application mappings.
+size_t pool_target()
+{
+    uint64_t ram = 0;
+    for (size_t i = 0; i < BootInfo::ram_count(); ++i)
+        ram += BootInfo::ram(i).size;
+    size_t pages = size_t(ram >> 21) + 24;
+    return pages > 1024 ? 1024 : pages;
+}
 
 // Physical ranges never given to the kernel: legacy low memory, the image
 // plus the platform's early frames, and the loader's modules.
@@ -68,9 +79,11 @@ uint64_t PhysicalMemory::take_page()
 {
     uint64_t p = 0;
     if (g_sealed) {
-        if (!g_pool_count)
+        if (!g_pool)
             return 0;
-        p = g_pool[--g_pool_count];
+        p = g_pool;
+        g_pool = *static_cast<uint64_t*>(phys_to_virt(p));
+        --g_pool_count;
     } else {
         // Step over modules the loader placed right after the image.
         for (size_t i = 0; i < BootInfo::module_count(); ++i) {
@@ -91,14 +104,19 @@ uint64_t PhysicalMemory::take_page()
 
 void PhysicalMemory::seal()
 {
-    while (g_pool_count < kPoolPages) {
+    size_t target = pool_target();
+    while (g_pool_count < target) {
         uint64_t p = take_page();
         if (!p)
             break;
-        g_pool[g_pool_count++] = p;
+        *static_cast<uint64_t*>(phys_to_virt(p)) = g_pool;
+        g_pool = p;
+        ++g_pool_count;
     }
     g_sealed = true;
 }
+
+size_t PhysicalMemory::pool_free() { return g_pool_count; }
 
 size_t PhysicalMemory::kernel_regions(husk_mem_region* out, size_t max)
 {

@@ -22,6 +22,8 @@ public:
     // Stops handing out early frames except from the reserved pool, so the
     // rest can go to the kernel. Called once the final page tables exist.
     static void seal();
+    // Frames left in the reserved pool.
+    static size_t pool_free();
     // RAM the kernel may use (direct-map virtual addresses).
     static size_t kernel_regions(husk_mem_region* out, size_t max);
     static uint64_t image_phys_end();
