@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 extern "C" void husk_x86_64_swap(uint64_t* save_sp, uint64_t load_sp);
+extern "C" void husk_x86_64_swap_gpr(uint64_t* save_sp, uint64_t load_sp);
 extern "C" void husk_x86_64_trampoline();
 // Each platform defines this: runs first on every new context.
 extern "C" void husk_context_started(void* arg);

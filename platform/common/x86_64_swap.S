@@ -4,6 +4,7 @@
  * husk_x86_64_swap(uint64_t *save_sp, uint64_t load_sp)
  *   pushes the callee-saved registers and the SSE/x87 control words, stores
  *   the stack pointer in *save_sp, loads load_sp and pops the same frame.
+ * husk_x86_64_swap_gpr: the same without the control words (below).
  * husk_x86_64_trampoline: first code a new context runs: calls
  *   husk_context_started(arg) (the platform's hook), then entry(arg), with
  *   entry in r12 and arg in r13 (placed there by husk_x86_64_context_init). */
@@ -34,6 +35,33 @@ husk_x86_64_swap:
     popq %rbp
     ret
     .size husk_x86_64_swap, .-husk_x86_64_swap
+
+/* husk_x86_64_swap_gpr: the same frame, but the control-word slot is left
+ * alone. For bare-metal kernel threads, which never touch SSE/x87 state
+ * (-mgeneral-regs-only); also, KVM without hardware paging support emulates
+ * the first touch of a page and cannot emulate stmxcsr/fnstcw. */
+    .globl husk_x86_64_swap_gpr
+    .hidden husk_x86_64_swap_gpr
+    .type husk_x86_64_swap_gpr, @function
+husk_x86_64_swap_gpr:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    subq $8, %rsp
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    addq $8, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size husk_x86_64_swap_gpr, .-husk_x86_64_swap_gpr
 
     .globl husk_x86_64_trampoline
     .hidden husk_x86_64_trampoline

@@ -49,7 +49,7 @@ extern "C" void husk_plat_context_destroy(husk_context_t* ctx)
 
 extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* to)
 {
-    husk_x86_64_swap(&as_metal(from)->sp, as_metal(to)->sp);
+    husk_x86_64_swap_gpr(&as_metal(from)->sp, as_metal(to)->sp);
 }
 
 extern "C" unsigned long husk_plat_irq_disable(void)

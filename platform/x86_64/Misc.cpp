@@ -1,6 +1,7 @@
 // Version, command line, memory regions, entropy and halt on bare metal.
 #include <husk/platform.h>
 #include "../../kernel/kstd/Errno.h"
+#include "../../kernel/kstd/Format.h"
 #include "BootInfo.h"
 #include "Cpu.h"
 #include "PhysicalMemory.h"
@@ -62,7 +63,11 @@ extern "C" void husk_plat_halt(int status)
 {
     using namespace husk::x86;
     cli();
-    // QEMU exits with (value << 1) | 1; husk run undoes the encoding.
+    char line[24];
+    size_t n = kstd::format(line, sizeof line, "husk-exit:%d\n", status & 0xff);
+    Serial::write_status(line, n);
+    // QEMU exits with (value << 1) | 1, 7 bits of the status (husk run reads
+    // the whole status from COM2).
     outb(kDebugExitPort, uint8_t(status & 0xff));
     // No debug-exit device: a triple fault (QEMU with -no-reboot exits).
     struct [[gnu::packed]] {

@@ -13,13 +13,13 @@ constexpr uint16_t kLineStatus = Serial::kCom1 + 5;
 constexpr uint8_t kDataReady = 0x01;
 constexpr uint8_t kTransmitEmpty = 0x20;
 
-void put(char c)
+void put(uint16_t port, char c)
 {
     // Bounded wait: a missing UART reads 0xff (always "empty") and a stuck
     // one must not hang a panic forever.
-    for (int spin = 0; spin < 100000 && !(inb(kLineStatus) & kTransmitEmpty); ++spin)
+    for (int spin = 0; spin < 100000 && !(inb(port + 5) & kTransmitEmpty); ++spin)
         asm volatile("pause");
-    outb(kData, uint8_t(c));
+    outb(port, uint8_t(c));
 }
 } // namespace
 
@@ -38,8 +38,8 @@ void Serial::write(const char* s, size_t len)
 {
     for (size_t i = 0; i < len; ++i) {
         if (s[i] == '\n')
-            put('\r');
-        put(s[i]);
+            put(kData, '\r');
+        put(kData, s[i]);
     }
 }
 
@@ -49,6 +49,12 @@ void Serial::write(const char* s)
     while (s[n])
         ++n;
     write(s, n);
+}
+
+void Serial::write_status(const char* s, size_t len)
+{
+    for (size_t i = 0; i < len; ++i)
+        put(kCom2, s[i]);
 }
 
 bool Serial::input_pending()

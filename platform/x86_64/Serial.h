@@ -16,6 +16,9 @@ public:
     static void init();
     static void write(const char* s, size_t len);
     static void write(const char* s);
+    // COM2 carries the exit status to `husk run` (one line, husk-exit:N).
+    static constexpr uint16_t kCom2 = 0x2f8;
+    static void write_status(const char* s, size_t len);
     // Returns the bytes already received (never waits).
     static size_t read(char* buf, size_t len);
     static bool input_pending();

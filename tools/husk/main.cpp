@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include "RunCommand.h"
 #include "SyscallDocs.h"
 
 namespace {
@@ -16,6 +17,8 @@ int usage(FILE* out, int status)
                  "\n"
                  "commands:\n"
                  "  version            print the Husk version\n"
+                 "  run qemu|kvm [options] IMAGE\n"
+                 "                     boot a Husk image in a QEMU microVM\n"
                  "  syscalls [--markdown]\n"
                  "                     list the Linux syscalls and their support status\n"
                  "  help               this text\n"
@@ -76,6 +79,8 @@ int main(int argc, char** argv)
     std::string cmd = argv[1];
     if (cmd == "version" || cmd == "--version")
         return cmd_version(argc, argv);
+    if (cmd == "run")
+        return husk::tools::run_command(argc, argv);
     if (cmd == "syscalls")
         return cmd_syscalls(argc, argv);
     if (cmd == "help" || cmd == "--help" || cmd == "-h")

@@ -1,0 +1,154 @@
+#include "QemuLauncher.h"
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fcntl.h>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+namespace husk::tools {
+
+namespace {
+constexpr int kStatusTimeout = 124;
+constexpr int kStatusNoStatus = 125;
+
+uint64_t now_ns()
+{
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
+    return uint64_t(ts.tv_sec) * 1000000000 + uint64_t(ts.tv_nsec);
+}
+
+// The guest's halt writes "husk-exit:N" on its second serial port: the
+// whole 8-bit status (isa-debug-exit keeps only 7 bits of it).
+int read_status_file(const std::string& path)
+{
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (!f)
+        return -1;
+    char line[64] = {};
+    int status = -1;
+    while (std::fgets(line, sizeof line, f))
+        if (std::sscanf(line, "husk-exit:%d", &status) == 1)
+            break;
+    std::fclose(f);
+    return status;
+}
+} // namespace
+
+unsigned long host_tsc_khz()
+{
+    // 20 ms against CLOCK_MONOTONIC_RAW: better than 0.1 %.
+    uint64_t t0 = now_ns(), c0 = __rdtsc();
+    timespec pause { 0, 20000000 };
+    nanosleep(&pause, nullptr);
+    uint64_t t1 = now_ns(), c1 = __rdtsc();
+    if (t1 <= t0 || c1 <= c0)
+        return 0;
+    return (unsigned long)((c1 - c0) * 1000000.0 / double(t1 - t0) + 0.5);
+}
+
+QemuLauncher::QemuLauncher(RunOptions options) : m_options(std::move(options)) {}
+
+std::vector<std::string> QemuLauncher::arguments(const std::string& status_path) const
+{
+    const RunOptions& o = m_options;
+    bool mmio = o.machine == "microvm";
+    std::vector<std::string> a = { "qemu-system-x86_64" };
+    a.insert(a.end(), { "-M", mmio ? "microvm" : o.machine, "-accel", o.kvm ? "kvm" : "tcg", "-cpu", "qemu64" });
+    a.insert(a.end(), { "-m", std::to_string(o.memory_mib), "-nodefaults", "-no-user-config", "-nographic",
+                        "-no-reboot", "-display", "none" });
+    // COM1 is the console; COM2 (an explicit device: microvm makes only one
+    // serial port itself) carries the exit status.
+    a.insert(a.end(), { "-serial", "stdio", "-chardev", "file,id=husk-status,path=" + status_path,
+                        "-device", "isa-serial,chardev=husk-status,iobase=0x2f8,irq=3" });
+    a.insert(a.end(), { "-device", "isa-debug-exit,iobase=0x501,iosize=1" });
+    for (size_t i = 0; i < o.disks.size(); ++i) {
+        std::string id = "hd" + std::to_string(i);
+        a.insert(a.end(), { "-drive", "id=" + id + ",file=" + o.disks[i] + ",format=raw,if=none,cache=writeback" });
+        a.insert(a.end(), { "-device", std::string(mmio ? "virtio-blk-device" : "virtio-blk-pci") + ",drive=" + id });
+    }
+    std::string cmdline;
+    if (unsigned long khz = host_tsc_khz())
+        cmdline = "tsc_khz=" + std::to_string(khz);
+    if (o.interactive)
+        cmdline += " console_input=1";
+    for (const auto& w : o.cmdline)
+        cmdline += " " + w;
+    a.insert(a.end(), { "-kernel", o.image, "-append", cmdline });
+    return a;
+}
+
+int QemuLauncher::run()
+{
+    char status_path[] = "/tmp/husk-run-XXXXXX";
+    int fd = mkstemp(status_path);
+    if (fd < 0) {
+        std::fprintf(stderr, "husk run: cannot create a temporary file: %s\n", std::strerror(errno));
+        return kStatusNoStatus;
+    }
+    close(fd);
+    std::vector<std::string> args = arguments(status_path);
+    std::vector<char*> argv;
+    for (auto& s : args)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    sigset_t chld, old;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old);
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &old, nullptr);
+        if (!m_options.interactive) {
+            int null = open("/dev/null", O_RDONLY);
+            dup2(null, STDIN_FILENO);
+        }
+        execvp(argv[0], argv.data());
+        std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
+        _exit(127);
+    }
+    int wstatus = 0;
+    bool timed_out = false;
+    uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &wstatus, WNOHANG);
+        if (r == pid)
+            break;
+        timespec wait { 3600, 0 };
+        if (deadline) {
+            uint64_t now = now_ns();
+            if (now >= deadline) {
+                kill(pid, SIGKILL);
+                waitpid(pid, &wstatus, 0);
+                timed_out = true;
+                break;
+            }
+            uint64_t left = deadline - now;
+            wait = { time_t(left / 1000000000), long(left % 1000000000) };
+        }
+        sigtimedwait(&chld, nullptr, &wait);
+    }
+    sigprocmask(SIG_SETMASK, &old, nullptr);
+    int reported = read_status_file(status_path);
+    unlink(status_path);
+    if (timed_out) {
+        std::fprintf(stderr, "husk run: the guest did not stop within %g s; killed it\n", m_options.timeout_s);
+        return kStatusTimeout;
+    }
+    if (reported >= 0)
+        return reported & 0xff;
+    if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127)
+        return kStatusNoStatus;
+    std::fprintf(stderr, "husk run: QEMU %s without a status from the guest\n",
+                 WIFSIGNALED(wstatus) ? "was killed" : "exited");
+    return kStatusNoStatus;
+}
+
+} // namespace husk::tools

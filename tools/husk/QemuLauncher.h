@@ -1,0 +1,37 @@
+// Builds the QEMU command line for a Husk image and runs it: machine type,
+// accelerator, memory, disks, console, the exit-status channel, timeout.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace husk::tools {
+
+struct RunOptions {
+    bool kvm = false;
+    std::string machine = "microvm"; // microvm (virtio-mmio) | q35 | pc (virtio-pci)
+    unsigned memory_mib = 64;
+    std::vector<std::string> disks;
+    bool interactive = false;        // console input from stdin
+    std::vector<std::string> cmdline; // kernel command line words
+    double timeout_s = 0;            // 0: none
+    std::string image;
+};
+
+class QemuLauncher {
+public:
+    explicit QemuLauncher(RunOptions options);
+    // The QEMU arguments (argv[0] included) for a status file.
+    std::vector<std::string> arguments(const std::string& status_path) const;
+    // Runs the guest; returns its exit status (0..255), 124 on timeout, or
+    // 125 when QEMU failed or the guest stopped without reporting one.
+    int run();
+
+private:
+    RunOptions m_options;
+};
+
+// The host's TSC rate in kHz (a TCG guest's TSC runs at it), 0 if unknown.
+unsigned long host_tsc_khz();
+
+} // namespace husk::tools

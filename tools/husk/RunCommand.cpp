@@ -1,0 +1,146 @@
+#include "RunCommand.h"
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include "QemuLauncher.h"
+
+namespace husk::tools {
+
+namespace {
+constexpr int kUsageError = 2;
+
+void usage(FILE* out)
+{
+    std::fprintf(out,
+                 "usage: husk run qemu|kvm [options] IMAGE\n"
+                 "\n"
+                 "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM. The guest's\n"
+                 "console is this terminal; husk run exits with the guest's exit status.\n"
+                 "\n"
+                 "  qemu               software emulation (TCG), always available\n"
+                 "  kvm                hardware virtualisation (/dev/kvm)\n"
+                 "options:\n"
+                 "  -M MB              guest memory in MiB (default 64, at least 4)\n"
+                 "  -b DISK            attach the raw image DISK as the next virtio block\n"
+                 "                     device (vda, vdb, ...)\n"
+                 "  -i                 interactive: the guest's console reads this terminal\n"
+                 "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
+                 "  --append WORDS     extra kernel command line words\n"
+                 "  --timeout SECONDS  stop the guest after SECONDS (exit status 124)\n"
+                 "  --dry-run          print the QEMU command line instead of running it\n"
+                 "\n"
+                 "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
+                 "QEMU could not run the image.\n");
+}
+
+int usage_error(const char* fmt, const char* arg)
+{
+    std::fprintf(stderr, "husk run: ");
+    std::fprintf(stderr, fmt, arg);
+    std::fprintf(stderr, "\nTry 'husk run --help'.\n");
+    return kUsageError;
+}
+
+bool parse_number(const char* s, double* out)
+{
+    char* end = nullptr;
+    *out = std::strtod(s, &end);
+    return end && end != s && *end == 0 && *out >= 0;
+}
+} // namespace
+
+int run_command(int argc, char** argv)
+{
+    RunOptions o;
+    bool dry_run = false;
+    int i = 2;
+    if (i < argc && (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (i >= argc)
+        return usage_error("%s", "missing platform: qemu or kvm");
+    std::string platform = argv[i++];
+    if (platform != "qemu" && platform != "kvm")
+        return usage_error("unknown platform '%s' (expected qemu or kvm)", platform.c_str());
+    o.kvm = platform == "kvm";
+    for (; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&](const char* what) -> const char* {
+            if (i + 1 >= argc) {
+                usage_error("%s needs a value", what);
+                return nullptr;
+            }
+            return argv[++i];
+        };
+        if (a == "--help" || a == "-h") {
+            usage(stdout);
+            return 0;
+        } else if (a == "-M") {
+            const char* v = value("-M");
+            double mib;
+            if (!v)
+                return kUsageError;
+            if (!parse_number(v, &mib) || mib < 4 || mib > 65536 || mib != double(unsigned(mib)))
+                return usage_error("-M wants a memory size in MiB between 4 and 65536, not '%s'", v);
+            o.memory_mib = unsigned(mib);
+        } else if (a == "-b") {
+            const char* v = value("-b");
+            if (!v)
+                return kUsageError;
+            std::string disk = v;
+            if (disk.find(',') != std::string::npos)
+                return usage_error("-b %s: mount points (DISK,MNT) come with the application loader; give the disk alone", v);
+            if (access(disk.c_str(), R_OK) != 0)
+                return usage_error("-b: cannot read disk image '%s'", v);
+            o.disks.push_back(disk);
+        } else if (a == "-i") {
+            o.interactive = true;
+        } else if (a == "--machine") {
+            const char* v = value("--machine");
+            if (!v)
+                return kUsageError;
+            std::string m = v;
+            if (m != "microvm" && m != "q35" && m != "pc")
+                return usage_error("--machine: unknown machine type '%s' (microvm, q35 or pc)", v);
+            o.machine = m;
+        } else if (a == "--append") {
+            const char* v = value("--append");
+            if (!v)
+                return kUsageError;
+            o.cmdline.push_back(v);
+        } else if (a == "--timeout") {
+            const char* v = value("--timeout");
+            if (!v)
+                return kUsageError;
+            if (!parse_number(v, &o.timeout_s) || o.timeout_s == 0)
+                return usage_error("--timeout wants a positive number of seconds, not '%s'", v);
+        } else if (a == "--dry-run") {
+            dry_run = true;
+        } else if (!a.empty() && a[0] == '-') {
+            return usage_error("unknown option '%s'", a.c_str());
+        } else if (o.image.empty()) {
+            o.image = a;
+        } else {
+            return usage_error("unexpected argument '%s' (arguments for the program come with the application loader)", a.c_str());
+        }
+    }
+    if (o.image.empty())
+        return usage_error("%s", "missing IMAGE");
+    if (access(o.image.c_str(), R_OK) != 0)
+        return usage_error("cannot read image '%s'", o.image.c_str());
+    if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
+        return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
+    QemuLauncher launcher(o);
+    if (dry_run) {
+        for (const auto& arg : launcher.arguments("STATUS"))
+            std::printf("%s ", arg.c_str());
+        std::printf("\n");
+        return 0;
+    }
+    return launcher.run();
+}
+
+} // namespace husk::tools
