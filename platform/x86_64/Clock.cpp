@@ -25,6 +25,17 @@ struct PvclockTime {
 };
 alignas(64) PvclockTime g_pvclock;
 
+struct PvclockWallClock {
+    uint32_t version;
+    uint32_t sec;
+    uint32_t nsec;
+};
+alignas(64) PvclockWallClock g_wall_clock;
+uint64_t g_kvm_wall_now; // wall ns at the moment from_kvm ran, 0 if unknown
+uint64_t g_kvm_wall_tsc;
+
+constexpr uint32_t kWallClockMsr = 0x4b564d00;
+
 uint64_t from_kvm()
 {
     auto sig = cpuid(0x40000000);
@@ -36,9 +47,21 @@ uint64_t from_kvm()
     wrmsr(kSystemTimeMsr, virt_to_phys(&g_pvclock) | 1);
     uint32_t mul = __atomic_load_n(&g_pvclock.tsc_to_system_mul, __ATOMIC_ACQUIRE);
     int shift = g_pvclock.tsc_shift;
-    wrmsr(kSystemTimeMsr, 0);
-    if (!mul)
+    if (!mul) {
+        wrmsr(kSystemTimeMsr, 0);
         return 0;
+    }
+    // Wall time: the host's time at kvmclock zero, plus kvmclock now.
+    wrmsr(kWallClockMsr, virt_to_phys(&g_wall_clock));
+    uint64_t tsc = rdtsc();
+    uint64_t delta = tsc - g_pvclock.tsc_timestamp;
+    delta = shift >= 0 ? delta << shift : delta >> -shift;
+    uint64_t system_ns = g_pvclock.system_time + uint64_t(((unsigned __int128)delta * mul) >> 32);
+    if (g_wall_clock.sec) {
+        g_kvm_wall_now = uint64_t(g_wall_clock.sec) * 1000000000ull + g_wall_clock.nsec + system_ns;
+        g_kvm_wall_tsc = tsc;
+    }
+    wrmsr(kSystemTimeMsr, 0);
     // ns = ((ticks << shift) * mul) >> 32, so hz = 1e9 * 2^32 / mul >> shift.
     uint64_t hz = (1000000000ull << 32) / mul;
     return shift >= 0 ? hz >> shift : hz << -shift;
@@ -107,7 +130,10 @@ bool cmos_updating() { return cmos(0x0a) & 0x80; }
 // Seconds since the epoch from the CMOS clock (BCD or binary, 24h assumed).
 uint64_t rtc_seconds()
 {
-    for (int spin = 0; spin < 1000000 && cmos_updating(); ++spin)
+    // An update lasts under 2 ms; wait at most 3 ms (by the TSC: port
+    // accesses are slow under some hypervisors, so no spin counts).
+    uint64_t limit = rdtsc() + g_hz / 333;
+    while (cmos_updating() && rdtsc() < limit)
         asm volatile("pause");
     uint8_t sec = cmos(0x00), min = cmos(0x02), hour = cmos(0x04);
     uint8_t day = cmos(0x07), mon = cmos(0x08), year = cmos(0x09), century = cmos(0x32);
@@ -171,7 +197,14 @@ bool Clock::init(const char* cmdline)
     }
     g_mult = (1000000000ull << 32) / g_hz; // fits: 1e9 * 2^32 < 2^64
     g_tsc_base = g_boot_tsc ? g_boot_tsc : rdtsc();
-    g_wall_base = rtc_seconds() * 1000000000ull;
+    if (g_kvm_wall_now) {
+        uint64_t since = uint64_t(((unsigned __int128)(g_kvm_wall_tsc - g_tsc_base) * g_mult) >> 32);
+        g_wall_base = g_kvm_wall_now - since;
+    } else {
+        g_wall_base = rtc_seconds() * 1000000000ull;
+        if (!g_wall_base)
+            Console::print("husk: no CMOS clock: the wall clock starts at 1970\n");
+    }
     return true;
 }
 

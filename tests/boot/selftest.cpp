@@ -276,6 +276,38 @@ void overflow(void*)
     recurse(0);
 }
 
+// Value of a numeric key=value word on the command line, or 0.
+uint64_t cmdline_number(const char* key)
+{
+    const char* c = husk_plat_cmdline();
+    size_t n = 0;
+    while (key[n])
+        ++n;
+    for (const char* p = c; *p; ++p) {
+        if ((p == c || p[-1] == ' ') && memcmp(p, key, n) == 0 && p[n] == '=') {
+            uint64_t v = 0;
+            for (p += n + 1; *p >= '0' && *p <= '9'; ++p)
+                v = v * 10 + uint64_t(*p - '0');
+            return v;
+        }
+    }
+    return 0;
+}
+
+// The wall clock (CMOS RTC at boot + TSC) against the host's time, which
+// the test harness passes as host_time=SECONDS.
+void test_wall_clock()
+{
+    uint64_t wall = husk_plat_clock_wall() / 1000000000;
+    uint64_t host = cmdline_number("host_time");
+    CHECK(wall > 1700000000, "wall clock says %lu s since 1970", (unsigned long)wall);
+    if (host) {
+        int64_t diff = int64_t(wall) - int64_t(host);
+        CHECK(diff > -10 && diff < 30, "wall clock is %ld s off the host's", long(diff));
+    }
+    say("selftest: wall clock ok (%lu)\n", (unsigned long)wall);
+}
+
 bool mode_is(const char* want)
 {
     const char* c = husk_plat_cmdline();
@@ -299,6 +331,7 @@ extern "C" int husk_image_main(void)
         Scheduler::sleep_until(UINT64_MAX - 1);
     }
     test_allocator();
+    test_wall_clock();
     test_threads();
     test_sleep();
     test_preemption();
