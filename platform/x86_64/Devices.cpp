@@ -4,6 +4,9 @@
 #include "Idt.h"
 #include "IoApic.h"
 #include "Serial.h"
+#include "Block.h"
+#include "Console.h"
+#include "VirtioMmio.h"
 
 namespace husk::x86 {
 
@@ -21,10 +24,40 @@ bool has_word(const char* cmdline, const char* word)
 
 void on_serial(void*) { Events::post(HUSK_EVENT_CONSOLE); }
 bool console_can_wake() { return g_console_input; }
+
+constexpr uint32_t kVirtioNet = 1, kVirtioBlock = 2;
+VirtioMmio g_mmio[16];
+unsigned g_mmio_count;
+
+void attach(VirtioTransport& t)
+{
+    switch (t.device_id()) {
+    case kVirtioBlock:
+        if (!BlockDevices::add(t))
+            Console::print("husk: %s: virtio-blk device not usable\n", t.describe());
+        break;
+    default:
+        break; // virtio-net arrives with networking; others are not used
+    }
+}
+
+void found_mmio(uint64_t base, uint32_t irq)
+{
+    if (g_mmio_count == sizeof g_mmio / sizeof g_mmio[0])
+        return;
+    VirtioMmio& m = g_mmio[g_mmio_count];
+    if (!m.init(base, irq)) {
+        Console::print("husk: no usable virtio device at %lx\n", (unsigned long)base);
+        return;
+    }
+    ++g_mmio_count;
+    attach(m);
+}
 } // namespace
 
 void Devices::probe(const char* cmdline)
 {
+    VirtioMmio::each_announced(cmdline, found_mmio);
     if (has_word(cmdline, "console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {

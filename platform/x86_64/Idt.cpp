@@ -31,7 +31,7 @@ struct Slot {
 
 alignas(16) Gate g_idt[256];
 Slot g_handlers[256];
-uint8_t g_next_vector = Idt::kFirstIrqVector + 24; // after the IOAPIC's GSIs
+uint8_t g_next_vector = Idt::kFirstIrqVector + 48; // after two I/O APICs of GSIs
 
 void set_gate(unsigned vector, uint8_t ist)
 {

@@ -51,14 +51,14 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
         fail("unusable PVH start_info");
     if (!PhysicalMemory::init() || !Paging::init())
         fail("not enough memory for page tables");
-    PhysicalMemory::seal();
     if (!Clock::init(BootInfo::cmdline()))
         fail("no clock");
     if (!Lapic::init())
         fail("no local APIC timer");
     IoApic::init();
     Preemption::init();
-    Devices::probe(BootInfo::cmdline());
+    Devices::probe(BootInfo::cmdline()); // device rings come from early frames
+    PhysicalMemory::seal();
     sti();
 
     int r = husk_kernel_boot();

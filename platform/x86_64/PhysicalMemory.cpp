@@ -102,6 +102,21 @@ uint64_t PhysicalMemory::take_page()
     return p;
 }
 
+uint64_t PhysicalMemory::take_contiguous(size_t count)
+{
+    if (g_sealed || !count)
+        return 0;
+    uint64_t first = take_page();
+    uint64_t last = first;
+    for (size_t i = 1; first && i < count; ++i) {
+        uint64_t p = take_page();
+        if (p != last + kPage)
+            return 0; // a module interrupted the run (the frames are lost: boot-time only)
+        last = p;
+    }
+    return first;
+}
+
 void PhysicalMemory::seal()
 {
     size_t target = pool_target();

@@ -19,6 +19,9 @@ public:
     // Called by Paging once the direct map is in CR3 (frames are zeroed
     // through it from then on, through the boot identity map before).
     static void direct_map_live();
+    // `count` physically contiguous zeroed frames (device rings), before
+    // seal() only; 0 when not possible.
+    static uint64_t take_contiguous(size_t count);
     // Stops handing out early frames except from the reserved pool, so the
     // rest can go to the kernel. Called once the final page tables exist.
     static void seal();

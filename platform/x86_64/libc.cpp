@@ -33,6 +33,12 @@ void* memset(void* dst, int c, size_t n)
     return dst;
 }
 
+// Called if a pure virtual function is ever reached (a bug): crash loudly.
+void __cxa_pure_virtual()
+{
+    __builtin_trap();
+}
+
 int memcmp(const void* a, const void* b, size_t n)
 {
     auto* x = static_cast<const unsigned char*>(a);

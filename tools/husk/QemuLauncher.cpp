@@ -60,7 +60,9 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_path)
     const RunOptions& o = m_options;
     bool mmio = o.machine == "microvm";
     std::vector<std::string> a = { "qemu-system-x86_64" };
-    a.insert(a.end(), { "-M", mmio ? "microvm" : o.machine, "-accel", o.kvm ? "kvm" : "tcg", "-cpu", "qemu64" });
+    // microvm without ACPI announces its virtio-mmio devices on the kernel
+    // command line (virtio_mmio.device=SIZE@BASE:IRQ), which Husk reads.
+    a.insert(a.end(), { "-M", mmio ? "microvm,acpi=off" : o.machine, "-accel", o.kvm ? "kvm" : "tcg", "-cpu", "qemu64" });
     a.insert(a.end(), { "-m", std::to_string(o.memory_mib), "-nodefaults", "-no-user-config", "-nographic",
                         "-no-reboot", "-display", "none" });
     // COM1 is the console; COM2 (an explicit device: microvm makes only one
