@@ -36,6 +36,14 @@ struct MemmapEntry {
 
 // The boot page tables identity-map the first GiB; the loader's tables
 // live there, so they are read through that mapping before Paging::init.
+size_t length(const char* s)
+{
+    size_t n = 0;
+    while (s[n])
+        ++n;
+    return n;
+}
+
 template<typename T>
 const T* early(uint64_t phys)
 {
@@ -82,6 +90,32 @@ bool BootInfo::parse(uint64_t start_info_phys)
     for (uint32_t i = 0; mods && i < si->nr_modules && s_module_count < kMaxModules; ++i)
         s_modules[s_module_count++] = { mods[i].paddr, mods[i].size };
     return s_ram_count > 0;
+}
+
+bool BootInfo::has_word(const char* word)
+{
+    size_t n = length(word);
+    for (const char* p = s_cmdline; *p; ++p)
+        if ((p == s_cmdline || p[-1] == ' ') && __builtin_memcmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == 0))
+            return true;
+    return false;
+}
+
+uint64_t BootInfo::number(const char* key, uint64_t fallback)
+{
+    size_t n = length(key);
+    for (const char* p = s_cmdline; *p; ++p) {
+        if ((p != s_cmdline && p[-1] != ' ') || __builtin_memcmp(p, key, n) != 0 || p[n] != '=')
+            continue;
+        const char* d = p + n + 1;
+        if (*d < '0' || *d > '9')
+            return fallback;
+        uint64_t v = 0;
+        for (; *d >= '0' && *d <= '9'; ++d)
+            v = v * 10 + uint64_t(*d - '0');
+        return v;
+    }
+    return fallback;
 }
 
 uint64_t BootInfo::ram_top()

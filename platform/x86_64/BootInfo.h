@@ -34,6 +34,10 @@ public:
     static size_t module_count() { return s_module_count; }
     static const BootModule& module(size_t i) { return s_modules[i]; }
     static uint64_t rsdp() { return s_rsdp; }
+    // Whether the command line holds the word (e.g. "console_input=1").
+    static bool has_word(const char* word);
+    // The decimal value of key=N on the command line, or fallback.
+    static uint64_t number(const char* key, uint64_t fallback);
 
 private:
     static char s_cmdline[4096];

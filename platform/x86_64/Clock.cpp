@@ -1,5 +1,6 @@
 #include "Clock.h"
 #include <husk/platform.h>
+#include "BootInfo.h"
 #include "Console.h"
 #include "Cpu.h"
 
@@ -78,19 +79,6 @@ uint64_t from_cpuid()
         uint32_t mhz = cpuid(0x16).eax & 0xffff;
         if (mhz)
             return uint64_t(mhz) * 1000000;
-    }
-    return 0;
-}
-
-uint64_t from_cmdline(const char* c)
-{
-    for (const char* p = c; *p; ++p) {
-        if ((p == c || p[-1] == ' ') && __builtin_memcmp(p, "tsc_khz=", 8) == 0) {
-            uint64_t khz = 0;
-            for (p += 8; *p >= '0' && *p <= '9'; ++p)
-                khz = khz * 10 + uint64_t(*p - '0');
-            return khz * 1000;
-        }
     }
     return 0;
 }
@@ -177,13 +165,13 @@ uint64_t from_rtc()
 void Clock::record_boot_tsc() { g_boot_tsc = rdtsc(); }
 uint64_t Clock::boot_tsc() { return g_boot_tsc; }
 
-bool Clock::init(const char* cmdline)
+bool Clock::init()
 {
     if ((g_hz = from_kvm()))
         g_source = "kvmclock";
     else if ((g_hz = from_cpuid()))
         g_source = "cpuid";
-    else if ((g_hz = from_cmdline(cmdline)))
+    else if ((g_hz = BootInfo::number("tsc_khz", 0) * 1000))
         g_source = "command line";
     else if ((g_hz = from_pit()))
         g_source = "PIT";

@@ -11,7 +11,7 @@ namespace husk::x86 {
 
 class Clock {
 public:
-    static bool init(const char* cmdline);
+    static bool init();
     static uint64_t monotonic_ns();
     static uint64_t wall_ns();
     static uint64_t tsc_hz();

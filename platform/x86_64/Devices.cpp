@@ -5,6 +5,7 @@
 #include "IoApic.h"
 #include "Serial.h"
 #include "Block.h"
+#include "BootInfo.h"
 #include "Console.h"
 #include "VirtioMmio.h"
 
@@ -12,15 +13,6 @@ namespace husk::x86 {
 
 namespace {
 bool g_console_input;
-
-bool has_word(const char* cmdline, const char* word)
-{
-    size_t n = __builtin_strlen(word);
-    for (const char* p = cmdline; *p; ++p)
-        if ((p == cmdline || p[-1] == ' ') && __builtin_memcmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == 0))
-            return true;
-    return false;
-}
 
 void on_serial(void*) { Events::post(HUSK_EVENT_CONSOLE); }
 bool console_can_wake() { return g_console_input; }
@@ -55,10 +47,10 @@ void found_mmio(uint64_t base, uint32_t irq)
 }
 } // namespace
 
-void Devices::probe(const char* cmdline)
+void Devices::probe()
 {
-    VirtioMmio::each_announced(cmdline, found_mmio);
-    if (has_word(cmdline, "console_input=1")) {
+    VirtioMmio::each_announced(BootInfo::cmdline(), found_mmio);
+    if (BootInfo::has_word("console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {
             Serial::enable_receive_interrupt();

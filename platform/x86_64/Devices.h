@@ -6,7 +6,7 @@ namespace husk::x86 {
 
 class Devices {
 public:
-    static void probe(const char* cmdline);
+    static void probe();
 };
 
 } // namespace husk::x86

@@ -18,6 +18,7 @@
 #include "Serial.h"
 
 extern "C" int husk_kernel_boot(void);
+extern "C" uint64_t husk_x86_entry_tsc; // written by boot.S at the first instruction
 // The program of this image (provided by what is linked with the platform).
 extern "C" int husk_image_main(void);
 
@@ -51,13 +52,13 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
         fail("unusable PVH start_info");
     if (!PhysicalMemory::init() || !Paging::init())
         fail("not enough memory for page tables");
-    if (!Clock::init(BootInfo::cmdline()))
+    if (!Clock::init())
         fail("no clock");
     if (!Lapic::init())
         fail("no local APIC timer");
     IoApic::init();
     Preemption::init();
-    Devices::probe(BootInfo::cmdline()); // device rings come from early frames
+    Devices::probe(); // device rings come from early frames
     PhysicalMemory::seal();
     sti();
 
@@ -65,6 +66,12 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
     if (r < 0) {
         Console::print("husk: the kernel did not boot (error %d)\n", -r);
         husk_plat_halt(HUSK_EXIT_PANIC);
+    }
+    if (BootInfo::has_word("boot_times=1")) {
+        uint64_t now = rdtsc(), hz = Clock::tsc_hz() / 1000000;
+        Console::print("husk: boot times: entry to platform main %lu us, to kernel ready %lu us\n",
+                       (unsigned long)((Clock::boot_tsc() - husk_x86_entry_tsc) / hz),
+                       (unsigned long)((now - husk_x86_entry_tsc) / hz));
     }
     int status = husk_image_main();
     husk_plat_halt(status);

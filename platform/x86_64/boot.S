@@ -25,6 +25,9 @@ husk_x86_pvh_entry:
     cli
     cld
     movl %ebx, %esi                       /* start_info, kept for C++ */
+    rdtsc                                 /* for the boot-time report */
+    movl %eax, PHYS(husk_x86_entry_tsc)
+    movl %edx, PHYS(husk_x86_entry_tsc) + 4
     /* First sign of life on COM1, before anything can fail. */
     movw $0x3f8, %dx
     movb $'[', %al
@@ -92,6 +95,11 @@ long_mode_high:
     call husk_x86_main
 2:  hlt
     jmp 2b
+
+    .section .data
+    .balign 8
+    .globl husk_x86_entry_tsc
+husk_x86_entry_tsc: .quad 0
 
     .section .rodata
     .balign 8

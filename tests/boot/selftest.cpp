@@ -6,6 +6,7 @@
 // `selftest=fault-stack` on the command line instead crash on purpose, to
 // test the fault reports.
 #include <husk/platform.h>
+#include "../../platform/x86_64/BootInfo.h"
 #include "../../platform/x86_64/UserMemory.h"
 #include "abi/Linux.h"
 #include "core/Heap.h"
@@ -344,30 +345,12 @@ void overflow(void*)
     recurse(0);
 }
 
-// Value of a numeric key=value word on the command line, or 0.
-uint64_t cmdline_number(const char* key)
-{
-    const char* c = husk_plat_cmdline();
-    size_t n = 0;
-    while (key[n])
-        ++n;
-    for (const char* p = c; *p; ++p) {
-        if ((p == c || p[-1] == ' ') && memcmp(p, key, n) == 0 && p[n] == '=') {
-            uint64_t v = 0;
-            for (p += n + 1; *p >= '0' && *p <= '9'; ++p)
-                v = v * 10 + uint64_t(*p - '0');
-            return v;
-        }
-    }
-    return 0;
-}
-
 // The wall clock (CMOS RTC at boot + TSC) against the host's time, which
 // the test harness passes as host_time=SECONDS.
 void test_wall_clock()
 {
     uint64_t wall = husk_plat_clock_wall() / 1000000000;
-    uint64_t host = cmdline_number("host_time");
+    uint64_t host = x86::BootInfo::number("host_time", 0);
     CHECK(wall > 1700000000, "wall clock says %lu s since 1970", (unsigned long)wall);
     if (host) {
         int64_t diff = int64_t(wall) - int64_t(host);
@@ -378,14 +361,9 @@ void test_wall_clock()
 
 bool mode_is(const char* want)
 {
-    const char* c = husk_plat_cmdline();
-    size_t n = 0;
-    while (want[n])
-        ++n;
-    for (const char* p = c; *p; ++p)
-        if ((p == c || p[-1] == ' ') && memcmp(p, "selftest=", 9) == 0)
-            return memcmp(p + 9, want, n) == 0 && (p[9 + n] == ' ' || p[9 + n] == 0);
-    return false;
+    char word[48];
+    kstd::format(word, sizeof word, "selftest=%s", want);
+    return x86::BootInfo::has_word(word);
 }
 
 } // namespace
