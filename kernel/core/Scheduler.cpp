@@ -120,12 +120,13 @@ void Scheduler::interrupt_return(bool from_user)
     Thread* self = s.current;
     if (self == s.idle || !(from_user || self->m_preemptible))
         return;
-    if (husk_plat_clock_monotonic() - s.slice_start < kSliceNs)
+    uint64_t now = husk_plat_clock_monotonic();
+    if (now - s.slice_start < kSliceNs)
         return;
     // Timers that expired while this thread computed may wake others.
-    TimerQueue::run_expired(husk_plat_clock_monotonic());
+    TimerQueue::run_expired(now);
     if (s.ready.is_empty()) {
-        s.slice_start = husk_plat_clock_monotonic();
+        s.slice_start = now;
         return;
     }
     ++s.preemptions;

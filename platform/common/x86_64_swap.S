@@ -7,7 +7,7 @@
  * husk_x86_64_swap_gpr: the same without the control words (below).
  * husk_x86_64_trampoline: first code a new context runs: calls
  *   husk_context_started(arg) (the platform's hook), then entry(arg), with
- *   entry in r12 and arg in r13 (placed there by husk_x86_64_context_init). */
+ *   entry in r12 and arg in r13 (placed there by husk::x86_64_initial_frame). */
     .text
     .globl husk_x86_64_swap
     .hidden husk_x86_64_swap

@@ -56,7 +56,6 @@ PhysRange BootInfo::s_ram[kMaxRam];
 size_t BootInfo::s_ram_count;
 BootModule BootInfo::s_modules[kMaxModules];
 size_t BootInfo::s_module_count;
-uint64_t BootInfo::s_rsdp;
 
 bool BootInfo::parse(uint64_t start_info_phys)
 {
@@ -75,7 +74,6 @@ bool BootInfo::parse(uint64_t start_info_phys)
             s_cmdline[i] = c[i];
         s_cmdline[i] = 0;
     }
-    s_rsdp = si->rsdp_paddr;
     const auto* map = early<MemmapEntry>(si->memmap_paddr);
     for (uint32_t i = 0; map && i < si->memmap_entries && s_ram_count < kMaxRam; ++i) {
         if (map[i].type != kRamType || !map[i].size)
@@ -101,30 +99,24 @@ bool BootInfo::has_word(const char* word)
     return false;
 }
 
-uint64_t BootInfo::number(const char* key, uint64_t fallback)
+const char* BootInfo::value(const char* key, const char* after)
 {
     size_t n = length(key);
-    for (const char* p = s_cmdline; *p; ++p) {
-        if ((p != s_cmdline && p[-1] != ' ') || __builtin_memcmp(p, key, n) != 0 || p[n] != '=')
-            continue;
-        const char* d = p + n + 1;
-        if (*d < '0' || *d > '9')
-            return fallback;
-        uint64_t v = 0;
-        for (; *d >= '0' && *d <= '9'; ++d)
-            v = v * 10 + uint64_t(*d - '0');
-        return v;
-    }
-    return fallback;
+    for (const char* p = after ? after : s_cmdline; *p; ++p)
+        if ((p == s_cmdline || p[-1] == ' ') && __builtin_memcmp(p, key, n) == 0 && p[n] == '=')
+            return p + n + 1;
+    return nullptr;
 }
 
-uint64_t BootInfo::ram_top()
+uint64_t BootInfo::number(const char* key, uint64_t fallback)
 {
-    uint64_t top = 0;
-    for (size_t i = 0; i < s_ram_count; ++i)
-        if (s_ram[i].end() > top)
-            top = s_ram[i].end();
-    return top;
+    const char* d = value(key);
+    if (!d || *d < '0' || *d > '9')
+        return fallback;
+    uint64_t v = 0;
+    for (; *d >= '0' && *d <= '9'; ++d)
+        v = v * 10 + uint64_t(*d - '0');
+    return v;
 }
 
 } // namespace husk::x86

@@ -30,12 +30,13 @@ public:
     static const char* cmdline() { return s_cmdline; }
     static size_t ram_count() { return s_ram_count; }
     static const PhysRange& ram(size_t i) { return s_ram[i]; }
-    static uint64_t ram_top();
     static size_t module_count() { return s_module_count; }
     static const BootModule& module(size_t i) { return s_modules[i]; }
-    static uint64_t rsdp() { return s_rsdp; }
     // Whether the command line holds the word (e.g. "console_input=1").
     static bool has_word(const char* word);
+    // The value of the first key=VALUE word after `after` (a pointer into
+    // the command line; nullptr: from the start), or nullptr.
+    static const char* value(const char* key, const char* after = nullptr);
     // The decimal value of key=N on the command line, or fallback.
     static uint64_t number(const char* key, uint64_t fallback);
 
@@ -45,7 +46,6 @@ private:
     static size_t s_ram_count;
     static BootModule s_modules[kMaxModules];
     static size_t s_module_count;
-    static uint64_t s_rsdp;
 };
 
 } // namespace husk::x86

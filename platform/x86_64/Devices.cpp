@@ -49,7 +49,7 @@ void found_mmio(uint64_t base, uint32_t irq)
 
 void Devices::probe()
 {
-    VirtioMmio::each_announced(BootInfo::cmdline(), found_mmio);
+    VirtioMmio::each_announced(found_mmio);
     if (BootInfo::has_word("console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {

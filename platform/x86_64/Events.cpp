@@ -58,7 +58,7 @@ extern "C" uint32_t husk_plat_yield(uint64_t deadline)
     uint32_t events = __atomic_exchange_n(&g_pending, 0, __ATOMIC_RELAXED);
     if (deadline != UINT64_MAX && Clock::monotonic_ns() >= deadline)
         events |= HUSK_EVENT_TIMER;
-    Lapic::arm(Preemption::kSliceNs);
+    Preemption::restart_slice();
     sti();
     return events;
 }

@@ -151,12 +151,7 @@ bool Paging::unmap_page(uintptr_t virt)
 
 bool Paging::remap_direct_page(uintptr_t virt)
 {
-    uint64_t* e = walk(virt, 0, true);
-    if (!e)
-        return false;
-    *e = (virt - kDirectMap) | kPresent | kWritable | kGlobal | kNoExec;
-    invlpg(reinterpret_cast<void*>(virt));
-    return true;
+    return map_page(virt, virt - kDirectMap, kWritable | kGlobal | kNoExec);
 }
 
 bool Paging::map_user_page(uintptr_t virt, uint64_t phys, bool writable, bool executable)

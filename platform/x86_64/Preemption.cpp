@@ -15,15 +15,17 @@ void on_timer(void*)
 {
     ++g_ticks;
     Events::post(HUSK_EVENT_TIMER);
-    Lapic::arm(Preemption::kSliceNs);
+    Preemption::restart_slice();
 }
 } // namespace
 
 void Preemption::init()
 {
     Idt::set_handler(Idt::kTimerVector, on_timer, nullptr);
-    Lapic::arm(kSliceNs);
+    restart_slice();
 }
+
+void Preemption::restart_slice() { Lapic::arm(kSliceNs); }
 
 void Preemption::at_interrupt_exit(const InterruptFrame& frame)
 {

@@ -14,6 +14,8 @@ public:
     static constexpr uint64_t kSliceNs = 10000000; // 10 ms
     static void init();
     static void at_interrupt_exit(const InterruptFrame& frame);
+    // (Re)starts the slice tick: kSliceNs from now.
+    static void restart_slice();
     // Timer interrupts seen since boot (a test can check preemption ran).
     static uint64_t ticks();
 };

@@ -36,8 +36,8 @@ bool VirtioBlock::init(VirtioTransport& t, const char* name)
     uint16_t size = t.queue_max(0);
     if (size == 0)
         return false;
-    if (size > 128)
-        size = 128;
+    if (size > kMaxQueueSize)
+        size = kMaxQueueSize;
     if (!m_queue.init(size) || !t.enable_queue(0, m_queue)) {
         t.set_status(VirtioTransport::kFailed);
         return false;

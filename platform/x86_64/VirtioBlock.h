@@ -21,6 +21,7 @@ public:
 
 private:
     static constexpr size_t kSlots = 64;
+    static constexpr uint16_t kMaxQueueSize = 128; // descriptors (3 per request)
     struct Header {
         uint32_t type;
         uint32_t reserved;
@@ -36,9 +37,9 @@ private:
     VirtioTransport* m_transport = nullptr;
     Virtqueue m_queue;
     Slot m_slots[kSlots] = {};
-    int16_t m_slot_of_head[1024] = {};
-    uint32_t m_free_slots = 0;       // bitmap is overkill: a stack of free indices
-    uint8_t m_free_stack[kSlots] = {};
+    int16_t m_slot_of_head[kMaxQueueSize] = {}; // descriptor head -> slot, -1 if none
+    uint8_t m_free_stack[kSlots] = {};           // indices of free slots
+    uint32_t m_free_slots = 0;                   // entries in m_free_stack
     size_t m_in_flight = 0;
     size_t m_max_in_flight = 1;
     husk_block_req* m_done_now[kSlots] = {}; // completed without the device (flush when cacheless)

@@ -1,5 +1,6 @@
 #include "VirtioMmio.h"
 #include "../../kernel/kstd/Format.h"
+#include "BootInfo.h"
 #include "Cpu.h"
 #include "Idt.h"
 #include "IoApic.h"
@@ -41,13 +42,9 @@ uint64_t parse_number(const char*& p)
 }
 } // namespace
 
-void VirtioMmio::each_announced(const char* cmdline, void (*found)(uint64_t base, uint32_t irq))
+void VirtioMmio::each_announced(void (*found)(uint64_t base, uint32_t irq))
 {
-    static const char kKey[] = "virtio_mmio.device=";
-    for (const char* p = cmdline; *p; ++p) {
-        if ((p != cmdline && p[-1] != ' ') || __builtin_memcmp(p, kKey, sizeof kKey - 1) != 0)
-            continue;
-        const char* q = p + sizeof kKey - 1;
+    for (const char* q = BootInfo::value("virtio_mmio.device"); q; q = BootInfo::value("virtio_mmio.device", q)) {
         parse_number(q); // size: the register block is always 512 bytes
         if (*q++ != '@')
             continue;

@@ -28,7 +28,7 @@ public:
     const char* describe() override { return m_description; }
 
     // Parses every virtio_mmio.device= word; calls found(base, irq) for each.
-    static void each_announced(const char* cmdline, void (*found)(uint64_t base, uint32_t irq));
+    static void each_announced(void (*found)(uint64_t base, uint32_t irq));
 
 private:
     uint32_t read(uint32_t reg) const { return m_regs[reg / 4]; }

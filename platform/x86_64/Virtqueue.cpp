@@ -54,26 +54,29 @@ int Virtqueue::submit(const Buffer* buffers, size_t count)
 
 int Virtqueue::pop_used(uint32_t* written)
 {
-    if (m_last_used == m_used[1])
-        return -1;
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
     auto* elems = reinterpret_cast<volatile uint32_t*>(const_cast<uint16_t*>(m_used) + 2);
-    uint32_t slot = m_last_used % m_size;
-    auto head = uint16_t(elems[2 * slot]);
-    if (written)
-        *written = elems[2 * slot + 1];
-    ++m_last_used;
+    uint32_t head;
+    do {
+        if (m_last_used == m_used[1])
+            return -1;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        uint32_t slot = m_last_used % m_size;
+        head = elems[2 * slot];
+        if (written)
+            *written = elems[2 * slot + 1];
+        ++m_last_used;
+    } while (head >= m_size); // a device naming a descriptor that does not exist: skip it
     // Return the chain to the free list.
-    uint16_t d = head;
+    auto d = uint16_t(head);
     uint16_t n = 1;
     while (m_desc[d].flags & kNext) {
         d = m_desc[d].next;
         ++n;
     }
     m_desc[d].next = m_free_head;
-    m_free_head = head;
+    m_free_head = uint16_t(head);
     m_free_count = uint16_t(m_free_count + n);
-    return head;
+    return int(head);
 }
 
 } // namespace husk::x86
