@@ -1,4 +1,5 @@
 #include "BootInfo.h"
+#include "../../kernel/kstd/StringView.h"
 #include "Cpu.h"
 #include "Serial.h"
 
@@ -36,14 +37,6 @@ struct MemmapEntry {
 
 // The boot page tables identity-map the first GiB; the loader's tables
 // live there, so they are read through that mapping before Paging::init.
-size_t length(const char* s)
-{
-    size_t n = 0;
-    while (s[n])
-        ++n;
-    return n;
-}
-
 template<typename T>
 const T* early(uint64_t phys)
 {
@@ -92,7 +85,7 @@ bool BootInfo::parse(uint64_t start_info_phys)
 
 bool BootInfo::has_word(const char* word)
 {
-    size_t n = length(word);
+    size_t n = kstd::StringView::cstrlen(word);
     for (const char* p = s_cmdline; *p; ++p)
         if ((p == s_cmdline || p[-1] == ' ') && __builtin_memcmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == 0))
             return true;
@@ -101,7 +94,7 @@ bool BootInfo::has_word(const char* word)
 
 const char* BootInfo::value(const char* key, const char* after)
 {
-    size_t n = length(key);
+    size_t n = kstd::StringView::cstrlen(key);
     for (const char* p = after ? after : s_cmdline; *p; ++p)
         if ((p == s_cmdline || p[-1] == ' ') && __builtin_memcmp(p, key, n) == 0 && p[n] == '=')
             return p + n + 1;

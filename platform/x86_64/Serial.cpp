@@ -1,4 +1,5 @@
 #include "Serial.h"
+#include "../../kernel/kstd/StringView.h"
 #include "Cpu.h"
 
 namespace husk::x86 {
@@ -43,13 +44,7 @@ void Serial::write(const char* s, size_t len)
     }
 }
 
-void Serial::write(const char* s)
-{
-    size_t n = 0;
-    while (s[n])
-        ++n;
-    write(s, n);
-}
+void Serial::write(const char* s) { write(s, kstd::StringView::cstrlen(s)); }
 
 void Serial::write_status(const char* s, size_t len)
 {

@@ -1,5 +1,6 @@
 #include "VirtioBlock.h"
 #include "../../kernel/kstd/Errno.h"
+#include "../../kernel/kstd/Format.h"
 #include "Console.h"
 #include "Cpu.h"
 #include "Events.h"
@@ -55,15 +56,13 @@ bool VirtioBlock::init(VirtioTransport& t, const char* name)
         return false;
     }
     t.set_status(uint8_t(t.status() | VirtioTransport::kDriverOk));
-    for (size_t i = 0; name[i] && i + 1 < sizeof m_name; ++i)
-        m_name[i] = name[i];
+    kstd::format(m_name, sizeof m_name, "%s", name);
     return true;
 }
 
 void VirtioBlock::info(husk_block_info& out) const
 {
-    for (size_t i = 0; i < sizeof out.name; ++i)
-        out.name[i] = i < sizeof m_name ? m_name[i] : 0;
+    kstd::format(out.name, sizeof out.name, "%s", m_name);
     out.sectors = m_sectors;
     out.sector_size = kSectorSize;
     out.flags = m_read_only ? HUSK_BLOCK_READONLY : 0;
