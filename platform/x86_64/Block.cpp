@@ -25,8 +25,7 @@ bool BlockDevices::add(VirtioTransport& transport)
 {
     if (g_count == kMax)
         return false;
-    char name[4] = { 'v', 'd', char('a' + g_count), 0 };
-    if (!g_devices[g_count].init(transport, name))
+    if (!g_devices[g_count].init(transport))
         return false;
     if (g_count++ == 0)
         Events::add_source(any_in_flight);

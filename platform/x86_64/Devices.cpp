@@ -7,7 +7,9 @@
 #include "Block.h"
 #include "BootInfo.h"
 #include "Console.h"
+#include "Pci.h"
 #include "VirtioMmio.h"
+#include "VirtioPci.h"
 
 namespace husk::x86 {
 
@@ -20,6 +22,8 @@ bool console_can_wake() { return g_console_input; }
 constexpr uint32_t kVirtioNet = 1, kVirtioBlock = 2;
 VirtioMmio g_mmio[16];
 unsigned g_mmio_count;
+VirtioPci g_pci[16];
+unsigned g_pci_count;
 
 void attach(VirtioTransport& t)
 {
@@ -45,11 +49,24 @@ void found_mmio(uint64_t base, uint32_t irq)
     ++g_mmio_count;
     attach(m);
 }
+
+void found_pci(PciAddress a)
+{
+    if (g_pci_count == sizeof g_pci / sizeof g_pci[0])
+        return;
+    VirtioPci& p = g_pci[g_pci_count];
+    if (!p.init(a))
+        return;
+    ++g_pci_count;
+    attach(p);
+}
 } // namespace
 
 void Devices::probe()
 {
     VirtioMmio::each_announced(found_mmio);
+    if (Pci::present())
+        Pci::each_function(found_pci);
     if (BootInfo::has_word("console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {

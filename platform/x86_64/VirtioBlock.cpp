@@ -21,7 +21,7 @@ bool dma_able(const void* p, size_t len)
 }
 } // namespace
 
-bool VirtioBlock::init(VirtioTransport& t, const char* name)
+bool VirtioBlock::init(VirtioTransport& t)
 {
     m_transport = &t;
     t.reset();
@@ -56,13 +56,13 @@ bool VirtioBlock::init(VirtioTransport& t, const char* name)
         return false;
     }
     t.set_status(uint8_t(t.status() | VirtioTransport::kDriverOk));
-    kstd::format(m_name, sizeof m_name, "%s", name);
     return true;
 }
 
 void VirtioBlock::info(husk_block_info& out) const
 {
-    kstd::format(out.name, sizeof out.name, "%s", m_name);
+    // The kernel names the device (vda...); the platform says where it is.
+    kstd::format(out.name, sizeof out.name, "%s", m_transport->describe());
     out.sectors = m_sectors;
     out.sector_size = kSectorSize;
     out.flags = m_read_only ? HUSK_BLOCK_READONLY : 0;

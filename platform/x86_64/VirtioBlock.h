@@ -13,7 +13,7 @@ class VirtioTransport;
 
 class VirtioBlock {
 public:
-    bool init(VirtioTransport& transport, const char* name);
+    bool init(VirtioTransport& transport);
     void info(husk_block_info& out) const;
     int submit(husk_block_req& req);
     size_t reap(husk_block_req** done, size_t max);
@@ -47,7 +47,6 @@ private:
     uint64_t m_sectors = 0;
     bool m_read_only = false;
     bool m_flush = false;
-    char m_name[32] = {};
 };
 
 } // namespace husk::x86

@@ -63,8 +63,9 @@ bool VirtioMmio::init(uint64_t base, uint32_t irq)
     m_regs = regs;
     m_version = read(kVersion);
     m_irq = irq;
-    kstd::format(m_description, sizeof m_description, "virtio-mmio@%lx irq %u%s", (unsigned long)base, irq,
-                 m_version == 1 ? " (legacy)" : "");
+    // Short enough for husk_block_info::name; v1 is the legacy interface.
+    kstd::format(m_description, sizeof m_description, "virtio-mmio@%lx irq %u v%u", (unsigned long)base, irq,
+                 m_version);
     return m_version == 1 || m_version == 2;
 }
 

@@ -15,6 +15,7 @@ struct RunOptions {
     bool interactive = false;        // console input from stdin
     std::vector<std::string> cmdline; // kernel command line words
     double timeout_s = 0;            // 0: none
+    std::vector<std::string> qemu_args; // -g: appended to QEMU's command line as they are
     std::string image;
 };
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <string>
 #include <unistd.h>
 #include "QemuLauncher.h"
@@ -29,6 +30,7 @@ void usage(FILE* out)
                  "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
                  "  --append WORDS     extra kernel command line words\n"
                  "  --timeout SECONDS  stop the guest after SECONDS (exit status 124)\n"
+                 "  -g 'QEMU ARGS'     extra arguments for QEMU, split at white space\n"
                  "  --dry-run          print the QEMU command line instead of running it\n"
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
@@ -117,6 +119,13 @@ int run_command(int argc, char** argv)
                 return kUsageError;
             if (!parse_number(v, &o.timeout_s) || o.timeout_s == 0)
                 return usage_error("--timeout wants a positive number of seconds, not '%s'", v);
+        } else if (a == "-g") {
+            const char* v = value("-g");
+            if (!v)
+                return kUsageError;
+            std::istringstream words(v);
+            for (std::string word; words >> word;)
+                o.qemu_args.push_back(word);
         } else if (a == "--dry-run") {
             dry_run = true;
         } else if (!a.empty() && a[0] == '-') {
