@@ -7,6 +7,7 @@
 #include "Block.h"
 #include "BootInfo.h"
 #include "Console.h"
+#include "Net.h"
 #include "Pci.h"
 #include "VirtioMmio.h"
 #include "VirtioPci.h"
@@ -32,8 +33,12 @@ void attach(VirtioTransport& t)
         if (!BlockDevices::add(t))
             Console::print("husk: %s: virtio-blk device not usable\n", t.describe());
         break;
+    case kVirtioNet:
+        if (!NetDevices::add(t))
+            Console::print("husk: %s: virtio-net device not usable\n", t.describe());
+        break;
     default:
-        break; // virtio-net arrives with networking; others are not used
+        break; // other device types are not used
     }
 }
 

@@ -1,8 +1,51 @@
-// Network hypercalls: virtio-net comes with the networking work; until
-// then there are no interfaces.
+// The network hypercalls over the virtio-net devices found at boot, in the
+// order the machine announced them (vioif0, vioif1, ...).
 #include <husk/platform.h>
 #include "../../kernel/kstd/Errno.h"
+#include "Events.h"
+#include "Net.h"
+#include "VirtioNet.h"
 
-extern "C" int husk_plat_net_info(unsigned, husk_net_info*) { return -kstd::ENODEV; }
-extern "C" int husk_plat_net_send(unsigned, const void*, size_t) { return -kstd::ENODEV; }
-extern "C" long husk_plat_net_recv(unsigned, void*, size_t) { return -kstd::ENODEV; }
+namespace husk::x86 {
+
+namespace {
+VirtioNet g_devices[NetDevices::kMax];
+unsigned g_count;
+
+// A frame can arrive at any time: an interface always can wake the kernel.
+bool can_receive() { return true; }
+} // namespace
+
+bool NetDevices::add(VirtioTransport& transport)
+{
+    if (g_count == kMax)
+        return false;
+    if (!g_devices[g_count].init(transport, g_count))
+        return false;
+    if (g_count++ == 0)
+        Events::add_source(can_receive);
+    return true;
+}
+
+} // namespace husk::x86
+
+using husk::x86::g_count;
+using husk::x86::g_devices;
+
+extern "C" int husk_plat_net_info(unsigned dev, husk_net_info* info)
+{
+    if (dev >= g_count)
+        return -kstd::ENODEV;
+    g_devices[dev].info(*info);
+    return 0;
+}
+
+extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len)
+{
+    return dev < g_count ? g_devices[dev].send(frame, len) : -kstd::ENODEV;
+}
+
+extern "C" long husk_plat_net_recv(unsigned dev, void* buf, size_t len)
+{
+    return dev < g_count ? g_devices[dev].recv(buf, len) : -kstd::ENODEV;
+}

@@ -26,6 +26,7 @@ public:
     uint64_t config(size_t offset, size_t width) override;
     bool attach_interrupt(void (*handler)(void*), void* context) override;
     const char* describe() override { return m_description; }
+    bool legacy() const override { return m_version == 1; }
 
     // Parses every virtio_mmio.device= word; calls found(base, irq) for each.
     static void each_announced(void (*found)(uint64_t base, uint32_t irq));

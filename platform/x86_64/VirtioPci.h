@@ -28,6 +28,7 @@ public:
     uint64_t config(size_t offset, size_t width) override;
     bool attach_interrupt(void (*handler)(void*), void* context) override;
     const char* describe() override { return m_description; }
+    bool legacy() const override { return false; } // driven through the modern interface only
 
 private:
     // Maps the region a vendor capability points at; nullptr if unusable.

@@ -31,6 +31,8 @@ public:
     // Installs the interrupt handler of the device.
     virtual bool attach_interrupt(void (*handler)(void*), void* context) = 0;
     virtual const char* describe() = 0;
+    // A legacy (virtio 0.9.5) interface: no VERSION_1, legacy layouts.
+    virtual bool legacy() const = 0;
 
 protected:
     ~VirtioTransport() = default;

@@ -30,6 +30,9 @@ public:
     int submit(const Buffer* buffers, size_t count);
     // Next completed chain: its head id (and frees its descriptors), or -1.
     int pop_used(uint32_t* written = nullptr);
+    // Asks the device to interrupt (or not) when it uses a chain; a hint
+    // the device may ignore (VIRTQ_AVAIL_F_NO_INTERRUPT).
+    void set_interrupts(bool on) { m_avail[0] = on ? 0 : 1; }
 
 private:
     struct Descriptor {

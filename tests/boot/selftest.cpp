@@ -15,53 +15,12 @@
 #include "core/WaitQueue.h"
 #include "kstd/Errno.h"
 #include "kstd/Format.h"
-
-extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6]);
+#include "Selftest.h"
 
 namespace {
 
 using namespace husk;
-
-namespace nr {
-#define HUSK_SYSCALL(number, name, ...) constexpr long name = number;
-#define HUSK_NOSYS(number, name, note)
-#include <husk/syscalls.def>
-#undef HUSK_SYSCALL
-#undef HUSK_NOSYS
-} // namespace nr
-
-int g_failures;
-
-void say(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-void say(const char* fmt, ...)
-{
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = kstd::vformat(line, sizeof line, fmt, ap);
-    va_end(ap);
-    husk_plat_console_write(line, n < sizeof line ? n : sizeof line - 1);
-}
-
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            ++g_failures;                                                  \
-            say("selftest: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            say(__VA_ARGS__);                                              \
-            say("\n");                                                     \
-        }                                                                  \
-    } while (0)
-
-template<typename... A>
-long sys(long number, A... a)
-{
-    uint64_t args[6] = { uint64_t(a)... };
-    return husk_kernel_syscall(number, args);
-}
-
-uint64_t now() { return husk_plat_clock_monotonic(); }
-constexpr uint64_t kMs = 1000000;
+using namespace husk::selftest;
 
 void test_allocator()
 {
@@ -372,6 +331,10 @@ extern "C" int husk_image_main(void)
 {
     if (mode_is("blk"))
         return test_block_device();
+    if (mode_is("net-pair"))
+        return test_net_pair();
+    if (mode_is("net-slirp"))
+        return test_net_slirp();
     if (mode_is("fault-null"))
         fault_null();
     if (mode_is("fault-stack")) {

@@ -1,0 +1,175 @@
+#include "VirtioNet.h"
+#include "../../kernel/kstd/Errno.h"
+#include "../../kernel/kstd/Format.h"
+#include "Console.h"
+#include "Cpu.h"
+#include "Events.h"
+#include "PhysicalMemory.h"
+#include "VirtioTransport.h"
+
+namespace husk::x86 {
+
+namespace {
+constexpr uint64_t kFeatureMac = 1ull << 5;
+constexpr uint16_t kReceiveQueue = 0, kTransmitQueue = 1;
+constexpr size_t kMinFrame = 14; // an Ethernet header
+} // namespace
+
+uint8_t* VirtioNet::buffer(uint64_t base, uint8_t slot) const
+{
+    return static_cast<uint8_t*>(phys_to_virt(base + size_t(slot) * kBufferSize));
+}
+
+bool VirtioNet::setup_queue(uint16_t index, Virtqueue& queue)
+{
+    uint16_t size = m_transport->queue_max(index);
+    if (size < 2)
+        return false;
+    if (size > kMaxQueueSize)
+        size = kMaxQueueSize;
+    return queue.init(size) && m_transport->enable_queue(index, queue);
+}
+
+bool VirtioNet::init(VirtioTransport& t, unsigned index)
+{
+    m_transport = &t;
+    t.reset();
+    t.set_status(VirtioTransport::kAcknowledge | VirtioTransport::kDriver);
+    uint64_t wanted = t.device_features() & (kFeatureMac | VirtioTransport::kVersion1);
+    if (!t.set_features(wanted)) {
+        t.set_status(VirtioTransport::kFailed);
+        return false;
+    }
+    // virtio_net_hdr has num_buffers (12 bytes) in the modern layout only.
+    m_header = t.legacy() ? 10 : 12;
+    constexpr size_t pages = kSlots * kBufferSize / kPage;
+    m_rx_phys = PhysicalMemory::take_contiguous(pages);
+    m_tx_phys = m_rx_phys ? PhysicalMemory::take_contiguous(pages) : 0;
+    if (!m_tx_phys || !setup_queue(kReceiveQueue, m_rx) || !setup_queue(kTransmitQueue, m_tx)) {
+        t.set_status(VirtioTransport::kFailed);
+        return false;
+    }
+    m_tx.set_interrupts(false); // sent buffers are reclaimed by the next send
+    if (wanted & kFeatureMac) {
+        for (size_t i = 0; i < 6; ++i)
+            m_mac[i] = uint8_t(t.config(i, 1));
+    } else {
+        husk_plat_random(m_mac, sizeof m_mac);
+        m_mac[0] = uint8_t((m_mac[0] & 0xfe) | 0x02); // unicast, locally administered
+    }
+    for (auto& s : m_rx_slot_of_head)
+        s = -1;
+    for (auto& s : m_tx_slot_of_head)
+        s = -1;
+    size_t rx_slots = m_rx.size() / 2 < kSlots ? m_rx.size() / 2 : kSlots;
+    size_t tx_slots = m_tx.size() / 2 < kSlots ? m_tx.size() / 2 : kSlots;
+    for (size_t i = 0; i < tx_slots; ++i)
+        m_tx_free[m_tx_free_count++] = uint8_t(i);
+    if (!t.attach_interrupt(on_interrupt, this)) {
+        Console::print("husk: %s: no interrupt line\n", t.describe());
+        t.set_status(VirtioTransport::kFailed);
+        return false;
+    }
+    t.set_status(uint8_t(t.status() | VirtioTransport::kDriverOk));
+    for (size_t i = 0; i < rx_slots; ++i)
+        post_receive(uint8_t(i));
+    t.notify(kReceiveQueue);
+    kstd::format(m_name, sizeof m_name, "vioif%u", index);
+    return true;
+}
+
+void VirtioNet::info(husk_net_info& out) const
+{
+    kstd::format(out.name, sizeof out.name, "%s", m_name);
+    for (size_t i = 0; i < 6; ++i)
+        out.mac[i] = m_mac[i];
+    out.mtu = 1500;
+}
+
+// Gives buffer `slot` to the device: the header and the frame in separate
+// descriptors, as legacy devices without ANY_LAYOUT require.
+void VirtioNet::post_receive(uint8_t slot)
+{
+    uint64_t phys = m_rx_phys + size_t(slot) * kBufferSize;
+    Virtqueue::Buffer chain[2] = { { phys, uint32_t(m_header), true },
+                                   { phys + m_header, uint32_t(kBufferSize - m_header), true } };
+    int head = m_rx.submit(chain, 2);
+    if (head >= 0)
+        m_rx_slot_of_head[head] = int16_t(slot);
+}
+
+void VirtioNet::reclaim_sent()
+{
+    for (int head; (head = m_tx.pop_used()) >= 0;) {
+        int16_t slot = m_tx_slot_of_head[head];
+        m_tx_slot_of_head[head] = -1;
+        if (slot >= 0)
+            m_tx_free[m_tx_free_count++] = uint8_t(slot);
+    }
+}
+
+int VirtioNet::send(const void* frame, size_t len)
+{
+    if (len < kMinFrame || len > kMaxFrame)
+        return -kstd::EINVAL;
+    reclaim_sent();
+    if (!m_tx_free_count)
+        return -kstd::EAGAIN;
+    uint8_t slot = m_tx_free[--m_tx_free_count];
+    uint8_t* b = buffer(m_tx_phys, slot);
+    for (size_t i = 0; i < m_header; ++i)
+        b[i] = 0; // no checksum or segmentation offload requested
+    __builtin_memcpy(b + m_header, frame, len);
+    uint64_t phys = m_tx_phys + size_t(slot) * kBufferSize;
+    Virtqueue::Buffer chain[2] = { { phys, uint32_t(m_header), false },
+                                   { phys + m_header, uint32_t(len), false } };
+    int head = m_tx.submit(chain, 2);
+    if (head < 0) {
+        m_tx_free[m_tx_free_count++] = slot;
+        return -kstd::EAGAIN;
+    }
+    m_tx_slot_of_head[head] = int16_t(slot);
+    m_transport->notify(kTransmitQueue);
+    return 0;
+}
+
+long VirtioNet::recv(void* buf, size_t len)
+{
+    for (;;) {
+        if (m_pending_head < 0) {
+            m_pending_head = m_rx.pop_used(&m_pending_written);
+            if (m_pending_head < 0)
+                return -kstd::EAGAIN;
+        }
+        int16_t slot = m_rx_slot_of_head[m_pending_head];
+        if (slot < 0) { // not a chain we posted: the device misbehaves
+            m_pending_head = -1;
+            continue;
+        }
+        size_t written = m_pending_written;
+        if (written > m_header && written - m_header >= kMinFrame && written <= kBufferSize) {
+            size_t frame = written - m_header;
+            if (frame > len)
+                return -kstd::EMSGSIZE; // kept for a larger buffer
+            __builtin_memcpy(buf, buffer(m_rx_phys, uint8_t(slot)) + m_header, frame);
+            len = frame;
+        } else {
+            len = 0; // a runt or an impossible length: drop it
+        }
+        m_rx_slot_of_head[m_pending_head] = -1;
+        m_pending_head = -1;
+        post_receive(uint8_t(slot));
+        m_transport->notify(kReceiveQueue);
+        if (len)
+            return long(len);
+    }
+}
+
+void VirtioNet::on_interrupt(void* self)
+{
+    auto* n = static_cast<VirtioNet*>(self);
+    if (n->m_transport->ack_interrupt() & 1)
+        Events::post(HUSK_EVENT_NET);
+}
+
+} // namespace husk::x86

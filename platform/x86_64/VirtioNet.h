@@ -1,0 +1,46 @@
+// virtio-net (virtio 1.x, 5.1) behind the network hypercalls: a receive
+// queue kept full of 2 KiB buffers and a transmit queue of as many, frames
+// copied in and out (the hypercalls hand over plain kernel memory). No
+// offloads: the kernel's stack computes its own checksums and segments.
+#pragma once
+
+#include <husk/platform.h>
+#include "Virtqueue.h"
+
+namespace husk::x86 {
+
+class VirtioTransport;
+
+class VirtioNet {
+public:
+    bool init(VirtioTransport& transport, unsigned index);
+    void info(husk_net_info& out) const;
+    int send(const void* frame, size_t len);
+    long recv(void* buf, size_t len);
+
+private:
+    static constexpr size_t kSlots = 32;          // buffers per direction
+    static constexpr uint16_t kMaxQueueSize = 64; // descriptors: 2 per buffer
+    static constexpr size_t kBufferSize = 2048;   // header + the largest frame
+    static constexpr size_t kMaxFrame = 1514;     // Ethernet header + 1500 bytes of MTU
+    static void on_interrupt(void* self);
+    bool setup_queue(uint16_t index, Virtqueue& queue);
+    void post_receive(uint8_t slot);
+    void reclaim_sent();
+    uint8_t* buffer(uint64_t base, uint8_t slot) const;
+
+    VirtioTransport* m_transport = nullptr;
+    Virtqueue m_rx, m_tx;
+    uint64_t m_rx_phys = 0, m_tx_phys = 0; // kSlots buffers each, contiguous
+    int16_t m_rx_slot_of_head[kMaxQueueSize] = {};
+    int16_t m_tx_slot_of_head[kMaxQueueSize] = {};
+    uint8_t m_tx_free[kSlots] = {};
+    size_t m_tx_free_count = 0;
+    int m_pending_head = -1;       // a received frame too large for the last recv()
+    uint32_t m_pending_written = 0;
+    size_t m_header = 12;          // 10 bytes for legacy devices
+    uint8_t m_mac[6] = {};
+    char m_name[16] = {};
+};
+
+} // namespace husk::x86
