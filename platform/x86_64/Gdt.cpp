@@ -20,8 +20,9 @@ struct [[gnu::packed]] DescriptorPointer {
 
 alignas(16) uint64_t g_gdt[7];
 Tss g_tss;
-alignas(16) uint8_t g_double_fault_stack[16384];
-alignas(16) uint8_t g_nmi_stack[8192];
+// Stacks need no zeroing (see kernel.ld's .bss.noinit).
+[[gnu::section(".bss.noinit")]] alignas(16) uint8_t g_double_fault_stack[16384];
+[[gnu::section(".bss.noinit")]] alignas(16) uint8_t g_nmi_stack[8192];
 } // namespace
 
 void Gdt::init()

@@ -1,4 +1,5 @@
 #include "Lapic.h"
+#include <husk/platform.h>
 #include "Clock.h"
 #include "Console.h"
 #include "Cpu.h"
@@ -15,10 +16,22 @@ constexpr uint32_t kRegLvtLint0 = 0x350, kRegLvtLint1 = 0x360, kRegLvtError = 0x
 constexpr uint32_t kMasked = 1u << 16;
 constexpr uint32_t kDivideBy16 = 0x3;
 
+constexpr uint64_t kCalibrationNs = 1000000;       // 62 500 counts at QEMU's 1 GHz / 16: 2e-5 resolution
+constexpr uint64_t kCalibrationMaxNs = 1000000000; // well before the count runs out
+
 volatile uint32_t* g_regs;
-uint64_t g_ticks_per_ms; // timer counts (after the divider) per millisecond
+uint64_t g_ticks_per_ms;     // timer counts (after the divider) per millisecond; 0 until calibrated
+uint64_t g_calibration_start; // monotonic ns when the free-running count began
 
 uint32_t read(uint32_t reg) { return g_regs[reg / 4]; }
+
+// Without a timer nothing could ever wake an idle kernel: stop with a reason.
+[[noreturn]] void break_down()
+{
+    Console::print("husk: boot failed: the local APIC timer does not count\n");
+    husk_plat_halt(HUSK_EXIT_PANIC);
+}
+
 void write(uint32_t reg, uint32_t v) { g_regs[reg / 4] = v; }
 } // namespace
 
@@ -35,29 +48,42 @@ bool Lapic::init()
     write(kRegLvtError, kMasked);
     write(kRegSpurious, 0x100 | Idt::kSpuriousVector);
 
-    // Count down from the top for 2 ms of TSC time.
+    // Start counting down from the top (masked); the count is compared with
+    // the TSC when the timer is first armed, by then usually long enough
+    // after this that boot never waits for the calibration.
     write(kRegDivide, kDivideBy16);
     write(kRegLvtTimer, kMasked | Idt::kTimerVector);
     write(kRegInitialCount, 0xffffffff);
-    uint64_t start = Clock::monotonic_ns();
-    while (Clock::monotonic_ns() - start < 2000000)
+    g_calibration_start = Clock::monotonic_ns();
+    return true;
+}
+
+void Lapic::finish_calibration()
+{
+    if (g_ticks_per_ms)
+        return;
+    // The count stops at 0 (after about a minute at QEMU's rate): if boot
+    // took longer than a second, count afresh.
+    if (Clock::monotonic_ns() - g_calibration_start > kCalibrationMaxNs) {
+        write(kRegInitialCount, 0xffffffff);
+        g_calibration_start = Clock::monotonic_ns();
+    }
+    while (Clock::monotonic_ns() - g_calibration_start < kCalibrationNs)
         asm volatile("pause");
     uint32_t elapsed = 0xffffffff - read(kRegCurrentCount);
-    uint64_t ns = Clock::monotonic_ns() - start;
+    uint64_t ns = Clock::monotonic_ns() - g_calibration_start;
     write(kRegInitialCount, 0);
     g_ticks_per_ms = ns ? uint64_t(elapsed) * 1000000 / ns : 0;
-    if (!g_ticks_per_ms) {
-        Console::print("husk: the local APIC timer does not count\n");
-        return false;
-    }
+    if (!g_ticks_per_ms || elapsed == 0xffffffff)
+        break_down();
     write(kRegLvtTimer, Idt::kTimerVector); // one-shot, unmasked
-    return true;
 }
 
 void Lapic::end_of_interrupt() { write(kRegEoi, 0); }
 
 void Lapic::arm(uint64_t ns)
 {
+    finish_calibration();
     if (!ns) {
         write(kRegInitialCount, 0);
         return;

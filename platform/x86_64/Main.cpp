@@ -29,6 +29,34 @@ namespace {
     husk_plat_halt(HUSK_EXIT_PANIC);
 }
 
+// TSC stamps of the boot steps, printed with boot_times=1.
+struct Step {
+    const char* name;
+    uint64_t tsc;
+};
+Step g_steps[8];
+unsigned g_step_count;
+
+void step_done(const char* name)
+{
+    if (g_step_count < sizeof g_steps / sizeof g_steps[0])
+        g_steps[g_step_count++] = { name, husk::x86::rdtsc() };
+}
+
+void print_boot_times()
+{
+    using namespace husk::x86;
+    uint64_t per_us = Clock::tsc_hz() / 1000000, last = Clock::boot_tsc();
+    Console::print("husk: boot times: entry to platform main %lu us, to kernel ready %lu us (",
+                   (unsigned long)((Clock::boot_tsc() - husk_x86_entry_tsc) / per_us),
+                   (unsigned long)((g_steps[g_step_count - 1].tsc - husk_x86_entry_tsc) / per_us));
+    for (unsigned i = 0; i < g_step_count; ++i) {
+        Console::print("%s%s %lu", i ? ", " : "", g_steps[i].name, (unsigned long)((g_steps[i].tsc - last) / per_us));
+        last = g_steps[i].tsc;
+    }
+    Console::print(")\n");
+}
+
 void run_constructors()
 {
     using Constructor = void (*)();
@@ -52,14 +80,18 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
         fail("unusable PVH start_info");
     if (!PhysicalMemory::init() || !Paging::init())
         fail("not enough memory for page tables");
+    step_done("memory");
     if (!Clock::init())
         fail("no clock");
+    step_done("clock");
     if (!Lapic::init())
         fail("no local APIC timer");
     IoApic::init();
     Preemption::init();
+    step_done("interrupts");
     Devices::probe(); // device rings come from early frames
     PhysicalMemory::seal();
+    step_done("devices");
     sti();
 
     int r = husk_kernel_boot();
@@ -67,12 +99,11 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
         Console::print("husk: the kernel did not boot (error %d)\n", -r);
         husk_plat_halt(HUSK_EXIT_PANIC);
     }
-    if (BootInfo::has_word("boot_times=1")) {
-        uint64_t now = rdtsc(), hz = Clock::tsc_hz() / 1000000;
-        Console::print("husk: boot times: entry to platform main %lu us, to kernel ready %lu us\n",
-                       (unsigned long)((Clock::boot_tsc() - husk_x86_entry_tsc) / hz),
-                       (unsigned long)((now - husk_x86_entry_tsc) / hz));
-    }
+    step_done("kernel");
+    Preemption::restart_slice(); // the first tick: completes the timer's calibration
+    step_done("timer");
+    if (BootInfo::has_word("boot_times=1"))
+        print_boot_times();
     int status = husk_image_main();
     husk_plat_halt(status);
 }

@@ -22,7 +22,6 @@ void on_timer(void*)
 void Preemption::init()
 {
     Idt::set_handler(Idt::kTimerVector, on_timer, nullptr);
-    restart_slice();
 }
 
 void Preemption::restart_slice() { Lapic::arm(kSliceNs); }

@@ -33,12 +33,14 @@ husk_x86_pvh_entry:
     movb $'[', %al
     outb %al, %dx
 
-    /* Zero .bss (QEMU loads file contents only). */
-    movl $PHYS(husk_bss_start), %edi
-    movl $PHYS(husk_bss_end), %ecx
-    subl %edi, %ecx
+    /* Zero the boot tables (a loader need not zero .bss); the rest of .bss
+     * is zeroed once paging is on: KVM without EPT emulates instructions
+     * while paging is off, and TCG runs each iteration of a rep prefix
+     * through a helper, so little work happens here and in big strides. */
+    movl $PHYS(boot_pml4), %edi
+    movl $(3 * 4096 / 4), %ecx
     xorl %eax, %eax
-    rep stosb
+    rep stosl
 
     /* Boot page tables: pd maps 0..1 GiB with 2 MiB pages. */
     movl $PHYS(boot_pd), %edi
@@ -89,6 +91,12 @@ long_mode_low:
     jmpq *%rax
 
 long_mode_high:
+    movabsq $husk_bss_start, %rdi
+    movabsq $husk_bss_end, %rcx
+    subq %rdi, %rcx
+    shrq $3, %rcx
+    xorl %eax, %eax
+    rep stosq
     movabsq $husk_x86_boot_stack_top, %rsp
     xorl %ebp, %ebp
     movl %esi, %edi                       /* zero-extends start_info */
@@ -112,12 +120,15 @@ boot_gdt_ptr:
     .word boot_gdt_end - boot_gdt - 1
     .long PHYS(boot_gdt)
 
-    .section .bss
+    .section .boot.tables, "aw", @nobits
     .balign 4096
 boot_pml4: .skip 4096
 boot_pdpt_low: .skip 4096
 boot_pdpt_high: .skip 4096
 boot_pd: .skip 4096
+
+    .section .bss.noinit, "aw", @nobits
+    .balign 4096
     /* The boot stack becomes the first kernel thread's stack. The page under
      * it is left unmapped by Paging.cpp (a guard page). */
     .globl husk_x86_boot_stack_guard
