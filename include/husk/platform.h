@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 2
+#define HUSK_PLATFORM_VERSION 3
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -208,6 +208,86 @@ long husk_plat_strncpy_from_user(char *dst, const char *user_src, size_t max);
  * backtraces. Any context. */
 int husk_plat_symbolize(uintptr_t addr, char *buf, size_t len);
 
+/* ---- Files handed over at boot ------------------------------------------ */
+
+/* The index-th file the boot loader or the image carries (an application's
+ * ELF baked into the image, or one loaded beside it, e.g. a PVH module).
+ * Sets *data and *size (memory the kernel may read for its lifetime) and
+ * *name (a NUL-terminated label, possibly ""), and returns 0; -ENOENT past
+ * the last. Kernel context. */
+int husk_plat_boot_file(unsigned index, const void **data, size_t *size, const char **name);
+
+/* ---- Application address spaces and execution ------------------------------
+ * Applications (unikernel use) run unprivileged in address spaces the kernel
+ * manages through these calls; the platform keeps the kernel's own mappings
+ * out of their reach. The kernel owns all memory: it gives the platform its
+ * own 4 KiB pages to map, and page-table memory through husk_kernel_page_alloc.
+ * A platform that cannot run applications (hosted) returns NULL from
+ * husk_plat_aspace_create and -ENOSYS from husk_plat_user_run. */
+
+typedef struct husk_aspace husk_aspace_t; /* opaque */
+
+#define HUSK_PROT_READ  1u
+#define HUSK_PROT_WRITE 2u
+#define HUSK_PROT_EXEC  4u
+
+/* The page-aligned range [*lo, *hi) of addresses applications may use.
+ * Any context. */
+void husk_plat_user_range(uintptr_t *lo, uintptr_t *hi);
+
+/* A new, empty address space, or NULL (no memory, or not supported). */
+husk_aspace_t *husk_plat_aspace_create(void);
+/* Drops every mapping and the page tables (returning them with
+ * husk_kernel_page_free); the mapped pages stay the kernel's. Not while
+ * active. Kernel context. */
+void husk_plat_aspace_destroy(husk_aspace_t *as);
+/* Makes `as` the address space of the CPU: user copies and husk_plat_user_run
+ * use it from now on. Kernel context. */
+void husk_plat_aspace_activate(husk_aspace_t *as);
+/* Maps the kernel's page `page` (4096 bytes, page aligned, from a region of
+ * husk_plat_mem_regions) at the page-aligned user address va with
+ * HUSK_PROT_* rights, replacing any mapping there. 0, -EINVAL (address) or
+ * -ENOMEM (page tables). Kernel context. */
+int husk_plat_aspace_map(husk_aspace_t *as, uintptr_t va, void *page, unsigned prot);
+/* Removes the mapping at va; returns the kernel page it mapped, or NULL if
+ * none. Kernel context. */
+void *husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t va);
+/* Changes the rights of the page at va: 0, or -ENOENT when unmapped.
+ * Kernel context. */
+int husk_plat_aspace_protect(husk_aspace_t *as, uintptr_t va, unsigned prot);
+
+/* The application's registers (x86-64 names; fs_base is its TLS pointer). */
+struct husk_user_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rip, rflags, fs_base, gs_base;
+};
+
+enum husk_trap_kind {
+    HUSK_TRAP_SYSCALL = 1, /* regs->rax: number; rdi, rsi, rdx, r10, r8, r9: arguments */
+    HUSK_TRAP_PAGE_FAULT,  /* trap->address; trap->flags: HUSK_FAULT_* */
+    HUSK_TRAP_FAULT,       /* another CPU exception: trap->vector, trap->error */
+};
+#define HUSK_FAULT_WRITE   1u /* the access was a write */
+#define HUSK_FAULT_EXEC    2u /* an instruction fetch */
+#define HUSK_FAULT_PRESENT 4u /* the page was mapped (a rights violation) */
+
+struct husk_trap {
+    uint32_t kind;   /* enum husk_trap_kind */
+    uint32_t flags;  /* HUSK_FAULT_* for page faults */
+    uint32_t vector; /* CPU exception number (HUSK_TRAP_FAULT, page faults: 14) */
+    uint32_t error;  /* CPU error code */
+    uintptr_t address;
+};
+
+/* Runs the application from *regs in the active address space, on behalf of
+ * the calling kernel thread, until it makes a system call or faults; then
+ * stores its registers back into *regs, describes why in *trap and returns
+ * 0. Timer and device interrupts in between are the platform's business
+ * (the kernel may preempt the thread there, see husk_kernel_interrupt_return).
+ * -ENOSYS where applications cannot run. Kernel context. */
+int husk_plat_user_run(struct husk_user_regs *regs, struct husk_trap *trap);
+
 /* Ends the whole system with the given exit status (0..255). Flushes the
  * console. Never returns. Any context. */
 void husk_plat_halt(int status) __attribute__((noreturn));
@@ -221,6 +301,11 @@ void husk_plat_halt(int status) __attribute__((noreturn));
  * long husk_kernel_syscall(long nr, const uint64_t args[6]);
  *     Runs one Linux system call for the current process; returns the result
  *     or a negative errno, exactly as the Linux syscall ABI does.
+ * void *husk_kernel_page_alloc(void);
+ * void husk_kernel_page_free(void *page);
+ *     A zeroed 4 KiB page of kernel memory for the platform's own use (page
+ *     tables of application address spaces), or NULL; and its return.
+ *     Kernel context.
  * void husk_kernel_interrupt_return(int from_user);
  *     Platforms with interrupts call this at the end of every timer or
  *     device interrupt (interrupt context, interrupts disabled, not while

@@ -176,4 +176,24 @@ inline constexpr uint64_t makedev(uint32_t major, uint32_t minor)
 inline constexpr uint32_t major_of(uint64_t dev) { return uint32_t(((dev >> 32) & 0xfffff000u) | ((dev >> 8) & 0xfffu)); }
 inline constexpr uint32_t minor_of(uint64_t dev) { return uint32_t(((dev >> 12) & 0xffffff00u) | (dev & 0xffu)); }
 
+// Signals: the kernel's sigaction (rt_sigaction), the alternate stack.
+struct k_sigaction {
+    uint64_t handler;
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+};
+struct stack_t {
+    uint64_t ss_sp;
+    int32_t ss_flags;
+    int32_t pad;
+    uint64_t ss_size;
+};
+
+// Resource limits (prlimit64, getrlimit).
+struct rlimit {
+    uint64_t rlim_cur;
+    uint64_t rlim_max;
+};
+
 } // namespace husk::linux

@@ -34,6 +34,14 @@ public:
     // until it blocks); application code and compute-only kernel loops are.
     bool preemptible() const { return m_preemptible; }
 
+    // The registers of the application code this thread runs (unikernel
+    // use), while it is in a system call: arch_prctl and friends change them.
+    husk_user_regs* user_regs() const { return m_user_regs; }
+    void set_user_regs(husk_user_regs* regs) { m_user_regs = regs; }
+    // set_tid_address(2): zeroed and futex-woken when the thread ends.
+    uintptr_t clear_child_tid() const { return m_clear_child_tid; }
+    void set_clear_child_tid(uintptr_t address) { m_clear_child_tid = address; }
+
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
 
@@ -53,6 +61,8 @@ private:
     uint32_t m_tid { 0 };
     char m_name[24] {};
     bool m_preemptible { false };
+    husk_user_regs* m_user_regs { nullptr };
+    uintptr_t m_clear_child_tid { 0 };
 
 public:
     kstd::ListNode run_node;   // run queue or dead list

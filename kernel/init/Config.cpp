@@ -3,29 +3,46 @@
 namespace husk {
 
 namespace {
-const char* g_cmdline = "";
+kstd::StringView g_words;   // the configuration words
+kstd::StringView g_program; // after " -- "
+} // namespace
+
+void Config::load(const char* cmdline)
+{
+    kstd::StringView line(cmdline ? cmdline : "");
+    g_words = line;
+    g_program = {};
+    for (size_t i = 0; i + 1 < line.length(); ++i) {
+        bool starts_word = i == 0 || line[i - 1] == ' ';
+        bool ends_word = i + 2 == line.length() || line[i + 2] == ' ';
+        if (starts_word && line[i] == '-' && line[i + 1] == '-' && ends_word) {
+            g_words = line.substring(0, i);
+            g_program = i + 3 <= line.length() ? line.substring(i + 3) : kstd::StringView();
+            break;
+        }
+    }
 }
 
-void Config::load(const char* cmdline) { g_cmdline = cmdline ? cmdline : ""; }
+kstd::StringView Config::program_line() { return g_program; }
+kstd::StringView Config::words() { return g_words; }
+
+kstd::StringView Config::next_word(kstd::StringView& rest)
+{
+    size_t i = 0;
+    while (i < rest.length() && rest[i] == ' ')
+        ++i;
+    size_t start = i;
+    while (i < rest.length() && rest[i] != ' ')
+        ++i;
+    kstd::StringView word = rest.substring(start, i - start);
+    rest = rest.substring(i);
+    return word;
+}
 
 kstd::StringView Config::get(kstd::StringView key, kstd::StringView fallback)
 {
-    kstd::StringView line(g_cmdline);
-    size_t i = 0;
     kstd::StringView found = fallback;
-    while (i < line.length()) {
-        while (i < line.length() && line[i] == ' ')
-            ++i;
-        size_t start = i;
-        while (i < line.length() && line[i] != ' ')
-            ++i;
-        kstd::StringView word = line.substring(start, i - start);
-        long eq = word.find('=');
-        if (eq < 0)
-            continue;
-        if (word.substring(0, size_t(eq)) == key)
-            found = word.substring(size_t(eq) + 1); // the last occurrence wins
-    }
+    each(key, [&](kstd::StringView value) { found = value; }); // the last occurrence wins
     return found;
 }
 

@@ -1,6 +1,7 @@
 #include "Process.h"
 #include "../core/Panic.h"
 #include "../core/Scheduler.h"
+#include "../mm/AddressSpace.h"
 #include "../vfs/FileSystem.h"
 #include "../vfs/Vfs.h"
 
@@ -52,6 +53,8 @@ Process::~Process()
     if (m_fds)
         m_fds->close_all();
 }
+
+void Process::set_address_space(kstd::RefPtr<AddressSpace> as) { m_address_space = kstd::move(as); }
 
 Process& Process::current()
 {

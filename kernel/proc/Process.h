@@ -4,6 +4,7 @@
 // through the current thread.
 #pragma once
 
+#include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/IntrusiveList.h"
 #include "../kstd/RefPtr.h"
@@ -13,6 +14,7 @@
 
 namespace husk {
 
+class AddressSpace;
 class FileSystem;
 
 class Process : public kstd::HeapObject {
@@ -33,6 +35,24 @@ public:
     kstd::RefPtr<Vnode> root() const { return m_root; }
     void set_root(kstd::RefPtr<Vnode> v) { m_root = kstd::move(v); }
     FdTable& fds() { return *m_fds; }
+    // The application's memory (unikernel use); nullptr for local clients.
+    AddressSpace* address_space() const { return m_address_space.ptr(); }
+    void set_address_space(kstd::RefPtr<AddressSpace> as);
+
+    // Signal dispositions and mask: recorded (rt_sigaction, rt_sigprocmask)
+    // for when signals are delivered.
+    linux::k_sigaction& signal_action(int sig) { return m_signal_actions[sig - 1]; }
+    uint64_t signal_mask() const { return m_signal_mask; }
+    void set_signal_mask(uint64_t mask) { m_signal_mask = mask; }
+
+    // exit/exit_group: the status (0..255, or 128+signal) the process ends with.
+    bool exiting() const { return m_exiting; }
+    int exit_status() const { return m_exit_status; }
+    void exit(int status)
+    {
+        m_exiting = true;
+        m_exit_status = status;
+    }
 
     // Whether any process has its cwd or root on fs (umount's EBUSY).
     static bool any_inside(const FileSystem& fs);
@@ -50,6 +70,11 @@ private:
     kstd::RefPtr<Vnode> m_cwd;
     kstd::RefPtr<Vnode> m_root;
     kstd::RefPtr<FdTable> m_fds;
+    kstd::RefPtr<AddressSpace> m_address_space;
+    linux::k_sigaction m_signal_actions[64] {};
+    uint64_t m_signal_mask { 0 };
+    bool m_exiting { false };
+    int m_exit_status { 0 };
 };
 
 } // namespace husk

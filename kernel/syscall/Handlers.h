@@ -118,4 +118,28 @@ SysResult sys_sysinfo(UserPtr<linux::sysinfo> info);
 SysResult sys_syslog(int type, UserPtr<char> buf, int len);
 SysResult sys_getrandom(UserPtr<void> buf, size_t len, unsigned flags);
 
+// memory.cpp — application memory (processes running a program)
+SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64_t offset);
+SysResult sys_munmap(uint64_t addr, size_t len);
+SysResult sys_mprotect(uint64_t addr, size_t len, int prot);
+SysResult sys_madvise(uint64_t addr, size_t len, int advice);
+SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
+SysResult sys_brk(uint64_t addr);
+
+// process.cpp — exit, thread area, signal dispositions, limits, affinity
+SysResult sys_exit(int status);
+SysResult sys_exit_group(int status);
+SysResult sys_arch_prctl(int code, uint64_t addr);
+SysResult sys_set_tid_address(uint64_t tidptr);
+SysResult sys_set_robust_list(uint64_t head, size_t len);
+SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
+                           size_t sigsetsize);
+SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize);
+SysResult sys_sigaltstack(UserPtr<const linux::stack_t> ss, UserPtr<linux::stack_t> old);
+SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_limit, UserPtr<linux::rlimit> old);
+SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
+SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
+SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
+SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig);
+
 } // namespace husk

@@ -11,7 +11,7 @@ ErrorOr<void> copy_path(UserPtr<const char> user, PathBuffer& out)
 {
     if (user.is_null())
         return err(EFAULT);
-    long n = husk_plat_strncpy_from_user(out.chars, reinterpret_cast<const char*>(user.address()), sizeof out.chars);
+    long n = user_strncpy(out.chars, reinterpret_cast<const char*>(user.address()), sizeof out.chars);
     if (n < 0)
         return err(int(-n));
     return {};

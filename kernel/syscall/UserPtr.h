@@ -5,6 +5,7 @@
 
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
+#include "../mm/UserAccess.h"
 #include "../vfs/IoBuffer.h"
 
 namespace husk {
@@ -29,7 +30,7 @@ template<typename T>
 kstd::ErrorOr<typename kstd::RemoveCV<T>::Type> copy_in(UserPtr<T> from)
 {
     typename kstd::RemoveCV<T>::Type value;
-    if (husk_plat_copy_from_user(&value, reinterpret_cast<const void*>(from.address()), sizeof(T)) != 0)
+    if (user_copy_in(&value, reinterpret_cast<const void*>(from.address()), sizeof(T)) != 0)
         return kstd::err(kstd::EFAULT);
     return value;
 }
@@ -37,7 +38,7 @@ kstd::ErrorOr<typename kstd::RemoveCV<T>::Type> copy_in(UserPtr<T> from)
 template<typename T>
 kstd::ErrorOr<void> copy_out(UserPtr<T> to, const T& value)
 {
-    if (husk_plat_copy_to_user(reinterpret_cast<void*>(to.address()), &value, sizeof(T)) != 0)
+    if (user_copy_out(reinterpret_cast<void*>(to.address()), &value, sizeof(T)) != 0)
         return kstd::err(kstd::EFAULT);
     return {};
 }

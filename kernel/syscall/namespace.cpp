@@ -255,7 +255,7 @@ SysResult sys_mount(UChar source, UChar target, UChar fstype, unsigned long flag
         src.chars[0] = 0;
     options.chars[0] = 0;
     if (!data.is_null()) {
-        long n = husk_plat_strncpy_from_user(options.chars, reinterpret_cast<const char*>(data.address()), 4096);
+        long n = user_strncpy(options.chars, reinterpret_cast<const char*>(data.address()), 4096);
         if (n == -EFAULT)
             return err(EFAULT);
     }

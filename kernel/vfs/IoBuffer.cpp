@@ -1,5 +1,5 @@
 #include "IoBuffer.h"
-#include <husk/platform.h>
+#include "../mm/UserAccess.h"
 
 namespace husk {
 
@@ -11,7 +11,7 @@ kstd::ErrorOr<void> IoBuffer::write_from(size_t offset, const void* src, size_t 
         memcpy(m_ptr + offset, src, n);
         return {};
     }
-    if (husk_plat_copy_to_user(m_ptr + offset, src, n) != 0)
+    if (user_copy_out(m_ptr + offset, src, n) != 0)
         return err(kstd::EFAULT);
     return {};
 }
@@ -22,7 +22,7 @@ kstd::ErrorOr<void> IoBuffer::read_into(void* dst, size_t offset, size_t n) cons
         memcpy(dst, m_ptr + offset, n);
         return {};
     }
-    if (husk_plat_copy_from_user(dst, m_ptr + offset, n) != 0)
+    if (user_copy_in(dst, m_ptr + offset, n) != 0)
         return err(kstd::EFAULT);
     return {};
 }

@@ -4,13 +4,19 @@
 #include <husk/platform.h>
 #include "../common/X86_64Swap.h"
 #include "Cpu.h"
+#include "Gdt.h"
 #include "Paging.h"
+#include "UserRun.h"
 #include "Symbols.h"
 
 namespace {
 struct MetalContext {
     uint64_t sp;
     uint64_t guard; // unmapped page at the bottom of the stack, or 0
+    // A thread preempted while running application code resumes it later:
+    // its run and its ring-3 interrupt stack go with it.
+    husk::x86::RunState* run;
+    uint64_t user_interrupt_stack;
 };
 static_assert(sizeof(MetalContext) <= sizeof(husk_context_t));
 
@@ -49,7 +55,14 @@ extern "C" void husk_plat_context_destroy(husk_context_t* ctx)
 
 extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* to)
 {
-    husk_x86_64_swap_gpr(&as_metal(from)->sp, as_metal(to)->sp);
+    using namespace husk::x86;
+    MetalContext* f = as_metal(from);
+    MetalContext* t = as_metal(to);
+    f->run = UserRun::current();
+    f->user_interrupt_stack = Gdt::kernel_stack();
+    UserRun::set_current(t->run);
+    Gdt::set_kernel_stack(t->user_interrupt_stack);
+    husk_x86_64_swap_gpr(&f->sp, t->sp);
 }
 
 extern "C" unsigned long husk_plat_irq_disable(void)

@@ -1,4 +1,5 @@
 #include "Faults.h"
+#include "UserRun.h"
 #include <husk/platform.h>
 #include "Cpu.h"
 #include "Console.h"
@@ -95,8 +96,8 @@ const char* Faults::name(uint64_t vector)
 
 void Faults::handle(InterruptFrame& f)
 {
-    if (fixup(f))
-        return;
+    if (fixup(f) || UserRun::exception(f))
+        return; // (a run that ended does not come back here)
     Console::print("\nhusk: CPU exception %lu (%s) in %s mode, error code 0x%lx\n", f.vector, name(f.vector),
                   f.from_user() ? "user" : "kernel", f.error);
     if (f.vector == kDoubleFault) {

@@ -25,6 +25,16 @@ Tss g_tss;
 [[gnu::section(".bss.noinit")]] alignas(16) uint8_t g_nmi_stack[8192];
 } // namespace
 
+} // namespace husk::x86
+
+extern "C" {
+// Address of TSS.rsp0, where userentry.S writes the stack for interrupts
+// from ring 3.
+uintptr_t husk_x86_tss_rsp0;
+}
+
+namespace husk::x86 {
+
 void Gdt::init()
 {
     g_gdt[0] = 0;
@@ -37,6 +47,7 @@ void Gdt::init()
     g_gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((base >> 24) & 0xff) << 56);
     g_gdt[6] = base >> 32;
     g_tss.iomap_base = sizeof g_tss; // no I/O permission bitmap
+    husk_x86_tss_rsp0 = base + 4;     // rsp[0] follows a 32-bit reserved field
     g_tss.ist[kDoubleFaultIst - 1] = reinterpret_cast<uint64_t>(g_double_fault_stack + sizeof g_double_fault_stack);
     g_tss.ist[kNmiIst - 1] = reinterpret_cast<uint64_t>(g_nmi_stack + sizeof g_nmi_stack);
 
@@ -58,5 +69,6 @@ void Gdt::init()
 }
 
 void Gdt::set_kernel_stack(uint64_t top) { g_tss.rsp[0] = top; }
+uint64_t Gdt::kernel_stack() { return g_tss.rsp[0]; }
 
 } // namespace husk::x86

@@ -21,6 +21,7 @@ public:
     static void init();
     // Stack the CPU switches to when an interrupt arrives in ring 3.
     static void set_kernel_stack(uint64_t top);
+    static uint64_t kernel_stack();
 };
 
 } // namespace husk::x86

@@ -16,6 +16,7 @@
 #include "PhysicalMemory.h"
 #include "Preemption.h"
 #include "Serial.h"
+#include "UserRun.h"
 
 extern "C" int husk_kernel_boot(void);
 extern "C" uint64_t husk_x86_entry_tsc; // written by boot.S at the first instruction
@@ -88,6 +89,7 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
         fail("no local APIC timer");
     IoApic::init();
     Preemption::init();
+    UserRun::init();
     step_done("interrupts");
     Devices::probe(); // device rings come from early frames
     PhysicalMemory::seal();

@@ -139,6 +139,8 @@ void* Paging::map_mmio(uint64_t phys, size_t size)
     return phys_to_virt(phys);
 }
 
+uint64_t Paging::kernel_root() { return g_pml4; }
+
 bool Paging::unmap_page(uintptr_t virt)
 {
     uint64_t* e = walk(virt, 0, true);

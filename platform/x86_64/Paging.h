@@ -28,6 +28,10 @@ public:
     // Maps one 4 KiB page of the lower half to phys for ring 3.
     static bool map_user_page(uintptr_t virt, uint64_t phys, bool writable, bool executable);
 
+    // The kernel's own top-level table (physical): application address
+    // spaces share its upper half.
+    static uint64_t kernel_root();
+
     // Present mapping of virt, or 0; sets *writable/*user/*exec.
     static uint64_t translate(uintptr_t virt, bool* writable = nullptr, bool* user = nullptr, bool* exec = nullptr);
 };

@@ -1,0 +1,48 @@
+// A static x86-64 Linux executable in memory, checked: its loadable
+// segments, entry point and program headers, and its symbols (for fault
+// reports). Dynamic executables are refused with a message saying so.
+#pragma once
+
+#include "../kstd/ErrorOr.h"
+#include "../kstd/Vector.h"
+#include "Elf.h"
+
+namespace husk {
+
+class ElfImage {
+public:
+    struct Segment {
+        uint64_t vaddr, memsz, offset, filesz;
+        unsigned prot; // HUSK_PROT_*
+    };
+
+    // Checks the image; on failure logs why (naming `name`) and returns
+    // ENOEXEC (not ELF, not x86-64, dynamic, damaged) or ENOMEM.
+    static kstd::ErrorOr<ElfImage> parse(const uint8_t* data, size_t size, const char* name);
+
+    bool position_independent() const { return m_pie; }
+    uint64_t entry() const { return m_entry; }
+    // Where the program headers are once loaded (before relocation), their
+    // size and count: AT_PHDR, AT_PHENT, AT_PHNUM.
+    uint64_t phdr_vaddr() const { return m_phdr_vaddr; }
+    uint16_t phent() const { return sizeof(elf::ProgramHeader); }
+    uint16_t phnum() const { return m_phnum; }
+    const kstd::Vector<Segment>& segments() const { return m_segments; }
+    uint64_t lowest() const { return m_lowest; }
+    uint64_t highest() const { return m_highest; }
+    const uint8_t* data() const { return m_data; }
+
+    // "name+0x1c" for an (unrelocated) address, from .symtab; false if unknown.
+    bool symbolize(uint64_t vaddr, char* out, size_t len) const;
+
+private:
+    const uint8_t* m_data { nullptr };
+    size_t m_size { 0 };
+    bool m_pie { false };
+    uint64_t m_entry { 0 }, m_phdr_vaddr { 0 };
+    uint16_t m_phnum { 0 };
+    uint64_t m_lowest { ~0ull }, m_highest { 0 };
+    kstd::Vector<Segment> m_segments;
+};
+
+} // namespace husk

@@ -1,0 +1,134 @@
+#include "ProgramLoader.h"
+#include <husk/platform.h>
+#include "../core/Heap.h"
+#include "../mm/AddressSpace.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+
+namespace {
+constexpr uint64_t kPage = AddressSpace::kPage;
+uint64_t page_down(uint64_t a) { return a & ~(kPage - 1); }
+uint64_t page_up(uint64_t a) { return (a + kPage - 1) & ~(kPage - 1); }
+
+// Auxiliary vector keys (linux/auxvec.h).
+enum : uint64_t {
+    AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
+    AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
+    AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+};
+// CPUID.1:EDX of every x86-64 CPU (fpu ... sse2): what Linux reports as
+// AT_HWCAP on such a machine. libcs probe CPUID themselves for more.
+constexpr uint64_t kBaselineHwcap = 0x078bfbff;
+} // namespace
+
+ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args)
+{
+    uint64_t bias = image.position_independent() ? kPieBase - page_down(image.lowest()) : 0;
+    // Regions first (a page two segments share gets both their rights),
+    // then the file contents; what lies past a segment's file bytes stays
+    // zero (bss).
+    uint64_t mapped_end = 0;
+    unsigned last_prot = 0;
+    for (const auto& s : image.segments()) {
+        uint64_t start = page_down(bias + s.vaddr), end = page_up(bias + s.vaddr + s.memsz);
+        if (start < mapped_end) {
+            TRY(as.protect(start, kPage, last_prot | s.prot));
+            start = mapped_end;
+        }
+        if (start < end)
+            TRY(as.map_fixed(start, end - start, s.prot));
+        if (end > mapped_end) {
+            mapped_end = end;
+            last_prot = s.prot;
+        }
+    }
+    for (const auto& s : image.segments())
+        TRY(as.write(bias + s.vaddr, image.data() + s.offset, s.filesz));
+    as.set_brk_start(page_up(bias + image.highest()));
+    uint64_t sp = TRY(build_stack(as, image, bias, args));
+    return LoadedProgram { bias + image.entry(), sp, bias };
+}
+
+ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& image, uint64_t bias,
+                                             const ProgramArgs& args)
+{
+    uintptr_t lo, top;
+    husk_plat_user_range(&lo, &top);
+    TRY(as.map_fixed(top - kStackSize, kStackSize, HUSK_PROT_READ | HUSK_PROT_WRITE));
+
+    // Strings at the very top: execfn, argv, envp, the platform name, then
+    // 16 random bytes.
+    constexpr char kPlatform[] = "x86_64";
+    size_t strings = args.execfn.length() + 1 + sizeof kPlatform + 16;
+    for (auto& a : args.argv)
+        strings += a.length() + 1;
+    for (auto& e : args.envp)
+        strings += e.length() + 1;
+    constexpr size_t kAuxPairs = 19;
+    size_t words = 1 + args.argv.size() + 1 + args.envp.size() + 1 + 2 * kAuxPairs;
+    uint64_t strings_at = top - strings;
+    uint64_t sp = (strings_at - words * 8) & ~uint64_t(15); // rsp points at argc, 16-byte aligned
+    size_t total = top - sp;
+    if (total > kStackSize / 4)
+        return err(kstd::E2BIG);
+
+    size_t pages = (total + kPage - 1) / kPage;
+    auto* buf = static_cast<uint8_t*>(Heap::allocate_pages(pages));
+    if (!buf)
+        return err(kstd::ENOMEM);
+    auto* words_out = reinterpret_cast<uint64_t*>(buf);
+    uint8_t* str = buf + (strings_at - sp);
+    uint64_t str_va = strings_at;
+    auto put_string = [&](kstd::StringView s) {
+        uint64_t va = str_va;
+        memcpy(str, s.data(), s.length());
+        str[s.length()] = 0;
+        str += s.length() + 1;
+        str_va += s.length() + 1;
+        return va;
+    };
+    uint64_t execfn = put_string(args.execfn);
+    size_t w = 0;
+    words_out[w++] = args.argv.size();
+    for (auto& a : args.argv)
+        words_out[w++] = put_string(a);
+    words_out[w++] = 0;
+    for (auto& e : args.envp)
+        words_out[w++] = put_string(e);
+    words_out[w++] = 0;
+    uint64_t platform = put_string(kPlatform);
+    uint64_t random = str_va;
+    husk_plat_random(str, 16);
+    auto aux = [&](uint64_t key, uint64_t value) {
+        words_out[w++] = key;
+        words_out[w++] = value;
+    };
+    aux(AT_PHDR, bias + image.phdr_vaddr());
+    aux(AT_PHENT, image.phent());
+    aux(AT_PHNUM, image.phnum());
+    aux(AT_PAGESZ, kPage);
+    aux(AT_BASE, 0); // no interpreter
+    aux(AT_FLAGS, 0);
+    aux(AT_ENTRY, bias + image.entry());
+    aux(AT_UID, 0);
+    aux(AT_EUID, 0);
+    aux(AT_GID, 0);
+    aux(AT_EGID, 0);
+    aux(AT_PLATFORM, platform);
+    aux(AT_HWCAP, kBaselineHwcap);
+    aux(AT_HWCAP2, 0);
+    aux(AT_CLKTCK, 100);
+    aux(AT_SECURE, 0);
+    aux(AT_RANDOM, random);
+    aux(AT_EXECFN, execfn);
+    aux(AT_NULL, 0);
+    auto r = as.write(sp, buf, total);
+    Heap::free_pages(buf, pages);
+    TRY(r);
+    return sp;
+}
+
+} // namespace husk

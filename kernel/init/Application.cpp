@@ -1,0 +1,82 @@
+// The unikernel's program: the first file the platform carries (baked into
+// the image, or handed over by the loader), run as the init process's
+// program. Its arguments are the command line after "--", split like a
+// shell splits words ('single', "double" quotes, backslash escapes); its
+// environment is every env=NAME=VALUE word, in order.
+#include <husk/platform.h>
+#include "../core/Heap.h"
+#include "../core/Log.h"
+#include "../exec/Program.h"
+#include "../proc/Process.h"
+#include "Config.h"
+
+namespace husk {
+
+namespace {
+// Splits `line` into words in `buf` (at least line.length() + 1 bytes),
+// each NUL-terminated. Returns false on an unterminated quote.
+bool split_words(kstd::StringView line, char* buf, kstd::Vector<kstd::StringView>& out)
+{
+    size_t i = 0, o = 0;
+    while (i < line.length()) {
+        while (i < line.length() && line[i] == ' ')
+            ++i;
+        if (i == line.length())
+            break;
+        size_t start = o;
+        char quote = 0;
+        while (i < line.length() && (quote || line[i] != ' ')) {
+            char c = line[i++];
+            if (quote && c == quote) {
+                quote = 0;
+            } else if (!quote && (c == '\'' || c == '"')) {
+                quote = c;
+            } else if (c == '\\' && quote != '\'' && i < line.length()) {
+                buf[o++] = line[i++];
+            } else {
+                buf[o++] = c;
+            }
+        }
+        if (quote)
+            return false;
+        buf[o++] = 0;
+        if (!out.append(kstd::StringView(buf + start, o - 1 - start)))
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+} // namespace husk
+
+extern "C" int husk_kernel_run_program(void)
+{
+    using namespace husk;
+    const void* data;
+    size_t size;
+    const char* file_name;
+    if (husk_plat_boot_file(0, &data, &size, &file_name) != 0) {
+        klog(LogLevel::Error, "exec: no program: the image carries none and none was loaded beside it");
+        return 127;
+    }
+    kstd::StringView line = Config::program_line();
+    auto* words = static_cast<char*>(Heap::allocate(line.length() + 1));
+    ProgramArgs args;
+    if (!words || !split_words(line, words, args.argv)) {
+        klog(LogLevel::Error, "exec: cannot split the program's command line (an unterminated quote?)");
+        return 127;
+    }
+    if (args.argv.is_empty() && !args.argv.append("program"))
+        return 127;
+    bool env_ok = true;
+    Config::each("env", [&](kstd::StringView v) { env_ok = env_ok && args.envp.append(v); });
+    if (!env_ok)
+        return 127;
+    args.execfn = args.argv[0];
+    auto status = Program::run(Process::current(), static_cast<const uint8_t*>(data), size, args);
+    if (status.is_error()) {
+        klog(LogLevel::Error, "exec: %s: cannot run it: %s", args.argv[0].data(), kstd::errno_name(status.error().code()));
+        return status.error().code() == kstd::ENOEXEC ? 126 : 127;
+    }
+    return status.value();
+}

@@ -1,0 +1,79 @@
+// An application's address space: its regions (start, end, rights — what
+// mmap, brk and the ELF loader create) and the pages behind them, filled on
+// first touch (demand paging). The platform holds the page tables
+// (husk_plat_aspace_*); this object decides what may be mapped where. One
+// per process today; threads share it, fork will copy it.
+#pragma once
+
+#include <husk/platform.h>
+#include "../kstd/ErrorOr.h"
+#include "../kstd/HashMap.h"
+#include "../kstd/RefPtr.h"
+#include "../kstd/Vector.h"
+
+namespace husk {
+
+class AddressSpace : public kstd::RefCounted<AddressSpace>, public kstd::HeapObject {
+public:
+    static constexpr size_t kPage = 4096;
+
+    // A new, empty space; ENOSYS where the platform runs no applications.
+    static kstd::ErrorOr<kstd::RefPtr<AddressSpace>> create();
+    ~AddressSpace();
+
+    // The address space of the current process, or nullptr (local clients).
+    static AddressSpace* current();
+    void activate();
+
+    struct Region {
+        uintptr_t start, end; // page aligned
+        unsigned prot;        // HUSK_PROT_*
+    };
+
+    // Reserves [start, start+len) (page aligned, inside the user range) with
+    // `prot`, replacing what was there (its pages are freed).
+    kstd::ErrorOr<void> map_fixed(uintptr_t start, size_t len, unsigned prot);
+    // Finds room for len bytes, top down below the stack area; returns it.
+    kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot);
+    kstd::ErrorOr<void> unmap(uintptr_t start, size_t len);
+    kstd::ErrorOr<void> protect(uintptr_t start, size_t len, unsigned prot);
+    // Whether [start, start+len) is wholly covered by regions / touches none.
+    bool covered(uintptr_t start, size_t len) const;
+    bool is_free(uintptr_t start, size_t len) const;
+    // Frees the pages of [start, start+len) (MADV_DONTNEED): the regions
+    // stay, the next touch finds zeros.
+    void discard(uintptr_t start, size_t len);
+
+    // Resolves a page fault of the application: true if the access is
+    // allowed (the page is now mapped), false for a segmentation fault.
+    bool handle_fault(uintptr_t address, uint32_t fault_flags);
+    // Maps every page of [start, start+len) that regions allow (kernel
+    // copies into fresh memory go through here); false if some page is not
+    // in a region with `needed` rights.
+    bool populate(uintptr_t start, size_t len, unsigned needed);
+    // Copies into the space regardless of rights (the loader writes
+    // read-only text); the range must be covered.
+    kstd::ErrorOr<void> write(uintptr_t address, const void* data, size_t len);
+
+    // The program break (brk(2)): [brk_start, brk_end) is a region.
+    void set_brk_start(uintptr_t start) { m_brk_start = m_brk_end = start; }
+    uintptr_t brk(uintptr_t requested);
+
+    size_t resident_pages() const { return m_pages.size(); }
+    const Region* region_at(uintptr_t address) const;
+
+private:
+    AddressSpace() = default;
+    // Kernel page backing va, mapping a fresh zeroed one if needed.
+    void* page_for(uintptr_t va, unsigned prot);
+    void drop_pages(uintptr_t start, uintptr_t end);
+    kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end); // removes [start, end) from regions
+
+    husk_aspace_t* m_platform { nullptr };
+    kstd::Vector<Region> m_regions;        // sorted, disjoint
+    kstd::HashMap<uintptr_t, void*> m_pages; // page number -> kernel page
+    uintptr_t m_user_lo { 0 }, m_user_hi { 0 };
+    uintptr_t m_brk_start { 0 }, m_brk_end { 0 };
+};
+
+} // namespace husk

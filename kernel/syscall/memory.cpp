@@ -1,0 +1,154 @@
+// Application memory: mmap, munmap, mprotect, madvise, mremap, brk. Only
+// processes that run a program have an address space (unikernel use); for
+// local clients these calls answer ENOSYS.
+#include "../core/Heap.h"
+#include "../core/Log.h"
+#include "../mm/AddressSpace.h"
+#include "Handlers.h"
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+
+namespace {
+constexpr size_t kPage = AddressSpace::kPage;
+constexpr int kMapShared = 0x01, kMapPrivate = 0x02, kMapSharedValidate = 0x03, kMapType = 0x0f, kMapFixed = 0x10,
+              kMapAnonymous = 0x20, kMapFixedNoReplace = 0x100000;
+constexpr int kMadvDontNeed = 4;
+constexpr int kKnownProt = HUSK_PROT_READ | HUSK_PROT_WRITE | HUSK_PROT_EXEC;
+
+ErrorOr<AddressSpace*> space()
+{
+    AddressSpace* as = AddressSpace::current();
+    if (!as)
+        return err(ENOSYS);
+    return as;
+}
+
+bool page_aligned(uint64_t v) { return (v & (kPage - 1)) == 0; }
+
+// MAP_PRIVATE of a file: a private copy of [offset, offset+len) of it,
+// read now (what lies past the end of the file reads as zero).
+ErrorOr<void> fill_from_file(AddressSpace& as, File& file, uintptr_t at, size_t len, uint64_t offset)
+{
+    constexpr size_t kChunk = 64 * 1024;
+    void* bounce = Heap::allocate(kChunk);
+    if (!bounce)
+        return err(ENOMEM);
+    ErrorOr<void> result {};
+    for (size_t done = 0; done < len;) {
+        size_t want = kstd::min(kChunk, len - done);
+        auto n = file.pread(IoBuffer::kernel(bounce), want, offset + done);
+        if (n.is_error()) {
+            result = n.error();
+            break;
+        }
+        if (n.value() == 0)
+            break;
+        if (auto w = as.write(at + done, bounce, n.value()); w.is_error()) {
+            result = w.error();
+            break;
+        }
+        done += n.value();
+    }
+    Heap::free(bounce);
+    return result;
+}
+} // namespace
+
+SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64_t offset)
+{
+    AddressSpace& as = *TRY(space());
+    if (len == 0 || (prot & ~kKnownProt) || !page_aligned(uint64_t(offset)) || offset < 0)
+        return err(EINVAL);
+    int type = flags & kMapType;
+    if (type != kMapShared && type != kMapPrivate && type != kMapSharedValidate)
+        return err(EINVAL);
+    size_t size = (len + kPage - 1) & ~(kPage - 1);
+    if (size < len)
+        return err(ENOMEM);
+    bool anonymous = flags & kMapAnonymous;
+    RefPtr<File> file;
+    if (!anonymous) {
+        file = TRY(file_of(fd));
+        if (!file->is_readable())
+            return err(EACCES);
+        if (type != kMapPrivate && (prot & HUSK_PROT_WRITE)) {
+            // A shared writable view needs pages the file system and the
+            // application share; Husk copies file data into private pages.
+            klog(LogLevel::Warning, "mmap: MAP_SHARED with PROT_WRITE of a file is not supported (ENODEV)");
+            return err(ENODEV);
+        }
+    }
+    uintptr_t at;
+    if (flags & (kMapFixed | kMapFixedNoReplace)) {
+        if (!page_aligned(addr))
+            return err(EINVAL);
+        if ((flags & kMapFixedNoReplace) && !(flags & kMapFixed) && !as.is_free(addr, size))
+            return err(EEXIST);
+        TRY(as.map_fixed(addr, size, unsigned(prot)));
+        at = addr;
+    } else if (addr && page_aligned(addr) && as.is_free(addr, size) && !as.map_fixed(addr, size, unsigned(prot)).is_error()) {
+        at = addr; // the hint was free
+    } else {
+        at = TRY(as.map_anywhere(size, unsigned(prot)));
+    }
+    if (file) {
+        if (auto r = fill_from_file(as, *file, at, len, uint64_t(offset)); r.is_error()) {
+            (void)as.unmap(at, size);
+            return r.error();
+        }
+    }
+    return long(at);
+}
+
+SysResult sys_munmap(uint64_t addr, size_t len)
+{
+    AddressSpace& as = *TRY(space());
+    if (len == 0)
+        return err(EINVAL);
+    TRY(as.unmap(addr, len));
+    return 0;
+}
+
+SysResult sys_mprotect(uint64_t addr, size_t len, int prot)
+{
+    AddressSpace& as = *TRY(space());
+    if (prot & ~(kKnownProt | 0x01000000 | 0x02000000)) // PROT_GROWSDOWN/UP are accepted and ignored
+        return err(EINVAL);
+    if (!page_aligned(addr))
+        return err(EINVAL);
+    if (len == 0)
+        return 0;
+    TRY(as.protect(addr, len, unsigned(prot & kKnownProt)));
+    return 0;
+}
+
+SysResult sys_madvise(uint64_t addr, size_t len, int advice)
+{
+    AddressSpace& as = *TRY(space());
+    if (!page_aligned(addr))
+        return err(EINVAL);
+    if (advice == kMadvDontNeed)
+        as.discard(addr, len); // private anonymous memory reads back as zeros
+    return 0;                  // other advice is a hint
+}
+
+SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr)
+{
+    TRY(space());
+    // libcs fall back to allocate + copy + free when mremap cannot move.
+    return err(ENOMEM);
+}
+
+SysResult sys_brk(uint64_t addr)
+{
+    AddressSpace& as = *TRY(space());
+    return long(as.brk(addr));
+}
+
+} // namespace husk

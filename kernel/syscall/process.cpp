@@ -1,0 +1,173 @@
+// The process environment of a program: exit, thread-area and tid
+// registration, signal dispositions (recorded; delivery comes with
+// signals), resource limits, CPU affinity.
+#include "../core/Scheduler.h"
+#include "../mm/AddressSpace.h"
+#include "Handlers.h"
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using namespace kstd::errno_values;
+
+SysResult sys_exit(int status)
+{
+    // One thread per process today: the thread's end is the process's.
+    Process::current().exit(status & 0xff);
+    return 0;
+}
+
+SysResult sys_exit_group(int status)
+{
+    Process::current().exit(status & 0xff);
+    return 0;
+}
+
+SysResult sys_arch_prctl(int code, uint64_t addr)
+{
+    constexpr int kSetGs = 0x1001, kSetFs = 0x1002, kGetFs = 0x1003, kGetGs = 0x1004;
+    husk_user_regs* regs = Scheduler::current()->user_regs();
+    if (!regs)
+        return err(EINVAL); // a local client has no thread area to set
+    uintptr_t lo, hi;
+    husk_plat_user_range(&lo, &hi);
+    switch (code) {
+    case kSetFs:
+    case kSetGs:
+        if (addr >= hi)
+            return err(EPERM);
+        (code == kSetFs ? regs->fs_base : regs->gs_base) = addr;
+        return 0;
+    case kGetFs:
+        TRY(copy_out(UserPtr<uint64_t>(addr), regs->fs_base));
+        return 0;
+    case kGetGs:
+        TRY(copy_out(UserPtr<uint64_t>(addr), regs->gs_base));
+        return 0;
+    default:
+        return err(EINVAL);
+    }
+}
+
+SysResult sys_set_tid_address(uint64_t tidptr)
+{
+    Thread* t = Scheduler::current();
+    t->set_clear_child_tid(tidptr);
+    return t->tid();
+}
+
+SysResult sys_set_robust_list(uint64_t head, size_t len)
+{
+    if (len != 24) // sizeof(struct robust_list_head)
+        return err(EINVAL);
+    return 0; // robust futexes matter once threads can die holding locks
+}
+
+SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
+                           size_t sigsetsize)
+{
+    if (sigsetsize != 8 || sig < 1 || sig > 64)
+        return err(EINVAL);
+    Process& p = Process::current();
+    linux::k_sigaction& slot = p.signal_action(sig);
+    if (!oldact.is_null())
+        TRY(copy_out(oldact, slot));
+    if (!act.is_null()) {
+        if (sig == 9 || sig == 19) // SIGKILL, SIGSTOP
+            return err(EINVAL);
+        slot = TRY(copy_in(act));
+    }
+    return 0;
+}
+
+SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize)
+{
+    constexpr int kBlock = 0, kUnblock = 1, kSetMask = 2;
+    constexpr uint64_t kUnblockable = (1ull << 8) | (1ull << 18); // SIGKILL, SIGSTOP (bit = signal - 1)
+    if (sigsetsize != 8)
+        return err(EINVAL);
+    Process& p = Process::current();
+    uint64_t mask = p.signal_mask();
+    if (!set.is_null()) {
+        uint64_t s = TRY(copy_in(set));
+        if (how == kBlock)
+            p.set_signal_mask((mask | s) & ~kUnblockable);
+        else if (how == kUnblock)
+            p.set_signal_mask(mask & ~s);
+        else if (how == kSetMask)
+            p.set_signal_mask(s & ~kUnblockable);
+        else
+            return err(EINVAL);
+    }
+    if (!oldset.is_null())
+        TRY(copy_out(oldset, mask));
+    return 0;
+}
+
+SysResult sys_sigaltstack(UserPtr<const linux::stack_t> ss, UserPtr<linux::stack_t> old)
+{
+    constexpr int kDisable = 2;
+    if (!old.is_null())
+        TRY(copy_out(old, linux::stack_t { 0, kDisable, 0, 0 }));
+    if (!ss.is_null())
+        TRY(copy_in(ss)); // accepted; used once signals are delivered
+    return 0;
+}
+
+namespace {
+linux::rlimit limit_of(int resource)
+{
+    constexpr uint64_t kInfinity = ~0ull;
+    switch (resource) {
+    case 3: return { 8u << 20, kInfinity };     // RLIMIT_STACK: the main stack Husk maps
+    case 7: return { 1024, 1024 };              // RLIMIT_NOFILE: the fd table's size
+    case 4: return { 0, kInfinity };            // RLIMIT_CORE
+    default: return { kInfinity, kInfinity };
+    }
+}
+} // namespace
+
+SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_limit, UserPtr<linux::rlimit> old)
+{
+    if (resource < 0 || resource > 15)
+        return err(EINVAL);
+    if (pid != 0 && uint32_t(pid) != Process::current().pid())
+        return err(ESRCH);
+    if (!old.is_null())
+        TRY(copy_out(old, limit_of(resource)));
+    if (!new_limit.is_null()) {
+        linux::rlimit l = TRY(copy_in(new_limit));
+        if (l.rlim_cur > l.rlim_max)
+            return err(EINVAL);
+        // Accepted without effect: Husk's limits are fixed (documented).
+    }
+    return 0;
+}
+
+SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old)
+{
+    return sys_prlimit64(0, resource, UserPtr<const linux::rlimit>(), old);
+}
+
+SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit)
+{
+    return sys_prlimit64(0, resource, new_limit, UserPtr<linux::rlimit>());
+}
+
+SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
+{
+    return err(ENOSYS); // restartable sequences need preemption notices; glibc copes without
+}
+
+SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask)
+{
+    if (len < 8 || (len & 7))
+        return err(EINVAL);
+    if (pid != 0 && uint32_t(pid) != Process::current().pid() && uint32_t(pid) != Scheduler::current()->tid())
+        return err(ESRCH);
+    TRY(copy_out(mask.as<uint64_t>(), uint64_t(1))); // one CPU
+    return 8;
+}
+
+} // namespace husk

@@ -1,0 +1,144 @@
+#include "UserAddressSpace.h"
+#include "../../kernel/kstd/Errno.h"
+#include "Cpu.h"
+#include "Paging.h"
+
+extern "C" void* husk_kernel_page_alloc(void);
+extern "C" void husk_kernel_page_free(void* page);
+
+namespace husk::x86 {
+
+namespace {
+constexpr uint64_t kPresent = 1, kWritable = 2, kUser = 4, kNoExec = 1ull << 63;
+constexpr uint64_t kAddrMask = 0x000ffffffffff000ull;
+constexpr uintptr_t kUserBottom = 0x10000; // page zero and the first 64 KiB stay unmapped (NULL dereferences)
+
+uint64_t* table(uint64_t phys) { return static_cast<uint64_t*>(phys_to_virt(phys)); }
+unsigned index(uintptr_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
+bool user_page(uintptr_t va) { return va >= kUserBottom && va < kUserTop && (va & (kPage - 1)) == 0; }
+
+uint64_t leaf_flags(unsigned prot)
+{
+    if (!prot)
+        return kPresent | kNoExec; // PROT_NONE: kept, but for the kernel only
+    // x86 pages are always readable once present: PROT_NONE pages are not
+    // mapped at all by the kernel, PROT_WRITE/EXEC-only ones read as well.
+    return kPresent | kUser | ((prot & HUSK_PROT_WRITE) ? kWritable : 0) | ((prot & HUSK_PROT_EXEC) ? 0 : kNoExec);
+}
+
+uint64_t g_active_root; // physical root of the active address space, 0: the kernel's own
+} // namespace
+
+UserAddressSpace::UserAddressSpace(husk_aspace_t* handle) : m_root(virt_to_phys(handle)) {}
+
+husk_aspace_t* UserAddressSpace::create()
+{
+    auto* root = static_cast<uint64_t*>(husk_kernel_page_alloc());
+    if (!root)
+        return nullptr;
+    const uint64_t* kernel = table(Paging::kernel_root());
+    for (unsigned i = 256; i < 512; ++i)
+        root[i] = kernel[i];
+    return reinterpret_cast<husk_aspace_t*>(root);
+}
+
+void UserAddressSpace::free_tables(uint64_t table_phys, int level)
+{
+    uint64_t* t = table(table_phys);
+    if (level > 0) {
+        for (unsigned i = 0; i < (level == 3 ? 256u : 512u); ++i)
+            if (t[i] & kPresent)
+                free_tables(t[i] & kAddrMask, level - 1);
+    }
+    husk_kernel_page_free(t);
+}
+
+void UserAddressSpace::destroy()
+{
+    if (g_active_root == m_root)
+        return; // the contract forbids it; leaking beats pulling the tables from under the CPU
+    free_tables(m_root, 3);
+}
+
+void UserAddressSpace::activate()
+{
+    g_active_root = m_root;
+    write_cr3(m_root);
+}
+
+uint64_t* UserAddressSpace::pte(uintptr_t va, bool create)
+{
+    uint64_t* t = table(m_root);
+    for (int level = 3; level > 0; --level) {
+        uint64_t& e = t[index(va, level)];
+        if (!(e & kPresent)) {
+            if (!create)
+                return nullptr;
+            void* page = husk_kernel_page_alloc();
+            if (!page)
+                return nullptr;
+            e = virt_to_phys(page) | kPresent | kWritable | kUser; // the leaves decide
+        }
+        t = table(e & kAddrMask);
+    }
+    return &t[index(va, 0)];
+}
+
+int UserAddressSpace::map(uintptr_t va, void* page, unsigned prot)
+{
+    if (!user_page(va) || (reinterpret_cast<uintptr_t>(page) & (kPage - 1)))
+        return -kstd::EINVAL;
+    uint64_t* e = pte(va, true);
+    if (!e)
+        return -kstd::ENOMEM;
+    *e = virt_to_phys(page) | leaf_flags(prot);
+    if (g_active_root == m_root)
+        invlpg(reinterpret_cast<void*>(va));
+    return 0;
+}
+
+void* UserAddressSpace::unmap(uintptr_t va)
+{
+    uint64_t* e = user_page(va) ? pte(va, false) : nullptr;
+    if (!e || !(*e & kPresent))
+        return nullptr;
+    void* page = phys_to_virt(*e & kAddrMask);
+    *e = 0;
+    if (g_active_root == m_root)
+        invlpg(reinterpret_cast<void*>(va));
+    return page;
+}
+
+int UserAddressSpace::protect(uintptr_t va, unsigned prot)
+{
+    uint64_t* e = user_page(va) ? pte(va, false) : nullptr;
+    if (!e || !(*e & kPresent))
+        return -kstd::ENOENT;
+    *e = (*e & kAddrMask) | leaf_flags(prot);
+    if (g_active_root == m_root)
+        invlpg(reinterpret_cast<void*>(va));
+    return 0;
+}
+
+} // namespace husk::x86
+
+using husk::x86::UserAddressSpace;
+
+extern "C" void husk_plat_user_range(uintptr_t* lo, uintptr_t* hi)
+{
+    *lo = husk::x86::kUserBottom;
+    *hi = husk::x86::kUserTop - husk::x86::kPage; // the top page stays unmapped (SYSRET's non-canonical trap)
+}
+
+extern "C" husk_aspace_t* husk_plat_aspace_create(void) { return UserAddressSpace::create(); }
+extern "C" void husk_plat_aspace_destroy(husk_aspace_t* as) { UserAddressSpace(as).destroy(); }
+extern "C" void husk_plat_aspace_activate(husk_aspace_t* as) { UserAddressSpace(as).activate(); }
+extern "C" int husk_plat_aspace_map(husk_aspace_t* as, uintptr_t va, void* page, unsigned prot)
+{
+    return UserAddressSpace(as).map(va, page, prot);
+}
+extern "C" void* husk_plat_aspace_unmap(husk_aspace_t* as, uintptr_t va) { return UserAddressSpace(as).unmap(va); }
+extern "C" int husk_plat_aspace_protect(husk_aspace_t* as, uintptr_t va, unsigned prot)
+{
+    return UserAddressSpace(as).protect(va, prot);
+}

@@ -1,0 +1,92 @@
+#include "UserRun.h"
+#include "../../kernel/kstd/Errno.h"
+#include "Cpu.h"
+#include "Gdt.h"
+
+extern "C" {
+husk::x86::RunState* husk_x86_user_run;   // the run in progress, or nullptr
+uint64_t husk_x86_user_rsp_scratch;       // SYSCALL entry's one free word
+uint32_t husk_x86_enter_user(husk::x86::RunState* rs);
+[[noreturn]] void husk_x86_leave_user(husk::x86::RunState* rs, uint32_t kind);
+void husk_x86_syscall_entry();
+}
+
+namespace husk::x86 {
+
+namespace {
+constexpr uint32_t kEfer = 0xc0000080, kStar = 0xc0000081, kLstar = 0xc0000082, kFmask = 0xc0000084;
+constexpr uint32_t kFsBase = 0xc0000100, kGsBase = 0xc0000101;
+constexpr uint64_t kEferSyscall = 1;
+// Flags SYSCALL clears: TF, DF, IF, IOPL, NT, AC (as Linux does).
+constexpr uint64_t kSyscallMask = 0x47700;
+// Flags an application may set; IF and the reserved bit 1 are forced on.
+constexpr uint64_t kUserFlags = 0x240dd5, kForcedFlags = 0x202;
+constexpr uint64_t kPageFaultVector = 14;
+
+uint64_t g_fs_base, g_gs_base; // what the MSRs hold
+
+bool user_address(uint64_t a) { return a < kUserTop; }
+} // namespace
+
+void UserRun::init()
+{
+    wrmsr(kEfer, rdmsr(kEfer) | kEferSyscall);
+    wrmsr(kStar, (uint64_t(Gdt::kKernelCode) << 32) | (uint64_t(Gdt::kUserData - 8) << 48));
+    wrmsr(kLstar, reinterpret_cast<uint64_t>(husk_x86_syscall_entry));
+    wrmsr(kFmask, kSyscallMask);
+}
+
+RunState* UserRun::current() { return husk_x86_user_run; }
+void UserRun::set_current(RunState* run) { husk_x86_user_run = run; }
+
+bool UserRun::exception(InterruptFrame& f)
+{
+    RunState* rs = husk_x86_user_run;
+    if (!rs || !f.from_user())
+        return false;
+    husk_user_regs& r = *rs->regs;
+    r = { f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp, f.r8, f.r9, f.r10, f.r11, f.r12, f.r13, f.r14,
+          f.r15, f.rip, f.rflags, r.fs_base, r.gs_base };
+    husk_trap& t = *rs->trap;
+    t = {};
+    t.vector = uint32_t(f.vector);
+    t.error = uint32_t(f.error);
+    if (f.vector == kPageFaultVector) {
+        t.kind = HUSK_TRAP_PAGE_FAULT;
+        t.address = read_cr2();
+        t.flags = ((f.error & 1) ? HUSK_FAULT_PRESENT : 0) | ((f.error & 2) ? HUSK_FAULT_WRITE : 0)
+                  | ((f.error & 16) ? HUSK_FAULT_EXEC : 0);
+    } else {
+        t.kind = HUSK_TRAP_FAULT;
+        t.address = f.rip;
+    }
+    husk_x86_leave_user(rs, t.kind);
+}
+
+} // namespace husk::x86
+
+extern "C" int husk_plat_user_run(husk_user_regs* regs, husk_trap* trap)
+{
+    using namespace husk::x86;
+    regs->rflags = (regs->rflags & kUserFlags) | kForcedFlags;
+    if (!user_address(regs->rip) || !user_address(regs->rsp)) {
+        // IRET to a kernel or non-canonical address would fault in ring 0:
+        // report what the CPU would report in ring 3.
+        *trap = { HUSK_TRAP_FAULT, 0, 13, 0, regs->rip };
+        return 0;
+    }
+    uint64_t fs = user_address(regs->fs_base) ? regs->fs_base : 0;
+    uint64_t gs = user_address(regs->gs_base) ? regs->gs_base : 0;
+    cli();
+    if (fs != g_fs_base)
+        wrmsr(kFsBase, g_fs_base = fs);
+    if (gs != g_gs_base)
+        wrmsr(kGsBase, g_gs_base = gs);
+    RunState rs { 0, reinterpret_cast<uint64_t>(&regs->fs_base), regs, trap };
+    uint32_t kind = husk_x86_enter_user(&rs);
+    husk_x86_user_run = nullptr;
+    if (kind == HUSK_TRAP_SYSCALL)
+        *trap = { HUSK_TRAP_SYSCALL, 0, 0, 0, regs->rip };
+    sti();
+    return 0;
+}
