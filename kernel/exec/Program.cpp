@@ -66,6 +66,7 @@ ErrorOr<int> Program::run(Process& process, const uint8_t* elf, size_t size, con
     kstd::RefPtr<AddressSpace> as = TRY(AddressSpace::create());
     LoadedProgram loaded = TRY(ProgramLoader::load(*as, image, args));
     process.set_address_space(as);
+    process.set_name(name);
     as->activate();
 
     husk_user_regs regs {};

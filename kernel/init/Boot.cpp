@@ -10,6 +10,7 @@
 #include "../fs/devfs/DevFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
+#include "../kstd/Format.h"
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
@@ -30,6 +31,36 @@ LogLevel parse_level(kstd::StringView v)
     return LogLevel::Warning;
 }
 
+kstd::ErrorOr<void> write_file(Vnode& dir, kstd::StringView name, kstd::StringView text)
+{
+    auto file = TRY(dir.create(name, linux::S_IFREG | 0644, Credentials(), 0));
+    TRY(file->write(0, IoBuffer::kernel(const_cast<char*>(text.data())), text.length()));
+    return {};
+}
+
+// What programs look up in /etc: the host name, localhost, the users and
+// groups servers switch to (root, nobody/nogroup), the DNS servers.
+kstd::ErrorOr<void> make_etc(Vnode& etc)
+{
+    char text[512];
+    kstd::StringView hostname = Config::get("hostname", "husk");
+    size_t n = kstd::format(text, sizeof text, "%.*s\n", int(hostname.length()), hostname.data());
+    TRY(write_file(etc, "hostname", kstd::StringView(text, n)));
+    n = kstd::format(text, sizeof text, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%.*s\n",
+                     int(hostname.length()), hostname.data());
+    TRY(write_file(etc, "hosts", kstd::StringView(text, n)));
+    TRY(write_file(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"));
+    TRY(write_file(etc, "group", "root:x:0:\nnogroup:x:65534:\n"));
+    size_t used = 0;
+    Config::each("dns", [&](kstd::StringView server) {
+        used += kstd::format(text + used, sizeof text - used, "nameserver %.*s\n", int(server.length()), server.data());
+        if (used >= sizeof text)
+            used = sizeof text - 1;
+    });
+    TRY(write_file(etc, "resolv.conf", kstd::StringView(text, used)));
+    return {};
+}
+
 kstd::ErrorOr<void> make_root_tree()
 {
     FileSystem* root = TRY(RamfsFileSystem::create({}, 0, {}));
@@ -37,7 +68,8 @@ kstd::ErrorOr<void> make_root_tree()
     Credentials superuser;
     auto r = Vfs::root();
     TRY(r->mkdir("tmp", 01777, superuser));
-    TRY(r->mkdir("etc", 0755, superuser));
+    auto etc = TRY(r->mkdir("etc", 0755, superuser));
+    TRY(make_etc(*etc));
     auto dev = TRY(r->mkdir("dev", 0755, superuser));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(devfs, *dev, 0));

@@ -54,6 +54,18 @@ Process::~Process()
         m_fds->close_all();
 }
 
+void Process::set_name(kstd::StringView name)
+{
+    long slash = -1;
+    for (size_t i = 0; i < name.length(); ++i)
+        if (name[i] == '/')
+            slash = long(i);
+    name = name.substring(size_t(slash + 1));
+    size_t n = name.length() < sizeof m_name - 1 ? name.length() : sizeof m_name - 1;
+    memcpy(m_name, name.data(), n);
+    m_name[n] = 0;
+}
+
 void Process::set_address_space(kstd::RefPtr<AddressSpace> as) { m_address_space = kstd::move(as); }
 
 Process& Process::current()

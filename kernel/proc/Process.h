@@ -27,6 +27,7 @@ public:
     uint32_t pid() const { return m_pid; }
     uint32_t ppid() const { return m_ppid; }
     const char* name() const { return m_name; }
+    void set_name(kstd::StringView name);
     Credentials& credentials() { return m_credentials; }
     uint32_t umask() const { return m_umask; }
     void set_umask(uint32_t mask) { m_umask = mask & 0777; }

@@ -2,6 +2,8 @@
 #include <husk/platform.h>
 #include <stdarg.h>
 #include "../../kernel/kstd/Format.h"
+#include "../../kernel/kstd/Errno.h"
+#include "Devices.h"
 #include "Serial.h"
 
 namespace husk::x86 {
@@ -22,5 +24,9 @@ extern "C" void husk_plat_console_write(const char* buf, size_t len) { husk::x86
 
 extern "C" long husk_plat_console_read(char* buf, size_t len)
 {
+    // Without console_input=1 (husk run -i) nobody types: end of file, as
+    // for a program whose stdin is /dev/null.
+    if (!husk::x86::Devices::console_input())
+        return -kstd::ENODEV;
     return long(husk::x86::Serial::read(buf, len));
 }

@@ -67,6 +67,8 @@ void found_pci(PciAddress a)
 }
 } // namespace
 
+bool Devices::console_input() { return g_console_input; }
+
 void Devices::probe()
 {
     VirtioMmio::each_announced(found_mmio);

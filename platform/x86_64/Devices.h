@@ -7,6 +7,8 @@ namespace husk::x86 {
 class Devices {
 public:
     static void probe();
+    // Whether console input was asked for (console_input=1) and works.
+    static bool console_input();
 };
 
 } // namespace husk::x86

@@ -84,6 +84,8 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_path)
     for (const auto& w : o.cmdline)
         cmdline += " " + w;
     a.insert(a.end(), { "-kernel", o.image, "-append", cmdline });
+    if (!o.program.empty())
+        a.insert(a.end(), { "-initrd", o.program });
     a.insert(a.end(), o.qemu_args.begin(), o.qemu_args.end());
     return a;
 }

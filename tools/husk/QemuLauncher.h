@@ -17,6 +17,7 @@ struct RunOptions {
     double timeout_s = 0;            // 0: none
     std::vector<std::string> qemu_args; // -g: appended to QEMU's command line as they are
     std::string image;
+    std::string program; // a static executable the image runs (a PVH module), or empty
 };
 
 class QemuLauncher {

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -15,15 +17,18 @@ constexpr int kUsageError = 2;
 void usage(FILE* out)
 {
     std::fprintf(out,
-                 "usage: husk run qemu|kvm [options] IMAGE\n"
+                 "usage: husk run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS...]\n"
                  "\n"
-                 "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM. The guest's\n"
-                 "console is this terminal; husk run exits with the guest's exit status.\n"
+                 "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM, or a static\n"
+                 "Linux x86-64 executable PROGRAM as a unikernel (Husk's program image with\n"
+                 "PROGRAM beside it), with ARGS as its arguments. The guest's console is this\n"
+                 "terminal; husk run exits with the guest's (the program's) exit status.\n"
                  "\n"
                  "  qemu               software emulation (TCG), always available\n"
                  "  kvm                hardware virtualisation (/dev/kvm)\n"
                  "options:\n"
                  "  -M MB              guest memory in MiB (default 64, at least 4)\n"
+                 "  -e NAME=VALUE      put NAME=VALUE in the program's environment\n"
                  "  -b DISK            attach the raw image DISK as the next virtio block\n"
                  "                     device (vda, vdb, ...)\n"
                  "  -i                 interactive: the guest's console reads this terminal\n"
@@ -34,7 +39,8 @@ void usage(FILE* out)
                  "  --dry-run          print the QEMU command line instead of running it\n"
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
-                 "QEMU could not run the image.\n");
+                 "QEMU could not run the image, 126 when PROGRAM cannot be run (not a static\n"
+                 "x86-64 executable), 128+N when a signal N killed it (139: SIGSEGV).\n");
 }
 
 int usage_error(const char* fmt, const char* arg)
@@ -43,6 +49,39 @@ int usage_error(const char* fmt, const char* arg)
     std::fprintf(stderr, fmt, arg);
     std::fprintf(stderr, "\nTry 'husk run --help'.\n");
     return kUsageError;
+}
+
+// Whether the ELF file carries a PVH entry note (a bootable Husk image)
+// rather than being an application.
+bool is_husk_image(const std::string& path)
+{
+    std::ifstream f(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
+    return data.find(std::string(note, sizeof note)) != std::string::npos;
+}
+
+// The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the one built
+// beside this husk binary.
+std::string program_image()
+{
+    if (const char* env = std::getenv("HUSK_PROGRAM_IMAGE"))
+        return env;
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    std::string dir = n > 0 ? std::string(self, size_t(n)) : std::string("husk");
+    dir = dir.substr(0, dir.rfind('/') + 1);
+    return dir + "platform/x86_64/husk-program.elf";
+}
+
+// One word for the kernel's command-line splitter: single-quoted, with '
+// written as '\''.
+std::string shell_quote(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
 }
 
 bool parse_number(const char* s, double* out)
@@ -57,6 +96,7 @@ int run_command(int argc, char** argv)
 {
     RunOptions o;
     bool dry_run = false;
+    std::vector<std::string> program_args;
     int i = 2;
     if (i < argc && (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))) {
         usage(stdout);
@@ -98,6 +138,16 @@ int run_command(int argc, char** argv)
             if (access(disk.c_str(), R_OK) != 0)
                 return usage_error("-b: cannot read disk image '%s'", v);
             o.disks.push_back(disk);
+        } else if (a == "-e") {
+            const char* v = value("-e");
+            if (!v)
+                return kUsageError;
+            std::string env = v;
+            if (env.find('=') == std::string::npos || env[0] == '=')
+                return usage_error("-e wants NAME=VALUE, not '%s'", v);
+            if (env.find_first_of(" \t\n") != std::string::npos)
+                return usage_error("-e %s: values with white space are not supported yet", v);
+            o.cmdline.push_back("env=" + env);
         } else if (a == "-i") {
             o.interactive = true;
         } else if (a == "--machine") {
@@ -128,18 +178,39 @@ int run_command(int argc, char** argv)
                 o.qemu_args.push_back(word);
         } else if (a == "--dry-run") {
             dry_run = true;
-        } else if (!a.empty() && a[0] == '-') {
+        } else if (a == "--" && !o.image.empty()) {
+            program_args.insert(program_args.end(), argv + i + 1, argv + argc);
+            break;
+        } else if (!a.empty() && a[0] == '-' && o.image.empty()) {
             return usage_error("unknown option '%s'", a.c_str());
         } else if (o.image.empty()) {
             o.image = a;
         } else {
-            return usage_error("unexpected argument '%s' (arguments for the program come with the application loader)", a.c_str());
+            program_args.push_back(a); // the program's arguments start here
         }
     }
     if (o.image.empty())
         return usage_error("%s", "missing IMAGE");
     if (access(o.image.c_str(), R_OK) != 0)
         return usage_error("cannot read image '%s'", o.image.c_str());
+    if (!is_husk_image(o.image)) {
+        // A plain program: Husk's program image boots it, passed beside.
+        std::string kernel = program_image();
+        if (access(kernel.c_str(), R_OK) != 0)
+            return usage_error("cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)", kernel.c_str());
+        o.program = o.image;
+        o.image = kernel;
+        std::string name = o.program.substr(o.program.rfind('/') + 1);
+        program_args.insert(program_args.begin(), name);
+    } else if (!program_args.empty()) {
+        return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
+    }
+    if (!program_args.empty()) {
+        std::string line = "--";
+        for (const auto& a : program_args)
+            line += " " + shell_quote(a);
+        o.cmdline.push_back(line);
+    }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
     QemuLauncher launcher(o);
