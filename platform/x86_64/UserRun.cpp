@@ -47,6 +47,15 @@ bool UserRun::exception(InterruptFrame& f)
     husk_user_regs& r = *rs->regs;
     r = { f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp, f.r8, f.r9, f.r10, f.r11, f.r12, f.r13, f.r14,
           f.r15, f.rip, f.rflags, r.fs_base, r.gs_base };
+    if (f.vector == kPageFaultVector && f.rip == reinterpret_cast<uint64_t>(husk_x86_syscall_entry)) {
+        // A SYSCALL that jumped to its entry but stayed in ring 3 (the KVM of
+        // the development machines, which has no hardware virtualisation
+        // underneath, does this): rcx and r11 hold what SYSCALL stored, so
+        // finish the system call from here.
+        r.rip = f.rcx;
+        r.rflags = f.r11;
+        husk_x86_leave_user(rs, HUSK_TRAP_SYSCALL);
+    }
     husk_trap& t = *rs->trap;
     t = {};
     t.vector = uint32_t(f.vector);
