@@ -45,6 +45,9 @@ public:
     linux::k_sigaction& signal_action(int sig) { return m_signal_actions[sig - 1]; }
     uint64_t signal_mask() const { return m_signal_mask; }
     void set_signal_mask(uint64_t mask) { m_signal_mask = mask; }
+    // Signals sent while blocked, acted on when unblocked (bit = signal - 1).
+    uint64_t pending_signals() const { return m_pending_signals; }
+    void set_pending_signals(uint64_t set) { m_pending_signals = set; }
 
     // exit/exit_group: the status (0..255, or 128+signal) the process ends with.
     bool exiting() const { return m_exiting; }
@@ -74,6 +77,7 @@ private:
     kstd::RefPtr<AddressSpace> m_address_space;
     linux::k_sigaction m_signal_actions[64] {};
     uint64_t m_signal_mask { 0 };
+    uint64_t m_pending_signals { 0 };
     bool m_exiting { false };
     int m_exit_status { 0 };
 };

@@ -141,5 +141,11 @@ SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig);
+SysResult sys_kill(int pid, int sig);
+SysResult sys_tkill(int tid, int sig);
+SysResult sys_tgkill(int tgid, int tid, int sig);
+
+// futex.cpp
+SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
 
 } // namespace husk

@@ -26,4 +26,8 @@ kstd::ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned
 // As resolve_at, honouring AT_EMPTY_PATH (then dirfd's own vnode).
 kstd::ErrorOr<kstd::RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flags, bool follow);
 
+// A user timespec as nanoseconds (EINVAL when malformed; UINT64_MAX when
+// too large to matter).
+kstd::ErrorOr<uint64_t> timespec_to_ns(UserPtr<const linux::timespec> u);
+
 } // namespace husk

@@ -1,6 +1,7 @@
 // The process environment of a program: exit, thread-area and tid
 // registration, signal dispositions (recorded; delivery comes with
 // signals), resource limits, CPU affinity.
+#include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
 #include "Handlers.h"
@@ -64,6 +65,53 @@ SysResult sys_set_robust_list(uint64_t head, size_t len)
     return 0; // robust futexes matter once threads can die holding locks
 }
 
+namespace {
+// Linux's default action for each signal: true if it ends the process.
+bool default_is_fatal(int sig)
+{
+    switch (sig) {
+    case 17: case 18: case 23: case 28: // SIGCHLD, SIGCONT, SIGURG, SIGWINCH: ignored
+    case 19: case 20: case 21: case 22: // stop signals: a lone process has nobody to resume it; ignored
+        return false;
+    default:
+        return true;
+    }
+}
+
+// Acts on an unblocked signal: its default action (end the process, or
+// nothing), or ENOSYS for a handler (handlers are not run yet).
+SysResult act_on(Process& p, int sig)
+{
+    constexpr uint64_t kIgnore = 1;
+    uint64_t handler = p.signal_action(sig).handler;
+    if (handler == kIgnore || (handler == 0 && !default_is_fatal(sig)))
+        return 0;
+    if (handler != 0) {
+        klog(LogLevel::Warning, "%s: signal %d has a handler; running handlers is not supported yet", p.name(), sig);
+        return err(ENOSYS);
+    }
+    klog(LogLevel::Error, "%s killed by signal %d", p.name(), sig);
+    p.exit(128 + sig);
+    return 0;
+}
+
+// A signal sent to the calling process itself: what abort() and raise() do.
+SysResult signal_self(int sig)
+{
+    if (sig < 0 || sig > 64)
+        return err(EINVAL);
+    if (sig == 0)
+        return 0; // the target exists
+    Process& p = Process::current();
+    uint64_t bit = 1ull << (sig - 1);
+    if (sig != 9 && sig != 19 && (p.signal_mask() & bit)) {
+        p.set_pending_signals(p.pending_signals() | bit); // acted on when unblocked
+        return 0;
+    }
+    return act_on(p, sig);
+}
+} // namespace
+
 SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
                            size_t sigsetsize)
 {
@@ -102,6 +150,11 @@ SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint6
     }
     if (!oldset.is_null())
         TRY(copy_out(oldset, mask));
+    uint64_t deliverable = p.pending_signals() & ~p.signal_mask();
+    p.set_pending_signals(p.pending_signals() & ~deliverable);
+    for (int sig = 1; sig <= 64 && deliverable && !p.exiting(); ++sig)
+        if (deliverable & (1ull << (sig - 1)))
+            (void)act_on(p, sig);
     return 0;
 }
 
@@ -158,6 +211,28 @@ SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit)
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
 {
     return err(ENOSYS); // restartable sequences need preemption notices; glibc copes without
+}
+
+
+SysResult sys_kill(int pid, int sig)
+{
+    if (pid != 0 && pid != -1 && uint32_t(pid) != Process::current().pid())
+        return err(ESRCH); // other processes come with fork
+    return signal_self(sig);
+}
+
+SysResult sys_tkill(int tid, int sig)
+{
+    if (uint32_t(tid) != Scheduler::current()->tid())
+        return err(ESRCH);
+    return signal_self(sig);
+}
+
+SysResult sys_tgkill(int tgid, int tid, int sig)
+{
+    if (uint32_t(tgid) != Process::current().pid())
+        return err(ESRCH);
+    return sys_tkill(tid, sig);
 }
 
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask)

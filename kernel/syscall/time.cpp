@@ -2,6 +2,7 @@
 #include <husk/platform.h>
 #include "../core/Scheduler.h"
 #include "Handlers.h"
+#include "Helpers.h"
 
 namespace husk {
 
@@ -35,6 +36,8 @@ ErrorOr<uint64_t> clock_now(int clock)
 
 linux::timespec to_timespec(uint64_t ns) { return { int64_t(ns / 1000000000), int64_t(ns % 1000000000) }; }
 
+} // namespace
+
 ErrorOr<uint64_t> timespec_to_ns(UserPtr<const linux::timespec> u)
 {
     linux::timespec t = TRY(copy_in(u));
@@ -44,8 +47,6 @@ ErrorOr<uint64_t> timespec_to_ns(UserPtr<const linux::timespec> u)
         return UINT64_MAX;
     return uint64_t(t.tv_sec) * 1000000000 + uint64_t(t.tv_nsec);
 }
-
-} // namespace
 
 SysResult sys_clock_gettime(int clock, UserPtr<linux::timespec> tp)
 {

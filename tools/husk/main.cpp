@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include "CompileCommand.h"
 #include "RunCommand.h"
 #include "SyscallDocs.h"
 
@@ -17,8 +18,9 @@ int usage(FILE* out, int status)
                  "\n"
                  "commands:\n"
                  "  version            print the Husk version\n"
-                 "  run qemu|kvm [options] IMAGE\n"
-                 "                     boot a Husk image in a QEMU microVM\n"
+                 "  cc, c++ [ARGS]     compile a static program for husk run (musl; C++: glibc)\n"
+                 "  run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS]\n"
+                 "                     boot a Husk image, or a static program as a unikernel\n"
                  "  syscalls [--markdown]\n"
                  "                     list the Linux syscalls and their support status\n"
                  "  help               this text\n"
@@ -79,6 +81,8 @@ int main(int argc, char** argv)
     std::string cmd = argv[1];
     if (cmd == "version" || cmd == "--version")
         return cmd_version(argc, argv);
+    if (cmd == "cc" || cmd == "c++")
+        return husk::tools::compile_command(argc, argv);
     if (cmd == "run")
         return husk::tools::run_command(argc, argv);
     if (cmd == "syscalls")

@@ -1,0 +1,61 @@
+#include "Futex.h"
+#include "../core/WaitQueue.h"
+#include "../kstd/IntrusiveList.h"
+#include "../mm/UserAccess.h"
+
+namespace husk {
+
+namespace {
+struct Waiter {
+    AddressSpace* space;
+    uintptr_t address;
+    uint32_t bitset;
+    WaitQueue queue;
+    kstd::ListNode node;
+};
+using WaiterList = kstd::IntrusiveList<Waiter, &Waiter::node>;
+WaiterList& waiters()
+{
+    static WaiterList list;
+    return list;
+}
+} // namespace
+
+kstd::ErrorOr<long> Futex::wait(AddressSpace* space, uintptr_t address, uint32_t expected, uint64_t deadline,
+                                uint32_t bitset)
+{
+    if (address & 3 || bitset == 0)
+        return kstd::err(kstd::EINVAL);
+    // Kernel code runs until it blocks: nothing can change the word or
+    // wake it between this read and the sleep below.
+    uint32_t value;
+    if (user_copy_in(&value, reinterpret_cast<const void*>(address), sizeof value) != 0)
+        return kstd::err(kstd::EFAULT);
+    if (value != expected)
+        return kstd::err(kstd::EAGAIN);
+    Waiter w { space, address, bitset, {}, {} };
+    waiters().append(w);
+    auto result = w.queue.wait(deadline);
+    if (w.node.is_linked())
+        WaiterList::remove(w);
+    if (result == WaitQueue::Result::TimedOut)
+        return kstd::err(kstd::ETIMEDOUT);
+    return 0;
+}
+
+long Futex::wake(AddressSpace* space, uintptr_t address, int count, uint32_t bitset)
+{
+    long woken = 0;
+    for (Waiter& w : waiters()) {
+        if (woken >= count)
+            break;
+        if (w.space == space && w.address == address && (w.bitset & bitset)) {
+            WaiterList::remove(w);
+            w.queue.wake_one();
+            ++woken;
+        }
+    }
+    return woken;
+}
+
+} // namespace husk

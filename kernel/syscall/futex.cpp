@@ -1,0 +1,49 @@
+// futex(2): WAIT, WAKE and their bitset forms, private or not, with
+// relative (WAIT) or absolute (WAIT_BITSET, either clock) timeouts. The
+// priority-inheritance and requeue operations are not supported (ENOSYS).
+#include "../mm/AddressSpace.h"
+#include "../proc/Futex.h"
+#include "Handlers.h"
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using namespace kstd::errno_values;
+
+SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)
+{
+    constexpr int kWait = 0, kWake = 1, kWaitBitset = 9, kWakeBitset = 10;
+    constexpr int kPrivate = 128, kClockRealtime = 256;
+    int cmd = op & ~(kPrivate | kClockRealtime);
+    AddressSpace* space = AddressSpace::current();
+    switch (cmd) {
+    case kWait:
+    case kWaitBitset: {
+        uint32_t bitset = cmd == kWait ? Futex::kAnyBit : val3;
+        uint64_t deadline = UINT64_MAX;
+        if (timeout) {
+            uint64_t ns = TRY(timespec_to_ns(UserPtr<const linux::timespec>(timeout)));
+            uint64_t now = husk_plat_clock_monotonic();
+            if (cmd == kWait) { // relative
+                deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
+            } else if (op & kClockRealtime) { // absolute, wall clock
+                uint64_t wall = husk_plat_clock_wall();
+                deadline = ns <= wall ? now : now + (ns - wall);
+            } else { // absolute, monotonic
+                deadline = ns;
+            }
+        }
+        return TRY(Futex::wait(space, uaddr, val, deadline, bitset));
+    }
+    case kWake:
+    case kWakeBitset:
+        if (cmd == kWakeBitset && val3 == 0)
+            return err(EINVAL);
+        return Futex::wake(space, uaddr, int(val > 0x7fffffff ? 0x7fffffff : val), cmd == kWake ? Futex::kAnyBit : val3);
+    default:
+        return err(ENOSYS);
+    }
+}
+
+} // namespace husk
