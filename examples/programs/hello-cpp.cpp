@@ -1,10 +1,12 @@
 // hello-cpp: C++ as it is usually written — iostreams, containers,
 // exceptions (unwinding through the static C++ runtime), static
-// constructors. Built with g++ -static (husk c++).
+// constructors, std::thread with std::mutex. Built with g++ -static (husk c++).
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -38,5 +40,19 @@ int main(int argc, char** argv)
     for (const auto& [word, n] : counts)
         std::cout << word << ": " << n << std::endl;
     std::cout << "sum: " << sum << std::endl;
-    return 0;
+
+    long counter = 0;
+    std::mutex lock;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&] {
+            for (int n = 0; n < 10000; ++n) {
+                std::lock_guard<std::mutex> guard(lock);
+                ++counter;
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    std::cout << "threads: " << threads.size() << " std::threads counted to " << counter << std::endl;
+    return counter == 40000 ? 0 : 1;
 }

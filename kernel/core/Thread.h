@@ -38,6 +38,15 @@ public:
     // use), while it is in a system call: arch_prctl and friends change them.
     husk_user_regs* user_regs() const { return m_user_regs; }
     void set_user_regs(husk_user_regs* regs) { m_user_regs = regs; }
+    // exit(2) of a program thread: the thread ends, the process only with
+    // its last thread.
+    bool exit_requested() const { return m_exit_requested; }
+    int exit_code() const { return m_exit_code; }
+    void request_exit(int code)
+    {
+        m_exit_requested = true;
+        m_exit_code = code;
+    }
     // set_tid_address(2): zeroed and futex-woken when the thread ends.
     uintptr_t clear_child_tid() const { return m_clear_child_tid; }
     void set_clear_child_tid(uintptr_t address) { m_clear_child_tid = address; }
@@ -63,6 +72,8 @@ private:
     bool m_preemptible { false };
     husk_user_regs* m_user_regs { nullptr };
     uintptr_t m_clear_child_tid { 0 };
+    bool m_exit_requested { false };
+    int m_exit_code { 0 };
 
 public:
     kstd::ListNode run_node;   // run queue or dead list

@@ -4,12 +4,13 @@
 #pragma once
 
 #include "../kstd/ErrorOr.h"
+#include "../kstd/Memory.h"
 #include "../kstd/Vector.h"
 #include "Elf.h"
 
 namespace husk {
 
-class ElfImage {
+class ElfImage : public kstd::HeapObject {
 public:
     struct Segment {
         uint64_t vaddr, memsz, offset, filesz;

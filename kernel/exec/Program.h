@@ -1,10 +1,8 @@
 // Running a static Linux executable as a process's program (unikernel use):
-// load it into a fresh address space, enter it, serve its system calls and
-// page faults until it exits or is killed by a fault. Fork and execve will
-// build on the same pieces.
+// load it into a fresh address space, start its first thread, and wait for
+// the process to end. Fork and execve will build on the same pieces.
 #pragma once
 
-#include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
 #include "ProgramLoader.h"
 
@@ -19,12 +17,6 @@ public:
     // Errors: ENOEXEC (not a runnable static executable; logged), ENOMEM,
     // ENOSYS (this platform runs no applications).
     static kstd::ErrorOr<int> run(Process& process, const uint8_t* elf, size_t size, const ProgramArgs& args);
-
-private:
-    // The signal a CPU trap delivers (Linux's choice for each exception).
-    static int signal_for(const husk_trap& trap);
-    static void report_fault(const ElfImage& image, uint64_t bias, const husk_trap& trap, const husk_user_regs& regs,
-                             int signal);
 };
 
 } // namespace husk

@@ -58,4 +58,24 @@ long Futex::wake(AddressSpace* space, uintptr_t address, int count, uint32_t bit
     return woken;
 }
 
+long Futex::requeue(AddressSpace* space, uintptr_t address, int count, int move, uintptr_t target)
+{
+    long woken = 0, moved = 0;
+    for (Waiter& w : waiters()) {
+        if (w.space != space || w.address != address)
+            continue;
+        if (woken < count) {
+            WaiterList::remove(w);
+            w.queue.wake_one();
+            ++woken;
+        } else if (moved < move) {
+            w.address = target;
+            ++moved;
+        } else {
+            break;
+        }
+    }
+    return woken + moved;
+}
+
 } // namespace husk

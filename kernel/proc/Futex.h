@@ -20,6 +20,10 @@ public:
     // Wakes up to `count` waiters of the word whose bitsets meet `bitset`;
     // returns how many.
     static long wake(AddressSpace* space, uintptr_t address, int count, uint32_t bitset);
+    // Wakes up to `count` waiters of the word, then moves up to `move`
+    // others to wait on `target` instead; returns how many were woken and
+    // moved (FUTEX_REQUEUE, FUTEX_CMP_REQUEUE after the comparison).
+    static long requeue(AddressSpace* space, uintptr_t address, int count, int move, uintptr_t target);
 };
 
 } // namespace husk

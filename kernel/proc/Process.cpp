@@ -54,6 +54,15 @@ Process::~Process()
         m_fds->close_all();
 }
 
+void Process::exit(int status)
+{
+    if (m_exiting)
+        return; // the first reason stands
+    m_exiting = true;
+    m_exit_status = status;
+    m_exit_waiters.wake_all();
+}
+
 void Process::set_name(kstd::StringView name)
 {
     long slash = -1;

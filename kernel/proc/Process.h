@@ -5,6 +5,7 @@
 #pragma once
 
 #include "../abi/Linux.h"
+#include "../core/WaitQueue.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/IntrusiveList.h"
 #include "../kstd/RefPtr.h"
@@ -15,6 +16,7 @@
 namespace husk {
 
 class AddressSpace;
+class ElfImage;
 class FileSystem;
 
 class Process : public kstd::HeapObject {
@@ -39,6 +41,15 @@ public:
     // The application's memory (unikernel use); nullptr for local clients.
     AddressSpace* address_space() const { return m_address_space.ptr(); }
     void set_address_space(kstd::RefPtr<AddressSpace> as);
+    // The executable the process runs and where it was loaded (fault
+    // reports name functions from its symbols).
+    const ElfImage* image() const { return m_image; }
+    uint64_t load_bias() const { return m_load_bias; }
+    void set_image(const ElfImage* image, uint64_t bias)
+    {
+        m_image = image;
+        m_load_bias = bias;
+    }
 
     // Signal dispositions and mask: recorded (rt_sigaction, rt_sigprocmask)
     // for when signals are delivered.
@@ -49,14 +60,17 @@ public:
     uint64_t pending_signals() const { return m_pending_signals; }
     void set_pending_signals(uint64_t set) { m_pending_signals = set; }
 
-    // exit/exit_group: the status (0..255, or 128+signal) the process ends with.
+    // exit_group, the last thread's exit, or a fatal signal: the status
+    // (0..255, or 128+signal) the process ends with. Wakes exit_waiters().
     bool exiting() const { return m_exiting; }
     int exit_status() const { return m_exit_status; }
-    void exit(int status)
-    {
-        m_exiting = true;
-        m_exit_status = status;
-    }
+    void exit(int status);
+    WaitQueue& exit_waiters() { return m_exit_waiters; }
+    // Threads running the process's program.
+    size_t program_threads() const { return m_program_threads; }
+    void add_program_thread() { ++m_program_threads; }
+    // Returns how many are left.
+    size_t remove_program_thread() { return --m_program_threads; }
 
     // Whether any process has its cwd or root on fs (umount's EBUSY).
     static bool any_inside(const FileSystem& fs);
@@ -78,6 +92,10 @@ private:
     linux::k_sigaction m_signal_actions[64] {};
     uint64_t m_signal_mask { 0 };
     uint64_t m_pending_signals { 0 };
+    const ElfImage* m_image { nullptr };
+    uint64_t m_load_bias { 0 };
+    WaitQueue m_exit_waiters;
+    size_t m_program_threads { 0 };
     bool m_exiting { false };
     int m_exit_status { 0 };
 };

@@ -128,6 +128,7 @@ SysResult sys_brk(uint64_t addr);
 
 // process.cpp — exit, thread area, signal dispositions, limits, affinity
 SysResult sys_exit(int status);
+SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
 SysResult sys_exit_group(int status);
 SysResult sys_arch_prctl(int code, uint64_t addr);
 SysResult sys_set_tid_address(uint64_t tidptr);
@@ -140,6 +141,7 @@ SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_
 SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
+SysResult sys_clone3(uint64_t args, size_t size);
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig);
 SysResult sys_kill(int pid, int sig);
 SysResult sys_tkill(int tid, int sig);

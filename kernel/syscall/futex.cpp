@@ -1,6 +1,7 @@
 // futex(2): WAIT, WAKE and their bitset forms, private or not, with
-// relative (WAIT) or absolute (WAIT_BITSET, either clock) timeouts. The
-// priority-inheritance and requeue operations are not supported (ENOSYS).
+// relative (WAIT) or absolute (WAIT_BITSET, either clock) timeouts;
+// REQUEUE and CMP_REQUEUE (musl's condition variables use them). The
+// priority-inheritance operations and WAKE_OP are not supported (ENOSYS).
 #include "../mm/AddressSpace.h"
 #include "../proc/Futex.h"
 #include "Handlers.h"
@@ -13,7 +14,7 @@ using namespace kstd::errno_values;
 
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)
 {
-    constexpr int kWait = 0, kWake = 1, kWaitBitset = 9, kWakeBitset = 10;
+    constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWaitBitset = 9, kWakeBitset = 10;
     constexpr int kPrivate = 128, kClockRealtime = 256;
     int cmd = op & ~(kPrivate | kClockRealtime);
     AddressSpace* space = AddressSpace::current();
@@ -41,6 +42,20 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
         if (cmd == kWakeBitset && val3 == 0)
             return err(EINVAL);
         return Futex::wake(space, uaddr, int(val > 0x7fffffff ? 0x7fffffff : val), cmd == kWake ? Futex::kAnyBit : val3);
+    case kRequeue:
+    case kCmpRequeue: {
+        // The timeout argument carries the number to move.
+        int wake = int(val > 0x7fffffff ? 0x7fffffff : val);
+        int move = int(timeout > 0x7fffffff ? 0x7fffffff : timeout);
+        if (cmd == kCmpRequeue) {
+            uint32_t now = TRY(copy_in(UserPtr<const uint32_t>(uaddr)));
+            if (now != val3)
+                return err(EAGAIN);
+        }
+        if ((uaddr2 & 3) || (uaddr & 3))
+            return err(EINVAL);
+        return Futex::requeue(space, uaddr, wake, move, uaddr2);
+    }
     default:
         return err(ENOSYS);
     }

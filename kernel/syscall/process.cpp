@@ -3,6 +3,7 @@
 // signals), resource limits, CPU affinity.
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
+#include "../exec/UserThread.h"
 #include "../mm/AddressSpace.h"
 #include "Handlers.h"
 #include "Helpers.h"
@@ -14,9 +15,47 @@ using namespace kstd::errno_values;
 
 SysResult sys_exit(int status)
 {
-    // One thread per process today: the thread's end is the process's.
-    Process::current().exit(status & 0xff);
+    Thread* t = Scheduler::current();
+    if (t->user_regs())
+        t->request_exit(status & 0xff); // the thread ends; the process with its last thread
+    else
+        Process::current().exit(status & 0xff);
     return 0;
+}
+
+SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
+{
+    constexpr uint64_t kVm = 0x100, kFs = 0x200, kFiles = 0x400, kSighand = 0x800, kThread = 0x10000,
+                       kSysvsem = 0x40000, kSettls = 0x80000, kParentSettid = 0x100000,
+                       kChildCleartid = 0x200000, kDetached = 0x400000, kChildSettid = 0x1000000;
+    constexpr uint64_t kThreadFlags = kVm | kFs | kFiles | kSighand | kThread;
+    constexpr uint64_t kKnown = kThreadFlags | kSysvsem | kSettls | kParentSettid | kChildCleartid | kDetached
+                                | kChildSettid | 0xff; // the low byte: the exit signal
+    Thread* self = Scheduler::current();
+    if (!self->user_regs())
+        return err(ENOSYS); // local clients cannot start threads through the kernel
+    if ((flags & kThreadFlags) != kThreadFlags) {
+        klog(LogLevel::Warning, "%s: clone without CLONE_THREAD (a new process: fork, vfork, posix_spawn) is not "
+                                "supported yet", Process::current().name());
+        return err(ENOSYS);
+    }
+    if (flags & ~kKnown)
+        return err(EINVAL);
+    husk_user_regs regs = *self->user_regs();
+    regs.rax = 0; // the child sees clone return 0
+    if (stack)
+        regs.rsp = stack;
+    if (flags & kSettls)
+        regs.fs_base = tls;
+    Thread* child = TRY(UserThread::start(Process::current(), regs));
+    uint32_t tid = child->tid();
+    if (flags & kChildCleartid)
+        child->set_clear_child_tid(child_tid);
+    if (flags & kParentSettid)
+        TRY(copy_out(UserPtr<uint32_t>(parent_tid), tid));
+    if (flags & kChildSettid)
+        TRY(copy_out(UserPtr<uint32_t>(child_tid), tid)); // one address space: the parent may write it
+    return tid;
 }
 
 SysResult sys_exit_group(int status)
@@ -206,6 +245,11 @@ SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old)
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit)
 {
     return sys_prlimit64(0, resource, new_limit, UserPtr<linux::rlimit>());
+}
+
+SysResult sys_clone3(uint64_t args, size_t size)
+{
+    return err(ENOSYS); // glibc falls back to clone, which does threads
 }
 
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)

@@ -17,11 +17,55 @@ struct MetalContext {
     // its run and its ring-3 interrupt stack go with it.
     husk::x86::RunState* run;
     uint64_t user_interrupt_stack;
+    // The thread's application SSE/x87 state while another thread's is in
+    // the CPU (a kernel page, allocated when the thread first runs a program).
+    uint8_t* fpu;
 };
 static_assert(sizeof(MetalContext) <= sizeof(husk_context_t));
 
 MetalContext* as_metal(husk_context_t* c) { return reinterpret_cast<MetalContext*>(c); }
+
+MetalContext* g_current;   // the running thread's context (nullptr: the boot thread, never switched from)
+MetalContext* g_fpu_owner; // whose application SSE/x87 state the CPU holds
+
+// FXSAVE image of a fresh thread: x87 control word 0x37f, MXCSR 0x1f80, all
+// registers zero (what Linux gives a new program).
+struct alignas(16) FreshFpu {
+    uint8_t bytes[512] = {};
+    constexpr FreshFpu()
+    {
+        bytes[0] = 0x7f, bytes[1] = 0x03;   // FCW
+        bytes[24] = 0x80, bytes[25] = 0x1f; // MXCSR
+    }
+};
+constexpr FreshFpu kFreshFpu;
 } // namespace
+
+extern "C" void* husk_kernel_page_alloc(void);
+extern "C" void husk_kernel_page_free(void* page);
+
+namespace husk::x86 {
+
+// Lazily switched: kernel code never touches SSE/x87, so the state in the
+// CPU is the last program thread's until another program thread runs.
+void claim_fpu()
+{
+    MetalContext* me = g_current;
+    if (!me || me == g_fpu_owner)
+        return;
+    if (g_fpu_owner && g_fpu_owner->fpu)
+        asm volatile("fxsave64 (%0)" ::"r"(g_fpu_owner->fpu) : "memory");
+    if (!me->fpu) {
+        me->fpu = static_cast<uint8_t*>(husk_kernel_page_alloc());
+        if (!me->fpu)
+            return; // no memory: the thread shares the state in the CPU (and g_fpu_owner stays)
+        __builtin_memcpy(me->fpu, kFreshFpu.bytes, sizeof kFreshFpu.bytes);
+    }
+    asm volatile("fxrstor64 (%0)" ::"r"(me->fpu) : "memory");
+    g_fpu_owner = me;
+}
+
+} // namespace husk::x86
 
 // Threads start with interrupts on: the switch that started them ran with
 // them off, and no irq_restore follows on a fresh stack.
@@ -46,6 +90,12 @@ extern "C" void husk_plat_context_destroy(husk_context_t* ctx)
 {
     using namespace husk::x86;
     auto* c = as_metal(ctx);
+    if (g_fpu_owner == c)
+        g_fpu_owner = nullptr;
+    if (c->fpu) {
+        husk_kernel_page_free(c->fpu);
+        c->fpu = nullptr;
+    }
     if (c->guard) {
         Paging::remap_direct_page(c->guard);
         Symbols::remove_guard_page(c->guard);
@@ -62,6 +112,13 @@ extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* t
     f->user_interrupt_stack = Gdt::kernel_stack();
     UserRun::set_current(t->run);
     Gdt::set_kernel_stack(t->user_interrupt_stack);
+    g_current = t;
+    if (t->run) {
+        // Preempted in its program: it resumes there straight from the
+        // interrupt, so its program state must be in the CPU now.
+        claim_fpu();
+        UserRun::load_bases(*t->run->regs);
+    }
     husk_x86_64_swap_gpr(&f->sp, t->sp);
 }
 

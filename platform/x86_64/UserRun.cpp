@@ -36,6 +36,16 @@ void UserRun::init()
     wrmsr(kFmask, kSyscallMask);
 }
 
+void UserRun::load_bases(const husk_user_regs& regs)
+{
+    uint64_t fs = user_address(regs.fs_base) ? regs.fs_base : 0;
+    uint64_t gs = user_address(regs.gs_base) ? regs.gs_base : 0;
+    if (fs != g_fs_base)
+        wrmsr(kFsBase, g_fs_base = fs);
+    if (gs != g_gs_base)
+        wrmsr(kGsBase, g_gs_base = gs);
+}
+
 RunState* UserRun::current() { return husk_x86_user_run; }
 void UserRun::set_current(RunState* run) { husk_x86_user_run = run; }
 
@@ -84,13 +94,9 @@ extern "C" int husk_plat_user_run(husk_user_regs* regs, husk_trap* trap)
         *trap = { HUSK_TRAP_FAULT, 0, 13, 0, regs->rip };
         return 0;
     }
-    uint64_t fs = user_address(regs->fs_base) ? regs->fs_base : 0;
-    uint64_t gs = user_address(regs->gs_base) ? regs->gs_base : 0;
+    claim_fpu();
     cli();
-    if (fs != g_fs_base)
-        wrmsr(kFsBase, g_fs_base = fs);
-    if (gs != g_gs_base)
-        wrmsr(kGsBase, g_gs_base = gs);
+    UserRun::load_bases(*regs);
     RunState rs { 0, reinterpret_cast<uint64_t>(&regs->fs_base), regs, trap };
     uint32_t kind = husk_x86_enter_user(&rs);
     husk_x86_user_run = nullptr;

@@ -16,6 +16,9 @@ struct RunState {
     husk_trap* trap;
 };
 
+// Loads the calling thread's application SSE/x87 state (Context.cpp).
+void claim_fpu();
+
 class UserRun {
 public:
     // SYSCALL/SYSRET model-specific registers.
@@ -26,6 +29,9 @@ public:
     // Kept per kernel thread across context switches.
     static RunState* current();
     static void set_current(RunState* run);
+    // Puts the program's FS/GS bases in the MSRs (if they differ): before
+    // entering it, and when a thread preempted in it resumes.
+    static void load_bases(const husk_user_regs& regs);
 };
 
 } // namespace husk::x86

@@ -1,0 +1,26 @@
+// A kernel thread that runs application code: it enters the program with
+// husk_plat_user_run and serves what comes back — system calls, page
+// faults, fatal exceptions — until the thread or its process exits. The
+// program's first thread and every clone(CLONE_THREAD) are one of these.
+#pragma once
+
+#include <husk/platform.h>
+#include "../kstd/ErrorOr.h"
+
+namespace husk {
+
+class Process;
+class Thread;
+
+class UserThread {
+public:
+    // Starts a thread of `process` (which runs a program) at `regs`.
+    static kstd::ErrorOr<Thread*> start(Process& process, const husk_user_regs& regs);
+
+private:
+    static void main(void* start);
+    // Ends the process with the signal a CPU trap delivers, after a report.
+    static void die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs);
+};
+
+} // namespace husk
