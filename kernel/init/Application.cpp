@@ -1,13 +1,16 @@
 // The unikernel's program: the first file the platform carries (baked into
 // the image, or handed over by the loader), run as the init process's
 // program. Its arguments are the command line after "--", split like a
-// shell splits words ('single', "double" quotes, backslash escapes); its
-// environment is every env=NAME=VALUE word, in order.
+// shell splits words ('single', "double" quotes, backslash escapes), up to
+// an unquoted "--" word (a loader may append words of its own: QEMU's
+// microvm adds its virtio-mmio devices); its environment is every
+// env=NAME=VALUE word, in order.
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../exec/Program.h"
 #include "../proc/Process.h"
+#include "BootMounts.h"
 #include "Config.h"
 
 namespace husk {
@@ -25,20 +28,25 @@ bool split_words(kstd::StringView line, char* buf, kstd::Vector<kstd::StringView
             break;
         size_t start = o;
         char quote = 0;
+        bool literal = true; // no quote or escape in the word
         while (i < line.length() && (quote || line[i] != ' ')) {
             char c = line[i++];
             if (quote && c == quote) {
                 quote = 0;
             } else if (!quote && (c == '\'' || c == '"')) {
                 quote = c;
+                literal = false;
             } else if (c == '\\' && quote != '\'' && i < line.length()) {
                 buf[o++] = line[i++];
+                literal = false;
             } else {
                 buf[o++] = c;
             }
         }
         if (quote)
             return false;
+        if (literal && o - start == 2 && buf[start] == '-' && buf[start + 1] == '-')
+            return true; // the end of the program's words
         buf[o++] = 0;
         if (!out.append(kstd::StringView(buf + start, o - 1 - start)))
             return false;
@@ -73,7 +81,14 @@ extern "C" int husk_kernel_run_program(void)
     if (!env_ok)
         return 127;
     args.execfn = args.argv[0];
-    auto status = Program::run(Process::current(), static_cast<const uint8_t*>(data), size, args);
+    if (BootMounts::mount_all().is_error())
+        return 125;
+    Process& process = Process::current();
+    auto status = Program::run(process, static_cast<const uint8_t*>(data), size, args);
+    // Whatever the program left open is closed, then every disk is synced
+    // and unmounted: the host sees all it wrote.
+    process.fds().close_all();
+    BootMounts::unmount_all();
     if (status.is_error()) {
         klog(LogLevel::Error, "exec: %s: cannot run it: %s", args.argv[0].data(), kstd::errno_name(status.error().code()));
         return status.error().code() == kstd::ENOEXEC ? 126 : 127;

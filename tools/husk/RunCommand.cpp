@@ -2,7 +2,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <iterator>
 #include <sstream>
 #include <string>
@@ -29,8 +31,11 @@ void usage(FILE* out)
                  "options:\n"
                  "  -M MB              guest memory in MiB (default 64, at least 4)\n"
                  "  -e NAME=VALUE      put NAME=VALUE in the program's environment\n"
-                 "  -b DISK            attach the raw image DISK as the next virtio block\n"
-                 "                     device (vda, vdb, ...)\n"
+                 "  -b DISK[,MOUNTPOINT]\n"
+                 "                     attach the raw image DISK as the next virtio block\n"
+                 "                     device (vda, vdb, ...); a program sees it (ext2/3/4)\n"
+                 "                     at MOUNTPOINT, by default /data, /data1, ... A\n"
+                 "                     directory is first copied into an ext2 image\n"
                  "  -i                 interactive: the guest's console reads this terminal\n"
                  "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
                  "  --append WORDS     extra kernel command line words\n"
@@ -50,6 +55,43 @@ int usage_error(const char* fmt, const char* arg)
     std::fprintf(stderr, "\nTry 'husk run --help'.\n");
     return kUsageError;
 }
+
+// ext2 images made from directories given to -b, removed when husk run ends.
+class TemporaryImages {
+public:
+    TemporaryImages() = default;
+    TemporaryImages(const TemporaryImages&) = delete;
+    TemporaryImages& operator=(const TemporaryImages&) = delete;
+    ~TemporaryImages()
+    {
+        for (const auto& path : m_paths)
+            unlink(path.c_str());
+    }
+    // An ext2 image holding dir's tree with room to spare, or "".
+    std::string from_directory(const std::string& dir)
+    {
+        char path[] = "/tmp/husk-disk-XXXXXX";
+        int fd = mkstemp(path);
+        if (fd < 0)
+            return "";
+        close(fd);
+        m_paths.push_back(path);
+        uintmax_t bytes = 0;
+        std::error_code ec;
+        for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+             !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+            if (it->is_regular_file(ec))
+                bytes += it->file_size(ec) + 4096;
+        uintmax_t kib = (bytes * 2 + (32u << 20)) / 1024;
+        std::string cmd = "mke2fs -q -F -t ext2 -d '" + dir + "' " + path + " " + std::to_string(kib) + "k >/dev/null 2>&1";
+        if (dir.find('\'') != std::string::npos || std::system(cmd.c_str()) != 0)
+            return "";
+        return path;
+    }
+
+private:
+    std::vector<std::string> m_paths;
+};
 
 // Whether the ELF file carries a PVH entry note (a bootable Husk image)
 // rather than being an application.
@@ -97,6 +139,8 @@ int run_command(int argc, char** argv)
     RunOptions o;
     bool dry_run = false;
     std::vector<std::string> program_args;
+    std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
+    TemporaryImages temporary;
     int i = 2;
     if (i < argc && (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))) {
         usage(stdout);
@@ -132,12 +176,17 @@ int run_command(int argc, char** argv)
             const char* v = value("-b");
             if (!v)
                 return kUsageError;
-            std::string disk = v;
-            if (disk.find(',') != std::string::npos)
-                return usage_error("-b %s: mount points (DISK,MNT) come with the application loader; give the disk alone", v);
+            std::string disk = v, mountpoint;
+            if (size_t comma = disk.find(','); comma != std::string::npos) {
+                mountpoint = disk.substr(comma + 1);
+                disk = disk.substr(0, comma);
+                if (mountpoint.empty() || mountpoint[0] != '/' || mountpoint.find_first_of(" ,:\t") != std::string::npos)
+                    return usage_error("-b %s: the mount point must be an absolute path without spaces, commas or colons", v);
+            }
             if (access(disk.c_str(), R_OK) != 0)
-                return usage_error("-b: cannot read disk image '%s'", v);
+                return usage_error("-b: cannot read disk image or directory '%s'", disk.c_str());
             o.disks.push_back(disk);
+            mountpoints.push_back(mountpoint);
         } else if (a == "-e") {
             const char* v = value("-e");
             if (!v)
@@ -205,11 +254,30 @@ int run_command(int argc, char** argv)
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
+    for (size_t i = 0; i < o.disks.size(); ++i) {
+        struct stat st;
+        if (stat(o.disks[i].c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            std::string image = temporary.from_directory(o.disks[i]);
+            if (image.empty())
+                return usage_error("-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)", o.disks[i].c_str());
+            o.disks[i] = image;
+        }
+        if (o.program.empty()) {
+            if (!mountpoints[i].empty())
+                return usage_error("-b ...,%s: mount points are for programs; a Husk image mounts its disks itself", mountpoints[i].c_str());
+            continue;
+        }
+        // rumprun's defaults: /data, /data1, /data2, ...
+        std::string where = !mountpoints[i].empty() ? mountpoints[i] : i == 0 ? "/data" : "/data" + std::to_string(i);
+        o.cmdline.push_back("blk=vd" + std::string(1, char('a' + i)) + ":" + where);
+    }
+    // Last: the program's words between "--" and "--" (each quoted, so an
+    // argument "--" stays an argument).
     if (!program_args.empty()) {
         std::string line = "--";
         for (const auto& a : program_args)
             line += " " + shell_quote(a);
-        o.cmdline.push_back(line);
+        o.cmdline.push_back(line + " --");
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
