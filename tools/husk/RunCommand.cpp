@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include "ImageFiles.h"
 #include "QemuLauncher.h"
 
 namespace husk::tools {
@@ -93,29 +94,6 @@ private:
     std::vector<std::string> m_paths;
 };
 
-// Whether the ELF file carries a PVH entry note (a bootable Husk image)
-// rather than being an application.
-bool is_husk_image(const std::string& path)
-{
-    std::ifstream f(path, std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
-    return data.find(std::string(note, sizeof note)) != std::string::npos;
-}
-
-// The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the one built
-// beside this husk binary.
-std::string program_image()
-{
-    if (const char* env = std::getenv("HUSK_PROGRAM_IMAGE"))
-        return env;
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    std::string dir = n > 0 ? std::string(self, size_t(n)) : std::string("husk");
-    dir = dir.substr(0, dir.rfind('/') + 1);
-    return dir + "platform/x86_64/husk-program.elf";
-}
-
 // One word for the kernel's command-line splitter: single-quoted, with '
 // written as '\''.
 std::string shell_quote(const std::string& s)
@@ -141,6 +119,7 @@ int run_command(int argc, char** argv)
     std::vector<std::string> program_args;
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
+    bool baked = false, machine_given = false;
     int i = 2;
     if (i < argc && (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))) {
         usage(stdout);
@@ -207,6 +186,7 @@ int run_command(int argc, char** argv)
             if (m != "microvm" && m != "q35" && m != "pc")
                 return usage_error("--machine: unknown machine type '%s' (microvm, q35 or pc)", v);
             o.machine = m;
+            machine_given = true;
         } else if (a == "--append") {
             const char* v = value("--append");
             if (!v)
@@ -244,6 +224,9 @@ int run_command(int argc, char** argv)
         return usage_error("cannot read image '%s'", o.image.c_str());
     if (!is_husk_image(o.image)) {
         // A plain program: Husk's program image boots it, passed beside.
+        if (std::string why = static_program_problem(o.image); why == "not an ELF file" || why == "cannot read it"
+                                                                || why == "empty file")
+            return usage_error("%s", (o.image + ": " + why + " (neither a Husk image nor a program)").c_str());
         std::string kernel = program_image();
         if (access(kernel.c_str(), R_OK) != 0)
             return usage_error("cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)", kernel.c_str());
@@ -251,6 +234,13 @@ int run_command(int argc, char** argv)
         o.image = kernel;
         std::string name = o.program.substr(o.program.rfind('/') + 1);
         program_args.insert(program_args.begin(), name);
+    } else if (std::string config = baked_value(o.image, "config"); !config.empty()) {
+        // A baked image: its program takes the arguments; hw_generic boots
+        // on a PC machine unless --machine says otherwise.
+        baked = true;
+        if (config == "hw_generic" && !machine_given)
+            o.machine = "q35";
+        program_args.insert(program_args.begin(), baked_value(o.image, "name"));
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
@@ -262,7 +252,7 @@ int run_command(int argc, char** argv)
                 return usage_error("-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)", o.disks[i].c_str());
             o.disks[i] = image;
         }
-        if (o.program.empty()) {
+        if (o.program.empty() && !baked) {
             if (!mountpoints[i].empty())
                 return usage_error("-b ...,%s: mount points are for programs; a Husk image mounts its disks itself", mountpoints[i].c_str());
             continue;

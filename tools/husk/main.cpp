@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include "BakeCommand.h"
 #include "CompileCommand.h"
 #include "RunCommand.h"
 #include "SyscallDocs.h"
@@ -19,6 +20,8 @@ int usage(FILE* out, int status)
                  "commands:\n"
                  "  version            print the Husk version\n"
                  "  cc, c++ [ARGS]     compile a static program for husk run (musl; C++: glibc)\n"
+                 "  bake CONFIG PROGRAM -o IMAGE\n"
+                 "                     link a static program and the kernel into one image\n"
                  "  run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS]\n"
                  "                     boot a Husk image, or a static program as a unikernel\n"
                  "  syscalls [--markdown]\n"
@@ -83,6 +86,8 @@ int main(int argc, char** argv)
         return cmd_version(argc, argv);
     if (cmd == "cc" || cmd == "c++")
         return husk::tools::compile_command(argc, argv);
+    if (cmd == "bake")
+        return husk::tools::bake_command(argc, argv);
     if (cmd == "run")
         return husk::tools::run_command(argc, argv);
     if (cmd == "syscalls")

@@ -1,0 +1,74 @@
+#include "ImageFiles.h"
+#include <cstdlib>
+#include <cstring>
+#include <elf.h>
+#include <fstream>
+#include <iterator>
+#include <unistd.h>
+
+namespace husk::tools {
+
+namespace {
+std::string read_file(const std::string& path)
+{
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+} // namespace
+
+std::string tool_dir()
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    std::string path = n > 0 ? std::string(self, size_t(n)) : std::string("./husk");
+    return path.substr(0, path.rfind('/') + 1);
+}
+
+std::string program_image()
+{
+    if (const char* env = std::getenv("HUSK_PROGRAM_IMAGE"))
+        return env;
+    return tool_dir() + "platform/x86_64/husk-program.elf";
+}
+
+bool is_husk_image(const std::string& path)
+{
+    static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
+    return read_file(path).find(std::string(note, sizeof note)) != std::string::npos;
+}
+
+std::string baked_value(const std::string& path, const std::string& key)
+{
+    std::string data = read_file(path), marker = "husk-baked-" + key + "=";
+    size_t at = data.rfind(marker);
+    if (at == std::string::npos)
+        return "";
+    at += marker.size();
+    return std::string(data.c_str() + at, strnlen(data.c_str() + at, 256));
+}
+
+std::string static_program_problem(const std::string& path)
+{
+    std::string data = read_file(path);
+    if (data.empty())
+        return access(path.c_str(), R_OK) == 0 ? "empty file" : "cannot read it";
+    if (data.size() < sizeof(Elf64_Ehdr) || std::memcmp(data.data(), ELFMAG, SELFMAG) != 0)
+        return "not an ELF file";
+    Elf64_Ehdr h;
+    std::memcpy(&h, data.data(), sizeof h);
+    if (h.e_ident[EI_CLASS] != ELFCLASS64 || h.e_machine != EM_X86_64)
+        return "not a 64-bit x86-64 executable";
+    if (h.e_type != ET_EXEC && h.e_type != ET_DYN)
+        return "not an executable";
+    for (unsigned i = 0; i < h.e_phnum; ++i) {
+        if (h.e_phoff + (i + 1) * sizeof(Elf64_Phdr) > data.size())
+            return "damaged program headers";
+        Elf64_Phdr ph;
+        std::memcpy(&ph, data.data() + h.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type == PT_INTERP)
+            return "dynamically linked: link it with -static (husk cc does)";
+    }
+    return "";
+}
+
+} // namespace husk::tools
