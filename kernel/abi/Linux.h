@@ -196,4 +196,16 @@ struct rlimit {
     uint64_t rlim_max;
 };
 
+// Terminals (ioctl TCGETS/TCSETS*, TIOCGWINSZ): the kernel's termios.
+struct termios {
+    uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+    uint8_t c_line;
+    uint8_t c_cc[19];
+};
+struct winsize {
+    uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+inline constexpr unsigned long TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
+                               TIOCSPGRP = 0x5410, TIOCSWINSZ = 0x5414;
+
 } // namespace husk::linux

@@ -24,6 +24,13 @@ kstd::ErrorOr<size_t> DeviceFile::write(IoBuffer buf, size_t n)
     return m_node->device().write(buf, n);
 }
 
+kstd::ErrorOr<long> DeviceFile::ioctl(unsigned long request, uintptr_t arg)
+{
+    if (!m_node->device().ioctl)
+        return kstd::err(kstd::ENOTTY);
+    return m_node->device().ioctl(request, arg);
+}
+
 kstd::ErrorOr<void> DeviceFile::stat(linux::stat& out)
 {
     fill_stat(*m_node, out);

@@ -1,4 +1,5 @@
 #include "DeviceNode.h"
+#include "ConsoleTerminal.h"
 #include <husk/platform.h>
 #include "../../core/Scheduler.h"
 #include "../../core/WaitQueue.h"
@@ -101,13 +102,13 @@ ErrorOr<size_t> write_console(IoBuffer buf, size_t n)
 }
 
 const CharDevice g_devices[] = {
-    { "null", 1, 3, read_eof, write_sink },
-    { "zero", 1, 5, read_zero, write_sink },
-    { "full", 1, 7, read_zero, write_full },
-    { "random", 1, 8, read_random, write_sink },
-    { "urandom", 1, 9, read_random, write_sink },
-    { "console", 5, 1, read_console, write_console },
-    { "tty", 5, 0, read_console, write_console },
+    { "null", 1, 3, read_eof, write_sink, nullptr },
+    { "zero", 1, 5, read_zero, write_sink, nullptr },
+    { "full", 1, 7, read_zero, write_full, nullptr },
+    { "random", 1, 8, read_random, write_sink, nullptr },
+    { "urandom", 1, 9, read_random, write_sink, nullptr },
+    { "console", 5, 1, read_console, write_console, ConsoleTerminal::ioctl },
+    { "tty", 5, 0, read_console, write_console, ConsoleTerminal::ioctl },
 };
 
 } // namespace

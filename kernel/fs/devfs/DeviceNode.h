@@ -11,6 +11,8 @@ struct CharDevice {
     uint32_t major, minor;
     kstd::ErrorOr<size_t> (*read)(IoBuffer buf, size_t n, bool nonblocking);
     kstd::ErrorOr<size_t> (*write)(IoBuffer buf, size_t n);
+    // Device-specific ioctls (nullptr: none, ENOTTY).
+    kstd::ErrorOr<long> (*ioctl)(unsigned long request, uintptr_t arg);
 };
 
 class DeviceNode final : public Vnode {
