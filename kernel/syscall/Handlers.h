@@ -31,6 +31,7 @@ SysResult sys_fsync(int fd);
 SysResult sys_fdatasync(int fd);
 SysResult sys_sync();
 SysResult sys_syncfs(int fd);
+SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t count);
 
 // fd.cpp — descriptor table operations
 SysResult sys_dup(int fd);
@@ -142,6 +143,7 @@ SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
 SysResult sys_clone3(uint64_t args, size_t size);
+SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig);
 SysResult sys_kill(int pid, int sig);
 SysResult sys_tkill(int tid, int sig);

@@ -258,4 +258,55 @@ SysResult sys_syncfs(int fd)
     return 0;
 }
 
+SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t count)
+{
+    // A kernel-side copy loop (servers send files to sockets with it; any
+    // readable file to any writable one works, as on Linux since 2.6.33).
+    RefPtr<File> in = TRY(io_file(in_fd));
+    RefPtr<File> out = TRY(io_file(out_fd));
+    if (!in->is_readable() || !out->is_writable())
+        return err(EBADF);
+    if (out->status_flags() & O_APPEND)
+        return err(EINVAL);
+    bool at_offset = !offset.is_null();
+    int64_t position = 0;
+    if (at_offset) {
+        position = TRY(copy_in(offset));
+        if (position < 0)
+            return err(EINVAL);
+    }
+    count = kstd::min(count, kMaxRwCount);
+    constexpr size_t kChunk = 64 * 1024;
+    void* bounce = kstd::kmalloc(kChunk);
+    if (!bounce)
+        return err(ENOMEM);
+    size_t done = 0;
+    ErrorOr<void> failure {};
+    while (done < count) {
+        size_t want = kstd::min(kChunk, count - done);
+        auto got = at_offset ? in->pread(IoBuffer::kernel(bounce), want, uint64_t(position) + done)
+                             : in->read(IoBuffer::kernel(bounce), want);
+        if (got.is_error()) {
+            failure = got.error();
+            break;
+        }
+        if (got.value() == 0)
+            break;
+        auto put = out->write(IoBuffer::kernel(bounce), got.value());
+        if (put.is_error()) {
+            failure = put.error();
+            break;
+        }
+        done += put.value();
+        if (put.value() < got.value())
+            break; // a short write (a full pipe); a later call goes on (input was consumed: as Linux)
+    }
+    kstd::kfree(bounce);
+    if (done == 0 && failure.is_error())
+        return failure.error();
+    if (at_offset)
+        TRY(copy_out(offset, int64_t(position + int64_t(done))));
+    return long(done);
+}
+
 } // namespace husk

@@ -5,6 +5,7 @@
 #include "../core/Scheduler.h"
 #include "../exec/UserThread.h"
 #include "../mm/AddressSpace.h"
+#include "../mm/UserAccess.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -250,6 +251,42 @@ SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit)
 SysResult sys_clone3(uint64_t args, size_t size)
 {
     return err(ENOSYS); // glibc falls back to clone, which does threads
+}
+
+SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
+{
+    constexpr int kSetPdeathsig = 1, kGetPdeathsig = 2, kGetDumpable = 3, kSetDumpable = 4, kSetName = 15,
+                  kGetName = 16;
+    Process& p = Process::current();
+    switch (option) {
+    case kSetName: {
+        char name[16] = {};
+        long n = user_strncpy(name, reinterpret_cast<const char*>(arg2), sizeof name);
+        if (n == -EFAULT)
+            return err(EFAULT);
+        name[sizeof name - 1] = 0; // Linux truncates to 15 characters
+        p.set_name(kstd::StringView(name, kstd::StringView::cstrlen(name)));
+        return 0;
+    }
+    case kGetName: {
+        char name[16] = {};
+        memcpy(name, p.name(), kstd::min(sizeof name - 1, kstd::StringView::cstrlen(p.name())));
+        if (user_copy_out(reinterpret_cast<void*>(arg2), name, sizeof name) != 0)
+            return err(EFAULT);
+        return 0;
+    }
+    case kSetPdeathsig:
+        return arg2 <= 64 ? SysResult(0) : err(EINVAL); // a parent that dies comes with fork
+    case kGetPdeathsig:
+        TRY(copy_out(UserPtr<int32_t>(arg2), int32_t(0)));
+        return 0;
+    case kGetDumpable:
+        return 1;
+    case kSetDumpable:
+        return arg2 <= 1 ? SysResult(0) : err(EINVAL);
+    default:
+        return err(EINVAL);
+    }
 }
 
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
