@@ -6,6 +6,7 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <filesystem>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,10 +42,11 @@ int read_status_file(const std::string& path)
 }
 } // namespace
 
-unsigned long host_tsc_khz()
+namespace {
+// 5 ms against CLOCK_MONOTONIC_RAW: the reads are ~50 ns apart, so the
+// error stays under 0.01 %.
+unsigned long measure_tsc_khz()
 {
-    // 5 ms against CLOCK_MONOTONIC_RAW: the reads are ~50 ns apart, so the
-    // error stays under 0.01 % (this runs before every boot).
     uint64_t t0 = now_ns(), c0 = __rdtsc();
     timespec pause { 0, 5000000 };
     nanosleep(&pause, nullptr);
@@ -52,6 +54,55 @@ unsigned long host_tsc_khz()
     if (t1 <= t0 || c1 <= c0)
         return 0;
     return (unsigned long)((c1 - c0) * 1000000.0 / double(t1 - t0) + 0.5);
+}
+
+std::string read_line(const std::string& path)
+{
+    FILE* f = std::fopen(path.c_str(), "r");
+    if (!f)
+        return "";
+    char buf[128] = {};
+    if (!std::fgets(buf, sizeof buf, f))
+        buf[0] = 0;
+    std::fclose(f);
+    std::string s = buf;
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+    return s;
+}
+} // namespace
+
+unsigned long host_tsc_khz()
+{
+    // The rate does not change while the host runs: measured once per host
+    // boot and kept in ~/.cache/husk/tsc (keyed by the boot id), so a boot
+    // does not wait 5 ms for it.
+    std::string boot_id = read_line("/proc/sys/kernel/random/boot_id");
+    const char* home = std::getenv("XDG_CACHE_HOME");
+    std::string dir = home ? std::string(home) + "/husk" : std::string(std::getenv("HOME") ? std::getenv("HOME") : "/tmp") + "/.cache/husk";
+    std::string cache = dir + "/tsc";
+    std::string cached = read_line(cache);
+    unsigned long khz = 0;
+    if (!boot_id.empty() && cached.rfind(boot_id + " ", 0) == 0)
+        khz = std::strtoul(cached.c_str() + boot_id.size() + 1, nullptr, 10);
+    if (khz)
+        return khz;
+    khz = measure_tsc_khz();
+    if (khz && !boot_id.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (!ec) {
+            std::string tmp = cache + "." + std::to_string(getpid());
+            if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+                std::fprintf(f, "%s %lu\n", boot_id.c_str(), khz);
+                if (std::fclose(f) == 0)
+                    std::rename(tmp.c_str(), cache.c_str());
+                else
+                    unlink(tmp.c_str());
+            }
+        }
+    }
+    return khz;
 }
 
 QemuLauncher::QemuLauncher(RunOptions options) : m_options(std::move(options)) {}
