@@ -141,6 +141,52 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_path)
     return a;
 }
 
+int QemuLauncher::start_detached()
+{
+    char log_path[] = "/tmp/husk-console-XXXXXX";
+    int log = mkstemp(log_path);
+    if (log < 0) {
+        std::fprintf(stderr, "husk run: cannot create a console log: %s\n", std::strerror(errno));
+        return kStatusNoStatus;
+    }
+    std::string status_path = std::string(log_path) + ".status";
+    std::vector<std::string> args = arguments(status_path);
+    std::vector<char*> argv;
+    for (auto& s : args)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
+    int ready[2];
+    if (pipe2(ready, O_CLOEXEC) != 0)
+        return kStatusNoStatus;
+    pid_t pid = fork();
+    if (pid == 0) {
+        setsid(); // the guest outlives this terminal session's signals
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, STDIN_FILENO);
+        dup2(log, STDOUT_FILENO);
+        dup2(log, STDERR_FILENO);
+        execvp(argv[0], argv.data());
+        int e = errno;
+        (void)!write(ready[1], &e, sizeof e);
+        _exit(127);
+    }
+    close(ready[1]);
+    close(log);
+    int exec_error = 0;
+    bool failed = pid < 0 || read(ready[0], &exec_error, sizeof exec_error) == sizeof exec_error;
+    close(ready[0]);
+    if (failed) {
+        std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0],
+                     std::strerror(pid < 0 ? errno : exec_error));
+        return kStatusNoStatus;
+    }
+    std::printf("husk run: the guest runs in the background as pid %d\n"
+                "husk run: console: %s\n"
+                "husk run: its exit status goes to %s (husk-exit:N) when it stops\n",
+                int(pid), log_path, status_path.c_str());
+    return 0;
+}
+
 int QemuLauncher::run()
 {
     char status_path[] = "/tmp/husk-run-XXXXXX";

@@ -25,9 +25,14 @@ public:
     explicit QemuLauncher(RunOptions options);
     // The QEMU arguments (argv[0] included) for a status file.
     std::vector<std::string> arguments(const std::string& status_path) const;
-    // Runs the guest; returns its exit status (0..255), 124 on timeout, or
-    // 125 when QEMU failed or the guest stopped without reporting one.
+    // Runs the guest in the foreground; returns its exit status (0..255),
+    // 124 on timeout, or 125 when QEMU failed or the guest stopped without
+    // reporting one.
     int run();
+    // Starts the guest detached from this process (rumprun without -i):
+    // its console goes to a log file, its status to LOG.status; prints
+    // where. 0 when it started.
+    int start_detached();
 
 private:
     RunOptions m_options;

@@ -24,8 +24,10 @@ void usage(FILE* out)
                  "\n"
                  "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM, or a static\n"
                  "Linux x86-64 executable PROGRAM as a unikernel (Husk's program image with\n"
-                 "PROGRAM beside it), with ARGS as its arguments. The guest's console is this\n"
-                 "terminal; husk run exits with the guest's (the program's) exit status.\n"
+                 "PROGRAM beside it), with ARGS as its arguments. With -i the guest's console\n"
+                 "is this terminal and husk run exits with the guest's (the program's) exit\n"
+                 "status; without -i the guest runs in the background, its console in a log\n"
+                 "file (husk run prints where), as rumprun does.\n"
                  "\n"
                  "  qemu               software emulation (TCG), always available\n"
                  "  kvm                hardware virtualisation (/dev/kvm)\n"
@@ -37,12 +39,13 @@ void usage(FILE* out)
                  "                     device (vda, vdb, ...); a program sees it (ext2/3/4)\n"
                  "                     at MOUNTPOINT, by default /data, /data1, ... A\n"
                  "                     directory is first copied into an ext2 image\n"
-                 "  -i                 interactive: the guest's console reads this terminal\n"
+                 "  -i                 interactive: wait for the guest, its console is this\n"
+                 "                     terminal (output and input)\n"
                  "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
                  "  --append WORDS     extra kernel command line words\n"
-                 "  --timeout SECONDS  stop the guest after SECONDS (exit status 124)\n"
+                 "  --timeout SECONDS  with -i: stop the guest after SECONDS (exit status 124)\n"
                  "  -g 'QEMU ARGS'     extra arguments for QEMU, split at white space\n"
-                 "  --dry-run          print the QEMU command line instead of running it\n"
+                 "  -p, --dry-run      print the QEMU command line instead of running it\n"
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
                  "QEMU could not run the image, 126 when PROGRAM cannot be run (not a static\n"
@@ -205,7 +208,7 @@ int run_command(int argc, char** argv)
             std::istringstream words(v);
             for (std::string word; words >> word;)
                 o.qemu_args.push_back(word);
-        } else if (a == "--dry-run") {
+        } else if (a == "--dry-run" || a == "-p") {
             dry_run = true;
         } else if (a == "--" && !o.image.empty()) {
             program_args.insert(program_args.end(), argv + i + 1, argv + argc);
@@ -271,6 +274,8 @@ int run_command(int argc, char** argv)
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
+    if (o.timeout_s > 0 && !o.interactive && !dry_run)
+        return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
     QemuLauncher launcher(o);
     if (dry_run) {
         for (const auto& arg : launcher.arguments("STATUS"))
@@ -278,7 +283,7 @@ int run_command(int argc, char** argv)
         std::printf("\n");
         return 0;
     }
-    return launcher.run();
+    return o.interactive ? launcher.run() : launcher.start_detached();
 }
 
 } // namespace husk::tools
