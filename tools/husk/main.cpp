@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 #include "BakeCommand.h"
 #include "CompileCommand.h"
 #include "RunCommand.h"
@@ -79,6 +80,18 @@ int cmd_syscalls(int argc, char** argv)
 
 int main(int argc, char** argv)
 {
+    // Called as x86_64-husk-linux-musl-gcc (or -cc, -g++, -c++): the
+    // cross-compiler names ./configure --host=x86_64-husk-linux-musl uses.
+    std::string self = argv[0];
+    self = self.substr(self.rfind('/') + 1);
+    const std::string triple = "x86_64-husk-linux-musl-";
+    if (self.rfind(triple, 0) == 0) {
+        std::string tool = self.substr(triple.size());
+        std::vector<char*> args = { argv[0], const_cast<char*>(tool == "g++" || tool == "c++" ? "c++" : "cc") };
+        args.insert(args.end(), argv + 1, argv + argc);
+        args.push_back(nullptr);
+        return husk::tools::compile_command(int(args.size() - 1), args.data());
+    }
     if (argc < 2)
         return usage(stderr, 2);
     std::string cmd = argv[1];
