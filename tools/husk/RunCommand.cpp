@@ -45,6 +45,8 @@ void usage(FILE* out)
                  "  --append WORDS     extra kernel command line words\n"
                  "  --timeout SECONDS  with -i: stop the guest after SECONDS (exit status 124)\n"
                  "  -g 'QEMU ARGS'     extra arguments for QEMU, split at white space\n"
+                 "  -D PORT            QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for\n"
+                 "                     gdb before its first instruction\n"
                  "  -p, --dry-run      print the QEMU command line instead of running it\n"
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
@@ -123,6 +125,7 @@ int run_command(int argc, char** argv)
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
     bool baked = false, machine_given = false;
+    unsigned gdb_port = 0;
     int i = 2;
     if (i < argc && (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))) {
         usage(stdout);
@@ -201,6 +204,15 @@ int run_command(int argc, char** argv)
                 return kUsageError;
             if (!parse_number(v, &o.timeout_s) || o.timeout_s == 0)
                 return usage_error("--timeout wants a positive number of seconds, not '%s'", v);
+        } else if (a == "-D") {
+            const char* v = value("-D");
+            double port;
+            if (!v)
+                return kUsageError;
+            if (!parse_number(v, &port) || port < 1 || port > 65535 || port != double(unsigned(port)))
+                return usage_error("-D wants a TCP port number, not '%s'", v);
+            gdb_port = unsigned(port);
+            o.qemu_args.insert(o.qemu_args.end(), { "-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port), "-S" });
         } else if (a == "-g") {
             const char* v = value("-g");
             if (!v)
@@ -274,6 +286,11 @@ int run_command(int argc, char** argv)
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
+    if (gdb_port && !dry_run) {
+        std::fprintf(stderr,
+                     "husk run: waiting for gdb: gdb %s -ex 'target remote 127.0.0.1:%u'%s\n", o.image.c_str(), gdb_port,
+                     o.program.empty() ? "" : (" -ex 'add-symbol-file " + o.program + "'").c_str());
+    }
     if (o.timeout_s > 0 && !o.interactive && !dry_run)
         return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
     QemuLauncher launcher(o);
