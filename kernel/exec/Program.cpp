@@ -1,5 +1,6 @@
 #include "Program.h"
 #include <husk/platform.h>
+#include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
 #include "UserThread.h"
@@ -11,7 +12,10 @@ using kstd::ErrorOr;
 
 ErrorOr<int> Program::run(Process& process, const uint8_t* elf, size_t size, const ProgramArgs& args)
 {
-    const char* name = args.argv.is_empty() ? "program" : args.argv[0].data();
+    // Arguments need not be NUL-terminated (they may come from JSON).
+    char name[64] = "program";
+    if (!args.argv.is_empty())
+        kstd::format(name, sizeof name, "%.*s", int(args.argv[0].length()), args.argv[0].data());
     // The image outlives every thread of the program: they may still be
     // scheduled for a moment after the process ended.
     auto* image = new ElfImage(TRY(ElfImage::parse(elf, size, name)));

@@ -1,10 +1,11 @@
 // The unikernel's program: the first file the platform carries (baked into
 // the image, or handed over by the loader), run as the init process's
-// program. Its arguments are the command line after "--", split like a
-// shell splits words ('single', "double" quotes, backslash escapes), up to
-// an unquoted "--" word (a loader may append words of its own: QEMU's
-// microvm adds its virtio-mmio devices); its environment is every
-// env=NAME=VALUE word, in order.
+// program. Its arguments are the configuration's "argv" (a JSON array), or
+// its "cmdline" (a string: rumprun's key), or the command line after "--";
+// a string is split like a shell splits words ('single', "double" quotes,
+// backslash escapes), up to an unquoted "--" word (a loader may append
+// words of its own: QEMU's microvm adds its virtio-mmio devices). Its
+// environment is every "env" value (JSON, then env=NAME=VALUE words).
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
@@ -67,12 +68,19 @@ extern "C" int husk_kernel_run_program(void)
         klog(LogLevel::Error, "exec: no program: the image carries none and none was loaded beside it");
         return 127;
     }
-    kstd::StringView line = Config::program_line();
-    auto* words = static_cast<char*>(Heap::allocate(line.length() + 1));
     ProgramArgs args;
-    if (!words || !split_words(line, words, args.argv)) {
-        klog(LogLevel::Error, "exec: cannot split the program's command line (an unterminated quote?)");
-        return 127;
+    if (const kstd::JsonValue* argv = Config::json("argv"); argv && argv->is_array()) {
+        for (const auto& a : argv->items())
+            if (!a.is_string() || !args.argv.append(a.text()))
+                return 127;
+    } else {
+        const kstd::JsonValue* cmdline = Config::json("cmdline");
+        kstd::StringView line = cmdline && cmdline->is_string() ? cmdline->text() : Config::program_line();
+        auto* words = static_cast<char*>(Heap::allocate(line.length() + 1));
+        if (!words || !split_words(line, words, args.argv)) {
+            klog(LogLevel::Error, "exec: cannot split the program's command line (an unterminated quote?)");
+            return 127;
+        }
     }
     if (args.argv.is_empty() && !args.argv.append("program"))
         return 127;
@@ -90,7 +98,8 @@ extern "C" int husk_kernel_run_program(void)
     process.fds().close_all();
     BootMounts::unmount_all();
     if (status.is_error()) {
-        klog(LogLevel::Error, "exec: %s: cannot run it: %s", args.argv[0].data(), kstd::errno_name(status.error().code()));
+        klog(LogLevel::Error, "exec: %.*s: cannot run it: %s", int(args.argv[0].length()), args.argv[0].data(),
+             kstd::errno_name(status.error().code()));
         return status.error().code() == kstd::ENOEXEC ? 126 : 127;
     }
     return status.value();

@@ -108,6 +108,9 @@ extern "C" int husk_kernel_boot(void)
     size_t count = husk_plat_mem_regions(regions, 8);
     if (!Heap::init(regions, count < 8 ? count : 8))
         return -kstd::ENOMEM;
+    if (Config::parse_json().is_error())
+        return -kstd::EINVAL;
+    Log::set_console_level(parse_level(Config::get("loglevel", "warning")));
     auto heap = Heap::stats();
     klog(LogLevel::Info, "Husk %s (platform interface v%u), %lu KiB of memory", kHuskVersion,
          husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));

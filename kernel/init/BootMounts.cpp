@@ -47,14 +47,15 @@ ErrorOr<RefPtr<Vnode>> make_directories(kstd::StringView path)
     return dir;
 }
 
-ErrorOr<void> mount_one(kstd::StringView word)
+// Mounts the device `source` ("vda" or "/dev/vda") at `where`.
+ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
 {
-    long colon = word.find(':');
-    if (colon <= 0 || size_t(colon) + 2 > word.length() || word[size_t(colon) + 1] != '/')
+    if (source.starts_with("/dev/"))
+        source = source.substring(5);
+    if (source.is_empty() || source.length() > 16 || where.is_empty() || where[0] != '/')
         return err(kstd::EINVAL);
     char device[32];
-    kstd::format(device, sizeof device, "/dev/%.*s", int(colon), word.data());
-    kstd::StringView where = word.substring(size_t(colon) + 1);
+    kstd::format(device, sizeof device, "/dev/%.*s", int(source.length()), source.data());
     if (g_count == kMaxMounts)
         return err(kstd::ENOSPC);
     RefPtr<Vnode> dir = TRY(make_directories(where));
@@ -87,14 +88,43 @@ ErrorOr<void> mount_one(kstd::StringView word)
 ErrorOr<void> BootMounts::mount_all()
 {
     ErrorOr<void> result {};
-    Config::each("blk", [&](kstd::StringView word) {
+    auto mount = [&](kstd::StringView source, kstd::StringView where) {
         if (result.is_error())
             return;
-        if (auto r = mount_one(word); r.is_error()) {
-            klog(LogLevel::Error, "boot: cannot mount blk=%.*s: %s", int(word.length()), word.data(),
-                 kstd::errno_name(r.error().code()));
+        if (auto r = mount_one(source, where); r.is_error()) {
+            klog(LogLevel::Error, "boot: cannot mount %.*s at %.*s: %s", int(source.length()), source.data(),
+                 int(where.length()), where.data(), kstd::errno_name(r.error().code()));
             result = r.error();
         }
+    };
+    // JSON: rumprun's "blk" objects ({"source": "vda", "mountpoint": "/data"},
+    // one or an array of them).
+    if (const kstd::JsonValue* blk = Config::json("blk")) {
+        auto one = [&](const kstd::JsonValue& b) {
+            const kstd::JsonValue* source = b.get("source");
+            const kstd::JsonValue* where = b.get("mountpoint");
+            if (!source || !where || !source->is_string() || !where->is_string()) {
+                klog(LogLevel::Error, "boot: a blk entry needs \"source\" and \"mountpoint\" strings");
+                result = kstd::err(kstd::EINVAL);
+                return;
+            }
+            mount(source->text(), where->text());
+        };
+        if (blk->is_object())
+            one(*blk);
+        else if (blk->is_array())
+            for (const auto& b : blk->items())
+                one(b);
+    }
+    // Words: blk=vda:/data.
+    Config::each("blk", [&](kstd::StringView word) {
+        long colon = word.find(':');
+        if (colon <= 0) {
+            klog(LogLevel::Error, "boot: blk=%.*s: expected DEVICE:MOUNTPOINT", int(word.length()), word.data());
+            result = kstd::err(kstd::EINVAL);
+            return;
+        }
+        mount(word.substring(0, size_t(colon)), word.substring(size_t(colon) + 1));
     });
     return result;
 }

@@ -1,30 +1,108 @@
 #include "Config.h"
+#include "../core/Log.h"
+#include "../kstd/NeverDestroyed.h"
 
 namespace husk {
 
 namespace {
-kstd::StringView g_words;   // the configuration words
+constexpr kstd::StringView kJsonWord = "husk.json=";
+
+kstd::StringView g_before;  // words before husk.json (or all of them)
+kstd::StringView g_after;   // words after it
+kstd::StringView g_json;    // the JSON text
 kstd::StringView g_program; // after " -- "
+const kstd::JsonValue* g_config; // null until parse_json found one
+kstd::NeverDestroyed<kstd::JsonValue> g_config_storage;
+
+bool word_start(kstd::StringView line, size_t i) { return i == 0 || line[i - 1] == ' '; }
+
+// Where the JSON value starting at line[at] ends (string and nesting aware;
+// the parser checks the rest later).
+size_t json_end(kstd::StringView line, size_t at)
+{
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = at; i < line.length(); ++i) {
+        char c = line[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return line.length();
+}
+
+// Splits `line` at its "--" word: what comes before, and sets g_program.
+kstd::StringView cut_program(kstd::StringView line)
+{
+    for (size_t i = 0; i + 1 < line.length(); ++i) {
+        bool ends_word = i + 2 == line.length() || line[i + 2] == ' ';
+        if (word_start(line, i) && line[i] == '-' && line[i + 1] == '-' && ends_word) {
+            g_program = i + 3 <= line.length() ? line.substring(i + 3) : kstd::StringView();
+            return line.substring(0, i);
+        }
+    }
+    return line;
+}
 } // namespace
 
 void Config::load(const char* cmdline)
 {
     kstd::StringView line(cmdline ? cmdline : "");
-    g_words = line;
-    g_program = {};
-    for (size_t i = 0; i + 1 < line.length(); ++i) {
-        bool starts_word = i == 0 || line[i - 1] == ' ';
-        bool ends_word = i + 2 == line.length() || line[i + 2] == ' ';
-        if (starts_word && line[i] == '-' && line[i + 1] == '-' && ends_word) {
-            g_words = line.substring(0, i);
-            g_program = i + 3 <= line.length() ? line.substring(i + 3) : kstd::StringView();
+    g_before = line;
+    g_after = g_json = g_program = {};
+    g_config = nullptr;
+    for (size_t i = 0; i + kJsonWord.length() < line.length(); ++i) {
+        if (word_start(line, i) && line.substring(i, kJsonWord.length()) == kJsonWord) {
+            size_t start = i + kJsonWord.length();
+            size_t end = json_end(line, start);
+            g_before = line.substring(0, i);
+            g_json = line.substring(start, end - start);
+            g_after = line.substring(end);
             break;
         }
     }
+    // The program's words come after all configuration.
+    if (g_json.is_empty())
+        g_before = cut_program(g_before);
+    else
+        g_after = cut_program(g_after);
 }
 
+kstd::ErrorOr<void> Config::parse_json()
+{
+    if (g_json.is_empty())
+        return {};
+    // Decoded in place: a copy that lives as long as the kernel.
+    auto* text = static_cast<char*>(kstd::kmalloc(g_json.length() + 1));
+    if (!text)
+        return kstd::err(kstd::ENOMEM);
+    memcpy(text, g_json.data(), g_json.length());
+    text[g_json.length()] = 0;
+    size_t used = 0, error_at = 0;
+    auto parsed = kstd::JsonValue::parse(text, g_json.length(), &used, &error_at);
+    if (parsed.is_error() || !parsed.value().is_object() || used != g_json.length()) {
+        klog(LogLevel::Error, "config: husk.json is not a valid JSON object (at character %zu of %zu)",
+             parsed.is_error() ? error_at : used, g_json.length());
+        return kstd::err(kstd::EINVAL);
+    }
+    g_config_storage.get() = kstd::move(parsed.value());
+    g_config = &g_config_storage.get();
+    return {};
+}
+
+const kstd::JsonValue* Config::json(kstd::StringView key) { return g_config ? g_config->get(key) : nullptr; }
 kstd::StringView Config::program_line() { return g_program; }
-kstd::StringView Config::words() { return g_words; }
+kstd::StringView Config::words_before() { return g_before; }
+kstd::StringView Config::words_after() { return g_after; }
 
 kstd::StringView Config::next_word(kstd::StringView& rest)
 {
@@ -41,8 +119,18 @@ kstd::StringView Config::next_word(kstd::StringView& rest)
 
 kstd::StringView Config::get(kstd::StringView key, kstd::StringView fallback)
 {
+    if (const kstd::JsonValue* v = json(key); v && v->is_string())
+        return v->text();
     kstd::StringView found = fallback;
-    each(key, [&](kstd::StringView value) { found = value; }); // the last occurrence wins
+    kstd::StringView ranges[2] = { g_before, g_after };
+    for (kstd::StringView range : ranges) {
+        while (!range.is_empty()) {
+            kstd::StringView word = next_word(range);
+            long eq = word.find('=');
+            if (eq > 0 && word.substring(0, size_t(eq)) == key)
+                found = word.substring(size_t(eq) + 1); // the last occurrence wins
+        }
+    }
     return found;
 }
 

@@ -99,14 +99,32 @@ private:
     std::vector<std::string> m_paths;
 };
 
-// One word for the kernel's command-line splitter: single-quoted, with '
-// written as '\''.
-std::string shell_quote(const std::string& s)
+// A JSON string literal (RFC 8259): quotes, backslashes and control
+// characters escaped; other bytes as they are.
+std::string json_string(const std::string& s)
 {
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
+    std::string q = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            q += '\\';
+            q += char(c);
+        } else if (c < 0x20) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\u%04x", c);
+            q += esc;
+        } else {
+            q += char(c);
+        }
+    }
+    return q + "\"";
+}
+
+std::string json_strings(const std::vector<std::string>& items)
+{
+    std::string a = "[";
+    for (size_t i = 0; i < items.size(); ++i)
+        a += (i ? "," : "") + json_string(items[i]);
+    return a + "]";
 }
 
 bool parse_number(const char* s, double* out)
@@ -122,6 +140,7 @@ int run_command(int argc, char** argv)
     RunOptions o;
     bool dry_run = false;
     std::vector<std::string> program_args;
+    std::vector<std::string> environment; // -e NAME=VALUE
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
     bool baked = false, machine_given = false;
@@ -179,9 +198,7 @@ int run_command(int argc, char** argv)
             std::string env = v;
             if (env.find('=') == std::string::npos || env[0] == '=')
                 return usage_error("-e wants NAME=VALUE, not '%s'", v);
-            if (env.find_first_of(" \t\n") != std::string::npos)
-                return usage_error("-e %s: values with white space are not supported yet", v);
-            o.cmdline.push_back("env=" + env);
+            environment.push_back(env);
         } else if (a == "-i") {
             o.interactive = true;
         } else if (a == "--machine") {
@@ -259,6 +276,7 @@ int run_command(int argc, char** argv)
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
+    std::vector<std::string> blk; // JSON objects for the program's disks
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
         if (stat(o.disks[i].c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -274,15 +292,19 @@ int run_command(int argc, char** argv)
         }
         // rumprun's defaults: /data, /data1, /data2, ...
         std::string where = !mountpoints[i].empty() ? mountpoints[i] : i == 0 ? "/data" : "/data" + std::to_string(i);
-        o.cmdline.push_back("blk=vd" + std::string(1, char('a' + i)) + ":" + where);
+        blk.push_back("{\"source\":\"vd" + std::string(1, char('a' + i)) + "\",\"mountpoint\":" + json_string(where) + "}");
     }
-    // Last: the program's words between "--" and "--" (each quoted, so an
-    // argument "--" stays an argument).
-    if (!program_args.empty()) {
-        std::string line = "--";
-        for (const auto& a : program_args)
-            line += " " + shell_quote(a);
-        o.cmdline.push_back(line + " --");
+    // The program's configuration as JSON (docs/configuration.md): exact
+    // arguments and environment, whatever characters they hold.
+    if (!program_args.empty() || !environment.empty() || !blk.empty()) {
+        std::string json = "husk.json={\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
+        if (!blk.empty()) {
+            json += ",\"blk\":[";
+            for (size_t i = 0; i < blk.size(); ++i)
+                json += (i ? "," : "") + blk[i];
+            json += "]";
+        }
+        o.cmdline.push_back(json + "}");
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
