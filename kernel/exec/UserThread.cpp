@@ -79,6 +79,8 @@ void UserThread::main(void* arg)
             process.exit(127);
             break;
         }
+        if (process.exiting())
+            break; // another thread ended the program while this one ran
         if (trap.kind == HUSK_TRAP_SYSCALL) {
             const uint64_t a[6] = { regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 };
             regs.rax = uint64_t(SyscallTable::dispatch(long(regs.rax), a));

@@ -100,7 +100,7 @@ int bake_command(int argc, char** argv)
     const std::string& program = positional[1];
     if (program.find_first_of("\"\\\n") != std::string::npos)
         return error("%s: quotes, backslashes and newlines in the path are not supported", program);
-    if (std::string why = static_program_problem(program); !why.empty())
+    if (std::string why = inspect(program).program_problem; !why.empty())
         return error("%s", program + ": " + why);
 
     std::string kit = tool_dir() + "platform/x86_64/bake/";
@@ -122,7 +122,7 @@ int bake_command(int argc, char** argv)
     }
     std::string cc = std::getenv("CC") ? std::getenv("CC") : "cc";
     std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + quoted(kit + "kernel.ld")
-                       + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack "
+                       + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
                        + quoted(kit + "husk-program.o") + " " + quoted(dir + "/baked.S") + " ";
     bool ok = run(link + quoted(kit + "ksyms-empty.S") + " -o " + quoted(dir + "/pass1"))
               && run(quoted(kit + "gen-ksyms") + " " + quoted(dir + "/pass1") + " " + quoted(dir + "/ksyms.S"))

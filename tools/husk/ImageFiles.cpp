@@ -31,15 +31,11 @@ std::string program_image()
     return tool_dir() + "platform/x86_64/husk-program.elf";
 }
 
-bool is_husk_image(const std::string& path)
+namespace {
+// What husk bake wrote after the program ("husk-baked-KEY=VALUE").
+std::string baked_value(const std::string& data, const std::string& key)
 {
-    static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
-    return read_file(path).find(std::string(note, sizeof note)) != std::string::npos;
-}
-
-std::string baked_value(const std::string& path, const std::string& key)
-{
-    std::string data = read_file(path), marker = "husk-baked-" + key + "=";
+    std::string marker = "husk-baked-" + key + "=";
     size_t at = data.rfind(marker);
     if (at == std::string::npos)
         return "";
@@ -47,11 +43,8 @@ std::string baked_value(const std::string& path, const std::string& key)
     return std::string(data.c_str() + at, strnlen(data.c_str() + at, 256));
 }
 
-std::string static_program_problem(const std::string& path)
+std::string program_problem(const std::string& data)
 {
-    std::string data = read_file(path);
-    if (data.empty())
-        return access(path.c_str(), R_OK) == 0 ? "empty file" : "cannot read it";
     if (data.size() < sizeof(Elf64_Ehdr) || std::memcmp(data.data(), ELFMAG, SELFMAG) != 0)
         return "not an ELF file";
     Elf64_Ehdr h;
@@ -69,6 +62,25 @@ std::string static_program_problem(const std::string& path)
             return "dynamically linked: link it with -static (husk cc does)";
     }
     return "";
+}
+} // namespace
+
+FileKind inspect(const std::string& path)
+{
+    FileKind kind;
+    std::string data = read_file(path);
+    if (data.empty()) {
+        kind.program_problem = access(path.c_str(), R_OK) == 0 ? "empty file" : "cannot read it";
+        return kind;
+    }
+    static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
+    kind.husk_image = data.find(std::string(note, sizeof note)) != std::string::npos;
+    if (kind.husk_image) {
+        kind.baked_config = baked_value(data, "config");
+        kind.baked_name = baked_value(data, "name");
+    }
+    kind.program_problem = program_problem(data);
+    return kind;
 }
 
 } // namespace husk::tools

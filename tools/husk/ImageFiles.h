@@ -12,12 +12,13 @@ namespace husk::tools {
 std::string tool_dir();
 // The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the built one.
 std::string program_image();
-// Whether the file is an ELF with a PVH entry note (a Husk image).
-bool is_husk_image(const std::string& path);
-// What `husk bake` recorded in an image: "config" (hw_virtio, hw_generic)
-// and "name" (the program's file name); "" for an image not baked.
-std::string baked_value(const std::string& path, const std::string& key);
-// "" if the file is a static x86-64 Linux executable; else why not.
-std::string static_program_problem(const std::string& path);
+// What a file given to husk run or husk bake is (read once).
+struct FileKind {
+    bool husk_image = false;     // an ELF with a PVH entry note
+    std::string baked_config;    // husk bake's configuration (hw_virtio, hw_generic), or ""
+    std::string baked_name;      // the baked program's file name
+    std::string program_problem; // "" for a static x86-64 Linux executable; else why not
+};
+FileKind inspect(const std::string& path);
 
 } // namespace husk::tools

@@ -254,10 +254,11 @@ int run_command(int argc, char** argv)
         return usage_error("%s", "missing IMAGE");
     if (access(o.image.c_str(), R_OK) != 0)
         return usage_error("cannot read image '%s'", o.image.c_str());
-    if (!is_husk_image(o.image)) {
+    FileKind kind = inspect(o.image);
+    if (!kind.husk_image) {
         // A plain program: Husk's program image boots it, passed beside.
-        if (std::string why = static_program_problem(o.image); why == "not an ELF file" || why == "cannot read it"
-                                                                || why == "empty file")
+        if (const std::string& why = kind.program_problem; why == "not an ELF file" || why == "cannot read it"
+                                                          || why == "empty file")
             return usage_error("%s", (o.image + ": " + why + " (neither a Husk image nor a program)").c_str());
         std::string kernel = program_image();
         if (access(kernel.c_str(), R_OK) != 0)
@@ -266,13 +267,13 @@ int run_command(int argc, char** argv)
         o.image = kernel;
         std::string name = o.program.substr(o.program.rfind('/') + 1);
         program_args.insert(program_args.begin(), name);
-    } else if (std::string config = baked_value(o.image, "config"); !config.empty()) {
+    } else if (const std::string& config = kind.baked_config; !config.empty()) {
         // A baked image: its program takes the arguments; hw_generic boots
         // on a PC machine unless --machine says otherwise.
         baked = true;
         if (config == "hw_generic" && !machine_given)
             o.machine = "q35";
-        program_args.insert(program_args.begin(), baked_value(o.image, "name"));
+        program_args.insert(program_args.begin(), kind.baked_name);
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
