@@ -12,6 +12,7 @@
 #include "../exec/Program.h"
 #include "../proc/Process.h"
 #include "BootMounts.h"
+#include "RootArchive.h"
 #include "Config.h"
 
 namespace husk {
@@ -61,10 +62,24 @@ bool split_words(kstd::StringView line, char* buf, kstd::Vector<kstd::StringView
 extern "C" int husk_kernel_run_program(void)
 {
     using namespace husk;
-    const void* data;
-    size_t size;
-    const char* file_name;
-    if (husk_plat_boot_file(0, &data, &size, &file_name) != 0) {
+    // The boot files: the program first; a tree named "rootfs" joins the root.
+    const void* data = nullptr;
+    size_t size = 0;
+    for (unsigned i = 0;; ++i) {
+        const void* file;
+        size_t length;
+        const char* file_name;
+        if (husk_plat_boot_file(i, &file, &length, &file_name) != 0)
+            break;
+        if (kstd::StringView(file_name) == "rootfs") {
+            if (RootArchive::unpack(static_cast<const uint8_t*>(file), length).is_error())
+                return 125;
+        } else if (!data) {
+            data = file;
+            size = length;
+        }
+    }
+    if (!data) {
         klog(LogLevel::Error, "exec: no program: the image carries none and none was loaded beside it");
         return 127;
     }

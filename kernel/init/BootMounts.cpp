@@ -20,33 +20,6 @@ struct Mounted {
 kstd::NeverDestroyed<Mounted> g_mounted; // kernel lifetime: no static destructor
 size_t g_count;
 
-// The directory at `path` (absolute), made with its parents if missing.
-ErrorOr<RefPtr<Vnode>> make_directories(kstd::StringView path)
-{
-    RefPtr<Vnode> dir = Vfs::root();
-    size_t i = 0;
-    while (i < path.length()) {
-        while (i < path.length() && path[i] == '/')
-            ++i;
-        size_t start = i;
-        while (i < path.length() && path[i] != '/')
-            ++i;
-        if (i == start)
-            break;
-        kstd::StringView name = path.substring(start, i - start);
-        if (name == "." || name == "..")
-            return err(kstd::EINVAL);
-        auto next = dir->lookup(name);
-        if (next.is_error() && next.error().code() == kstd::ENOENT)
-            dir = TRY(dir->mkdir(name, 0755, Credentials()));
-        else
-            dir = TRY(kstd::move(next));
-        if (!dir->is_directory())
-            return err(kstd::ENOTDIR);
-    }
-    return dir;
-}
-
 // Mounts the device `source` ("vda" or "/dev/vda") at `where`.
 ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
 {
@@ -58,7 +31,7 @@ ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
     kstd::format(device, sizeof device, "/dev/%.*s", int(source.length()), source.data());
     if (g_count == kMaxMounts)
         return err(kstd::ENOSPC);
-    RefPtr<Vnode> dir = TRY(make_directories(where));
+    RefPtr<Vnode> dir = TRY(Vfs::make_directories(where, 0755));
     if (dir->mounted_here)
         return err(kstd::EBUSY);
     const FileSystemType* ext2 = FileSystemTypes::find("ext2");

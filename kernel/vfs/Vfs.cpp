@@ -301,4 +301,32 @@ ErrorOr<bool> Vfs::is_ancestor(Process& p, Vnode& ancestor, Vnode& dir)
     }
 }
 
+ErrorOr<RefPtr<Vnode>> Vfs::make_directories(kstd::StringView path, uint32_t mode)
+{
+    RefPtr<Vnode> dir = root();
+    size_t i = 0;
+    while (i < path.length()) {
+        while (i < path.length() && path[i] == '/')
+            ++i;
+        size_t start = i;
+        while (i < path.length() && path[i] != '/')
+            ++i;
+        if (i == start)
+            break;
+        kstd::StringView name = path.substring(start, i - start);
+        if (name == "." || name == "..")
+            return err(EINVAL);
+        auto next = dir->lookup(name);
+        if (next.is_error() && next.error().code() == ENOENT)
+            dir = TRY(dir->mkdir(name, mode, Credentials()));
+        else
+            dir = TRY(kstd::move(next));
+        if (dir->mounted_here)
+            dir = dir->mounted_here->root;
+        if (!dir->is_directory())
+            return err(ENOTDIR);
+    }
+    return dir;
+}
+
 } // namespace husk

@@ -45,6 +45,10 @@ public:
     static kstd::RefPtr<Vnode> root();
     static Mount* mounts();
     static kstd::ErrorOr<void> sync_all();
+    // The directory at the absolute `path` (from the root, no symlinks,
+    // "." or ".."), made with its missing parents (mode, owned by root):
+    // what the kernel builds at boot.
+    static kstd::ErrorOr<kstd::RefPtr<Vnode>> make_directories(kstd::StringView path, uint32_t mode);
 
     static kstd::ErrorOr<Resolved> resolve(Process& p, kstd::RefPtr<Vnode> base, kstd::StringView path, unsigned flags);
     // The directory '..' names from dir, crossing mounts, stopping at p's root.

@@ -2,7 +2,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sys/stat.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -25,14 +28,71 @@ constexpr Config kConfigs[] = {
     { "hw_generic", "q35", "PC machines (q35, pc) through firmware, virtio-pci devices" },
 };
 
+// DIR as a cpio archive in the "newc" format (Linux's initramfs format),
+// paths relative to DIR; false with a message when something is unreadable.
+bool write_newc(const std::string& dir, const std::string& out_path)
+{
+    std::ofstream out(out_path, std::ios::binary);
+    unsigned ino = 1;
+    auto entry = [&](const std::string& name, const struct stat& st, const std::string& data) {
+        char header[111];
+        std::snprintf(header, sizeof header, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", ino++,
+                      unsigned(st.st_mode), 0u, 0u, 1u, unsigned(st.st_mtime), unsigned(data.size()), 0u, 0u, 0u, 0u,
+                      unsigned(name.size() + 1), 0u);
+        out.write(header, 110);
+        out.write(name.c_str(), std::streamsize(name.size() + 1));
+        static const char zeros[4] = {};
+        out.write(zeros, std::streamsize((4 - (110 + name.size() + 1) % 4) % 4));
+        out.write(data.data(), std::streamsize(data.size()));
+        out.write(zeros, std::streamsize((4 - data.size() % 4) % 4));
+    };
+    std::error_code ec;
+    for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+        std::string path = it->path().string();
+        std::string name = std::filesystem::relative(it->path(), dir, ec).string();
+        struct stat st;
+        if (ec || lstat(path.c_str(), &st) != 0) {
+            std::fprintf(stderr, "husk bake: --rootfs: cannot read %s\n", path.c_str());
+            return false;
+        }
+        std::string data;
+        if (S_ISREG(st.st_mode)) {
+            std::ifstream in(path, std::ios::binary);
+            data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            if (!in && !in.eof()) {
+                std::fprintf(stderr, "husk bake: --rootfs: cannot read %s\n", path.c_str());
+                return false;
+            }
+        } else if (S_ISLNK(st.st_mode)) {
+            std::error_code lec;
+            data = std::filesystem::read_symlink(path, lec).string();
+        } else if (!S_ISDIR(st.st_mode)) {
+            std::fprintf(stderr, "husk bake: --rootfs: %s is not a file, directory or symbolic link\n", path.c_str());
+            return false;
+        }
+        entry(name, st, data);
+    }
+    if (ec) {
+        std::fprintf(stderr, "husk bake: --rootfs: cannot walk %s: %s\n", dir.c_str(), ec.message().c_str());
+        return false;
+    }
+    struct stat none = {};
+    entry("TRAILER!!!", none, "");
+    out.close();
+    return bool(out);
+}
+
 void usage(FILE* out)
 {
     std::fprintf(out,
-                 "usage: husk bake [--list] CONFIG PROGRAM -o IMAGE\n"
+                 "usage: husk bake [--list] [--rootfs DIR] CONFIG PROGRAM -o IMAGE\n"
                  "\n"
                  "Links the static x86-64 Linux executable PROGRAM with the Husk kernel into\n"
                  "one bootable image: husk run IMAGE -- ARGS boots it. CONFIG is hw_virtio\n"
-                 "(default machine microvm) or hw_generic (q35/pc); --list describes them.\n");
+                 "(default machine microvm) or hw_generic (q35/pc); --list describes them.\n"
+                 "--rootfs DIR packs DIR's files, directories and symbolic links into the\n"
+                 "image; the program finds them in its root file system.\n");
 }
 
 int error(const char* fmt, const std::string& arg)
@@ -48,7 +108,7 @@ bool run(const std::string& command)
     return std::system(command.c_str()) == 0;
 }
 
-std::string quoted(const std::string& s)
+std::string shell_word(const std::string& s)
 {
     std::string q = "'";
     for (char c : s)
@@ -60,7 +120,7 @@ std::string quoted(const std::string& s)
 int bake_command(int argc, char** argv)
 {
     std::vector<std::string> positional;
-    std::string output;
+    std::string output, rootfs;
     for (int i = 2; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--help" || a == "-h") {
@@ -71,6 +131,18 @@ int bake_command(int argc, char** argv)
             for (const auto& c : kConfigs)
                 std::printf("%-11s %s\n", c.name, c.what);
             return 0;
+        }
+        if (a == "--rootfs") {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "husk bake: --rootfs needs a directory\n");
+                return kUsageError;
+            }
+            rootfs = argv[++i];
+            if (!std::filesystem::is_directory(rootfs)) {
+                std::fprintf(stderr, "husk bake: --rootfs: '%s' is not a directory\n", rootfs.c_str());
+                return kUsageError;
+            }
+            continue;
         }
         if (a == "-o") {
             if (i + 1 >= argc) {
@@ -110,8 +182,17 @@ int bake_command(int argc, char** argv)
     if (!mkdtemp(work))
         return error("cannot create a temporary directory%s", "");
     std::string dir = work;
+    if (!rootfs.empty() && !write_newc(rootfs, dir + "/rootfs.cpio")) {
+        run("rm -rf " + shell_word(dir));
+        return 1;
+    }
     {
         std::ofstream blob(dir + "/baked.S");
+        if (!rootfs.empty())
+            blob << "    .section .husk_baked, \"a\"\n    .balign 4096\n"
+                 << "    .globl husk_baked_rootfs_start\nhusk_baked_rootfs_start:\n"
+                 << "    .incbin \"" << dir << "/rootfs.cpio\"\n"
+                 << "    .globl husk_baked_rootfs_end\nhusk_baked_rootfs_end:\n";
         blob << "    .section .husk_baked, \"a\"\n    .balign 4096\n"
              << "    .globl husk_baked_file_start\nhusk_baked_file_start:\n"
              << "    .incbin \"" << program << "\"\n"
@@ -121,13 +202,13 @@ int bake_command(int argc, char** argv)
              << "    .section .note.GNU-stack, \"\", @progbits\n";
     }
     std::string cc = std::getenv("CC") ? std::getenv("CC") : "cc";
-    std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + quoted(kit + "kernel.ld")
+    std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + shell_word(kit + "kernel.ld")
                        + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
-                       + quoted(kit + "husk-program.o") + " " + quoted(dir + "/baked.S") + " ";
-    bool ok = run(link + quoted(kit + "ksyms-empty.S") + " -o " + quoted(dir + "/pass1"))
-              && run(quoted(kit + "gen-ksyms") + " " + quoted(dir + "/pass1") + " " + quoted(dir + "/ksyms.S"))
-              && run(link + quoted(dir + "/ksyms.S") + " -o " + quoted(output));
-    run("rm -rf " + quoted(dir));
+                       + shell_word(kit + "husk-program.o") + " " + shell_word(dir + "/baked.S") + " ";
+    bool ok = run(link + shell_word(kit + "ksyms-empty.S") + " -o " + shell_word(dir + "/pass1"))
+              && run(shell_word(kit + "gen-ksyms") + " " + shell_word(dir + "/pass1") + " " + shell_word(dir + "/ksyms.S"))
+              && run(link + shell_word(dir + "/ksyms.S") + " -o " + shell_word(output));
+    run("rm -rf " + shell_word(dir));
     if (!ok)
         return error("linking %s failed (see above)", output);
     std::printf("husk bake: %s: %s with the Husk kernel, for %s\n", output.c_str(), program.c_str(), config->what);
