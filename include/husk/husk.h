@@ -63,6 +63,15 @@ HUSK_API int husk_attach_hostfile(const char *path, int read_only);
  * failure, errno untouched). */
 HUSK_API long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
+/* Processes inside the kernel besides the caller's own (husk server gives
+ * each client one): create returns a pid (or -1 with errno); syscall_as
+ * runs a raw system call as that process (its descriptors, its working
+ * directory), returning the raw result (-ESRCH for an unknown pid);
+ * destroy ends it, closing its descriptors (0 or -1 with errno). */
+HUSK_API long husk_process_create(const char *name);
+HUSK_API long husk_syscall_as(long pid, long nr, long a1, long a2, long a3, long a4, long a5, long a6);
+HUSK_API int husk_process_destroy(long pid);
+
 /* Copies the kernel log (dmesg) into buf; returns bytes copied or -1. */
 HUSK_API long husk_dmesg(char *buf, size_t len);
 

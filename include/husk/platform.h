@@ -301,6 +301,13 @@ void husk_plat_halt(int status) __attribute__((noreturn));
  * long husk_kernel_syscall(long nr, const uint64_t args[6]);
  *     Runs one Linux system call for the current process; returns the result
  *     or a negative errno, exactly as the Linux syscall ABI does.
+ * long husk_kernel_process_create(const char *name);
+ * long husk_kernel_syscall_as(long pid, long nr, const uint64_t args[6]);
+ * int husk_kernel_process_destroy(long pid);
+ *     A new process (a child of the first; its own descriptors and working
+ *     directory) and its pid; a system call run on its behalf (-ESRCH for
+ *     an unknown pid); its end (its descriptors are closed). For platforms
+ *     serving remote clients. Kernel context.
  * void *husk_kernel_page_alloc(void);
  * void husk_kernel_page_free(void *page);
  *     A zeroed 4 KiB page of kernel memory for the platform's own use (page

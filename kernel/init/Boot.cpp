@@ -145,3 +145,40 @@ extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6])
 {
     return husk::SyscallTable::dispatch(nr, args);
 }
+
+// Processes for remote clients (husk server): each connection is one, with
+// its own descriptors and working directory, created under init.
+extern "C" long husk_kernel_process_create(const char* name)
+{
+    using namespace husk;
+    if (!g_booted)
+        return -kstd::ENOSYS;
+    auto p = Process::create(name, &Process::current());
+    if (p.is_error())
+        return -p.error().code();
+    return long(p.value()->pid());
+}
+
+extern "C" long husk_kernel_syscall_as(long pid, long nr, const uint64_t args[6])
+{
+    using namespace husk;
+    Process* p = pid > 1 ? Process::find(uint32_t(pid)) : nullptr; // never init itself
+    if (!p)
+        return -kstd::ESRCH;
+    Thread* self = Scheduler::current();
+    Process* own = self->process();
+    self->set_process(p);
+    long r = SyscallTable::dispatch(nr, args);
+    self->set_process(own);
+    return r;
+}
+
+extern "C" int husk_kernel_process_destroy(long pid)
+{
+    using namespace husk;
+    Process* p = pid > 1 ? Process::find(uint32_t(pid)) : nullptr;
+    if (!p)
+        return -kstd::ESRCH;
+    delete p; // closes its descriptors
+    return 0;
+}

@@ -77,6 +77,14 @@ void Process::set_name(kstd::StringView name)
 
 void Process::set_address_space(kstd::RefPtr<AddressSpace> as) { m_address_space = kstd::move(as); }
 
+Process* Process::find(uint32_t pid)
+{
+    for (Process& p : all())
+        if (p.m_pid == pid)
+            return &p;
+    return nullptr;
+}
+
 Process& Process::current()
 {
     Thread* t = Scheduler::current();

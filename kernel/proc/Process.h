@@ -75,6 +75,8 @@ public:
     // Whether any process has its cwd or root on fs (umount's EBUSY).
     static bool any_inside(const FileSystem& fs);
     static size_t count();
+    // The live process with this pid, or nullptr.
+    static Process* find(uint32_t pid);
 
     kstd::ListNode all_node;
 

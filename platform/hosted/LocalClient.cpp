@@ -99,6 +99,29 @@ extern "C" long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a
     return husk_kernel_syscall(nr, words);
 }
 
+extern "C" long husk_kernel_process_create(const char* name);
+extern "C" long husk_kernel_syscall_as(long pid, long nr, const uint64_t args[6]);
+extern "C" int husk_kernel_process_destroy(long pid);
+
+extern "C" long husk_process_create(const char* name)
+{
+    std::lock_guard lock(g_big_lock);
+    return finish<long>(g_booted ? husk_kernel_process_create(name) : -ENOSYS);
+}
+
+extern "C" long husk_syscall_as(long pid, long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+    uint64_t words[6] = { uint64_t(a1), uint64_t(a2), uint64_t(a3), uint64_t(a4), uint64_t(a5), uint64_t(a6) };
+    std::lock_guard lock(g_big_lock);
+    return g_booted ? husk_kernel_syscall_as(pid, nr, words) : -ENOSYS;
+}
+
+extern "C" int husk_process_destroy(long pid)
+{
+    std::lock_guard lock(g_big_lock);
+    return finish<int>(g_booted ? husk_kernel_process_destroy(pid) : -ENOSYS);
+}
+
 extern "C" long husk_dmesg(char* buf, size_t len)
 {
     constexpr int kReadAll = 3;
