@@ -7,6 +7,8 @@
 #include "BakeCommand.h"
 #include "CompileCommand.h"
 #include "RunCommand.h"
+#include "remote/Ctl.h"
+#include "remote/ServerCommand.h"
 #include "SyscallDocs.h"
 
 namespace {
@@ -25,6 +27,8 @@ int usage(FILE* out, int status)
                  "                     link a static program and the kernel into one image\n"
                  "  run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS]\n"
                  "                     boot a Husk image, or a static program as a unikernel\n"
+                 "  server [options]   a Husk kernel in its own process, serving husk ctl\n"
+                 "  ctl COMMAND [ARGS] ls, cat, cp, mkdir, rm, ... against a husk server\n"
                  "  syscalls [--markdown]\n"
                  "                     list the Linux syscalls and their support status\n"
                  "  help               this text\n"
@@ -99,6 +103,10 @@ int main(int argc, char** argv)
         return cmd_version(argc, argv);
     if (cmd == "cc" || cmd == "c++")
         return husk::tools::compile_command(argc, argv);
+    if (cmd == "server")
+        return husk::remote::server_command(argc, argv);
+    if (cmd == "ctl")
+        return husk::remote::ctl_command(argc, argv);
     if (cmd == "bake")
         return husk::tools::bake_command(argc, argv);
     if (cmd == "run")

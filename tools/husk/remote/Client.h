@@ -1,0 +1,35 @@
+// The client side of the remote protocol: one connection to husk server,
+// system calls by number with their buffers (husk ctl uses it).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+#include "Protocol.h"
+
+namespace husk::remote {
+
+class Client {
+public:
+    // Connects to unix:PATH or tcp:HOST:PORT; "" and a message on failure.
+    static std::string connect(const std::string& spec, Client& out);
+    ~Client();
+
+    struct Buffer {
+        unsigned arg;
+        uint32_t flags; // kIn, kOut, kOutCount
+        void* data;
+        size_t length;
+    };
+    // Runs system call nr in the server's kernel; buffers replace the
+    // arguments they name. Returns the raw result (negative errno), or
+    // -EPIPE/-EPROTO when the connection failed.
+    long call(long nr, std::vector<uint64_t> args, const std::vector<Buffer>& buffers = {});
+
+private:
+    bool send_all(const void* data, size_t len);
+    bool recv_all(void* data, size_t len);
+    int m_fd = -1;
+};
+
+} // namespace husk::remote

@@ -1,0 +1,422 @@
+#include "Ctl.h"
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <functional>
+#include <string>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <vector>
+#include "Client.h"
+
+namespace husk::remote {
+
+namespace {
+constexpr long kAtFdcwd = AT_FDCWD;
+std::string g_command; // for messages: "husk ctl: CMD: ..."
+
+int complain(const std::string& what, long error)
+{
+    std::fprintf(stderr, "husk ctl: %s: %s: %s\n", g_command.c_str(), what.c_str(), std::strerror(int(-error)));
+    return 1;
+}
+
+// The kernel's side of the calls the commands need.
+class Kernel {
+public:
+    explicit Kernel(Client& c) : m_c(c) {}
+    long open(const std::string& p, int flags, int mode = 0)
+    {
+        return m_c.call(SYS_openat, { uint64_t(kAtFdcwd), 0, uint64_t(flags), uint64_t(mode) }, { path(1, p) });
+    }
+    long read(long fd, void* buf, size_t n) { return m_c.call(SYS_read, { uint64_t(fd), 0, n }, { { 1, kOut | kOutCount, buf, n } }); }
+    long write(long fd, const void* buf, size_t n)
+    {
+        return m_c.call(SYS_write, { uint64_t(fd), 0, n }, { { 1, kIn, const_cast<void*>(buf), n } });
+    }
+    long close(long fd) { return m_c.call(SYS_close, { uint64_t(fd) }); }
+    long stat(const std::string& p, struct stat* st, bool follow = false)
+    {
+        return m_c.call(SYS_newfstatat, { uint64_t(kAtFdcwd), 0, 0, uint64_t(follow ? 0 : AT_SYMLINK_NOFOLLOW) },
+                        { path(1, p), { 2, kOut, st, sizeof *st } });
+    }
+    long getdents(long fd, void* buf, size_t n)
+    {
+        return m_c.call(SYS_getdents64, { uint64_t(fd), 0, n }, { { 1, kOut | kOutCount, buf, n } });
+    }
+    long mkdir(const std::string& p, int mode) { return m_c.call(SYS_mkdirat, { uint64_t(kAtFdcwd), 0, uint64_t(mode) }, { path(1, p) }); }
+    long unlink(const std::string& p, int flags) { return m_c.call(SYS_unlinkat, { uint64_t(kAtFdcwd), 0, uint64_t(flags) }, { path(1, p) }); }
+    long rename(const std::string& a, const std::string& b)
+    {
+        return m_c.call(SYS_renameat, { uint64_t(kAtFdcwd), 0, uint64_t(kAtFdcwd), 0 }, { path(1, a), path(3, b) });
+    }
+    long symlink(const std::string& target, const std::string& p)
+    {
+        return m_c.call(SYS_symlinkat, { 0, uint64_t(kAtFdcwd), 0 }, { path(0, target), path(2, p) });
+    }
+    long link(const std::string& a, const std::string& b)
+    {
+        return m_c.call(SYS_linkat, { uint64_t(kAtFdcwd), 0, uint64_t(kAtFdcwd), 0, 0 }, { path(1, a), path(3, b) });
+    }
+    long chmod(const std::string& p, int mode) { return m_c.call(SYS_fchmodat, { uint64_t(kAtFdcwd), 0, uint64_t(mode) }, { path(1, p) }); }
+    long touch(const std::string& p) { return m_c.call(SYS_utimensat, { uint64_t(kAtFdcwd), 0, 0, 0 }, { path(1, p) }); }
+    long statfs(const std::string& p, struct statfs* s) { return m_c.call(SYS_statfs, { 0, 0 }, { path(0, p), { 1, kOut, s, sizeof *s } }); }
+    long syslog(char* buf, size_t n) { return m_c.call(SYS_syslog, { 3, 0, n }, { { 1, kOut | kOutCount, buf, n } }); }
+    long sync() { return m_c.call(SYS_sync, {}); }
+    long halt() { return m_c.call(kOpHalt, {}); }
+
+private:
+    static Client::Buffer path(unsigned arg, const std::string& p)
+    {
+        return { arg, kIn, const_cast<char*>(p.c_str()), p.size() + 1 };
+    }
+    Client& m_c;
+};
+
+// Directory entries (names), sorted bytewise as coreutils does in the C locale.
+long list(Kernel& k, const std::string& dir, std::vector<std::string>& names)
+{
+    long fd = k.open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0)
+        return fd;
+    char buf[32768];
+    for (;;) {
+        long n = k.getdents(fd, buf, sizeof buf);
+        if (n <= 0) {
+            k.close(fd);
+            if (n < 0)
+                return n;
+            break;
+        }
+        for (long at = 0; at < n;) {
+            uint16_t reclen;
+            std::memcpy(&reclen, buf + at + 16, 2);
+            names.emplace_back(buf + at + 19);
+            at += reclen;
+        }
+    }
+    std::sort(names.begin(), names.end());
+    return 0;
+}
+
+int cmd_ls(Kernel& k, std::vector<std::string> args)
+{
+    bool all = false, longf = false;
+    std::vector<std::string> paths;
+    for (auto& a : args) {
+        if (a.size() > 1 && a[0] == '-') {
+            all = all || a.find('a') != std::string::npos;
+            longf = longf || a.find('l') != std::string::npos;
+        } else {
+            paths.push_back(a);
+        }
+    }
+    if (paths.empty())
+        paths.push_back("/");
+    int status = 0;
+    for (size_t i = 0; i < paths.size(); ++i) {
+        struct stat st;
+        long r = k.stat(paths[i], &st, true);
+        if (r < 0) {
+            status = complain("cannot access '" + paths[i] + "'", r);
+            continue;
+        }
+        std::vector<std::string> names;
+        if (S_ISDIR(st.st_mode)) {
+            if ((r = list(k, paths[i], names)) < 0) {
+                status = complain("cannot open directory '" + paths[i] + "'", r);
+                continue;
+            }
+        } else {
+            names.push_back(paths[i]);
+        }
+        if (paths.size() > 1)
+            std::printf("%s%s:\n", i ? "\n" : "", paths[i].c_str());
+        for (auto& n : names) {
+            if (!all && n[0] == '.')
+                continue;
+            if (!longf) {
+                std::printf("%s\n", n.c_str());
+                continue;
+            }
+            std::string full = S_ISDIR(st.st_mode) ? paths[i] + "/" + n : n;
+            struct stat e;
+            if (k.stat(full, &e) < 0)
+                continue;
+            const char* types = "?pc?d?b?-?l?s???";
+            std::string mode(1, types[(e.st_mode >> 12) & 15]);
+            for (int b = 8; b >= 0; --b)
+                mode += (e.st_mode & (1u << b)) ? "rwx"[(8 - b) % 3] : '-';
+            std::printf("%s %lu %u %u %lld %s\n", mode.c_str(), (unsigned long)e.st_nlink, e.st_uid, e.st_gid,
+                        (long long)e.st_size, n.c_str());
+        }
+    }
+    return status;
+}
+
+// A file on either side: "host:PATH" is the host's, anything else the kernel's.
+bool is_host(const std::string& p) { return p.rfind("host:", 0) == 0; }
+std::string strip(const std::string& p) { return is_host(p) ? p.substr(5) : p.rfind("husk:", 0) == 0 ? p.substr(5) : p; }
+
+int cmd_cat(Kernel& k, const std::vector<std::string>& args)
+{
+    int status = 0;
+    char buf[65536];
+    for (const auto& p : args) {
+        long fd = k.open(p, O_RDONLY);
+        if (fd < 0) {
+            status = complain(p, fd);
+            continue;
+        }
+        long n;
+        while ((n = k.read(fd, buf, sizeof buf)) > 0)
+            std::fwrite(buf, 1, size_t(n), stdout);
+        if (n < 0)
+            status = complain(p, n);
+        k.close(fd);
+    }
+    return status;
+}
+
+int cmd_cp(Kernel& k, const std::vector<std::string>& args)
+{
+    if (args.size() != 2) {
+        std::fprintf(stderr, "husk ctl: cp: usage: cp SOURCE DEST (host:PATH for the host's files)\n");
+        return 2;
+    }
+    std::string src = strip(args[0]), dst = strip(args[1]);
+    bool from_host = is_host(args[0]), to_host = is_host(args[1]);
+    // A destination directory takes the source's name.
+    struct stat st;
+    bool dst_dir = to_host ? (::stat(dst.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+                           : (k.stat(dst, &st, true) == 0 && S_ISDIR(st.st_mode));
+    if (dst_dir)
+        dst += "/" + src.substr(src.rfind('/') + 1);
+    long in = from_host ? ::open(src.c_str(), O_RDONLY) : k.open(src, O_RDONLY);
+    if (in < 0)
+        return complain("cannot stat '" + args[0] + "'", from_host ? -errno : in);
+    long out = to_host ? ::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644) : k.open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0) {
+        long e = to_host ? -errno : out;
+        from_host ? ::close(int(in)) : k.close(in);
+        return complain("cannot create regular file '" + args[1] + "'", e);
+    }
+    std::vector<char> buf(1 << 20);
+    long n, status = 0;
+    while ((n = from_host ? ::read(int(in), buf.data(), buf.size()) : k.read(in, buf.data(), buf.size())) > 0) {
+        for (long done = 0; done < n;) {
+            long w = to_host ? ::write(int(out), buf.data() + done, size_t(n - done)) : k.write(out, buf.data() + done, size_t(n - done));
+            if (w <= 0) {
+                status = complain("error writing '" + args[1] + "'", to_host ? -errno : (w ? w : -EIO));
+                n = -1;
+                break;
+            }
+            done += w;
+        }
+        if (n < 0)
+            break;
+    }
+    if (n < 0 && !status)
+        status = complain("error reading '" + args[0] + "'", from_host ? -errno : n);
+    from_host ? ::close(int(in)) : k.close(in);
+    long c = to_host ? (::close(int(out)) ? -errno : 0) : k.close(out);
+    if (c < 0 && !status)
+        status = complain("error writing '" + args[1] + "'", c);
+    return int(status);
+}
+
+int cmd_mkdir(Kernel& k, const std::vector<std::string>& args)
+{
+    bool parents = false;
+    int status = 0;
+    for (const auto& a : args) {
+        if (a == "-p") {
+            parents = true;
+            continue;
+        }
+        if (parents) {
+            for (size_t i = 1; i <= a.size(); ++i)
+                if (i == a.size() || a[i] == '/') {
+                    long r = k.mkdir(a.substr(0, i), 0755);
+                    if (r < 0 && r != -EEXIST) {
+                        status = complain("cannot create directory '" + a + "'", r);
+                        break;
+                    }
+                }
+        } else if (long r = k.mkdir(a, 0755); r < 0) {
+            status = complain("cannot create directory '" + a + "'", r);
+        }
+    }
+    return status;
+}
+
+long remove_tree(Kernel& k, const std::string& p)
+{
+    struct stat st;
+    long r = k.stat(p, &st);
+    if (r < 0)
+        return r;
+    if (!S_ISDIR(st.st_mode))
+        return k.unlink(p, 0);
+    std::vector<std::string> names;
+    if ((r = list(k, p, names)) < 0)
+        return r;
+    for (auto& n : names)
+        if (n != "." && n != "..")
+            if ((r = remove_tree(k, p + "/" + n)) < 0)
+                return r;
+    return k.unlink(p, AT_REMOVEDIR);
+}
+
+int cmd_rm(Kernel& k, const std::vector<std::string>& args)
+{
+    bool recursive = false, force = false;
+    int status = 0;
+    for (const auto& a : args) {
+        if (a.size() > 1 && a[0] == '-') {
+            recursive = recursive || a.find_first_of("rR") != std::string::npos;
+            force = force || a.find('f') != std::string::npos;
+            continue;
+        }
+        long r = recursive ? remove_tree(k, a) : k.unlink(a, 0);
+        if (r == -EISDIR && !recursive)
+            r = -EISDIR;
+        if (r < 0 && !(force && r == -ENOENT))
+            status = complain("cannot remove '" + a + "'", r);
+    }
+    return status;
+}
+
+int cmd_stat(Kernel& k, const std::vector<std::string>& args)
+{
+    int status = 0;
+    for (const auto& p : args) {
+        struct stat st;
+        long r = k.stat(p, &st);
+        if (r < 0) {
+            status = complain("cannot statx '" + p + "'", r);
+            continue;
+        }
+        std::printf("  File: %s\n  Size: %lld\tBlocks: %lld\tLinks: %lu\nAccess: (%04o)  Uid: %u  Gid: %u\n  Inode: %llu\n",
+                    p.c_str(), (long long)st.st_size, (long long)st.st_blocks, (unsigned long)st.st_nlink,
+                    st.st_mode & 07777, st.st_uid, st.st_gid, (unsigned long long)st.st_ino);
+    }
+    return status;
+}
+
+int cmd_df(Kernel& k, const std::vector<std::string>& args)
+{
+    std::vector<std::string> paths = args.empty() ? std::vector<std::string> { "/" } : args;
+    std::printf("Filesystem     1K-blocks    Used Available Use%% Mounted on\n");
+    int status = 0;
+    for (const auto& p : paths) {
+        struct statfs s;
+        long r = k.statfs(p, &s);
+        if (r < 0) {
+            status = complain(p, r);
+            continue;
+        }
+        unsigned long long kb = s.f_bsize / 1024;
+        unsigned long long total = s.f_blocks * kb, avail = s.f_bavail * kb, used = (s.f_blocks - s.f_bfree) * kb;
+        std::printf("%-14s %9llu %7llu %9llu %3llu%% %s\n", "husk", total, used, avail,
+                    total ? (used * 100 + total - 1) / total : 0, p.c_str());
+    }
+    return status;
+}
+} // namespace
+
+int ctl_command(int argc, char** argv)
+{
+    std::string server = std::getenv("HUSK_SERVER") ? std::getenv("HUSK_SERVER") : "";
+    int i = 2;
+    if (i + 1 < argc && !std::strcmp(argv[i], "--server")) {
+        server = argv[i + 1];
+        i += 2;
+    }
+    if (i >= argc || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+        std::fprintf(i >= argc ? stderr : stdout,
+                     "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] COMMAND [ARGS...]\n\n"
+                     "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default):\n"
+                     "  ls [-a] [-l] [PATH...]   cat FILE...   cp SRC DST (host:PATH is the host's)\n"
+                     "  mkdir [-p] DIR...   rm [-r] [-f] PATH...   mv SRC DST   ln [-s] TARGET NAME\n"
+                     "  stat PATH...   df [PATH...]   touch FILE...   chmod MODE PATH...\n"
+                     "  dmesg   sync   halt (sync, unmount, stop the server)\n");
+        return i >= argc ? 2 : 0;
+    }
+    g_command = argv[i++];
+    std::vector<std::string> args(argv + i, argv + argc);
+    if (server.empty()) {
+        std::fprintf(stderr, "husk ctl: no server: set HUSK_SERVER or give --server\n");
+        return 2;
+    }
+    Client client;
+    if (std::string why = Client::connect(server, client); !why.empty()) {
+        std::fprintf(stderr, "husk ctl: %s\n", why.c_str());
+        return 1;
+    }
+    Kernel k(client);
+    const std::string& c = g_command;
+    if (c == "ls")
+        return cmd_ls(k, args);
+    if (c == "cat")
+        return cmd_cat(k, args);
+    if (c == "cp")
+        return cmd_cp(k, args);
+    if (c == "mkdir")
+        return cmd_mkdir(k, args);
+    if (c == "rm")
+        return cmd_rm(k, args);
+    if (c == "stat")
+        return cmd_stat(k, args);
+    if (c == "df")
+        return cmd_df(k, args);
+    if (c == "mv" && args.size() == 2) {
+        long r = k.rename(args[0], args[1]);
+        return r < 0 ? complain("cannot move '" + args[0] + "' to '" + args[1] + "'", r) : 0;
+    }
+    if (c == "ln" && (args.size() == 2 || (args.size() == 3 && args[0] == "-s"))) {
+        bool sym = args.size() == 3;
+        long r = sym ? k.symlink(args[1], args[2]) : k.link(args[0], args[1]);
+        return r < 0 ? complain("failed to create link '" + args.back() + "'", r) : 0;
+    }
+    if (c == "touch") {
+        int status = 0;
+        for (const auto& p : args) {
+            long r = k.touch(p);
+            if (r == -ENOENT && (r = k.open(p, O_WRONLY | O_CREAT, 0644)) >= 0)
+                r = k.close(r);
+            if (r < 0)
+                status = complain("cannot touch '" + p + "'", r);
+        }
+        return status;
+    }
+    if (c == "chmod" && args.size() >= 2) {
+        int status = 0;
+        int mode = int(std::strtol(args[0].c_str(), nullptr, 8));
+        for (size_t j = 1; j < args.size(); ++j)
+            if (long r = k.chmod(args[j], mode); r < 0)
+                status = complain("cannot access '" + args[j] + "'", r);
+        return status;
+    }
+    if (c == "dmesg") {
+        std::vector<char> buf(1 << 20);
+        long n = k.syslog(buf.data(), buf.size());
+        if (n < 0)
+            return complain("read kernel buffer failed", n);
+        std::fwrite(buf.data(), 1, size_t(n), stdout);
+        return 0;
+    }
+    if (c == "sync")
+        return k.sync() < 0 ? 1 : 0;
+    if (c == "halt")
+        return k.halt() < 0 ? complain("halt", -EIO) : 0;
+    std::fprintf(stderr, "husk ctl: unknown command or wrong arguments: %s (husk ctl --help)\n", c.c_str());
+    return 2;
+}
+
+} // namespace husk::remote

@@ -1,0 +1,50 @@
+// The remote-client protocol of husk server (docs/remote-protocol.md):
+// system calls by number with their argument buffers, over a stream socket,
+// little-endian, versioned. Shared by the server and husk ctl.
+#pragma once
+
+#include <cstdint>
+
+namespace husk::remote {
+
+inline constexpr char kMagic[8] = { 'H', 'U', 'S', 'K', 'R', 'P', 'C', '1' };
+inline constexpr uint32_t kVersion = 1;
+
+// Both sides send one first; the server's carries the connection's pid.
+struct Hello {
+    char magic[8];
+    uint32_t version;
+    uint32_t pid;
+};
+
+// Buffer flags: the server copies IN data from the request into the
+// buffer, and sends OUT buffers back (all of it, or with OUT_COUNT only the
+// first `result` bytes when the call succeeded).
+inline constexpr uint32_t kIn = 1, kOut = 2, kOutCount = 4;
+
+struct Segment {
+    uint32_t arg;    // which argument (0..5) becomes a pointer to the buffer
+    uint32_t flags;  // kIn | kOut | kOutCount
+    uint32_t length; // bytes
+    uint32_t reserved;
+};
+
+struct Request {
+    uint32_t length;    // bytes after this header: the segments, then IN data
+    uint32_t segments;  // at most kMaxSegments
+    int64_t nr;         // the Linux system call number, or a kOp* (negative)
+    uint64_t args[6];
+};
+
+struct Response {
+    int64_t result;  // the raw result (negative errno on failure)
+    uint32_t length; // OUT data that follows, segment after segment
+    uint32_t reserved;
+};
+
+inline constexpr uint32_t kMaxSegments = 6;
+inline constexpr uint32_t kMaxBytes = 16u << 20; // per request, in and out alike
+// Operations of the server itself.
+inline constexpr int64_t kOpHalt = -1; // sync, unmount every file system, stop
+
+} // namespace husk::remote

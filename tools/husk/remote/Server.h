@@ -1,0 +1,35 @@
+// husk server: a hosted Husk kernel in its own process serving remote
+// clients (rump_server's job). Each connection is a process in the kernel
+// with its own descriptors and working directory; requests are checked
+// before anything runs, and bad ones close only their connection.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace husk::remote {
+
+struct Disk {
+    std::string key;  // the name -m refers to
+    std::string path; // the host file
+    bool read_only = false;
+};
+
+struct Mount {
+    std::string key;        // a Disk's key
+    std::string mountpoint; // where it appears in the kernel
+};
+
+struct ServerOptions {
+    std::vector<Disk> disks;
+    std::vector<Mount> mounts;
+    std::string listen; // unix:PATH or tcp:HOST:PORT
+    bool foreground = false;
+    std::string config; // kernel command-line words
+};
+
+// Boots the kernel, mounts, listens and serves until halted (husk ctl halt
+// or SIGTERM/SIGINT), then syncs and unmounts. Returns the exit status.
+int serve(const ServerOptions& options);
+
+} // namespace husk::remote

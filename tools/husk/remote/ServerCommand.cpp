@@ -1,0 +1,96 @@
+#include "ServerCommand.h"
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include "Server.h"
+
+namespace husk::remote {
+
+namespace {
+void usage(FILE* out)
+{
+    std::fprintf(out,
+                 "usage: husk server [-d key=NAME,hostpath=FILE[,ro]]... [-m NAME:MOUNTPOINT]...\n"
+                 "                   [--listen unix:PATH|tcp:HOST:PORT] [--foreground] [--config WORDS]\n"
+                 "\n"
+                 "Starts a Husk kernel in its own process and serves remote clients (husk ctl).\n"
+                 "-d attaches the host file FILE as a disk called NAME (ro: read-only); -m mounts\n"
+                 "disk NAME (ext2/3/4) at MOUNTPOINT. The server detaches and prints where it\n"
+                 "listens unless --foreground. husk ctl halt, SIGTERM or SIGINT sync and unmount\n"
+                 "every file system, then stop it. Default: --listen unix:husk.sock\n");
+}
+
+int error(const std::string& what)
+{
+    std::fprintf(stderr, "husk server: %s\nTry 'husk server --help'.\n", what.c_str());
+    return 2;
+}
+} // namespace
+
+int server_command(int argc, char** argv)
+{
+    ServerOptions o;
+    o.listen = "unix:husk.sock";
+    o.config = "mem=64";
+    for (int i = 2; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
+        if (a == "--help" || a == "-h") {
+            usage(stdout);
+            return 0;
+        } else if (a == "-d") {
+            std::string spec = value();
+            Disk d;
+            size_t at = 0;
+            while (at <= spec.size()) {
+                size_t comma = spec.find(',', at);
+                std::string part = spec.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+                if (part.rfind("key=", 0) == 0)
+                    d.key = part.substr(4);
+                else if (part.rfind("hostpath=", 0) == 0)
+                    d.path = part.substr(9);
+                else if (part == "ro")
+                    d.read_only = true;
+                else
+                    return error("-d: unknown part '" + part + "' (key=NAME,hostpath=FILE[,ro])");
+                if (comma == std::string::npos)
+                    break;
+                at = comma + 1;
+            }
+            if (d.key.empty() || d.path.empty())
+                return error("-d needs key=NAME and hostpath=FILE");
+            if (access(d.path.c_str(), d.read_only ? R_OK : R_OK | W_OK) != 0)
+                return error("-d: cannot " + std::string(d.read_only ? "read" : "read and write") + " '" + d.path + "'");
+            for (const Disk& other : o.disks)
+                if (other.key == d.key)
+                    return error("-d: two disks called '" + d.key + "'");
+            o.disks.push_back(d);
+        } else if (a == "-m") {
+            std::string spec = value();
+            size_t colon = spec.find(':');
+            if (colon == std::string::npos || colon == 0 || colon + 1 >= spec.size() || spec[colon + 1] != '/')
+                return error("-m wants NAME:MOUNTPOINT (an absolute path), not '" + spec + "'");
+            Mount m { spec.substr(0, colon), spec.substr(colon + 1) };
+            bool known = false;
+            for (const Disk& d : o.disks)
+                known = known || d.key == m.key;
+            if (!known)
+                return error("-m " + spec + ": no disk called '" + m.key + "' (give -d first)");
+            o.mounts.push_back(m);
+        } else if (a == "--listen") {
+            o.listen = value();
+            if (o.listen.rfind("unix:", 0) != 0 && o.listen.rfind("tcp:", 0) != 0)
+                return error("--listen wants unix:PATH or tcp:HOST:PORT, not '" + o.listen + "'");
+        } else if (a == "--foreground") {
+            o.foreground = true;
+        } else if (a == "--config") {
+            o.config += " " + value();
+        } else {
+            return error("unknown argument '" + a + "'");
+        }
+    }
+    return serve(o);
+}
+
+} // namespace husk::remote
