@@ -166,7 +166,7 @@ int listen_on(const std::string& spec)
         std::memcpy(a.sun_path, path.c_str(), path.size());
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         unlink(path.c_str());
-        mode_t old = umask(077); // only the owner connects
+        mode_t old = umask(0177); // 0600: only the owner connects
         int r = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
         umask(old);
         if (fd < 0 || r != 0 || listen(fd, 64) != 0)
@@ -265,9 +265,11 @@ int serve(const ServerOptions& o)
             return 1;
         setsid();
         close(ready[0]);
+        // Detached: nothing may hold the caller's terminal or pipes open.
         int null = open("/dev/null", O_RDWR);
         dup2(null, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
     }
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
