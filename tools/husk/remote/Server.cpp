@@ -16,6 +16,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 #include "Protocol.h"
+#include "Session.h"
 
 namespace husk::remote {
 
@@ -23,32 +24,9 @@ namespace {
 volatile sig_atomic_t g_stop;
 void on_signal(int) { g_stop = 1; }
 
-// What a remote client may ask for: file and namespace calls, and system
-// information. Anything that could block forever on something only another
-// client could provide (pipes, poll, futex) or that concerns this process
-// (exit, signals, memory) is refused with ENOSYS.
-bool allowed(long nr)
-{
-    switch (nr) {
-    case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64: case SYS_openat: case SYS_close:
-    case SYS_lseek: case SYS_newfstatat: case SYS_fstat: case SYS_getdents64: case SYS_mkdirat: case SYS_unlinkat:
-    case SYS_renameat: case SYS_renameat2: case SYS_symlinkat: case SYS_readlinkat: case SYS_linkat:
-    case SYS_fchmodat: case SYS_fchmod: case SYS_fchownat: case SYS_utimensat: case SYS_ftruncate: case SYS_fsync:
-    case SYS_fdatasync: case SYS_sync: case SYS_syncfs: case SYS_statfs: case SYS_fstatfs: case SYS_mount:
-    case SYS_umount2: case SYS_syslog: case SYS_sysinfo: case SYS_uname: case SYS_getcwd: case SYS_chdir:
-    case SYS_fchdir: case SYS_dup: case SYS_dup3: case SYS_fcntl: case SYS_faccessat: case SYS_getpid:
-    case SYS_umask: case SYS_truncate:
-        return true;
-    default:
-        return false;
-    }
-}
-
 struct Connection {
-    int fd = -1;
-    long pid = 0;
-    bool greeted = false;
-    std::string in, out;
+    int fd;
+    Session session;
 };
 
 void log_line(const char* fmt, const std::string& a, const std::string& b = "")
@@ -56,103 +34,6 @@ void log_line(const char* fmt, const std::string& a, const std::string& b = "")
     std::fprintf(stderr, "husk server: ");
     std::fprintf(stderr, fmt, a.c_str(), b.c_str());
     std::fprintf(stderr, "\n");
-}
-
-// Runs one complete request (header + body) and appends the response.
-// False on a malformed request: the connection is dropped.
-bool execute(Connection& c, const Request& req, const char* body, bool& halt)
-{
-    if (req.segments > kMaxSegments || req.length < req.segments * sizeof(Segment))
-        return false;
-    Segment segs[kMaxSegments];
-    std::memcpy(segs, body, req.segments * sizeof(Segment));
-    const char* data = body + req.segments * sizeof(Segment);
-    size_t data_len = req.length - req.segments * sizeof(Segment);
-    uint64_t total = 0, in_total = 0;
-    unsigned used_args = 0;
-    for (uint32_t i = 0; i < req.segments; ++i) {
-        const Segment& s = segs[i];
-        if (s.arg >= 6 || (used_args & (1u << s.arg)) || !s.flags || (s.flags & ~(kIn | kOut | kOutCount))
-            || ((s.flags & kOutCount) && !(s.flags & kOut)) || s.reserved)
-            return false;
-        used_args |= 1u << s.arg;
-        total += s.length;
-        if (s.flags & kIn)
-            in_total += s.length;
-    }
-    if (total > kMaxBytes || in_total != data_len)
-        return false;
-    Response resp {};
-    std::vector<std::vector<char>> buffers(req.segments);
-    uint64_t args[6];
-    std::memcpy(args, req.args, sizeof args);
-    if (req.nr == kOpHalt) {
-        halt = true;
-        resp.result = 0;
-    } else if (!allowed(long(req.nr))) {
-        resp.result = -ENOSYS;
-    } else {
-        size_t at = 0;
-        for (uint32_t i = 0; i < req.segments; ++i) {
-            buffers[i].assign(segs[i].length + 1, 0); // +1: a pointer even for empty buffers
-            if (segs[i].flags & kIn) {
-                std::memcpy(buffers[i].data(), data + at, segs[i].length);
-                at += segs[i].length;
-            }
-            args[segs[i].arg] = reinterpret_cast<uint64_t>(buffers[i].data());
-        }
-        resp.result = husk_syscall_as(c.pid, long(req.nr), long(args[0]), long(args[1]), long(args[2]), long(args[3]),
-                                      long(args[4]), long(args[5]));
-    }
-    std::string payload;
-    if (resp.result >= 0) {
-        for (uint32_t i = 0; i < req.segments; ++i) {
-            if (!(segs[i].flags & kOut))
-                continue;
-            size_t n = segs[i].length;
-            if ((segs[i].flags & kOutCount) && uint64_t(resp.result) < n)
-                n = size_t(resp.result);
-            payload.append(buffers[i].data(), n);
-        }
-    }
-    resp.length = uint32_t(payload.size());
-    c.out.append(reinterpret_cast<const char*>(&resp), sizeof resp);
-    c.out += payload;
-    return true;
-}
-
-// Consumes what complete frames the connection has buffered.
-bool process(Connection& c, bool& halt)
-{
-    if (!c.greeted) {
-        if (c.in.size() < sizeof(Hello))
-            return true;
-        Hello h;
-        std::memcpy(&h, c.in.data(), sizeof h);
-        if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion)
-            return false;
-        c.in.erase(0, sizeof h);
-        c.greeted = true;
-        Hello reply {};
-        std::memcpy(reply.magic, kMagic, sizeof kMagic);
-        reply.version = kVersion;
-        reply.pid = uint32_t(c.pid);
-        c.out.append(reinterpret_cast<const char*>(&reply), sizeof reply);
-    }
-    while (c.in.size() >= sizeof(Request)) {
-        Request req;
-        std::memcpy(&req, c.in.data(), sizeof req);
-        if (req.length > kMaxBytes + kMaxSegments * sizeof(Segment))
-            return false;
-        if (c.in.size() < sizeof req + req.length)
-            return true; // wait for the rest
-        if (!execute(c, req, c.in.data() + sizeof req, halt))
-            return false;
-        c.in.erase(0, sizeof req + req.length);
-        if (halt)
-            return true;
-    }
-    return true;
 }
 
 int listen_on(const std::string& spec)
@@ -286,7 +167,7 @@ int serve(const ServerOptions& o)
     while (!g_stop && !halt) {
         std::vector<pollfd> fds = { { listener, POLLIN, 0 } };
         for (auto& [fd, c] : connections)
-            fds.push_back({ fd, short(POLLIN | (c.out.empty() ? 0 : POLLOUT)), 0 });
+            fds.push_back({ fd, short(POLLIN | (c.session.output().empty() ? 0 : POLLOUT)), 0 });
         if (poll(fds.data(), fds.size(), -1) < 0) {
             if (errno == EINTR)
                 continue;
@@ -299,7 +180,7 @@ int serve(const ServerOptions& o)
                 if (pid < 0) {
                     close(fd);
                 } else {
-                    connections[fd] = Connection { fd, pid, false, {}, {} };
+                    connections.emplace(fd, Connection { fd, Session(pid) });
                 }
             }
         }
@@ -308,42 +189,39 @@ int serve(const ServerOptions& o)
             if (it == connections.end())
                 continue;
             Connection& c = it->second;
+            std::string& out = c.session.output();
             bool keep = true;
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buf[65536];
                 ssize_t n = read(c.fd, buf, sizeof buf);
-                if (n > 0) {
-                    c.in.append(buf, size_t(n));
-                    if (c.in.size() > 2 * kMaxBytes)
-                        keep = false;
-                    else
-                        keep = process(c, halt);
-                } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-                    keep = false;
-                }
-            }
-            if (keep && !c.out.empty()) {
-                ssize_t n = write(c.fd, c.out.data(), c.out.size());
                 if (n > 0)
-                    c.out.erase(0, size_t(n));
+                    keep = c.session.feed(buf, size_t(n));
+                else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+                    keep = false;
+                halt = halt || c.session.halted();
+            }
+            if (keep && !out.empty()) {
+                ssize_t n = write(c.fd, out.data(), out.size());
+                if (n > 0)
+                    out.erase(0, size_t(n));
                 else if (n < 0 && errno != EAGAIN && errno != EINTR)
                     keep = false;
             }
-            if (halt && keep) {
-                // Deliver the halt's answer before stopping (bounded wait).
+            if (c.session.halted() && keep) {
+                // Deliver the halt's answer before stopping.
                 int flags = fcntl(c.fd, F_GETFL);
                 fcntl(c.fd, F_SETFL, flags & ~O_NONBLOCK);
-                (void)!write(c.fd, c.out.data(), c.out.size());
+                (void)!write(c.fd, out.data(), out.size());
             }
             if (!keep) {
-                husk_process_destroy(c.pid); // closes what the client left open
+                husk_process_destroy(c.session.pid()); // closes what the client left open
                 close(c.fd);
                 connections.erase(it);
             }
         }
     }
     for (auto& [fd, c] : connections) {
-        husk_process_destroy(c.pid);
+        husk_process_destroy(c.session.pid());
         close(fd);
     }
     unmount_all(o);

@@ -1,0 +1,209 @@
+#include "Session.h"
+#include <cerrno>
+#include <cstring>
+#include <husk/husk.h>
+#include <sys/syscall.h>
+#include <vector>
+#include "Protocol.h"
+
+namespace husk::remote {
+
+namespace {
+// What a remote client may ask for, and the shape of each call: which
+// arguments are pointers (each must be a buffer of the request, or NULL —
+// a raw address would reach into the server's own memory), which argument
+// bounds a buffer's use (it may not exceed the buffer), and the size a
+// buffer the kernel fills with a structure must have. File, namespace and
+// information calls only: nothing that could block on what only another
+// client provides (pipes, poll, futex) or that concerns the server itself.
+struct Shape {
+    long nr;
+    uint8_t pointers;  // bit i: argument i is a pointer
+    int8_t bound[6];   // for pointer i: the argument holding its byte count, or -1
+    uint16_t size[6];  // for pointer i: the least size of its buffer
+};
+constexpr int8_t N = -1;
+constexpr uint16_t kStat = 144, kStatfs = 120, kSysinfo = 112, kUtsname = 390, kTimes = 32;
+constexpr Shape kShapes[] = {
+    { SYS_read, 0b10, { N, 2, N, N, N, N }, {} },
+    { SYS_write, 0b10, { N, 2, N, N, N, N }, {} },
+    { SYS_pread64, 0b10, { N, 2, N, N, N, N }, {} },
+    { SYS_pwrite64, 0b10, { N, 2, N, N, N, N }, {} },
+    { SYS_openat, 0b10, { N, N, N, N, N, N }, {} },
+    { SYS_close, 0, { N, N, N, N, N, N }, {} },
+    { SYS_lseek, 0, { N, N, N, N, N, N }, {} },
+    { SYS_newfstatat, 0b110, { N, N, N, N, N, N }, { 0, 0, kStat } },
+    { SYS_fstat, 0b10, { N, N, N, N, N, N }, { 0, kStat } },
+    { SYS_getdents64, 0b10, { N, 2, N, N, N, N }, {} },
+    { SYS_mkdirat, 0b10, { N, N, N, N, N, N }, {} },
+    { SYS_unlinkat, 0b10, { N, N, N, N, N, N }, {} },
+    { SYS_renameat, 0b1010, { N, N, N, N, N, N }, {} },
+    { SYS_renameat2, 0b1010, { N, N, N, N, N, N }, {} },
+    { SYS_symlinkat, 0b101, { N, N, N, N, N, N }, {} },
+    { SYS_readlinkat, 0b110, { N, N, 3, N, N, N }, {} },
+    { SYS_linkat, 0b1010, { N, N, N, N, N, N }, {} },
+    { SYS_fchmodat, 0b10, { N, N, N, N, N, N }, {} },
+    { SYS_fchmod, 0, { N, N, N, N, N, N }, {} },
+    { SYS_fchownat, 0b10, { N, N, N, N, N, N }, {} },
+    { SYS_utimensat, 0b110, { N, N, N, N, N, N }, { 0, 0, kTimes } },
+    { SYS_ftruncate, 0, { N, N, N, N, N, N }, {} },
+    { SYS_truncate, 0b1, { N, N, N, N, N, N }, {} },
+    { SYS_fsync, 0, { N, N, N, N, N, N }, {} },
+    { SYS_fdatasync, 0, { N, N, N, N, N, N }, {} },
+    { SYS_sync, 0, { N, N, N, N, N, N }, {} },
+    { SYS_syncfs, 0, { N, N, N, N, N, N }, {} },
+    { SYS_statfs, 0b11, { N, N, N, N, N, N }, { 0, kStatfs } },
+    { SYS_fstatfs, 0b10, { N, N, N, N, N, N }, { 0, kStatfs } },
+    { SYS_mount, 0b10111, { N, N, N, N, N, N }, {} },
+    { SYS_umount2, 0b1, { N, N, N, N, N, N }, {} },
+    { SYS_syslog, 0b10, { N, 2, N, N, N, N }, {} },
+    { SYS_sysinfo, 0b1, { N, N, N, N, N, N }, { kSysinfo } },
+    { SYS_uname, 0b1, { N, N, N, N, N, N }, { kUtsname } },
+    { SYS_getcwd, 0b1, { 1, N, N, N, N, N }, {} },
+    { SYS_chdir, 0b1, { N, N, N, N, N, N }, {} },
+    { SYS_fchdir, 0, { N, N, N, N, N, N }, {} },
+    { SYS_dup, 0, { N, N, N, N, N, N }, {} },
+    { SYS_dup3, 0, { N, N, N, N, N, N }, {} },
+    { SYS_faccessat, 0b10, { N, N, N, N, N, N }, {} },
+    { SYS_getpid, 0, { N, N, N, N, N, N }, {} },
+    { SYS_umask, 0, { N, N, N, N, N, N }, {} },
+};
+
+const Shape* shape_of(long nr)
+{
+    for (const Shape& s : kShapes)
+        if (s.nr == nr)
+            return &s;
+    return nullptr;
+}
+} // namespace
+
+bool Session::feed(const char* data, size_t length)
+{
+    m_in.append(data, length);
+    if (m_in.size() > 2 * kMaxBytes)
+        return false;
+    if (!m_greeted) {
+        if (m_in.size() < sizeof(Hello))
+            return true;
+        Hello h;
+        std::memcpy(&h, m_in.data(), sizeof h);
+        if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion)
+            return false;
+        m_in.erase(0, sizeof h);
+        m_greeted = true;
+        Hello reply {};
+        std::memcpy(reply.magic, kMagic, sizeof kMagic);
+        reply.version = kVersion;
+        reply.pid = uint32_t(m_pid);
+        m_out.append(reinterpret_cast<const char*>(&reply), sizeof reply);
+    }
+    while (!m_halt && m_in.size() >= sizeof(Request)) {
+        Request req;
+        std::memcpy(&req, m_in.data(), sizeof req);
+        if (req.length > kMaxBytes + kMaxSegments * sizeof(Segment))
+            return false;
+        if (m_in.size() < sizeof req + req.length)
+            return true; // wait for the rest
+        if (!execute(m_in.data()))
+            return false;
+        m_in.erase(0, sizeof req + req.length);
+    }
+    return true;
+}
+
+// Whether the request's buffers fit the call: every pointer argument a
+// buffer or NULL, no buffer elsewhere, counts within their buffers,
+// structures given room enough.
+bool fits(const Shape& shape, const Request& req, const Segment* segs)
+{
+    const Segment* at[6] = {};
+    for (uint32_t i = 0; i < req.segments; ++i) {
+        if (!(shape.pointers & (1u << segs[i].arg)))
+            return false;
+        at[segs[i].arg] = &segs[i];
+    }
+    for (unsigned a = 0; a < 6; ++a) {
+        if (!(shape.pointers & (1u << a)))
+            continue;
+        if (!at[a]) {
+            if (req.args[a] != 0)
+                return false;
+            continue;
+        }
+        if (at[a]->length < shape.size[a])
+            return false;
+        if (shape.bound[a] >= 0 && req.args[shape.bound[a]] > at[a]->length)
+            return false;
+    }
+    return true;
+}
+
+// Checks one complete request, runs it and appends the response; false
+// when it is malformed.
+bool Session::execute(const char* frame)
+{
+    Request req;
+    std::memcpy(&req, frame, sizeof req);
+    const char* body = frame + sizeof req;
+    if (req.segments > kMaxSegments || req.length < req.segments * sizeof(Segment))
+        return false;
+    Segment segs[kMaxSegments];
+    std::memcpy(segs, body, req.segments * sizeof(Segment));
+    const char* data = body + req.segments * sizeof(Segment);
+    size_t data_len = req.length - req.segments * sizeof(Segment);
+    uint64_t total = 0, in_total = 0;
+    unsigned used_args = 0;
+    for (uint32_t i = 0; i < req.segments; ++i) {
+        const Segment& s = segs[i];
+        if (s.arg >= 6 || (used_args & (1u << s.arg)) || !s.flags || (s.flags & ~(kIn | kOut | kOutCount))
+            || ((s.flags & kOutCount) && !(s.flags & kOut)) || s.reserved)
+            return false;
+        used_args |= 1u << s.arg;
+        total += s.length;
+        if (s.flags & kIn)
+            in_total += s.length;
+    }
+    if (total > kMaxBytes || in_total != data_len)
+        return false;
+    Response resp {};
+    std::vector<std::vector<char>> buffers(req.segments);
+    uint64_t args[6];
+    std::memcpy(args, req.args, sizeof args);
+    if (req.nr == kOpHalt) {
+        m_halt = true;
+    } else if (const Shape* shape = shape_of(long(req.nr)); !shape) {
+        resp.result = -ENOSYS;
+    } else if (!fits(*shape, req, segs)) {
+        resp.result = -EFAULT; // a raw address, a buffer too small, or one where no pointer goes
+    } else {
+        size_t at = 0;
+        for (uint32_t i = 0; i < req.segments; ++i) {
+            buffers[i].assign(size_t(segs[i].length) + 1, 0); // +1: a pointer even for empty buffers
+            if (segs[i].flags & kIn) {
+                std::memcpy(buffers[i].data(), data + at, segs[i].length);
+                at += segs[i].length;
+            }
+            args[segs[i].arg] = reinterpret_cast<uint64_t>(buffers[i].data());
+        }
+        resp.result = husk_syscall_as(m_pid, long(req.nr), long(args[0]), long(args[1]), long(args[2]), long(args[3]),
+                                      long(args[4]), long(args[5]));
+    }
+    std::string payload;
+    if (resp.result >= 0) {
+        for (uint32_t i = 0; i < req.segments; ++i) {
+            if (!(segs[i].flags & kOut))
+                continue;
+            size_t n = segs[i].length;
+            if ((segs[i].flags & kOutCount) && uint64_t(resp.result) < n)
+                n = size_t(resp.result);
+            payload.append(buffers[i].data(), n);
+        }
+    }
+    resp.length = uint32_t(payload.size());
+    m_out.append(reinterpret_cast<const char*>(&resp), sizeof resp);
+    m_out += payload;
+    return true;
+}
+
+} // namespace husk::remote
