@@ -116,7 +116,14 @@ extern "C" int husk_kernel_boot(void)
          husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
     klog(LogLevel::Info, "command line: %s", husk_plat_cmdline());
 
-    BufferCache::set_budget(Config::get_number("bcache_mib", 16) << 20);
+    // The cache may not crowd out everything else: at most half the memory.
+    size_t budget = Config::get_number("bcache_mib", 16) << 20;
+    size_t half = heap.total_pages * kPageSize / 2;
+    if (budget > half) {
+        klog(LogLevel::Warning, "bcache_mib=%zu exceeds half the kernel's memory: %zu MiB instead", budget >> 20, half >> 20);
+        budget = half;
+    }
+    BufferCache::set_budget(budget);
     BlockDevice::probe_all();
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();

@@ -100,7 +100,8 @@ long Client::call(long nr, std::vector<uint64_t> args, const std::vector<Buffer>
     req.nr = nr;
     req.segments = uint32_t(buffers.size());
     std::memcpy(req.args, args.data(), sizeof req.args);
-    std::string body;
+    // One write for the whole request: the server wakes once for it.
+    std::string body(sizeof req, '\0');
     for (const Buffer& b : buffers) {
         Segment s { b.arg, b.flags, uint32_t(b.length), 0 };
         body.append(reinterpret_cast<const char*>(&s), sizeof s);
@@ -108,8 +109,9 @@ long Client::call(long nr, std::vector<uint64_t> args, const std::vector<Buffer>
     for (const Buffer& b : buffers)
         if (b.flags & kIn)
             body.append(static_cast<const char*>(b.data), b.length);
-    req.length = uint32_t(body.size());
-    if (!send_all(&req, sizeof req) || !send_all(body.data(), body.size()))
+    req.length = uint32_t(body.size() - sizeof req);
+    std::memcpy(body.data(), &req, sizeof req);
+    if (!send_all(body.data(), body.size()))
         return -EPIPE;
     Response resp;
     if (!recv_all(&resp, sizeof resp))
