@@ -35,6 +35,16 @@ public:
     uint64_t sectors() const { return m_info.sectors; }
     uint64_t size_bytes() const { return m_info.sectors * m_info.sector_size; }
     bool is_read_only() const { return m_info.flags & HUSK_BLOCK_READONLY; }
+    // A mounted file system holds the device: a second one on it would keep
+    // a cache of its own and overwrite the first's writes (mount: EBUSY).
+    bool claim()
+    {
+        if (m_claimed)
+            return false;
+        m_claimed = true;
+        return true;
+    }
+    void release() { m_claimed = false; }
 
     // Byte-addressed I/O in whole sectors; the calling thread sleeps until done.
     kstd::ErrorOr<void> read(uint64_t offset, void* buf, size_t length);
@@ -55,6 +65,7 @@ private:
 
     unsigned m_index;
     husk_block_info m_info;
+    bool m_claimed { false };
     char m_name[8];
     uint32_t m_inflight { 0 };
     WaitQueue m_slot_waiters;

@@ -15,6 +15,7 @@
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
 #include "Config.h"
+#include "Uptime.h"
 #include "Version.h"
 
 namespace husk {
@@ -101,6 +102,7 @@ extern "C" int husk_kernel_boot(void)
         return -kstd::EBUSY;
     if (husk_plat_version() != HUSK_PLATFORM_VERSION)
         return -kstd::EINVAL;
+    Uptime::mark_boot();
     Config::load(husk_plat_cmdline());
     Log::set_console_level(parse_level(Config::get("loglevel", "warning")));
 

@@ -5,6 +5,7 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../init/Config.h"
+#include "../init/Uptime.h"
 #include "../init/Version.h"
 #include "Handlers.h"
 #include "Helpers.h"
@@ -55,7 +56,7 @@ SysResult sys_sysinfo(UserPtr<linux::sysinfo> info)
 {
     auto heap = Heap::stats();
     linux::sysinfo s {};
-    s.uptime = int64_t(husk_plat_clock_monotonic() / 1000000000);
+    s.uptime = int64_t(Uptime::ns() / 1000000000);
     s.totalram = heap.total_pages * kPageSize;
     s.freeram = heap.free_pages * kPageSize;
     s.procs = uint16_t(Process::count());

@@ -67,6 +67,7 @@ Ext2FileSystem::~Ext2FileSystem()
 {
     m_root.clear();
     BufferCache::invalidate(m_device);
+    m_device.release();
 }
 
 kstd::Error Ext2FileSystem::corrupt(const char* fmt, ...)
@@ -94,9 +95,15 @@ ErrorOr<FileSystem*> Ext2FileSystem::create(kstd::StringView source, unsigned lo
         klog(LogLevel::Error, "ext2: %.*s: no such block device", int(source.length()), source.data());
         return err(ENXIO);
     }
+    if (!device->claim()) {
+        klog(LogLevel::Error, "ext2: %s: already mounted", device->name());
+        return err(EBUSY);
+    }
     auto* fs = new Ext2FileSystem(*device);
-    if (!fs)
+    if (!fs) {
+        device->release();
         return err(ENOMEM);
+    }
     if (auto r = fs->load(flags); r.is_error()) {
         delete fs;
         return r.error();

@@ -8,7 +8,9 @@
 #include <functional>
 #include <string>
 #include <sys/stat.h>
+#include <sys/mount.h>
 #include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
@@ -67,6 +69,12 @@ public:
     long touch(const std::string& p) { return m_c.call(SYS_utimensat, { uint64_t(kAtFdcwd), 0, 0, 0 }, { path(1, p) }); }
     long statfs(const std::string& p, struct statfs* s) { return m_c.call(SYS_statfs, { 0, 0 }, { path(0, p), { 1, kOut, s, sizeof *s } }); }
     long syslog(char* buf, size_t n) { return m_c.call(SYS_syslog, { 3, 0, n }, { { 1, kOut | kOutCount, buf, n } }); }
+    long mount(const std::string& dev, const std::string& dir, const std::string& type, unsigned long flags)
+    {
+        return m_c.call(SYS_mount, { 0, 0, 0, flags, 0 }, { path(0, dev), path(1, dir), path(2, type) });
+    }
+    long umount(const std::string& dir) { return m_c.call(SYS_umount2, { 0, 0 }, { path(0, dir) }); }
+    long sysinfo(struct sysinfo* info) { return m_c.call(SYS_sysinfo, { 0 }, { { 0, kOut, info, sizeof *info } }); }
     long sync() { return m_c.call(SYS_sync, {}); }
     long halt() { return m_c.call(kOpHalt, {}); }
 
@@ -328,6 +336,85 @@ int cmd_df(Kernel& k, const std::vector<std::string>& args)
     }
     return status;
 }
+// Walks PATH depth first (entries in name order), calling visit(path, stat).
+long walk(Kernel& k, const std::string& p, const std::function<void(const std::string&, const struct stat&)>& visit)
+{
+    struct stat st;
+    long r = k.stat(p, &st);
+    if (r < 0)
+        return r;
+    visit(p, st);
+    if (!S_ISDIR(st.st_mode))
+        return 0;
+    std::vector<std::string> names;
+    if ((r = list(k, p, names)) < 0)
+        return r;
+    for (auto& n : names)
+        if (n != "." && n != "..")
+            if ((r = walk(k, (p == "/" ? "" : p) + "/" + n, visit)) < 0)
+                return r;
+    return 0;
+}
+
+// du: the KiB PATH's blocks take, directories' with what they hold; with
+// `each`, every directory below PATH is printed after its contents.
+long usage(Kernel& k, const std::string& p, bool each, unsigned long long& total)
+{
+    struct stat st;
+    long r = k.stat(p, &st);
+    if (r < 0)
+        return r;
+    total = (unsigned long long)st.st_blocks / 2;
+    if (!S_ISDIR(st.st_mode))
+        return 0;
+    std::vector<std::string> names;
+    if ((r = list(k, p, names)) < 0)
+        return r;
+    for (auto& n : names) {
+        if (n == "." || n == "..")
+            continue;
+        std::string child = (p == "/" ? "" : p) + "/" + n;
+        unsigned long long sub = 0;
+        if ((r = usage(k, child, each, sub)) < 0)
+            return r;
+        total += sub;
+        struct stat cs;
+        if (each && k.stat(child, &cs) == 0 && S_ISDIR(cs.st_mode))
+            std::printf("%llu\t%s\n", sub, child.c_str());
+    }
+    return 0;
+}
+
+int run(Kernel& k, const std::string& c, const std::vector<std::string>& args);
+
+// Commands read from standard input, one per line, on one connection.
+int cmd_shell(Kernel& k)
+{
+    bool tty = isatty(STDIN_FILENO);
+    int status = 0;
+    char line[4096];
+    for (;;) {
+        if (tty) {
+            std::printf("husk> ");
+            std::fflush(stdout);
+        }
+        if (!std::fgets(line, sizeof line, stdin))
+            break;
+        std::vector<std::string> words;
+        for (char* w = std::strtok(line, " \t\n"); w; w = std::strtok(nullptr, " \t\n"))
+            words.emplace_back(w);
+        if (words.empty())
+            continue;
+        if (words[0] == "exit" || words[0] == "quit")
+            break;
+        g_command = words[0];
+        status = run(k, words[0], std::vector<std::string>(words.begin() + 1, words.end()));
+        std::fflush(stdout);
+        if (words[0] == "halt")
+            break;
+    }
+    return status;
+}
 } // namespace
 
 int ctl_command(int argc, char** argv)
@@ -345,7 +432,9 @@ int ctl_command(int argc, char** argv)
                      "  ls [-a] [-l] [PATH...]   cat FILE...   cp SRC DST (host:PATH is the host's)\n"
                      "  mkdir [-p] DIR...   rm [-r] [-f] PATH...   mv SRC DST   ln [-s] TARGET NAME\n"
                      "  stat PATH...   df [PATH...]   touch FILE...   chmod MODE PATH...\n"
-                     "  dmesg   sync   halt (sync, unmount, stop the server)\n");
+                     "  find [PATH...]   du -s [PATH...]   mount DEV DIR [-t TYPE] [-o ro]   umount DIR\n"
+                     "  sysinfo   dmesg   sync   halt (sync, unmount, stop the server)\n"
+                     "  shell (commands from standard input, one per line, on one connection)\n");
         return i >= argc ? 2 : 0;
     }
     g_command = argv[i++];
@@ -360,7 +449,63 @@ int ctl_command(int argc, char** argv)
         return 1;
     }
     Kernel k(client);
-    const std::string& c = g_command;
+    if (g_command == "shell")
+        return cmd_shell(k);
+    return run(k, g_command, args);
+}
+
+namespace {
+int run(Kernel& k, const std::string& c, const std::vector<std::string>& args)
+{
+    if (c == "find") {
+        int status = 0;
+        for (const auto& p : args.empty() ? std::vector<std::string> { "/" } : args)
+            if (long r = walk(k, p, [](const std::string& path, const struct stat&) { std::printf("%s\n", path.c_str()); }); r < 0)
+                status = complain("'" + p + "'", r);
+        return status;
+    }
+    if (c == "du") {
+        bool summary = !args.empty() && args[0] == "-s";
+        std::vector<std::string> paths(args.begin() + (summary ? 1 : 0), args.end());
+        if (paths.empty())
+            paths.push_back("/");
+        int status = 0;
+        for (const auto& p : paths) {
+            unsigned long long total = 0;
+            long r = usage(k, p, !summary, total);
+            if (r < 0)
+                status = complain("cannot access '" + p + "'", r);
+            else
+                std::printf("%llu\t%s\n", total, p.c_str());
+        }
+        return status;
+    }
+    if (c == "mount" && args.size() >= 2) {
+        std::string type = "ext2";
+        unsigned long flags = 0;
+        for (size_t j = 2; j + 1 < args.size(); j += 2) {
+            if (args[j] == "-t")
+                type = args[j + 1];
+            else if (args[j] == "-o" && args[j + 1] == "ro")
+                flags |= MS_RDONLY;
+        }
+        long r = k.mount(args[0], args[1], type, flags);
+        return r < 0 ? complain(args[1], r) : 0;
+    }
+    if (c == "umount" && args.size() == 1) {
+        long r = k.umount(args[0]);
+        return r < 0 ? complain(args[0], r) : 0;
+    }
+    if (c == "sysinfo") {
+        struct sysinfo info;
+        long r = k.sysinfo(&info);
+        if (r < 0)
+            return complain("sysinfo", r);
+        std::printf("uptime: %ld s\nmemory: %lu KiB total, %lu KiB free\nprocesses: %u\n", info.uptime,
+                    (unsigned long)(info.totalram * info.mem_unit / 1024), (unsigned long)(info.freeram * info.mem_unit / 1024),
+                    unsigned(info.procs));
+        return 0;
+    }
     if (c == "ls")
         return cmd_ls(k, args);
     if (c == "cat")
@@ -418,5 +563,6 @@ int ctl_command(int argc, char** argv)
     std::fprintf(stderr, "husk ctl: unknown command or wrong arguments: %s (husk ctl --help)\n", c.c_str());
     return 2;
 }
+} // namespace
 
 } // namespace husk::remote
