@@ -108,13 +108,6 @@ bool run(const std::string& command)
     return std::system(command.c_str()) == 0;
 }
 
-std::string shell_word(const std::string& s)
-{
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 } // namespace
 
 int bake_command(int argc, char** argv)

@@ -16,6 +16,14 @@ std::string read_file(const std::string& path)
 }
 } // namespace
 
+std::string shell_word(const std::string& s)
+{
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
 std::string tool_dir()
 {
     char self[4096];

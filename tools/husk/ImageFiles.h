@@ -12,6 +12,9 @@ namespace husk::tools {
 std::string tool_dir();
 // The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the built one.
 std::string program_image();
+// s as one word for /bin/sh: single-quoted, ' written as '\''.
+std::string shell_word(const std::string& s);
+
 // What a file given to husk run or husk bake is (read once).
 struct FileKind {
     bool husk_image = false;     // an ELF with a PVH entry note

@@ -89,8 +89,8 @@ public:
             if (it->is_regular_file(ec))
                 bytes += it->file_size(ec) + 4096;
         uintmax_t kib = (bytes * 2 + (32u << 20)) / 1024;
-        std::string cmd = "mke2fs -q -F -t ext2 -d '" + dir + "' " + path + " " + std::to_string(kib) + "k >/dev/null 2>&1";
-        if (dir.find('\'') != std::string::npos || std::system(cmd.c_str()) != 0)
+        std::string cmd = "mke2fs -q -F -t ext2 -d " + shell_word(dir) + " " + path + " " + std::to_string(kib) + "k >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0)
             return "";
         return path;
     }
