@@ -19,10 +19,11 @@
 
 namespace {
 
-// Calls that may sleep or wait with nothing to wake them, and chroot
-// (which would hide the tree checked at the end), are not fuzzed.
+// Calls that may sleep or wait with nothing to wake them (futex waits
+// until a random timeout), and chroot (which would hide the tree checked
+// at the end), are not fuzzed.
 const std::set<long> kExcluded = { SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
-                                   SYS_nanosleep, SYS_clock_nanosleep, SYS_chroot };
+                                   SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot };
 
 std::vector<long> fuzzable_syscalls()
 {
