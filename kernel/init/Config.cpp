@@ -122,15 +122,7 @@ kstd::StringView Config::get(kstd::StringView key, kstd::StringView fallback)
     if (const kstd::JsonValue* v = json(key); v && v->is_string())
         return v->text();
     kstd::StringView found = fallback;
-    kstd::StringView ranges[2] = { g_before, g_after };
-    for (kstd::StringView range : ranges) {
-        while (!range.is_empty()) {
-            kstd::StringView word = next_word(range);
-            long eq = word.find('=');
-            if (eq > 0 && word.substring(0, size_t(eq)) == key)
-                found = word.substring(size_t(eq) + 1); // the last occurrence wins
-        }
-    }
+    each_word(key, [&](kstd::StringView value) { found = value; }); // the last occurrence wins
     return found;
 }
 

@@ -36,6 +36,18 @@ public:
                 if (item.is_string())
                     f(item.text());
         }
+        each_word(key, f);
+    }
+    // The JSON member `key`, or nullptr.
+    static const kstd::JsonValue* json(kstd::StringView key);
+    // The text after the "--" word (empty if none): the program's arguments.
+    static kstd::StringView program_line();
+
+private:
+    // The value of every key=VALUE word, in order.
+    template<typename F>
+    static void each_word(kstd::StringView key, F f)
+    {
         kstd::StringView ranges[2] = { words_before(), words_after() };
         for (kstd::StringView range : ranges) {
             while (!range.is_empty()) {
@@ -46,12 +58,6 @@ public:
             }
         }
     }
-    // The JSON member `key`, or nullptr.
-    static const kstd::JsonValue* json(kstd::StringView key);
-    // The text after the "--" word (empty if none): the program's arguments.
-    static kstd::StringView program_line();
-
-private:
     static kstd::StringView words_before();
     static kstd::StringView words_after();
     // Cuts the first space-separated word off `rest`.

@@ -278,10 +278,8 @@ uintptr_t AddressSpace::brk(uintptr_t requested)
     uintptr_t new_top = (requested + kPage - 1) & ~(kPage - 1);
     if (new_top > old_top) {
         // Grow only into free space, like Linux (no clobbering of mmaps).
-        for (const Region& r : m_regions)
-            if (r.start < new_top && r.end > old_top)
-                return m_brk_end;
-        if (map_fixed(old_top, new_top - old_top, HUSK_PROT_READ | HUSK_PROT_WRITE).is_error())
+        if (!is_free(old_top, new_top - old_top)
+            || map_fixed(old_top, new_top - old_top, HUSK_PROT_READ | HUSK_PROT_WRITE).is_error())
             return m_brk_end;
     } else if (new_top < old_top) {
         (void)unmap(new_top, old_top - new_top);

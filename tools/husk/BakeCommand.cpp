@@ -175,8 +175,9 @@ int bake_command(int argc, char** argv)
     if (!mkdtemp(work))
         return error("cannot create a temporary directory%s", "");
     std::string dir = work;
+    std::error_code ignored; // for removing it
     if (!rootfs.empty() && !write_newc(rootfs, dir + "/rootfs.cpio")) {
-        run("rm -rf " + shell_word(dir));
+        std::filesystem::remove_all(dir, ignored);
         return 1;
     }
     {
@@ -201,7 +202,7 @@ int bake_command(int argc, char** argv)
     bool ok = run(link + shell_word(kit + "ksyms-empty.S") + " -o " + shell_word(dir + "/pass1"))
               && run(shell_word(kit + "gen-ksyms") + " " + shell_word(dir + "/pass1") + " " + shell_word(dir + "/ksyms.S"))
               && run(link + shell_word(dir + "/ksyms.S") + " -o " + shell_word(output));
-    run("rm -rf " + shell_word(dir));
+    std::filesystem::remove_all(dir, ignored);
     if (!ok)
         return error("linking %s failed (see above)", output);
     std::printf("husk bake: %s: %s with the Husk kernel, for %s\n", output.c_str(), program.c_str(), config->what);

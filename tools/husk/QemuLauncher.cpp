@@ -209,10 +209,6 @@ int QemuLauncher::run()
     pid_t pid = fork();
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, &old, nullptr);
-        if (!m_options.interactive) {
-            int null = open("/dev/null", O_RDONLY);
-            dup2(null, STDIN_FILENO);
-        }
         execvp(argv[0], argv.data());
         std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
         _exit(127);

@@ -292,8 +292,6 @@ int cmd_rm(Kernel& k, const std::vector<std::string>& args)
             continue;
         }
         long r = recursive ? remove_tree(k, a) : k.unlink(a, 0);
-        if (r == -EISDIR && !recursive)
-            r = -EISDIR;
         if (r < 0 && !(force && r == -ENOENT))
             status = complain("cannot remove '" + a + "'", r);
     }
