@@ -34,7 +34,18 @@ inline constexpr unsigned RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHIT
 
 inline constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
                      F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_DUPFD_CLOEXEC = 1030,
-                     F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1;
+                     F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1, F_OFD_GETLK = 36, F_OFD_SETLK = 37,
+                     F_OFD_SETLKW = 38;
+inline constexpr short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+
+struct flock {
+    int16_t l_type;
+    int16_t l_whence;
+    int64_t l_start;
+    int64_t l_len;
+    int32_t l_pid;
+};
+static_assert(sizeof(flock) == 32);
 inline constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 inline constexpr int R_OK = 4, W_OK = 2, X_OK = 1, F_OK = 0;
 

@@ -1,4 +1,5 @@
 #include "Process.h"
+#include "../vfs/RecordLocks.h"
 #include "../core/Panic.h"
 #include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
@@ -52,6 +53,7 @@ Process::~Process()
     ProcessList::remove(*this);
     if (m_fds)
         m_fds->close_all();
+    RecordLocks::release_all(this);
 }
 
 void Process::exit(int status)

@@ -1,4 +1,5 @@
 #include "Helpers.h"
+#include "../vfs/RecordLocks.h"
 
 namespace husk {
 
@@ -60,6 +61,13 @@ ErrorOr<RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flag
     RefPtr<Vnode> base = TRY(base_dir(dirfd, buf.view()));
     Resolved r = TRY(Vfs::resolve(Process::current(), base, buf.view(), follow ? FollowLast : 0));
     return r.vnode;
+}
+
+void release_posix_locks(FdTable& fds, int fd)
+{
+    auto f = fds.get(fd);
+    if (!f.is_error() && f.value()->vnode())
+        RecordLocks::release(*f.value()->vnode(), &Process::current());
 }
 
 } // namespace husk

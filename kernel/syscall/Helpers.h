@@ -26,6 +26,10 @@ kstd::ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned
 // As resolve_at, honouring AT_EMPTY_PATH (then dirfd's own vnode).
 kstd::ErrorOr<kstd::RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flags, bool follow);
 
+// Drops the current process's POSIX record locks on the file behind fd,
+// which it is about to close (any close of the file releases them).
+void release_posix_locks(FdTable& fds, int fd);
+
 // A user timespec as nanoseconds (EINVAL when malformed; UINT64_MAX when
 // too large to matter).
 kstd::ErrorOr<uint64_t> timespec_to_ns(UserPtr<const linux::timespec> u);

@@ -1,5 +1,6 @@
 // dup, fcntl, ioctl, close_range: operations on the descriptor table.
 #include "../vfs/Pipe.h"
+#include "../vfs/RecordLocks.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -17,12 +18,75 @@ SysResult sys_dup(int fd)
     return TRY(fds.allocate(f, false));
 }
 
+namespace {
+// F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms.
+SysResult record_lock(File& f, int cmd, UserPtr<linux::flock> arg)
+{
+    linux::flock fl = TRY(copy_in(arg));
+    Vnode* v = f.vnode();
+    if (!v || f.is_path_only())
+        return err(EBADF);
+    bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+    if (ofd && fl.l_pid != 0)
+        return err(EINVAL);
+    if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
+        return err(EINVAL);
+    bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+    if (!get && ((fl.l_type == F_RDLCK && !f.is_readable()) || (fl.l_type == F_WRLCK && !f.is_writable())))
+        return err(EBADF);
+    int64_t base;
+    switch (fl.l_whence) {
+    case SEEK_SET: base = 0; break;
+    case SEEK_CUR: base = int64_t(TRY(f.seek(0, SEEK_CUR))); break;
+    case SEEK_END: base = int64_t(v->m_size); break;
+    default: return err(EINVAL);
+    }
+    int64_t start;
+    if (__builtin_add_overflow(base, fl.l_start, &start))
+        return err(EOVERFLOW);
+    uint64_t end = UINT64_MAX;
+    if (fl.l_len > 0) {
+        int64_t last;
+        if (__builtin_add_overflow(start, fl.l_len - 1, &last))
+            return err(EOVERFLOW);
+        end = uint64_t(last);
+    } else if (fl.l_len < 0) {
+        end = uint64_t(start - 1);
+        start += fl.l_len;
+    }
+    if (start < 0)
+        return err(EINVAL);
+    Process& p = Process::current();
+    RecordLocks::Owner owner { ofd ? static_cast<const void*>(&f) : &p, p.pid(), ofd };
+    RecordLocks::Request req { fl.l_type, uint64_t(start), end };
+    if (!get) {
+        TRY(RecordLocks::set(*v, owner, req, cmd == F_SETLKW || cmd == F_OFD_SETLKW));
+        return 0;
+    }
+    if (fl.l_type == F_UNLCK)
+        return err(EINVAL);
+    RecordLocks::Conflict c;
+    if (!RecordLocks::find_conflict(*v, owner, req, c)) {
+        fl.l_type = F_UNLCK;
+    } else {
+        fl.l_type = c.type;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = int64_t(c.start);
+        fl.l_len = c.end == UINT64_MAX ? 0 : int64_t(c.end - c.start + 1);
+        fl.l_pid = c.pid;
+    }
+    TRY(copy_out(arg, fl));
+    return 0;
+}
+} // namespace
+
 SysResult sys_dup2(int oldfd, int newfd)
 {
     auto& fds = Process::current().fds();
     RefPtr<File> f = TRY(fds.get(oldfd));
     if (oldfd == newfd)
         return newfd;
+    release_posix_locks(fds, newfd);
     TRY(fds.install(newfd, f, false));
     return newfd;
 }
@@ -35,6 +99,7 @@ SysResult sys_dup3(int oldfd, int newfd, int flags)
         return err(EINVAL);
     auto& fds = Process::current().fds();
     RefPtr<File> f = TRY(fds.get(oldfd));
+    release_posix_locks(fds, newfd);
     TRY(fds.install(newfd, f, flags & O_CLOEXEC));
     return newfd;
 }
@@ -62,6 +127,13 @@ SysResult sys_fcntl(int fd, int cmd, uint64_t arg)
     case F_SETFL:
         f->set_status_flags(int(arg));
         return 0;
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+        return record_lock(*f, cmd, UserPtr<linux::flock>(arg));
     case F_GETPIPE_SZ:
         if (f->vnode())
             return err(EBADF);
@@ -102,8 +174,10 @@ SysResult sys_close_range(unsigned first, unsigned last, unsigned flags)
     for (unsigned fd = first; fd <= end && fd >= first; ++fd) {
         if (flags & kCloexec)
             (void)fds.set_cloexec(int(fd), true);
-        else
+        else {
+            release_posix_locks(fds, int(fd));
             (void)fds.close(int(fd));
+        }
     }
     return 0;
 }

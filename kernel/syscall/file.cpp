@@ -151,6 +151,7 @@ SysResult sys_creat(UChar path, uint32_t mode) { return do_open(AT_FDCWD, path, 
 
 SysResult sys_close(int fd)
 {
+    release_posix_locks(Process::current().fds(), fd);
     TRY(Process::current().fds().close(fd));
     return 0;
 }

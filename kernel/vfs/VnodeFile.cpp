@@ -1,5 +1,6 @@
 #include "VnodeFile.h"
 #include "FileSystem.h"
+#include "RecordLocks.h"
 
 namespace husk {
 
@@ -16,7 +17,11 @@ VnodeFile::VnodeFile(kstd::RefPtr<Vnode> vnode, int flags) : File(flags), m_vnod
     m_vnode->fs().file_opened();
 }
 
-VnodeFile::~VnodeFile() { m_vnode->fs().file_closed(); }
+VnodeFile::~VnodeFile()
+{
+    RecordLocks::release_all(this); // its OFD locks
+    m_vnode->fs().file_closed();
+}
 
 ErrorOr<size_t> VnodeFile::pread(IoBuffer buf, size_t n, uint64_t offset)
 {

@@ -635,6 +635,31 @@ long Sys::fcntl(int fd, int cmd, long arg)
     return r;
 }
 
+long Sys::lock(int fd, int cmd, short type, short whence, long start, long len, int pid)
+{
+    struct flock fl {};
+    fl.l_type = type;
+    fl.l_whence = whence;
+    fl.l_start = start;
+    fl.l_len = len;
+    fl.l_pid = pid;
+    long r = call(SYS_fcntl, fd, cmd, long(&fl));
+    std::string got;
+    if (r == 0 && (cmd == F_GETLK || cmd == F_OFD_GETLK)) {
+        got = "type=" + std::to_string(fl.l_type);
+        if (fl.l_type != F_UNLCK) {
+            long self = m_backend.syscall(SYS_getpid);
+            std::string who = fl.l_pid == self ? "self" : fl.l_pid == -1 ? "-1" : "other";
+            got += " whence=" + std::to_string(fl.l_whence) + " start=" + std::to_string(fl.l_start) +
+                   " len=" + std::to_string(fl.l_len) + " pid=" + who;
+        }
+    }
+    record("lock(" + fd_name(fd) + ", " + std::to_string(cmd) + ", type=" + std::to_string(type) + ", whence=" +
+               std::to_string(whence) + ", " + std::to_string(start) + ", " + std::to_string(len) + ")",
+           r, false, got);
+    return r;
+}
+
 long Sys::ioctl_int(int fd, unsigned long request, int value)
 {
     long r = call(SYS_ioctl, fd, long(request), long(&value));
