@@ -1,6 +1,7 @@
 #include "Session.h"
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <husk/husk.h>
 #include <sys/syscall.h>
 #include <vector>
@@ -23,7 +24,8 @@ struct Shape {
     uint16_t size[6];  // for pointer i: the least size of its buffer
 };
 constexpr int8_t N = -1;
-constexpr uint16_t kStat = 144, kStatfs = 120, kSysinfo = 112, kUtsname = 390, kTimes = 32;
+constexpr uint16_t kStat = 144, kStatfs = 120, kSysinfo = 112, kUtsname = 390, kTimes = 32, kStatx = 256,
+                   kFlock = 32;
 constexpr Shape kShapes[] = {
     { SYS_read, 0b10, { N, 2, N, N, N, N }, {} },
     { SYS_write, 0b10, { N, 2, N, N, N, N }, {} },
@@ -34,6 +36,7 @@ constexpr Shape kShapes[] = {
     { SYS_lseek, 0, { N, N, N, N, N, N }, {} },
     { SYS_newfstatat, 0b110, { N, N, N, N, N, N }, { 0, 0, kStat } },
     { SYS_fstat, 0b10, { N, N, N, N, N, N }, { 0, kStat } },
+    { SYS_statx, 0b10010, { N, N, N, N, N, N }, { 0, 0, 0, 0, kStatx } },
     { SYS_getdents64, 0b10, { N, 2, N, N, N, N }, {} },
     { SYS_mkdirat, 0b10, { N, N, N, N, N, N }, {} },
     { SYS_unlinkat, 0b10, { N, N, N, N, N, N }, {} },
@@ -69,10 +72,34 @@ constexpr Shape kShapes[] = {
     { SYS_umask, 0, { N, N, N, N, N, N }, {} },
 };
 
-const Shape* shape_of(long nr)
+// fcntl's third argument is a number or a struct flock, by command.
+constexpr Shape kFcntlNumber { SYS_fcntl, 0, { N, N, N, N, N, N }, {} };
+constexpr Shape kFcntlLock { SYS_fcntl, 0b100, { N, N, N, N, N, N }, { 0, 0, kFlock } };
+
+const Shape* shape_of(const Request& req)
 {
+    if (req.nr == SYS_fcntl) {
+        switch (int(req.args[1])) {
+        case F_DUPFD:
+        case F_DUPFD_CLOEXEC:
+        case F_GETFD:
+        case F_SETFD:
+        case F_GETFL:
+        case F_SETFL:
+            return &kFcntlNumber;
+        case F_GETLK:
+        case F_SETLK:
+        case F_SETLKW:
+        case F_OFD_GETLK:
+        case F_OFD_SETLK:
+        case F_OFD_SETLKW:
+            return &kFcntlLock;
+        default:
+            return nullptr;
+        }
+    }
     for (const Shape& s : kShapes)
-        if (s.nr == nr)
+        if (s.nr == req.nr)
             return &s;
     return nullptr;
 }
@@ -172,7 +199,7 @@ bool Session::execute(const char* frame)
     std::memcpy(args, req.args, sizeof args);
     if (req.nr == kOpHalt) {
         m_halt = true;
-    } else if (const Shape* shape = shape_of(long(req.nr)); !shape) {
+    } else if (const Shape* shape = shape_of(req); !shape) {
         resp.result = -ENOSYS;
     } else if (!fits(*shape, req, segs)) {
         resp.result = -EFAULT; // a raw address, a buffer too small, or one where no pointer goes
@@ -186,8 +213,17 @@ bool Session::execute(const char* frame)
             }
             args[segs[i].arg] = reinterpret_cast<uint64_t>(buffers[i].data());
         }
+        // One thread serves every client: a lock wait would stop them all
+        // (and could wait for a client that is itself waiting for an
+        // answer). F_SETLKW takes a free range at once; a busy one is
+        // ENOLCK, the "no lock available" of lock servers that cannot wait.
+        bool lock_wait = req.nr == SYS_fcntl && (args[1] == F_SETLKW || args[1] == F_OFD_SETLKW);
+        if (lock_wait)
+            args[1] = args[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK;
         resp.result = husk_syscall_as(m_pid, long(req.nr), long(args[0]), long(args[1]), long(args[2]), long(args[3]),
                                       long(args[4]), long(args[5]));
+        if (lock_wait && resp.result == -EAGAIN)
+            resp.result = -ENOLCK;
     }
     std::string payload;
     if (resp.result >= 0) {

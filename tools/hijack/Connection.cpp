@@ -1,0 +1,60 @@
+#include "Connection.h"
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <pthread.h>
+#include <string>
+
+namespace husk::hijack {
+
+namespace {
+std::mutex g_lock;
+remote::Client* g_client = nullptr;
+bool g_failed = false;
+unsigned g_generation = 1;
+
+void after_fork_in_child()
+{
+    // The socket is the parent's: leave it to the parent (not even closed
+    // here, so no shutdown reaches the server) and connect anew when needed.
+    new (&g_lock) std::mutex;
+    g_client = nullptr;
+    g_failed = false;
+    ++g_generation;
+}
+
+[[gnu::constructor]] void install_fork_handler() { pthread_atfork(nullptr, nullptr, after_fork_in_child); }
+} // namespace
+
+unsigned Connection::generation() { return g_generation; }
+
+long Connection::call(long nr, std::vector<uint64_t> args, const std::vector<remote::Client::Buffer>& buffers)
+{
+    std::lock_guard guard(g_lock);
+    if (!g_client && !g_failed) {
+        const char* spec = std::getenv("HUSK_SERVER");
+        auto* c = new remote::Client;
+        std::string error = spec && *spec ? remote::Client::connect(spec, *c) : "HUSK_SERVER is not set";
+        if (error.empty()) {
+            g_client = c;
+        } else {
+            std::fprintf(stderr, "husk-hijack: %s\n", error.c_str());
+            delete c;
+            g_failed = true;
+        }
+    }
+    if (!g_client)
+        return -ENOTCONN;
+    long r = g_client->call(nr, std::move(args), buffers);
+    if (r == -EPIPE || r == -EPROTO) {
+        std::fprintf(stderr, "husk-hijack: lost the connection to husk server\n");
+        delete g_client;
+        g_client = nullptr;
+        g_failed = true;
+        return -ENOTCONN;
+    }
+    return r;
+}
+
+} // namespace husk::hijack

@@ -1,0 +1,77 @@
+#include "PathRouter.h"
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include "RemoteFds.h"
+
+namespace husk::hijack {
+
+namespace {
+std::atomic<bool> g_remote_cwd { false };
+
+// HUSK_HIJACK is a comma-separated list of key=value; path= sets the prefix.
+std::string read_prefix()
+{
+    std::string prefix = "/husk";
+    const char* env = std::getenv("HUSK_HIJACK");
+    std::string spec = env ? env : "";
+    size_t at = 0;
+    while (at <= spec.size() && !spec.empty()) {
+        size_t end = spec.find(',', at);
+        std::string item = spec.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        if (item.rfind("path=", 0) == 0)
+            prefix = item.substr(5);
+        if (end == std::string::npos)
+            break;
+        at = end + 1;
+    }
+    while (prefix.size() > 1 && prefix.back() == '/')
+        prefix.pop_back();
+    if (prefix.empty() || prefix[0] != '/' || prefix == "/")
+        prefix = "/husk"; // a prefix of "/" would take the program's own libraries
+    return prefix;
+}
+} // namespace
+
+const std::string& PathRouter::prefix()
+{
+    static const std::string p = read_prefix();
+    return p;
+}
+
+void PathRouter::set_remote_cwd(bool remote) { g_remote_cwd = remote; }
+bool PathRouter::remote_cwd() { return g_remote_cwd; }
+
+Route PathRouter::route(int dirfd, const char* path)
+{
+    Route r;
+    if (!path)
+        return r;
+    if (path[0] == '/') {
+        const std::string& p = prefix();
+        if (std::strncmp(path, p.c_str(), p.size()) == 0 && (path[p.size()] == '/' || path[p.size()] == '\0')) {
+            r.remote = true;
+            r.dirfd = AT_FDCWD;
+            r.path = path[p.size()] ? path + p.size() : "/";
+        }
+        return r;
+    }
+    if (dirfd == AT_FDCWD) {
+        if (g_remote_cwd) {
+            r.remote = true;
+            r.dirfd = AT_FDCWD;
+            r.path = path;
+        }
+        return r;
+    }
+    int rfd = RemoteFds::lookup(dirfd);
+    if (rfd == RemoteFds::kNone)
+        return r;
+    r.remote = true;
+    r.dirfd = rfd; // kStale: the server answers EBADF
+    r.path = path;
+    return r;
+}
+
+} // namespace husk::hijack

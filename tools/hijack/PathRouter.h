@@ -1,0 +1,26 @@
+// Decides which kernel a path names: the server's for paths under the
+// prefix (HUSK_HIJACK=path=/husk, the default), relative paths while the
+// working directory is there, and paths relative to a remote descriptor;
+// the host's for everything else.
+#pragma once
+
+#include <string>
+
+namespace husk::hijack {
+
+struct Route {
+    bool remote { false };
+    int dirfd { 0 };      // for the server: its descriptor, or AT_FDCWD
+    std::string path;     // for the server: the path without the prefix
+};
+
+class PathRouter {
+public:
+    static Route route(int dirfd, const char* path);
+    static const std::string& prefix();
+    // chdir/fchdir moved the working directory into or out of the server.
+    static void set_remote_cwd(bool remote);
+    static bool remote_cwd();
+};
+
+} // namespace husk::hijack

@@ -1,0 +1,197 @@
+// The namespace: directories, links, renames, the working directory.
+// A rename or hard link between the two kernels is EXDEV, as between two
+// file systems.
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "Remote.h"
+
+using namespace husk::hijack;
+
+namespace {
+long cross_device()
+{
+    errno = EXDEV;
+    return -1;
+}
+} // namespace
+
+extern "C" {
+
+int mkdirat(int dirfd, const char* path, mode_t mode)
+{
+    Route r = PathRouter::route(dirfd, path);
+    if (!r.remote)
+        return REAL(mkdirat)(dirfd, path, mode);
+    return int(to_errno(Connection::call(SYS_mkdirat, { word(r.dirfd), 0, mode }, { path_arg(1, r.path) })));
+}
+int mkdir(const char* path, mode_t mode)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    return r.remote ? mkdirat(AT_FDCWD, path, mode) : REAL(mkdir)(path, mode);
+}
+
+int unlinkat(int dirfd, const char* path, int flags)
+{
+    Route r = PathRouter::route(dirfd, path);
+    if (!r.remote)
+        return REAL(unlinkat)(dirfd, path, flags);
+    return int(to_errno(Connection::call(SYS_unlinkat, { word(r.dirfd), 0, word(flags) }, { path_arg(1, r.path) })));
+}
+int unlink(const char* path)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    return r.remote ? unlinkat(AT_FDCWD, path, 0) : REAL(unlink)(path);
+}
+int rmdir(const char* path)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    return r.remote ? unlinkat(AT_FDCWD, path, AT_REMOVEDIR) : REAL(rmdir)(path);
+}
+// remove() is unlink, or rmdir for a directory.
+int remove(const char* path)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    if (!r.remote)
+        return REAL(remove)(path);
+    int saved = errno;
+    if (unlink(path) == 0)
+        return 0;
+    if (errno != EISDIR)
+        return -1;
+    errno = saved;
+    return rmdir(path);
+}
+
+int renameat2(int fromfd, const char* from, int tofd, const char* to, unsigned flags)
+{
+    Route a = PathRouter::route(fromfd, from), b = PathRouter::route(tofd, to);
+    if (!a.remote && !b.remote)
+        return REAL(renameat2)(fromfd, from, tofd, to, flags);
+    if (a.remote != b.remote)
+        return int(cross_device());
+    return int(to_errno(Connection::call(SYS_renameat2, { word(a.dirfd), 0, word(b.dirfd), 0, flags },
+                                         { path_arg(1, a.path), path_arg(3, b.path) })));
+}
+int renameat(int fromfd, const char* from, int tofd, const char* to)
+{
+    Route a = PathRouter::route(fromfd, from), b = PathRouter::route(tofd, to);
+    return a.remote || b.remote ? renameat2(fromfd, from, tofd, to, 0) : REAL(renameat)(fromfd, from, tofd, to);
+}
+int rename(const char* from, const char* to)
+{
+    Route a = PathRouter::route(AT_FDCWD, from), b = PathRouter::route(AT_FDCWD, to);
+    return a.remote || b.remote ? renameat2(AT_FDCWD, from, AT_FDCWD, to, 0) : REAL(rename)(from, to);
+}
+
+int linkat(int fromfd, const char* from, int tofd, const char* to, int flags)
+{
+    Route a = PathRouter::route(fromfd, from), b = PathRouter::route(tofd, to);
+    if (!a.remote && !b.remote)
+        return REAL(linkat)(fromfd, from, tofd, to, flags);
+    if (a.remote != b.remote)
+        return int(cross_device());
+    return int(to_errno(Connection::call(SYS_linkat, { word(a.dirfd), 0, word(b.dirfd), 0, word(flags) },
+                                         { path_arg(1, a.path), path_arg(3, b.path) })));
+}
+int link(const char* from, const char* to)
+{
+    Route a = PathRouter::route(AT_FDCWD, from), b = PathRouter::route(AT_FDCWD, to);
+    return a.remote || b.remote ? linkat(AT_FDCWD, from, AT_FDCWD, to, 0) : REAL(link)(from, to);
+}
+
+// The target is the link's contents, not a path looked up now.
+int symlinkat(const char* target, int dirfd, const char* path)
+{
+    Route r = PathRouter::route(dirfd, path);
+    if (!r.remote)
+        return REAL(symlinkat)(target, dirfd, path);
+    return int(to_errno(Connection::call(SYS_symlinkat, { 0, word(r.dirfd), 0 },
+                                         { in(0, target, std::strlen(target) + 1), path_arg(2, r.path) })));
+}
+int symlink(const char* target, const char* path)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    return r.remote ? symlinkat(target, AT_FDCWD, path) : REAL(symlink)(target, path);
+}
+
+ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size)
+{
+    Route r = PathRouter::route(dirfd, path);
+    if (!r.remote)
+        return REAL(readlinkat)(dirfd, path, buf, size);
+    size = size < kChunk ? size : kChunk;
+    return to_errno(Connection::call(SYS_readlinkat, { word(r.dirfd), 0, 0, size },
+                                     { path_arg(1, r.path), out_count(2, buf, size) }));
+}
+ssize_t readlink(const char* path, char* buf, size_t size)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    return r.remote ? readlinkat(AT_FDCWD, path, buf, size) : REAL(readlink)(path, buf, size);
+}
+
+int chdir(const char* path)
+{
+    Route r = PathRouter::route(AT_FDCWD, path);
+    if (!r.remote) {
+        int rc = REAL(chdir)(path);
+        if (rc == 0)
+            PathRouter::set_remote_cwd(false);
+        return rc;
+    }
+    long rc = Connection::call(SYS_chdir, { 0 }, { path_arg(0, r.path) });
+    if (rc == 0)
+        PathRouter::set_remote_cwd(true);
+    return int(to_errno(rc));
+}
+
+int fchdir(int fd)
+{
+    int rfd = RemoteFds::lookup(fd);
+    if (rfd == RemoteFds::kNone) {
+        int rc = REAL(fchdir)(fd);
+        if (rc == 0)
+            PathRouter::set_remote_cwd(false);
+        return rc;
+    }
+    long rc = Connection::call(SYS_fchdir, { word(rfd) });
+    if (rc == 0)
+        PathRouter::set_remote_cwd(true);
+    return int(to_errno(rc));
+}
+
+// Inside the server the working directory is shown under the prefix.
+char* getcwd(char* buf, size_t size)
+{
+    if (!PathRouter::remote_cwd())
+        return REAL(getcwd)(buf, size);
+    char inside[4096];
+    long n = Connection::call(SYS_getcwd, { 0, sizeof inside }, { out(0, inside, sizeof inside) });
+    if (n < 0) {
+        errno = int(-n);
+        return nullptr;
+    }
+    std::string full = PathRouter::prefix() + (std::strcmp(inside, "/") == 0 ? "" : inside);
+    if (!buf) {
+        size_t want = size ? size : full.size() + 1;
+        if (want < full.size() + 1) {
+            errno = ERANGE;
+            return nullptr;
+        }
+        buf = static_cast<char*>(std::malloc(want));
+        if (!buf) {
+            errno = ENOMEM;
+            return nullptr;
+        }
+    } else if (size < full.size() + 1) {
+        errno = size ? ERANGE : EINVAL;
+        return nullptr;
+    }
+    std::memcpy(buf, full.c_str(), full.size() + 1);
+    return buf;
+}
+
+} // extern "C"
