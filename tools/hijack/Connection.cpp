@@ -5,6 +5,8 @@
 #include <mutex>
 #include <pthread.h>
 #include <string>
+#include <sys/syscall.h>
+#include "PathRouter.h"
 
 namespace husk::hijack {
 
@@ -38,6 +40,15 @@ long Connection::call(long nr, std::vector<uint64_t> args, const std::vector<rem
         std::string error = spec && *spec ? remote::Client::connect(spec, *c) : "HUSK_SERVER is not set";
         if (error.empty()) {
             g_client = c;
+            // A fresh process in the server: give it our working directory.
+            if (PathRouter::remote_cwd()) {
+                std::string cwd = PathRouter::remote_cwd_path();
+                if (c->call(SYS_chdir, { 0 }, { { 0, remote::kIn, cwd.data(), cwd.size() + 1 } }) < 0) {
+                    std::fprintf(stderr, "husk-hijack: cannot return to %s%s in the server\n", PathRouter::prefix().c_str(),
+                                 cwd.c_str());
+                    PathRouter::set_remote_cwd(false);
+                }
+            }
         } else {
             std::fprintf(stderr, "husk-hijack: %s\n", error.c_str());
             delete c;

@@ -3,12 +3,32 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include "RemoteFds.h"
 
 namespace husk::hijack {
 
 namespace {
-std::atomic<bool> g_remote_cwd { false };
+struct CwdState {
+    std::atomic<bool> remote { false };
+    std::mutex lock;
+    std::string path;
+};
+// Made on first use, not at load: constructors of other objects may ask first.
+CwdState& cwd()
+{
+    static CwdState* state = [] {
+        auto* s = new CwdState;
+        // A program exec'd from inside the server's tree starts there too.
+        const char* inherited = std::getenv("HUSK_HIJACK_CWD");
+        if (inherited && inherited[0] == '/') {
+            s->path = inherited;
+            s->remote = true;
+        }
+        return s;
+    }();
+    return *state;
+}
 
 // HUSK_HIJACK is a comma-separated list of key=value; path= sets the prefix.
 std::string read_prefix()
@@ -40,8 +60,18 @@ const std::string& PathRouter::prefix()
     return p;
 }
 
-void PathRouter::set_remote_cwd(bool remote) { g_remote_cwd = remote; }
-bool PathRouter::remote_cwd() { return g_remote_cwd; }
+void PathRouter::set_remote_cwd(bool remote, const std::string& path)
+{
+    std::lock_guard guard(cwd().lock);
+    cwd().path = remote ? path : "";
+    cwd().remote = remote;
+}
+bool PathRouter::remote_cwd() { return cwd().remote; }
+std::string PathRouter::remote_cwd_path()
+{
+    std::lock_guard guard(cwd().lock);
+    return cwd().path;
+}
 
 Route PathRouter::route(int dirfd, const char* path)
 {
@@ -58,7 +88,7 @@ Route PathRouter::route(int dirfd, const char* path)
         return r;
     }
     if (dirfd == AT_FDCWD) {
-        if (g_remote_cwd) {
+        if (cwd().remote) {
             r.remote = true;
             r.dirfd = AT_FDCWD;
             r.path = path;

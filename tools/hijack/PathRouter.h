@@ -18,9 +18,12 @@ class PathRouter {
 public:
     static Route route(int dirfd, const char* path);
     static const std::string& prefix();
-    // chdir/fchdir moved the working directory into or out of the server.
-    static void set_remote_cwd(bool remote);
+    // chdir/fchdir moved the working directory into the server (at path,
+    // as the server names it) or out of it. A new connection (after fork)
+    // and execve (through HUSK_HIJACK_CWD) keep it there.
+    static void set_remote_cwd(bool remote, const std::string& path = "");
     static bool remote_cwd();
+    static std::string remote_cwd_path();
 };
 
 } // namespace husk::hijack

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 #include "Remote.h"
 
 using namespace husk::hijack;
@@ -16,6 +17,20 @@ long cross_device()
 {
     errno = EXDEV;
     return -1;
+}
+long server_cwd(std::string& path)
+{
+    char buf[4096];
+    long n = Connection::call(SYS_getcwd, { 0, sizeof buf }, { out(0, buf, sizeof buf) });
+    if (n >= 0)
+        path = buf;
+    return n;
+}
+
+void enter_remote_cwd()
+{
+    std::string cwd;
+    PathRouter::set_remote_cwd(server_cwd(cwd) >= 0, cwd);
 }
 } // namespace
 
@@ -144,7 +159,7 @@ int chdir(const char* path)
     }
     long rc = Connection::call(SYS_chdir, { 0 }, { path_arg(0, r.path) });
     if (rc == 0)
-        PathRouter::set_remote_cwd(true);
+        enter_remote_cwd();
     return int(to_errno(rc));
 }
 
@@ -159,7 +174,7 @@ int fchdir(int fd)
     }
     long rc = Connection::call(SYS_fchdir, { word(rfd) });
     if (rc == 0)
-        PathRouter::set_remote_cwd(true);
+        enter_remote_cwd();
     return int(to_errno(rc));
 }
 
@@ -168,13 +183,12 @@ char* getcwd(char* buf, size_t size)
 {
     if (!PathRouter::remote_cwd())
         return REAL(getcwd)(buf, size);
-    char inside[4096];
-    long n = Connection::call(SYS_getcwd, { 0, sizeof inside }, { out(0, inside, sizeof inside) });
-    if (n < 0) {
+    std::string inside;
+    if (long n = server_cwd(inside); n < 0) {
         errno = int(-n);
         return nullptr;
     }
-    std::string full = PathRouter::prefix() + (std::strcmp(inside, "/") == 0 ? "" : inside);
+    std::string full = PathRouter::prefix() + (inside == "/" ? "" : inside);
     if (!buf) {
         size_t want = size ? size : full.size() + 1;
         if (want < full.size() + 1) {
@@ -192,6 +206,22 @@ char* getcwd(char* buf, size_t size)
     }
     std::memcpy(buf, full.c_str(), full.size() + 1);
     return buf;
+}
+
+// The working directory inside the server follows the program into the
+// one it executes (the C library's execvp/execl/... call execve internally,
+// past this library: shells call execve).
+int execve(const char* path, char* const argv[], char* const envp[])
+{
+    std::vector<char*> env;
+    for (size_t i = 0; envp && envp[i]; ++i)
+        if (std::strncmp(envp[i], "HUSK_HIJACK_CWD=", 16) != 0)
+            env.push_back(envp[i]);
+    std::string cwd = "HUSK_HIJACK_CWD=" + PathRouter::remote_cwd_path();
+    if (PathRouter::remote_cwd())
+        env.push_back(cwd.data());
+    env.push_back(nullptr);
+    return REAL(execve)(path, argv, env.data());
 }
 
 } // extern "C"

@@ -15,12 +15,13 @@
 #include <unistd.h>
 #include <vector>
 #include "Client.h"
+#include "CtlCommands.h"
 
-namespace husk::remote {
+namespace husk::remote::ctl {
 
 namespace {
-constexpr long kAtFdcwd = AT_FDCWD;
 std::string g_command; // for messages: "husk ctl: CMD: ..."
+} // namespace
 
 int complain(const std::string& what, long error)
 {
@@ -28,65 +29,6 @@ int complain(const std::string& what, long error)
     return 1;
 }
 
-// The kernel's side of the calls the commands need.
-class Kernel {
-public:
-    explicit Kernel(Client& c) : m_c(c) {}
-    long open(const std::string& p, int flags, int mode = 0)
-    {
-        return m_c.call(SYS_openat, { uint64_t(kAtFdcwd), 0, uint64_t(flags), uint64_t(mode) }, { path(1, p) });
-    }
-    long read(long fd, void* buf, size_t n) { return m_c.call(SYS_read, { uint64_t(fd), 0, n }, { { 1, kOut | kOutCount, buf, n } }); }
-    long write(long fd, const void* buf, size_t n)
-    {
-        return m_c.call(SYS_write, { uint64_t(fd), 0, n }, { { 1, kIn, const_cast<void*>(buf), n } });
-    }
-    long close(long fd) { return m_c.call(SYS_close, { uint64_t(fd) }); }
-    long stat(const std::string& p, struct stat* st, bool follow = false)
-    {
-        return m_c.call(SYS_newfstatat, { uint64_t(kAtFdcwd), 0, 0, uint64_t(follow ? 0 : AT_SYMLINK_NOFOLLOW) },
-                        { path(1, p), { 2, kOut, st, sizeof *st } });
-    }
-    long getdents(long fd, void* buf, size_t n)
-    {
-        return m_c.call(SYS_getdents64, { uint64_t(fd), 0, n }, { { 1, kOut | kOutCount, buf, n } });
-    }
-    long mkdir(const std::string& p, int mode) { return m_c.call(SYS_mkdirat, { uint64_t(kAtFdcwd), 0, uint64_t(mode) }, { path(1, p) }); }
-    long unlink(const std::string& p, int flags) { return m_c.call(SYS_unlinkat, { uint64_t(kAtFdcwd), 0, uint64_t(flags) }, { path(1, p) }); }
-    long rename(const std::string& a, const std::string& b)
-    {
-        return m_c.call(SYS_renameat, { uint64_t(kAtFdcwd), 0, uint64_t(kAtFdcwd), 0 }, { path(1, a), path(3, b) });
-    }
-    long symlink(const std::string& target, const std::string& p)
-    {
-        return m_c.call(SYS_symlinkat, { 0, uint64_t(kAtFdcwd), 0 }, { path(0, target), path(2, p) });
-    }
-    long link(const std::string& a, const std::string& b)
-    {
-        return m_c.call(SYS_linkat, { uint64_t(kAtFdcwd), 0, uint64_t(kAtFdcwd), 0, 0 }, { path(1, a), path(3, b) });
-    }
-    long chmod(const std::string& p, int mode) { return m_c.call(SYS_fchmodat, { uint64_t(kAtFdcwd), 0, uint64_t(mode) }, { path(1, p) }); }
-    long touch(const std::string& p) { return m_c.call(SYS_utimensat, { uint64_t(kAtFdcwd), 0, 0, 0 }, { path(1, p) }); }
-    long statfs(const std::string& p, struct statfs* s) { return m_c.call(SYS_statfs, { 0, 0 }, { path(0, p), { 1, kOut, s, sizeof *s } }); }
-    long syslog(char* buf, size_t n) { return m_c.call(SYS_syslog, { 3, 0, n }, { { 1, kOut | kOutCount, buf, n } }); }
-    long mount(const std::string& dev, const std::string& dir, const std::string& type, unsigned long flags)
-    {
-        return m_c.call(SYS_mount, { 0, 0, 0, flags, 0 }, { path(0, dev), path(1, dir), path(2, type) });
-    }
-    long umount(const std::string& dir) { return m_c.call(SYS_umount2, { 0, 0 }, { path(0, dir) }); }
-    long sysinfo(struct sysinfo* info) { return m_c.call(SYS_sysinfo, { 0 }, { { 0, kOut, info, sizeof *info } }); }
-    long sync() { return m_c.call(SYS_sync, {}); }
-    long halt() { return m_c.call(kOpHalt, {}); }
-
-private:
-    static Client::Buffer path(unsigned arg, const std::string& p)
-    {
-        return { arg, kIn, const_cast<char*>(p.c_str()), p.size() + 1 };
-    }
-    Client& m_c;
-};
-
-// Directory entries (names), sorted bytewise as coreutils does in the C locale.
 long list(Kernel& k, const std::string& dir, std::vector<std::string>& names)
 {
     long fd = k.open(dir, O_RDONLY | O_DIRECTORY);
@@ -112,64 +54,10 @@ long list(Kernel& k, const std::string& dir, std::vector<std::string>& names)
     return 0;
 }
 
-int cmd_ls(Kernel& k, std::vector<std::string> args)
-{
-    bool all = false, longf = false;
-    std::vector<std::string> paths;
-    for (auto& a : args) {
-        if (a.size() > 1 && a[0] == '-') {
-            all = all || a.find('a') != std::string::npos;
-            longf = longf || a.find('l') != std::string::npos;
-        } else {
-            paths.push_back(a);
-        }
-    }
-    if (paths.empty())
-        paths.push_back("/");
-    int status = 0;
-    for (size_t i = 0; i < paths.size(); ++i) {
-        struct stat st;
-        long r = k.stat(paths[i], &st, true);
-        if (r < 0) {
-            status = complain("cannot access '" + paths[i] + "'", r);
-            continue;
-        }
-        std::vector<std::string> names;
-        if (S_ISDIR(st.st_mode)) {
-            if ((r = list(k, paths[i], names)) < 0) {
-                status = complain("cannot open directory '" + paths[i] + "'", r);
-                continue;
-            }
-        } else {
-            names.push_back(paths[i]);
-        }
-        if (paths.size() > 1)
-            std::printf("%s%s:\n", i ? "\n" : "", paths[i].c_str());
-        for (auto& n : names) {
-            if (!all && n[0] == '.')
-                continue;
-            if (!longf) {
-                std::printf("%s\n", n.c_str());
-                continue;
-            }
-            std::string full = S_ISDIR(st.st_mode) ? paths[i] + "/" + n : n;
-            struct stat e;
-            if (k.stat(full, &e) < 0)
-                continue;
-            const char* types = "?pc?d?b?-?l?s???";
-            std::string mode(1, types[(e.st_mode >> 12) & 15]);
-            for (int b = 8; b >= 0; --b)
-                mode += (e.st_mode & (1u << b)) ? "rwx"[(8 - b) % 3] : '-';
-            std::printf("%s %lu %u %u %lld %s\n", mode.c_str(), (unsigned long)e.st_nlink, e.st_uid, e.st_gid,
-                        (long long)e.st_size, n.c_str());
-        }
-    }
-    return status;
-}
-
-// A file on either side: "host:PATH" is the host's, anything else the kernel's.
 bool is_host(const std::string& p) { return p.rfind("host:", 0) == 0; }
 std::string strip(const std::string& p) { return is_host(p) ? p.substr(5) : p.rfind("husk:", 0) == 0 ? p.substr(5) : p; }
+
+namespace {
 
 int cmd_cat(Kernel& k, const std::vector<std::string>& args)
 {
@@ -415,43 +303,6 @@ int cmd_shell(Kernel& k)
 }
 } // namespace
 
-int ctl_command(int argc, char** argv)
-{
-    std::string server = std::getenv("HUSK_SERVER") ? std::getenv("HUSK_SERVER") : "";
-    int i = 2;
-    if (i + 1 < argc && !std::strcmp(argv[i], "--server")) {
-        server = argv[i + 1];
-        i += 2;
-    }
-    if (i >= argc || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-        std::fprintf(i >= argc ? stderr : stdout,
-                     "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] COMMAND [ARGS...]\n\n"
-                     "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default):\n"
-                     "  ls [-a] [-l] [PATH...]   cat FILE...   cp SRC DST (host:PATH is the host's)\n"
-                     "  mkdir [-p] DIR...   rm [-r] [-f] PATH...   mv SRC DST   ln [-s] TARGET NAME\n"
-                     "  stat PATH...   df [PATH...]   touch FILE...   chmod MODE PATH...\n"
-                     "  find [PATH...]   du -s [PATH...]   mount DEV DIR [-t TYPE] [-o ro]   umount DIR\n"
-                     "  sysinfo   dmesg   sync   halt (sync, unmount, stop the server)\n"
-                     "  shell (commands from standard input, one per line, on one connection)\n");
-        return i >= argc ? 2 : 0;
-    }
-    g_command = argv[i++];
-    std::vector<std::string> args(argv + i, argv + argc);
-    if (server.empty()) {
-        std::fprintf(stderr, "husk ctl: no server: set HUSK_SERVER or give --server\n");
-        return 2;
-    }
-    Client client;
-    if (std::string why = Client::connect(server, client); !why.empty()) {
-        std::fprintf(stderr, "husk ctl: %s\n", why.c_str());
-        return 1;
-    }
-    Kernel k(client);
-    if (g_command == "shell")
-        return cmd_shell(k);
-    return run(k, g_command, args);
-}
-
 namespace {
 int run(Kernel& k, const std::string& c, const std::vector<std::string>& args)
 {
@@ -506,6 +357,8 @@ int run(Kernel& k, const std::string& c, const std::vector<std::string>& args)
     }
     if (c == "ls")
         return cmd_ls(k, args);
+    if (c == "dd")
+        return cmd_dd(k, args);
     if (c == "cat")
         return cmd_cat(k, args);
     if (c == "cp")
@@ -562,5 +415,50 @@ int run(Kernel& k, const std::string& c, const std::vector<std::string>& args)
     return 2;
 }
 } // namespace
+
+} // namespace husk::remote::ctl
+
+namespace husk::remote {
+
+using namespace ctl;
+
+int ctl_command(int argc, char** argv)
+{
+    std::string server = std::getenv("HUSK_SERVER") ? std::getenv("HUSK_SERVER") : "";
+    int i = 2;
+    if (i + 1 < argc && !std::strcmp(argv[i], "--server")) {
+        server = argv[i + 1];
+        i += 2;
+    }
+    if (i >= argc || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+        std::fprintf(i >= argc ? stderr : stdout,
+                     "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] COMMAND [ARGS...]\n\n"
+                     "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default):\n"
+                     "  ls [-a] [-l] [-d] [PATH...]   cat FILE...   cp SRC DST (host:PATH is the host's)\n"
+                     "  mkdir [-p] DIR...   rm [-r] [-f] PATH...   mv SRC DST   ln [-s] TARGET NAME\n"
+                     "  stat PATH...   df [PATH...]   touch FILE...   chmod MODE PATH...\n"
+                     "  dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N]\n"
+                     "     [conv=notrunc,fsync] [status=none|noxfer]\n"
+                     "  find [PATH...]   du -s [PATH...]   mount DEV DIR [-t TYPE] [-o ro]   umount DIR\n"
+                     "  sysinfo   dmesg   sync   halt (sync, unmount, stop the server)\n"
+                     "  shell (commands from standard input, one per line, on one connection)\n");
+        return i >= argc ? 2 : 0;
+    }
+    g_command = argv[i++];
+    std::vector<std::string> args(argv + i, argv + argc);
+    if (server.empty()) {
+        std::fprintf(stderr, "husk ctl: no server: set HUSK_SERVER or give --server\n");
+        return 2;
+    }
+    Client client;
+    if (std::string why = Client::connect(server, client); !why.empty()) {
+        std::fprintf(stderr, "husk ctl: %s\n", why.c_str());
+        return 1;
+    }
+    Kernel k(client);
+    if (g_command == "shell")
+        return cmd_shell(k);
+    return run(k, g_command, args);
+}
 
 } // namespace husk::remote
