@@ -1,0 +1,106 @@
+/* lwIP configuration of Husk's kernel.
+ *
+ * NO_SYS=1 with the raw API: Husk's kernel code runs until it blocks (one
+ * CPU, no preemption inside the kernel), so every kernel thread may call
+ * lwIP directly, as from one context — no tcpip thread, mailboxes or
+ * locks. kernel/net's socket layer sits on the raw API and sleeps on its
+ * own wait queues; the network thread (NetStack) feeds received frames
+ * and runs lwIP's timers, sleeping until the next timeout or frame: no
+ * busy polling.
+ *
+ * Sized for servers: memory comes from the kernel heap (no fixed pools:
+ * ~1000 connections cost what they use), window scaling, 1460-byte MSS,
+ * SO_REUSE. */
+#ifndef HUSK_LWIPOPTS_H
+#define HUSK_LWIPOPTS_H
+
+#define NO_SYS 1
+#define LWIP_SOCKET 0
+#define LWIP_NETCONN 0
+#define SYS_LIGHTWEIGHT_PROT 0
+#define LWIP_TIMERS 1
+
+/* Memory: the kernel heap for everything. */
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
+#define MEM_ALIGNMENT 8
+#define mem_clib_malloc husk_lwip_malloc
+#define mem_clib_calloc husk_lwip_calloc
+#define mem_clib_free husk_lwip_free
+#ifdef __cplusplus
+extern "C" {
+#endif
+void *husk_lwip_malloc(unsigned long size);
+void *husk_lwip_calloc(unsigned long count, unsigned long size);
+void husk_lwip_free(void *p);
+#ifdef __cplusplus
+}
+#endif
+#define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
+
+/* Link layer and interfaces. */
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define ETHARP_SUPPORT_STATIC_ENTRIES 0
+#define LWIP_NETIF_HOSTNAME 1
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_LOOPBACK_MAX_PBUFS 0
+#define LWIP_NETIF_TX_SINGLE_PBUF 1
+#define LWIP_SINGLE_NETIF 0
+
+/* IPv4, IPv6 and their helpers. */
+#define LWIP_IPV4 1
+#define LWIP_IPV6 1
+#define LWIP_IPV6_AUTOCONFIG 1
+#define LWIP_IPV6_MLD 1
+#define LWIP_IPV6_DHCP6 0
+#define LWIP_IPV6_FRAG 1
+#define LWIP_IPV6_REASS 1
+#define LWIP_ND6_QUEUEING 1
+#define IP_FORWARD 0
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define LWIP_ICMP 1
+#define LWIP_RAW 0
+#define LWIP_DHCP 1
+#define DHCP_DOES_ARP_CHECK 0
+#define LWIP_AUTOIP 0
+#define LWIP_IGMP 0
+/* Programs resolve names themselves (musl, glibc) over UDP. */
+#define LWIP_DNS 0
+
+/* UDP and TCP. */
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define TCP_MSS 1460
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 2
+#define TCP_WND (64 * TCP_MSS)
+#define TCP_SND_BUF (64 * TCP_MSS)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define TCP_SNDLOWAT (TCP_SND_BUF / 4)
+#define TCP_QUEUE_OOSEQ 1
+#define TCP_LISTEN_BACKLOG 1
+#define TCP_DEFAULT_LISTEN_BACKLOG 0xff
+#define LWIP_TCP_KEEPALIVE 1
+#define SO_REUSE 1
+#define SO_REUSE_RXTOALL 1
+#define LWIP_TCP_TIMESTAMPS 0
+#define LWIP_CALLBACK_API 1
+#define LWIP_EVENT_API 0
+
+/* Checks done in software (virtio offloads are not negotiated). */
+#define CHECKSUM_GEN_IP 1
+#define CHECKSUM_GEN_UDP 1
+#define CHECKSUM_GEN_TCP 1
+#define CHECKSUM_CHECK_IP 1
+#define CHECKSUM_CHECK_UDP 1
+#define CHECKSUM_CHECK_TCP 1
+#define LWIP_CHECKSUM_ON_COPY 0
+
+#define LWIP_STATS 0
+
+#endif
