@@ -1,0 +1,130 @@
+#include "NetStack.h"
+#include <husk/platform.h>
+#include "../core/Log.h"
+#include "../core/Scheduler.h"
+#include "../core/Thread.h"
+#include "../core/WaitQueue.h"
+#include "../kstd/NeverDestroyed.h"
+#include "EthernetInterface.h"
+#include "lwip/dhcp.h"
+#include "lwip/init.h"
+#include "lwip/netif.h"
+#include "lwip/timeouts.h"
+
+namespace husk {
+
+using kstd::err;
+using namespace kstd::errno_values;
+
+namespace {
+constexpr size_t kMaxInterfaces = 8;
+EthernetInterface* g_interfaces[kMaxInterfaces];
+size_t g_count = 0;
+bool g_up = false;
+bool g_kicked = false;
+WaitQueue& work()
+{
+    static kstd::NeverDestroyed<WaitQueue> queue;
+    return queue.get();
+}
+
+// Frames, loopback packets and timers, then sleep until the next timer or
+// until an interrupt or kick() says there is more.
+void network_thread(void*)
+{
+    for (;;) {
+        g_kicked = false;
+        for (size_t i = 0; i < g_count; ++i)
+            g_interfaces[i]->receive_pending();
+        netif_poll_all();
+        sys_check_timeouts();
+        if (g_kicked)
+            continue;
+        uint32_t ms = sys_timeouts_sleeptime();
+        uint64_t deadline = ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? UINT64_MAX : husk_plat_clock_monotonic() + uint64_t(ms) * 1000000;
+        work().wait(deadline);
+    }
+}
+
+void on_platform_events(uint32_t events)
+{
+    if (events & HUSK_EVENT_NET)
+        NetStack::kick();
+}
+
+netif* interface(size_t index) { return index < g_count ? &g_interfaces[index]->lwip() : nullptr; }
+} // namespace
+
+void NetStack::init()
+{
+    if (g_up)
+        return;
+    lwip_init(); // also adds the loopback interface, 127.0.0.1 and ::1
+    for (unsigned dev = 0; g_count < kMaxInterfaces; ++dev) {
+        EthernetInterface* e = EthernetInterface::attach(dev);
+        if (!e)
+            break;
+        g_interfaces[g_count++] = e;
+    }
+    if (g_count)
+        Scheduler::add_event_handler(on_platform_events);
+    Thread::create("net", network_thread, nullptr);
+    g_up = true;
+}
+
+bool NetStack::is_up() { return g_up; }
+
+void NetStack::kick()
+{
+    g_kicked = true;
+    work().wake_all();
+}
+
+size_t NetStack::interface_count() { return g_count; }
+
+kstd::ErrorOr<void> NetStack::configure_static(size_t index, uint32_t address, unsigned prefix, uint32_t gateway)
+{
+    netif* n = interface(index);
+    if (!n)
+        return err(ENODEV);
+    if (prefix > 32)
+        return err(EINVAL);
+    ip4_addr_t a, mask, gw;
+    a.addr = address; // network order
+    mask.addr = prefix ? __builtin_bswap32(~0u << (32 - prefix)) : 0;
+    gw.addr = gateway;
+    netif_set_addr(n, &a, &mask, &gw);
+    netif_set_up(n);
+    if (!netif_default || netif_default == netif_list) // the first configured interface routes by default
+        netif_set_default(n);
+    kick();
+    return {};
+}
+
+kstd::ErrorOr<void> NetStack::start_dhcp(size_t index)
+{
+    netif* n = interface(index);
+    if (!n)
+        return err(ENODEV);
+    netif_set_up(n);
+    if (!netif_default)
+        netif_set_default(n);
+    if (dhcp_start(n) != ERR_OK)
+        return err(ENOMEM);
+    kick();
+    return {};
+}
+
+kstd::ErrorOr<void> NetStack::start_ipv6_auto(size_t index)
+{
+    netif* n = interface(index);
+    if (!n)
+        return err(ENODEV);
+    netif_set_up(n);
+    netif_create_ip6_linklocal_address(n, 1);
+    netif_set_ip6_autoconfig_enabled(n, 1);
+    kick();
+    return {};
+}
+
+} // namespace husk
