@@ -219,4 +219,49 @@ struct winsize {
 inline constexpr unsigned long TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
                                TIOCSPGRP = 0x5410, TIOCSWINSZ = 0x5414;
 
+
+// Sockets.
+inline constexpr int AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+inline constexpr int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_TYPE_MASK = 0xf, SOCK_NONBLOCK = 04000,
+                     SOCK_CLOEXEC = 02000000;
+inline constexpr int IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41;
+inline constexpr int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_BROADCAST = 6,
+                     SO_SNDBUF = 7, SO_RCVBUF = 8, SO_KEEPALIVE = 9, SO_LINGER = 13, SO_REUSEPORT = 15,
+                     SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
+inline constexpr int TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6, IPV6_V6ONLY = 26;
+inline constexpr int MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
+                     MSG_NOSIGNAL = 0x4000;
+inline constexpr int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
+
+struct sockaddr_in {
+    uint16_t sin_family;
+    uint16_t sin_port; // network order
+    uint32_t sin_addr; // network order
+    uint8_t sin_zero[8];
+};
+static_assert(sizeof(sockaddr_in) == 16);
+struct sockaddr_in6 {
+    uint16_t sin6_family;
+    uint16_t sin6_port;
+    uint32_t sin6_flowinfo;
+    uint8_t sin6_addr[16];
+    uint32_t sin6_scope_id;
+};
+static_assert(sizeof(sockaddr_in6) == 28);
+struct msghdr {
+    uint64_t msg_name;
+    uint32_t msg_namelen;
+    uint32_t pad0;
+    uint64_t msg_iov;
+    uint64_t msg_iovlen;
+    uint64_t msg_control;
+    uint64_t msg_controllen;
+    int32_t msg_flags;
+    uint32_t pad1;
+};
+static_assert(sizeof(msghdr) == 56);
+struct linger {
+    int32_t l_onoff;
+    int32_t l_linger;
+};
 } // namespace husk::linux

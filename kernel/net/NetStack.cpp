@@ -28,6 +28,16 @@ WaitQueue& work()
     return queue.get();
 }
 
+// Packets an interface sent to itself (127.0.0.1, its own address), queued
+// by lwIP until netif_poll.
+bool loopback_pending()
+{
+    for (netif* n = netif_list; n; n = n->next)
+        if (n->loop_first)
+            return true;
+    return false;
+}
+
 // Frames, loopback packets and timers, then sleep until the next timer or
 // until an interrupt or kick() says there is more.
 void network_thread(void*)
@@ -36,9 +46,14 @@ void network_thread(void*)
         g_kicked = false;
         for (size_t i = 0; i < g_count; ++i)
             g_interfaces[i]->receive_pending();
-        netif_poll_all();
-        sys_check_timeouts();
-        if (g_kicked)
+        // Delivering a packet makes answers (ACKs, data), timers too.
+        for (int rounds = 0; rounds < 64; ++rounds) {
+            netif_poll_all();
+            sys_check_timeouts();
+            if (!loopback_pending())
+                break;
+        }
+        if (g_kicked || loopback_pending())
             continue;
         uint32_t ms = sys_timeouts_sleeptime();
         uint64_t deadline = ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? UINT64_MAX : husk_plat_clock_monotonic() + uint64_t(ms) * 1000000;

@@ -152,4 +152,22 @@ SysResult sys_tgkill(int tgid, int tid, int sig);
 // futex.cpp
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
 
+// socket.cpp — BSD sockets over kernel/net
+SysResult sys_socket(int domain, int type, int protocol);
+SysResult sys_bind(int fd, UserPtr<const void> addr, uint32_t length);
+SysResult sys_listen(int fd, int backlog);
+SysResult sys_accept(int fd, UserPtr<void> addr, UserPtr<uint32_t> length);
+SysResult sys_accept4(int fd, UserPtr<void> addr, UserPtr<uint32_t> length, int flags);
+SysResult sys_connect(int fd, UserPtr<const void> addr, uint32_t length);
+SysResult sys_shutdown(int fd, int how);
+SysResult sys_getsockname(int fd, UserPtr<void> addr, UserPtr<uint32_t> length);
+SysResult sys_getpeername(int fd, UserPtr<void> addr, UserPtr<uint32_t> length);
+SysResult sys_sendto(int fd, UserPtr<const void> buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length);
+SysResult sys_recvfrom(int fd, UserPtr<void> buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length);
+SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags);
+SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags);
+SysResult sys_setsockopt(int fd, int level, int name, UserPtr<const void> value, uint32_t length);
+SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserPtr<uint32_t> length);
+SysResult sys_socketpair(int domain, int type, int protocol, UserPtr<int> fds);
+
 } // namespace husk

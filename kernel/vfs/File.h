@@ -34,6 +34,7 @@ public:
     // The vnode behind this description, if any (pipes have none).
     virtual Vnode* vnode() { return nullptr; }
     virtual bool is_path_only() const { return false; }
+    virtual bool is_socket() const { return false; }
 
 protected:
     explicit File(int flags) : m_flags(flags) {}

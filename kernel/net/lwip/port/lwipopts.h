@@ -59,6 +59,7 @@ void husk_lwip_free(void *p);
 #define LWIP_IPV6_DHCP6 0
 #define LWIP_IPV6_FRAG 1
 #define LWIP_IPV6_REASS 1
+#define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit in the fragment header */
 #define LWIP_ND6_QUEUEING 1
 #define IP_FORWARD 0
 #define IP_REASSEMBLY 1

@@ -1,0 +1,155 @@
+#include "Socket.h"
+#include <husk/platform.h>
+#include "../vfs/PollHub.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using namespace kstd::errno_values;
+
+ErrorOr<void> Socket::bind(UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::listen(int) { return err(EOPNOTSUPP); }
+ErrorOr<kstd::RefPtr<Socket>> Socket::accept(bool) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::connect(UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::shutdown(int) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::local_address(UserPtr<void>, UserPtr<uint32_t>) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::peer_address(UserPtr<void>, UserPtr<uint32_t>) { return err(ENOTCONN); }
+ErrorOr<size_t> Socket::send(IoBuffer, size_t, int, UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
+ErrorOr<size_t> Socket::receive(IoBuffer, size_t, int, UserPtr<void>, UserPtr<uint32_t>) { return err(EOPNOTSUPP); }
+
+ErrorOr<void> Socket::set_option(int level, int name, const void* value, uint32_t length)
+{
+    if (TRY(set_common_option(level, name, value, length)))
+        return {};
+    return err(ENOPROTOOPT);
+}
+
+ErrorOr<uint32_t> Socket::get_option(int level, int name, void* value, uint32_t room)
+{
+    bool handled = false;
+    uint32_t n = TRY(get_common_option(level, name, value, room, handled));
+    if (!handled)
+        return err(ENOPROTOOPT);
+    return n;
+}
+
+ErrorOr<size_t> Socket::read(IoBuffer buf, size_t n) { return receive(buf, n, 0, UserPtr<void>(0), UserPtr<uint32_t>(0)); }
+ErrorOr<size_t> Socket::write(IoBuffer buf, size_t n) { return send(buf, n, 0, UserPtr<const void>(0), 0); }
+ErrorOr<size_t> Socket::pread(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
+ErrorOr<size_t> Socket::pwrite(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
+ErrorOr<uint64_t> Socket::seek(int64_t, int) { return err(ESPIPE); }
+
+ErrorOr<void> Socket::stat(linux::stat& out)
+{
+    out = {};
+    out.st_mode = linux::S_IFSOCK | 0777;
+    out.st_nlink = 1;
+    out.st_blksize = 4096;
+    return {};
+}
+
+void Socket::changed()
+{
+    m_waiters.wake_all();
+    PollHub::notify();
+}
+
+ErrorOr<void> Socket::sleep(bool sending)
+{
+    uint64_t timeout = sending ? m_sndtimeo_ns : m_rcvtimeo_ns;
+    uint64_t deadline = timeout ? husk_plat_clock_monotonic() + timeout : UINT64_MAX;
+    if (m_waiters.wait(deadline) == WaitQueue::Result::TimedOut)
+        return err(EAGAIN);
+    return {};
+}
+
+namespace {
+ErrorOr<int> int_value(const void* value, uint32_t length)
+{
+    if (length < sizeof(int))
+        return err(EINVAL);
+    int v;
+    memcpy(&v, value, sizeof v);
+    return v;
+}
+
+uint32_t put(void* value, uint32_t room, const void* src, uint32_t size)
+{
+    uint32_t n = room < size ? room : size;
+    memcpy(value, src, n);
+    return n;
+}
+} // namespace
+
+ErrorOr<bool> Socket::set_common_option(int level, int name, const void* value, uint32_t length)
+{
+    if (level != linux::SOL_SOCKET)
+        return false;
+    switch (name) {
+    case linux::SO_REUSEADDR: m_reuseaddr = TRY(int_value(value, length)) != 0; return true;
+    case linux::SO_REUSEPORT: m_reuseport = TRY(int_value(value, length)) != 0; return true;
+    case linux::SO_KEEPALIVE: m_keepalive = TRY(int_value(value, length)) != 0; return true;
+    case linux::SO_BROADCAST: m_broadcast = TRY(int_value(value, length)) != 0; return true;
+    case linux::SO_RCVBUF:
+    case linux::SO_SNDBUF: {
+        // Linux doubles the request (bookkeeping overhead) within its limits.
+        int v = TRY(int_value(value, length));
+        uint32_t size = v < 1152 ? 2304u : v > 212992 ? 425984u : uint32_t(v) * 2;
+        (name == linux::SO_RCVBUF ? m_rcvbuf : m_sndbuf) = size;
+        return true;
+    }
+    case linux::SO_RCVTIMEO:
+    case linux::SO_SNDTIMEO: {
+        if (length < sizeof(linux::timeval))
+            return err(EINVAL);
+        linux::timeval tv;
+        memcpy(&tv, value, sizeof tv);
+        if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+            return err(EDOM);
+        uint64_t ns = tv.tv_sec < 0 ? 0 : uint64_t(tv.tv_sec) * 1000000000 + uint64_t(tv.tv_usec) * 1000;
+        (name == linux::SO_RCVTIMEO ? m_rcvtimeo_ns : m_sndtimeo_ns) = ns;
+        return true;
+    }
+    case linux::SO_LINGER:
+        if (length < sizeof(linux::linger))
+            return err(EINVAL);
+        memcpy(&m_linger, value, sizeof m_linger);
+        m_linger.l_onoff = m_linger.l_onoff != 0;
+        return true;
+    default:
+        return false;
+    }
+}
+
+ErrorOr<uint32_t> Socket::get_common_option(int level, int name, void* value, uint32_t room, bool& handled)
+{
+    handled = level == linux::SOL_SOCKET;
+    if (!handled)
+        return 0;
+    int v;
+    switch (name) {
+    case linux::SO_REUSEADDR: v = m_reuseaddr; break;
+    case linux::SO_REUSEPORT: v = m_reuseport; break;
+    case linux::SO_KEEPALIVE: v = m_keepalive; break;
+    case linux::SO_BROADCAST: v = m_broadcast; break;
+    case linux::SO_RCVBUF: v = int(m_rcvbuf); break;
+    case linux::SO_SNDBUF: v = int(m_sndbuf); break;
+    case linux::SO_TYPE: v = m_type; break;
+    case linux::SO_DOMAIN: v = m_family; break;
+    case linux::SO_PROTOCOL: v = m_type == linux::SOCK_STREAM ? linux::IPPROTO_TCP : linux::IPPROTO_UDP; break;
+    case linux::SO_RCVTIMEO:
+    case linux::SO_SNDTIMEO: {
+        uint64_t ns = name == linux::SO_RCVTIMEO ? m_rcvtimeo_ns : m_sndtimeo_ns;
+        linux::timeval tv { int64_t(ns / 1000000000), int64_t(ns % 1000000000 / 1000) };
+        return put(value, room, &tv, sizeof tv);
+    }
+    case linux::SO_LINGER: return put(value, room, &m_linger, sizeof m_linger);
+    default:
+        handled = false;
+        return 0;
+    }
+    return put(value, room, &v, sizeof v);
+}
+
+} // namespace husk

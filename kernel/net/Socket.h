@@ -1,0 +1,59 @@
+// A socket: an open file description with the socket calls. Subclasses
+// (TCP, UDP, later AF_UNIX) implement what their protocol does; the
+// defaults answer as Linux does for a protocol without that operation.
+#pragma once
+
+#include "../core/WaitQueue.h"
+#include "../syscall/UserPtr.h"
+#include "../vfs/File.h"
+
+namespace husk {
+
+class Socket : public File {
+public:
+    int family() const { return m_family; }
+    int type() const { return m_type; }
+
+    virtual kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length);
+    virtual kstd::ErrorOr<void> listen(int backlog);
+    virtual kstd::ErrorOr<kstd::RefPtr<Socket>> accept(bool nonblocking);
+    virtual kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length);
+    virtual kstd::ErrorOr<void> shutdown(int how);
+    virtual kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length);
+    virtual kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length);
+    // Data with MSG_* flags; `to`/`from` may be null (connected use).
+    virtual kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length);
+    virtual kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length);
+    // Options: value is the option's bytes as the program passed them.
+    virtual kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length);
+    virtual kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room);
+
+    kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n) override;
+    kstd::ErrorOr<size_t> pread(IoBuffer, size_t, uint64_t) override;
+    kstd::ErrorOr<size_t> pwrite(IoBuffer, size_t, uint64_t) override;
+    kstd::ErrorOr<uint64_t> seek(int64_t, int) override;
+    kstd::ErrorOr<void> stat(linux::stat& out) override;
+    bool is_socket() const override { return true; }
+
+protected:
+    Socket(int family, int type, int flags) : File(flags), m_family(family), m_type(type) {}
+    // Readiness changed: wake this socket's sleepers and poll/select.
+    void changed();
+    // Sleeps until woken or the receive/send timeout; ETIMEDOUT → EAGAIN
+    // as Linux reports a timed-out blocking call.
+    kstd::ErrorOr<void> sleep(bool sending);
+    // Options every socket keeps (SOL_SOCKET).
+    kstd::ErrorOr<bool> set_common_option(int level, int name, const void* value, uint32_t length);
+    kstd::ErrorOr<uint32_t> get_common_option(int level, int name, void* value, uint32_t room, bool& handled);
+
+    int m_family;
+    int m_type;
+    WaitQueue m_waiters;
+    uint32_t m_rcvbuf { 131072 }, m_sndbuf { 16384 };
+    uint64_t m_rcvtimeo_ns { 0 }, m_sndtimeo_ns { 0 }; // 0: none
+    bool m_reuseaddr { false }, m_reuseport { false }, m_keepalive { false }, m_broadcast { false };
+    linux::linger m_linger {};
+};
+
+} // namespace husk

@@ -1,0 +1,539 @@
+#include "TcpSocket.h"
+#include "../abi/Linux.h"
+#include "NetStack.h"
+#include "lwip/tcp.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+
+namespace {
+int errno_of(err_t e)
+{
+    switch (e) {
+    case ERR_MEM:
+    case ERR_BUF: return ENOMEM;
+    case ERR_RTE: return ENETUNREACH;
+    case ERR_USE: return EADDRINUSE;
+    case ERR_ISCONN: return EISCONN;
+    case ERR_ALREADY: return EALREADY;
+    case ERR_CONN: return ENOTCONN;
+    case ERR_ABRT: return ECONNABORTED;
+    case ERR_RST: return ECONNRESET;
+    case ERR_CLSD: return ENOTCONN;
+    case ERR_TIMEOUT: return ETIMEDOUT;
+    case ERR_VAL:
+    case ERR_ARG: return EINVAL;
+    default: return EIO;
+    }
+}
+} // namespace
+
+ErrorOr<RefPtr<Socket>> TcpSocket::create(int family, int flags)
+{
+    if (!NetStack::is_up())
+        NetStack::init();
+    tcp_pcb* pcb = tcp_new_ip_type(family == linux::AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
+    if (!pcb)
+        return err(ENOBUFS);
+    auto* s = new TcpSocket(family, flags, pcb, State::Fresh);
+    if (!s) {
+        tcp_abort(pcb);
+        return err(ENOMEM);
+    }
+    s->attach_callbacks();
+    return RefPtr<Socket>::adopt(s);
+}
+
+TcpSocket::TcpSocket(int family, int flags, tcp_pcb* pcb, State state)
+    : Socket(family, linux::SOCK_STREAM, flags), m_pcb(pcb), m_state(state)
+{
+}
+
+TcpSocket::~TcpSocket()
+{
+    m_pending.clear();
+    bool unread = m_readable != 0;
+    for (pbuf* p : m_received)
+        pbuf_free(p);
+    if (m_pcb) {
+        tcp_pcb* pcb = m_pcb;
+        detach_pcb();
+        // Unread data or SO_LINGER with 0: reset, as Linux does; else FIN.
+        bool reset = unread || (m_linger.l_onoff && m_linger.l_linger == 0);
+        if (m_state == State::Listening)
+            tcp_close(pcb);
+        else if (reset || tcp_close(pcb) != ERR_OK)
+            tcp_abort(pcb);
+        NetStack::kick();
+    }
+}
+
+void TcpSocket::attach_callbacks()
+{
+    tcp_arg(m_pcb, this);
+    if (m_state == State::Listening) {
+        tcp_accept(m_pcb, on_accept);
+        return;
+    }
+    tcp_recv(m_pcb, on_receive);
+    tcp_sent(m_pcb, on_sent);
+    tcp_err(m_pcb, on_error);
+}
+
+// The pcb lives on in lwIP (closing) without us.
+void TcpSocket::detach_pcb()
+{
+    tcp_arg(m_pcb, nullptr);
+    if (m_state != State::Listening) {
+        tcp_recv(m_pcb, nullptr);
+        tcp_sent(m_pcb, nullptr);
+        tcp_err(m_pcb, nullptr);
+    } else {
+        tcp_accept(m_pcb, nullptr);
+    }
+    m_pcb = nullptr;
+}
+
+ErrorOr<void> TcpSocket::bind(UserPtr<const void> addr, uint32_t length)
+{
+    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    if (!m_pcb || m_bound || m_state != State::Fresh)
+        return err(EINVAL);
+    // An IPv6 socket bound to :: takes IPv4 connections too.
+    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
+        a.ip = *IP_ANY_TYPE;
+    if (m_reuseaddr)
+        ip_set_option(m_pcb, SOF_REUSEADDR);
+    err_t e = tcp_bind(m_pcb, &a.ip, a.port);
+    if (e == ERR_USE)
+        return err(EADDRINUSE);
+    if (e != ERR_OK)
+        return err(e == ERR_VAL ? EADDRNOTAVAIL : errno_of(e));
+    m_bound = true;
+    return {};
+}
+
+ErrorOr<void> TcpSocket::listen(int backlog)
+{
+    if (m_state == State::Listening) {
+        m_backlog = backlog < 0 ? 0 : backlog;
+        return {};
+    }
+    if (m_state != State::Fresh || !m_pcb)
+        return err(EINVAL);
+    if (!m_bound) { // listen() without bind() takes an ephemeral port
+        if (m_reuseaddr)
+            ip_set_option(m_pcb, SOF_REUSEADDR);
+        if (tcp_bind(m_pcb, m_family == linux::AF_INET ? IP4_ADDR_ANY : IP_ANY_TYPE, 0) != ERR_OK)
+            return err(EADDRINUSE);
+        m_bound = true;
+    }
+    m_backlog = backlog < 0 ? 0 : backlog > 4096 ? 4096 : backlog;
+    err_t e;
+    tcp_pcb* listener = tcp_listen_with_backlog_and_err(m_pcb, 0xff, &e);
+    if (!listener)
+        return err(errno_of(e));
+    m_pcb = listener; // the old pcb was freed by lwIP
+    m_state = State::Listening;
+    attach_callbacks();
+    return {};
+}
+
+signed char TcpSocket::on_accept(void* arg, tcp_pcb* pcb, signed char error)
+{
+    auto* self = static_cast<TcpSocket*>(arg);
+    if (!self || error != ERR_OK || !pcb)
+        return ERR_VAL;
+    // Linux lets backlog+1 connections wait to be accepted.
+    if (self->m_pending.size() > size_t(self->m_backlog)) {
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    auto* s = new TcpSocket(self->m_family, linux::O_RDWR, pcb, State::Connected);
+    if (!s || !self->m_pending.append(RefPtr<Socket>::adopt(s))) {
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    s->m_bound = true;
+    s->attach_callbacks();
+    self->changed();
+    return ERR_OK;
+}
+
+ErrorOr<RefPtr<Socket>> TcpSocket::accept(bool nonblocking)
+{
+    if (m_state != State::Listening)
+        return err(EINVAL);
+    while (m_pending.is_empty()) {
+        if (nonblocking || is_nonblocking())
+            return err(EAGAIN);
+        TRY(sleep(false));
+    }
+    RefPtr<Socket> s = m_pending[0];
+    m_pending.remove(0);
+    return s;
+}
+
+signed char TcpSocket::on_connected(void* arg, tcp_pcb*, signed char error)
+{
+    auto* self = static_cast<TcpSocket*>(arg);
+    if (!self)
+        return ERR_ABRT;
+    self->m_state = error == ERR_OK ? State::Connected : State::Closed;
+    if (error != ERR_OK)
+        self->m_error = errno_of(error);
+    self->changed();
+    return ERR_OK;
+}
+
+ErrorOr<void> TcpSocket::connect(UserPtr<const void> addr, uint32_t length)
+{
+    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    switch (m_state) {
+    case State::Connected: return err(EISCONN);
+    case State::Connecting: return err(EALREADY);
+    case State::Listening: return err(EISCONN);
+    case State::Closed:
+        if (m_error) { // a failed nonblocking connect reports once
+            int e = m_error;
+            m_error = 0;
+            return err(e);
+        }
+        return err(m_peer_closed ? EISCONN : EINVAL);
+    case State::Fresh: break;
+    }
+    if (!m_pcb)
+        return err(EINVAL);
+    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
+        ip_addr_set_loopback(IP_IS_V4(&a.ip) ? 0 : 1, &a.ip); // connecting to :: means this host
+    else if (ip_addr_isany(&a.ip))
+        ip_addr_set_loopback(0, &a.ip);
+    err_t e = tcp_connect(m_pcb, &a.ip, a.port, on_connected);
+    if (e != ERR_OK)
+        return err(errno_of(e));
+    m_bound = true;
+    m_state = State::Connecting;
+    NetStack::kick();
+    if (is_nonblocking())
+        return err(EINPROGRESS);
+    while (m_state == State::Connecting)
+        TRY(sleep(true));
+    if (m_state != State::Connected) {
+        int error = m_error ? m_error : ECONNREFUSED;
+        m_error = 0;
+        return err(error);
+    }
+    return {};
+}
+
+signed char TcpSocket::on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error)
+{
+    auto* self = static_cast<TcpSocket*>(arg);
+    if (!self) { // closed by the program: drop what still arrives
+        if (p) {
+            tcp_recved(pcb, p->tot_len);
+            pbuf_free(p);
+        }
+        return ERR_OK;
+    }
+    if (!p) {
+        self->m_peer_closed = true;
+    } else if (self->m_shut_read) {
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+    } else if (self->m_received.append(p)) {
+        self->m_readable += p->tot_len;
+    } else {
+        return ERR_MEM; // lwIP keeps p and offers it again later
+    }
+    self->changed();
+    return ERR_OK;
+}
+
+signed char TcpSocket::on_sent(void* arg, tcp_pcb*, uint16_t)
+{
+    if (auto* self = static_cast<TcpSocket*>(arg))
+        self->changed();
+    return ERR_OK;
+}
+
+// The pcb is gone (reset, aborted, timed out).
+void TcpSocket::on_error(void* arg, signed char error)
+{
+    auto* self = static_cast<TcpSocket*>(arg);
+    if (!self)
+        return;
+    self->m_pcb = nullptr;
+    self->m_error = self->m_state == State::Connecting && error == ERR_RST ? ECONNREFUSED : errno_of(error);
+    self->m_state = State::Closed;
+    self->changed();
+}
+
+size_t TcpSocket::readable() const { return m_readable; }
+
+ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+{
+    if (m_state == State::Listening || (m_state == State::Fresh))
+        return err(ENOTCONN);
+    while (!readable()) {
+        if (m_peer_closed || m_shut_read || n == 0)
+            return 0;
+        if (m_state == State::Closed) {
+            if (!m_error)
+                return 0;
+            int e = m_error;
+            m_error = 0;
+            return err(e);
+        }
+        if (m_state == State::Connecting && !is_nonblocking() && !(flags & linux::MSG_DONTWAIT)) {
+            TRY(sleep(false));
+            continue;
+        }
+        if (is_nonblocking() || (flags & linux::MSG_DONTWAIT) || m_state == State::Connecting)
+            return err(EAGAIN);
+        TRY(sleep(false));
+    }
+    size_t want = n < readable() ? n : readable();
+    size_t done = 0;
+    uint8_t chunk[4096];
+    size_t index = 0, offset = m_consumed;
+    while (done < want) {
+        pbuf* p = m_received[index];
+        size_t k = kstd::min(kstd::min(want - done, sizeof chunk), size_t(p->tot_len) - offset);
+        pbuf_copy_partial(p, chunk, uint16_t(k), uint16_t(offset));
+        TRY(buf.write_from(done, chunk, k));
+        done += k;
+        offset += k;
+        if (offset == p->tot_len) {
+            ++index;
+            offset = 0;
+        }
+    }
+    if (!(flags & linux::MSG_PEEK)) {
+        for (size_t i = 0; i < index; ++i)
+            pbuf_free(m_received[i]);
+        for (size_t i = 0; i < index; ++i)
+            m_received.remove(0);
+        m_consumed = offset;
+        m_readable -= done;
+        if (m_pcb)
+            for (size_t left = done; left;) {
+                uint16_t k = uint16_t(left > 0xffff ? 0xffff : left);
+                tcp_recved(m_pcb, k);
+                left -= k;
+            }
+        NetStack::kick();
+    }
+    (void)from;
+    (void)from_length;
+    return done;
+}
+
+ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void>, uint32_t)
+{
+    if (m_state == State::Fresh || m_state == State::Listening)
+        return err(ENOTCONN);
+    size_t done = 0;
+    uint8_t chunk[8192];
+    while (done < n || n == 0) {
+        if (m_shut_write)
+            return done ? ErrorOr<size_t>(done) : err(EPIPE);
+        if (m_state == State::Closed || !m_pcb) {
+            if (done)
+                return done;
+            if (m_error) {
+                int e = m_error;
+                m_error = 0;
+                return err(e);
+            }
+            return err(EPIPE);
+        }
+        if (n == 0)
+            return 0;
+        size_t room = m_state == State::Connected ? tcp_sndbuf(m_pcb) : 0;
+        if (room == 0) {
+            if (done)
+                return done; // a partial send returns what went (blocking sockets too, like Linux on signals)
+            if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
+                return err(EAGAIN);
+            TRY(sleep(true));
+            continue;
+        }
+        size_t k = n - done;
+        if (k > room)
+            k = room;
+        if (k > sizeof chunk)
+            k = sizeof chunk;
+        TRY(buf.read_into(chunk, done, k));
+        err_t e = tcp_write(m_pcb, chunk, uint16_t(k), TCP_WRITE_FLAG_COPY | (done + k < n ? TCP_WRITE_FLAG_MORE : 0));
+        if (e == ERR_MEM) {
+            tcp_output(m_pcb);
+            NetStack::kick();
+            if (done)
+                return done;
+            if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
+                return err(EAGAIN);
+            TRY(sleep(true));
+            continue;
+        }
+        if (e != ERR_OK)
+            return done ? ErrorOr<size_t>(done) : err(errno_of(e));
+        done += k;
+        if (done == n || tcp_sndbuf(m_pcb) == 0) {
+            tcp_output(m_pcb);
+            NetStack::kick();
+        }
+        // Blocking sockets keep going until all is queued.
+        if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
+            continue;
+    }
+    return done;
+}
+
+ErrorOr<void> TcpSocket::shutdown(int how)
+{
+    if (how < linux::SHUT_RD || how > linux::SHUT_RDWR)
+        return err(EINVAL);
+    if (m_state != State::Connected && m_state != State::Connecting)
+        return err(ENOTCONN);
+    bool rd = how != linux::SHUT_WR, wr = how != linux::SHUT_RD;
+    if (rd)
+        m_shut_read = true;
+    if (wr && !m_shut_write) {
+        m_shut_write = true;
+        if (m_pcb)
+            tcp_shutdown(m_pcb, 0, 1);
+        NetStack::kick();
+    }
+    changed();
+    return {};
+}
+
+ErrorOr<void> TcpSocket::local_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    SocketAddress a {};
+    if (m_pcb) {
+        a.ip = m_pcb->local_ip;
+        a.port = m_pcb->local_port;
+    }
+    return a.to_user(m_family, addr, length);
+}
+
+ErrorOr<void> TcpSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    if (m_state != State::Connected || !m_pcb)
+        return err(ENOTCONN);
+    SocketAddress a {};
+    a.ip = m_pcb->remote_ip;
+    a.port = m_pcb->remote_port;
+    return a.to_user(m_family, addr, length);
+}
+
+ErrorOr<void> TcpSocket::set_option(int level, int name, const void* value, uint32_t length)
+{
+    if (level == linux::IPPROTO_TCP) {
+        if (length < sizeof(int))
+            return err(EINVAL);
+        int v;
+        memcpy(&v, value, sizeof v);
+        switch (name) {
+        case linux::TCP_NODELAY:
+            m_nodelay = v != 0;
+            if (m_pcb && m_nodelay)
+                tcp_nagle_disable(m_pcb);
+            else if (m_pcb)
+                tcp_nagle_enable(m_pcb);
+            return {};
+        case linux::TCP_KEEPIDLE:
+        case linux::TCP_KEEPINTVL:
+        case linux::TCP_KEEPCNT:
+            if (v < 1)
+                return err(EINVAL);
+            if (m_pcb && m_state != State::Listening) {
+                if (name == linux::TCP_KEEPIDLE)
+                    m_pcb->keep_idle = uint32_t(v) * 1000;
+                else if (name == linux::TCP_KEEPINTVL)
+                    m_pcb->keep_intvl = uint32_t(v) * 1000;
+                else
+                    m_pcb->keep_cnt = uint32_t(v);
+            }
+            return {};
+        default:
+            return err(ENOPROTOOPT);
+        }
+    }
+    if (level == linux::IPPROTO_IPV6 && name == linux::IPV6_V6ONLY && m_family == linux::AF_INET6) {
+        if (m_bound)
+            return err(EINVAL);
+        int v = 0;
+        memcpy(&v, value, length < sizeof v ? length : sizeof v);
+        if (m_pcb)
+            IP_SET_TYPE_VAL(m_pcb->local_ip, v ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY);
+        return {};
+    }
+    TRY(Socket::set_option(level, name, value, length));
+    if (m_pcb && m_state != State::Listening && level == linux::SOL_SOCKET && name == linux::SO_KEEPALIVE)
+    {
+        if (m_keepalive)
+            ip_set_option(m_pcb, SOF_KEEPALIVE);
+        else
+            ip_reset_option(m_pcb, SOF_KEEPALIVE);
+    }
+    return {};
+}
+
+ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32_t room)
+{
+    int v;
+    if (level == linux::IPPROTO_TCP && name == linux::TCP_NODELAY)
+        v = m_nodelay;
+    else if (level == linux::SOL_SOCKET && name == linux::SO_ERROR) {
+        v = m_error;
+        m_error = 0;
+    } else if (level == linux::SOL_SOCKET && name == linux::SO_ACCEPTCONN)
+        v = m_state == State::Listening;
+    else
+        return Socket::get_option(level, name, value, room);
+    uint32_t n = room < sizeof v ? room : uint32_t(sizeof v);
+    memcpy(value, &v, n);
+    return n;
+}
+
+ErrorOr<long> TcpSocket::ioctl(unsigned long request, uintptr_t arg)
+{
+    constexpr unsigned long kFionread = 0x541B;
+    if (request != kFionread)
+        return err(ENOTTY);
+    if (m_state == State::Listening)
+        return err(EINVAL);
+    int n = int(readable());
+    TRY(copy_out(UserPtr<int>(arg), n));
+    return 0;
+}
+
+short TcpSocket::poll_events()
+{
+    short ev = 0;
+    if (m_state == State::Listening)
+        return m_pending.is_empty() ? 0 : linux::POLLIN;
+    if (readable() || m_peer_closed || m_shut_read)
+        ev |= linux::POLLIN | linux::POLLRDNORM;
+    if (m_state == State::Connected && m_pcb && !m_shut_write && tcp_sndbuf(m_pcb) > 0)
+        ev |= linux::POLLOUT | linux::POLLWRNORM;
+    if (m_state == State::Closed) {
+        ev |= linux::POLLIN | linux::POLLOUT | linux::POLLHUP;
+        if (m_error)
+            ev |= linux::POLLERR;
+    }
+    if (m_peer_closed && m_shut_write)
+        ev |= linux::POLLHUP;
+    if (m_state == State::Fresh)
+        ev |= linux::POLLOUT | linux::POLLHUP;
+    return ev;
+}
+
+} // namespace husk

@@ -1,0 +1,64 @@
+// A TCP socket on lwIP's raw API. lwIP calls back (from the network
+// thread, or from within our own lwIP calls) when data, acknowledgements,
+// connections or errors arrive; the socket queues received pbufs, wakes
+// its sleepers and opens the receive window only as the program reads.
+#pragma once
+
+#include "../kstd/Vector.h"
+#include "Socket.h"
+#include "SocketAddress.h"
+
+struct tcp_pcb;
+struct pbuf;
+
+namespace husk {
+
+class TcpSocket final : public Socket {
+public:
+    static kstd::ErrorOr<kstd::RefPtr<Socket>> create(int family, int flags);
+    ~TcpSocket() override;
+
+    kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> listen(int backlog) override;
+    kstd::ErrorOr<kstd::RefPtr<Socket>> accept(bool nonblocking) override;
+    kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> shutdown(int how) override;
+    kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
+    kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
+    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
+    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
+    kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
+    kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
+    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
+    short poll_events() override;
+
+private:
+    enum class State { Fresh, Listening, Connecting, Connected, Closed };
+    TcpSocket(int family, int flags, tcp_pcb* pcb, State state);
+    void attach_callbacks();
+    void detach_pcb();
+    size_t readable() const;
+    // lwIP's callbacks.
+    static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);
+    static signed char on_sent(void* arg, tcp_pcb* pcb, uint16_t length);
+    static signed char on_connected(void* arg, tcp_pcb* pcb, signed char error);
+    static signed char on_accept(void* arg, tcp_pcb* pcb, signed char error);
+    static void on_error(void* arg, signed char error);
+
+    tcp_pcb* m_pcb;
+    State m_state;
+    // Unread data: the chains lwIP delivered, in order (a chain's tot_len is
+    // 16 bits, so they are not concatenated), bytes of the first already read.
+    kstd::Vector<pbuf*> m_received;
+    size_t m_consumed { 0 };
+    size_t m_readable { 0 };
+    bool m_peer_closed { false }; // FIN received
+    bool m_shut_read { false }, m_shut_write { false };
+    bool m_bound { false };
+    bool m_nodelay { false };
+    int m_error { 0 };            // pending error (SO_ERROR), a positive errno
+    int m_backlog { 0 };
+    kstd::Vector<kstd::RefPtr<Socket>> m_pending; // established, not yet accepted
+};
+
+} // namespace husk

@@ -1,0 +1,206 @@
+// socket, bind, listen, accept, connect, send/recv families, shutdown,
+// socket options: the BSD socket calls over kernel/net.
+#include "../net/TcpSocket.h"
+#include "Handlers.h"
+#include "Helpers.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+using namespace linux;
+
+namespace {
+ErrorOr<RefPtr<Socket>> socket_of(int fd)
+{
+    RefPtr<File> f = TRY(Process::current().fds().get(fd));
+    if (!f->is_socket())
+        return err(ENOTSOCK);
+    return RefPtr<Socket>(static_cast<Socket*>(f.ptr()));
+}
+
+constexpr size_t kMaxIov = 1024;
+
+// Gathers a msghdr's iovecs into one kernel buffer (sendmsg) or scatters
+// one into them (recvmsg): the protocols see one buffer.
+ErrorOr<size_t> iov_total(const msghdr& m, kstd::Vector<iovec>& iov)
+{
+    if (m.msg_iovlen > kMaxIov)
+        return err(EMSGSIZE);
+    if (!iov.resize(size_t(m.msg_iovlen)))
+        return err(ENOMEM);
+    if (m.msg_iovlen)
+        TRY(IoBuffer::user(uintptr_t(m.msg_iov)).read_into(iov.data(), 0, sizeof(iovec) * m.msg_iovlen));
+    size_t total = 0;
+    for (auto& v : iov) {
+        if (int64_t(v.iov_len) < 0 || __builtin_add_overflow(total, size_t(v.iov_len), &total))
+            return err(EINVAL);
+    }
+    return total > 0x7ffff000 ? size_t(0x7ffff000) : total;
+}
+} // namespace
+
+SysResult sys_socket(int domain, int type, int protocol)
+{
+    int kind = type & SOCK_TYPE_MASK;
+    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return err(EINVAL);
+    if (domain != AF_INET && domain != AF_INET6)
+        return err(EAFNOSUPPORT);
+    int flags = O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
+    RefPtr<Socket> s;
+    if (kind == SOCK_STREAM) {
+        if (protocol != 0 && protocol != IPPROTO_TCP)
+            return err(EPROTONOSUPPORT);
+        s = TRY(TcpSocket::create(domain, flags));
+    } else if (kind == SOCK_DGRAM) {
+        return err(EPROTONOSUPPORT); // UDP: planned
+    } else {
+        return err(EINVAL);
+    }
+    return TRY(Process::current().fds().allocate(RefPtr<File>(s.ptr()), type & SOCK_CLOEXEC));
+}
+
+SysResult sys_bind(int fd, UserPtr<const void> addr, uint32_t length)
+{
+    TRY(TRY(socket_of(fd))->bind(addr, length));
+    return 0;
+}
+
+SysResult sys_listen(int fd, int backlog)
+{
+    TRY(TRY(socket_of(fd))->listen(backlog));
+    return 0;
+}
+
+SysResult sys_accept4(int fd, UserPtr<void> addr, UserPtr<uint32_t> length, int flags)
+{
+    if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return err(EINVAL);
+    RefPtr<Socket> listener = TRY(socket_of(fd));
+    RefPtr<Socket> s = TRY(listener->accept(false));
+    if (flags & SOCK_NONBLOCK)
+        s->set_status_flags(s->status_flags() | O_NONBLOCK);
+    if (!addr.is_null())
+        TRY(s->peer_address(addr, length));
+    return TRY(Process::current().fds().allocate(RefPtr<File>(s.ptr()), flags & SOCK_CLOEXEC));
+}
+
+SysResult sys_accept(int fd, UserPtr<void> addr, UserPtr<uint32_t> length) { return sys_accept4(fd, addr, length, 0); }
+
+SysResult sys_connect(int fd, UserPtr<const void> addr, uint32_t length)
+{
+    TRY(TRY(socket_of(fd))->connect(addr, length));
+    return 0;
+}
+
+SysResult sys_shutdown(int fd, int how)
+{
+    TRY(TRY(socket_of(fd))->shutdown(how));
+    return 0;
+}
+
+SysResult sys_getsockname(int fd, UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    TRY(TRY(socket_of(fd))->local_address(addr, length));
+    return 0;
+}
+
+SysResult sys_getpeername(int fd, UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    TRY(TRY(socket_of(fd))->peer_address(addr, length));
+    return 0;
+}
+
+SysResult sys_sendto(int fd, UserPtr<const void> buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
+{
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    return long(TRY(s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to, to_length)));
+}
+
+SysResult sys_recvfrom(int fd, UserPtr<void> buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+{
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    return long(TRY(s->receive(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, from, from_length)));
+}
+
+SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
+{
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    linux::msghdr m = TRY(copy_in(msg));
+    kstd::Vector<iovec> iov;
+    size_t total = TRY(iov_total(m, iov));
+    kstd::Vector<uint8_t> data;
+    if (!data.resize(total))
+        return err(ENOMEM);
+    size_t at = 0;
+    for (auto& v : iov) {
+        size_t k = kstd::min(size_t(v.iov_len), total - at);
+        if (k)
+            TRY(IoBuffer::user(uintptr_t(v.iov_base)).read_into(data.data() + at, 0, k));
+        at += k;
+    }
+    return long(TRY(s->send(IoBuffer::kernel(data.data()), total, flags, UserPtr<const void>(m.msg_name), m.msg_namelen)));
+}
+
+SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
+{
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    linux::msghdr m = TRY(copy_in(msg));
+    kstd::Vector<iovec> iov;
+    size_t total = TRY(iov_total(m, iov));
+    kstd::Vector<uint8_t> data;
+    if (!data.resize(total ? total : 1))
+        return err(ENOMEM);
+    UserPtr<uint32_t> name_length(msg.address() + __builtin_offsetof(linux::msghdr, msg_namelen));
+    size_t n = TRY(s->receive(IoBuffer::kernel(data.data()), total, flags, UserPtr<void>(m.msg_name),
+                              m.msg_name ? name_length : UserPtr<uint32_t>(0)));
+    size_t at = 0;
+    for (auto& v : iov) {
+        if (at >= n)
+            break;
+        size_t k = kstd::min(size_t(v.iov_len), n - at);
+        TRY(IoBuffer::user(uintptr_t(v.iov_base)).write_from(0, data.data() + at, k));
+        at += k;
+    }
+    // No ancillary data is produced; flags report nothing unusual.
+    TRY(copy_out(UserPtr<uint64_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_controllen)), uint64_t(0)));
+    TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(0)));
+    return long(n);
+}
+
+SysResult sys_setsockopt(int fd, int level, int name, UserPtr<const void> value, uint32_t length)
+{
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    uint8_t bytes[64] {};
+    if (int32_t(length) < 0)
+        return err(EINVAL);
+    uint32_t n = kstd::min(length, uint32_t(sizeof bytes));
+    if (n)
+        TRY(value.buffer().read_into(bytes, 0, n));
+    TRY(s->set_option(level, name, bytes, n));
+    return 0;
+}
+
+SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserPtr<uint32_t> length)
+{
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    uint32_t room = TRY(copy_in(UserPtr<const uint32_t>(length.address())));
+    if (int32_t(room) < 0)
+        return err(EINVAL);
+    uint8_t bytes[64] {};
+    uint32_t n = TRY(s->get_option(level, name, bytes, kstd::min(room, uint32_t(sizeof bytes))));
+    if (n)
+        TRY(value.buffer().write_from(0, bytes, n));
+    TRY(copy_out(length, n));
+    return 0;
+}
+
+SysResult sys_socketpair(int domain, int, int, UserPtr<int>)
+{
+    return err(domain == AF_UNIX ? EAFNOSUPPORT : EOPNOTSUPP); // AF_UNIX: planned
+}
+
+} // namespace husk
