@@ -29,8 +29,11 @@ ErrorOr<uint32_t> Socket::get_option(int level, int name, void* value, uint32_t 
 {
     bool handled = false;
     uint32_t n = TRY(get_common_option(level, name, value, room, handled));
-    if (!handled)
-        return err(ENOPROTOOPT);
+    if (!handled) // Linux: an unknown option is ENOPROTOOPT, an unknown level EOPNOTSUPP
+        return err(level == linux::SOL_SOCKET || level == linux::IPPROTO_TCP || level == linux::IPPROTO_IP
+                           || level == linux::IPPROTO_IPV6 || level == linux::IPPROTO_UDP
+                       ? ENOPROTOOPT
+                       : EOPNOTSUPP);
     return n;
 }
 

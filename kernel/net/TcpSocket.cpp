@@ -336,7 +336,7 @@ ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
 ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void>, uint32_t)
 {
     if (m_state == State::Fresh || m_state == State::Listening)
-        return err(ENOTCONN);
+        return err(EPIPE); // Linux: a stream that never connected is a broken pipe
     size_t done = 0;
     uint8_t chunk[8192];
     while (done < n || n == 0) {

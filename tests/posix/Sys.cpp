@@ -11,6 +11,10 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace posix {
@@ -633,6 +637,154 @@ long Sys::fcntl(int fd, int cmd, long arg)
     if (!dups && r >= 0 && cmd == F_GETFL)
         m_trace.back() += " (" + octal(r) + ")";
     return r;
+}
+
+namespace {
+// A sockaddr for domain from text and a port; its length.
+socklen_t make_address(int domain, const char* text, int port, sockaddr_storage& out)
+{
+    out = {};
+    if (domain == AF_INET6) {
+        auto* a = reinterpret_cast<sockaddr_in6*>(&out);
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons(uint16_t(port));
+        inet_pton(AF_INET6, text, &a->sin6_addr);
+        return sizeof *a;
+    }
+    auto* a = reinterpret_cast<sockaddr_in*>(&out);
+    a->sin_family = uint16_t(domain);
+    a->sin_port = htons(uint16_t(port));
+    inet_pton(AF_INET, text, &a->sin_addr);
+    return sizeof *a;
+}
+
+std::string describe_address(const sockaddr_storage& a, socklen_t length)
+{
+    char text[64] = "?";
+    int port = 0;
+    std::string family;
+    if (a.ss_family == AF_INET) {
+        auto* in = reinterpret_cast<const sockaddr_in*>(&a);
+        inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+        port = ntohs(in->sin_port);
+        family = "inet";
+    } else if (a.ss_family == AF_INET6) {
+        auto* in = reinterpret_cast<const sockaddr_in6*>(&a);
+        inet_ntop(AF_INET6, &in->sin6_addr, text, sizeof text);
+        port = ntohs(in->sin6_port);
+        family = "inet6";
+    } else {
+        family = "family " + std::to_string(a.ss_family);
+    }
+    return family + " " + text + (port ? " port>0" : " port=0") + " len=" + std::to_string(length);
+}
+} // namespace
+
+long Sys::socket(int domain, int type, int protocol)
+{
+    long r = call(SYS_socket, domain, type, protocol);
+    record("socket(" + std::to_string(domain) + ", " + octal(type) + ", " + std::to_string(protocol) + ")", r, true);
+    return r;
+}
+
+long Sys::bind_inet(int fd, int domain, const char* addr, int port, int length)
+{
+    sockaddr_storage a;
+    socklen_t n = make_address(domain, addr, port, a);
+    long r = call(SYS_bind, fd, long(&a), length < 0 ? long(n) : long(length));
+    record("bind(" + fd_name(fd) + ", " + std::to_string(domain) + " " + addr + (port ? " port>0" : " port=0") +
+               (length < 0 ? "" : ", len=" + std::to_string(length)) + ")",
+           r);
+    return r;
+}
+
+long Sys::connect_inet(int fd, int domain, const char* addr, int port)
+{
+    sockaddr_storage a;
+    socklen_t n = make_address(domain, addr, port, a);
+    long r = call(SYS_connect, fd, long(&a), long(n));
+    record("connect(" + fd_name(fd) + ", " + std::to_string(domain) + " " + addr + (port ? " port>0" : " port=0") + ")", r);
+    return r;
+}
+
+long Sys::listen(int fd, int backlog)
+{
+    long r = call(SYS_listen, fd, backlog);
+    record("listen(" + fd_name(fd) + ", " + std::to_string(backlog) + ")", r);
+    return r;
+}
+
+long Sys::accept4(int fd, int flags)
+{
+    sockaddr_storage a {};
+    socklen_t n = sizeof a;
+    long r = call(SYS_accept4, fd, long(&a), long(&n), flags);
+    record("accept4(" + fd_name(fd) + ", " + octal(flags) + ")", r, true, r >= 0 ? describe_address(a, n) : "");
+    return r;
+}
+
+long Sys::trace_address(const std::string& what, long nr, int fd)
+{
+    sockaddr_storage a {};
+    socklen_t n = sizeof a;
+    long r = call(nr, fd, long(&a), long(&n));
+    record(what + "(" + fd_name(fd) + ")", r, false, r == 0 ? describe_address(a, n) : "");
+    return r;
+}
+
+long Sys::getsockname(int fd) { return trace_address("getsockname", SYS_getsockname, fd); }
+long Sys::getpeername(int fd) { return trace_address("getpeername", SYS_getpeername, fd); }
+
+long Sys::shutdown(int fd, int how)
+{
+    long r = call(SYS_shutdown, fd, how);
+    record("shutdown(" + fd_name(fd) + ", " + std::to_string(how) + ")", r);
+    return r;
+}
+
+long Sys::send(int fd, const std::string& data, int flags)
+{
+    long r = call(SYS_sendto, fd, long(data.data()), long(data.size()), flags, 0, 0);
+    record("send(" + fd_name(fd) + ", " + std::to_string(data.size()) + " bytes, " + octal(flags) + ")", r);
+    return r;
+}
+
+long Sys::recv(int fd, size_t n, int flags)
+{
+    std::string buf(n, '\0');
+    long r = call(SYS_recvfrom, fd, long(buf.data()), long(n), flags, 0, 0);
+    record("recv(" + fd_name(fd) + ", " + std::to_string(n) + ", " + octal(flags) + ")", r, false,
+           r > 0 ? escape(buf.data(), size_t(r)) : "");
+    return r;
+}
+
+long Sys::setsockopt_int(int fd, int level, int name, int value)
+{
+    long r = call(SYS_setsockopt, fd, level, name, long(&value), sizeof value);
+    record("setsockopt(" + fd_name(fd) + ", " + std::to_string(level) + ", " + std::to_string(name) + ", " +
+               std::to_string(value) + ")",
+           r);
+    return r;
+}
+
+long Sys::getsockopt_int(int fd, int level, int name)
+{
+    int value = -12345;
+    socklen_t n = sizeof value;
+    long r = call(SYS_getsockopt, fd, level, name, long(&value), long(&n));
+    record("getsockopt(" + fd_name(fd) + ", " + std::to_string(level) + ", " + std::to_string(name) + ")", r, false,
+           r == 0 ? "value=" + std::to_string(value) + " len=" + std::to_string(n) : "");
+    return r;
+}
+
+int Sys::port_of(int fd)
+{
+    sockaddr_storage a {};
+    socklen_t n = sizeof a;
+    if (m_backend.syscall(SYS_getsockname, fd, long(&a), long(&n)) != 0)
+        return 0;
+    return a.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&a)->sin6_port)
+                                   : ntohs(reinterpret_cast<sockaddr_in*>(&a)->sin_port);
 }
 
 long Sys::lock(int fd, int cmd, short type, short whence, long start, long len, int pid)

@@ -109,6 +109,23 @@ public:
     long select(int nfds, std::vector<int> readfds, std::vector<int> writefds, long timeout_us);
     long close_range(unsigned first, unsigned last, unsigned flags);
 
+    // --- sockets (addresses as text: "127.0.0.1", "::1", "0.0.0.0", "::";
+    // port numbers are never traced, only whether one was assigned)
+    long socket(int domain, int type, int protocol = 0);
+    long bind_inet(int fd, int domain, const char* addr, int port = 0, int length = -1);
+    long connect_inet(int fd, int domain, const char* addr, int port);
+    long listen(int fd, int backlog);
+    long accept4(int fd, int flags);
+    long getsockname(int fd);
+    long getpeername(int fd);
+    long shutdown(int fd, int how);
+    long send(int fd, const std::string& data, int flags);
+    long recv(int fd, size_t n, int flags);
+    long setsockopt_int(int fd, int level, int name, int value);
+    long getsockopt_int(int fd, int level, int name);
+    // The port a socket is bound to (not traced; 0 on failure).
+    int port_of(int fd);
+
     // --- raw (for bad-input scenarios): traced by name only
     long raw(const char* label, long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0);
 
@@ -122,6 +139,7 @@ private:
     void record_stat(const std::string& what, long result);
     std::string describe_stat() const;
     std::string quote(const char* s) const;
+    long trace_address(const std::string& what, long nr, int fd);
 
     Backend& m_backend;
     std::string m_root;

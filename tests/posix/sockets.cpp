@@ -1,0 +1,178 @@
+// TCP sockets over loopback: the same calls against Linux's loopback and
+// Husk's (lwIP inside the kernel). Ports are the kernels' choice; traces
+// name them only as "port>0".
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include "Scenario.h"
+
+namespace {
+// A listening socket on loopback and a client connected to it, accepted:
+// {listener, client, server side}.
+struct Connection {
+    int listener, client, server;
+};
+Connection connect_pair(posix::Sys& s, int domain)
+{
+    const char* loopback = domain == AF_INET6 ? "::1" : "127.0.0.1";
+    int l = int(s.socket(domain, SOCK_STREAM));
+    s.bind_inet(l, domain, loopback, 0);
+    s.listen(l, 4);
+    int c = int(s.socket(domain, SOCK_STREAM));
+    s.connect_inet(c, domain, loopback, s.port_of(l));
+    int a = int(s.accept4(l, 0));
+    return { l, c, a };
+}
+} // namespace
+
+SCENARIO(sockets, tcp_loopback_exchange)
+{
+    auto [l, c, a] = connect_pair(s, AF_INET);
+    s.getsockname(l);
+    s.getsockname(c);
+    s.getpeername(c);
+    s.getpeername(a);
+    s.write(c, "ping");
+    s.read(a, 16);
+    s.send(a, "pong", MSG_NOSIGNAL);
+    s.recv(c, 16, 0);
+    s.write(c, "peek me");
+    s.recv(a, 4, MSG_PEEK);
+    s.recv(a, 16, 0);
+    s.shutdown(c, SHUT_WR);
+    s.read(a, 16); // end of stream
+    s.send(a, "after", MSG_NOSIGNAL); // the other direction still works
+    s.read(c, 16);
+    s.close(a);
+    s.read(c, 16);
+}
+
+SCENARIO(sockets, tcp_ipv6_loopback)
+{
+    auto [l, c, a] = connect_pair(s, AF_INET6);
+    s.getsockname(l);
+    s.getpeername(a);
+    s.write(a, "over ::1");
+    s.read(c, 32);
+}
+
+SCENARIO(sockets, large_transfer_arrives_whole)
+{
+    auto [l, c, a] = connect_pair(s, AF_INET);
+    std::string data;
+    for (int i = 0; i < 60000; ++i)
+        data += char('a' + i % 23);
+    // 60 000 bytes fit the buffers of both kernels: written at once.
+    s.write(c, data);
+    s.shutdown(c, SHUT_WR);
+    std::string got;
+    for (int i = 0; i < 200; ++i) {
+        std::string part(65536, '\0');
+        long n = s.backend().syscall(SYS_read, a, long(part.data()), long(part.size()));
+        if (n <= 0)
+            break;
+        got.append(part.data(), size_t(n));
+    }
+    s.note(got == data ? "received all 60000 bytes in order" : "received " + std::to_string(got.size()) + " bytes, different");
+}
+
+SCENARIO(sockets, nonblocking_calls_say_eagain)
+{
+    int l = int(s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK));
+    s.bind_inet(l, AF_INET, "127.0.0.1");
+    s.listen(l, 1);
+    s.accept4(l, 0);
+    s.fcntl(l, F_GETFL);
+    int c = int(s.socket(AF_INET, SOCK_STREAM));
+    s.connect_inet(c, AF_INET, "127.0.0.1", s.port_of(l));
+    int a = int(s.accept4(l, SOCK_NONBLOCK));
+    s.fcntl(a, F_GETFL);
+    s.read(a, 8);
+    s.recv(c, 8, MSG_DONTWAIT);
+    s.write(c, "abc");
+    s.poll({ { a, POLLIN } }, 1000);
+    s.fionread(a);
+    s.read(a, 8);
+}
+
+SCENARIO(sockets, poll_readiness)
+{
+    auto [l, c, a] = connect_pair(s, AF_INET);
+    s.poll({ { l, POLLIN } }, 0);
+    s.poll({ { c, POLLIN | POLLOUT } }, 0);
+    int c2 = int(s.socket(AF_INET, SOCK_STREAM));
+    s.connect_inet(c2, AF_INET, "127.0.0.1", s.port_of(l));
+    s.poll({ { l, POLLIN } }, 1000);
+    s.close(c);
+    s.poll({ { a, POLLIN } }, 1000);
+    s.read(a, 8);
+}
+
+SCENARIO(sockets, refused_and_misused)
+{
+    int l = int(s.socket(AF_INET, SOCK_STREAM));
+    s.bind_inet(l, AF_INET, "127.0.0.1");
+    int port = s.port_of(l);
+    s.close(l); // nobody listens there now
+    int c = int(s.socket(AF_INET, SOCK_STREAM));
+    s.connect_inet(c, AF_INET, "127.0.0.1", port);
+    int d = int(s.socket(AF_INET, SOCK_STREAM));
+    s.recv(d, 8, 0);
+    s.send(d, "x", MSG_NOSIGNAL);
+    s.getpeername(d);
+    s.getsockname(d);
+    s.shutdown(d, SHUT_RDWR);
+    s.accept4(d, 0);
+    s.bind_inet(d, AF_INET, "127.0.0.1", 0, 8);
+    s.bind_inet(d, AF_INET6, "::1");
+    s.bind_inet(d, AF_INET, "127.0.0.1");
+    s.bind_inet(d, AF_INET, "127.0.0.1");
+    s.shutdown(d, 7);
+}
+
+SCENARIO(sockets, address_in_use)
+{
+    int a = int(s.socket(AF_INET, SOCK_STREAM));
+    s.bind_inet(a, AF_INET, "127.0.0.1");
+    s.listen(a, 1);
+    int b = int(s.socket(AF_INET, SOCK_STREAM));
+    s.bind_inet(b, AF_INET, "127.0.0.1", s.port_of(a));
+}
+
+SCENARIO(sockets, bad_socket_calls)
+{
+    s.socket(12345, SOCK_STREAM);
+    s.socket(AF_INET, 77);
+    s.socket(AF_INET, SOCK_STREAM, IPPROTO_UDP);
+    s.socket(AF_INET, SOCK_STREAM | 0x10000);
+    s.put("file", "x");
+    int f = int(s.open("file", O_RDONLY));
+    s.listen(f, 1);
+    s.getsockname(f);
+    s.shutdown(f, SHUT_RD);
+    s.listen(-1, 1);
+}
+
+SCENARIO(sockets, options)
+{
+    auto [l, c, a] = connect_pair(s, AF_INET);
+    s.getsockopt_int(c, SOL_SOCKET, SO_TYPE);
+    s.getsockopt_int(c, SOL_SOCKET, SO_ERROR);
+    s.getsockopt_int(l, SOL_SOCKET, SO_ACCEPTCONN);
+    s.getsockopt_int(c, SOL_SOCKET, SO_ACCEPTCONN);
+    s.setsockopt_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
+    s.getsockopt_int(c, SOL_SOCKET, SO_REUSEADDR);
+    s.setsockopt_int(c, IPPROTO_TCP, TCP_NODELAY, 1);
+    s.getsockopt_int(c, IPPROTO_TCP, TCP_NODELAY);
+    s.setsockopt_int(c, SOL_SOCKET, SO_KEEPALIVE, 1);
+    s.getsockopt_int(c, SOL_SOCKET, SO_KEEPALIVE);
+    s.setsockopt_int(c, SOL_SOCKET, SO_RCVBUF, 4096);
+    s.getsockopt_int(c, SOL_SOCKET, SO_RCVBUF);
+    s.getsockopt_int(c, SOL_SOCKET, SO_DOMAIN);
+    s.getsockopt_int(c, SOL_SOCKET, SO_PROTOCOL);
+    s.setsockopt_int(c, SOL_SOCKET, 9999, 1);
+    s.getsockopt_int(c, 9999, 1);
+    s.fstat(c);
+}
