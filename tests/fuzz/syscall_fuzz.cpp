@@ -20,10 +20,11 @@
 namespace {
 
 // Calls that may sleep or wait with nothing to wake them (futex waits
-// until a random timeout), and chroot (which would hide the tree checked
-// at the end), are not fuzzed.
+// until a random timeout; listen: without listening sockets no accept,
+// connect or read of a socket can wait), and chroot (which would hide the
+// tree checked at the end), are not fuzzed.
 const std::set<long> kExcluded = { SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
-                                   SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot };
+                                   SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot, SYS_listen };
 
 std::vector<long> fuzzable_syscalls()
 {
