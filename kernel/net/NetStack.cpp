@@ -110,7 +110,7 @@ kstd::ErrorOr<void> NetStack::configure_static(size_t index, uint32_t address, u
     gw.addr = gateway;
     netif_set_addr(n, &a, &mask, &gw);
     netif_set_up(n);
-    if (!netif_default || netif_default == netif_list) // the first configured interface routes by default
+    if (!netif_default) // the first configured interface routes by default
         netif_set_default(n);
     kick();
     return {};

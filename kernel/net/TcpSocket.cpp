@@ -387,9 +387,6 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
             tcp_output(m_pcb);
             NetStack::kick();
         }
-        // Blocking sockets keep going until all is queued.
-        if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
-            continue;
     }
     return done;
 }
