@@ -333,6 +333,15 @@ ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
     return done;
 }
 
+// A nonblocking send stops (EAGAIN, or the count so far); a blocking one
+// sleeps until acknowledgements free room or SO_SNDTIMEO passes.
+ErrorOr<void> TcpSocket::wait_for_room(int flags)
+{
+    if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
+        return err(EAGAIN);
+    return sleep(true);
+}
+
 ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void>, uint32_t)
 {
     if (m_state == State::Fresh || m_state == State::Listening)
@@ -356,11 +365,8 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
             return 0;
         size_t room = m_state == State::Connected ? tcp_sndbuf(m_pcb) : 0;
         if (room == 0) {
-            if (done)
-                return done; // a partial send returns what went (blocking sockets too, like Linux on signals)
-            if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
-                return err(EAGAIN);
-            TRY(sleep(true));
+            if (auto r = wait_for_room(flags); r.is_error())
+                return done ? ErrorOr<size_t>(done) : r.error();
             continue;
         }
         size_t k = n - done;
@@ -370,14 +376,11 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
             k = sizeof chunk;
         TRY(buf.read_into(chunk, done, k));
         err_t e = tcp_write(m_pcb, chunk, uint16_t(k), TCP_WRITE_FLAG_COPY | (done + k < n ? TCP_WRITE_FLAG_MORE : 0));
-        if (e == ERR_MEM) {
+        if (e == ERR_MEM) { // out of segments: send what is queued, wait for acknowledgements
             tcp_output(m_pcb);
             NetStack::kick();
-            if (done)
-                return done;
-            if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
-                return err(EAGAIN);
-            TRY(sleep(true));
+            if (auto r = wait_for_room(flags); r.is_error())
+                return done ? ErrorOr<size_t>(done) : r.error();
             continue;
         }
         if (e != ERR_OK)

@@ -38,6 +38,7 @@ private:
     void attach_callbacks();
     void detach_pcb();
     size_t readable() const;
+    kstd::ErrorOr<void> wait_for_room(int flags);
     // lwIP's callbacks.
     static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);
     static signed char on_sent(void* arg, tcp_pcb* pcb, uint16_t length);
