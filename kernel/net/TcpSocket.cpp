@@ -198,11 +198,8 @@ ErrorOr<void> TcpSocket::connect(UserPtr<const void> addr, uint32_t length)
     case State::Connecting: return err(EALREADY);
     case State::Listening: return err(EISCONN);
     case State::Closed:
-        if (m_error) { // a failed nonblocking connect reports once
-            int e = m_error;
-            m_error = 0;
+        if (int e = take_error()) // a failed nonblocking connect reports once
             return err(e);
-        }
         return err(m_peer_closed ? EISCONN : EINVAL);
     case State::Fresh: break;
     }
@@ -223,9 +220,8 @@ ErrorOr<void> TcpSocket::connect(UserPtr<const void> addr, uint32_t length)
     while (m_state == State::Connecting)
         TRY(sleep(true));
     if (m_state != State::Connected) {
-        int error = m_error ? m_error : ECONNREFUSED;
-        m_error = 0;
-        return err(error);
+        int e = take_error();
+        return err(e ? e : ECONNREFUSED);
     }
     return {};
 }
@@ -273,31 +269,29 @@ void TcpSocket::on_error(void* arg, signed char error)
     self->changed();
 }
 
-size_t TcpSocket::readable() const { return m_readable; }
+int TcpSocket::take_error()
+{
+    int e = m_error;
+    m_error = 0;
+    return e;
+}
 
 ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
 {
-    if (m_state == State::Listening || (m_state == State::Fresh))
+    if (m_state == State::Listening || m_state == State::Fresh)
         return err(ENOTCONN);
-    while (!readable()) {
+    while (!m_readable) {
         if (m_peer_closed || m_shut_read || n == 0)
             return 0;
         if (m_state == State::Closed) {
-            if (!m_error)
-                return 0;
-            int e = m_error;
-            m_error = 0;
-            return err(e);
+            int e = take_error();
+            return e ? ErrorOr<size_t>(err(e)) : ErrorOr<size_t>(size_t(0));
         }
-        if (m_state == State::Connecting && !is_nonblocking() && !(flags & linux::MSG_DONTWAIT)) {
-            TRY(sleep(false));
-            continue;
-        }
-        if (is_nonblocking() || (flags & linux::MSG_DONTWAIT) || m_state == State::Connecting)
+        if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
             return err(EAGAIN);
-        TRY(sleep(false));
+        TRY(sleep(false)); // connected, or still connecting
     }
-    size_t want = n < readable() ? n : readable();
+    size_t want = kstd::min(n, m_readable);
     size_t done = 0;
     uint8_t chunk[4096];
     size_t index = 0, offset = m_consumed;
@@ -314,10 +308,10 @@ ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
         }
     }
     if (!(flags & linux::MSG_PEEK)) {
-        for (size_t i = 0; i < index; ++i)
-            pbuf_free(m_received[i]);
-        for (size_t i = 0; i < index; ++i)
+        for (size_t i = 0; i < index; ++i) {
+            pbuf_free(m_received[0]);
             m_received.remove(0);
+        }
         m_consumed = offset;
         m_readable -= done;
         if (m_pcb)
@@ -354,12 +348,8 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
         if (m_state == State::Closed || !m_pcb) {
             if (done)
                 return done;
-            if (m_error) {
-                int e = m_error;
-                m_error = 0;
-                return err(e);
-            }
-            return err(EPIPE);
+            int e = take_error();
+            return err(e ? e : EPIPE);
         }
         if (n == 0)
             return 0;
@@ -491,10 +481,9 @@ ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32
     int v;
     if (level == linux::IPPROTO_TCP && name == linux::TCP_NODELAY)
         v = m_nodelay;
-    else if (level == linux::SOL_SOCKET && name == linux::SO_ERROR) {
-        v = m_error;
-        m_error = 0;
-    } else if (level == linux::SOL_SOCKET && name == linux::SO_ACCEPTCONN)
+    else if (level == linux::SOL_SOCKET && name == linux::SO_ERROR)
+        v = take_error();
+    else if (level == linux::SOL_SOCKET && name == linux::SO_ACCEPTCONN)
         v = m_state == State::Listening;
     else
         return Socket::get_option(level, name, value, room);
@@ -510,7 +499,7 @@ ErrorOr<long> TcpSocket::ioctl(unsigned long request, uintptr_t arg)
         return err(ENOTTY);
     if (m_state == State::Listening)
         return err(EINVAL);
-    int n = int(readable());
+    int n = int(m_readable);
     TRY(copy_out(UserPtr<int>(arg), n));
     return 0;
 }
@@ -520,7 +509,7 @@ short TcpSocket::poll_events()
     short ev = 0;
     if (m_state == State::Listening)
         return m_pending.is_empty() ? 0 : linux::POLLIN;
-    if (readable() || m_peer_closed || m_shut_read)
+    if (m_readable || m_peer_closed || m_shut_read)
         ev |= linux::POLLIN | linux::POLLRDNORM;
     if (m_state == State::Connected && m_pcb && !m_shut_write && tcp_sndbuf(m_pcb) > 0)
         ev |= linux::POLLOUT | linux::POLLWRNORM;

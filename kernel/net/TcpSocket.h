@@ -37,7 +37,8 @@ private:
     TcpSocket(int family, int flags, tcp_pcb* pcb, State state);
     void attach_callbacks();
     void detach_pcb();
-    size_t readable() const;
+    // The pending error, cleared: it is reported once (SO_ERROR, a call).
+    int take_error();
     kstd::ErrorOr<void> wait_for_room(int flags);
     // lwIP's callbacks.
     static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);

@@ -63,6 +63,21 @@ ErrorOr<RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flag
     return r.vnode;
 }
 
+kstd::ErrorOr<uint64_t> copy_in_iovecs(UserPtr<const linux::iovec> uiov, size_t count, kstd::Vector<linux::iovec>& iov)
+{
+    if (!iov.resize(count))
+        return kstd::err(kstd::ENOMEM);
+    if (count)
+        TRY(uiov.buffer().read_into(iov.data(), 0, sizeof(linux::iovec) * count));
+    uint64_t total = 0;
+    for (auto& v : iov) {
+        if (v.iov_len > uint64_t(INT64_MAX) - total)
+            return kstd::err(kstd::EINVAL);
+        total += v.iov_len;
+    }
+    return total;
+}
+
 void release_posix_locks(FdTable& fds, int fd)
 {
     auto f = fds.get(fd);

@@ -4,6 +4,7 @@
 
 #include "../proc/Process.h"
 #include "../vfs/File.h"
+#include "../kstd/Vector.h"
 #include "../vfs/Vfs.h"
 #include "UserPtr.h"
 
@@ -25,6 +26,11 @@ kstd::ErrorOr<kstd::RefPtr<Vnode>> base_dir(int dirfd, kstd::StringView path);
 kstd::ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned flags);
 // As resolve_at, honouring AT_EMPTY_PATH (then dirfd's own vnode).
 kstd::ErrorOr<kstd::RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flags, bool follow);
+
+// Copies count iovecs in and returns their total length; EINVAL when a
+// length or the total exceeds what a ssize_t result can report. Callers
+// check count against their own limit (readv: EINVAL, sendmsg: EMSGSIZE).
+kstd::ErrorOr<uint64_t> copy_in_iovecs(UserPtr<const linux::iovec> uiov, size_t count, kstd::Vector<linux::iovec>& iov);
 
 // Drops the current process's POSIX record locks on the file behind fd,
 // which it is about to close (any close of the file releases them).

@@ -104,16 +104,7 @@ SysResult do_vector_io(int fd, UserPtr<const linux::iovec> uiov, int iovcnt, int
     if (iovcnt < 0 || unsigned(iovcnt) > IOV_MAX)
         return err(EINVAL);
     kstd::Vector<linux::iovec> iov;
-    if (!iov.resize(size_t(iovcnt)))
-        return err(ENOMEM);
-    if (iovcnt)
-        TRY(uiov.buffer().read_into(iov.data(), 0, sizeof(linux::iovec) * size_t(iovcnt)));
-    uint64_t total = 0;
-    for (auto& v : iov) {
-        if (v.iov_len > uint64_t(INT64_MAX) - total)
-            return err(EINVAL);
-        total += v.iov_len;
-    }
+    TRY(copy_in_iovecs(uiov, size_t(iovcnt), iov));
     size_t done = 0;
     for (auto& v : iov) {
         if (v.iov_len == 0)

@@ -21,24 +21,13 @@ ErrorOr<RefPtr<Socket>> socket_of(int fd)
     return RefPtr<Socket>(static_cast<Socket*>(f.ptr()));
 }
 
-constexpr size_t kMaxIov = 1024;
-
-// Gathers a msghdr's iovecs into one kernel buffer (sendmsg) or scatters
-// one into them (recvmsg): the protocols see one buffer.
-ErrorOr<size_t> iov_total(const msghdr& m, kstd::Vector<iovec>& iov)
+// A msghdr's iovecs: the protocols see them as one buffer.
+ErrorOr<size_t> message_iovecs(const msghdr& m, kstd::Vector<iovec>& iov)
 {
-    if (m.msg_iovlen > kMaxIov)
+    if (m.msg_iovlen > IOV_MAX)
         return err(EMSGSIZE);
-    if (!iov.resize(size_t(m.msg_iovlen)))
-        return err(ENOMEM);
-    if (m.msg_iovlen)
-        TRY(IoBuffer::user(uintptr_t(m.msg_iov)).read_into(iov.data(), 0, sizeof(iovec) * m.msg_iovlen));
-    size_t total = 0;
-    for (auto& v : iov) {
-        if (int64_t(v.iov_len) < 0 || __builtin_add_overflow(total, size_t(v.iov_len), &total))
-            return err(EINVAL);
-    }
-    return total > 0x7ffff000 ? size_t(0x7ffff000) : total;
+    uint64_t total = TRY(copy_in_iovecs(UserPtr<const iovec>(m.msg_iov), size_t(m.msg_iovlen), iov));
+    return size_t(kstd::min<uint64_t>(total, 0x7ffff000));
 }
 } // namespace
 
@@ -131,7 +120,7 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
     RefPtr<Socket> s = TRY(socket_of(fd));
     linux::msghdr m = TRY(copy_in(msg));
     kstd::Vector<iovec> iov;
-    size_t total = TRY(iov_total(m, iov));
+    size_t total = TRY(message_iovecs(m, iov));
     kstd::Vector<uint8_t> data;
     if (!data.resize(total))
         return err(ENOMEM);
@@ -150,7 +139,7 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     RefPtr<Socket> s = TRY(socket_of(fd));
     linux::msghdr m = TRY(copy_in(msg));
     kstd::Vector<iovec> iov;
-    size_t total = TRY(iov_total(m, iov));
+    size_t total = TRY(message_iovecs(m, iov));
     kstd::Vector<uint8_t> data;
     if (!data.resize(total ? total : 1))
         return err(ENOMEM);

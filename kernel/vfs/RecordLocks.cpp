@@ -97,6 +97,23 @@ void insert(kstd::Vector<Lock>& list, const Lock& lock)
     }
 }
 
+// Drops owner's locks (on vnode v only, unless v is null) and wakes waiters.
+void remove_locks(const Vnode* v, const void* owner_key)
+{
+    auto& list = locks();
+    bool any = false;
+    for (size_t i = 0; i < list.size();) {
+        if (list[i].owner.key == owner_key && (!v || list[i].vnode == v)) {
+            list.remove(i);
+            any = true;
+        } else {
+            ++i;
+        }
+    }
+    if (any)
+        changes().wake_all();
+}
+
 void remove_waiting(const void* waiter)
 {
     auto& list = waiting();
@@ -164,36 +181,8 @@ kstd::ErrorOr<void> RecordLocks::set(const Vnode& v, const Owner& owner, const R
     return {};
 }
 
-void RecordLocks::release(const Vnode& v, const void* owner_key)
-{
-    auto& list = locks();
-    bool any = false;
-    for (size_t i = 0; i < list.size();) {
-        if (list[i].vnode == &v && list[i].owner.key == owner_key) {
-            list.remove(i);
-            any = true;
-        } else {
-            ++i;
-        }
-    }
-    if (any)
-        changes().wake_all();
-}
+void RecordLocks::release(const Vnode& v, const void* owner_key) { remove_locks(&v, owner_key); }
 
-void RecordLocks::release_all(const void* owner_key)
-{
-    auto& list = locks();
-    bool any = false;
-    for (size_t i = 0; i < list.size();) {
-        if (list[i].owner.key == owner_key) {
-            list.remove(i);
-            any = true;
-        } else {
-            ++i;
-        }
-    }
-    if (any)
-        changes().wake_all();
-}
+void RecordLocks::release_all(const void* owner_key) { remove_locks(nullptr, owner_key); }
 
 } // namespace husk

@@ -5,6 +5,7 @@
 #include "../../core/Log.h"
 #include "../../core/Panic.h"
 #include "../../kstd/Memory.h"
+#include "../../kstd/StringView.h"
 
 extern "C" {
 
@@ -45,13 +46,7 @@ void husk_lwip_assert(const char* message, const char* file, int line)
     husk::panic("lwIP: %s at %s:%d", message, file, line);
 }
 
-size_t husk_lwip_strlen(const char* s)
-{
-    size_t n = 0;
-    while (s[n])
-        ++n;
-    return n;
-}
+size_t husk_lwip_strlen(const char* s) { return kstd::StringView::cstrlen(s); }
 
 int husk_lwip_strncmp(const char* a, const char* b, size_t n)
 {
