@@ -86,29 +86,26 @@ int cmd_cp(Kernel& k, const std::vector<std::string>& args)
         return 2;
     }
     std::string src = strip(args[0]), dst = strip(args[1]);
-    bool from_host = is_host(args[0]), to_host = is_host(args[1]);
+    End in { k, is_host(args[0]), -1 }, out { k, is_host(args[1]), -1 };
     // A destination directory takes the source's name.
     struct stat st;
-    bool dst_dir = to_host ? (::stat(dst.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-                           : (k.stat(dst, &st, true) == 0 && S_ISDIR(st.st_mode));
+    bool dst_dir = out.host ? (::stat(dst.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+                            : (k.stat(dst, &st, true) == 0 && S_ISDIR(st.st_mode));
     if (dst_dir)
         dst += "/" + src.substr(src.rfind('/') + 1);
-    long in = from_host ? ::open(src.c_str(), O_RDONLY) : k.open(src, O_RDONLY);
-    if (in < 0)
-        return complain("cannot stat '" + args[0] + "'", from_host ? -errno : in);
-    long out = to_host ? ::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644) : k.open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0) {
-        long e = to_host ? -errno : out;
-        from_host ? ::close(int(in)) : k.close(in);
-        return complain("cannot create regular file '" + args[1] + "'", e);
+    if (long r = in.open(src, O_RDONLY); r < 0)
+        return complain("cannot stat '" + args[0] + "'", r);
+    if (long r = out.open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644); r < 0) {
+        in.close();
+        return complain("cannot create regular file '" + args[1] + "'", r);
     }
     std::vector<char> buf(1 << 20);
     long n, status = 0;
-    while ((n = from_host ? ::read(int(in), buf.data(), buf.size()) : k.read(in, buf.data(), buf.size())) > 0) {
+    while ((n = in.read(buf.data(), buf.size())) > 0) {
         for (long done = 0; done < n;) {
-            long w = to_host ? ::write(int(out), buf.data() + done, size_t(n - done)) : k.write(out, buf.data() + done, size_t(n - done));
+            long w = out.write(buf.data() + done, size_t(n - done));
             if (w <= 0) {
-                status = complain("error writing '" + args[1] + "'", to_host ? -errno : (w ? w : -EIO));
+                status = complain("error writing '" + args[1] + "'", w ? w : -EIO);
                 n = -1;
                 break;
             }
@@ -118,10 +115,9 @@ int cmd_cp(Kernel& k, const std::vector<std::string>& args)
             break;
     }
     if (n < 0 && !status)
-        status = complain("error reading '" + args[0] + "'", from_host ? -errno : n);
-    from_host ? ::close(int(in)) : k.close(in);
-    long c = to_host ? (::close(int(out)) ? -errno : 0) : k.close(out);
-    if (c < 0 && !status)
+        status = complain("error reading '" + args[0] + "'", n);
+    in.close();
+    if (long c = out.close(); c < 0 && !status)
         status = complain("error writing '" + args[1] + "'", c);
     return int(status);
 }

@@ -2,6 +2,7 @@
 // coreutils' form, directory listing, host:/husk: path prefixes.
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <fcntl.h>
 #include <string>
@@ -9,6 +10,7 @@
 #include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 #include "Client.h"
 
@@ -88,6 +90,27 @@ long list(Kernel& k, const std::string& dir, std::vector<std::string>& names);
 // (or "husk:PATH") the kernel's.
 bool is_host(const std::string& p);
 std::string strip(const std::string& p);
+
+// One end of a copy (cp, dd): a host descriptor or one in the server.
+// Results are counts or negative errnos on both.
+struct End {
+    Kernel& k;
+    bool host;
+    long fd;
+    long host_result(long r) const { return r < 0 ? -errno : r; }
+    // Opens path on this end's side into fd; the result as above.
+    long open(const std::string& path, int flags, int mode = 0)
+    {
+        fd = host ? host_result(::open(path.c_str(), flags, mode)) : k.open(path, flags, mode);
+        return fd;
+    }
+    long read(void* buf, size_t n) { return host ? host_result(::read(int(fd), buf, n)) : k.read(fd, buf, n); }
+    long write(const void* buf, size_t n) { return host ? host_result(::write(int(fd), buf, n)) : k.write(fd, buf, n); }
+    long seek(long offset) { return host ? host_result(::lseek(int(fd), offset, SEEK_SET)) : k.lseek(fd, offset, SEEK_SET); }
+    long truncate(long length) { return host ? host_result(::ftruncate(int(fd), length)) : k.ftruncate(fd, length); }
+    long sync() { return host ? host_result(::fsync(int(fd))) : k.fsync(fd); }
+    long close() { return host ? host_result(::close(int(fd))) : k.close(fd); }
+};
 
 int cmd_ls(Kernel& k, std::vector<std::string> args);
 int cmd_dd(Kernel& k, const std::vector<std::string>& args);

@@ -14,21 +14,6 @@
 namespace husk::remote::ctl {
 
 namespace {
-// One side of the copy: a host descriptor or one in the server. Results
-// are counts or negative errnos on both.
-struct End {
-    Kernel& k;
-    bool host;
-    long fd;
-    long host_result(long r) const { return r < 0 ? -errno : r; }
-    long read(void* buf, size_t n) { return host ? host_result(::read(int(fd), buf, n)) : k.read(fd, buf, n); }
-    long write(const void* buf, size_t n) { return host ? host_result(::write(int(fd), buf, n)) : k.write(fd, buf, n); }
-    long seek(long offset) { return host ? host_result(::lseek(int(fd), offset, SEEK_SET)) : k.lseek(fd, offset, SEEK_SET); }
-    long truncate(long length) { return host ? host_result(::ftruncate(int(fd), length)) : k.ftruncate(fd, length); }
-    long sync() { return host ? host_result(::fsync(int(fd))) : k.fsync(fd); }
-    long close() { return host ? host_result(::close(int(fd))) : k.close(fd); }
-};
-
 // dd's numbers: digits with an optional multiplier suffix, 'x' products.
 bool parse_size(const std::string& text, unsigned long long& out)
 {
@@ -167,16 +152,14 @@ int cmd_dd(Kernel& k, const std::vector<std::string>& args)
     End in { k, in_path.empty() || is_host(in_path), STDIN_FILENO };
     if (!in_path.empty()) {
         std::string p = strip(in_path);
-        in.fd = in.host ? in.host_result(::open(p.c_str(), O_RDONLY)) : k.open(p, O_RDONLY);
-        if (in.fd < 0)
+        if (in.open(p, O_RDONLY) < 0)
             return complain("failed to open '" + in_path + "'", in.fd);
     }
     End out { k, out_path.empty() || is_host(out_path), STDOUT_FILENO };
     if (!out_path.empty()) {
         std::string p = strip(out_path);
         int flags = O_WRONLY | O_CREAT;
-        out.fd = out.host ? out.host_result(::open(p.c_str(), flags, 0666)) : k.open(p, flags, 0666);
-        if (out.fd < 0)
+        if (out.open(p, flags, 0666) < 0)
             return complain("failed to open '" + out_path + "'", out.fd);
         // As dd: the output is cut at the seek point unless conv=notrunc.
         if (!notrunc)
