@@ -51,56 +51,41 @@ long on_fd(int fd, long nr, std::vector<uint64_t> rest, std::vector<Buffer> buff
 
 extern "C" {
 
+// open's optional third argument.
+#define MODE_ARGUMENT(flags, mode)            \
+    unsigned mode = 0;                        \
+    if (takes_mode(flags)) {                  \
+        va_list ap;                           \
+        va_start(ap, flags);                  \
+        mode = va_arg(ap, unsigned);          \
+        va_end(ap);                           \
+    }
+
 int openat(int dirfd, const char* path, int flags, ...)
 {
-    unsigned mode = 0;
-    if (takes_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, unsigned);
-        va_end(ap);
-    }
+    MODE_ARGUMENT(flags, mode);
     Route r = PathRouter::route(dirfd, path);
     return r.remote ? remote_open(r, flags, mode) : REAL(openat)(dirfd, path, flags, mode);
 }
 
 int open(const char* path, int flags, ...)
 {
-    unsigned mode = 0;
-    if (takes_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, unsigned);
-        va_end(ap);
-    }
+    MODE_ARGUMENT(flags, mode);
     Route r = PathRouter::route(AT_FDCWD, path);
     return r.remote ? remote_open(r, flags, mode) : REAL(open)(path, flags, mode);
 }
 
+// On x86-64 the 64 forms are the same functions under other names.
 int open64(const char* path, int flags, ...)
 {
-    unsigned mode = 0;
-    if (takes_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, unsigned);
-        va_end(ap);
-    }
-    Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? remote_open(r, flags, mode) : REAL(open64)(path, flags, mode);
+    MODE_ARGUMENT(flags, mode);
+    return open(path, flags, mode);
 }
 
 int openat64(int dirfd, const char* path, int flags, ...)
 {
-    unsigned mode = 0;
-    if (takes_mode(flags)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, unsigned);
-        va_end(ap);
-    }
-    Route r = PathRouter::route(dirfd, path);
-    return r.remote ? remote_open(r, flags, mode) : REAL(openat64)(dirfd, path, flags, mode);
+    MODE_ARGUMENT(flags, mode);
+    return openat(dirfd, path, flags, mode);
 }
 
 // _FORTIFY_SOURCE's forms (no mode: O_CREAT is refused at compile time).
@@ -109,21 +94,13 @@ int __open_2(const char* path, int flags)
     Route r = PathRouter::route(AT_FDCWD, path);
     return r.remote ? remote_open(r, flags, 0) : REAL(__open_2)(path, flags);
 }
-int __open64_2(const char* path, int flags)
-{
-    Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? remote_open(r, flags, 0) : REAL(__open64_2)(path, flags);
-}
+int __open64_2(const char* path, int flags) { return __open_2(path, flags); }
 int __openat_2(int dirfd, const char* path, int flags)
 {
     Route r = PathRouter::route(dirfd, path);
     return r.remote ? remote_open(r, flags, 0) : REAL(__openat_2)(dirfd, path, flags);
 }
-int __openat64_2(int dirfd, const char* path, int flags)
-{
-    Route r = PathRouter::route(dirfd, path);
-    return r.remote ? remote_open(r, flags, 0) : REAL(__openat64_2)(dirfd, path, flags);
-}
+int __openat64_2(int dirfd, const char* path, int flags) { return __openat_2(dirfd, path, flags); }
 
 int creat(const char* path, mode_t mode) { return open(path, O_CREAT | O_WRONLY | O_TRUNC, mode); }
 int creat64(const char* path, mode_t mode) { return open(path, O_CREAT | O_WRONLY | O_TRUNC, mode); }

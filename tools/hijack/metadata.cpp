@@ -71,6 +71,24 @@ long remote_utimens(const Route& r, const struct timespec* times, int flags)
     return to_errno(Connection::call(SYS_utimensat, { word(r.dirfd), 0, 0, word(flags) }, b));
 }
 
+// The server's faccessat has no flags: AT_EACCESS is the same check for its
+// clients (one identity), AT_SYMLINK_NOFOLLOW is rare.
+int remote_access(const Route& r, int mode)
+{
+    return int(to_errno(Connection::call(SYS_faccessat, { word(r.dirfd), 0, word(mode) }, { path_arg(1, r.path) })));
+}
+
+int remote_chmod(const Route& r, mode_t mode)
+{
+    return int(to_errno(Connection::call(SYS_fchmodat, { word(r.dirfd), 0, mode }, { path_arg(1, r.path) })));
+}
+
+int remote_chown(const Route& r, uid_t uid, gid_t gid, int flags)
+{
+    return int(to_errno(
+        Connection::call(SYS_fchownat, { word(r.dirfd), 0, uid, gid, word(flags) }, { path_arg(1, r.path) })));
+}
+
 // Paths or descriptors with no extended attributes in the server.
 long no_xattrs()
 {
@@ -132,35 +150,29 @@ int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* s
 int faccessat(int dirfd, const char* path, int mode, int flags)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(faccessat)(dirfd, path, mode, flags);
-    // The server's faccessat has no flags: AT_EACCESS is the same check for
-    // its clients (one identity), AT_SYMLINK_NOFOLLOW is rare.
-    return int(to_errno(Connection::call(SYS_faccessat, { word(r.dirfd), 0, word(mode) }, { path_arg(1, r.path) })));
+    return r.remote ? remote_access(r, mode) : REAL(faccessat)(dirfd, path, mode, flags);
 }
 int access(const char* path, int mode)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? faccessat(AT_FDCWD, path, mode, 0) : REAL(access)(path, mode);
+    return r.remote ? remote_access(r, mode) : REAL(access)(path, mode);
 }
 int euidaccess(const char* path, int mode)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? faccessat(AT_FDCWD, path, mode, 0) : REAL(euidaccess)(path, mode);
+    return r.remote ? remote_access(r, mode) : REAL(euidaccess)(path, mode);
 }
 int eaccess(const char* path, int mode) { return euidaccess(path, mode); }
 
 int fchmodat(int dirfd, const char* path, mode_t mode, int flags)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(fchmodat)(dirfd, path, mode, flags);
-    return int(to_errno(Connection::call(SYS_fchmodat, { word(r.dirfd), 0, mode }, { path_arg(1, r.path) })));
+    return r.remote ? remote_chmod(r, mode) : REAL(fchmodat)(dirfd, path, mode, flags);
 }
 int chmod(const char* path, mode_t mode)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? fchmodat(AT_FDCWD, path, mode, 0) : REAL(chmod)(path, mode);
+    return r.remote ? remote_chmod(r, mode) : REAL(chmod)(path, mode);
 }
 int fchmod(int fd, mode_t mode)
 {
@@ -173,28 +185,24 @@ int fchmod(int fd, mode_t mode)
 int fchownat(int dirfd, const char* path, uid_t uid, gid_t gid, int flags)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(fchownat)(dirfd, path, uid, gid, flags);
-    return int(to_errno(
-        Connection::call(SYS_fchownat, { word(r.dirfd), 0, uid, gid, word(flags) }, { path_arg(1, r.path) })));
+    return r.remote ? remote_chown(r, uid, gid, flags) : REAL(fchownat)(dirfd, path, uid, gid, flags);
 }
 int chown(const char* path, uid_t uid, gid_t gid)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? fchownat(AT_FDCWD, path, uid, gid, 0) : REAL(chown)(path, uid, gid);
+    return r.remote ? remote_chown(r, uid, gid, 0) : REAL(chown)(path, uid, gid);
 }
 int lchown(const char* path, uid_t uid, gid_t gid)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW) : REAL(lchown)(path, uid, gid);
+    return r.remote ? remote_chown(r, uid, gid, AT_SYMLINK_NOFOLLOW) : REAL(lchown)(path, uid, gid);
 }
 int fchown(int fd, uid_t uid, gid_t gid)
 {
     int rfd = RemoteFds::lookup(fd);
     if (rfd == RemoteFds::kNone)
         return REAL(fchown)(fd, uid, gid);
-    return int(to_errno(
-        Connection::call(SYS_fchownat, { word(rfd), 0, uid, gid, word(AT_EMPTY_PATH) }, { path_arg(1, std::string()) })));
+    return remote_chown(Route { true, rfd, "" }, uid, gid, AT_EMPTY_PATH);
 }
 
 int utimensat(int dirfd, const char* path, const struct timespec times[2], int flags)

@@ -13,11 +13,6 @@
 using namespace husk::hijack;
 
 namespace {
-long cross_device()
-{
-    errno = EXDEV;
-    return -1;
-}
 long server_cwd(std::string& path)
 {
     char buf[4096];
@@ -32,6 +27,42 @@ void enter_remote_cwd()
     std::string cwd;
     PathRouter::set_remote_cwd(server_cwd(cwd) >= 0, cwd);
 }
+
+// The server's side of each call, given the route(s) already decided.
+int remote_mkdir(const Route& r, mode_t mode)
+{
+    return int(to_errno(Connection::call(SYS_mkdirat, { word(r.dirfd), 0, mode }, { path_arg(1, r.path) })));
+}
+
+int remote_unlink(const Route& r, int flags)
+{
+    return int(to_errno(Connection::call(SYS_unlinkat, { word(r.dirfd), 0, word(flags) }, { path_arg(1, r.path) })));
+}
+
+// Two paths: both the server's, or EXDEV as between two file systems.
+int remote_two_paths(long nr, const Route& a, const Route& b, uint64_t flags)
+{
+    if (a.remote != b.remote) {
+        errno = EXDEV;
+        return -1;
+    }
+    return int(to_errno(Connection::call(nr, { word(a.dirfd), 0, word(b.dirfd), 0, flags },
+                                         { path_arg(1, a.path), path_arg(3, b.path) })));
+}
+
+// The target is the link's contents, not a path looked up now.
+int remote_symlink(const char* target, const Route& r)
+{
+    return int(to_errno(Connection::call(SYS_symlinkat, { 0, word(r.dirfd), 0 },
+                                         { in(0, target, std::strlen(target) + 1), path_arg(2, r.path) })));
+}
+
+ssize_t remote_readlink(const Route& r, char* buf, size_t size)
+{
+    size = size < kChunk ? size : kChunk;
+    return to_errno(Connection::call(SYS_readlinkat, { word(r.dirfd), 0, 0, size },
+                                     { path_arg(1, r.path), out_count(2, buf, size) }));
+}
 } // namespace
 
 extern "C" {
@@ -39,32 +70,28 @@ extern "C" {
 int mkdirat(int dirfd, const char* path, mode_t mode)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(mkdirat)(dirfd, path, mode);
-    return int(to_errno(Connection::call(SYS_mkdirat, { word(r.dirfd), 0, mode }, { path_arg(1, r.path) })));
+    return r.remote ? remote_mkdir(r, mode) : REAL(mkdirat)(dirfd, path, mode);
 }
 int mkdir(const char* path, mode_t mode)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? mkdirat(AT_FDCWD, path, mode) : REAL(mkdir)(path, mode);
+    return r.remote ? remote_mkdir(r, mode) : REAL(mkdir)(path, mode);
 }
 
 int unlinkat(int dirfd, const char* path, int flags)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(unlinkat)(dirfd, path, flags);
-    return int(to_errno(Connection::call(SYS_unlinkat, { word(r.dirfd), 0, word(flags) }, { path_arg(1, r.path) })));
+    return r.remote ? remote_unlink(r, flags) : REAL(unlinkat)(dirfd, path, flags);
 }
 int unlink(const char* path)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? unlinkat(AT_FDCWD, path, 0) : REAL(unlink)(path);
+    return r.remote ? remote_unlink(r, 0) : REAL(unlink)(path);
 }
 int rmdir(const char* path)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? unlinkat(AT_FDCWD, path, AT_REMOVEDIR) : REAL(rmdir)(path);
+    return r.remote ? remote_unlink(r, AT_REMOVEDIR) : REAL(rmdir)(path);
 }
 // remove() is unlink, or rmdir for a directory.
 int remove(const char* path)
@@ -73,79 +100,61 @@ int remove(const char* path)
     if (!r.remote)
         return REAL(remove)(path);
     int saved = errno;
-    if (unlink(path) == 0)
+    if (remote_unlink(r, 0) == 0)
         return 0;
     if (errno != EISDIR)
         return -1;
     errno = saved;
-    return rmdir(path);
+    return remote_unlink(r, AT_REMOVEDIR);
 }
 
 int renameat2(int fromfd, const char* from, int tofd, const char* to, unsigned flags)
 {
     Route a = PathRouter::route(fromfd, from), b = PathRouter::route(tofd, to);
-    if (!a.remote && !b.remote)
-        return REAL(renameat2)(fromfd, from, tofd, to, flags);
-    if (a.remote != b.remote)
-        return int(cross_device());
-    return int(to_errno(Connection::call(SYS_renameat2, { word(a.dirfd), 0, word(b.dirfd), 0, flags },
-                                         { path_arg(1, a.path), path_arg(3, b.path) })));
+    return a.remote || b.remote ? remote_two_paths(SYS_renameat2, a, b, flags) : REAL(renameat2)(fromfd, from, tofd, to, flags);
 }
 int renameat(int fromfd, const char* from, int tofd, const char* to)
 {
     Route a = PathRouter::route(fromfd, from), b = PathRouter::route(tofd, to);
-    return a.remote || b.remote ? renameat2(fromfd, from, tofd, to, 0) : REAL(renameat)(fromfd, from, tofd, to);
+    return a.remote || b.remote ? remote_two_paths(SYS_renameat2, a, b, 0) : REAL(renameat)(fromfd, from, tofd, to);
 }
 int rename(const char* from, const char* to)
 {
     Route a = PathRouter::route(AT_FDCWD, from), b = PathRouter::route(AT_FDCWD, to);
-    return a.remote || b.remote ? renameat2(AT_FDCWD, from, AT_FDCWD, to, 0) : REAL(rename)(from, to);
+    return a.remote || b.remote ? remote_two_paths(SYS_renameat2, a, b, 0) : REAL(rename)(from, to);
 }
 
 int linkat(int fromfd, const char* from, int tofd, const char* to, int flags)
 {
     Route a = PathRouter::route(fromfd, from), b = PathRouter::route(tofd, to);
-    if (!a.remote && !b.remote)
-        return REAL(linkat)(fromfd, from, tofd, to, flags);
-    if (a.remote != b.remote)
-        return int(cross_device());
-    return int(to_errno(Connection::call(SYS_linkat, { word(a.dirfd), 0, word(b.dirfd), 0, word(flags) },
-                                         { path_arg(1, a.path), path_arg(3, b.path) })));
+    return a.remote || b.remote ? remote_two_paths(SYS_linkat, a, b, word(flags)) : REAL(linkat)(fromfd, from, tofd, to, flags);
 }
 int link(const char* from, const char* to)
 {
     Route a = PathRouter::route(AT_FDCWD, from), b = PathRouter::route(AT_FDCWD, to);
-    return a.remote || b.remote ? linkat(AT_FDCWD, from, AT_FDCWD, to, 0) : REAL(link)(from, to);
+    return a.remote || b.remote ? remote_two_paths(SYS_linkat, a, b, 0) : REAL(link)(from, to);
 }
 
-// The target is the link's contents, not a path looked up now.
 int symlinkat(const char* target, int dirfd, const char* path)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(symlinkat)(target, dirfd, path);
-    return int(to_errno(Connection::call(SYS_symlinkat, { 0, word(r.dirfd), 0 },
-                                         { in(0, target, std::strlen(target) + 1), path_arg(2, r.path) })));
+    return r.remote ? remote_symlink(target, r) : REAL(symlinkat)(target, dirfd, path);
 }
 int symlink(const char* target, const char* path)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? symlinkat(target, AT_FDCWD, path) : REAL(symlink)(target, path);
+    return r.remote ? remote_symlink(target, r) : REAL(symlink)(target, path);
 }
 
 ssize_t readlinkat(int dirfd, const char* path, char* buf, size_t size)
 {
     Route r = PathRouter::route(dirfd, path);
-    if (!r.remote)
-        return REAL(readlinkat)(dirfd, path, buf, size);
-    size = size < kChunk ? size : kChunk;
-    return to_errno(Connection::call(SYS_readlinkat, { word(r.dirfd), 0, 0, size },
-                                     { path_arg(1, r.path), out_count(2, buf, size) }));
+    return r.remote ? remote_readlink(r, buf, size) : REAL(readlinkat)(dirfd, path, buf, size);
 }
 ssize_t readlink(const char* path, char* buf, size_t size)
 {
     Route r = PathRouter::route(AT_FDCWD, path);
-    return r.remote ? readlinkat(AT_FDCWD, path, buf, size) : REAL(readlink)(path, buf, size);
+    return r.remote ? remote_readlink(r, buf, size) : REAL(readlink)(path, buf, size);
 }
 
 int chdir(const char* path)
