@@ -22,19 +22,18 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
     husk_net_info info {};
     if (husk_plat_net_info(dev, &info) != 0)
         return nullptr;
-    auto* e = new (kstd::placement, kstd::kmalloc(sizeof(EthernetInterface))) EthernetInterface;
-    auto* n = static_cast<netif*>(kstd::kmalloc(sizeof(netif)));
-    if (!e || !n) {
+    auto* e = new EthernetInterface;
+    if (!e) {
         klog(LogLevel::Error, "net: no memory for interface %u", dev);
         return nullptr;
     }
-    memset(n, 0, sizeof *n);
-    e->m_netif = n;
     e->m_dev = dev;
     e->m_mtu = info.mtu ? info.mtu : 1500;
+    netif* n = &e->m_netif;
     memcpy(n->hwaddr, info.mac, 6);
     if (!netif_add(n, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, e, init, ethernet_input)) {
         klog(LogLevel::Error, "net: lwIP refused interface %u", dev);
+        delete e;
         return nullptr;
     }
     netif_set_link_up(n);
@@ -82,7 +81,7 @@ size_t EthernetInterface::receive_pending()
     for (;;) {
         long n = husk_plat_net_recv(m_dev, frame, sizeof frame);
         if (n == -EMSGSIZE) {
-            klog(LogLevel::Warning, "net: en%u: dropped an oversized frame", unsigned(m_netif->num));
+            klog(LogLevel::Warning, "net: en%u: dropped an oversized frame", unsigned(m_netif.num));
             continue;
         }
         if (n <= 0)
@@ -92,7 +91,7 @@ size_t EthernetInterface::receive_pending()
         if (!p)
             continue; // out of memory: dropped, like a full ring
         pbuf_take(p, frame, uint16_t(n));
-        if (m_netif->input(p, m_netif) != ERR_OK)
+        if (m_netif.input(p, &m_netif) != ERR_OK)
             pbuf_free(p);
     }
     return count;

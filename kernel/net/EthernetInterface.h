@@ -3,18 +3,16 @@
 // into lwIP.
 #pragma once
 
-#include "../kstd/Types.h"
-
-struct netif;
-struct pbuf;
+#include "../kstd/Memory.h"
+#include "lwip/netif.h"
 
 namespace husk {
 
-class EthernetInterface {
+class EthernetInterface : public kstd::HeapObject {
 public:
     // Adds platform device dev to lwIP; nullptr when it has none.
     static EthernetInterface* attach(unsigned dev);
-    netif& lwip() { return *m_netif; }
+    netif& lwip() { return m_netif; }
     unsigned device() const { return m_dev; }
     // Feeds every pending frame to lwIP; returns how many.
     size_t receive_pending();
@@ -23,7 +21,7 @@ private:
     EthernetInterface() = default;
     static signed char init(netif* n);
     static signed char link_output(netif* n, pbuf* p);
-    netif* m_netif { nullptr };
+    netif m_netif {};
     unsigned m_dev { 0 };
     uint16_t m_mtu { 1500 };
 };
