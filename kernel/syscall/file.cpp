@@ -29,6 +29,7 @@ ErrorOr<RefPtr<File>> io_file(int fd)
 SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
 {
     Process& p = Process::current();
+    flags &= VALID_OPEN_FLAGS;
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return err(EOPNOTSUPP);
     bool path_only = flags & O_PATH;

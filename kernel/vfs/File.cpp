@@ -9,7 +9,9 @@ using namespace kstd::errno_values;
 
 void File::set_status_flags(int flags)
 {
-    constexpr int changeable = linux::O_APPEND | linux::O_NONBLOCK | linux::O_ASYNC | linux::O_DIRECT | linux::O_NOATIME;
+    // O_ASYNC is Linux's only through a file's fasync operation (SIGIO),
+    // which Husk does not deliver: it stays clear, as on a regular file.
+    constexpr int changeable = linux::O_APPEND | linux::O_NONBLOCK | linux::O_DIRECT | linux::O_NOATIME;
     m_flags = (m_flags & ~changeable) | (flags & changeable);
 }
 

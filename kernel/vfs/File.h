@@ -15,7 +15,7 @@ public:
     virtual ~File() = default;
 
     int status_flags() const { return m_flags; }
-    // F_SETFL may change only O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_NOATIME.
+    // F_SETFL may change only O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME.
     void set_status_flags(int flags);
     bool is_readable() const;
     bool is_writable() const;

@@ -220,3 +220,15 @@ SCENARIO(open, opens_dot_and_dotdot)
     s.open(".", O_RDONLY);
     s.open("d/..", O_RDONLY | O_DIRECTORY);
 }
+
+SCENARIO(open, unknown_flag_bits_are_ignored)
+{
+    s.put("f", "x");
+    // Bits open(2) does not know, and the open-time-only flags, are not kept
+    // as the description's status flags.
+    int fd = int(s.open("f", int(O_RDWR | O_TRUNC | O_NOCTTY | 0x40000000 | 0x80000000)));
+    s.fcntl(fd, F_GETFL);
+    s.fcntl(fd, F_SETFL, long(0xfffffffful));
+    s.fcntl(fd, F_GETFL);
+    s.close(fd);
+}
