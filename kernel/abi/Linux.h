@@ -55,7 +55,18 @@ inline constexpr int R_OK = 4, W_OK = 2, X_OK = 1, F_OK = 0;
 
 inline constexpr short POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10,
                        POLLNVAL = 0x20, POLLRDNORM = 0x40, POLLRDBAND = 0x80, POLLWRNORM = 0x100,
-                       POLLWRBAND = 0x200;
+                       POLLWRBAND = 0x200, POLLRDHUP = 0x2000;
+
+// epoll(7): the event bits are poll's, plus these flags.
+inline constexpr uint32_t EPOLLEXCLUSIVE = 1u << 28, EPOLLWAKEUP = 1u << 29, EPOLLONESHOT = 1u << 30,
+                          EPOLLET = 1u << 31;
+inline constexpr int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
+struct __attribute__((packed)) epoll_event {
+    uint32_t events;
+    uint64_t data;
+};
+// eventfd2 flags (O_CLOEXEC, O_NONBLOCK and its own).
+inline constexpr int EFD_SEMAPHORE = 1;
 
 inline constexpr uint8_t DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8,
                          DT_LNK = 10, DT_SOCK = 12;

@@ -9,7 +9,7 @@ namespace {
 constexpr size_t kRingSize = 64 * 1024;
 char g_ring[kRingSize];
 size_t g_head;     // total bytes ever written; ring index = g_head % size
-LogLevel g_console_level = LogLevel::Warning;
+LogLevel g_console_level = LogLevel::Notice;
 uint64_t g_boot_ns;
 bool g_boot_known;
 } // namespace

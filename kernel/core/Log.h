@@ -6,7 +6,9 @@
 
 namespace husk {
 
-enum class LogLevel : int { Error = 3, Warning = 4, Info = 6, Debug = 7 };
+// syslog's numbers. Notice is what a booting unikernel tells its user (its
+// network addresses); the console shows it unless loglevel= says less.
+enum class LogLevel : int { Error = 3, Warning = 4, Notice = 5, Info = 6, Debug = 7 };
 
 class Log {
 public:

@@ -12,6 +12,7 @@
 #include "../exec/Program.h"
 #include "../proc/Process.h"
 #include "BootMounts.h"
+#include "BootNetwork.h"
 #include "RootArchive.h"
 #include "Config.h"
 
@@ -106,6 +107,10 @@ extern "C" int husk_kernel_run_program(void)
     args.execfn = args.argv[0];
     if (BootMounts::mount_all().is_error())
         return 125;
+    if (BootNetwork::configure_all().is_error()) {
+        BootMounts::unmount_all();
+        return 125;
+    }
     Process& process = Process::current();
     auto status = Program::run(process, static_cast<const uint8_t*>(data), size, args);
     // Whatever the program left open is closed, then every disk is synced

@@ -29,7 +29,8 @@ LogLevel parse_level(kstd::StringView v)
     if (v == "debug") return LogLevel::Debug;
     if (v == "info") return LogLevel::Info;
     if (v == "error") return LogLevel::Error;
-    return LogLevel::Warning;
+    if (v == "warning") return LogLevel::Warning;
+    return LogLevel::Notice;
 }
 
 kstd::ErrorOr<void> write_file(Vnode& dir, kstd::StringView name, kstd::StringView text)
@@ -104,7 +105,7 @@ extern "C" int husk_kernel_boot(void)
         return -kstd::EINVAL;
     Uptime::mark_boot();
     Config::load(husk_plat_cmdline());
-    Log::set_console_level(parse_level(Config::get("loglevel", "warning")));
+    Log::set_console_level(parse_level(Config::get("loglevel", "notice")));
 
     husk_mem_region regions[8];
     size_t count = husk_plat_mem_regions(regions, 8);
@@ -112,7 +113,7 @@ extern "C" int husk_kernel_boot(void)
         return -kstd::ENOMEM;
     if (Config::parse_json().is_error())
         return -kstd::EINVAL;
-    Log::set_console_level(parse_level(Config::get("loglevel", "warning")));
+    Log::set_console_level(parse_level(Config::get("loglevel", "notice")));
     auto heap = Heap::stats();
     klog(LogLevel::Info, "Husk %s (platform interface v%u), %lu KiB of memory", kHuskVersion,
          husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));

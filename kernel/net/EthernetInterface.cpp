@@ -28,6 +28,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
         return nullptr;
     }
     e->m_dev = dev;
+    memcpy(e->m_name, info.name, sizeof e->m_name - 1);
     e->m_mtu = info.mtu ? info.mtu : 1500;
     netif* n = &e->m_netif;
     memcpy(n->hwaddr, info.mac, 6);

@@ -14,6 +14,8 @@ public:
     static EthernetInterface* attach(unsigned dev);
     netif& lwip() { return m_netif; }
     unsigned device() const { return m_dev; }
+    // The platform's name for it (vioif0, ...).
+    const char* name() const { return m_name; }
     // Feeds every pending frame to lwIP; returns how many.
     size_t receive_pending();
 
@@ -23,6 +25,7 @@ private:
     static signed char link_output(netif* n, pbuf* p);
     netif m_netif {};
     unsigned m_dev { 0 };
+    char m_name[16] {};
     uint16_t m_mtu { 1500 };
 };
 

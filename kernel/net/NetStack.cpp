@@ -7,6 +7,7 @@
 #include "../kstd/NeverDestroyed.h"
 #include "EthernetInterface.h"
 #include "lwip/dhcp.h"
+#include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
@@ -27,6 +28,14 @@ WaitQueue& work()
     static kstd::NeverDestroyed<WaitQueue> queue;
     return queue.get();
 }
+// Who waits for an interface's address (wait_for_ipv4).
+WaitQueue& addresses()
+{
+    static kstd::NeverDestroyed<WaitQueue> queue;
+    return queue.get();
+}
+
+void on_status_change(netif*) { addresses().wake_all(); }
 
 // Packets an interface sent to itself (127.0.0.1, its own address), queued
 // by lwIP until netif_poll.
@@ -79,6 +88,7 @@ void NetStack::init()
         EthernetInterface* e = EthernetInterface::attach(dev);
         if (!e)
             break;
+        netif_set_status_callback(&e->lwip(), on_status_change);
         g_interfaces[g_count++] = e;
     }
     if (g_count)
@@ -140,6 +150,55 @@ kstd::ErrorOr<void> NetStack::start_ipv6_auto(size_t index)
     netif_set_ip6_autoconfig_enabled(n, 1);
     kick();
     return {};
+}
+
+
+kstd::ErrorOr<size_t> NetStack::find_interface(kstd::StringView name)
+{
+    for (size_t i = 0; i < g_count; ++i)
+        if (kstd::StringView(g_interfaces[i]->name()) == name)
+            return i;
+    return err(ENODEV);
+}
+
+const char* NetStack::interface_name(size_t index) { return index < g_count ? g_interfaces[index]->name() : ""; }
+
+NetStack::Ipv4 NetStack::ipv4(size_t index)
+{
+    netif* n = interface(index);
+    if (!n)
+        return { 0, 0, 0 };
+    return { ip4_addr_get_u32(netif_ip4_addr(n)), ip4_addr_get_u32(netif_ip4_netmask(n)), ip4_addr_get_u32(netif_ip4_gw(n)) };
+}
+
+bool NetStack::wait_for_ipv4(size_t index, uint64_t deadline)
+{
+    netif* n = interface(index);
+    while (n && ip4_addr_isany_val(*netif_ip4_addr(n))) {
+        if (husk_plat_clock_monotonic() >= deadline)
+            return false;
+        addresses().wait(deadline);
+    }
+    return n != nullptr;
+}
+
+size_t NetStack::dns_servers(uint32_t* out, size_t max)
+{
+    size_t count = 0;
+    for (u8_t i = 0; i < DNS_MAX_SERVERS && count < max; ++i) {
+        const ip_addr_t* a = dns_getserver(i);
+        if (IP_IS_V4(a) && !ip4_addr_isany(ip_2_ip4(a)))
+            out[count++] = ip4_addr_get_u32(ip_2_ip4(a));
+    }
+    return count;
+}
+
+bool NetStack::ipv6_address(size_t index, size_t i, char* text, size_t size)
+{
+    netif* n = interface(index);
+    if (!n || i >= LWIP_IPV6_NUM_ADDRESSES || ip6_addr_isinvalid(netif_ip6_addr_state(n, int(i))))
+        return false;
+    return ip6addr_ntoa_r(netif_ip6_addr(n, int(i)), text, int(size)) != nullptr;
 }
 
 } // namespace husk

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "../kstd/ErrorOr.h"
+#include "../kstd/StringView.h"
 
 namespace husk {
 
@@ -24,6 +25,22 @@ public:
     static kstd::ErrorOr<void> start_dhcp(size_t index);
     // IPv6 stateless autoconfiguration (link-local address at once).
     static kstd::ErrorOr<void> start_ipv6_auto(size_t index);
+
+    // The interface the platform calls name (vioif0, ...); ENODEV if none.
+    static kstd::ErrorOr<size_t> find_interface(kstd::StringView name);
+    static const char* interface_name(size_t index);
+    // An interface's IPv4 configuration, network byte order (0: none).
+    struct Ipv4 {
+        uint32_t address, netmask, gateway;
+    };
+    static Ipv4 ipv4(size_t index);
+    // Sleeps until the interface has an IPv4 address (DHCP bound it) or
+    // until deadline (monotonic ns); whether it has one.
+    static bool wait_for_ipv4(size_t index, uint64_t deadline);
+    // The DNS servers DHCP named (network order); how many, at most max.
+    static size_t dns_servers(uint32_t* out, size_t max);
+    // Writes "ADDR" of an interface's IPv6 address i (empty when none).
+    static bool ipv6_address(size_t index, size_t i, char* text, size_t size);
 };
 
 } // namespace husk

@@ -52,8 +52,12 @@ ErrorOr<void> Socket::stat(linux::stat& out)
     return {};
 }
 
-void Socket::changed()
+void Socket::changed(short which)
 {
+    if (which & linux::POLLIN)
+        ++m_generation.in;
+    if (which & linux::POLLOUT)
+        ++m_generation.out;
     m_waiters.wake_all();
     PollHub::notify();
 }

@@ -35,11 +35,13 @@ public:
     kstd::ErrorOr<uint64_t> seek(int64_t, int) override;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     bool is_socket() const override { return true; }
+    PollGeneration poll_generation() const override { return m_generation; }
 
 protected:
     Socket(int family, int type, int flags) : File(flags), m_family(family), m_type(type) {}
-    // Readiness changed: wake this socket's sleepers and poll/select.
-    void changed();
+    // Readiness changed (which: POLLIN and/or POLLOUT): wake this socket's
+    // sleepers, poll/select and epoll.
+    void changed(short which = linux::POLLIN | linux::POLLOUT);
     // Sleeps until woken or the receive/send timeout; ETIMEDOUT → EAGAIN
     // as Linux reports a timed-out blocking call.
     kstd::ErrorOr<void> sleep(bool sending);
@@ -50,6 +52,7 @@ protected:
     int m_family;
     int m_type;
     WaitQueue m_waiters;
+    PollGeneration m_generation;
     uint32_t m_rcvbuf { 131072 }, m_sndbuf { 16384 };
     uint64_t m_rcvtimeo_ns { 0 }, m_sndtimeo_ns { 0 }; // 0: none
     bool m_reuseaddr { false }, m_reuseport { false }, m_keepalive { false }, m_broadcast { false };

@@ -246,14 +246,14 @@ signed char TcpSocket::on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char 
     } else {
         return ERR_MEM; // lwIP keeps p and offers it again later
     }
-    self->changed();
+    self->changed(linux::POLLIN);
     return ERR_OK;
 }
 
 signed char TcpSocket::on_sent(void* arg, tcp_pcb*, uint16_t)
 {
     if (auto* self = static_cast<TcpSocket*>(arg))
-        self->changed();
+        self->changed(linux::POLLOUT);
     return ERR_OK;
 }
 
@@ -511,6 +511,8 @@ short TcpSocket::poll_events()
         return m_pending.is_empty() ? 0 : linux::POLLIN;
     if (m_readable || m_peer_closed || m_shut_read)
         ev |= linux::POLLIN | linux::POLLRDNORM;
+    if (m_peer_closed || m_shut_read)
+        ev |= linux::POLLRDHUP;
     if (m_state == State::Connected && m_pcb && !m_shut_write && tcp_sndbuf(m_pcb) > 0)
         ev |= linux::POLLOUT | linux::POLLWRNORM;
     if (m_state == State::Closed) {

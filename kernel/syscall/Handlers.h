@@ -91,6 +91,18 @@ SysResult sys_umount2(UChar target, int flags);
 SysResult sys_pipe(UserPtr<int> fds);
 SysResult sys_pipe2(UserPtr<int> fds, int flags);
 
+// epoll.cpp — epoll and eventfd
+SysResult sys_epoll_create(int size);
+SysResult sys_epoll_create1(int flags);
+SysResult sys_epoll_ctl(int epfd, int op, int fd, UserPtr<linux::epoll_event> event);
+SysResult sys_epoll_wait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, int timeout_ms);
+SysResult sys_epoll_pwait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, int timeout_ms,
+                          UserPtr<const void> sigmask, size_t sigsetsize);
+SysResult sys_epoll_pwait2(int epfd, UserPtr<linux::epoll_event> events, int maxevents,
+                           UserPtr<const linux::timespec> timeout, UserPtr<const void> sigmask, size_t sigsetsize);
+SysResult sys_eventfd(unsigned initval);
+SysResult sys_eventfd2(unsigned initval, int flags);
+
 // poll.cpp — poll, ppoll, select, pselect6
 SysResult sys_poll(UserPtr<linux::pollfd> fds, uint64_t nfds, int timeout_ms);
 SysResult sys_ppoll(UserPtr<linux::pollfd> fds, uint64_t nfds, UserPtr<const linux::timespec> timeout, UserPtr<const void> sigmask, size_t sigsetsize);

@@ -7,6 +7,12 @@ using kstd::err;
 using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
+File::~File()
+{
+    while (FileWatch* w = m_watches.take_first())
+        w->file_gone();
+}
+
 void File::set_status_flags(int flags)
 {
     // O_ASYNC is Linux's only through a file's fasync operation (SIGIO),

@@ -5,14 +5,22 @@
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
+#include "FileWatch.h"
 #include "IoBuffer.h"
 #include "Vnode.h"
 
 namespace husk {
 
+// Counters a readiness source bumps when input (data, EOF, errors) or
+// output (room) may have changed: edge-triggered epoll reports an event
+// again only after its counter moved.
+struct PollGeneration {
+    uint32_t in { 0 }, out { 0 };
+};
+
 class File : public kstd::RefCounted<File>, public kstd::HeapObject {
 public:
-    virtual ~File() = default;
+    virtual ~File();
 
     int status_flags() const { return m_flags; }
     // F_SETFL may change only O_APPEND, O_NONBLOCK, O_DIRECT, O_NOATIME.
@@ -31,14 +39,23 @@ public:
     // Fills buf with linux_dirent64 records; returns bytes used.
     virtual kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size);
     virtual short poll_events();
+    virtual PollGeneration poll_generation() const { return {}; }
+    // Whether poll readiness means anything (Linux: a poll operation);
+    // epoll refuses the others (EPERM), e.g. regular files.
+    virtual bool is_pollable() const { return true; }
     // The vnode behind this description, if any (pipes have none).
     virtual Vnode* vnode() { return nullptr; }
     virtual bool is_path_only() const { return false; }
     virtual bool is_socket() const { return false; }
+    virtual bool is_epoll() const { return false; }
+    void add_watch(FileWatch& w) { m_watches.append(w); }
 
 protected:
     explicit File(int flags) : m_flags(flags) {}
     int m_flags;
+
+private:
+    kstd::IntrusiveList<FileWatch, &FileWatch::file_node> m_watches;
 };
 
 // Fills st from a vnode's metadata.

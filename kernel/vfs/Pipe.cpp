@@ -31,11 +31,15 @@ void Pipe::attach(bool read_end) { ++(read_end ? m_readers : m_writers); }
 void Pipe::detach(bool read_end)
 {
     --(read_end ? m_readers : m_writers);
-    changed();
+    changed(read_end ? linux::POLLOUT : linux::POLLIN);
 }
 
-void Pipe::changed()
+void Pipe::changed(short which)
 {
+    if (which & linux::POLLIN)
+        ++m_generation.in;
+    if (which & linux::POLLOUT)
+        ++m_generation.out;
     m_read_waiters.wake_all();
     m_write_waiters.wake_all();
     PollHub::notify();
@@ -75,7 +79,7 @@ ErrorOr<size_t> Pipe::read(IoBuffer buf, size_t n, bool nonblocking)
         if (s.length == 0)
             ++m_tail;
     }
-    changed();
+    changed(linux::POLLOUT); // room for writers
     return done;
 }
 
@@ -95,7 +99,7 @@ ErrorOr<size_t> Pipe::write(IoBuffer buf, size_t n, bool nonblocking)
             TRY(buf.read_into(page(m_head - 1) + end, 0, remainder));
             last.length += uint32_t(remainder);
             done = remainder;
-            changed();
+            changed(linux::POLLIN);
             if (done == n)
                 return done;
         }
@@ -110,7 +114,7 @@ ErrorOr<size_t> Pipe::write(IoBuffer buf, size_t n, bool nonblocking)
             slot(m_head) = { 0, uint32_t(chunk) };
             ++m_head;
             done += chunk;
-            changed();
+            changed(linux::POLLIN);
             if (done == n)
                 return done;
             continue;

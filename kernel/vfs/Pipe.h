@@ -23,6 +23,7 @@ public:
     kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n, bool nonblocking);
     kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n, bool nonblocking);
     short poll_events(bool read_end) const;
+    PollGeneration generation() const { return m_generation; }
     size_t available() const;
 
     void attach(bool read_end);
@@ -37,7 +38,8 @@ private:
     bool is_full() const { return m_head - m_tail >= kSlots; }
     Slot& slot(size_t index) { return m_slots[index % kSlots]; }
     uint8_t* page(size_t index) { return m_pages + (index % kSlots) * kSlotSize; }
-    void changed();
+    // Readiness changed: which = POLLIN (for readers) and/or POLLOUT (writers).
+    void changed(short which);
 
     uint8_t* m_pages { nullptr };
     Slot m_slots[kSlots] {};
@@ -45,6 +47,7 @@ private:
     size_t m_tail { 0 }; // oldest slot with data
     unsigned m_readers { 0 }, m_writers { 0 };
     WaitQueue m_read_waiters, m_write_waiters;
+    PollGeneration m_generation;
 };
 
 class PipeFile final : public File {
@@ -57,6 +60,7 @@ public:
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
     short poll_events() override { return m_pipe->poll_events(m_read_end); }
+    PollGeneration poll_generation() const override { return m_pipe->generation(); }
     uint64_t ino() const { return m_ino; }
 
 private:

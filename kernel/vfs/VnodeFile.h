@@ -20,6 +20,7 @@ public:
     kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size) override;
     kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
     short poll_events() override { return m_vnode->poll_events(); }
+    bool is_pollable() const override { return false; } // files and directories are always ready
     Vnode* vnode() override { return m_vnode.ptr(); }
     bool is_path_only() const override { return m_flags & linux::O_PATH; }
 

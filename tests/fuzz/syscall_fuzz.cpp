@@ -21,9 +21,11 @@ namespace {
 
 // Calls that may sleep or wait with nothing to wake them (futex waits
 // until a random timeout; listen: without listening sockets no accept,
-// connect or read of a socket can wait), and chroot (which would hide the
-// tree checked at the end), are not fuzzed.
+// connect or read of a socket can wait; an eventfd's read waits like a
+// pipe's), and chroot (which would hide the tree checked at the end), are
+// not fuzzed.
 const std::set<long> kExcluded = { SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
+                                   SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_eventfd, SYS_eventfd2,
                                    SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot, SYS_listen };
 
 std::vector<long> fuzzable_syscalls()

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -850,6 +851,68 @@ long Sys::poll(std::vector<std::pair<int, short>> fds, int timeout_ms)
     for (auto& e : p)
         got += fd_name(e.fd) + ":" + std::to_string(e.revents) + " ";
     record("poll(" + std::to_string(p.size()) + " fds, " + std::to_string(timeout_ms) + ")", r, false, got);
+    return r;
+}
+
+long Sys::epoll_create1(int flags)
+{
+    long r = call(SYS_epoll_create1, flags);
+    record("epoll_create1(" + octal(flags) + ")", r, true);
+    return r;
+}
+
+long Sys::epoll_ctl(int epfd, int op, int fd, unsigned events)
+{
+    epoll_event ev {};
+    ev.events = events;
+    ev.data.u64 = uint64_t(fd);
+    long r = call(SYS_epoll_ctl, epfd, op, fd, long(&ev));
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%#x", events);
+    record("epoll_ctl(" + fd_name(epfd) + ", " + std::to_string(op) + ", " + fd_name(fd) + ", " + hex + ")", r);
+    return r;
+}
+
+long Sys::epoll_wait(int epfd, int maxevents, int timeout_ms)
+{
+    std::vector<epoll_event> events(size_t(maxevents > 0 ? maxevents : 1));
+    long r = call(SYS_epoll_wait, epfd, long(events.data()), maxevents, timeout_ms);
+    // Linux promises no order among ready entries: traced sorted.
+    std::vector<std::string> items;
+    for (long i = 0; i < r; ++i) {
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "%#x", events[size_t(i)].events);
+        items.push_back(fd_name(long(events[size_t(i)].data.u64)) + ":" + hex);
+    }
+    std::sort(items.begin(), items.end());
+    std::string got;
+    for (auto& item : items)
+        got += item + " ";
+    record("epoll_wait(" + fd_name(epfd) + ", " + std::to_string(maxevents) + ", " + std::to_string(timeout_ms) + ")", r,
+           false, got);
+    return r;
+}
+
+long Sys::eventfd(unsigned initval, int flags)
+{
+    long r = call(SYS_eventfd2, long(initval), flags);
+    record("eventfd2(" + std::to_string(initval) + ", " + octal(flags) + ")", r, true);
+    return r;
+}
+
+long Sys::eventfd_read(int fd)
+{
+    uint64_t value = 0;
+    long r = call(SYS_read, fd, long(&value), sizeof value);
+    record("eventfd read(" + fd_name(fd) + ")", r, false, "value=" + std::to_string(value));
+    return r;
+}
+
+long Sys::eventfd_write(int fd, unsigned long value)
+{
+    uint64_t v = value;
+    long r = call(SYS_write, fd, long(&v), sizeof v);
+    record("eventfd write(" + fd_name(fd) + ", " + std::to_string(value) + ")", r);
     return r;
 }
 

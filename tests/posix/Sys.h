@@ -108,6 +108,13 @@ public:
     long poll(std::vector<std::pair<int, short>> fds, int timeout_ms);
     long select(int nfds, std::vector<int> readfds, std::vector<int> writefds, long timeout_us);
     long close_range(unsigned first, unsigned last, unsigned flags);
+    // --- epoll and eventfd (event data is the watched fd, traced as fd+N)
+    long epoll_create1(int flags);
+    long epoll_ctl(int epfd, int op, int fd, unsigned events);
+    long epoll_wait(int epfd, int maxevents, int timeout_ms); // traces "fd+N:events" in order
+    long eventfd(unsigned initval, int flags);
+    long eventfd_read(int fd);                  // traces the value read
+    long eventfd_write(int fd, unsigned long value);
 
     // --- sockets (addresses as text: "127.0.0.1", "::1", "0.0.0.0", "::";
     // port numbers are never traced, only whether one was assigned)

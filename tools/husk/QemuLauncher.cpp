@@ -127,6 +127,11 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_path)
         a.insert(a.end(), { "-drive", "id=" + id + ",file=" + o.disks[i] + ",format=raw,if=none,cache=writeback" });
         a.insert(a.end(), { "-device", std::string(mmio ? "virtio-blk-device" : "virtio-blk-pci") + ",drive=" + id });
     }
+    for (size_t i = 0; i < o.netdevs.size(); ++i) {
+        std::string id = "net" + std::to_string(i);
+        a.insert(a.end(), { "-netdev", o.netdevs[i] + ",id=" + id });
+        a.insert(a.end(), { "-device", std::string(mmio ? "virtio-net-device" : "virtio-net-pci") + ",netdev=" + id });
+    }
     std::string cmdline;
     if (unsigned long khz = host_tsc_khz())
         cmdline = "tsc_khz=" + std::to_string(khz);

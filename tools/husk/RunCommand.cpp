@@ -10,6 +10,7 @@
 #include <string>
 #include <unistd.h>
 #include "ImageFiles.h"
+#include "NetworkOptions.h"
 #include "QemuLauncher.h"
 
 namespace husk::tools {
@@ -39,6 +40,18 @@ void usage(FILE* out)
                  "                     device (vda, vdb, ...); a program sees it (ext2/3/4)\n"
                  "                     at MOUNTPOINT, by default /data, /data1, ... A\n"
                  "                     directory is first copied into an ext2 image\n"
+                 "  -n inet,static,ADDR/PFX[,GATEWAY] | inet,dhcp | inet6,auto\n"
+                 "                     a new network interface (vioif0, vioif1, ...) on QEMU's\n"
+                 "                     user-mode network (10.0.2.0/24, gateway 10.0.2.2 = the\n"
+                 "                     host's loopback, DHCP and DNS at 10.0.2.2/10.0.2.3)\n"
+                 "  -I IFTAG,vioif,BACKEND\n"
+                 "                     a network interface on a QEMU -netdev backend, e.g.\n"
+                 "                     'tap,ifname=tap0,script=no,downscript=no' (default user)\n"
+                 "  -W IFTAG,inet,static,ADDR/PFX[,GATEWAY] | IFTAG,inet,dhcp | IFTAG,inet6,auto\n"
+                 "                     configure the -I interface IFTAG\n"
+                 "  -P [tcp:|udp:]HOSTPORT:GUESTPORT\n"
+                 "                     forward 127.0.0.1:HOSTPORT on the host to the guest's\n"
+                 "                     GUESTPORT (the first user-mode interface)\n"
                  "  -i                 interactive: wait for the guest, its console is this\n"
                  "                     terminal (output and input)\n"
                  "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
@@ -143,6 +156,7 @@ int run_command(int argc, char** argv)
     std::vector<std::string> environment; // -e NAME=VALUE
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
+    NetworkOptions network;
     bool baked = false, machine_given = false;
     unsigned gdb_port = 0;
     int i = 2;
@@ -191,6 +205,14 @@ int run_command(int argc, char** argv)
                 return usage_error("-b: cannot read disk image or directory '%s'", disk.c_str());
             o.disks.push_back(disk);
             mountpoints.push_back(mountpoint);
+        } else if (a == "-n" || a == "-I" || a == "-W" || a == "-P") {
+            const char* v = value(a.c_str());
+            if (!v)
+                return kUsageError;
+            std::string e = a == "-n" ? network.add_n(v) : a == "-I" ? network.add_interface(v)
+                          : a == "-W" ? network.add_config(v) : network.add_forward(v);
+            if (!e.empty())
+                return usage_error("%s", e.c_str());
         } else if (a == "-e") {
             const char* v = value("-e");
             if (!v)
@@ -252,6 +274,9 @@ int run_command(int argc, char** argv)
     }
     if (o.image.empty())
         return usage_error("%s", "missing IMAGE");
+    if (std::string e = network.finish(); !e.empty())
+        return usage_error("%s", e.c_str());
+    o.netdevs = network.netdevs();
     if (access(o.image.c_str(), R_OK) != 0)
         return usage_error("cannot read image '%s'", o.image.c_str());
     FileKind kind = inspect(o.image);
@@ -297,7 +322,7 @@ int run_command(int argc, char** argv)
     }
     // The program's configuration as JSON (docs/configuration.md): exact
     // arguments and environment, whatever characters they hold.
-    if (!program_args.empty() || !environment.empty() || !blk.empty()) {
+    if (!program_args.empty() || !environment.empty() || !blk.empty() || !network.empty()) {
         std::string json = "husk.json={\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
         if (!blk.empty()) {
             json += ",\"blk\":[";
@@ -305,6 +330,8 @@ int run_command(int argc, char** argv)
                 json += (i ? "," : "") + blk[i];
             json += "]";
         }
+        if (!network.empty())
+            json += ",\"net\":" + network.json();
         o.cmdline.push_back(json + "}");
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)

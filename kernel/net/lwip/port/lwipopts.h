@@ -70,8 +70,9 @@ void husk_lwip_free(void *p);
 #define DHCP_DOES_ARP_CHECK 0
 #define LWIP_AUTOIP 0
 #define LWIP_IGMP 0
-/* Programs resolve names themselves (musl, glibc) over UDP. */
-#define LWIP_DNS 0
+/* Programs resolve names themselves (musl, glibc) over UDP; lwIP's DNS
+ * module only keeps the servers DHCP names, for /etc/resolv.conf. */
+#define LWIP_DNS 1
 
 /* UDP and TCP. */
 #define LWIP_UDP 1

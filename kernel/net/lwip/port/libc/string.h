@@ -16,5 +16,6 @@ size_t husk_lwip_strlen(const char *s);
 int husk_lwip_strncmp(const char *a, const char *b, size_t n);
 #define strlen husk_lwip_strlen
 #define strncmp husk_lwip_strncmp
+#define strcmp(a, b) husk_lwip_strncmp((a), (b), (size_t)-1)
 
 #endif
