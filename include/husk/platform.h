@@ -124,7 +124,9 @@ void husk_plat_irq_restore(unsigned long state);
 /* Called by the idle thread when no kernel thread can run: blocks the CPU
  * until an event arrives or the monotonic clock reaches `deadline`
  * (UINT64_MAX: no deadline). Returns the HUSK_EVENT_* set that is pending;
- * 0 is allowed (spurious wakeup). Kernel context (idle thread only). */
+ * 0 is allowed (spurious wakeup). A deadline already passed (0) does not
+ * block: the idle thread polls that way when a time slice ends, so a busy
+ * thread cannot starve devices. Kernel context (idle thread only). */
 uint32_t husk_plat_yield(uint64_t deadline);
 
 /* ---- Block devices ------------------------------------------------------ */

@@ -17,6 +17,7 @@ struct SchedulerState {
     size_t handler_count { 0 };
     uint64_t slice_start { 0 };
     uint64_t preemptions { 0 };
+    Thread* preempted { nullptr }; // queued by the idle thread after it polled events
 };
 
 constexpr uint64_t kSliceNs = 10000000; // 10 ms
@@ -123,14 +124,20 @@ void Scheduler::interrupt_return(bool from_user)
     uint64_t now = husk_plat_clock_monotonic();
     if (now - s.slice_start < kSliceNs)
         return;
-    // Timers that expired while this thread computed may wake others.
+    // Timers that expired while this thread computed may wake others, and
+    // device events may be pending: only the idle thread asks the platform
+    // for those, so it runs now (a thread that never blocks would otherwise
+    // starve every device), then this thread queues behind whatever woke.
     TimerQueue::run_expired(now);
-    if (s.ready.is_empty()) {
-        s.slice_start = now;
-        return;
-    }
     ++s.preemptions;
-    switch_to_next();
+    unsigned long irq = husk_plat_irq_disable();
+    self->m_state = Thread::State::Ready;
+    s.preempted = self;
+    s.idle->m_state = Thread::State::Running;
+    s.current = s.idle;
+    s.slice_start = now;
+    husk_plat_context_switch(&self->m_context, &s.idle->m_context);
+    husk_plat_irq_restore(irq);
 }
 
 void Scheduler::add_event_handler(EventHandler handler)
@@ -154,6 +161,15 @@ void Scheduler::idle_loop(void*)
     for (;;) {
         reap_dead();
         TimerQueue::run_expired(husk_plat_clock_monotonic());
+        if (Thread* t = s.preempted) {
+            // A slice ended: collect events without waiting (a past deadline
+            // polls), let what they wake go first, then the preempted thread.
+            s.preempted = nullptr;
+            uint32_t events = husk_plat_yield(0);
+            for (size_t i = 0; i < s.handler_count; ++i)
+                s.handlers[i](events);
+            s.ready.append(*t);
+        }
         if (!s.ready.is_empty()) {
             switch_to_next();
             continue;

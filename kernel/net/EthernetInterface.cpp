@@ -81,9 +81,10 @@ size_t EthernetInterface::receive_pending()
     uint8_t frame[kMaxFrame];
     for (;;) {
         long n = husk_plat_net_recv(m_dev, frame, sizeof frame);
-        if (n == -EMSGSIZE) {
-            klog(LogLevel::Warning, "net: en%u: dropped an oversized frame", unsigned(m_netif.num));
-            continue;
+        if (n == -EMSGSIZE) { // the platform keeps it for a larger buffer: none is larger
+            klog(LogLevel::Warning, "net: en%u: a received frame exceeds %zu bytes; receiving stops", unsigned(m_netif.num),
+                 kMaxFrame);
+            break;
         }
         if (n <= 0)
             break;

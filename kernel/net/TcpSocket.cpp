@@ -513,7 +513,11 @@ short TcpSocket::poll_events()
         ev |= linux::POLLIN | linux::POLLRDNORM;
     if (m_peer_closed || m_shut_read)
         ev |= linux::POLLRDHUP;
-    if (m_state == State::Connected && m_pcb && !m_shut_write && tcp_sndbuf(m_pcb) > 0)
+    // Writable once a good part of the buffer and of the segment queue is
+    // free (lwIP's own socket layer's thresholds; Linux's are similar): a
+    // send then makes progress instead of failing with EAGAIN at once.
+    if (m_state == State::Connected && m_pcb && !m_shut_write && tcp_sndbuf(m_pcb) > TCP_SNDLOWAT
+        && tcp_sndqueuelen(m_pcb) < TCP_SNDQUEUELOWAT)
         ev |= linux::POLLOUT | linux::POLLWRNORM;
     if (m_state == State::Closed) {
         ev |= linux::POLLIN | linux::POLLOUT | linux::POLLHUP;

@@ -19,8 +19,8 @@ public:
     long recv(void* buf, size_t len);
 
 private:
-    static constexpr size_t kSlots = 32;          // buffers per direction
-    static constexpr uint16_t kMaxQueueSize = 64; // descriptors: 2 per buffer
+    static constexpr size_t kSlots = 128;         // buffers per direction: a full TCP window in flight
+    static constexpr uint16_t kMaxQueueSize = 256; // descriptors: 2 per buffer
     static constexpr size_t kBufferSize = 2048;   // header + the largest frame
     static constexpr size_t kMaxFrame = 1514;     // Ethernet header + 1500 bytes of MTU
     static void on_interrupt(void* self);
