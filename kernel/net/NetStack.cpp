@@ -198,7 +198,12 @@ bool NetStack::ipv6_address(size_t index, size_t i, char* text, size_t size)
     netif* n = interface(index);
     if (!n || i >= LWIP_IPV6_NUM_ADDRESSES || ip6_addr_isinvalid(netif_ip6_addr_state(n, int(i))))
         return false;
-    return ip6addr_ntoa_r(netif_ip6_addr(n, int(i)), text, int(size)) != nullptr;
+    if (!ip6addr_ntoa_r(netif_ip6_addr(n, int(i)), text, int(size)))
+        return false;
+    for (char* c = text; *c; ++c) // lwIP writes upper case; Linux tools lower case
+        if (*c >= 'A' && *c <= 'F')
+            *c = char(*c - 'A' + 'a');
+    return true;
 }
 
 } // namespace husk
