@@ -1,6 +1,7 @@
 // socket, bind, listen, accept, connect, send/recv families, shutdown,
 // socket options: the BSD socket calls over kernel/net.
 #include "../net/TcpSocket.h"
+#include "../net/UdpSocket.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -45,7 +46,9 @@ SysResult sys_socket(int domain, int type, int protocol)
             return err(EPROTONOSUPPORT);
         s = TRY(TcpSocket::create(domain, flags));
     } else if (kind == SOCK_DGRAM) {
-        return err(EPROTONOSUPPORT); // UDP: planned
+        if (protocol != 0 && protocol != IPPROTO_UDP)
+            return err(EPROTONOSUPPORT);
+        s = TRY(UdpSocket::create(domain, flags));
     } else {
         return err(EINVAL);
     }

@@ -759,6 +759,26 @@ long Sys::recv(int fd, size_t n, int flags)
     return r;
 }
 
+long Sys::sendto_inet(int fd, const std::string& data, int domain, const char* addr, int port)
+{
+    sockaddr_storage a;
+    socklen_t n = make_address(domain, addr, port, a);
+    long r = call(SYS_sendto, fd, long(data.data()), long(data.size()), 0, long(&a), long(n));
+    record("sendto(" + fd_name(fd) + ", " + std::to_string(data.size()) + " bytes, " + addr + (port ? " port>0" : " port=0") + ")", r);
+    return r;
+}
+
+long Sys::recvfrom(int fd, size_t n, int flags)
+{
+    std::string buf(n ? n : 1, '\0');
+    sockaddr_storage a {};
+    socklen_t length = sizeof a;
+    long r = call(SYS_recvfrom, fd, long(buf.data()), long(n), flags, long(&a), long(&length));
+    record("recvfrom(" + fd_name(fd) + ", " + std::to_string(n) + ", " + octal(flags) + ")", r, false,
+           r >= 0 ? escape(buf.data(), size_t(std::min<long>(r, long(n)))) + " from " + describe_address(a, length) : "");
+    return r;
+}
+
 long Sys::setsockopt_int(int fd, int level, int name, int value)
 {
     long r = call(SYS_setsockopt, fd, level, name, long(&value), sizeof value);

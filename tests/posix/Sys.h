@@ -128,6 +128,8 @@ public:
     long shutdown(int fd, int how);
     long send(int fd, const std::string& data, int flags);
     long recv(int fd, size_t n, int flags);
+    long sendto_inet(int fd, const std::string& data, int domain, const char* addr, int port);
+    long recvfrom(int fd, size_t n, int flags); // traces the data and the sender's address
     long setsockopt_int(int fd, int level, int name, int value);
     long getsockopt_int(int fd, int level, int name);
     // The port a socket is bound to (not traced; 0 on failure).

@@ -1,0 +1,227 @@
+#include "UdpSocket.h"
+#include "../kstd/Memory.h"
+#include "NetStack.h"
+#include "lwip/pbuf.h"
+#include "lwip/udp.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+
+namespace {
+constexpr size_t kMaxDatagram = 65507; // an IPv4 datagram's payload at most
+} // namespace
+
+ErrorOr<RefPtr<Socket>> UdpSocket::create(int family, int flags)
+{
+    if (!NetStack::is_up())
+        NetStack::init();
+    udp_pcb* pcb = udp_new_ip_type(family == linux::AF_INET ? IPADDR_TYPE_V4 : IPADDR_TYPE_ANY);
+    if (!pcb)
+        return err(ENOBUFS);
+    auto* s = new UdpSocket(family, flags, pcb);
+    if (!s) {
+        udp_remove(pcb);
+        return err(ENOMEM);
+    }
+    udp_recv(pcb, on_receive, s);
+    return RefPtr<Socket>::adopt(s);
+}
+
+UdpSocket::UdpSocket(int family, int flags, udp_pcb* pcb) : Socket(family, linux::SOCK_DGRAM, flags), m_pcb(pcb) {}
+
+UdpSocket::~UdpSocket()
+{
+    for (Datagram& d : m_queue)
+        pbuf_free(d.data);
+    udp_remove(m_pcb);
+}
+
+void UdpSocket::on_receive(void* arg, udp_pcb*, pbuf* p, const ip_addr_t* addr, uint16_t port)
+{
+    auto* self = static_cast<UdpSocket*>(arg);
+    // Beyond the receive buffer, or after shutdown(SHUT_RD), datagrams drop
+    // (Linux counts them as receive buffer errors).
+    if (self->m_shut_read || self->m_queued_bytes + p->tot_len > self->m_rcvbuf
+        || !self->m_queue.append({ p, { *addr, port } })) {
+        pbuf_free(p);
+        return;
+    }
+    self->m_queued_bytes += p->tot_len;
+    self->changed(linux::POLLIN);
+}
+
+ErrorOr<void> UdpSocket::bind(UserPtr<const void> addr, uint32_t length)
+{
+    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    if (m_bound)
+        return err(EINVAL);
+    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
+        a.ip = *IP_ANY_TYPE; // :: takes IPv4 too
+    if (m_reuseaddr)
+        ip_set_option(m_pcb, SOF_REUSEADDR);
+    err_t e = udp_bind(m_pcb, &a.ip, a.port);
+    if (e == ERR_USE)
+        return err(EADDRINUSE);
+    if (e != ERR_OK)
+        return err(EADDRNOTAVAIL);
+    m_bound = true;
+    return {};
+}
+
+// A socket that sends or connects unbound gets an ephemeral port, as on Linux.
+ErrorOr<void> UdpSocket::bind_any()
+{
+    if (m_bound)
+        return {};
+    err_t e = udp_bind(m_pcb, m_family == linux::AF_INET ? IP4_ADDR_ANY : IP_ANY_TYPE, 0);
+    if (e != ERR_OK)
+        return err(EAGAIN);
+    m_bound = true;
+    return {};
+}
+
+ErrorOr<void> UdpSocket::connect(UserPtr<const void> addr, uint32_t length)
+{
+    // AF_UNSPEC dissolves the association (the family is read first).
+    if (length >= sizeof(uint16_t)) {
+        uint16_t family = TRY(copy_in(UserPtr<uint16_t>(addr.address())));
+        if (family == linux::AF_UNSPEC) {
+            udp_disconnect(m_pcb);
+            m_connected = false;
+            return {};
+        }
+    }
+    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    if (ip_addr_isany(&a.ip))
+        ip_addr_set_loopback(m_family == linux::AF_INET6 && !IP_IS_V4(&a.ip) ? 1 : 0, &a.ip);
+    TRY(bind_any());
+    if (udp_connect(m_pcb, &a.ip, a.port) != ERR_OK)
+        return err(ENETUNREACH);
+    m_connected = true;
+    return {};
+}
+
+ErrorOr<void> UdpSocket::shutdown(int how)
+{
+    if (how < linux::SHUT_RD || how > linux::SHUT_RDWR)
+        return err(EINVAL);
+    if (!m_connected)
+        return err(ENOTCONN);
+    if (how != linux::SHUT_WR)
+        m_shut_read = true;
+    if (how != linux::SHUT_RD)
+        m_shut_write = true;
+    changed();
+    return {};
+}
+
+ErrorOr<void> UdpSocket::local_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    SocketAddress a { m_pcb->local_ip, m_pcb->local_port };
+    return a.to_user(m_family, addr, length);
+}
+
+ErrorOr<void> UdpSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    if (!m_connected)
+        return err(ENOTCONN);
+    SocketAddress a { m_pcb->remote_ip, m_pcb->remote_port };
+    return a.to_user(m_family, addr, length);
+}
+
+ErrorOr<size_t> UdpSocket::send(IoBuffer buf, size_t n, int, UserPtr<const void> to, uint32_t to_length)
+{
+    if (n > 0xffff) // Linux checks the length before anything else
+        return err(EMSGSIZE);
+    if (m_shut_write)
+        return err(EPIPE);
+    SocketAddress dest {};
+    bool addressed = !to.is_null();
+    if (addressed) {
+        dest = TRY(SocketAddress::from_user(to, to_length, m_family));
+        if (ip_addr_isany(&dest.ip))
+            ip_addr_set_loopback(m_family == linux::AF_INET6 && !IP_IS_V4(&dest.ip) ? 1 : 0, &dest.ip);
+    } else if (!m_connected) {
+        return err(EDESTADDRREQ);
+    }
+    if (n > kMaxDatagram)
+        return err(EMSGSIZE);
+    TRY(bind_any());
+    pbuf* p = pbuf_alloc(PBUF_TRANSPORT, uint16_t(n), PBUF_RAM);
+    if (!p)
+        return err(ENOBUFS);
+    if (n) {
+        if (auto r = buf.read_into(p->payload, 0, n); r.is_error()) {
+            pbuf_free(p);
+            return r.error();
+        }
+    }
+    err_t e = addressed ? udp_sendto(m_pcb, p, &dest.ip, dest.port) : udp_send(m_pcb, p);
+    pbuf_free(p);
+    NetStack::kick(); // loopback datagrams wait for the network thread
+    if (e == ERR_RTE)
+        return err(ENETUNREACH);
+    if (e == ERR_MEM || e == ERR_BUF)
+        return err(ENOBUFS);
+    if (e != ERR_OK && e != ERR_IF)
+        return err(EINVAL);
+    return n; // a frame the interface could not take is lost, as on a busy NIC
+}
+
+ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+{
+    while (m_queue.is_empty()) {
+        if (m_shut_read)
+            return 0;
+        if (is_nonblocking() || (flags & linux::MSG_DONTWAIT))
+            return err(EAGAIN);
+        TRY(sleep(false));
+    }
+    Datagram d = m_queue[0];
+    size_t length = d.data->tot_len;
+    size_t copy = kstd::min(n, length);
+    if (copy) {
+        void* bounce = kstd::kmalloc(copy);
+        if (!bounce)
+            return err(ENOMEM);
+        pbuf_copy_partial(d.data, bounce, uint16_t(copy), 0);
+        auto r = buf.write_from(0, bounce, copy);
+        kstd::kfree(bounce);
+        TRY(r);
+    }
+    if (!from.is_null())
+        TRY(d.from.to_user(m_family, from, from_length));
+    if (!(flags & linux::MSG_PEEK)) {
+        m_queue.remove(0);
+        m_queued_bytes -= length;
+        pbuf_free(d.data);
+        changed(linux::POLLOUT);
+    }
+    return (flags & linux::MSG_TRUNC) ? length : copy;
+}
+
+ErrorOr<long> UdpSocket::ioctl(unsigned long request, uintptr_t arg)
+{
+    constexpr unsigned long kFionread = 0x541B;
+    if (request != kFionread)
+        return err(ENOTTY);
+    int n = m_queue.is_empty() ? 0 : int(m_queue[0].data->tot_len); // Linux: the next datagram's size
+    TRY(copy_out(UserPtr<int>(arg), n));
+    return 0;
+}
+
+short UdpSocket::poll_events()
+{
+    short ev = linux::POLLOUT | linux::POLLWRNORM;
+    if (!m_queue.is_empty() || m_shut_read)
+        ev |= linux::POLLIN | linux::POLLRDNORM;
+    if (m_shut_read && m_shut_write)
+        ev |= linux::POLLHUP;
+    return ev;
+}
+
+} // namespace husk

@@ -1,0 +1,48 @@
+// A UDP socket on lwIP's raw API: received datagrams queue in the socket
+// with their sender (bounded by SO_RCVBUF, as Linux drops beyond it);
+// each receive returns one datagram, truncated to the buffer (MSG_TRUNC
+// gives its real length). Name lookups (musl's and glibc's resolvers) and
+// DHCP-less discovery protocols need it.
+#pragma once
+
+#include "../kstd/Vector.h"
+#include "Socket.h"
+#include "SocketAddress.h"
+
+struct udp_pcb;
+struct pbuf;
+
+namespace husk {
+
+class UdpSocket final : public Socket {
+public:
+    static kstd::ErrorOr<kstd::RefPtr<Socket>> create(int family, int flags);
+    ~UdpSocket() override;
+
+    kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> shutdown(int how) override;
+    kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
+    kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
+    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
+    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
+    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
+    short poll_events() override;
+
+private:
+    struct Datagram {
+        pbuf* data;
+        SocketAddress from;
+    };
+    UdpSocket(int family, int flags, udp_pcb* pcb);
+    static void on_receive(void* arg, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, uint16_t port);
+    kstd::ErrorOr<void> bind_any();
+
+    udp_pcb* m_pcb;
+    kstd::Vector<Datagram> m_queue;
+    size_t m_queued_bytes { 0 };
+    bool m_connected { false }, m_bound { false };
+    bool m_shut_read { false }, m_shut_write { false };
+};
+
+} // namespace husk
