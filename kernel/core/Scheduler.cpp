@@ -31,6 +31,17 @@ SchedulerState& state()
 void wake_sleeper(void* arg) { Scheduler::wake(*static_cast<Thread*>(arg)); }
 } // namespace
 
+void Scheduler::switch_to(Thread* next)
+{
+    auto& s = state();
+    Thread* prev = s.current;
+    next->m_state = Thread::State::Running;
+    s.current = next;
+    s.slice_start = husk_plat_clock_monotonic();
+    if (next != prev)
+        husk_plat_context_switch(&prev->m_context, &next->m_context);
+}
+
 void Scheduler::init(Process* first_process)
 {
     auto& s = state();
@@ -80,11 +91,7 @@ void Scheduler::switch_to_next()
     } else if (prev->m_state == Thread::State::Dead) {
         s.dead.append(*prev);
     }
-    next->m_state = Thread::State::Running;
-    s.current = next;
-    s.slice_start = husk_plat_clock_monotonic();
-    if (next != prev)
-        husk_plat_context_switch(&prev->m_context, &next->m_context);
+    switch_to(next);
     husk_plat_irq_restore(irq);
 }
 
@@ -133,10 +140,7 @@ void Scheduler::interrupt_return(bool from_user)
     unsigned long irq = husk_plat_irq_disable();
     self->m_state = Thread::State::Ready;
     s.preempted = self;
-    s.idle->m_state = Thread::State::Running;
-    s.current = s.idle;
-    s.slice_start = now;
-    husk_plat_context_switch(&self->m_context, &s.idle->m_context);
+    switch_to(s.idle);
     husk_plat_irq_restore(irq);
 }
 

@@ -43,6 +43,9 @@ public:
 private:
     friend class Thread;
     static void switch_to_next();
+    // Runs next in place of the current thread, whose state the caller set
+    // (interrupts disabled by the caller).
+    static void switch_to(Thread* next);
     static void idle_loop(void*);
     static void reap_dead();
 };

@@ -137,7 +137,10 @@ void announce_ipv6(size_t index)
             klog(LogLevel::Notice, "net: %s: inet6 %s (auto)", NetStack::interface_name(index), text);
 }
 
-ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, bool (&dhcp)[8])
+// Which interfaces wait for a DHCP lease.
+using DhcpInterfaces = bool[NetStack::kMaxInterfaces];
+
+ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, DhcpInterfaces& dhcp)
 {
     if (!entry.is_object()) {
         klog(LogLevel::Error, "net: entry %zu is not an object", position);
@@ -158,7 +161,7 @@ ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, bool 
     size_t index = found.value();
     StringView type = member(entry, "type"), method = member(entry, "method");
     if (type == "inet")
-        return configure_inet(index, entry, method, dhcp[index < 8 ? index : 7]);
+        return configure_inet(index, entry, method, dhcp[index]);
     if (type == "inet6" && method == "auto") {
         TRY(NetStack::start_ipv6_auto(index));
         announce_ipv6(index);
@@ -177,7 +180,7 @@ ErrorOr<void> BootNetwork::configure_all()
     if (!net)
         return {};
     NetStack::init();
-    bool dhcp[8] = {};
+    DhcpInterfaces dhcp = {};
     if (net->is_array()) {
         size_t position = 0;
         for (const auto& entry : net->items())
@@ -185,13 +188,13 @@ ErrorOr<void> BootNetwork::configure_all()
     } else {
         TRY(configure_one(*net, 0, dhcp));
     }
-    uint64_t deadline = husk_plat_clock_monotonic() + Config::get_number("dhcp_timeout", 15) * 1000000000ull;
-    for (size_t i = 0; i < 8 && i < NetStack::interface_count(); ++i) {
+    unsigned long timeout_s = Config::get_number("dhcp_timeout", 15);
+    uint64_t deadline = husk_plat_clock_monotonic() + timeout_s * 1000000000ull;
+    for (size_t i = 0; i < NetStack::interface_count(); ++i) {
         if (!dhcp[i])
             continue;
         if (!NetStack::wait_for_ipv4(i, deadline)) {
-            klog(LogLevel::Error, "net: %s: no DHCP lease within %lu s", NetStack::interface_name(i),
-                 Config::get_number("dhcp_timeout", 15));
+            klog(LogLevel::Error, "net: %s: no DHCP lease within %lu s", NetStack::interface_name(i), timeout_s);
             return err(ETIMEDOUT);
         }
         announce_ipv4(i, "dhcp");

@@ -18,8 +18,7 @@ using kstd::err;
 using namespace kstd::errno_values;
 
 namespace {
-constexpr size_t kMaxInterfaces = 8;
-EthernetInterface* g_interfaces[kMaxInterfaces];
+EthernetInterface* g_interfaces[NetStack::kMaxInterfaces];
 size_t g_count = 0;
 bool g_up = false;
 bool g_kicked = false;
@@ -84,7 +83,7 @@ void NetStack::init()
     if (g_up)
         return;
     lwip_init(); // also adds the loopback interface, 127.0.0.1 and ::1
-    for (unsigned dev = 0; g_count < kMaxInterfaces; ++dev) {
+    for (unsigned dev = 0; g_count < NetStack::kMaxInterfaces; ++dev) {
         EthernetInterface* e = EthernetInterface::attach(dev);
         if (!e)
             break;

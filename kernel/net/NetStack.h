@@ -12,6 +12,7 @@ namespace husk {
 
 class NetStack {
 public:
+    static constexpr size_t kMaxInterfaces = 8;
     // Brings up lwIP, loopback and every platform interface (down until
     // configured). Idempotent.
     static void init();

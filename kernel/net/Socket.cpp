@@ -54,12 +54,8 @@ ErrorOr<void> Socket::stat(linux::stat& out)
 
 void Socket::changed(short which)
 {
-    if (which & linux::POLLIN)
-        ++m_generation.in;
-    if (which & linux::POLLOUT)
-        ++m_generation.out;
     m_waiters.wake_all();
-    PollHub::notify();
+    PollHub::notify(m_generation, which);
 }
 
 ErrorOr<void> Socket::sleep(bool sending)

@@ -19,6 +19,13 @@ struct SocketAddress {
     // Writes the address as `family` into addr (truncated to *length, as
     // Linux does) and the full length into *length.
     kstd::ErrorOr<void> to_user(int family, UserPtr<void> addr, UserPtr<uint32_t> length) const;
+    // A connect or send to the any-address (0.0.0.0, ::) reaches this host,
+    // as on Linux: it becomes the loopback address of its kind.
+    void any_means_loopback()
+    {
+        if (ip_addr_isany(&ip))
+            ip_addr_set_loopback(IP_IS_V4(&ip) ? 0 : 1, &ip);
+    }
 };
 
 } // namespace husk

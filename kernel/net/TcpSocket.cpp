@@ -1,6 +1,7 @@
 #include "TcpSocket.h"
 #include "../abi/Linux.h"
 #include "NetStack.h"
+#include "PbufCopy.h"
 #include "lwip/tcp.h"
 
 namespace husk {
@@ -205,10 +206,7 @@ ErrorOr<void> TcpSocket::connect(UserPtr<const void> addr, uint32_t length)
     }
     if (!m_pcb)
         return err(EINVAL);
-    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
-        ip_addr_set_loopback(IP_IS_V4(&a.ip) ? 0 : 1, &a.ip); // connecting to :: means this host
-    else if (ip_addr_isany(&a.ip))
-        ip_addr_set_loopback(0, &a.ip);
+    a.any_means_loopback();
     err_t e = tcp_connect(m_pcb, &a.ip, a.port, on_connected);
     if (e != ERR_OK)
         return err(errno_of(e));
@@ -293,13 +291,11 @@ ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
     }
     size_t want = kstd::min(n, m_readable);
     size_t done = 0;
-    uint8_t chunk[4096];
     size_t index = 0, offset = m_consumed;
     while (done < want) {
         pbuf* p = m_received[index];
-        size_t k = kstd::min(kstd::min(want - done, sizeof chunk), size_t(p->tot_len) - offset);
-        pbuf_copy_partial(p, chunk, uint16_t(k), uint16_t(offset));
-        TRY(buf.write_from(done, chunk, k));
+        size_t k = kstd::min(want - done, size_t(p->tot_len) - offset);
+        TRY(copy_from_pbuf(buf, done, p, offset, k));
         done += k;
         offset += k;
         if (offset == p->tot_len) {

@@ -1,6 +1,6 @@
 #include "UdpSocket.h"
-#include "../kstd/Memory.h"
 #include "NetStack.h"
+#include "PbufCopy.h"
 #include "lwip/pbuf.h"
 #include "lwip/udp.h"
 
@@ -96,8 +96,7 @@ ErrorOr<void> UdpSocket::connect(UserPtr<const void> addr, uint32_t length)
         }
     }
     SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
-    if (ip_addr_isany(&a.ip))
-        ip_addr_set_loopback(m_family == linux::AF_INET6 && !IP_IS_V4(&a.ip) ? 1 : 0, &a.ip);
+    a.any_means_loopback();
     TRY(bind_any());
     if (udp_connect(m_pcb, &a.ip, a.port) != ERR_OK)
         return err(ENETUNREACH);
@@ -143,8 +142,7 @@ ErrorOr<size_t> UdpSocket::send(IoBuffer buf, size_t n, int, UserPtr<const void>
     bool addressed = !to.is_null();
     if (addressed) {
         dest = TRY(SocketAddress::from_user(to, to_length, m_family));
-        if (ip_addr_isany(&dest.ip))
-            ip_addr_set_loopback(m_family == linux::AF_INET6 && !IP_IS_V4(&dest.ip) ? 1 : 0, &dest.ip);
+        dest.any_means_loopback();
     } else if (!m_connected) {
         return err(EDESTADDRREQ);
     }
@@ -184,15 +182,7 @@ ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
     Datagram d = m_queue[0];
     size_t length = d.data->tot_len;
     size_t copy = kstd::min(n, length);
-    if (copy) {
-        void* bounce = kstd::kmalloc(copy);
-        if (!bounce)
-            return err(ENOMEM);
-        pbuf_copy_partial(d.data, bounce, uint16_t(copy), 0);
-        auto r = buf.write_from(0, bounce, copy);
-        kstd::kfree(bounce);
-        TRY(r);
-    }
+    TRY(copy_from_pbuf(buf, 0, d.data, 0, copy));
     if (!from.is_null())
         TRY(d.from.to_user(m_family, from, from_length));
     if (!(flags & linux::MSG_PEEK)) {

@@ -1,4 +1,5 @@
 #include "Helpers.h"
+#include <husk/platform.h>
 #include "../vfs/RecordLocks.h"
 
 namespace husk {
@@ -83,6 +84,26 @@ void release_posix_locks(FdTable& fds, int fd)
     auto f = fds.get(fd);
     if (!f.is_error() && f.value()->vnode())
         RecordLocks::release(*f.value()->vnode(), &Process::current());
+}
+
+uint64_t deadline_after(int64_t ns)
+{
+    uint64_t now = husk_plat_clock_monotonic();
+    return ns < 0 ? UINT64_MAX : now + uint64_t(ns);
+}
+
+uint64_t deadline_after_ms(int timeout_ms) { return deadline_after(timeout_ms < 0 ? -1 : int64_t(timeout_ms) * 1000000); }
+
+kstd::ErrorOr<int64_t> timeout_ns(UserPtr<const linux::timespec> ts)
+{
+    if (ts.is_null())
+        return -1;
+    linux::timespec t = TRY(copy_in(ts));
+    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+        return kstd::err(kstd::EINVAL);
+    if (t.tv_sec > INT64_MAX / 1000000000 - 1)
+        return -1;
+    return t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
 } // namespace husk

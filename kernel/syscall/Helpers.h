@@ -40,4 +40,13 @@ void release_posix_locks(FdTable& fds, int fd);
 // too large to matter).
 kstd::ErrorOr<uint64_t> timespec_to_ns(UserPtr<const linux::timespec> u);
 
+// Timeouts of the waiting calls (poll, select, epoll_wait):
+// a monotonic deadline ns from now, UINT64_MAX ("forever") when negative;
+uint64_t deadline_after(int64_t ns);
+// the same from milliseconds (negative: forever);
+uint64_t deadline_after_ms(int timeout_ms);
+// a user timespec as nanoseconds, -1 (forever) when null or too large to
+// matter, EINVAL when malformed.
+kstd::ErrorOr<int64_t> timeout_ns(UserPtr<const linux::timespec> ts);
+
 } // namespace husk

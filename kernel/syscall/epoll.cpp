@@ -1,6 +1,5 @@
 // epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait,
 // epoll_pwait2; eventfd, eventfd2 — the event-loop syscalls of servers.
-#include <husk/platform.h>
 #include "../kstd/Vector.h"
 #include "../vfs/EpollInstance.h"
 #include "../vfs/EventFd.h"
@@ -34,13 +33,6 @@ SysResult do_epoll_wait(int epfd, UserPtr<linux::epoll_event> events, int maxeve
     size_t n = TRY(static_cast<EpollInstance&>(*f).wait(ready.data(), max, deadline));
     TRY(events.buffer().write_from(0, ready.data(), n * sizeof(linux::epoll_event)));
     return long(n);
-}
-
-uint64_t deadline_after_ms(int timeout_ms)
-{
-    if (timeout_ms < 0)
-        return UINT64_MAX;
-    return husk_plat_clock_monotonic() + uint64_t(timeout_ms) * 1000000;
 }
 
 SysResult install(RefPtr<File> file, bool cloexec)
@@ -110,13 +102,8 @@ SysResult sys_epoll_pwait(int epfd, UserPtr<linux::epoll_event> events, int maxe
 SysResult sys_epoll_pwait2(int epfd, UserPtr<linux::epoll_event> events, int maxevents,
                            UserPtr<const linux::timespec> timeout, UserPtr<const void>, size_t)
 {
-    uint64_t deadline = UINT64_MAX;
-    if (!timeout.is_null()) {
-        uint64_t ns = TRY(timespec_to_ns(timeout));
-        if (ns != UINT64_MAX)
-            deadline = husk_plat_clock_monotonic() + ns;
-    }
-    return do_epoll_wait(epfd, events, maxevents, deadline);
+    int64_t ns = TRY(timeout_ns(timeout));
+    return do_epoll_wait(epfd, events, maxevents, deadline_after(ns));
 }
 
 SysResult sys_eventfd2(unsigned initval, int flags)

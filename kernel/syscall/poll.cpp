@@ -17,25 +17,6 @@ namespace {
 
 constexpr short kAlwaysReported = POLLERR | POLLHUP | POLLNVAL;
 
-// Deadline from a relative timeout; UINT64_MAX for "forever".
-uint64_t deadline_after(int64_t ns)
-{
-    uint64_t now = husk_plat_clock_monotonic();
-    return ns < 0 ? UINT64_MAX : now + uint64_t(ns);
-}
-
-ErrorOr<int64_t> timespec_ns(UserPtr<const linux::timespec> ts)
-{
-    if (ts.is_null())
-        return -1;
-    linux::timespec t = TRY(copy_in(ts));
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-        return err(EINVAL);
-    if (t.tv_sec > INT64_MAX / 1000000000 - 1)
-        return -1;
-    return t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
 SysResult do_poll(UserPtr<linux::pollfd> ufds, uint64_t nfds, uint64_t deadline)
 {
     auto& table = Process::current().fds();
@@ -137,12 +118,12 @@ ErrorOr<void> store_remaining(uint64_t deadline, auto store)
 
 SysResult sys_poll(UserPtr<linux::pollfd> fds, uint64_t nfds, int timeout_ms)
 {
-    return do_poll(fds, nfds, deadline_after(timeout_ms < 0 ? -1 : int64_t(timeout_ms) * 1000000));
+    return do_poll(fds, nfds, deadline_after_ms(timeout_ms));
 }
 
 SysResult sys_ppoll(UserPtr<linux::pollfd> fds, uint64_t nfds, UserPtr<const linux::timespec> timeout, UserPtr<const void>, size_t)
 {
-    int64_t ns = TRY(timespec_ns(timeout));
+    int64_t ns = TRY(timeout_ns(timeout));
     return do_poll(fds, nfds, deadline_after(ns));
 }
 
@@ -164,7 +145,7 @@ SysResult sys_select(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr
 
 SysResult sys_pselect6(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr<uint64_t> e, UserPtr<const linux::timespec> ts, UserPtr<const void>)
 {
-    int64_t ns = TRY(timespec_ns(ts));
+    int64_t ns = TRY(timeout_ns(ts));
     uint64_t deadline = deadline_after(ns);
     long n = TRY(do_select(nfds, r, w, e, deadline));
     if (!ts.is_null()) {

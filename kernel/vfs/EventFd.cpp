@@ -16,12 +16,8 @@ EventFd::EventFd(uint64_t initial, int flags, bool semaphore)
 
 void EventFd::changed(short which)
 {
-    if (which & linux::POLLIN)
-        ++m_generation.in;
-    if (which & linux::POLLOUT)
-        ++m_generation.out;
     m_waiters.wake_all();
-    PollHub::notify();
+    PollHub::notify(m_generation, which);
 }
 
 ErrorOr<size_t> EventFd::read(IoBuffer buf, size_t n)

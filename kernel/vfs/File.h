@@ -7,16 +7,10 @@
 #include "../kstd/RefPtr.h"
 #include "FileWatch.h"
 #include "IoBuffer.h"
+#include "PollHub.h"
 #include "Vnode.h"
 
 namespace husk {
-
-// Counters a readiness source bumps when input (data, EOF, errors) or
-// output (room) may have changed: edge-triggered epoll reports an event
-// again only after its counter moved.
-struct PollGeneration {
-    uint32_t in { 0 }, out { 0 };
-};
 
 class File : public kstd::RefCounted<File>, public kstd::HeapObject {
 public:

@@ -36,13 +36,9 @@ void Pipe::detach(bool read_end)
 
 void Pipe::changed(short which)
 {
-    if (which & linux::POLLIN)
-        ++m_generation.in;
-    if (which & linux::POLLOUT)
-        ++m_generation.out;
     m_read_waiters.wake_all();
     m_write_waiters.wake_all();
-    PollHub::notify();
+    PollHub::notify(m_generation, which);
 }
 
 size_t Pipe::available() const

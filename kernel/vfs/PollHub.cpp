@@ -11,6 +11,15 @@ WaitQueue& queue()
 } // namespace
 
 void PollHub::notify() { queue().wake_all(); }
+
+void PollHub::notify(PollGeneration& source, short which)
+{
+    if (which & linux::POLLIN)
+        ++source.in;
+    if (which & linux::POLLOUT)
+        ++source.out;
+    notify();
+}
 WaitQueue::Result PollHub::wait(uint64_t deadline) { return queue().wait(deadline); }
 
 } // namespace husk

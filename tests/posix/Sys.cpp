@@ -65,6 +65,13 @@ std::string octal(long v)
     return buf;
 }
 
+std::string hex(unsigned v)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%#x", v);
+    return buf;
+}
+
 } // namespace
 
 Sys::Sys(Backend& backend, std::string root) : m_backend(backend), m_root(std::move(root))
@@ -887,9 +894,7 @@ long Sys::epoll_ctl(int epfd, int op, int fd, unsigned events)
     ev.events = events;
     ev.data.u64 = uint64_t(fd);
     long r = call(SYS_epoll_ctl, epfd, op, fd, long(&ev));
-    char hex[16];
-    std::snprintf(hex, sizeof hex, "%#x", events);
-    record("epoll_ctl(" + fd_name(epfd) + ", " + std::to_string(op) + ", " + fd_name(fd) + ", " + hex + ")", r);
+    record("epoll_ctl(" + fd_name(epfd) + ", " + std::to_string(op) + ", " + fd_name(fd) + ", " + hex(events) + ")", r);
     return r;
 }
 
@@ -899,11 +904,8 @@ long Sys::epoll_wait(int epfd, int maxevents, int timeout_ms)
     long r = call(SYS_epoll_wait, epfd, long(events.data()), maxevents, timeout_ms);
     // Linux promises no order among ready entries: traced sorted.
     std::vector<std::string> items;
-    for (long i = 0; i < r; ++i) {
-        char hex[16];
-        std::snprintf(hex, sizeof hex, "%#x", events[size_t(i)].events);
-        items.push_back(fd_name(long(events[size_t(i)].data.u64)) + ":" + hex);
-    }
+    for (long i = 0; i < r; ++i)
+        items.push_back(fd_name(long(events[size_t(i)].data.u64)) + ":" + hex(events[size_t(i)].events));
     std::sort(items.begin(), items.end());
     std::string got;
     for (auto& item : items)
