@@ -1,4 +1,5 @@
 #include "NetworkOptions.h"
+#include "JsonText.h"
 #include <arpa/inet.h>
 #include <cstdlib>
 
@@ -36,10 +37,7 @@ bool parse_port(const std::string& text, unsigned& out)
     return out >= 1 && out <= 65535;
 }
 
-std::string json_pair(const char* key, const std::string& value)
-{
-    return std::string("\"") + key + "\":\"" + value + "\""; // values are checked: no quotes or escapes
-}
+std::string json_pair(const char* key, const std::string& value) { return json_string(key) + ":" + json_string(value); }
 } // namespace
 
 std::string NetworkOptions::parse_config(const std::string& spec, Config& out)
@@ -128,7 +126,7 @@ std::string NetworkOptions::add_config(const std::string& spec)
     Config c;
     if (std::string e = parse_config(spec.substr(comma + 1), c); !e.empty())
         return "-W " + e;
-    m_pending.emplace_back(spec.substr(0, comma), spec.substr(comma + 1));
+    m_pending.push_back({ spec.substr(0, comma), spec, c });
     return "";
 }
 
@@ -152,13 +150,11 @@ std::string NetworkOptions::add_forward(const std::string& spec)
 
 std::string NetworkOptions::finish()
 {
-    for (const auto& [tag, spec] : m_pending) {
-        Interface* i = find(tag);
+    for (const auto& p : m_pending) {
+        Interface* i = find(p.tag);
         if (!i)
-            return "-W " + tag + "," + spec + ": no interface '" + tag + "' (give it with -I " + tag + ",vioif,...)";
-        Config c;
-        parse_config(spec, c);
-        i->configs.push_back(c);
+            return "-W " + p.spec + ": no interface '" + p.tag + "' (give it with -I " + p.tag + ",vioif,...)";
+        i->configs.push_back(p.config);
     }
     m_pending.clear();
     for (const auto& i : m_interfaces) {

@@ -45,7 +45,11 @@ private:
     Interface* find(const std::string& tag);
 
     std::vector<Interface> m_interfaces;
-    std::vector<std::pair<std::string, std::string>> m_pending; // -W before its -I: (tag, spec)
+    struct Pending { // a -W, checked; its interface may come later
+        std::string tag, spec;
+        Config config;
+    };
+    std::vector<Pending> m_pending;
     std::vector<Forward> m_forwards;
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <unistd.h>
 #include "ImageFiles.h"
+#include "JsonText.h"
 #include "NetworkOptions.h"
 #include "QemuLauncher.h"
 
@@ -111,34 +112,6 @@ public:
 private:
     std::vector<std::string> m_paths;
 };
-
-// A JSON string literal (RFC 8259): quotes, backslashes and control
-// characters escaped; other bytes as they are.
-std::string json_string(const std::string& s)
-{
-    std::string q = "\"";
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            q += '\\';
-            q += char(c);
-        } else if (c < 0x20) {
-            char esc[8];
-            std::snprintf(esc, sizeof esc, "\\u%04x", c);
-            q += esc;
-        } else {
-            q += char(c);
-        }
-    }
-    return q + "\"";
-}
-
-std::string json_strings(const std::vector<std::string>& items)
-{
-    std::string a = "[";
-    for (size_t i = 0; i < items.size(); ++i)
-        a += (i ? "," : "") + json_string(items[i]);
-    return a + "]";
-}
 
 bool parse_number(const char* s, double* out)
 {
