@@ -98,12 +98,8 @@ kstd::ErrorOr<int64_t> timeout_ns(UserPtr<const linux::timespec> ts)
 {
     if (ts.is_null())
         return -1;
-    linux::timespec t = TRY(copy_in(ts));
-    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
-        return kstd::err(kstd::EINVAL);
-    if (t.tv_sec > INT64_MAX / 1000000000 - 1)
-        return -1;
-    return t.tv_sec * 1000000000 + t.tv_nsec;
+    uint64_t ns = TRY(timespec_to_ns(ts));
+    return ns > uint64_t(INT64_MAX) ? -1 : int64_t(ns);
 }
 
 } // namespace husk
