@@ -54,12 +54,34 @@ extern "C" {
  *   loglevel=LEVEL    error|warning|info|debug: what the console shows
  *   hostname=NAME     uname's nodename (default "husk")
  *   console_input=1   the console (fd 0) reads the host's stdin
+ *   husk.json={...}   the JSON configuration (docs/configuration.md), e.g.
+ *                     its "net" key configures the attached interfaces
  * Returns 0, or -1 with errno (EBUSY if already booted, ENOMEM, EINVAL). */
 HUSK_API int husk_init(const char *config);
 
 /* Attaches a host file as the next block device (index returned, or -1
  * with errno). Call before husk_init. The ext2 file system mounts them. */
 HUSK_API int husk_attach_hostfile(const char *path, int read_only);
+
+/* Attaches a network interface (call before husk_init), described like a
+ * QEMU -netdev:
+ *   cable,path=DIR   a virtual Ethernet segment shared by every hosted
+ *                    kernel attached to DIR (no privileges needed)
+ *   tap,ifname=NAME  the host's TAP device NAME (needs CAP_NET_ADMIN)
+ *   user[,hostfwd=[tcp|udp]:[HADDR]:HPORT-[GADDR]:GPORT]...[,restrict=on]
+ *                    user-mode networking through libslirp (10.0.2.0/24,
+ *                    QEMU's addresses; reaches the host through 10.0.2.2)
+ * Interfaces are named by kind and number (cable0, tap0, user0). Addresses
+ * come from the "net" key of husk_init's configuration (docs/networking.md).
+ * Returns the interface's index, or -1 with errno and, when error is not
+ * NULL, a message naming the problem. */
+HUSK_API int husk_attach_net(const char *spec, char *error, size_t error_len);
+
+/* poll(2) on host descriptors while the kernel keeps running (its network
+ * answers, its timers fire) — how a program that also serves its own
+ * clients waits. Other threads' husk calls wait until it returns. */
+struct pollfd;
+HUSK_API int husk_poll_host(struct pollfd *fds, unsigned long nfds, int timeout_ms);
 
 /* Any system call by number; returns the raw result (negative errno on
  * failure, errno untouched). */

@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 3
+#define HUSK_PLATFORM_VERSION 4
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -120,6 +120,8 @@ void husk_plat_irq_restore(unsigned long state);
 #define HUSK_EVENT_NET     (1u << 1) /* a frame can be received */
 #define HUSK_EVENT_CONSOLE (1u << 2) /* console input is pending */
 #define HUSK_EVENT_TIMER   (1u << 3) /* the deadline passed */
+#define HUSK_EVENT_HOST    (1u << 4) /* something the embedder waits for
+                                        (hosted: see husk_kernel_wait_host) */
 
 /* Called by the idle thread when no kernel thread can run: blocks the CPU
  * until an event arrives or the monotonic clock reaches `deadline`
@@ -310,6 +312,18 @@ void husk_plat_halt(int status) __attribute__((noreturn));
  *     directory) and its pid; a system call run on its behalf (-ESRCH for
  *     an unknown pid); its end (its descriptors are closed). For platforms
  *     serving remote clients. Kernel context.
+ * int husk_kernel_configure_network(void);
+ *     Configures the network interfaces as the configuration's "net" key
+ *     says (addresses, DHCP leases awaited). Unikernels do it before their
+ *     program starts; hosted embedders call it after boot. 0 or a negative
+ *     errno, with the reason in the kernel log. Kernel context.
+ * int husk_kernel_wait_host(uint64_t deadline);
+ *     Blocks the calling thread until the platform reports HUSK_EVENT_HOST
+ *     or the monotonic clock reaches deadline, while every other kernel
+ *     thread (the network's, timers) keeps running. Returns 1 for the
+ *     event, 0 for the deadline. For embedders that wait for something of
+ *     their own (husk server's clients) without stopping the kernel.
+ *     Kernel context.
  * void *husk_kernel_page_alloc(void);
  * void husk_kernel_page_free(void *page);
  *     A zeroed 4 KiB page of kernel memory for the platform's own use (page

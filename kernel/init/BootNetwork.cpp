@@ -147,18 +147,22 @@ ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, DhcpI
         return err(EINVAL);
     }
     StringView ifname = member(entry, "if");
-    char fallback[16];
-    if (ifname.is_empty()) { // rumprun's order: the first entry is vioif0, ...
-        size_t n = kstd::format(fallback, sizeof fallback, "vioif%zu", position);
-        ifname = StringView(fallback, n);
-    }
-    auto found = NetStack::find_interface(ifname);
-    if (found.is_error()) {
-        klog(LogLevel::Error, "net: no interface '%.*s' (the machine has %zu)", int(ifname.length()), ifname.data(),
+    size_t index = position; // rumprun's order: the first entry is the first interface, ...
+    if (!ifname.is_empty()) {
+        auto found = NetStack::find_interface(ifname);
+        if (found.is_error()) {
+            klog(LogLevel::Error, "net: no interface '%.*s' (the machine has %zu)", int(ifname.length()), ifname.data(),
+                 NetStack::interface_count());
+            return err(ENODEV);
+        }
+        index = found.value();
+    } else if (index >= NetStack::interface_count()) {
+        klog(LogLevel::Error, "net: entry %zu names no interface and the machine has only %zu", position,
              NetStack::interface_count());
         return err(ENODEV);
+    } else {
+        ifname = NetStack::interface_name(index);
     }
-    size_t index = found.value();
     StringView type = member(entry, "type"), method = member(entry, "method");
     if (type == "inet")
         return configure_inet(index, entry, method, dhcp[index]);
@@ -207,3 +211,9 @@ ErrorOr<void> BootNetwork::configure_all()
 }
 
 } // namespace husk
+
+extern "C" int husk_kernel_configure_network(void)
+{
+    auto r = husk::BootNetwork::configure_all();
+    return r.is_error() ? -r.error().code() : 0;
+}

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <poll.h>
 #include <string>
 
 namespace husk::hosted {
@@ -20,6 +21,14 @@ Settings& settings();
 int attach_block_file(const char* path, bool read_only);
 size_t block_device_count();
 bool block_completions_pending();
+
+// Host descriptors the local client waits for inside husk_poll_host: the
+// idle loop polls them too and reports HUSK_EVENT_HOST (with revents set).
+struct HostWait {
+    struct pollfd* fds = nullptr;
+    size_t count = 0;
+};
+HostWait& host_wait();
 
 // Installs the SIGSEGV handler that turns bad client pointers into EFAULT.
 void install_fault_handler();

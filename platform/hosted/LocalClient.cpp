@@ -7,10 +7,14 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <poll.h>
+#include "HostNic.h"
 #include "HostedPlatform.h"
 
 extern "C" int husk_kernel_boot(void);
 extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6]);
+extern "C" int husk_kernel_configure_network(void);
+extern "C" int husk_kernel_wait_host(uint64_t deadline);
 
 namespace {
 
@@ -77,7 +81,51 @@ extern "C" int husk_init(const char* config)
         return -1;
     }
     g_booted = true;
+    // Addresses and DHCP leases, as a unikernel gets them before its program.
+    if (int n = husk_kernel_configure_network(); n < 0) {
+        errno = -n;
+        return -1;
+    }
     return 0;
+}
+
+extern "C" int husk_attach_net(const char* spec, char* error, size_t error_len)
+{
+    std::lock_guard lock(g_big_lock);
+    std::string message;
+    int r;
+    if (g_booted) {
+        r = -EBUSY;
+        message = "network interfaces are attached before husk_init";
+    } else if (husk::hosted::nic_count() >= 8) {
+        r = -ENOSPC;
+        message = "at most 8 network interfaces";
+    } else {
+        r = husk::hosted::attach_nic(spec ? spec : "", message);
+    }
+    if (r < 0 && error && error_len) {
+        std::strncpy(error, message.c_str(), error_len - 1);
+        error[error_len - 1] = 0;
+    }
+    return finish<int>(r);
+}
+
+extern "C" int husk_poll_host(struct pollfd* fds, unsigned long nfds, int timeout_ms)
+{
+    // Ready already: no need to enter the kernel.
+    int n = poll(fds, nfds, 0);
+    if (n != 0 || timeout_ms == 0)
+        return n;
+    std::lock_guard lock(g_big_lock);
+    if (!g_booted)
+        return poll(fds, nfds, timeout_ms);
+    uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : husk_plat_clock_monotonic() + uint64_t(timeout_ms) * 1000000u;
+    auto& wait = husk::hosted::host_wait();
+    wait.fds = fds;
+    wait.count = nfds;
+    husk_kernel_wait_host(deadline);
+    wait = {};
+    return poll(fds, nfds, 0);
 }
 
 extern "C" int husk_attach_hostfile(const char* path, int read_only)

@@ -16,6 +16,12 @@ Settings& settings()
     static Settings s;
     return s;
 }
+
+HostWait& host_wait()
+{
+    static HostWait w;
+    return w;
+}
 } // namespace husk::hosted
 
 extern "C" uint32_t husk_plat_version(void) { return HUSK_PLATFORM_VERSION; }
