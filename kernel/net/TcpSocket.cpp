@@ -1,5 +1,6 @@
 #include "TcpSocket.h"
 #include "../abi/Linux.h"
+#include "InterfaceTable.h"
 #include "NetStack.h"
 #include "PbufCopy.h"
 #include "lwip/tcp.h"
@@ -490,6 +491,8 @@ ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32
 
 ErrorOr<long> TcpSocket::ioctl(unsigned long request, uintptr_t arg)
 {
+    if (InterfaceTable::handles(request))
+        return InterfaceTable::ioctl(request, arg);
     constexpr unsigned long kFionread = 0x541B;
     if (request != kFionread)
         return err(ENOTTY);

@@ -1,4 +1,5 @@
 #include "UdpSocket.h"
+#include "InterfaceTable.h"
 #include "NetStack.h"
 #include "PbufCopy.h"
 #include "lwip/pbuf.h"
@@ -196,6 +197,8 @@ ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
 
 ErrorOr<long> UdpSocket::ioctl(unsigned long request, uintptr_t arg)
 {
+    if (InterfaceTable::handles(request))
+        return InterfaceTable::ioctl(request, arg);
     constexpr unsigned long kFionread = 0x541B;
     if (request != kFionread)
         return err(ENOTTY);

@@ -855,6 +855,53 @@ long Sys::fionread(int fd)
     return r < 0 ? r : value;
 }
 
+long Sys::ifreq_ioctl(int fd, const char* request_name, unsigned long request, const char* ifname, int index)
+{
+    struct {
+        char name[16];
+        union {
+            int value;
+            unsigned char bytes[24];
+        };
+    } r {};
+    std::strncpy(r.name, ifname, sizeof r.name - 1);
+    r.value = index;
+    long result = call(SYS_ioctl, fd, long(request), long(&r));
+    std::string reply;
+    if (result == 0) {
+        reply = std::string("name=") + std::string(r.name, strnlen(r.name, sizeof r.name)) + " data=";
+        for (unsigned char b : r.bytes)
+            reply += hex(b) + ",";
+    }
+    record(std::string("ioctl(") + fd_name(fd) + ", " + request_name + ", " + ifname + ")", result, false, reply);
+    return result;
+}
+
+long Sys::ifconf_lists(int fd, const char* ifname)
+{
+    struct Req {
+        char name[16];
+        unsigned short family;
+        unsigned short port;
+        unsigned char address[4];
+        unsigned char pad[16];
+    } reqs[32] {};
+    struct {
+        int length;
+        int pad;
+        Req* buffer;
+    } conf { int(sizeof reqs), 0, reqs };
+    long result = call(SYS_ioctl, fd, 0x8912, long(&conf));
+    std::string found = "not listed";
+    for (int i = 0; result == 0 && i < conf.length / int(sizeof(Req)); ++i)
+        if (std::strncmp(reqs[i].name, ifname, 16) == 0)
+            found = "family=" + std::to_string(reqs[i].family) + " addr=" + std::to_string(reqs[i].address[0]) + "."
+                    + std::to_string(reqs[i].address[1]) + "." + std::to_string(reqs[i].address[2]) + "."
+                    + std::to_string(reqs[i].address[3]);
+    record("ioctl(" + fd_name(fd) + ", SIOCGIFCONF) lists " + ifname, result, false, found);
+    return result;
+}
+
 std::pair<int, int> Sys::pipe2(int flags)
 {
     int fds[2] = { -1, -1 };

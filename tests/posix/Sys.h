@@ -104,6 +104,11 @@ public:
     long lock(int fd, int cmd, short type, short whence, long start, long len, int pid = 0);
     long ioctl_int(int fd, unsigned long request, int value);
     long fionread(int fd);
+    // An interface ioctl with a struct ifreq naming `ifname` (or carrying
+    // `index` for SIOCGIFNAME); records the result and the reply's bytes.
+    long ifreq_ioctl(int fd, const char* request_name, unsigned long request, const char* ifname, int index = 0);
+    // SIOCGIFCONF: records whether `ifname` is listed and with which address.
+    long ifconf_lists(int fd, const char* ifname);
     std::pair<int, int> pipe2(int flags);   // {-1,-1} on failure
     long poll(std::vector<std::pair<int, short>> fds, int timeout_ms);
     long select(int nfds, std::vector<int> readfds, std::vector<int> writefds, long timeout_us);

@@ -1,0 +1,287 @@
+#include "InterfaceTable.h"
+#include "../abi/Linux.h"
+#include "../core/Log.h"
+#include "../kstd/Format.h"
+#include "../kstd/StringView.h"
+#include "../proc/Process.h"
+#include "../syscall/UserPtr.h"
+#include "EthernetInterface.h"
+#include "NetStack.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using namespace kstd::errno_values;
+
+namespace {
+
+// Linux's request numbers (include/uapi/linux/sockios.h).
+enum : unsigned long {
+    SIOCADDRT = 0x890B, SIOCDELRT = 0x890C, SIOCGIFNAME = 0x8910, SIOCGIFCONF = 0x8912,
+    SIOCGIFFLAGS = 0x8913, SIOCSIFFLAGS = 0x8914, SIOCGIFADDR = 0x8915, SIOCSIFADDR = 0x8916,
+    SIOCGIFBRDADDR = 0x8919, SIOCGIFNETMASK = 0x891B, SIOCSIFNETMASK = 0x891C, SIOCGIFMTU = 0x8921,
+    SIOCGIFHWADDR = 0x8927, SIOCGIFINDEX = 0x8933,
+};
+enum : uint16_t { IFF_UP = 0x1, IFF_BROADCAST = 0x2, IFF_LOOPBACK = 0x8, IFF_RUNNING = 0x40, IFF_MULTICAST = 0x1000 };
+enum : uint16_t { RTF_UP = 0x1, RTF_GATEWAY = 0x2 };
+constexpr uint16_t ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772;
+constexpr size_t IFNAMSIZ = 16;
+
+struct sockaddr_any {
+    uint16_t family;
+    uint8_t data[14];
+};
+struct ifreq {
+    char name[IFNAMSIZ];
+    union {
+        sockaddr_any addr;
+        int16_t flags;
+        int32_t value; // ifindex, mtu
+        uint8_t pad[24];
+    };
+};
+static_assert(sizeof(ifreq) == 40);
+struct ifconf {
+    int32_t length;
+    uint32_t pad;
+    uint64_t buffer;
+};
+struct rtentry {
+    uint64_t pad1;
+    sockaddr_any dst, gateway, genmask;
+    uint16_t flags;
+    int16_t pad2;
+    uint64_t pad3, pad4;
+    int16_t metric;
+    uint64_t dev; // a user pointer to a name, or 0
+    uint64_t mtu, window;
+    uint16_t irtt;
+};
+static_assert(sizeof(rtentry) == 120);
+
+// Linux's interface index of a netif, and the reverse.
+int index_of(const netif& n) { return int(netif_get_index(const_cast<netif*>(&n))); }
+
+// lwIP names its loopback "lo0"; Linux and ifconfig say "lo". Ethernet
+// interfaces have the platform's names.
+void name_of(const netif& n, char* out)
+{
+    __builtin_memset(out, 0, IFNAMSIZ);
+    const char* name = (n.flags & NETIF_FLAG_ETHARP) ? static_cast<const EthernetInterface*>(n.state)->name() : "lo";
+    for (size_t k = 0; k < IFNAMSIZ - 1 && name[k]; ++k)
+        out[k] = name[k];
+}
+
+netif* by_name(const char* name)
+{
+    char candidate[IFNAMSIZ];
+    for (netif* n = netif_list; n; n = n->next) {
+        name_of(*n, candidate);
+        if (kstd::StringView(candidate) == kstd::StringView(name))
+            return n;
+    }
+    return nullptr;
+}
+
+bool is_loopback(const netif& n) { return !(n.flags & NETIF_FLAG_ETHARP); }
+
+uint16_t flags_of(const netif& n)
+{
+    uint16_t f = is_loopback(n) ? IFF_LOOPBACK : IFF_BROADCAST | IFF_MULTICAST;
+    if (netif_is_up(&n))
+        f |= IFF_UP | (netif_is_link_up(&n) ? IFF_RUNNING : 0);
+    return f;
+}
+
+void put_ipv4(sockaddr_any& a, uint32_t address)
+{
+    a = {};
+    a.family = linux::AF_INET;
+    __builtin_memcpy(a.data + 2, &address, 4);
+}
+
+ErrorOr<uint32_t> get_ipv4(const sockaddr_any& a)
+{
+    if (a.family != linux::AF_INET)
+        return err(EINVAL);
+    uint32_t address;
+    __builtin_memcpy(&address, a.data + 2, 4);
+    return address;
+}
+
+ErrorOr<long> list_interfaces(uintptr_t arg)
+{
+    ifconf conf = TRY(copy_in(UserPtr<const ifconf>(arg)));
+    // Linux lists the interfaces that have an IPv4 address; with no buffer
+    // it says how much room they need.
+    int32_t used = 0;
+    for (netif* n = netif_list; n; n = n->next) {
+        if (ip4_addr_isany_val(*netif_ip4_addr(n)))
+            continue;
+        if (conf.buffer) {
+            if (used + int32_t(sizeof(ifreq)) > conf.length)
+                break;
+            ifreq r {};
+            name_of(*n, r.name);
+            put_ipv4(r.addr, ip4_addr_get_u32(netif_ip4_addr(n)));
+            TRY(copy_out(UserPtr<ifreq>(conf.buffer + uint64_t(used)), r));
+        }
+        used += int32_t(sizeof(ifreq));
+    }
+    conf.length = used;
+    TRY(copy_out(UserPtr<ifconf>(arg), conf));
+    return 0;
+}
+
+ErrorOr<long> change_route(unsigned long request, uintptr_t arg)
+{
+    if (!Process::current().credentials().is_superuser())
+        return err(EPERM);
+    rtentry r = TRY(copy_in(UserPtr<const rtentry>(arg)));
+    uint32_t dst = TRY(get_ipv4(r.dst)), mask = r.genmask.family ? TRY(get_ipv4(r.genmask)) : 0;
+    // lwIP routes by interface subnets plus one default interface: only
+    // the default route is a route of its own.
+    if (dst != 0 || mask != 0) {
+        klog(LogLevel::Info, "route: only the default route can be changed (other routes follow the interfaces' subnets)");
+        return err(EOPNOTSUPP);
+    }
+    if (request == SIOCDELRT) {
+        if (!netif_default || ip4_addr_isany_val(*netif_ip4_gw(netif_default)))
+            return err(ESRCH);
+        ip4_addr_t none = {};
+        netif_set_gw(netif_default, &none);
+        return 0;
+    }
+    if (!(r.flags & RTF_GATEWAY))
+        return err(EINVAL);
+    ip4_addr_t gw;
+    ip4_addr_set_u32(&gw, TRY(get_ipv4(r.gateway)));
+    // The interface on the gateway's subnet carries the route.
+    for (netif* n = netif_list; n; n = n->next) {
+        if (is_loopback(*n) || !netif_is_up(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
+            continue;
+        if (ip4_addr_netcmp(&gw, netif_ip4_addr(n), netif_ip4_netmask(n))) {
+            if (netif_default && netif_default != n && !ip4_addr_isany_val(*netif_ip4_gw(netif_default)))
+                return err(EEXIST);
+            netif_set_gw(n, &gw);
+            netif_set_default(n);
+            return 0;
+        }
+    }
+    return err(ENETUNREACH);
+}
+
+} // namespace
+
+ErrorOr<long> InterfaceTable::ioctl(unsigned long request, uintptr_t arg)
+{
+    NetStack::init();
+    if (request == SIOCGIFCONF)
+        return list_interfaces(arg);
+    if (request == SIOCADDRT || request == SIOCDELRT)
+        return change_route(request, arg);
+    ifreq r = TRY(copy_in(UserPtr<const ifreq>(arg)));
+    netif* n = nullptr;
+    if (request == SIOCGIFNAME) {
+        for (n = netif_list; n && index_of(*n) != r.value; n = n->next) {}
+    } else {
+        r.name[IFNAMSIZ - 1] = 0;
+        n = by_name(r.name);
+    }
+    if (!n)
+        return err(ENODEV);
+    bool superuser = Process::current().credentials().is_superuser();
+    switch (request) {
+    case SIOCGIFNAME: name_of(*n, r.name); break;
+    case SIOCGIFINDEX: r.value = index_of(*n); break;
+    case SIOCGIFFLAGS: r.flags = int16_t(flags_of(*n)); break;
+    case SIOCGIFMTU: r.value = is_loopback(*n) ? 65536 : int32_t(n->mtu); break;
+    case SIOCGIFADDR:
+    case SIOCGIFNETMASK:
+    case SIOCGIFBRDADDR: {
+        uint32_t address = ip4_addr_get_u32(netif_ip4_addr(n)), mask = ip4_addr_get_u32(netif_ip4_netmask(n));
+        if (address == 0)
+            return err(EADDRNOTAVAIL);
+        uint32_t broadcast = is_loopback(*n) ? 0 : address | ~mask; // Linux: lo has none (0.0.0.0)
+        put_ipv4(r.addr, request == SIOCGIFADDR ? address : request == SIOCGIFNETMASK ? mask : broadcast);
+        break;
+    }
+    case SIOCGIFHWADDR:
+        r.addr = {};
+        r.addr.family = is_loopback(*n) ? ARPHRD_LOOPBACK : ARPHRD_ETHER;
+        __builtin_memcpy(r.addr.data, n->hwaddr, is_loopback(*n) ? 0 : 6);
+        break;
+    case SIOCSIFFLAGS:
+        if (!superuser)
+            return err(EPERM);
+        if (r.flags & IFF_UP)
+            netif_set_up(n);
+        else
+            netif_set_down(n);
+        NetStack::kick();
+        return 0;
+    case SIOCSIFADDR:
+    case SIOCSIFNETMASK: {
+        if (!superuser)
+            return err(EPERM);
+        if (is_loopback(*n))
+            return err(EPERM); // lo keeps 127.0.0.1/8
+        ip4_addr_t a;
+        ip4_addr_set_u32(&a, TRY(get_ipv4(r.addr)));
+        if (request == SIOCSIFADDR) {
+            // Linux: a new address brings the interface up with its class's
+            // netmask unless one is set next.
+            netif_set_ipaddr(n, &a);
+            netif_set_up(n);
+        } else {
+            netif_set_netmask(n, &a);
+        }
+        NetStack::kick();
+        return 0;
+    }
+    default:
+        return err(ENOTTY);
+    }
+    TRY(copy_out(UserPtr<ifreq>(arg), r));
+    return 0;
+}
+
+size_t InterfaceTable::route_text(char* buf, size_t size)
+{
+    // Linux pads every line to 127 characters.
+    size_t used = 0;
+    auto line = [&](const char* text, size_t n) {
+        char padded[160];
+        size_t k = kstd::format(padded, sizeof padded, "%-127.*s\n", int(n), text);
+        for (size_t i = 0; i < k && used + 1 < size; ++i)
+            buf[used++] = padded[i];
+    };
+    char text[160];
+    size_t n = kstd::format(text, sizeof text, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
+    line(text, n);
+    NetStack::init();
+    for (netif* i = netif_list; i; i = i->next) {
+        if (is_loopback(*i) || !netif_is_up(i) || ip4_addr_isany_val(*netif_ip4_addr(i)))
+            continue;
+        char name[IFNAMSIZ];
+        name_of(*i, name);
+        uint32_t address = ip4_addr_get_u32(netif_ip4_addr(i)), mask = ip4_addr_get_u32(netif_ip4_netmask(i));
+        uint32_t gw = ip4_addr_get_u32(netif_ip4_gw(i));
+        if (i == netif_default && gw) {
+            n = kstd::format(text, sizeof text, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", name, 0u, gw,
+                             unsigned(RTF_UP | RTF_GATEWAY), 0u);
+            line(text, n);
+        }
+        n = kstd::format(text, sizeof text, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", name, address & mask, 0u,
+                         unsigned(RTF_UP), mask);
+        line(text, n);
+    }
+    if (size)
+        buf[used] = 0;
+    return used;
+}
+
+} // namespace husk
