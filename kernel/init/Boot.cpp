@@ -8,6 +8,7 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../fs/devfs/DevFileSystem.h"
+#include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../kstd/Format.h"
@@ -75,6 +76,9 @@ kstd::ErrorOr<void> make_root_tree()
     auto dev = TRY(r->mkdir("dev", 0755, superuser));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(devfs, *dev, 0));
+    auto proc = TRY(r->mkdir("proc", 0555, superuser));
+    FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
+    TRY(Vfs::mount(procfs, *proc, 0));
     return {};
 }
 
@@ -130,6 +134,7 @@ extern "C" int husk_kernel_boot(void)
     BlockDevice::probe_all();
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();
+    ProcFileSystem::register_type();
     Ext2FileSystem::register_type();
     if (auto r = make_root_tree(); r.is_error()) {
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));

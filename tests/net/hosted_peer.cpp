@@ -8,6 +8,8 @@
 //                       send the host file IN, print the peer's answer
 //   get ADDR PORT PATH  HTTP/1.0 GET, print the response's body
 //   http PORT FILE      answer one HTTP request with the host file FILE
+//   refused ADDR PORT   a connection to a closed port must be refused (the
+//                       peer's kernel answers with a reset): exit 0 if so
 // Usage: hosted-peer [--net SPEC]... [--config WORDS] MODE ARGS...
 #include <husk/husk.h>
 #include <arpa/inet.h>
@@ -128,7 +130,7 @@ int main(int argc, char** argv)
         }
     }
     if (i >= argc) {
-        std::fprintf(stderr, "usage: hosted-peer [--net SPEC]... [--config WORDS] serve|send|get|http ARGS...\n");
+        std::fprintf(stderr, "usage: hosted-peer [--net SPEC]... [--config WORDS] serve|send|get|http|refused ARGS...\n");
         return 2;
     }
     if (husk_init(config.c_str()) != 0)
@@ -184,6 +186,17 @@ int main(int argc, char** argv)
         finish(c);
         husk_sys_close(s);
         return 0;
+    }
+    if (mode == "refused" && n == 2) {
+        sockaddr_in to {};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(uint16_t(std::atoi(a[1])));
+        if (inet_pton(AF_INET, a[0], &to.sin_addr) != 1)
+            die("not an IPv4 address", 0);
+        int s = int(check("socket", husk_sys_socket(AF_INET, SOCK_STREAM, 0)));
+        long r = husk_sys_connect(s, reinterpret_cast<sockaddr*>(&to), sizeof to);
+        std::printf("connect: %s\n", r == 0 ? "accepted" : std::strerror(errno));
+        return r != 0 && errno == ECONNREFUSED ? 0 : 1;
     }
     std::fprintf(stderr, "hosted-peer: bad mode or arguments: %s\n", mode.c_str());
     return 2;

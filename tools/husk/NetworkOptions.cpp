@@ -97,6 +97,14 @@ std::string NetworkOptions::add_interface(const std::string& spec)
         return "-I '" + spec + "': expected IFTAG,IFBASE[,BACKEND]";
     if (find(p[0]))
         return "-I '" + spec + "': interface tag '" + p[0] + "' is used twice";
+    if (m_target == Target::Hosted) {
+        if (p[1] != "cable" && p[1] != "tap" && p[1] != "user")
+            return "-I '" + spec + "': unknown interface type '" + p[1] + "' (a hosted kernel's are cable, tap and user)";
+        if (m_interfaces.size() == kMaxInterfaces)
+            return "-I: at most " + std::to_string(kMaxInterfaces) + " network interfaces";
+        m_interfaces.push_back({ p[0], p[1] + (p.size() == 3 ? "," + p[2] : ""), {} });
+        return "";
+    }
     if (p[1] != "vioif")
         return "-I '" + spec + "': unknown interface type '" + p[1] + "' (Husk's is vioif, virtio-net)";
     std::string backend = p.size() == 3 ? p[2] : "";
@@ -153,7 +161,8 @@ std::string NetworkOptions::finish()
     for (const auto& p : m_pending) {
         Interface* i = find(p.tag);
         if (!i)
-            return "-W " + p.spec + ": no interface '" + p.tag + "' (give it with -I " + p.tag + ",vioif,...)";
+            return "-W " + p.spec + ": no interface '" + p.tag + "' (give it with -I " + p.tag
+                   + (m_target == Target::Hosted ? ",cable|tap|user,...)" : ",vioif,...)");
         i->configs.push_back(p.config);
     }
     m_pending.clear();
@@ -172,7 +181,8 @@ std::string NetworkOptions::finish()
             if (!user && (i.backend == "user" || i.backend.rfind("user,", 0) == 0))
                 user = &i;
         if (!user)
-            return "-P forwards through QEMU's user-mode network: give -n, or -I TAG,vioif,user";
+            return m_target == Target::Hosted ? "-P forwards through user-mode networking: give -n, or -I TAG,user"
+                                              : "-P forwards through QEMU's user-mode network: give -n, or -I TAG,vioif,user";
         for (const auto& f : m_forwards)
             user->backend += ",hostfwd=" + f.protocol + ":127.0.0.1:" + std::to_string(f.host_port) + "-:"
                              + std::to_string(f.guest_port);
@@ -189,12 +199,25 @@ std::vector<std::string> NetworkOptions::netdevs() const
     return specs;
 }
 
+std::string NetworkOptions::kernel_name(size_t index) const
+{
+    if (m_target == Target::Qemu)
+        return "vioif" + std::to_string(index);
+    // The hosted platform numbers interfaces per kind, in attach order.
+    std::string kind = m_interfaces[index].backend.substr(0, m_interfaces[index].backend.find(','));
+    size_t n = 0;
+    for (size_t i = 0; i < index; ++i)
+        n += m_interfaces[i].backend.rfind(kind, 0) == 0 && (m_interfaces[i].backend.size() == kind.size()
+                                                             || m_interfaces[i].backend[kind.size()] == ',');
+    return kind + std::to_string(n);
+}
+
 std::string NetworkOptions::json() const
 {
     std::string a = "[";
     for (size_t n = 0; n < m_interfaces.size(); ++n) {
         for (const auto& c : m_interfaces[n].configs) {
-            std::string entry = "{" + json_pair("if", "vioif" + std::to_string(n)) + "," + json_pair("type", c.type) + ","
+            std::string entry = "{" + json_pair("if", kernel_name(n)) + "," + json_pair("type", c.type) + ","
                                 + json_pair("method", c.method);
             if (c.method == "static") {
                 entry += "," + json_pair("addr", c.address) + "," + json_pair("mask", c.prefix);

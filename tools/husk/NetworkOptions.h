@@ -13,6 +13,12 @@ namespace husk::tools {
 
 class NetworkOptions {
 public:
+    // For whom: QEMU (husk run: vioif interfaces, -netdev backends) or a
+    // hosted kernel (husk server: -I TAG,cable|tap|user[,OPTIONS], the
+    // specs husk_attach_net takes).
+    enum class Target { Qemu, Hosted };
+    explicit NetworkOptions(Target target = Target::Qemu) : m_target(target) {}
+
     // Each returns "" or an error message naming the problem.
     std::string add_n(const std::string& spec);       // inet,dhcp | inet,static,ADDR/PFX[,GW] | inet6,auto
     std::string add_interface(const std::string& spec); // -I IFTAG,IFBASE,BACKEND
@@ -23,7 +29,8 @@ public:
     std::string finish();
 
     bool empty() const { return m_interfaces.empty(); }
-    // QEMU -netdev specs (without id), interface i is the guest's vioif<i>.
+    // QEMU -netdev specs (without id), interface i is the guest's vioif<i>;
+    // for a hosted kernel, husk_attach_net specs.
     std::vector<std::string> netdevs() const;
     // The kernel's "net" value: a JSON array.
     std::string json() const;
@@ -43,6 +50,9 @@ private:
     };
     static std::string parse_config(const std::string& spec, Config& out);
     Interface* find(const std::string& tag);
+    std::string kernel_name(size_t index) const; // vioif0, cable0, user1, ...
+
+    Target m_target;
 
     std::vector<Interface> m_interfaces;
     struct Pending { // a -W, checked; its interface may come later

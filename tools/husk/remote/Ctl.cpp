@@ -355,6 +355,10 @@ int run(Kernel& k, const std::string& c, const std::vector<std::string>& args)
         return cmd_ls(k, args);
     if (c == "dd")
         return cmd_dd(k, args);
+    if (c == "ifconfig")
+        return cmd_ifconfig(k, args);
+    if (c == "route")
+        return cmd_route(k, args);
     if (c == "cat")
         return cmd_cat(k, args);
     if (c == "cp")

@@ -72,6 +72,12 @@ public:
     long umount(const std::string& dir) { return m_c.call(SYS_umount2, { 0, 0 }, { path(0, dir) }); }
     long sysinfo(struct sysinfo* info) { return m_c.call(SYS_sysinfo, { 0 }, { { 0, kOut, info, sizeof *info } }); }
     long sync() { return m_c.call(SYS_sync, {}); }
+    long socket(int domain, int type) { return m_c.call(SYS_socket, { uint64_t(domain), uint64_t(type), 0 }); }
+    // An ioctl whose argument is a structure the kernel reads and writes.
+    long ioctl(long fd, unsigned long request, void* arg, size_t size)
+    {
+        return m_c.call(SYS_ioctl, { uint64_t(fd), request, 0 }, { { 2, kIn | kOut, arg, size } });
+    }
     long halt() { return m_c.call(kOpHalt, {}); }
 
 private:
@@ -114,5 +120,7 @@ struct End {
 
 int cmd_ls(Kernel& k, std::vector<std::string> args);
 int cmd_dd(Kernel& k, const std::vector<std::string>& args);
+int cmd_ifconfig(Kernel& k, const std::vector<std::string>& args);
+int cmd_route(Kernel& k, const std::vector<std::string>& args);
 
 } // namespace husk::remote::ctl

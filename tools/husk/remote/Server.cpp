@@ -111,6 +111,34 @@ void unmount_all(const ServerOptions& o)
 
 int serve(const ServerOptions& o)
 {
+    // Like rump_server: detach, and the parent returns once serving. The
+    // kernel boots in the child: its interfaces' threads and sockets must
+    // belong to the process that stays.
+    int ready[2] = { -1, -1 };
+    if (!o.foreground) {
+        if (pipe(ready) != 0)
+            return 1;
+        pid_t child = fork();
+        if (child < 0)
+            return 1;
+        if (child > 0) {
+            close(ready[1]);
+            char ok = 0;
+            bool served = read(ready[0], &ok, 1) == 1;
+            if (served)
+                std::printf("husk server: listening on %s (pid %d)\n", o.listen.c_str(), int(child));
+            return served ? 0 : 1;
+        }
+        setsid();
+        close(ready[0]);
+    }
+    for (const std::string& spec : o.interfaces) {
+        char why[256] = "";
+        if (husk_attach_net(spec.c_str(), why, sizeof why) < 0) {
+            log_line("cannot attach the network interface %s: %s", spec, why);
+            return 1;
+        }
+    }
     for (const Disk& d : o.disks) {
         if (husk_attach_hostfile(d.path.c_str(), d.read_only) < 0) {
             log_line("cannot attach %s: %s", d.path, std::strerror(errno));
@@ -128,23 +156,7 @@ int serve(const ServerOptions& o)
         log_line("cannot listen on %s: %s", o.listen, std::strerror(errno));
         return 1;
     }
-    int ready[2] = { -1, -1 };
-    if (!o.foreground) {
-        // Like rump_server: detach, and the parent returns once serving.
-        if (pipe(ready) != 0)
-            return 1;
-        pid_t child = fork();
-        if (child > 0) {
-            close(ready[1]);
-            char ok = 0;
-            bool served = read(ready[0], &ok, 1) == 1;
-            std::printf("husk server: listening on %s (pid %d)\n", o.listen.c_str(), int(child));
-            return served ? 0 : 1;
-        }
-        if (child < 0)
-            return 1;
-        setsid();
-        close(ready[0]);
+    if (ready[1] >= 0) {
         // Detached: nothing may hold the caller's terminal or pipes open.
         int null = open("/dev/null", O_RDWR);
         dup2(null, STDIN_FILENO);
@@ -167,7 +179,8 @@ int serve(const ServerOptions& o)
         std::vector<pollfd> fds = { { listener, POLLIN, 0 } };
         for (auto& [fd, c] : connections)
             fds.push_back({ fd, short(POLLIN | (c.session.output().empty() ? 0 : POLLOUT)), 0 });
-        if (poll(fds.data(), fds.size(), -1) < 0) {
+        // The kernel keeps running while the server waits (its network answers).
+        if (husk_poll_host(fds.data(), fds.size(), -1) < 0) {
             if (errno == EINTR)
                 continue;
             break;

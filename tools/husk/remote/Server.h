@@ -26,6 +26,7 @@ struct ServerOptions {
     std::string listen; // unix:PATH or tcp:HOST:PORT
     bool foreground = false;
     std::string config; // kernel command-line words
+    std::vector<std::string> interfaces; // husk_attach_net specs
 };
 
 // Boots the kernel, mounts, listens and serves until halted (husk ctl halt

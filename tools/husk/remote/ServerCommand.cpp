@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string>
 #include <unistd.h>
+#include "../NetworkOptions.h"
 #include "Server.h"
 
 namespace husk::remote {
@@ -12,13 +13,19 @@ void usage(FILE* out)
 {
     std::fprintf(out,
                  "usage: husk server [-d key=NAME,hostpath=FILE[,ro]]... [-m NAME:MOUNTPOINT]...\n"
+                 "                   [-n inet,static,ADDR/PFX[,GW] | -n inet,dhcp | -n inet6,auto]...\n"
+                 "                   [-I TAG,cable|tap|user[,OPTIONS]]... [-W TAG,inet,...]... [-P [tcp:|udp:]H:G]...\n"
                  "                   [--listen unix:PATH|tcp:HOST:PORT] [--foreground] [--config WORDS]\n"
                  "\n"
                  "Starts a Husk kernel in its own process and serves remote clients (husk ctl).\n"
                  "-d attaches the host file FILE as a disk called NAME (ro: read-only); -m mounts\n"
                  "disk NAME (ext2/3/4) at MOUNTPOINT. The server detaches and prints where it\n"
                  "listens unless --foreground. husk ctl halt, SIGTERM or SIGINT sync and unmount\n"
-                 "every file system, then stop it. Default: --listen unix:husk.sock\n");
+                 "every file system, then stop it. Default: --listen unix:husk.sock\n"
+                 "-n gives the kernel a user-mode network interface (libslirp, 10.0.2.0/24) with\n"
+                 "that address configuration; -I adds an interface of a kind: cable,path=DIR (a\n"
+                 "segment shared with other hosted kernels), tap,ifname=NAME (root), user[,hostfwd=...];\n"
+                 "-W configures an -I interface; -P forwards a host loopback port to the kernel.\n");
 }
 
 int error(const std::string& what)
@@ -33,6 +40,7 @@ int server_command(int argc, char** argv)
     ServerOptions o;
     o.listen = "unix:husk.sock";
     o.config = "mem=64";
+    tools::NetworkOptions net(tools::NetworkOptions::Target::Hosted);
     for (int i = 2; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : std::string(); };
@@ -86,9 +94,21 @@ int server_command(int argc, char** argv)
             o.foreground = true;
         } else if (a == "--config") {
             o.config += " " + value();
+        } else if (a == "-n" || a == "-I" || a == "-W" || a == "-P") {
+            std::string spec = value(), problem;
+            problem = a == "-n" ? net.add_n(spec) : a == "-I" ? net.add_interface(spec)
+                    : a == "-W" ? net.add_config(spec) : net.add_forward(spec);
+            if (!problem.empty())
+                return error(problem);
         } else {
             return error("unknown argument '" + a + "'");
         }
+    }
+    if (std::string problem = net.finish(); !problem.empty())
+        return error(problem);
+    if (!net.empty()) {
+        o.interfaces = net.netdevs();
+        o.config += " husk.json={\"net\":" + net.json() + "}";
     }
     return serve(o);
 }

@@ -1,4 +1,5 @@
 #include "Session.h"
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -72,12 +73,32 @@ constexpr Shape kShapes[] = {
     { SYS_umask, 0, { N, N, N, N, N, N }, {} },
 };
 
+// Sockets serve ifconfig and route: created nonblocking (a read must never
+// wait), and only the interface and routing ioctls on them (struct ifreq
+// or struct rtentry, whose rt_dev pointer the kernel ignores; SIOCGIFCONF
+// carries a raw pointer and is not served).
+constexpr uint16_t kIfreq = 40, kRtentry = 120;
+constexpr Shape kSocket { SYS_socket, 0, { N, N, N, N, N, N }, {} };
+constexpr Shape kIoctlIfreq { SYS_ioctl, 0b100, { N, N, N, N, N, N }, { 0, 0, kIfreq } };
+constexpr Shape kIoctlRoute { SYS_ioctl, 0b100, { N, N, N, N, N, N }, { 0, 0, kRtentry } };
+constexpr long kSockNonblock = 04000;
+
 // fcntl's third argument is a number or a struct flock, by command.
 constexpr Shape kFcntlNumber { SYS_fcntl, 0, { N, N, N, N, N, N }, {} };
 constexpr Shape kFcntlLock { SYS_fcntl, 0b100, { N, N, N, N, N, N }, { 0, 0, kFlock } };
 
 const Shape* shape_of(const Request& req)
 {
+    if (req.nr == SYS_socket)
+        return (req.args[1] & kSockNonblock) ? &kSocket : nullptr;
+    if (req.nr == SYS_ioctl) {
+        unsigned long request = req.args[1];
+        if (request == 0x890B || request == 0x890C) // SIOCADDRT, SIOCDELRT
+            return &kIoctlRoute;
+        if ((request & ~0xffUL) == 0x8900 && request != 0x8912) // SIOC*, not SIOCGIFCONF
+            return &kIoctlIfreq;
+        return nullptr;
+    }
     if (req.nr == SYS_fcntl) {
         switch (int(req.args[1])) {
         case F_DUPFD:
@@ -104,6 +125,12 @@ const Shape* shape_of(const Request& req)
     return nullptr;
 }
 } // namespace
+
+bool Session::is_socket(long fd) const
+{
+    struct stat st {};
+    return husk_syscall_as(m_pid, SYS_fstat, fd, long(&st), 0, 0, 0, 0) == 0 && S_ISSOCK(st.st_mode);
+}
 
 bool Session::feed(const char* data, size_t length)
 {
@@ -218,6 +245,9 @@ bool Session::execute(const char* frame)
         // answer). F_SETLKW takes a free range at once; a busy one is
         // ENOLCK, the "no lock available" of lock servers that cannot wait.
         bool lock_wait = req.nr == SYS_fcntl && (args[1] == F_SETLKW || args[1] == F_OFD_SETLKW);
+        // A socket stays nonblocking (see kSocket).
+        if (req.nr == SYS_fcntl && args[1] == F_SETFL && !(args[2] & O_NONBLOCK))
+            args[2] |= is_socket(long(args[0])) ? O_NONBLOCK : 0;
         if (lock_wait)
             args[1] = args[1] == F_SETLKW ? F_SETLK : F_OFD_SETLK;
         resp.result = husk_syscall_as(m_pid, long(req.nr), long(args[0]), long(args[1]), long(args[2]), long(args[3]),

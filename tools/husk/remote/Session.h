@@ -21,6 +21,7 @@ public:
 
 private:
     bool execute(const char* frame);
+    bool is_socket(long fd) const;
     long m_pid;
     bool m_greeted = false;
     bool m_halt = false;

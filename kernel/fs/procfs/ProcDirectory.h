@@ -1,0 +1,29 @@
+// A directory of procfs: a fixed list of named entries built at mount.
+#pragma once
+
+#include "../../kstd/Vector.h"
+#include "../../vfs/Vnode.h"
+
+namespace husk {
+
+class ProcDirectory final : public Vnode {
+public:
+    ProcDirectory(FileSystem& fs, uint64_t ino);
+    kstd::ErrorOr<void> add(const char* name, kstd::RefPtr<Vnode> node);
+
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name) override;
+    kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx) override;
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView, uint32_t, const Credentials&, uint64_t) override { return kstd::err(kstd::EACCES); }
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView, uint32_t, const Credentials&) override { return kstd::err(kstd::EACCES); }
+    kstd::ErrorOr<void> unlink(kstd::StringView) override { return kstd::err(kstd::EACCES); }
+
+private:
+    struct Entry {
+        const char* name;
+        kstd::RefPtr<Vnode> node;
+    };
+    kstd::Vector<Entry> m_entries;
+    kstd::RefPtr<Vnode> m_parent; // '..' inside procfs; the root's is the VFS's
+};
+
+} // namespace husk
