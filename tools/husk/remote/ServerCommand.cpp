@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "../NetworkOptions.h"
 #include "Server.h"
@@ -12,13 +14,14 @@ namespace {
 void usage(FILE* out)
 {
     std::fprintf(out,
-                 "usage: husk server [-d key=NAME,hostpath=FILE[,ro]]... [-m NAME:MOUNTPOINT]...\n"
+                 "usage: husk server [-d key=NAME,hostpath=FILE[,size=N[KMG]][,ro]]... [-m NAME:MOUNTPOINT]...\n"
                  "                   [-n inet,static,ADDR/PFX[,GW] | -n inet,dhcp | -n inet6,auto]...\n"
                  "                   [-I TAG,cable|tap|user[,OPTIONS]]... [-W TAG,inet,...]... [-P [tcp:|udp:]H:G]...\n"
                  "                   [--listen unix:PATH|tcp:HOST:PORT] [--foreground] [--config WORDS]\n"
                  "\n"
                  "Starts a Husk kernel in its own process and serves remote clients (husk ctl).\n"
-                 "-d attaches the host file FILE as a disk called NAME (ro: read-only); -m mounts\n"
+                 "-d attaches the host file FILE as a disk called NAME (ro: read-only; size=: FILE\n"
+                 "is created, or grown, to that size); -m mounts\n"
                  "disk NAME (ext2/3/4) at MOUNTPOINT. The server detaches and prints where it\n"
                  "listens unless --foreground. husk ctl halt, SIGTERM or SIGINT sync and unmount\n"
                  "every file system, then stop it. Default: --listen unix:husk.sock\n"
@@ -26,6 +29,42 @@ void usage(FILE* out)
                  "that address configuration; -I adds an interface of a kind: cable,path=DIR (a\n"
                  "segment shared with other hosted kernels), tap,ifname=NAME (root), user[,hostfwd=...];\n"
                  "-W configures an -I interface; -P forwards a host loopback port to the kernel.\n");
+}
+
+// "N", "NK", "NM", "NG" (binary units).
+bool parse_size(const std::string& text, uint64_t& out)
+{
+    size_t digits = text.find_first_not_of("0123456789");
+    if (digits == 0 || text.empty())
+        return false;
+    std::string unit = digits == std::string::npos ? "" : text.substr(digits);
+    int shift = unit.empty() ? 0 : unit == "K" || unit == "k" ? 10 : unit == "M" || unit == "m" ? 20 : unit == "G" || unit == "g" ? 30 : -1;
+    if (shift < 0 || digits > 12)
+        return false;
+    out = std::stoull(text.substr(0, digits)) << shift;
+    return out > 0;
+}
+
+// rump_server's size=: the backing file is created, or grown (sparse), to
+// size bytes; a larger file is never cut (its data would be lost).
+std::string size_file(const std::string& path, uint64_t size, bool read_only)
+{
+    struct stat st;
+    bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && uint64_t(st.st_size) >= size)
+        return uint64_t(st.st_size) == size ? "" : "'" + path + "' is larger than size=" + std::to_string(size)
+                                                     + " (a disk is never shrunk)";
+    if (read_only)
+        return "'" + path + "' is smaller than size=" + std::to_string(size) + " and ro forbids growing it";
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || ftruncate(fd, off_t(size)) != 0) {
+        std::string why = std::strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        return "cannot " + std::string(exists ? "grow" : "create") + " '" + path + "': " + why;
+    }
+    close(fd);
+    return "";
 }
 
 int error(const std::string& what)
@@ -50,6 +89,8 @@ int server_command(int argc, char** argv)
         } else if (a == "-d") {
             std::string spec = value();
             Disk d;
+            uint64_t size = 0;
+            bool has_size = false;
             size_t at = 0;
             while (at <= spec.size()) {
                 size_t comma = spec.find(',', at);
@@ -60,14 +101,19 @@ int server_command(int argc, char** argv)
                     d.path = part.substr(9);
                 else if (part == "ro")
                     d.read_only = true;
+                else if (part.rfind("size=", 0) == 0 && parse_size(part.substr(5), size))
+                    has_size = true;
                 else
-                    return error("-d: unknown part '" + part + "' (key=NAME,hostpath=FILE[,ro])");
+                    return error("-d: unknown or bad part '" + part + "' (key=NAME,hostpath=FILE[,size=N[KMG]][,ro])");
                 if (comma == std::string::npos)
                     break;
                 at = comma + 1;
             }
             if (d.key.empty() || d.path.empty())
                 return error("-d needs key=NAME and hostpath=FILE");
+            if (has_size)
+                if (std::string problem = size_file(d.path, size, d.read_only); !problem.empty())
+                    return error("-d: " + problem);
             if (access(d.path.c_str(), d.read_only ? R_OK : R_OK | W_OK) != 0)
                 return error("-d: cannot " + std::string(d.read_only ? "read" : "read and write") + " '" + d.path + "'");
             for (const Disk& other : o.disks)
