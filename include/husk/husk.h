@@ -79,7 +79,8 @@ HUSK_API int husk_attach_net(const char *spec, char *error, size_t error_len);
 
 /* poll(2) on host descriptors while the kernel keeps running (its network
  * answers, its timers fire) — how a program that also serves its own
- * clients waits. Other threads' husk calls wait until it returns. */
+ * clients waits. Returns as poll(2) does (-1 with EINTR when a signal
+ * interrupts it). Other threads' husk calls wait until it returns. */
 struct pollfd;
 HUSK_API int husk_poll_host(struct pollfd *fds, unsigned long nfds, int timeout_ms);
 

@@ -23,10 +23,12 @@ size_t block_device_count();
 bool block_completions_pending();
 
 // Host descriptors the local client waits for inside husk_poll_host: the
-// idle loop polls them too and reports HUSK_EVENT_HOST (with revents set).
+// idle loop polls them too and reports HUSK_EVENT_HOST (with revents set,
+// or `interrupted` when a signal cut the wait short, as poll's EINTR).
 struct HostWait {
     struct pollfd* fds = nullptr;
     size_t count = 0;
+    bool interrupted = false;
 };
 HostWait& host_wait();
 

@@ -124,7 +124,12 @@ extern "C" int husk_poll_host(struct pollfd* fds, unsigned long nfds, int timeou
     wait.fds = fds;
     wait.count = nfds;
     husk_kernel_wait_host(deadline);
+    bool interrupted = wait.interrupted;
     wait = {};
+    if (interrupted) {
+        errno = EINTR;
+        return -1;
+    }
     return poll(fds, nfds, 0);
 }
 

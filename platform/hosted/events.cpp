@@ -55,9 +55,16 @@ extern "C" uint32_t husk_plat_yield(uint64_t deadline)
         timeout = &ts;
     }
     int n = ppoll(fds.data(), fds.size(), timeout, nullptr);
-    if (n < 0)
+    if (n < 0) {
         for (auto& f : fds)
             f.revents = 0;
+        // A signal for the local client (husk server's SIGTERM) ends its
+        // husk_poll_host as it would end poll(2).
+        if (errno == EINTR && wait.count) {
+            wait.interrupted = true;
+            events |= HUSK_EVENT_HOST;
+        }
+    }
     if (console && (fds[0].revents & (POLLIN | POLLHUP | POLLNVAL))) {
         events |= HUSK_EVENT_CONSOLE;
         if (!(fds[0].revents & POLLIN))
