@@ -62,7 +62,7 @@ struct rtentry {
 };
 static_assert(sizeof(rtentry) == 120);
 
-// Linux's interface index of a netif, and the reverse.
+// Linux's interface index of a netif.
 int index_of(const netif& n) { return int(netif_get_index(const_cast<netif*>(&n))); }
 
 // lwIP names its loopback "lo0"; Linux and ifconfig say "lo". Ethernet
@@ -87,6 +87,9 @@ netif* by_name(const char* name)
 }
 
 bool is_loopback(const netif& n) { return !(n.flags & NETIF_FLAG_ETHARP); }
+
+// An interface with routes: Ethernet, up, with an IPv4 address.
+bool routes(const netif& n) { return !is_loopback(n) && netif_is_up(&n) && !ip4_addr_isany_val(*netif_ip4_addr(&n)); }
 
 uint16_t flags_of(const netif& n)
 {
@@ -161,9 +164,7 @@ ErrorOr<long> change_route(unsigned long request, uintptr_t arg)
     ip4_addr_set_u32(&gw, TRY(get_ipv4(r.gateway)));
     // The interface on the gateway's subnet carries the route.
     for (netif* n = netif_list; n; n = n->next) {
-        if (is_loopback(*n) || !netif_is_up(n) || ip4_addr_isany_val(*netif_ip4_addr(n)))
-            continue;
-        if (ip4_addr_netcmp(&gw, netif_ip4_addr(n), netif_ip4_netmask(n))) {
+        if (routes(*n) && ip4_addr_netcmp(&gw, netif_ip4_addr(n), netif_ip4_netmask(n))) {
             if (netif_default && netif_default != n && !ip4_addr_isany_val(*netif_ip4_gw(netif_default)))
                 return err(EEXIST);
             netif_set_gw(n, &gw);
@@ -253,31 +254,29 @@ size_t InterfaceTable::route_text(char* buf, size_t size)
 {
     // Linux pads every line to 127 characters.
     size_t used = 0;
-    auto line = [&](const char* text, size_t n) {
+    auto line = [&](const char* text) {
         char padded[160];
-        size_t k = kstd::format(padded, sizeof padded, "%-127.*s\n", int(n), text);
+        size_t k = kstd::format(padded, sizeof padded, "%-127s\n", text);
         for (size_t i = 0; i < k && used + 1 < size; ++i)
             buf[used++] = padded[i];
     };
-    char text[160];
-    size_t n = kstd::format(text, sizeof text, "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
-    line(text, n);
+    auto route = [&](const char* iface, uint32_t dst, uint32_t gw, unsigned flags, uint32_t mask) {
+        char text[160];
+        kstd::format(text, sizeof text, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", iface, dst, gw, flags, mask);
+        line(text);
+    };
+    line("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
     NetStack::init();
     for (netif* i = netif_list; i; i = i->next) {
-        if (is_loopback(*i) || !netif_is_up(i) || ip4_addr_isany_val(*netif_ip4_addr(i)))
+        if (!routes(*i))
             continue;
         char name[IFNAMSIZ];
         name_of(*i, name);
         uint32_t address = ip4_addr_get_u32(netif_ip4_addr(i)), mask = ip4_addr_get_u32(netif_ip4_netmask(i));
         uint32_t gw = ip4_addr_get_u32(netif_ip4_gw(i));
-        if (i == netif_default && gw) {
-            n = kstd::format(text, sizeof text, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", name, 0u, gw,
-                             unsigned(RTF_UP | RTF_GATEWAY), 0u);
-            line(text, n);
-        }
-        n = kstd::format(text, sizeof text, "%s\t%08X\t%08X\t%04X\t0\t0\t0\t%08X\t0\t0\t0", name, address & mask, 0u,
-                         unsigned(RTF_UP), mask);
-        line(text, n);
+        if (i == netif_default && gw)
+            route(name, 0, gw, RTF_UP | RTF_GATEWAY, 0);
+        route(name, address & mask, 0, RTF_UP, mask);
     }
     if (size)
         buf[used] = 0;

@@ -156,20 +156,18 @@ int serve(const ServerOptions& o)
         log_line("cannot listen on %s: %s", o.listen, std::strerror(errno));
         return 1;
     }
-    if (ready[1] >= 0) {
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGPIPE, SIG_IGN);
+    if (o.foreground) {
+        std::printf("husk server: listening on %s\n", o.listen.c_str());
+        std::fflush(stdout);
+    } else {
         // Detached: nothing may hold the caller's terminal or pipes open.
         int null = open("/dev/null", O_RDWR);
         dup2(null, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
         dup2(null, STDERR_FILENO);
-    }
-    std::signal(SIGTERM, on_signal);
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGPIPE, SIG_IGN);
-    if (o.foreground)
-        std::printf("husk server: listening on %s\n", o.listen.c_str());
-    std::fflush(stdout);
-    if (ready[1] >= 0) {
         (void)!write(ready[1], "1", 1);
         close(ready[1]);
     }
