@@ -11,7 +11,7 @@ ProcDirectory::ProcDirectory(FileSystem& fs, uint64_t ino) : Vnode(fs, ino, linu
 ErrorOr<void> ProcDirectory::add(const char* name, RefPtr<Vnode> node)
 {
     if (node->is_directory()) {
-        static_cast<ProcDirectory&>(*node).m_parent = RefPtr<Vnode>(this);
+        static_cast<ProcDirectory&>(*node).m_parent = this;
         ++m_nlink;
     }
     if (!m_entries.append(Entry { name, kstd::move(node) }))
@@ -24,7 +24,7 @@ ErrorOr<RefPtr<Vnode>> ProcDirectory::lookup(kstd::StringView name)
     if (name == ".")
         return RefPtr<Vnode>(this);
     if (name == "..")
-        return m_parent ? m_parent : RefPtr<Vnode>(this); // the mount root's '..' is the VFS's
+        return RefPtr<Vnode>(m_parent ? m_parent : this); // the mount root's '..' is the VFS's
     for (auto& e : m_entries)
         if (kstd::StringView(e.name) == name)
             return e.node;

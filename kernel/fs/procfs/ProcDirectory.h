@@ -23,7 +23,7 @@ private:
         kstd::RefPtr<Vnode> node;
     };
     kstd::Vector<Entry> m_entries;
-    kstd::RefPtr<Vnode> m_parent; // '..' inside procfs; the root's is the VFS's
+    Vnode* m_parent { nullptr }; // '..' inside procfs (it owns this one); the root's is the VFS's
 };
 
 } // namespace husk
