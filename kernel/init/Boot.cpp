@@ -71,6 +71,9 @@ kstd::ErrorOr<void> make_root_tree()
     Credentials superuser;
     auto r = Vfs::root();
     TRY(r->mkdir("tmp", 01777, superuser));
+    // /var/tmp as on any Linux: lighttpd's upload directory, sqlite's temporary files.
+    auto var = TRY(r->mkdir("var", 0755, superuser));
+    TRY(var->mkdir("tmp", 01777, superuser));
     auto etc = TRY(r->mkdir("etc", 0755, superuser));
     TRY(make_etc(*etc));
     auto dev = TRY(r->mkdir("dev", 0755, superuser));

@@ -213,9 +213,12 @@ linux::rlimit limit_of(int resource)
 {
     constexpr uint64_t kInfinity = ~0ull;
     switch (resource) {
-    case 3: return { 8u << 20, kInfinity };     // RLIMIT_STACK: the main stack Husk maps
-    case 7: return { 1024, 1024 };              // RLIMIT_NOFILE: the fd table's size
-    case 4: return { 0, kInfinity };            // RLIMIT_CORE
+    case 3: return { 8u << 20, kInfinity }; // RLIMIT_STACK: the main stack Husk maps
+    case 7: {                               // RLIMIT_NOFILE: the fd table's size
+        const FdTable& fds = Process::current().fds();
+        return { uint64_t(fds.limit()), uint64_t(fds.hard_limit()) };
+    }
+    case 4: return { 0, kInfinity };        // RLIMIT_CORE
     default: return { kInfinity, kInfinity };
     }
 }
@@ -225,16 +228,21 @@ SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_
 {
     if (resource < 0 || resource > 15)
         return err(EINVAL);
-    if (pid != 0 && uint32_t(pid) != Process::current().pid())
+    Process& p = Process::current();
+    if (pid != 0 && uint32_t(pid) != p.pid())
         return err(ESRCH);
-    if (!old.is_null())
-        TRY(copy_out(old, limit_of(resource)));
+    linux::rlimit previous = limit_of(resource);
     if (!new_limit.is_null()) {
         linux::rlimit l = TRY(copy_in(new_limit));
         if (l.rlim_cur > l.rlim_max)
             return err(EINVAL);
-        // Accepted without effect: Husk's limits are fixed (documented).
+        // RLIMIT_NOFILE is enforced; other limits are accepted without
+        // effect (documented).
+        if (resource == 7)
+            TRY(p.fds().set_limits(l.rlim_cur, l.rlim_max, p.credentials().is_superuser()));
     }
+    if (!old.is_null())
+        TRY(copy_out(old, previous));
     return 0;
 }
 

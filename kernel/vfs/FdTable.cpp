@@ -32,6 +32,17 @@ ErrorOr<int> FdTable::allocate(RefPtr<File> file, bool cloexec, int min_fd)
     return err(EMFILE);
 }
 
+ErrorOr<void> FdTable::set_limits(uint64_t soft, uint64_t hard, bool superuser)
+{
+    if (soft > hard)
+        return err(EINVAL);
+    if (hard > kNrOpen || (hard > uint64_t(m_hard_limit) && !superuser))
+        return err(EPERM);
+    m_limit = int(soft);
+    m_hard_limit = int(hard);
+    return {};
+}
+
 ErrorOr<void> FdTable::install(int fd, RefPtr<File> file, bool cloexec)
 {
     if (fd < 0 || fd >= m_limit)

@@ -11,7 +11,11 @@ namespace husk {
 
 class FdTable : public kstd::RefCounted<FdTable>, public kstd::HeapObject {
 public:
-    static constexpr int kDefaultLimit = 1024; // RLIMIT_NOFILE soft limit
+    // RLIMIT_NOFILE as Linux starts a process: soft 1024, hard 4096; no
+    // limit goes past Linux's default fs.nr_open.
+    static constexpr int kDefaultLimit = 1024;
+    static constexpr int kDefaultHardLimit = 4096;
+    static constexpr uint64_t kNrOpen = 1u << 20;
 
     kstd::ErrorOr<kstd::RefPtr<File>> get(int fd) const;
     // Lowest free descriptor >= min_fd (EMFILE past the limit).
@@ -23,6 +27,9 @@ public:
     kstd::ErrorOr<void> set_cloexec(int fd, bool on);
     void close_all();
     int limit() const { return m_limit; }
+    int hard_limit() const { return m_hard_limit; }
+    // setrlimit(RLIMIT_NOFILE): raising the hard limit needs a superuser.
+    kstd::ErrorOr<void> set_limits(uint64_t soft, uint64_t hard, bool superuser);
     size_t open_count() const;
 
 private:
@@ -32,6 +39,7 @@ private:
     };
     kstd::Vector<Entry> m_entries;
     int m_limit { kDefaultLimit };
+    int m_hard_limit { kDefaultHardLimit };
 };
 
 } // namespace husk

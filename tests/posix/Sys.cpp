@@ -1,4 +1,5 @@
 #include "Sys.h"
+#include <sys/resource.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -87,6 +88,10 @@ Sys::~Sys()
 {
     for (int fd : m_opened)
         m_backend.syscall(SYS_close, fd);
+    if (m_saved_nofile[0] >= 0) {
+        struct rlimit saved { rlim_t(m_saved_nofile[0]), rlim_t(m_saved_nofile[1]) };
+        m_backend.syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, long(&saved), 0);
+    }
 }
 
 long Sys::call(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
@@ -644,6 +649,25 @@ long Sys::fcntl(int fd, int cmd, long arg)
            "");
     if (!dups && r >= 0 && cmd == F_GETFL)
         m_trace.back() += " (" + octal(r) + ")";
+    return r;
+}
+
+long Sys::set_nofile(long soft, long hard)
+{
+    struct rlimit old {};
+    call(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, long(&old));
+    if (m_saved_nofile[0] < 0) {
+        m_saved_nofile[0] = long(old.rlim_cur);
+        m_saved_nofile[1] = long(old.rlim_max);
+    }
+    struct rlimit want { soft < 0 ? old.rlim_cur : rlim_t(soft), hard < 0 ? old.rlim_max : rlim_t(hard) };
+    long r = call(SYS_prlimit64, 0, RLIMIT_NOFILE, long(&want), 0);
+    struct rlimit now {};
+    call(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, long(&now));
+    record("prlimit64(RLIMIT_NOFILE, " + (soft < 0 ? std::string("same") : fd_name(soft)) + ", " +
+               (hard < 0 ? std::string("same") : fd_name(hard)) + ")",
+           r);
+    m_trace.back() += " soft now " + fd_name(long(now.rlim_cur));
     return r;
 }
 

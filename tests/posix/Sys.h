@@ -109,6 +109,10 @@ public:
     long ifreq_ioctl(int fd, const char* request_name, unsigned long request, const char* ifname, int index = 0);
     // SIOCGIFCONF: records whether `ifname` is listed and with which address.
     long ifconf_lists(int fd, const char* ifname);
+    // prlimit64(RLIMIT_NOFILE) of this process: sets soft (-1: keep) and
+    // hard (-1: keep); traces the soft limit relative to the first free
+    // descriptor (hard limits differ between hosts and are not traced).
+    long set_nofile(long soft, long hard = -1);
     std::pair<int, int> pipe2(int flags);   // {-1,-1} on failure
     long poll(std::vector<std::pair<int, short>> fds, int timeout_ms);
     long select(int nfds, std::vector<int> readfds, std::vector<int> writefds, long timeout_us);
@@ -161,6 +165,8 @@ private:
     std::vector<int> m_opened;
     int m_base_fd;
     struct stat m_stat {};
+    // RLIMIT_NOFILE before the first set_nofile (restored at the end).
+    long m_saved_nofile[2] { -1, -1 };
 };
 
 } // namespace posix

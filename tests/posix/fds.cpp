@@ -168,3 +168,23 @@ SCENARIO(fds, ioctl_unknown_on_file_is_enotty)
     int fd = int(s.open("f", O_RDONLY));
     s.ioctl_int(fd, 0x5401 /* TCGETS */, 0);
 }
+
+// RLIMIT_NOFILE bounds every way of making a descriptor (lighttpd sizes its
+// connection table by it and raises it).
+SCENARIO(fds, nofile_limit_bounds_descriptors)
+{
+    s.put("f", "x");
+    int fd = int(s.open("f", O_RDONLY));
+    int base = s.base_fd();
+    s.set_nofile(base + 3);
+    s.dup(fd);
+    s.dup(fd);
+    s.dup(fd);                      // EMFILE: fd+3 is past the soft limit
+    s.open("f", O_RDONLY);          // EMFILE
+    s.dup2(fd, base + 3);           // EBADF
+    s.fcntl(fd, F_DUPFD, base + 3); // EINVAL
+    s.pipe2(0);                     // EMFILE
+    s.set_nofile(base + 10, base + 5); // EINVAL: soft above hard
+    s.close(base + 2);
+    s.fcntl(fd, F_DUPFD, base);     // fd+2 again
+}
