@@ -237,14 +237,14 @@ inline constexpr unsigned long TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x54
 
 // Sockets.
 inline constexpr int AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
-inline constexpr int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_TYPE_MASK = 0xf, SOCK_NONBLOCK = 04000,
+inline constexpr int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_SEQPACKET = 5, SOCK_TYPE_MASK = 0xf, SOCK_NONBLOCK = 04000,
                      SOCK_CLOEXEC = 02000000;
 inline constexpr int IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41;
 inline constexpr int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4, SO_BROADCAST = 6,
                      SO_SNDBUF = 7, SO_RCVBUF = 8, SO_KEEPALIVE = 9, SO_LINGER = 13, SO_REUSEPORT = 15,
-                     SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
+                     SO_PASSCRED = 16, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
 inline constexpr int TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6, IPV6_V6ONLY = 26;
-inline constexpr int MSG_PEEK = 2, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
+inline constexpr int MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
                      MSG_NOSIGNAL = 0x4000;
 inline constexpr int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
@@ -255,6 +255,15 @@ struct sockaddr_in {
     uint8_t sin_zero[8];
 };
 static_assert(sizeof(sockaddr_in) == 16);
+struct sockaddr_un {
+    uint16_t sun_family;
+    char sun_path[108];
+};
+static_assert(sizeof(sockaddr_un) == 110);
+struct ucred {
+    int32_t pid;
+    uint32_t uid, gid;
+};
 struct sockaddr_in6 {
     uint16_t sin6_family;
     uint16_t sin6_port;

@@ -58,11 +58,13 @@ void Socket::changed(short which)
     PollHub::notify(m_generation, which);
 }
 
-ErrorOr<void> Socket::sleep(bool sending)
+ErrorOr<void> Socket::sleep(bool sending) { return sleep(sending, m_waiters); }
+
+ErrorOr<void> Socket::sleep(bool sending, WaitQueue& queue)
 {
     uint64_t timeout = sending ? m_sndtimeo_ns : m_rcvtimeo_ns;
     uint64_t deadline = timeout ? husk_plat_clock_monotonic() + timeout : UINT64_MAX;
-    if (m_waiters.wait(deadline) == WaitQueue::Result::TimedOut)
+    if (queue.wait(deadline) == WaitQueue::Result::TimedOut)
         return err(EAGAIN);
     return {};
 }

@@ -35,6 +35,10 @@ public:
     kstd::ErrorOr<uint64_t> seek(int64_t, int) override;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     bool is_socket() const override { return true; }
+    // Linux raises SIGPIPE with EPIPE on stream sockets only.
+    bool raises_sigpipe() const override { return m_type == linux::SOCK_STREAM; }
+    // recvmsg's msg_flags for the last receive (MSG_TRUNC...).
+    virtual int last_receive_flags() const { return 0; }
     PollGeneration poll_generation() const override { return m_generation; }
 
 protected:
@@ -45,6 +49,8 @@ protected:
     // Sleeps until woken or the receive/send timeout; ETIMEDOUT → EAGAIN
     // as Linux reports a timed-out blocking call.
     kstd::ErrorOr<void> sleep(bool sending);
+    // The same on another queue (a datagram sender waits on its receiver's).
+    kstd::ErrorOr<void> sleep(bool sending, WaitQueue& queue);
     // Options every socket keeps (SOL_SOCKET).
     kstd::ErrorOr<bool> set_common_option(int level, int name, const void* value, uint32_t length);
     kstd::ErrorOr<uint32_t> get_common_option(int level, int name, void* value, uint32_t room, bool& handled);

@@ -170,8 +170,10 @@ SysResult sys_close_range(unsigned first, unsigned last, unsigned flags)
     if ((flags & ~(kUnshare | kCloexec)) || first > last)
         return err(EINVAL);
     auto& fds = Process::current().fds();
-    unsigned end = kstd::min<unsigned>(last, unsigned(fds.limit() - 1));
-    for (unsigned fd = first; fd <= end && fd >= first; ++fd) {
+    if (fds.end() == 0 || first >= fds.end())
+        return 0;
+    unsigned end = kstd::min<unsigned>(last, unsigned(fds.end() - 1));
+    for (unsigned fd = first; fd <= end; ++fd) {
         if (flags & kCloexec)
             (void)fds.set_cloexec(int(fd), true);
         else {

@@ -37,7 +37,7 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
         flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
     bool creating = flags & O_CREAT;
     // Linux takes the descriptor first: a full table fails before creating.
-    if (p.fds().open_count() >= size_t(p.fds().limit()))
+    if (!p.fds().has_free_descriptor())
         return err(EMFILE);
 
     unsigned rflags = 0;
@@ -65,6 +65,8 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
     }
     if (v->is_symlink() && !path_only)
         return err(ELOOP); // O_NOFOLLOW met a symlink
+    if ((v->mode() & S_IFMT) == S_IFSOCK && !path_only)
+        return err(ENXIO); // a socket is reached with connect(), not open()
     if ((flags & O_DIRECTORY) && !v->is_directory())
         return err(ENOTDIR);
     if (!path_only) {
@@ -118,7 +120,7 @@ SysResult do_vector_io(int fd, UserPtr<const linux::iovec> uiov, int iovcnt, int
         if (r.is_error()) {
             if (done)
                 break;
-            return r.error();
+            return Write ? with_sigpipe(*f, r.error()) : SysResult(r.error());
         }
         done += r.value();
         if (r.value() < want || done >= kMaxRwCount)
@@ -161,7 +163,10 @@ SysResult sys_write(int fd, UserPtr<const void> buf, size_t count)
     RefPtr<File> f = TRY(io_file(fd));
     if (!f->is_writable())
         return err(EBADF);
-    return long(TRY(f->write(buf.buffer(), kstd::min(count, kMaxRwCount))));
+    auto written = f->write(buf.buffer(), kstd::min(count, kMaxRwCount));
+    if (written.is_error())
+        return with_sigpipe(*f, written.error());
+    return long(written.value());
 }
 
 SysResult sys_pread64(int fd, UserPtr<void> buf, size_t count, int64_t offset)
@@ -296,7 +301,7 @@ SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t co
     }
     kstd::kfree(bounce);
     if (done == 0 && failure.is_error())
-        return failure.error();
+        return with_sigpipe(*out, failure.error());
     if (at_offset)
         TRY(copy_out(offset, int64_t(position + int64_t(done))));
     return long(done);

@@ -152,6 +152,8 @@ SysResult signal_self(int sig)
 }
 } // namespace
 
+SysResult signal_current_process(int sig) { return signal_self(sig); }
+
 SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
                            size_t sigsetsize)
 {

@@ -2,6 +2,8 @@
 // socket options: the BSD socket calls over kernel/net.
 #include "../net/TcpSocket.h"
 #include "../net/UdpSocket.h"
+#include "../core/Log.h"
+#include "../net/UnixSocket.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -32,16 +34,33 @@ ErrorOr<size_t> message_iovecs(const msghdr& m, kstd::Vector<iovec>& iov)
 }
 } // namespace
 
+namespace {
+// AF_UNIX's types (SOCK_RAW is taken as SOCK_DGRAM, as Linux does) and
+// protocols (0 or PF_UNIX).
+ErrorOr<int> unix_type(int kind, int protocol)
+{
+    if (protocol != 0 && protocol != AF_UNIX)
+        return err(EPROTONOSUPPORT);
+    if (kind == SOCK_RAW)
+        return SOCK_DGRAM;
+    if (kind != SOCK_STREAM && kind != SOCK_DGRAM && kind != SOCK_SEQPACKET)
+        return err(ESOCKTNOSUPPORT);
+    return kind;
+}
+} // namespace
+
 SysResult sys_socket(int domain, int type, int protocol)
 {
     int kind = type & SOCK_TYPE_MASK;
     if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
         return err(EINVAL);
-    if (domain != AF_INET && domain != AF_INET6)
+    if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNIX)
         return err(EAFNOSUPPORT);
     int flags = O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
     RefPtr<Socket> s;
-    if (kind == SOCK_STREAM) {
+    if (domain == AF_UNIX) {
+        s = TRY(UnixSocket::create(TRY(unix_type(kind, protocol)), flags));
+    } else if (kind == SOCK_STREAM) {
         if (protocol != 0 && protocol != IPPROTO_TCP)
             return err(EPROTONOSUPPORT);
         s = TRY(TcpSocket::create(domain, flags));
@@ -109,7 +128,10 @@ SysResult sys_getpeername(int fd, UserPtr<void> addr, UserPtr<uint32_t> length)
 SysResult sys_sendto(int fd, UserPtr<const void> buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
-    return long(TRY(s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to, to_length)));
+    auto sent = s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to, to_length);
+    if (sent.is_error())
+        return with_sigpipe(*s, sent.error(), flags);
+    return long(sent.value());
 }
 
 SysResult sys_recvfrom(int fd, UserPtr<void> buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
@@ -122,6 +144,12 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
     linux::msghdr m = TRY(copy_in(msg));
+    if (m.msg_controllen && s->family() == AF_UNIX) {
+        // SCM_RIGHTS/SCM_CREDENTIALS dropped silently would lose what the
+        // program meant to send: refuse instead.
+        klog(LogLevel::Warning, "sendmsg: ancillary data on AF_UNIX sockets (fd passing) is not supported yet");
+        return err(EOPNOTSUPP);
+    }
     kstd::Vector<iovec> iov;
     size_t total = TRY(message_iovecs(m, iov));
     kstd::Vector<uint8_t> data;
@@ -134,7 +162,10 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
             TRY(IoBuffer::user(uintptr_t(v.iov_base)).read_into(data.data() + at, 0, k));
         at += k;
     }
-    return long(TRY(s->send(IoBuffer::kernel(data.data()), total, flags, UserPtr<const void>(m.msg_name), m.msg_namelen)));
+    auto sent = s->send(IoBuffer::kernel(data.data()), total, flags, UserPtr<const void>(m.msg_name), m.msg_namelen);
+    if (sent.is_error())
+        return with_sigpipe(*s, sent.error(), flags);
+    return long(sent.value());
 }
 
 SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
@@ -157,9 +188,9 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
         TRY(IoBuffer::user(uintptr_t(v.iov_base)).write_from(0, data.data() + at, k));
         at += k;
     }
-    // No ancillary data is produced; flags report nothing unusual.
+    // No ancillary data is produced; flags report a truncated record.
     TRY(copy_out(UserPtr<uint64_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_controllen)), uint64_t(0)));
-    TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(0)));
+    TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(s->last_receive_flags())));
     return long(n);
 }
 
@@ -190,9 +221,33 @@ SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserP
     return 0;
 }
 
-SysResult sys_socketpair(int domain, int, int, UserPtr<int>)
+SysResult sys_socketpair(int domain, int type, int protocol, UserPtr<int> fds_out)
 {
-    return err(domain == AF_UNIX ? EAFNOSUPPORT : EOPNOTSUPP); // AF_UNIX: planned
+    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return err(EINVAL);
+    if (domain == AF_INET || domain == AF_INET6)
+        return err(EOPNOTSUPP); // Linux: no pairs of IP sockets
+    if (domain != AF_UNIX)
+        return err(EAFNOSUPPORT);
+    int kind = TRY(unix_type(type & SOCK_TYPE_MASK, protocol));
+    RefPtr<Socket> a, b;
+    TRY(UnixSocket::create_pair(kind, O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0), a, b));
+    FdTable& table = Process::current().fds();
+    bool cloexec = type & SOCK_CLOEXEC;
+    int fa = TRY(table.allocate(RefPtr<File>(a.ptr()), cloexec));
+    auto fb = table.allocate(RefPtr<File>(b.ptr()), cloexec);
+    if (fb.is_error()) {
+        (void)table.close(fa);
+        return fb.error();
+    }
+    int pair[2] = { fa, fb.value() };
+    auto copied = fds_out.buffer().write_from(0, pair, sizeof pair);
+    if (copied.is_error()) {
+        (void)table.close(fa);
+        (void)table.close(pair[1]);
+        return copied.error();
+    }
+    return 0;
 }
 
 } // namespace husk

@@ -84,12 +84,13 @@ void FdTable::close_all()
         e.file.clear();
 }
 
-size_t FdTable::open_count() const
+bool FdTable::has_free_descriptor() const
 {
-    size_t n = 0;
-    for (auto& e : m_entries)
-        n += e.file ? 1 : 0;
-    return n;
+    size_t end = kstd::min(m_entries.size(), size_t(m_limit));
+    for (size_t fd = 0; fd < end; ++fd)
+        if (!m_entries[fd].file)
+            return true;
+    return m_entries.size() < size_t(m_limit);
 }
 
 } // namespace husk

@@ -28,9 +28,13 @@ public:
     void close_all();
     int limit() const { return m_limit; }
     int hard_limit() const { return m_hard_limit; }
+    // One past the highest descriptor that may be open (which may exceed a
+    // limit lowered later: those descriptors stay open, as on Linux).
+    size_t end() const { return m_entries.size(); }
     // setrlimit(RLIMIT_NOFILE): raising the hard limit needs a superuser.
     kstd::ErrorOr<void> set_limits(uint64_t soft, uint64_t hard, bool superuser);
-    size_t open_count() const;
+    // Whether allocate() would find a descriptor below the limit.
+    bool has_free_descriptor() const;
 
 private:
     struct Entry {

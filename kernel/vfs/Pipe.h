@@ -62,6 +62,7 @@ public:
     short poll_events() override { return m_pipe->poll_events(m_read_end); }
     PollGeneration poll_generation() const override { return m_pipe->generation(); }
     uint64_t ino() const { return m_ino; }
+    bool raises_sigpipe() const override { return true; }
 
 private:
     kstd::RefPtr<Pipe> m_pipe;

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <vector>
@@ -22,11 +23,12 @@ namespace {
 // Calls that may sleep or wait with nothing to wake them (futex waits
 // until a random timeout; listen: without listening sockets no accept,
 // connect or read of a socket can wait; an eventfd's read waits like a
-// pipe's), and chroot (which would hide the tree checked at the end), are
+// pipe's, and so does a socketpair's), and chroot (which would hide the tree checked at the end), are
 // not fuzzed.
 const std::set<long> kExcluded = { SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
                                    SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_eventfd, SYS_eventfd2,
-                                   SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot, SYS_listen };
+                                   SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot, SYS_listen,
+                                   SYS_socketpair };
 
 std::vector<long> fuzzable_syscalls()
 {
@@ -152,6 +154,8 @@ int main(int argc, char** argv)
     // The kernel still works: close everything, undo mounts, delete what
     // the fuzzer made (memory may be full), then a clean round trip in a
     // fresh directory (the fuzzer may have renamed or removed any other).
+    struct rlimit files { 1024, 4096 }; // the fuzzer may have lowered it
+    husk_syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, long(&files), 0, 0, 0);
     for (int f = 0; f < 1100; ++f)
         husk_sys_close(f);
     husk_sys_chdir("/");

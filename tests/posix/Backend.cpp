@@ -1,6 +1,7 @@
 #include "Backend.h"
 #include <husk/husk.h>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -124,6 +125,10 @@ private:
         }
         if (husk_init("mem=256") != 0)
             throw std::runtime_error("husk_init failed");
+        // SIGPIPE ignored, as in the host oracle (main): EPIPE, not death.
+        struct { unsigned long handler, flags, restorer, mask; } ignore { 1, 0, 0, 0 };
+        if (husk_syscall(SYS_rt_sigaction, SIGPIPE, long(&ignore), 0, 8, 0, 0) != 0)
+            throw std::runtime_error("rt_sigaction(SIGPIPE)");
         if (husk_sys_mkdir("/work", 0755) != 0)
             throw std::runtime_error("mkdir /work");
         if (disk_backed() && husk_sys_mount("/dev/vda", "/work", "ext2", 0, nullptr) != 0)

@@ -1,5 +1,7 @@
 #include "Sys.h"
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -690,8 +692,31 @@ socklen_t make_address(int domain, const char* text, int port, sockaddr_storage&
     return sizeof *a;
 }
 
+// Abstract AF_UNIX names carry this prefix on the wire (the host's abstract
+// namespace is shared by every process of the machine); traces omit it.
+std::string abstract_prefix() { return "husk-posix-" + std::to_string(getpid()) + "-"; }
+
+std::string describe_unix(const sockaddr_storage& a, socklen_t length)
+{
+    auto* un = reinterpret_cast<const sockaddr_un*>(&a);
+    if (length <= sizeof(sa_family_t))
+        return "unix unnamed len=" + std::to_string(length);
+    size_t path = length - sizeof(sa_family_t);
+    if (un->sun_path[0] != 0)
+        return "unix \"" + std::string(un->sun_path, strnlen(un->sun_path, path)) + "\" len=" + std::to_string(length);
+    std::string name(un->sun_path + 1, path - 1);
+    std::string prefix = abstract_prefix();
+    if (name.rfind(prefix, 0) == 0)
+        name = name.substr(prefix.size());
+    else if (name.size() == 5 && name.find_first_not_of("0123456789abcdef") == std::string::npos)
+        name = "<autobind>";
+    return "unix @" + name + " len=" + std::to_string(length);
+}
+
 std::string describe_address(const sockaddr_storage& a, socklen_t length)
 {
+    if (a.ss_family == AF_UNIX)
+        return describe_unix(a, length);
     char text[64] = "?";
     int port = 0;
     std::string family;
@@ -711,6 +736,92 @@ std::string describe_address(const sockaddr_storage& a, socklen_t length)
     return family + " " + text + (port ? " port>0" : " port=0") + " len=" + std::to_string(length);
 }
 } // namespace
+
+namespace {
+socklen_t unix_address(const std::string& name, sockaddr_un& a)
+{
+    a = {};
+    a.sun_family = AF_UNIX;
+    if (name.empty())
+        return sizeof(sa_family_t);
+    std::string path = name[0] == '@' ? std::string(1, '\0') + abstract_prefix() + name.substr(1) : name;
+    memcpy(a.sun_path, path.data(), std::min(path.size(), sizeof a.sun_path));
+    if (name[0] == '@')
+        return socklen_t(sizeof(sa_family_t) + path.size());
+    return socklen_t(sizeof(sa_family_t) + std::min(path.size() + 1, sizeof a.sun_path));
+}
+} // namespace
+
+long Sys::bind_unix(int fd, const std::string& name)
+{
+    sockaddr_un a;
+    socklen_t n = unix_address(name, a);
+    long r = call(SYS_bind, fd, long(&a), n);
+    record("bind_unix(" + fd_name(fd) + ", \"" + name + "\")", r);
+    return r;
+}
+
+long Sys::connect_unix(int fd, const std::string& name)
+{
+    sockaddr_un a;
+    socklen_t n = unix_address(name, a);
+    long r = call(SYS_connect, fd, long(&a), n);
+    record("connect_unix(" + fd_name(fd) + ", \"" + name + "\")", r);
+    return r;
+}
+
+long Sys::sendto_unix(int fd, const std::string& data, const std::string& name, int flags)
+{
+    sockaddr_un a;
+    socklen_t n = unix_address(name, a);
+    long r = call(SYS_sendto, fd, long(data.data()), long(data.size()), flags, long(&a), n);
+    record("sendto_unix(" + fd_name(fd) + ", " + std::to_string(data.size()) + " bytes, \"" + name + "\", " + octal(flags) + ")", r);
+    return r;
+}
+
+std::pair<int, int> Sys::socketpair(int domain, int type, int protocol)
+{
+    int fds[2] = { -1, -1 };
+    long r = call(SYS_socketpair, domain, type, protocol, long(fds));
+    record("socketpair(" + std::to_string(domain) + ", " + octal(type) + ", " + std::to_string(protocol) + ")", r, false,
+           r == 0 ? fd_name(fds[0]) + " " + fd_name(fds[1]) : "");
+    if (r != 0)
+        return { -1, -1 };
+    m_opened.push_back(fds[0]);
+    m_opened.push_back(fds[1]);
+    return { fds[0], fds[1] };
+}
+
+long Sys::recvmsg(int fd, size_t n, int flags)
+{
+    std::string buf(n ? n : 1, '\0');
+    sockaddr_storage a {};
+    iovec v { buf.data(), n };
+    msghdr m {};
+    m.msg_name = &a;
+    m.msg_namelen = sizeof a;
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    long r = call(SYS_recvmsg, fd, long(&m), flags);
+    record("recvmsg(" + fd_name(fd) + ", " + std::to_string(n) + ", " + octal(flags) + ")", r, false,
+           r >= 0 ? escape(buf.data(), size_t(std::min<long>(r, long(n)))) + " from " + describe_address(a, m.msg_namelen) +
+                   " flags " + octal(m.msg_flags)
+                  : "");
+    return r;
+}
+
+long Sys::peercred(int fd)
+{
+    ucred c {};
+    socklen_t n = sizeof c;
+    long r = call(SYS_getsockopt, fd, SOL_SOCKET, SO_PEERCRED, long(&c), long(&n));
+    long self = call(SYS_getpid);
+    record("getsockopt(" + fd_name(fd) + ", SO_PEERCRED)", r, false,
+           r == 0 ? std::string(c.pid == self ? "pid=self" : c.pid == 0 ? "pid=0" : "pid=other") + " uid=" +
+                   std::to_string(c.uid) + " gid=" + std::to_string(c.gid) + " len=" + std::to_string(n)
+                  : "");
+    return r;
+}
 
 long Sys::socket(int domain, int type, int protocol)
 {

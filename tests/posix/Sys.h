@@ -141,6 +141,17 @@ public:
     long recvfrom(int fd, size_t n, int flags); // traces the data and the sender's address
     long setsockopt_int(int fd, int level, int name, int value);
     long getsockopt_int(int fd, int level, int name);
+    // --- AF_UNIX. A name is a path ("sock", relative to the work dir), an
+    // abstract name ("@name": made unique per process, traced as written)
+    // or "" (bind: autobind; an address of sun_family only).
+    long bind_unix(int fd, const std::string& name);
+    long connect_unix(int fd, const std::string& name);
+    long sendto_unix(int fd, const std::string& data, const std::string& name, int flags = 0);
+    std::pair<int, int> socketpair(int domain, int type, int protocol = 0); // {-1,-1} on failure
+    // recvmsg into one buffer of n bytes: traces the data, the sender and msg_flags.
+    long recvmsg(int fd, size_t n, int flags);
+    // SO_PEERCRED: traces whether the pid is this process's and the ids.
+    long peercred(int fd);
     // The port a socket is bound to (not traced; 0 on failure).
     int port_of(int fd);
 

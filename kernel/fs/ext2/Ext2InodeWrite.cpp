@@ -435,8 +435,10 @@ ErrorOr<bool> Ext2Inode::is_empty_directory()
 ErrorOr<RefPtr<Vnode>> Ext2Inode::create(StringView name, uint32_t mode, const Credentials& who, uint64_t)
 {
     TRY(require_writable_directory());
-    if (!linux::is_reg(mode))
-        return err(EPERM); // FIFOs and device nodes are not supported yet
+    // Sockets are names bind() makes (no data); FIFOs and device nodes are
+    // not supported yet.
+    if (!linux::is_reg(mode) && (mode & linux::S_IFMT) != linux::S_IFSOCK)
+        return err(EPERM);
     if (TRY(find_entry(name)))
         return err(EEXIST);
     uint32_t number = TRY(ext2().allocate_inode(uint32_t(ino()), false));

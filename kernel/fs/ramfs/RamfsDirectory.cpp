@@ -112,8 +112,10 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::create(StringView name, uint32_t mode, co
         return err(ENOENT);
     if (find(name))
         return err(EEXIST);
-    if (!linux::is_reg(mode))
-        return err(EPERM); // FIFOs and device nodes are not supported yet
+    // Sockets are names bind() makes (no data); FIFOs and device nodes are
+    // not supported yet.
+    if (!linux::is_reg(mode) && (mode & linux::S_IFMT) != linux::S_IFSOCK)
+        return err(EPERM);
     auto file = kstd::adopt_new<RamfsFile>(ramfs(), ramfs().allocate_ino(), mode);
     if (!file)
         return err(ENOMEM);

@@ -8,7 +8,11 @@ using kstd::err;
 using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
-RamfsFile::RamfsFile(RamfsFileSystem& fs, uint64_t ino, uint32_t mode) : Vnode(fs, ino, linux::S_IFREG | (mode & 07777)) {}
+// A regular file, or a socket's name (an inode with no data).
+RamfsFile::RamfsFile(RamfsFileSystem& fs, uint64_t ino, uint32_t mode)
+    : Vnode(fs, ino, ((mode & linux::S_IFMT) == linux::S_IFSOCK ? linux::S_IFSOCK : linux::S_IFREG) | (mode & 07777))
+{
+}
 
 RamfsFile::~RamfsFile()
 {

@@ -1,0 +1,615 @@
+#include "UnixSocket.h"
+#include "../proc/Process.h"
+#include "../vfs/Permissions.h"
+#include "../vfs/Vfs.h"
+#include "InterfaceTable.h"
+
+namespace husk {
+
+using kstd::err;
+using kstd::ErrorOr;
+using kstd::RefPtr;
+using namespace kstd::errno_values;
+using namespace linux;
+
+namespace {
+// Linux's defaults: net.core.wmem_default/rmem_default and
+// net.unix.max_dgram_qlen (datagrams a receiver queues from senders it is
+// not connected to).
+constexpr uint32_t kDefaultBuffer = 212992;
+constexpr size_t kMaxDatagramQueue = 10;
+constexpr size_t kStreamChunk = 64 * 1024;
+
+// Every bound socket (the kernel's AF_UNIX name table; a handful in practice).
+kstd::Vector<UnixSocket*>& bound_sockets()
+{
+    // Built on first use and never destroyed (a kernel has no exit-time
+    // destructors to run).
+    using Table = kstd::Vector<UnixSocket*>;
+    alignas(Table) static unsigned char storage[sizeof(Table)];
+    static Table* sockets = new (kstd::placement, storage) Table();
+    return *sockets;
+}
+
+ucred current_cred()
+{
+    Process& p = Process::current();
+    return ucred { int32_t(p.pid()), p.credentials().euid, p.credentials().egid };
+}
+
+// A received name for recvfrom/recvmsg: an unnamed sender gives length 0,
+// as Linux leaves msg_namelen untouched at 0.
+ErrorOr<void> copy_source(const UnixName& name, UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    if (length.is_null())
+        return {};
+    if (!name.is_named())
+        return copy_out(length, uint32_t(0));
+    return name.copy_out(addr, length);
+}
+} // namespace
+
+UnixSocket::UnixSocket(int type, int flags) : Socket(AF_UNIX, type, flags)
+{
+    m_sndbuf = kDefaultBuffer;
+    m_rcvbuf = kDefaultBuffer;
+}
+
+ErrorOr<RefPtr<Socket>> UnixSocket::create(int type, int flags)
+{
+    auto* s = new UnixSocket(type, flags);
+    if (!s)
+        return err(ENOMEM);
+    return RefPtr<Socket>::adopt(s);
+}
+
+ErrorOr<void> UnixSocket::create_pair(int type, int flags, RefPtr<Socket>& a, RefPtr<Socket>& b)
+{
+    a = TRY(create(type, flags));
+    b = TRY(create(type, flags));
+    link(*static_cast<UnixSocket*>(a.ptr()), *static_cast<UnixSocket*>(b.ptr()));
+    return {};
+}
+
+void UnixSocket::link(UnixSocket& a, UnixSocket& b)
+{
+    a.m_peer = &b;
+    b.m_peer = &a;
+    a.m_state = b.m_state = State::Connected;
+    a.m_peer_cred = b.m_peer_cred = current_cred();
+}
+
+UnixSocket::~UnixSocket()
+{
+    auto& names = bound_sockets();
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == this) {
+            names.remove(i);
+            break;
+        }
+    }
+    if (m_peer && m_peer->m_peer == this) {
+        UnixSocket& p = *m_peer;
+        p.m_peer = nullptr;
+        p.m_peer_name = m_name;
+        if (is_datagram()) {
+            p.m_peer_died = true;
+        } else {
+            // The survivor's both directions end; data it sent and we never
+            // read (or a connection never accepted) is a reset.
+            p.m_rcv_shutdown = p.m_snd_shutdown = true;
+            if (!m_incoming.is_empty() || m_embryo)
+                p.m_error = ECONNRESET;
+        }
+        p.changed();
+    }
+    // Connections never accepted go with the listener (their clients see
+    // ECONNRESET through the destructor above).
+    m_pending.clear();
+}
+
+int UnixSocket::take_error()
+{
+    int e = m_error;
+    m_error = 0;
+    return e;
+}
+
+ErrorOr<RefPtr<UnixSocket>> UnixSocket::find_bound(const UnixName& name)
+{
+    UnixName wanted = name;
+    if (!wanted.is_abstract()) {
+        Process& p = Process::current();
+        Resolved r = TRY(Vfs::resolve(p, p.cwd(), kstd::StringView(name.path()), FollowLast));
+        TRY(check_access(*r.vnode, p.credentials(), W_OK));
+        if ((r.vnode->mode() & S_IFMT) != S_IFSOCK)
+            return err(ECONNREFUSED);
+        wanted.fs = &r.vnode->fs();
+        wanted.ino = r.vnode->ino();
+    }
+    for (UnixSocket* s : bound_sockets())
+        if (s->m_name.same(wanted))
+            return RefPtr<UnixSocket>(s);
+    return err(ECONNREFUSED);
+}
+
+ErrorOr<void> UnixSocket::bind_path(UnixName& name)
+{
+    Process& p = Process::current();
+    Resolved r = TRY(Vfs::resolve(p, p.cwd(), kstd::StringView(name.path()), WantParent));
+    if (r.vnode || r.last != Resolved::Last::Normal)
+        return err(EADDRINUSE);
+    TRY(check_access(*r.parent, p.credentials(), W_OK | X_OK));
+    if (r.parent->fs().is_read_only())
+        return err(EROFS);
+    RefPtr<Vnode> node = TRY(r.parent->create(r.name_view(), S_IFSOCK | (0777 & ~p.umask()), p.credentials(), 0));
+    name.fs = &node->fs();
+    name.ino = node->ino();
+    return {};
+}
+
+ErrorOr<void> UnixSocket::bind(UserPtr<const void> addr, uint32_t length)
+{
+    UnixName name = TRY(UnixName::from_user(addr, length));
+    if (m_name.is_named())
+        return err(EINVAL);
+    auto& names = bound_sockets();
+    if (!name.is_named()) { // autobind
+        static uint32_t serial = 0;
+        for (;;) {
+            name = UnixName::autobind(++serial);
+            bool taken = false;
+            for (UnixSocket* s : names)
+                taken = taken || s->m_name.same(name);
+            if (!taken)
+                break;
+        }
+    } else if (name.is_abstract()) {
+        for (UnixSocket* s : names)
+            if (s->m_name.same(name))
+                return err(EADDRINUSE);
+    } else {
+        TRY(bind_path(name));
+    }
+    if (!names.append(this))
+        return err(ENOMEM);
+    m_name = name;
+    return {};
+}
+
+ErrorOr<void> UnixSocket::listen(int backlog)
+{
+    if (is_datagram())
+        return err(EOPNOTSUPP);
+    if (m_state == State::Connected || !m_name.is_named())
+        return err(EINVAL);
+    // Linux caps the backlog at net.core.somaxconn (a negative one too).
+    m_backlog = unsigned(backlog) > 4096u ? 4096 : backlog;
+    m_state = State::Listening;
+    m_waiters.wake_all(); // connectors waiting for room
+    return {};
+}
+
+ErrorOr<RefPtr<Socket>> UnixSocket::accept(bool nonblocking)
+{
+    if (is_datagram())
+        return err(EOPNOTSUPP);
+    if (m_state != State::Listening)
+        return err(EINVAL);
+    while (m_pending.is_empty()) {
+        if (nonblocking || is_nonblocking())
+            return err(EAGAIN);
+        TRY(sleep(false));
+    }
+    RefPtr<UnixSocket> s = m_pending[0];
+    m_pending.remove(0);
+    s->m_embryo = false;
+    m_waiters.wake_all(); // a connector waiting for room in the backlog
+    return RefPtr<Socket>(s.ptr());
+}
+
+ErrorOr<void> UnixSocket::connect(UserPtr<const void> addr, uint32_t length)
+{
+    if (is_datagram()) {
+        uint16_t family = 0;
+        if (length >= sizeof family)
+            TRY(addr.buffer().read_into(&family, 0, sizeof family));
+        if (family == AF_UNSPEC && length >= sizeof family) { // dissolve the association
+            m_connected_by_name = false;
+            m_peer_died = false;
+            return {};
+        }
+        UnixName name = TRY(UnixName::from_user(addr, length));
+        RefPtr<UnixSocket> target = TRY(find_bound(name));
+        if (target->m_type != m_type)
+            return err(EPROTOTYPE);
+        m_connected_by_name = true;
+        m_target = target->m_name;
+        m_peer_died = false;
+        m_state = State::Connected;
+        return {};
+    }
+    if (m_state == State::Listening)
+        return err(EINVAL);
+    if (m_state == State::Connected)
+        return err(EISCONN);
+    UnixName name = TRY(UnixName::from_user(addr, length));
+    RefPtr<UnixSocket> listener = TRY(find_bound(name));
+    if (listener->m_type != m_type)
+        return err(EPROTOTYPE);
+    // Linux lets backlog+1 connections wait to be accepted.
+    for (;;) {
+        if (listener->m_state != State::Listening)
+            return err(ECONNREFUSED);
+        if (listener->m_pending.size() <= size_t(listener->m_backlog))
+            break;
+        if (is_nonblocking())
+            return err(EAGAIN);
+        TRY(sleep(true, listener->m_waiters));
+    }
+    auto* server = new UnixSocket(m_type, O_RDWR);
+    if (!server)
+        return err(ENOMEM);
+    RefPtr<UnixSocket> s = RefPtr<UnixSocket>::adopt(server);
+    if (!listener->m_pending.append(s))
+        return err(ENOMEM);
+    server->m_name = listener->m_name;
+    server->m_name.fs = nullptr; // the accepted socket reports the name but is not bound to it
+    server->m_embryo = true;
+    link(*this, *server);
+    listener->changed(POLLIN);
+    return {};
+}
+
+ErrorOr<void> UnixSocket::shutdown(int how)
+{
+    if (how < SHUT_RD || how > SHUT_RDWR)
+        return err(EINVAL);
+    bool rd = how != SHUT_WR, wr = how != SHUT_RD;
+    m_rcv_shutdown = m_rcv_shutdown || rd;
+    m_snd_shutdown = m_snd_shutdown || wr;
+    changed();
+    if (m_peer && !is_datagram()) { // the peer's opposite directions end with ours
+        m_peer->m_snd_shutdown = m_peer->m_snd_shutdown || rd;
+        m_peer->m_rcv_shutdown = m_peer->m_rcv_shutdown || wr;
+        m_peer->changed();
+    }
+    return {};
+}
+
+ErrorOr<void> UnixSocket::local_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    return m_name.copy_out(addr, length);
+}
+
+ErrorOr<void> UnixSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+{
+    if (m_peer)
+        return m_peer->m_name.copy_out(addr, length);
+    if (is_datagram() && m_connected_by_name)
+        return m_target.copy_out(addr, length);
+    if (!is_datagram() && m_state == State::Connected) // the peer went; Linux still names it
+        return m_peer_name.copy_out(addr, length);
+    return err(ENOTCONN);
+}
+
+bool UnixSocket::has_room_for(size_t bytes, const UnixSocket* sender) const
+{
+    if (m_incoming.is_empty())
+        return true; // one record of any accepted size always fits
+    if (is_datagram() && m_peer != sender && !(m_connected_by_name && sender && m_target.same(sender->m_name))
+        && m_incoming.size() >= kMaxDatagramQueue)
+        return false;
+    uint32_t limit = sender ? sender->m_sndbuf : kDefaultBuffer;
+    return m_incoming_bytes + bytes <= limit;
+}
+
+ErrorOr<void> UnixSocket::wait_for_room(UnixSocket& receiver, int flags)
+{
+    if ((flags & MSG_DONTWAIT) || is_nonblocking())
+        return err(EAGAIN);
+    // A connected peer wakes us as it reads; a receiver found by name wakes
+    // its own queue.
+    if (&receiver == m_peer)
+        return sleep(true);
+    return sleep(true, receiver.m_waiters);
+}
+
+ErrorOr<size_t> UnixSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
+{
+    if (m_type == SOCK_STREAM) {
+        if (!to.is_null() && to_length)
+            return err(m_state == State::Connected ? EISCONN : EOPNOTSUPP);
+        return send_stream(buf, n, flags);
+    }
+    return send_record(buf, n, flags, m_type == SOCK_SEQPACKET ? UserPtr<const void>(0) : to, to_length);
+}
+
+ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags)
+{
+    if (m_state != State::Connected)
+        return err(ENOTCONN);
+    size_t sent = 0;
+    while (sent < n || n == 0) {
+        if (m_snd_shutdown || !m_peer) {
+            if (sent)
+                return sent;
+            return err(EPIPE);
+        }
+        if (n == 0)
+            return 0;
+        UnixSocket& peer = *m_peer;
+        size_t room = peer.m_incoming_bytes < m_sndbuf ? m_sndbuf - peer.m_incoming_bytes : 0;
+        if (room == 0) {
+            if (sent && ((flags & MSG_DONTWAIT) || is_nonblocking()))
+                return sent;
+            auto waited = wait_for_room(peer, flags);
+            if (waited.is_error())
+                return sent ? ErrorOr<size_t>(sent) : ErrorOr<size_t>(waited.error());
+            continue;
+        }
+        size_t chunk = kstd::min(kstd::min(room, n - sent), kStreamChunk);
+        Message m;
+        if (!m.data.resize(chunk))
+            return sent ? ErrorOr<size_t>(sent) : ErrorOr<size_t>(err(ENOMEM));
+        auto copied = buf.read_into(m.data.data(), sent, chunk);
+        if (copied.is_error())
+            return sent ? ErrorOr<size_t>(sent) : ErrorOr<size_t>(copied.error());
+        if (!peer.m_incoming.append(kstd::move(m)))
+            return sent ? ErrorOr<size_t>(sent) : ErrorOr<size_t>(err(ENOMEM));
+        peer.m_incoming_bytes += chunk;
+        sent += chunk;
+        peer.changed(POLLIN);
+    }
+    return sent;
+}
+
+ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
+{
+    RefPtr<UnixSocket> target;
+    if (m_snd_shutdown)
+        return err(EPIPE);
+    if (!to.is_null() && to_length) {
+        UnixName name = TRY(UnixName::from_user(to, to_length));
+        target = TRY(find_bound(name));
+        if (target->m_type != m_type)
+            return err(EPROTOTYPE);
+        // A receiver connected to another socket takes nothing from us.
+        bool ours = target->m_peer == this || (target->m_connected_by_name && target->m_target.same(m_name));
+        if ((target->m_peer || target->m_connected_by_name) && !ours)
+            return err(EPERM);
+    } else if (m_type == SOCK_SEQPACKET) {
+        if (m_state != State::Connected)
+            return err(ENOTCONN);
+    } else if (m_peer_died) {
+        m_peer_died = false; // reported once; then the socket is unconnected
+        m_state = State::Fresh;
+        return err(ECONNREFUSED);
+    } else if (!m_peer && !m_connected_by_name) {
+        return err(ENOTCONN);
+    }
+    if (n > m_sndbuf - 32)
+        return err(EMSGSIZE);
+    Message m;
+    if (!m.data.resize(n))
+        return err(ENOMEM);
+    if (n)
+        TRY(buf.read_into(m.data.data(), 0, n));
+    m.from = m_name;
+    for (;;) {
+        // Find the receiver again after each wait: it may have gone.
+        UnixSocket* receiver = target.ptr();
+        if (!receiver && m_connected_by_name) {
+            auto found = find_bound(m_target);
+            if (found.is_error())
+                return err(ECONNREFUSED);
+            target = found.release_value();
+            receiver = target.ptr();
+        }
+        if (!receiver)
+            receiver = m_peer;
+        if (!receiver)
+            return err(m_type == SOCK_SEQPACKET ? EPIPE : ECONNREFUSED);
+        if (receiver->m_rcv_shutdown)
+            return err(EPIPE);
+        if (receiver->has_room_for(n, this)) {
+            if (!receiver->m_incoming.append(kstd::move(m)))
+                return err(ENOMEM);
+            receiver->m_incoming_bytes += n;
+            receiver->changed(POLLIN);
+            return n;
+        }
+        TRY(wait_for_room(*receiver, flags));
+        if (m_type == SOCK_SEQPACKET && !m_peer)
+            return err(EPIPE);
+    }
+}
+
+ErrorOr<bool> UnixSocket::wait_for_data(int flags)
+{
+    while (m_incoming.is_empty()) {
+        if (m_error)
+            return err(take_error());
+        if (m_rcv_shutdown)
+            return false;
+        if ((flags & MSG_DONTWAIT) || is_nonblocking())
+            return err(EAGAIN);
+        TRY(sleep(false));
+    }
+    return true;
+}
+
+void UnixSocket::consumed(size_t bytes)
+{
+    m_incoming_bytes -= bytes;
+    changed(POLLOUT); // senders by name wait on our queue
+    if (m_peer)
+        m_peer->changed(POLLOUT);
+}
+
+ErrorOr<size_t> UnixSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+{
+    m_last_receive_flags = 0;
+    if (m_type == SOCK_STREAM) {
+        if (m_state != State::Connected)
+            return err(EINVAL);
+        size_t got = TRY(receive_stream(buf, n, flags));
+        if (m_peer)
+            TRY(copy_source(m_peer->m_name, from, from_length));
+        else
+            TRY(copy_source(UnixName(), from, from_length));
+        return got;
+    }
+    if (m_type == SOCK_SEQPACKET && m_state != State::Connected)
+        return err(m_state == State::Listening ? EINVAL : ENOTCONN);
+    return receive_record(buf, n, flags, from, from_length);
+}
+
+ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags)
+{
+    if (n == 0)
+        return 0;
+    size_t got = 0;
+    while (got < n) {
+        auto more = wait_for_data(got ? (flags & MSG_WAITALL ? flags : flags | MSG_DONTWAIT) : flags);
+        if (more.is_error() || !more.value()) {
+            if (got)
+                break;
+            if (more.is_error())
+                return more.error();
+            return 0; // end of stream
+        }
+        size_t index = 0;
+        bool peek = flags & MSG_PEEK;
+        while (got < n && index < m_incoming.size()) {
+            Message& m = m_incoming[index];
+            size_t k = kstd::min(m.data.size() - m.consumed, n - got);
+            TRY(buf.write_from(got, m.data.data() + m.consumed, k));
+            got += k;
+            if (peek) {
+                ++index;
+                continue;
+            }
+            m.consumed += k;
+            consumed(k);
+            if (m.consumed == m.data.size())
+                m_incoming.remove(0);
+        }
+        if (peek || !(flags & MSG_WAITALL))
+            break;
+    }
+    return got;
+}
+
+ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+{
+    if (!TRY(wait_for_data(flags)))
+        return 0;
+    Message& m = m_incoming[0];
+    size_t size = m.data.size();
+    size_t k = kstd::min(size, n);
+    if (k)
+        TRY(buf.write_from(0, m.data.data(), k));
+    TRY(copy_source(m.from, from, from_length));
+    if (size > n)
+        m_last_receive_flags = MSG_TRUNC;
+    if (!(flags & MSG_PEEK)) {
+        m_incoming.remove(0);
+        consumed(size);
+    }
+    return (flags & MSG_TRUNC) ? size : k;
+}
+
+ErrorOr<void> UnixSocket::set_option(int level, int name, const void* value, uint32_t length)
+{
+    if (level != SOL_SOCKET)
+        return err(EOPNOTSUPP);
+    if (name == SO_PASSCRED) {
+        if (length < sizeof(int))
+            return err(EINVAL);
+        int v;
+        memcpy(&v, value, sizeof v);
+        m_passcred = v != 0;
+        return {};
+    }
+    if (TRY(set_common_option(level, name, value, length)))
+        return {};
+    return err(ENOPROTOOPT);
+}
+
+ErrorOr<uint32_t> UnixSocket::get_option(int level, int name, void* value, uint32_t room)
+{
+    if (level != SOL_SOCKET)
+        return err(EOPNOTSUPP);
+    int v;
+    switch (name) {
+    case SO_PEERCRED: {
+        uint32_t n = kstd::min(room, uint32_t(sizeof m_peer_cred));
+        memcpy(value, &m_peer_cred, n);
+        return n;
+    }
+    case SO_PASSCRED: v = m_passcred; break;
+    case SO_ACCEPTCONN: v = m_state == State::Listening; break;
+    case SO_ERROR: v = take_error(); break;
+    case SO_PROTOCOL: v = 0; break;
+    default: {
+        bool handled = false;
+        uint32_t n = TRY(get_common_option(level, name, value, room, handled));
+        if (!handled)
+            return err(ENOPROTOOPT);
+        return n;
+    }
+    }
+    uint32_t n = kstd::min(room, uint32_t(sizeof v));
+    memcpy(value, &v, n);
+    return n;
+}
+
+ErrorOr<long> UnixSocket::ioctl(unsigned long request, uintptr_t arg)
+{
+    if (InterfaceTable::handles(request))
+        return InterfaceTable::ioctl(request, arg);
+    constexpr unsigned long kFionread = 0x541B;
+    if (request != kFionread)
+        return err(ENOTTY);
+    if (m_state == State::Listening)
+        return err(EINVAL);
+    // Stream and seqpacket: every unread byte; datagram: the next datagram.
+    size_t n = 0;
+    if (!is_datagram())
+        n = m_incoming_bytes;
+    else if (!m_incoming.is_empty())
+        n = m_incoming[0].data.size();
+    TRY(copy_out(UserPtr<int>(arg), int(n)));
+    return 0;
+}
+
+short UnixSocket::poll_events()
+{
+    short ev = 0;
+    if (m_state == State::Listening)
+        return m_pending.is_empty() ? 0 : POLLIN | POLLRDNORM;
+    if (m_error)
+        ev |= POLLERR;
+    if (m_rcv_shutdown)
+        ev |= POLLRDHUP | POLLIN | POLLRDNORM;
+    if (m_rcv_shutdown && m_snd_shutdown)
+        ev |= POLLHUP;
+    if (!m_incoming.is_empty())
+        ev |= POLLIN | POLLRDNORM;
+    if (!is_datagram() && m_state == State::Fresh)
+        ev |= POLLHUP; // a connection-based socket not connected (yet)
+    // Writable while little of what we sent waits unread (Linux: a quarter
+    // of the send buffer), and a datagram peer has room in its queue.
+    bool writable = true;
+    if (m_peer) {
+        writable = size_t(m_peer->m_incoming_bytes) * 4 <= m_sndbuf;
+        if (is_datagram() && m_peer->m_peer != this && !m_peer->has_room_for(1, this))
+            writable = false;
+    }
+    if (writable)
+        ev |= POLLOUT | POLLWRNORM | POLLWRBAND;
+    return ev;
+}
+
+} // namespace husk
