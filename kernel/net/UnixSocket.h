@@ -36,7 +36,7 @@ public:
     kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
     short poll_events() override;
     // recvmsg's msg_flags: MSG_TRUNC when the last record did not fit.
-    int last_receive_flags() const { return m_last_receive_flags; }
+    int last_receive_flags() const override { return m_last_receive_flags; }
 
 private:
     enum class State { Fresh, Listening, Connected };

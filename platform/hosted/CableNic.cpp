@@ -4,6 +4,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -12,6 +13,14 @@
 namespace husk::hosted {
 
 namespace {
+// recv() gives 0 both for an empty record and at the end of a connection:
+// only the end sets POLLRDHUP.
+bool hung_up(int fd)
+{
+    pollfd q { fd, POLLRDHUP, 0 };
+    return poll(&q, 1, 0) > 0 && (q.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 
 constexpr size_t kMaxFrame = 1514 + 4;
 
@@ -158,6 +167,8 @@ long CableNic::receive(uint8_t* buf, size_t len)
             m_next = 0;
         Peer& p = m_peers[m_next];
         ssize_t n = recv(p.fd, big, sizeof big, MSG_DONTWAIT | MSG_TRUNC);
+        if (n == 0 && !hung_up(p.fd))
+            continue; // an empty record: garbage, not the end
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
             drop_peer(m_next);
             tries = m_peers.size();

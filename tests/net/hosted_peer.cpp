@@ -10,6 +10,12 @@
 //   http PORT FILE      answer one HTTP request with the host file FILE
 //   refused ADDR PORT   a connection to a closed port must be refused (the
 //                       peer's kernel answers with a reset): exit 0 if so
+//   count PORT          serve forever, many connections at once (poll):
+//                       count what each sends until its end, answer
+//                       "received N bytes", log "served N bytes"
+//   hold ADDR PORT N    open N connections, send half a request on each,
+//                       log "holding N", then wait (to be killed: the
+//                       peer is left with half-open connections)
 // Usage: hosted-peer [--net SPEC]... [--config WORDS] MODE ARGS...
 #include <husk/husk.h>
 #include <arpa/inet.h>
@@ -18,6 +24,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <vector>
@@ -149,6 +157,56 @@ int main(int argc, char** argv)
         finish(c);
         husk_sys_close(s);
         return 0;
+    }
+    if (mode == "count" && n == 1) {
+        int s = listen_on(std::atoi(a[0]));
+        check("fcntl", husk_sys_fcntl(s, F_SETFL, O_NONBLOCK));
+        struct Client {
+            int fd;
+            size_t bytes;
+        };
+        std::vector<Client> clients;
+        for (;;) {
+            std::vector<pollfd> fds { { s, POLLIN, 0 } };
+            for (auto& c : clients)
+                fds.push_back({ c.fd, POLLIN, 0 });
+            check("poll", husk_sys_poll(fds.data(), fds.size(), -1));
+            if (fds[0].revents & POLLIN)
+                for (int c; (c = int(husk_sys_accept4(s, nullptr, nullptr, SOCK_NONBLOCK))) >= 0;)
+                    clients.push_back({ c, 0 });
+            for (size_t k = 1; k < fds.size(); ++k) {
+                if (!fds[k].revents)
+                    continue;
+                Client& c = clients[k - 1];
+                char buf[65536];
+                long got = husk_sys_recvfrom(c.fd, buf, sizeof buf, 0, nullptr, nullptr);
+                if (got > 0) {
+                    c.bytes += size_t(got);
+                    continue;
+                }
+                if (got == 0) {
+                    std::string answer = "received " + std::to_string(c.bytes) + " bytes\n";
+                    husk_sys_sendto(c.fd, answer.data(), answer.size(), MSG_NOSIGNAL, nullptr, 0);
+                    std::printf("hosted-peer: served %zu bytes\n", c.bytes);
+                    std::fflush(stdout);
+                } else if (errno == EAGAIN) {
+                    continue;
+                }
+                husk_sys_close(c.fd);
+                c.fd = -1;
+            }
+            std::erase_if(clients, [](const Client& c) { return c.fd < 0; });
+        }
+    }
+    if (mode == "hold" && n == 3) {
+        int count = std::atoi(a[2]);
+        for (int k = 0; k < count; ++k)
+            send_all(connect_to(a[0], std::atoi(a[1])), "GET /half-a-requ");
+        std::printf("hosted-peer: holding %d\n", count);
+        std::fflush(stdout);
+        timespec hour { 3600, 0 };
+        for (;;)
+            husk_sys_nanosleep(&hour, nullptr);
     }
     if (mode == "send" && n == 3) {
         int s = connect_to(a[0], std::atoi(a[1]));

@@ -94,6 +94,20 @@ void husk_lwip_free(void *p);
 #define LWIP_CALLBACK_API 1
 #define LWIP_EVENT_API 0
 
+/* SYN floods: lwIP counts half-open (SYN_RCVD) connections against a
+ * listener's backlog and has no SYN cookies, so a burst of spoofed SYNs
+ * would shut a server out for TCP_SYN_RCVD_TIMEOUT (20 s). When the backlog
+ * is full, a new SYN takes the place of the oldest half-open connection
+ * (kernel/net/lwip/SynBacklog.cpp). */
+struct tcp_pcb;
+struct tcp_hdr;
+struct pbuf;
+#ifdef __cplusplus
+extern "C"
+#endif
+signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) husk_lwip_tcp_inpacket(pcb, hdr)
+
 /* Checks done in software (virtio offloads are not negotiated). */
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
