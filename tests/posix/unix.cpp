@@ -35,6 +35,7 @@ SCENARIO(unix, stream_pair_exchange_and_end)
     s.poll({ { a, POLLIN | POLLOUT | POLLRDHUP } }, 0);
     s.read(a, 10);                  // EOF
     s.send(a, "x", MSG_NOSIGNAL);   // EPIPE
+    s.send(a, "", MSG_NOSIGNAL);    // EPIPE even for nothing
     s.getpeername(a);
 }
 
