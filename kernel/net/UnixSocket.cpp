@@ -217,6 +217,7 @@ ErrorOr<void> UnixSocket::connect(UserPtr<const void> addr, uint32_t length)
         if (family == AF_UNSPEC && length >= sizeof family) { // dissolve the association
             m_connected_by_name = false;
             m_peer_died = false;
+            m_state = m_peer ? State::Connected : State::Fresh;
             return {};
         }
         UnixName name = TRY(UnixName::from_user(addr, length));
