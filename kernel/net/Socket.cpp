@@ -1,6 +1,7 @@
 #include "Socket.h"
 #include <husk/platform.h>
 #include "../vfs/PollHub.h"
+#include "InterfaceTable.h"
 
 namespace husk {
 
@@ -69,8 +70,7 @@ ErrorOr<void> Socket::sleep(bool sending, WaitQueue& queue)
     return {};
 }
 
-namespace {
-ErrorOr<int> int_value(const void* value, uint32_t length)
+ErrorOr<int> Socket::int_option(const void* value, uint32_t length)
 {
     if (length < sizeof(int))
         return err(EINVAL);
@@ -79,27 +79,44 @@ ErrorOr<int> int_value(const void* value, uint32_t length)
     return v;
 }
 
-uint32_t put(void* value, uint32_t room, const void* src, uint32_t size)
+uint32_t Socket::put_option(void* value, uint32_t room, const void* src, uint32_t size)
 {
     uint32_t n = room < size ? room : size;
     memcpy(value, src, n);
     return n;
 }
-} // namespace
+
+int Socket::take_error()
+{
+    int e = m_error;
+    m_error = 0;
+    return e;
+}
+
+ErrorOr<long> Socket::ioctl(unsigned long request, uintptr_t arg)
+{
+    if (InterfaceTable::handles(request))
+        return InterfaceTable::ioctl(request, arg);
+    if (request != linux::FIONREAD)
+        return err(ENOTTY);
+    size_t n = TRY(unread_bytes());
+    TRY(copy_out(UserPtr<int>(arg), int(n)));
+    return 0;
+}
 
 ErrorOr<bool> Socket::set_common_option(int level, int name, const void* value, uint32_t length)
 {
     if (level != linux::SOL_SOCKET)
         return false;
     switch (name) {
-    case linux::SO_REUSEADDR: m_reuseaddr = TRY(int_value(value, length)) != 0; return true;
-    case linux::SO_REUSEPORT: m_reuseport = TRY(int_value(value, length)) != 0; return true;
-    case linux::SO_KEEPALIVE: m_keepalive = TRY(int_value(value, length)) != 0; return true;
-    case linux::SO_BROADCAST: m_broadcast = TRY(int_value(value, length)) != 0; return true;
+    case linux::SO_REUSEADDR: m_reuseaddr = TRY(int_option(value, length)) != 0; return true;
+    case linux::SO_REUSEPORT: m_reuseport = TRY(int_option(value, length)) != 0; return true;
+    case linux::SO_KEEPALIVE: m_keepalive = TRY(int_option(value, length)) != 0; return true;
+    case linux::SO_BROADCAST: m_broadcast = TRY(int_option(value, length)) != 0; return true;
     case linux::SO_RCVBUF:
     case linux::SO_SNDBUF: {
         // Linux doubles the request (bookkeeping overhead) within its limits.
-        int v = TRY(int_value(value, length));
+        int v = TRY(int_option(value, length));
         uint32_t size = v < 1152 ? 2304u : v > 212992 ? 425984u : uint32_t(v) * 2;
         (name == linux::SO_RCVBUF ? m_rcvbuf : m_sndbuf) = size;
         return true;
@@ -147,14 +164,14 @@ ErrorOr<uint32_t> Socket::get_common_option(int level, int name, void* value, ui
     case linux::SO_SNDTIMEO: {
         uint64_t ns = name == linux::SO_RCVTIMEO ? m_rcvtimeo_ns : m_sndtimeo_ns;
         linux::timeval tv { int64_t(ns / 1000000000), int64_t(ns % 1000000000 / 1000) };
-        return put(value, room, &tv, sizeof tv);
+        return put_option(value, room, &tv, sizeof tv);
     }
-    case linux::SO_LINGER: return put(value, room, &m_linger, sizeof m_linger);
+    case linux::SO_LINGER: return put_option(value, room, &m_linger, sizeof m_linger);
     default:
         handled = false;
         return 0;
     }
-    return put(value, room, &v, sizeof v);
+    return put_option(value, room, &v, sizeof v);
 }
 
 } // namespace husk

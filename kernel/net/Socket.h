@@ -33,6 +33,8 @@ public:
     kstd::ErrorOr<size_t> pread(IoBuffer, size_t, uint64_t) override;
     kstd::ErrorOr<size_t> pwrite(IoBuffer, size_t, uint64_t) override;
     kstd::ErrorOr<uint64_t> seek(int64_t, int) override;
+    // Interface requests (SIOC*) of any socket; FIONREAD from unread_bytes().
+    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) final;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     bool is_socket() const override { return true; }
     // Linux raises SIGPIPE with EPIPE on stream sockets only.
@@ -43,6 +45,15 @@ public:
 
 protected:
     Socket(int family, int type, int flags) : File(flags), m_family(family), m_type(type) {}
+    // FIONREAD's answer (EINVAL on a listening socket, as Linux). Not pure:
+    // the kernel links without the C++ runtime's __cxa_pure_virtual.
+    virtual kstd::ErrorOr<size_t> unread_bytes() { return size_t(0); }
+    // The pending error, cleared: it is reported once (SO_ERROR, a call).
+    int take_error();
+    // An int option's value (EINVAL when shorter); an option's bytes copied
+    // into the room the program gave, returning the length written.
+    static kstd::ErrorOr<int> int_option(const void* value, uint32_t length);
+    static uint32_t put_option(void* value, uint32_t room, const void* src, uint32_t size);
     // Readiness changed (which: POLLIN and/or POLLOUT): wake this socket's
     // sleepers, poll/select and epoll.
     void changed(short which = linux::POLLIN | linux::POLLOUT);
@@ -58,6 +69,7 @@ protected:
     int m_family;
     int m_type;
     WaitQueue m_waiters;
+    int m_error { 0 }; // pending error (SO_ERROR), a positive errno
     PollGeneration m_generation;
     uint32_t m_rcvbuf { 131072 }, m_sndbuf { 16384 };
     uint64_t m_rcvtimeo_ns { 0 }, m_sndtimeo_ns { 0 }; // 0: none

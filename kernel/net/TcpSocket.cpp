@@ -1,6 +1,5 @@
 #include "TcpSocket.h"
 #include "../abi/Linux.h"
-#include "InterfaceTable.h"
 #include "NetStack.h"
 #include "PbufCopy.h"
 #include "lwip/tcp.h"
@@ -268,13 +267,6 @@ void TcpSocket::on_error(void* arg, signed char error)
     self->changed();
 }
 
-int TcpSocket::take_error()
-{
-    int e = m_error;
-    m_error = 0;
-    return e;
-}
-
 ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
 {
     if (m_state == State::Listening || m_state == State::Fresh)
@@ -423,10 +415,7 @@ ErrorOr<void> TcpSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> leng
 ErrorOr<void> TcpSocket::set_option(int level, int name, const void* value, uint32_t length)
 {
     if (level == linux::IPPROTO_TCP) {
-        if (length < sizeof(int))
-            return err(EINVAL);
-        int v;
-        memcpy(&v, value, sizeof v);
+        int v = TRY(int_option(value, length));
         switch (name) {
         case linux::TCP_NODELAY:
             m_nodelay = v != 0;
@@ -484,23 +473,14 @@ ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32
         v = m_state == State::Listening;
     else
         return Socket::get_option(level, name, value, room);
-    uint32_t n = room < sizeof v ? room : uint32_t(sizeof v);
-    memcpy(value, &v, n);
-    return n;
+    return put_option(value, room, &v, sizeof v);
 }
 
-ErrorOr<long> TcpSocket::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<size_t> TcpSocket::unread_bytes()
 {
-    if (InterfaceTable::handles(request))
-        return InterfaceTable::ioctl(request, arg);
-    constexpr unsigned long kFionread = 0x541B;
-    if (request != kFionread)
-        return err(ENOTTY);
     if (m_state == State::Listening)
         return err(EINVAL);
-    int n = int(m_readable);
-    TRY(copy_out(UserPtr<int>(arg), n));
-    return 0;
+    return m_readable;
 }
 
 short TcpSocket::poll_events()

@@ -29,16 +29,16 @@ public:
     kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
     kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
     kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
     short poll_events() override;
+
+protected:
+    kstd::ErrorOr<size_t> unread_bytes() override;
 
 private:
     enum class State { Fresh, Listening, Connecting, Connected, Closed };
     TcpSocket(int family, int flags, tcp_pcb* pcb, State state);
     void attach_callbacks();
     void detach_pcb();
-    // The pending error, cleared: it is reported once (SO_ERROR, a call).
-    int take_error();
     kstd::ErrorOr<void> wait_for_room(int flags);
     // lwIP's callbacks.
     static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);
@@ -58,7 +58,6 @@ private:
     bool m_shut_read { false }, m_shut_write { false };
     bool m_bound { false };
     bool m_nodelay { false };
-    int m_error { 0 };            // pending error (SO_ERROR), a positive errno
     int m_backlog { 0 };
     kstd::Vector<kstd::RefPtr<Socket>> m_pending; // established, not yet accepted
 };

@@ -1,5 +1,4 @@
 #include "UdpSocket.h"
-#include "InterfaceTable.h"
 #include "NetStack.h"
 #include "PbufCopy.h"
 #include "lwip/pbuf.h"
@@ -195,16 +194,9 @@ ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
     return (flags & linux::MSG_TRUNC) ? length : copy;
 }
 
-ErrorOr<long> UdpSocket::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<size_t> UdpSocket::unread_bytes()
 {
-    if (InterfaceTable::handles(request))
-        return InterfaceTable::ioctl(request, arg);
-    constexpr unsigned long kFionread = 0x541B;
-    if (request != kFionread)
-        return err(ENOTTY);
-    int n = m_queue.is_empty() ? 0 : int(m_queue[0].data->tot_len); // Linux: the next datagram's size
-    TRY(copy_out(UserPtr<int>(arg), n));
-    return 0;
+    return m_queue.is_empty() ? 0 : size_t(m_queue[0].data->tot_len); // Linux: the next datagram's size
 }
 
 short UdpSocket::poll_events()

@@ -26,8 +26,10 @@ public:
     kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
     kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
     kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
     short poll_events() override;
+
+protected:
+    kstd::ErrorOr<size_t> unread_bytes() override;
 
 private:
     struct Datagram {

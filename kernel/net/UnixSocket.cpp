@@ -2,7 +2,6 @@
 #include "../proc/Process.h"
 #include "../vfs/Permissions.h"
 #include "../vfs/Vfs.h"
-#include "InterfaceTable.h"
 
 namespace husk {
 
@@ -106,13 +105,6 @@ UnixSocket::~UnixSocket()
     // Connections never accepted go with the listener (their clients see
     // ECONNRESET through the destructor above).
     m_pending.clear();
-}
-
-int UnixSocket::take_error()
-{
-    int e = m_error;
-    m_error = 0;
-    return e;
 }
 
 ErrorOr<RefPtr<UnixSocket>> UnixSocket::find_bound(const UnixName& name)
@@ -526,11 +518,7 @@ ErrorOr<void> UnixSocket::set_option(int level, int name, const void* value, uin
     if (level != SOL_SOCKET)
         return err(EOPNOTSUPP);
     if (name == SO_PASSCRED) {
-        if (length < sizeof(int))
-            return err(EINVAL);
-        int v;
-        memcpy(&v, value, sizeof v);
-        m_passcred = v != 0;
+        m_passcred = TRY(int_option(value, length)) != 0;
         return {};
     }
     if (TRY(set_common_option(level, name, value, length)))
@@ -544,11 +532,7 @@ ErrorOr<uint32_t> UnixSocket::get_option(int level, int name, void* value, uint3
         return err(EOPNOTSUPP);
     int v;
     switch (name) {
-    case SO_PEERCRED: {
-        uint32_t n = kstd::min(room, uint32_t(sizeof m_peer_cred));
-        memcpy(value, &m_peer_cred, n);
-        return n;
-    }
+    case SO_PEERCRED: return put_option(value, room, &m_peer_cred, sizeof m_peer_cred);
     case SO_PASSCRED: v = m_passcred; break;
     case SO_ACCEPTCONN: v = m_state == State::Listening; break;
     case SO_ERROR: v = take_error(); break;
@@ -561,28 +545,17 @@ ErrorOr<uint32_t> UnixSocket::get_option(int level, int name, void* value, uint3
         return n;
     }
     }
-    uint32_t n = kstd::min(room, uint32_t(sizeof v));
-    memcpy(value, &v, n);
-    return n;
+    return put_option(value, room, &v, sizeof v);
 }
 
-ErrorOr<long> UnixSocket::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<size_t> UnixSocket::unread_bytes()
 {
-    if (InterfaceTable::handles(request))
-        return InterfaceTable::ioctl(request, arg);
-    constexpr unsigned long kFionread = 0x541B;
-    if (request != kFionread)
-        return err(ENOTTY);
     if (m_state == State::Listening)
         return err(EINVAL);
     // Stream and seqpacket: every unread byte; datagram: the next datagram.
-    size_t n = 0;
     if (!is_datagram())
-        n = m_incoming_bytes;
-    else if (!m_incoming.is_empty())
-        n = m_incoming[0].data.size();
-    TRY(copy_out(UserPtr<int>(arg), int(n)));
-    return 0;
+        return m_incoming_bytes;
+    return m_incoming.is_empty() ? 0 : m_incoming[0].data.size();
 }
 
 short UnixSocket::poll_events()

@@ -33,10 +33,12 @@ public:
     kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
     kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
     kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
     short poll_events() override;
     // recvmsg's msg_flags: MSG_TRUNC when the last record did not fit.
     int last_receive_flags() const override { return m_last_receive_flags; }
+
+protected:
+    kstd::ErrorOr<size_t> unread_bytes() override;
 
 private:
     enum class State { Fresh, Listening, Connected };
@@ -62,7 +64,6 @@ private:
     // Waits for data or the end (false: nothing will come).
     kstd::ErrorOr<bool> wait_for_data(int flags);
     void consumed(size_t bytes);
-    int take_error();
 
     State m_state { State::Fresh };
     UnixSocket* m_peer { nullptr };       // the other end of a connection or pair
@@ -75,7 +76,6 @@ private:
     kstd::Vector<Message> m_incoming;
     size_t m_incoming_bytes { 0 };
     bool m_rcv_shutdown { false }, m_snd_shutdown { false };
-    int m_error { 0 };
     int m_backlog { 0 };
     kstd::Vector<kstd::RefPtr<UnixSocket>> m_pending; // connected, not yet accepted
     linux::ucred m_peer_cred { 0, 65534, 65534 };     // Linux's answer when unknown

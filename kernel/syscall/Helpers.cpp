@@ -102,12 +102,14 @@ kstd::ErrorOr<int64_t> timeout_ns(UserPtr<const linux::timespec> ts)
     return ns > uint64_t(INT64_MAX) ? -1 : int64_t(ns);
 }
 
-ErrorOr<long> with_sigpipe(File& f, ErrorOr<long> result, int msg_flags)
+ErrorOr<long> with_sigpipe(File& f, ErrorOr<size_t> result, int msg_flags)
 {
     constexpr int kSigpipe = 13;
-    if (result.is_error() && result.error().code() == EPIPE && f.raises_sigpipe() && !(msg_flags & linux::MSG_NOSIGNAL))
+    if (!result.is_error())
+        return long(result.value());
+    if (result.error().code() == EPIPE && f.raises_sigpipe() && !(msg_flags & linux::MSG_NOSIGNAL))
         (void)signal_current_process(kSigpipe);
-    return result;
+    return result.error();
 }
 
 } // namespace husk

@@ -35,9 +35,10 @@ kstd::ErrorOr<uint64_t> copy_in_iovecs(UserPtr<const linux::iovec> uiov, size_t 
 // Sends sig to the calling process: its default action, nothing when
 // ignored, pending while blocked (what raise() and abort() do).
 kstd::ErrorOr<long> signal_current_process(int sig);
-// A write-family call's result on f: EPIPE on a pipe or stream socket also
-// raises SIGPIPE, unless msg_flags has MSG_NOSIGNAL (Linux).
-kstd::ErrorOr<long> with_sigpipe(File& f, kstd::ErrorOr<long> result, int msg_flags = 0);
+// A write-family call's result on f as the call returns it: EPIPE on a
+// pipe or stream socket also raises SIGPIPE, unless msg_flags has
+// MSG_NOSIGNAL (Linux).
+kstd::ErrorOr<long> with_sigpipe(File& f, kstd::ErrorOr<size_t> result, int msg_flags = 0);
 
 // Drops the current process's POSIX record locks on the file behind fd,
 // which it is about to close (any close of the file releases them).

@@ -120,7 +120,7 @@ SysResult do_vector_io(int fd, UserPtr<const linux::iovec> uiov, int iovcnt, int
         if (r.is_error()) {
             if (done)
                 break;
-            return Write ? with_sigpipe(*f, r.error()) : SysResult(r.error());
+            return Write ? with_sigpipe(*f, kstd::move(r)) : SysResult(r.error());
         }
         done += r.value();
         if (r.value() < want || done >= kMaxRwCount)
@@ -163,10 +163,7 @@ SysResult sys_write(int fd, UserPtr<const void> buf, size_t count)
     RefPtr<File> f = TRY(io_file(fd));
     if (!f->is_writable())
         return err(EBADF);
-    auto written = f->write(buf.buffer(), kstd::min(count, kMaxRwCount));
-    if (written.is_error())
-        return with_sigpipe(*f, written.error());
-    return long(written.value());
+    return with_sigpipe(*f, f->write(buf.buffer(), kstd::min(count, kMaxRwCount)));
 }
 
 SysResult sys_pread64(int fd, UserPtr<void> buf, size_t count, int64_t offset)
@@ -301,7 +298,7 @@ SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t co
     }
     kstd::kfree(bounce);
     if (done == 0 && failure.is_error())
-        return with_sigpipe(*out, failure.error());
+        return with_sigpipe(*out, ErrorOr<size_t>(failure.error()));
     if (at_offset)
         TRY(copy_out(offset, int64_t(position + int64_t(done))));
     return long(done);

@@ -32,9 +32,15 @@ ErrorOr<size_t> message_iovecs(const msghdr& m, kstd::Vector<iovec>& iov)
     uint64_t total = TRY(copy_in_iovecs(UserPtr<const iovec>(m.msg_iov), size_t(m.msg_iovlen), iov));
     return size_t(kstd::min<uint64_t>(total, 0x7ffff000));
 }
-} // namespace
 
-namespace {
+// A socket type's flag bits as the file's status flags (EINVAL for unknown bits).
+ErrorOr<int> status_flags_of(int type)
+{
+    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
+        return err(EINVAL);
+    return O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
+}
+
 // AF_UNIX's types (SOCK_RAW is taken as SOCK_DGRAM, as Linux does) and
 // protocols (0 or PF_UNIX).
 ErrorOr<int> unix_type(int kind, int protocol)
@@ -52,11 +58,9 @@ ErrorOr<int> unix_type(int kind, int protocol)
 SysResult sys_socket(int domain, int type, int protocol)
 {
     int kind = type & SOCK_TYPE_MASK;
-    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
-        return err(EINVAL);
+    int flags = TRY(status_flags_of(type));
     if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNIX)
         return err(EAFNOSUPPORT);
-    int flags = O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
     RefPtr<Socket> s;
     if (domain == AF_UNIX) {
         s = TRY(UnixSocket::create(TRY(unix_type(kind, protocol)), flags));
@@ -128,10 +132,7 @@ SysResult sys_getpeername(int fd, UserPtr<void> addr, UserPtr<uint32_t> length)
 SysResult sys_sendto(int fd, UserPtr<const void> buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
-    auto sent = s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to, to_length);
-    if (sent.is_error())
-        return with_sigpipe(*s, sent.error(), flags);
-    return long(sent.value());
+    return with_sigpipe(*s, s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to, to_length), flags);
 }
 
 SysResult sys_recvfrom(int fd, UserPtr<void> buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
@@ -162,10 +163,8 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
             TRY(IoBuffer::user(uintptr_t(v.iov_base)).read_into(data.data() + at, 0, k));
         at += k;
     }
-    auto sent = s->send(IoBuffer::kernel(data.data()), total, flags, UserPtr<const void>(m.msg_name), m.msg_namelen);
-    if (sent.is_error())
-        return with_sigpipe(*s, sent.error(), flags);
-    return long(sent.value());
+    return with_sigpipe(*s, s->send(IoBuffer::kernel(data.data()), total, flags, UserPtr<const void>(m.msg_name), m.msg_namelen),
+                        flags);
 }
 
 SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
@@ -223,15 +222,14 @@ SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserP
 
 SysResult sys_socketpair(int domain, int type, int protocol, UserPtr<int> fds_out)
 {
-    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC))
-        return err(EINVAL);
+    int flags = TRY(status_flags_of(type));
     if (domain == AF_INET || domain == AF_INET6)
         return err(EOPNOTSUPP); // Linux: no pairs of IP sockets
     if (domain != AF_UNIX)
         return err(EAFNOSUPPORT);
     int kind = TRY(unix_type(type & SOCK_TYPE_MASK, protocol));
     RefPtr<Socket> a, b;
-    TRY(UnixSocket::create_pair(kind, O_RDWR | ((type & SOCK_NONBLOCK) ? O_NONBLOCK : 0), a, b));
+    TRY(UnixSocket::create_pair(kind, flags, a, b));
     FdTable& table = Process::current().fds();
     bool cloexec = type & SOCK_CLOEXEC;
     int fa = TRY(table.allocate(RefPtr<File>(a.ptr()), cloexec));
