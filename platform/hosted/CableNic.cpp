@@ -22,8 +22,6 @@ bool hung_up(int fd)
 }
 
 
-constexpr size_t kMaxFrame = 1514 + 4;
-
 bool make_address(const std::string& path, sockaddr_un& a)
 {
     std::memset(&a, 0, sizeof a);

@@ -15,6 +15,9 @@ namespace husk::hosted {
 
 class HostNic {
 public:
+    // The largest frame carried: Ethernet with a VLAN tag, without the FCS.
+    static constexpr size_t kMaxFrame = 1514 + 4;
+
     virtual ~HostNic() = default;
 
     // One frame out: 0 (also when the host cannot take it now: dropped, as

@@ -122,7 +122,7 @@ extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len)
     auto* n = nic(dev);
     if (!n)
         return -ENODEV;
-    if (len < 14 || len > 1514 + 4)
+    if (len < 14 || len > husk::hosted::HostNic::kMaxFrame)
         return -EINVAL;
     return n->send(static_cast<const uint8_t*>(frame), len);
 }
