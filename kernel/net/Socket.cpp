@@ -158,6 +158,7 @@ ErrorOr<uint32_t> Socket::get_common_option(int level, int name, void* value, ui
     case linux::SO_RCVBUF: v = int(m_rcvbuf); break;
     case linux::SO_SNDBUF: v = int(m_sndbuf); break;
     case linux::SO_TYPE: v = m_type; break;
+    case linux::SO_ERROR: v = take_error(); break;
     case linux::SO_DOMAIN: v = m_family; break;
     case linux::SO_PROTOCOL: v = m_type == linux::SOCK_STREAM ? linux::IPPROTO_TCP : linux::IPPROTO_UDP; break;
     case linux::SO_RCVTIMEO:

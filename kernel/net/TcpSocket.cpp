@@ -467,8 +467,6 @@ ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32
     int v;
     if (level == linux::IPPROTO_TCP && name == linux::TCP_NODELAY)
         v = m_nodelay;
-    else if (level == linux::SOL_SOCKET && name == linux::SO_ERROR)
-        v = take_error();
     else if (level == linux::SOL_SOCKET && name == linux::SO_ACCEPTCONN)
         v = m_state == State::Listening;
     else

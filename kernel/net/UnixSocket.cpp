@@ -535,7 +535,6 @@ ErrorOr<uint32_t> UnixSocket::get_option(int level, int name, void* value, uint3
     case SO_PEERCRED: return put_option(value, room, &m_peer_cred, sizeof m_peer_cred);
     case SO_PASSCRED: v = m_passcred; break;
     case SO_ACCEPTCONN: v = m_state == State::Listening; break;
-    case SO_ERROR: v = take_error(); break;
     case SO_PROTOCOL: v = 0; break;
     default: {
         bool handled = false;
