@@ -70,6 +70,21 @@ std::string read_line(const std::string& path)
         s.pop_back();
     return s;
 }
+// Stops QEMU as its own signal handling wants (SIGTERM: it closes its
+// files), by SIGKILL if it has not ended within 5 s; its wait status.
+int stop(pid_t pid)
+{
+    kill(pid, SIGTERM);
+    int wstatus = 0;
+    for (int i = 0; i < 500; ++i) {
+        if (waitpid(pid, &wstatus, WNOHANG) == pid)
+            return wstatus;
+        usleep(10000);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &wstatus, 0);
+    return wstatus;
+}
 } // namespace
 
 unsigned long host_tsc_khz()
@@ -207,10 +222,13 @@ int QemuLauncher::run()
         argv.push_back(s.data());
     argv.push_back(nullptr);
 
-    sigset_t chld, old;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, &old);
+    // SIGCHLD ends the wait; a signal meant to stop husk run (kill, a
+    // closed terminal) stops QEMU first, or the guest would run on orphaned.
+    sigset_t waited, old;
+    sigemptyset(&waited);
+    for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+        sigaddset(&waited, s);
+    sigprocmask(SIG_BLOCK, &waited, &old);
     pid_t pid = fork();
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, &old, nullptr);
@@ -220,6 +238,7 @@ int QemuLauncher::run()
     }
     int wstatus = 0;
     bool timed_out = false;
+    int stopped_by = 0;
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     for (;;) {
         pid_t r = waitpid(pid, &wstatus, WNOHANG);
@@ -237,11 +256,19 @@ int QemuLauncher::run()
             uint64_t left = deadline - now;
             wait = { time_t(left / 1000000000), long(left % 1000000000) };
         }
-        sigtimedwait(&chld, nullptr, &wait);
+        int sig = sigtimedwait(&waited, nullptr, &wait);
+        if (sig > 0 && sig != SIGCHLD) {
+            wstatus = stop(pid);
+            stopped_by = sig;
+            break;
+        }
     }
-    sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (!stopped_by) // else a second SIGTERM stays blocked: it must not cut the cleanup short
+        sigprocmask(SIG_SETMASK, &old, nullptr);
     int reported = read_status_file(status_path);
     unlink(status_path);
+    if (stopped_by) // as a shell reports a killed process; the caller still removes its temporary disks
+        return 128 + stopped_by;
     if (timed_out) {
         std::fprintf(stderr, "husk run: the guest did not stop within %g s; killed it\n", m_options.timeout_s);
         return kStatusTimeout;

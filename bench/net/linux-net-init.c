@@ -1,0 +1,167 @@
+/* /init of bench/net's Linux peer: Debian's kernel booted with an
+ * initramfs (bench/linux-peer) that holds this program, the network
+ * modules, the benchmark's server and its files. It does what an init
+ * system would before starting one server, then becomes that server:
+ *   - loads /lib/modules/*.ko in the order /lib/modules/load-order gives,
+ *     each with its NAME.key=value words from the kernel command line (as
+ *     modprobe does: QEMU's microvm announces its virtio-mmio devices as
+ *     virtio_mmio.device=...);
+ *   - brings up lo and eth0 with addr=A.B.C.D/PFX and a default route via
+ *     gw=A.B.C.D (kernel command-line words, which reach init as its
+ *     environment);
+ *   - execs the command after "--" on the kernel command line.
+ * A static binary (gcc -static). Errors are printed on the console. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static char cmdline[4096];
+
+static void fail(const char* what)
+{
+    fprintf(stderr, "linux-net-init: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+/* The NAME.key=value words of the kernel command line as "key=value ...". */
+static void module_params(const char* name, char* out, size_t size)
+{
+    size_t n = strlen(name), used = 0;
+    char copy[sizeof cmdline];
+    out[0] = 0;
+    snprintf(copy, sizeof copy, "%s", cmdline);
+    for (char* save = NULL, *w = strtok_r(copy, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
+        if (strncmp(w, name, n) != 0 || w[n] != '.')
+            continue;
+        int k = snprintf(out + used, size - used, "%s%s", used ? " " : "", w + n + 1);
+        if (k < 0 || (size_t)k >= size - used)
+            break;
+        used += (size_t)k;
+    }
+}
+
+static void load_modules(void)
+{
+    FILE* order = fopen("/lib/modules/load-order", "r");
+    if (!order)
+        return;
+    char name[64];
+    while (fscanf(order, "%63s", name) == 1) {
+        char path[128], params[1024];
+        snprintf(path, sizeof path, "/lib/modules/%s.ko", name);
+        module_params(name, params, sizeof params);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            fail(path);
+        if (syscall(SYS_finit_module, fd, params, 0) != 0 && errno != EEXIST)
+            fail(path);
+        close(fd);
+    }
+    fclose(order);
+}
+
+static void set_address(int s, unsigned long request, const char* ifname, in_addr_t addr)
+{
+    struct ifreq r = { 0 };
+    snprintf(r.ifr_name, sizeof r.ifr_name, "%s", ifname);
+    struct sockaddr_in* sin = (struct sockaddr_in*)&r.ifr_addr;
+    sin->sin_family = AF_INET;
+    sin->sin_addr.s_addr = addr;
+    if (ioctl(s, request, &r) != 0)
+        fail(ifname);
+}
+
+static void bring_up(int s, const char* ifname)
+{
+    struct ifreq r = { 0 };
+    snprintf(r.ifr_name, sizeof r.ifr_name, "%s", ifname);
+    /* The driver registers eth0 while its module loads; wait a little in
+     * case the device is probed asynchronously. */
+    for (int i = 0; ioctl(s, SIOCGIFFLAGS, &r) != 0; i++) {
+        if (i == 100)
+            fail(ifname);
+        usleep(10000);
+    }
+    r.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(s, SIOCSIFFLAGS, &r) != 0)
+        fail(ifname);
+}
+
+static in_addr_t parse_address(const char* what, const char* text)
+{
+    struct in_addr a;
+    if (!text || inet_pton(AF_INET, text, &a) != 1) {
+        fprintf(stderr, "linux-net-init: %s=%s is not an IPv4 address\n", what, text ? text : "(missing)");
+        exit(1);
+    }
+    return a.s_addr;
+}
+
+static void configure_network(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        fail("socket");
+    bring_up(s, "lo");
+    char addr[64];
+    snprintf(addr, sizeof addr, "%s", getenv("addr") ? getenv("addr") : "");
+    char* slash = strchr(addr, '/');
+    int prefix = slash ? atoi(slash + 1) : 24;
+    if (slash)
+        *slash = 0;
+    if (prefix < 1 || prefix > 32) {
+        fprintf(stderr, "linux-net-init: addr=%s: bad prefix length\n", getenv("addr"));
+        exit(1);
+    }
+    set_address(s, SIOCSIFADDR, "eth0", parse_address("addr", addr));
+    set_address(s, SIOCSIFNETMASK, "eth0", htonl(0xffffffffu << (32 - prefix)));
+    bring_up(s, "eth0");
+    if (getenv("gw")) {
+        struct rtentry rt = { 0 };
+        struct sockaddr_in* gw = (struct sockaddr_in*)&rt.rt_gateway;
+        gw->sin_family = AF_INET;
+        gw->sin_addr.s_addr = parse_address("gw", getenv("gw"));
+        ((struct sockaddr_in*)&rt.rt_dst)->sin_family = AF_INET;
+        ((struct sockaddr_in*)&rt.rt_genmask)->sin_family = AF_INET;
+        rt.rt_flags = RTF_UP | RTF_GATEWAY;
+        if (ioctl(s, SIOCADDRT, &rt) != 0)
+            fail("default route");
+    }
+    close(s);
+}
+
+int main(int argc, char** argv)
+{
+    mkdir("/proc", 0555);
+    mkdir("/dev", 0755);
+    mkdir("/tmp", 01777);
+    if (mount("proc", "/proc", "proc", 0, NULL) != 0)
+        fail("mount /proc");
+    mount("devtmpfs", "/dev", "devtmpfs", 0, NULL); /* best effort: /dev/null for the server */
+    int fd = open("/proc/cmdline", O_RDONLY);
+    if (fd < 0 || read(fd, cmdline, sizeof cmdline - 1) < 0)
+        fail("/proc/cmdline");
+    close(fd);
+    load_modules();
+    configure_network();
+    if (argc < 2) {
+        fprintf(stderr, "linux-net-init: no command after -- on the kernel command line\n");
+        return 1;
+    }
+    printf("linux-net-init: eth0 is %s, starting %s\n", getenv("addr"), argv[1]);
+    fflush(stdout);
+    execv(argv[1], argv + 1);
+    fail(argv[1]);
+}
