@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 4
+#define HUSK_PLATFORM_VERSION 5
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -117,7 +117,7 @@ void husk_plat_irq_restore(unsigned long state);
 /* ---- Waiting for the outside world (Solo5's yield) --------------------- */
 
 #define HUSK_EVENT_BLOCK   (1u << 0) /* a block request completed */
-#define HUSK_EVENT_NET     (1u << 1) /* a frame can be received */
+#define HUSK_EVENT_NET     (1u << 1) /* a frame can be received, or sent again after -EAGAIN */
 #define HUSK_EVENT_CONSOLE (1u << 2) /* console input is pending */
 #define HUSK_EVENT_TIMER   (1u << 3) /* the deadline passed */
 #define HUSK_EVENT_HOST    (1u << 4) /* something the embedder waits for
@@ -180,8 +180,8 @@ struct husk_net_info {
 /* Fills info for interface index dev. 0 or -ENODEV. Kernel context. */
 int husk_plat_net_info(unsigned dev, struct husk_net_info *info);
 
-/* Sends one Ethernet frame. 0, -EAGAIN (no room now) or -EINVAL (size).
- * Kernel context. */
+/* Sends one Ethernet frame. 0, -EAGAIN (no room now: HUSK_EVENT_NET is
+ * posted once room frees) or -EINVAL (size). Kernel context. */
 int husk_plat_net_send(unsigned dev, const void *frame, size_t len);
 
 /* Receives one frame into buf. Returns its length, -EAGAIN when none is

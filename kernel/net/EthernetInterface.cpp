@@ -58,21 +58,51 @@ signed char EthernetInterface::init(netif* n)
     return ERR_OK;
 }
 
-signed char EthernetInterface::link_output(netif* n, pbuf* p)
+// One frame to the platform: 0, -EAGAIN (no room now) or another error.
+int EthernetInterface::send(pbuf* p)
 {
-    auto* e = static_cast<EthernetInterface*>(n->state);
     uint8_t frame[kMaxFrame];
-    if (p->tot_len > sizeof frame)
-        return ERR_BUF;
     // A chain (headers and payload in separate pbufs) becomes one frame.
     const void* data = p->payload;
     if (p->len != p->tot_len) {
         pbuf_copy_partial(p, frame, p->tot_len, 0);
         data = frame;
     }
-    int r = husk_plat_net_send(e->m_dev, data, p->tot_len);
-    // A full transmit ring drops the frame, as a busy NIC would: TCP resends.
-    return r == 0 ? ERR_OK : r == -EAGAIN ? ERR_OK : ERR_IF;
+    return husk_plat_net_send(m_dev, data, p->tot_len);
+}
+
+signed char EthernetInterface::link_output(netif* n, pbuf* p)
+{
+    auto* e = static_cast<EthernetInterface*>(n->state);
+    if (p->tot_len > kMaxFrame)
+        return ERR_BUF;
+    if (!e->m_backlog_count) { // else this frame goes behind the others, in order
+        int r = e->send(p);
+        if (r != -EAGAIN)
+            return r == 0 ? ERR_OK : ERR_IF;
+    }
+    if (e->m_backlog_count == kBacklog)
+        return ERR_OK; // dropped, as by a full Linux queue: TCP resends
+    // lwIP keeps p (a TCP segment may be resent from it): the backlog
+    // holds a copy.
+    pbuf* copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+    if (!copy)
+        return ERR_MEM;
+    e->m_backlog[(e->m_backlog_first + e->m_backlog_count++) % kBacklog] = copy;
+    return ERR_OK;
+}
+
+void EthernetInterface::transmit_pending()
+{
+    while (m_backlog_count) {
+        pbuf* p = m_backlog[m_backlog_first];
+        if (send(p) == -EAGAIN)
+            return;
+        pbuf_free(p); // sent, or refused for good (-EINVAL): either way done
+        m_backlog[m_backlog_first] = nullptr;
+        m_backlog_first = (m_backlog_first + 1) % kBacklog;
+        --m_backlog_count;
+    }
 }
 
 size_t EthernetInterface::receive_pending()

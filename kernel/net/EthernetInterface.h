@@ -1,6 +1,8 @@
 // One platform Ethernet device as an lwIP network interface: frames out
 // through husk_plat_net_send, frames in (pulled by the network thread)
-// into lwIP.
+// into lwIP. Frames the device has no room for wait in a backlog, as in
+// Linux's transmit queue, rather than being dropped: a drop costs TCP a
+// retransmission timeout (at least half a second in lwIP).
 #pragma once
 
 #include "../kstd/Memory.h"
@@ -18,15 +20,23 @@ public:
     const char* name() const { return m_name; }
     // Feeds every pending frame to lwIP; returns how many.
     size_t receive_pending();
+    // Hands the backlog to the device while it has room (the platform posts
+    // HUSK_EVENT_NET when room frees after a send said -EAGAIN).
+    void transmit_pending();
 
 private:
     EthernetInterface() = default;
     static signed char init(netif* n);
     static signed char link_output(netif* n, pbuf* p);
+    int send(pbuf* p);
+    static constexpr size_t kBacklog = 512; // frames; Linux's txqueuelen is 1000
     netif m_netif {};
     unsigned m_dev { 0 };
     char m_name[16] {};
     uint16_t m_mtu { 1500 };
+    pbuf* m_backlog[kBacklog] {}; // a ring of copies, oldest at m_backlog_first
+    size_t m_backlog_first { 0 };
+    size_t m_backlog_count { 0 };
 };
 
 } // namespace husk

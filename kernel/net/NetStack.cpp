@@ -52,8 +52,10 @@ void network_thread(void*)
 {
     for (;;) {
         g_kicked = false;
-        for (size_t i = 0; i < g_count; ++i)
+        for (size_t i = 0; i < g_count; ++i) {
+            g_interfaces[i]->transmit_pending();
             g_interfaces[i]->receive_pending();
+        }
         // Delivering a packet makes answers (ACKs, data), timers too.
         for (int rounds = 0; rounds < 64; ++rounds) {
             netif_poll_all();

@@ -49,7 +49,7 @@ bool VirtioNet::init(VirtioTransport& t, unsigned index)
         t.set_status(VirtioTransport::kFailed);
         return false;
     }
-    m_tx.set_interrupts(false); // sent buffers are reclaimed by the next send
+    m_tx.set_interrupts(false); // see send()
     if (wanted & kFeatureMac) {
         for (size_t i = 0; i < 6; ++i)
             m_mac[i] = uint8_t(t.config(i, 1));
@@ -113,8 +113,17 @@ int VirtioNet::send(const void* frame, size_t len)
     if (len < kMinFrame || len > kMaxFrame)
         return -kstd::EINVAL;
     reclaim_sent();
-    if (!m_tx_free_count)
-        return -kstd::EAGAIN;
+    if (!m_tx_free_count) {
+        // Full: the device's next completion interrupt says when there is
+        // room (the kernel keeps the frame meanwhile). Asked for first, then
+        // checked again, so a completion in between is not missed.
+        m_tx.set_interrupts(true);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        reclaim_sent();
+        if (!m_tx_free_count)
+            return -kstd::EAGAIN;
+    }
+    m_tx.set_interrupts(false); // sent buffers are reclaimed by the next send
     uint8_t slot = m_tx_free[--m_tx_free_count];
     uint8_t* b = buffer(m_tx_phys, slot);
     for (size_t i = 0; i < m_header; ++i)
