@@ -110,7 +110,8 @@ int VirtioBlock::submit(husk_block_req& req)
     }
     m_slot_of_head[head] = int16_t(index);
     ++m_in_flight;
-    m_transport->notify(0);
+    if (m_queue.device_wants_notify())
+        m_transport->notify(0);
     return 0;
 }
 

@@ -138,7 +138,8 @@ int VirtioNet::send(const void* frame, size_t len)
         return -kstd::EAGAIN;
     }
     m_tx_slot_of_head[head] = int16_t(slot);
-    m_transport->notify(kTransmitQueue);
+    if (m_tx.device_wants_notify())
+        m_transport->notify(kTransmitQueue);
     return 0;
 }
 
@@ -168,7 +169,8 @@ long VirtioNet::recv(void* buf, size_t len)
         m_rx_slot_of_head[m_pending_head] = -1;
         m_pending_head = -1;
         post_receive(uint8_t(slot));
-        m_transport->notify(kReceiveQueue);
+        if (m_rx.device_wants_notify())
+            m_transport->notify(kReceiveQueue);
         if (len)
             return long(len);
     }

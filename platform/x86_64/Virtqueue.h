@@ -33,6 +33,10 @@ public:
     // Asks the device to interrupt (or not) when it uses a chain; a hint
     // the device may ignore (VIRTQ_AVAIL_F_NO_INTERRUPT).
     void set_interrupts(bool on) { m_avail[0] = on ? 0 : 1; }
+    // Whether the device asks to be notified of new chains: false while it
+    // is still working through the ring (VIRTQ_USED_F_NO_NOTIFY), which
+    // saves a notification — an exit to the hypervisor — per chain.
+    bool device_wants_notify() const { return !(m_used[0] & 1); }
 
 private:
     struct Descriptor {
