@@ -26,7 +26,10 @@ public:
 
     [[nodiscard]] bool set(const K& key, V value)
     {
-        if ((m_used + 1) * 4 >= m_capacity * 3 && !rehash(m_capacity ? m_capacity * 2 : 16))
+        // Full up to 3/4 counting tombstones: grow if the live entries need
+        // it, else rebuild at the same size. Tombstones left to pile up (a
+        // cache evicts and inserts all the time) make every miss probe long.
+        if ((m_used + 1) * 4 >= m_capacity * 3 && !rehash(!m_capacity ? 16 : (m_size + 1) * 2 >= m_capacity ? m_capacity * 2 : m_capacity))
             return false;
         Slot* s = find_slot(key, true);
         if (s->state == Full) {
