@@ -134,6 +134,7 @@ uint32_t husk_plat_yield(uint64_t deadline);
 /* ---- Block devices ------------------------------------------------------ */
 
 #define HUSK_BLOCK_READONLY (1u << 0)
+#define HUSK_BLOCK_USER_IO  (1u << 1) /* accepts HUSK_BLOCK_READ_USER requests */
 
 struct husk_block_info {
     char name[32];        /* platform's name, e.g. "vda" or the host file */
@@ -147,14 +148,17 @@ struct husk_block_info {
  * last device. Kernel context. */
 int husk_plat_block_info(unsigned dev, struct husk_block_info *info);
 
-enum husk_block_op { HUSK_BLOCK_READ = 0, HUSK_BLOCK_WRITE = 1, HUSK_BLOCK_FLUSH = 2 };
+/* READ_USER reads into the calling client's ("user") memory: buf is a user
+ * address, and a bad one completes the request with -EFAULT. It saves the
+ * kernel a copy on large reads; only devices with HUSK_BLOCK_USER_IO take it. */
+enum husk_block_op { HUSK_BLOCK_READ = 0, HUSK_BLOCK_WRITE = 1, HUSK_BLOCK_FLUSH = 2, HUSK_BLOCK_READ_USER = 3 };
 
 struct husk_block_req {
     uint32_t op;        /* enum husk_block_op */
     uint64_t sector;    /* first sector (ignored for FLUSH) */
     uint32_t count;     /* sectors (0 for FLUSH) */
     void *buf;          /* kernel memory, count * sector_size bytes */
-    int32_t status;     /* set by the platform on completion: 0 or -EIO */
+    int32_t status;     /* set by the platform on completion: 0, -EIO (or -EFAULT) */
     void *cookie;       /* the kernel's own; untouched by the platform */
 };
 

@@ -106,9 +106,11 @@ ErrorOr<void> BlockDevice::wait(BlockRequest& request)
 {
     while (!request.completed)
         request.waiters.wait();
+    if (request.raw.status == -EFAULT && request.raw.op == HUSK_BLOCK_READ_USER)
+        return err(EFAULT); // the client's mistake, not the device's
     if (request.raw.status != 0) {
         klog(LogLevel::Error, "block: %s: %s of %u sectors at %lu failed (%s)", m_name,
-             request.raw.op == HUSK_BLOCK_READ ? "read" : request.raw.op == HUSK_BLOCK_WRITE ? "write" : "flush",
+             request.raw.op == HUSK_BLOCK_WRITE ? "write" : request.raw.op == HUSK_BLOCK_FLUSH ? "flush" : "read",
              request.raw.count, (unsigned long)request.raw.sector, kstd::errno_name(-request.raw.status));
         return err(EIO);
     }
@@ -125,8 +127,9 @@ ErrorOr<void> BlockDevice::transfer(uint32_t op, uint64_t offset, void* buf, siz
     if (op == HUSK_BLOCK_WRITE && is_read_only())
         return err(EROFS);
     auto* bytes = static_cast<uint8_t*>(buf);
+    uint32_t most = op == HUSK_BLOCK_READ_USER ? kMaxSectorsPerUserRead : kMaxSectorsPerRequest;
     while (length) {
-        uint32_t count = uint32_t(kstd::min<uint64_t>(length / ss, kMaxSectorsPerRequest));
+        uint32_t count = uint32_t(kstd::min<uint64_t>(length / ss, most));
         BlockRequest request;
         request.raw = { op, offset / ss, count, bytes, 0, nullptr };
         TRY(submit(request));
@@ -139,6 +142,13 @@ ErrorOr<void> BlockDevice::transfer(uint32_t op, uint64_t offset, void* buf, siz
 }
 
 ErrorOr<void> BlockDevice::read(uint64_t offset, void* buf, size_t length) { return transfer(HUSK_BLOCK_READ, offset, buf, length); }
+
+ErrorOr<void> BlockDevice::read_user(uint64_t offset, uintptr_t user_address, size_t length)
+{
+    if (!reads_into_user_memory())
+        return err(EOPNOTSUPP);
+    return transfer(HUSK_BLOCK_READ_USER, offset, reinterpret_cast<void*>(user_address), length);
+}
 
 ErrorOr<void> BlockDevice::write(uint64_t offset, const void* buf, size_t length)
 {

@@ -189,6 +189,19 @@ long Sys::write(int fd, const std::string& data)
     return r;
 }
 
+long Sys::pread_digest(int fd, size_t n, long offset)
+{
+    std::string buf(n, '\0');
+    long r = call(SYS_pread64, fd, long(buf.data()), long(n), offset);
+    uint64_t fnv = 0xcbf29ce484222325ull;
+    for (long i = 0; i < r; ++i)
+        fnv = (fnv ^ uint8_t(buf[size_t(i)])) * 0x100000001b3ull;
+    char digest[32];
+    std::snprintf(digest, sizeof digest, "fnv1a %016llx", (unsigned long long)fnv);
+    record("pread(" + fd_name(fd) + ", " + std::to_string(n) + ", " + std::to_string(offset) + ")", r, false, r > 0 ? digest : "");
+    return r;
+}
+
 long Sys::pread(int fd, size_t n, long offset)
 {
     std::string buf(n, '\0');

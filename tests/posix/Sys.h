@@ -31,6 +31,8 @@ public:
     long read(int fd, size_t n);                       // traces the bytes read
     long write(int fd, const std::string& data);
     long pread(int fd, size_t n, long offset);
+    // A large pread: traces a digest of the bytes instead of the bytes.
+    long pread_digest(int fd, size_t n, long offset);
     long pwrite(int fd, const std::string& data, long offset);
     long readv(int fd, std::vector<size_t> sizes);
     long writev(int fd, std::vector<std::string> parts);

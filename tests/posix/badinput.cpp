@@ -10,6 +10,12 @@ long unmapped()
     static void* page = mmap(nullptr, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return long(page);
 }
+// 2 MiB that are certainly unmapped, for reads too large for one page.
+long unmapped_region()
+{
+    static void* region = mmap(nullptr, 2 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return long(region);
+}
 } // namespace
 
 SCENARIO(badinput, null_path_pointers)
@@ -113,4 +119,14 @@ SCENARIO(badinput, bad_clock_and_sleep_arguments)
     s.raw("nanosleep({0, 2e9})", SYS_nanosleep, long(&bad), 0);
     struct timespec neg { -1, 0 };
     s.raw("nanosleep({-1, 0})", SYS_nanosleep, long(&neg), 0);
+}
+
+SCENARIO(badinput, unmapped_buffer_for_a_large_read)
+{
+    s.put("f", std::string(1 << 20, 'x'));
+    int fd = int(s.open("f", O_RDONLY));
+    s.raw("read(fd, unmapped, 1 MiB)", SYS_read, fd, unmapped_region(), 1 << 20);
+    s.raw("pread(fd, unmapped, 1 MiB, 4096)", SYS_pread64, fd, unmapped_region(), 1 << 20, 4096);
+    s.lseek(fd, 0, SEEK_CUR);
+    s.pread_digest(fd, 1 << 20, 0);
 }

@@ -217,3 +217,24 @@ SCENARIO(rw, binary_data_roundtrip)
     int fd = int(s.open("f", O_RDONLY));
     s.pread(fd, 16, 250);
 }
+
+// Large reads (the hosted kernel reads them from an ext2 image past its
+// cache, straight into the caller's buffer): blocks the cache holds newer
+// than the disk, holes, unaligned starts and the end of the file must read
+// as they do everywhere else.
+SCENARIO(rw, large_reads_see_recent_writes_and_holes)
+{
+    std::string data(1 << 20, '\0');
+    for (size_t i = 0; i < data.size(); ++i)
+        data[i] = char('a' + (i * 7 + i / 4096) % 26);
+    s.put("f", data);
+    int fd = int(s.open("f", O_RDWR));
+    s.fsync(fd);
+    s.pwrite(fd, "NEW", 300000);           // a block the cache holds newer
+    s.pwrite(fd, "TAIL", (2 << 20) + 5000); // a hole from 1 MiB on
+    s.pread_digest(fd, 3 << 20, 0);
+    s.pread_digest(fd, 1 << 20, 3 * 4096 + 17);
+    s.pread_digest(fd, 256 << 10, (2 << 20) - 4096);
+    s.close(fd);
+    s.stat("f");
+}

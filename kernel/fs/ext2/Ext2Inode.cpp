@@ -180,10 +180,23 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
         return 0;
     n = size_t(kstd::min<uint64_t>(n, m_size - offset));
     uint32_t bs = ext2().block_size();
+    bool direct = buf.is_user() && n >= kDirectReadMin && ext2().reads_direct();
     size_t done = 0;
     while (done < n) {
         uint64_t at = offset + done;
         size_t in_block = at % bs;
+        if (direct && in_block == 0 && n - done >= bs) {
+            auto read = read_direct(at / bs, (n - done) / bs, buf.offset_by(done));
+            if (read.is_error()) { // as below: a bad buffer ends the read short, a bad file system fails it
+                if (done && read.error().code() == EFAULT)
+                    break;
+                return read.error();
+            }
+            if (read.value()) {
+                done += read.value();
+                continue;
+            }
+        }
         size_t chunk = kstd::min<size_t>(n - done, bs - in_block);
         uint64_t physical = TRY(map(at / bs));
         ErrorOr<void> copied = {};
@@ -219,6 +232,31 @@ ErrorOr<void> Ext2Inode::read_ahead(uint64_t index, uint64_t physical, uint64_t 
     if (run > 1 && ext2().is_valid_block(physical + run - 1))
         TRY(ext2().prefetch(physical, run));
     return {};
+}
+
+ErrorOr<size_t> Ext2Inode::read_direct(uint64_t index, uint64_t max_blocks, IoBuffer buf)
+{
+    // A large read of blocks the cache does not hold goes from the device
+    // straight into the caller's memory, a physically contiguous run per
+    // request, as Linux's page cache hands pages over without a second copy.
+    // Holes, cached blocks (possibly newer than the disk) and blocks outside
+    // the file system take the ordinary path; 0 says so.
+    uint64_t physical = TRY(map(index));
+    auto usable = [&](uint64_t block) { return ext2().is_valid_block(block) && !ext2().is_cached(block); };
+    if (physical == 0 || !usable(physical))
+        return 0;
+    uint64_t limit = kstd::min<uint64_t>(max_blocks, kMaxDirectRun);
+    uint32_t run = 1;
+    while (run < limit) {
+        auto next = map(index + run);
+        if (next.is_error())
+            return next.error();
+        if (next.value() != physical + run || !usable(physical + run))
+            break;
+        ++run;
+    }
+    TRY(ext2().read_direct(physical, run, buf));
+    return size_t(run) * ext2().block_size();
 }
 
 ErrorOr<size_t> Ext2Inode::readlink(char* buf, size_t size)
