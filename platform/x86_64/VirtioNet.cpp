@@ -133,8 +133,9 @@ int VirtioNet::send(const void* frame, size_t len)
     Virtqueue::Buffer chain[2] = { { phys, uint32_t(m_header), false },
                                    { phys + m_header, uint32_t(len), false } };
     int head = m_tx.submit(chain, 2);
-    if (head < 0) {
+    if (head < 0) { // out of descriptors (not with 2 per slot): the same promise of an interrupt
         m_tx_free[m_tx_free_count++] = slot;
+        m_tx.set_interrupts(true);
         return -kstd::EAGAIN;
     }
     m_tx_slot_of_head[head] = int16_t(slot);
