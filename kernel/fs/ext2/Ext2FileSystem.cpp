@@ -302,22 +302,32 @@ ErrorOr<void> Ext2FileSystem::write_super()
     return {};
 }
 
-ErrorOr<long> Ext2FileSystem::take_bit(uint64_t bitmap_block, uint32_t limit)
+ErrorOr<long> Ext2FileSystem::take_bit(uint64_t bitmap_block, uint32_t limit, uint32_t from)
 {
+    // The first clear bit at or after `from`, else before it: a file that
+    // grows finds its next block right after its last one without scanning
+    // the group's full start again (that scan made filling a group
+    // quadratic), and the blocks stay in a row.
     BufferRef b = TRY(block(bitmap_block, "a bitmap"));
     uint8_t* bits = b.data();
-    for (uint32_t i = 0; i < limit; ++i) {
-        if (bits[i / 8] == 0xff) {
-            i |= 7;
-            continue;
+    auto scan = [&](uint32_t first, uint32_t end) -> long {
+        for (uint32_t i = first; i < end; ++i) {
+            if (i % 8 == 0 && bits[i / 8] == 0xff) {
+                i |= 7;
+                continue;
+            }
+            if (!(bits[i / 8] & (1u << (i % 8)))) {
+                bits[i / 8] = uint8_t(bits[i / 8] | (1u << (i % 8)));
+                b.mark_dirty();
+                return long(i);
+            }
         }
-        if (!(bits[i / 8] & (1u << (i % 8)))) {
-            bits[i / 8] = uint8_t(bits[i / 8] | (1u << (i % 8)));
-            b.mark_dirty();
-            return long(i);
-        }
-    }
-    return -1L;
+        return -1L;
+    };
+    if (from >= limit)
+        from = 0;
+    long bit = scan(from, limit);
+    return bit >= 0 ? bit : scan(0, from);
 }
 
 ErrorOr<void> Ext2FileSystem::clear_bit(uint64_t bitmap_block, uint32_t bit, const char* what)
@@ -341,7 +351,8 @@ ErrorOr<uint64_t> Ext2FileSystem::allocate_block(uint64_t goal)
         uint32_t g = (start + n) % m_group_count;
         if (m_groups[g].free_blocks == 0)
             continue;
-        long bit = TRY(take_bit(m_groups[g].block_bitmap, blocks_in_group(g)));
+        uint32_t from = n == 0 && goal >= first_block_of_group(g) ? uint32_t(goal - first_block_of_group(g)) : 0;
+        long bit = TRY(take_bit(m_groups[g].block_bitmap, blocks_in_group(g), from));
         if (bit < 0)
             return corrupt("group %u claims %u free blocks but its bitmap is full", g, m_groups[g].free_blocks);
         --m_groups[g].free_blocks;

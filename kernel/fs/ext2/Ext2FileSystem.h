@@ -79,7 +79,7 @@ private:
     kstd::ErrorOr<void> write_group(uint32_t g);
     kstd::ErrorOr<void> write_super();
     // Finds and sets the first clear bit below `limit` in a bitmap block.
-    kstd::ErrorOr<long> take_bit(uint64_t bitmap_block, uint32_t limit);
+    kstd::ErrorOr<long> take_bit(uint64_t bitmap_block, uint32_t limit, uint32_t from = 0);
     kstd::ErrorOr<void> clear_bit(uint64_t bitmap_block, uint32_t bit, const char* what);
     uint32_t blocks_in_group(uint32_t g) const;
 

@@ -81,6 +81,7 @@ private:
     uint8_t m_block[60] {}; // i_block: block pointers, extent root or fast symlink
     uint32_t m_flags { 0 };
     uint64_t m_blocks { 0 }; // in 512-byte units
+    uint64_t m_next_goal { 0 }; // where the next block is wanted: after the last one allocated (0: none yet)
     uint64_t m_file_acl { 0 }; // extended attribute block
     int64_t m_dtime { 0 };
 };

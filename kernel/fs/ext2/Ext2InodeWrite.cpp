@@ -123,8 +123,12 @@ bool Ext2Inode::has_block_map() const
 
 ErrorOr<uint64_t> Ext2Inode::allocate_near()
 {
-    uint64_t block = TRY(ext2().allocate_block(ext2().first_block_of_group(ext2().group_of_inode(uint32_t(ino())))));
+    // Right after this inode's last block (as Linux's ext2 keeps a goal per
+    // inode), else at the start of its group.
+    uint64_t goal = m_next_goal ? m_next_goal : ext2().first_block_of_group(ext2().group_of_inode(uint32_t(ino())));
+    uint64_t block = TRY(ext2().allocate_block(goal));
     m_blocks += ext2().block_size() / 512;
+    m_next_goal = block + 1;
     return block;
 }
 
