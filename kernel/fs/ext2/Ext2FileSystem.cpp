@@ -312,7 +312,7 @@ ErrorOr<long> Ext2FileSystem::take_bit(uint64_t bitmap_block, uint32_t limit, ui
     uint8_t* bits = b.data();
     auto scan = [&](uint32_t first, uint32_t end) -> long {
         for (uint32_t i = first; i < end; ++i) {
-            if (i % 8 == 0 && bits[i / 8] == 0xff) {
+            if (bits[i / 8] == 0xff) {
                 i |= 7;
                 continue;
             }

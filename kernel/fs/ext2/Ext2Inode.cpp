@@ -185,8 +185,9 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
     while (done < n) {
         uint64_t at = offset + done;
         size_t in_block = at % bs;
-        if (direct && in_block == 0 && n - done >= bs) {
-            auto read = read_direct(at / bs, (n - done) / bs, buf.offset_by(done));
+        uint64_t physical = TRY(map(at / bs));
+        if (direct && physical && in_block == 0 && n - done >= bs) {
+            auto read = read_direct(at / bs, physical, (n - done) / bs, buf.offset_by(done));
             if (read.is_error()) { // as below: a bad buffer ends the read short, a bad file system fails it
                 if (done && read.error().code() == EFAULT)
                     break;
@@ -198,7 +199,6 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
             }
         }
         size_t chunk = kstd::min<size_t>(n - done, bs - in_block);
-        uint64_t physical = TRY(map(at / bs));
         ErrorOr<void> copied = {};
         if (physical == 0) {
             copied = buf.fill_zero(done, chunk);
@@ -234,16 +234,16 @@ ErrorOr<void> Ext2Inode::read_ahead(uint64_t index, uint64_t physical, uint64_t 
     return {};
 }
 
-ErrorOr<size_t> Ext2Inode::read_direct(uint64_t index, uint64_t max_blocks, IoBuffer buf)
+ErrorOr<size_t> Ext2Inode::read_direct(uint64_t index, uint64_t physical, uint64_t max_blocks, IoBuffer buf)
 {
     // A large read of blocks the cache does not hold goes from the device
     // straight into the caller's memory, a physically contiguous run per
-    // request, as Linux's page cache hands pages over without a second copy.
-    // Holes, cached blocks (possibly newer than the disk) and blocks outside
-    // the file system take the ordinary path; 0 says so.
-    uint64_t physical = TRY(map(index));
+    // request (from block `index`, mapped to `physical`), as Linux's page
+    // cache hands pages over without a second copy. Cached blocks (possibly
+    // newer than the disk) and blocks outside the file system take the
+    // ordinary path; 0 says so.
     auto usable = [&](uint64_t block) { return ext2().is_valid_block(block) && !ext2().is_cached(block); };
-    if (physical == 0 || !usable(physical))
+    if (!usable(physical))
         return 0;
     uint64_t limit = kstd::min<uint64_t>(max_blocks, kMaxDirectRun);
     uint32_t run = 1;

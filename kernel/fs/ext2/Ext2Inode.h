@@ -55,7 +55,7 @@ private:
     bool block_path(uint64_t index, BlockPath& path) const; // false past triple indirection
     kstd::ErrorOr<uint64_t> map_extent(uint64_t index);
     kstd::ErrorOr<void> read_ahead(uint64_t index, uint64_t physical, uint64_t last_index);
-    kstd::ErrorOr<size_t> read_direct(uint64_t index, uint64_t max_blocks, IoBuffer buf);
+    kstd::ErrorOr<size_t> read_direct(uint64_t index, uint64_t physical, uint64_t max_blocks, IoBuffer buf);
     static constexpr size_t kDirectReadMin = 64 * 1024; // smaller reads gain more from the cache
     static constexpr uint64_t kMaxDirectRun = 256;      // blocks per run
     // Calls visit(entry_offset, ino, type, name) for every live entry from
