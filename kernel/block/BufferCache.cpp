@@ -4,6 +4,7 @@
 #include "../kstd/HashMap.h"
 #include "../kstd/Memory.h"
 #include "../kstd/NeverDestroyed.h"
+#include "../kstd/Sort.h"
 #include "../kstd/Vector.h"
 #include "BlockDevice.h"
 
@@ -232,9 +233,7 @@ ErrorOr<void> BufferCache::sync(BlockDevice& device)
             (void)dirty.append(b);
     });
     // Block order: sequential for the device, deterministic for tests.
-    for (size_t i = 1; i < dirty.size(); ++i)
-        for (size_t j = i; j > 0 && dirty[j - 1]->block > dirty[j]->block; --j)
-            kstd::swap(dirty[j - 1], dirty[j]);
+    kstd::sort(dirty.data(), dirty.size(), [](const Buffer* a, const Buffer* b) { return a->block < b->block; });
     for (Buffer* b : dirty) {
         BufferRef hold(b); // not evicted while writing
         TRY(write_back_cluster(*b)); // already-written neighbours are skipped as clean

@@ -1,10 +1,14 @@
 // kstd: the kernel's own containers, strings, formatting and ErrorOr.
 #include "Boot.h"
+#include <algorithm>
+#include <random>
 #include <string>
+#include <vector>
 #include "kstd/ErrorOr.h"
 #include "kstd/Format.h"
 #include "kstd/HashMap.h"
 #include "kstd/IntrusiveList.h"
+#include "kstd/Sort.h"
 #include "kstd/String.h"
 #include "kstd/StringView.h"
 #include "kstd/Vector.h"
@@ -174,4 +178,21 @@ TEST(Kstd, HashMapRemoveIf)
     ASSERT_NE(m.get(4), nullptr);
     ASSERT_TRUE(m.set(3, 33)); // tombstones are reused
     EXPECT_EQ(*m.get(3), 33);
+}
+
+TEST(Kstd, SortOrdersLikeStdSort)
+{
+    std::mt19937 random(7);
+    for (size_t n : { 0u, 1u, 2u, 3u, 10u, 1000u, 4097u }) {
+        std::vector<int> items(n);
+        for (auto& x : items)
+            x = int(random() % 100); // many equal keys
+        std::vector<int> expected = items;
+        std::sort(expected.begin(), expected.end());
+        kstd::sort(items.data(), items.size(), [](int a, int b) { return a < b; });
+        EXPECT_EQ(items, expected) << "n = " << n;
+    }
+    std::vector<int> descending { 5, 4, 3, 2, 1 };
+    kstd::sort(descending.data(), descending.size(), [](int a, int b) { return a < b; });
+    EXPECT_EQ(descending, (std::vector<int> { 1, 2, 3, 4, 5 }));
 }
