@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 5
+#define HUSK_PLATFORM_VERSION 6
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -134,7 +134,7 @@ uint32_t husk_plat_yield(uint64_t deadline);
 /* ---- Block devices ------------------------------------------------------ */
 
 #define HUSK_BLOCK_READONLY (1u << 0)
-#define HUSK_BLOCK_USER_IO  (1u << 1) /* accepts HUSK_BLOCK_READ_USER requests */
+#define HUSK_BLOCK_USER_IO  (1u << 1) /* accepts HUSK_BLOCK_READ_USER and _WRITE_USER */
 
 struct husk_block_info {
     char name[32];        /* platform's name, e.g. "vda" or the host file */
@@ -148,10 +148,17 @@ struct husk_block_info {
  * last device. Kernel context. */
 int husk_plat_block_info(unsigned dev, struct husk_block_info *info);
 
-/* READ_USER reads into the calling client's ("user") memory: buf is a user
- * address, and a bad one completes the request with -EFAULT. It saves the
- * kernel a copy on large reads; only devices with HUSK_BLOCK_USER_IO take it. */
-enum husk_block_op { HUSK_BLOCK_READ = 0, HUSK_BLOCK_WRITE = 1, HUSK_BLOCK_FLUSH = 2, HUSK_BLOCK_READ_USER = 3 };
+/* READ_USER and WRITE_USER use the calling client's ("user") memory: buf is
+ * a user address, and a bad one completes the request with -EFAULT (a write
+ * may have stored part of the data by then). They save the kernel a copy on
+ * large transfers; only devices with HUSK_BLOCK_USER_IO take them. */
+enum husk_block_op {
+    HUSK_BLOCK_READ = 0,
+    HUSK_BLOCK_WRITE = 1,
+    HUSK_BLOCK_FLUSH = 2,
+    HUSK_BLOCK_READ_USER = 3,
+    HUSK_BLOCK_WRITE_USER = 4,
+};
 
 struct husk_block_req {
     uint32_t op;        /* enum husk_block_op */

@@ -12,6 +12,8 @@ namespace {
 constexpr size_t kMaxDevices = 26;
 BlockDevice* g_devices[kMaxDevices];
 size_t g_count;
+
+bool is_write(uint32_t op) { return op == HUSK_BLOCK_WRITE || op == HUSK_BLOCK_WRITE_USER; }
 } // namespace
 
 BlockDevice::BlockDevice(unsigned index, const husk_block_info& info) : m_index(index), m_info(info)
@@ -106,11 +108,12 @@ ErrorOr<void> BlockDevice::wait(BlockRequest& request)
 {
     while (!request.completed)
         request.waiters.wait();
-    if (request.raw.status == -EFAULT && request.raw.op == HUSK_BLOCK_READ_USER)
+    bool user = request.raw.op == HUSK_BLOCK_READ_USER || request.raw.op == HUSK_BLOCK_WRITE_USER;
+    if (request.raw.status == -EFAULT && user)
         return err(EFAULT); // the client's mistake, not the device's
     if (request.raw.status != 0) {
         klog(LogLevel::Error, "block: %s: %s of %u sectors at %lu failed (%s)", m_name,
-             request.raw.op == HUSK_BLOCK_WRITE ? "write" : request.raw.op == HUSK_BLOCK_FLUSH ? "flush" : "read",
+             is_write(request.raw.op) ? "write" : request.raw.op == HUSK_BLOCK_FLUSH ? "flush" : "read",
              request.raw.count, (unsigned long)request.raw.sector, kstd::errno_name(-request.raw.status));
         return err(EIO);
     }
@@ -124,10 +127,11 @@ ErrorOr<void> BlockDevice::transfer(uint32_t op, uint64_t offset, void* buf, siz
         return err(EINVAL);
     if (offset > size_bytes() || length > size_bytes() - offset)
         return err(EIO);
-    if (op == HUSK_BLOCK_WRITE && is_read_only())
+    if (is_write(op) && is_read_only())
         return err(EROFS);
     auto* bytes = static_cast<uint8_t*>(buf);
-    uint32_t most = op == HUSK_BLOCK_READ_USER ? kMaxSectorsPerUserRead : kMaxSectorsPerRequest;
+    bool user = op == HUSK_BLOCK_READ_USER || op == HUSK_BLOCK_WRITE_USER;
+    uint32_t most = user ? kMaxSectorsPerUserRequest : kMaxSectorsPerRequest;
     while (length) {
         uint32_t count = uint32_t(kstd::min<uint64_t>(length / ss, most));
         BlockRequest request;
@@ -145,9 +149,16 @@ ErrorOr<void> BlockDevice::read(uint64_t offset, void* buf, size_t length) { ret
 
 ErrorOr<void> BlockDevice::read_user(uint64_t offset, uintptr_t user_address, size_t length)
 {
-    if (!reads_into_user_memory())
+    if (!does_user_io())
         return err(EOPNOTSUPP);
     return transfer(HUSK_BLOCK_READ_USER, offset, reinterpret_cast<void*>(user_address), length);
+}
+
+ErrorOr<void> BlockDevice::write_user(uint64_t offset, uintptr_t user_address, size_t length)
+{
+    if (!does_user_io())
+        return err(EOPNOTSUPP);
+    return transfer(HUSK_BLOCK_WRITE_USER, offset, reinterpret_cast<void*>(user_address), length);
 }
 
 ErrorOr<void> BlockDevice::write(uint64_t offset, const void* buf, size_t length)

@@ -21,8 +21,8 @@ struct BlockRequest {
 class BlockDevice : public kstd::HeapObject {
 public:
     static constexpr uint32_t kMaxSectorsPerRequest = 256;
-    // Reads into user memory need no kernel buffer: larger requests, fewer calls.
-    static constexpr uint32_t kMaxSectorsPerUserRead = 2048;
+    // Transfers with user memory need no kernel buffer: larger requests, fewer calls.
+    static constexpr uint32_t kMaxSectorsPerUserRequest = 2048;
 
     // Registers every device the platform offers. Called once at boot.
     static void probe_all();
@@ -37,8 +37,8 @@ public:
     uint64_t sectors() const { return m_info.sectors; }
     uint64_t size_bytes() const { return m_info.sectors * m_info.sector_size; }
     bool is_read_only() const { return m_info.flags & HUSK_BLOCK_READONLY; }
-    // Whether read_user works: the platform reads into a client's memory itself.
-    bool reads_into_user_memory() const { return m_info.flags & HUSK_BLOCK_USER_IO; }
+    // Whether read_user/write_user work: the platform uses a client's memory itself.
+    bool does_user_io() const { return m_info.flags & HUSK_BLOCK_USER_IO; }
     // A mounted file system holds the device: a second one on it would keep
     // a cache of its own and overwrite the first's writes (mount: EBUSY).
     bool claim()
@@ -53,9 +53,12 @@ public:
     // Byte-addressed I/O in whole sectors; the calling thread sleeps until done.
     kstd::ErrorOr<void> read(uint64_t offset, void* buf, size_t length);
     // The same into user memory at user_address, with no copy in the kernel
-    // (EFAULT for a bad address); only where reads_into_user_memory().
+    // (EFAULT for a bad address); only where does_user_io().
     kstd::ErrorOr<void> read_user(uint64_t offset, uintptr_t user_address, size_t length);
     kstd::ErrorOr<void> write(uint64_t offset, const void* buf, size_t length);
+    // From user memory (EFAULT for a bad address, after which part of the
+    // range may hold the new data); only where does_user_io().
+    kstd::ErrorOr<void> write_user(uint64_t offset, uintptr_t user_address, size_t length);
     // Returns once every completed write is durable.
     kstd::ErrorOr<void> flush();
 

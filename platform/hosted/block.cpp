@@ -1,9 +1,9 @@
 // Host files as block devices. Requests run synchronously at submit time
 // (pread/pwrite/fdatasync) and their completions wait in a queue for
 // husk_plat_block_reap, so the kernel sees the same asynchronous contract
-// as on virtio-blk. Reads may go straight into the client's memory
-// (HUSK_BLOCK_READ_USER): the client is this process, and running at submit
-// time means it is still the caller's.
+// as on virtio-blk. Transfers may use the client's memory directly
+// (HUSK_BLOCK_READ_USER/WRITE_USER): the client is this process, and running
+// at submit time means it is still the caller's.
 #include <husk/platform.h>
 #include <algorithm>
 #include <cerrno>
@@ -55,19 +55,20 @@ int32_t run(HostDisk& d, husk_block_req& r)
     size_t bytes = size_t(r.count) * kSectorSize;
     off_t offset = off_t(r.sector * kSectorSize);
     auto* p = static_cast<char*>(r.buf);
-    bool user = r.op == HUSK_BLOCK_READ_USER;
+    bool user = r.op == HUSK_BLOCK_READ_USER || r.op == HUSK_BLOCK_WRITE_USER;
+    bool write = r.op == HUSK_BLOCK_WRITE || r.op == HUSK_BLOCK_WRITE_USER;
     while (bytes) {
         ssize_t n;
         if (user) // the raw system call: the host kernel checks the client's address (EFAULT), not a sanitizer
-            n = syscall(SYS_pread64, d.fd, p, bytes, offset);
+            n = syscall(write ? SYS_pwrite64 : SYS_pread64, d.fd, p, bytes, offset);
         else
-            n = r.op == HUSK_BLOCK_READ ? pread(d.fd, p, bytes, offset) : pwrite(d.fd, p, bytes, offset);
+            n = write ? pwrite(d.fd, p, bytes, offset) : pread(d.fd, p, bytes, offset);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && user && errno == EFAULT)
             return -EFAULT;
         if (n <= 0) {
-            if (n == 0 && r.op != HUSK_BLOCK_WRITE) // past EOF of a sparse file: zeros
+            if (n == 0 && !write) // past EOF of a sparse file: zeros
                 return zero_fill(p, bytes, user);
             return -EIO;
         }
@@ -132,11 +133,11 @@ extern "C" int husk_plat_block_submit(unsigned dev, husk_block_req* req)
     if (dev >= disks().size())
         return -ENODEV;
     auto& d = disks()[dev];
-    if (req->op > HUSK_BLOCK_READ_USER)
+    if (req->op > HUSK_BLOCK_WRITE_USER)
         return -EINVAL;
     if (req->op != HUSK_BLOCK_FLUSH && (req->sector > d.sectors || req->count > d.sectors - req->sector))
         return -EINVAL;
-    if ((req->op == HUSK_BLOCK_WRITE || req->op == HUSK_BLOCK_FLUSH) && d.read_only)
+    if (req->op != HUSK_BLOCK_READ && req->op != HUSK_BLOCK_READ_USER && d.read_only)
         return -EROFS;
     if (d.done.size() >= 32)
         return -EAGAIN;

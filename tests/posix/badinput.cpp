@@ -1,4 +1,5 @@
 // Bad pointers, bad flags, out-of-range numbers: an errno, never a crash.
+#include <cstring>
 #include <sys/mman.h>
 #include <time.h>
 #include "Scenario.h"
@@ -9,6 +10,19 @@ namespace {
 long unmapped()
 {
     static void* region = mmap(nullptr, 2 << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return long(region);
+}
+
+// 64 KiB of writable memory (holding 'h') followed by 2 MiB of unmapped
+// pages: a transfer through it succeeds up to the bad page (on Linux).
+long half_mapped()
+{
+    static char* region = [] {
+        auto* p = static_cast<char*>(mmap(nullptr, (64 << 10) + (2 << 20), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+        mprotect(p, 64 << 10, PROT_READ | PROT_WRITE);
+        memset(p, 'h', 64 << 10);
+        return p;
+    }();
     return long(region);
 }
 } // namespace
@@ -122,6 +136,25 @@ SCENARIO(badinput, unmapped_buffer_for_a_large_read)
     int fd = int(s.open("f", O_RDONLY));
     s.raw("read(fd, unmapped, 1 MiB)", SYS_read, fd, unmapped(), 1 << 20);
     s.raw("pread(fd, unmapped, 1 MiB, 4096)", SYS_pread64, fd, unmapped(), 1 << 20, 4096);
+    s.raw("pread(fd, 64 KiB then unmapped, 1 MiB, 0)", SYS_pread64, fd, half_mapped(), 1 << 20, 0);
     s.lseek(fd, 0, SEEK_CUR);
     s.pread_digest(fd, 1 << 20, 0);
+}
+
+// A large write from a bad buffer writes up to the bad page, and the blocks
+// it allocated must not show what a deleted file left on them.
+SCENARIO(badinput, unmapped_buffer_for_a_large_write)
+{
+    s.put("old", std::string(2 << 20, 'x'));
+    s.raw("sync()", SYS_sync);
+    s.unlink("old");
+    s.raw("sync()", SYS_sync);
+    int fd = int(s.open("f", O_CREAT | O_RDWR, 0644));
+    s.raw("write(fd, unmapped, 1 MiB)", SYS_write, fd, unmapped(), 1 << 20);
+    s.raw("write(fd, 64 KiB then unmapped, 1 MiB)", SYS_write, fd, half_mapped(), 1 << 20);
+    s.raw("pwrite(fd, 64 KiB then unmapped, 1 MiB, 1 MiB)", SYS_pwrite64, fd, half_mapped(), 1 << 20, 1 << 20);
+    s.lseek(fd, 0, SEEK_END); // the size (a stat's block count depends on the file system)
+    s.ftruncate(fd, 3 << 20);
+    s.pread_digest(fd, 3 << 20, 0);
+    s.close(fd);
 }

@@ -238,3 +238,30 @@ SCENARIO(rw, large_reads_see_recent_writes_and_holes)
     s.close(fd);
     s.stat("f");
 }
+
+// Large writes go past the cache where they can: over blocks the cache
+// holds newer, holes, fresh blocks, unaligned ends; reads of every kind see
+// the result.
+SCENARIO(rw, large_writes_over_cached_blocks_and_holes)
+{
+    auto pattern = [](size_t n, int seed) {
+        std::string data(n, '\0');
+        for (size_t i = 0; i < n; ++i)
+            data[i] = char('a' + (i * 13 + i / 4096 + size_t(seed)) % 26);
+        return data;
+    };
+    s.put("f", "head");
+    int fd = int(s.open("f", O_RDWR));
+    s.pwrite(fd, "X", 700000);                            // a cached block past a hole
+    s.pwrite(fd, pattern(3 << 19, 1), 8192);              // over it, the hole and new blocks
+    s.pwrite(fd, pattern(300 << 10, 2), 4096 * 100 + 123); // unaligned, over written blocks
+    s.fsync(fd);
+    s.pwrite(fd, pattern(1 << 20, 3), 5 << 20);           // after a hole of 3 MiB
+    s.pwrite(fd, pattern(64 << 10, 4), (5 << 20) + 4096); // inside it again, block-aligned
+    s.pread_digest(fd, 7 << 20, 0);
+    s.pread(fd, 100, 8192 + 4090);
+    s.pread(fd, 100, (5 << 20) + 4096 - 50);
+    s.pread_digest(fd, 256 << 10, (3 << 20) - 4096);
+    s.close(fd);
+    s.stat("f");
+}

@@ -50,13 +50,19 @@ public:
     // Reads count contiguous blocks into the cache with one request.
     kstd::ErrorOr<void> prefetch(uint64_t first, uint32_t count) { return BufferCache::prefetch(m_device, first, count, m_block_size); }
     bool is_cached(uint64_t block) const { return BufferCache::contains(m_device, block); }
-    // Whether read_direct works on this device (see BlockDevice::read_user).
-    bool reads_direct() const { return m_device.reads_into_user_memory(); }
+    // Whether read_direct/write_direct work on this device (BlockDevice::does_user_io).
+    bool does_direct_io() const { return m_device.does_user_io(); }
     // Reads count contiguous blocks straight into user memory, past the
     // cache: the caller makes sure the cache holds no newer copy of them.
     kstd::ErrorOr<void> read_direct(uint64_t first, uint32_t count, IoBuffer user)
     {
         return m_device.read_user(first * m_block_size, user.user_address(), size_t(count) * m_block_size);
+    }
+    // Writes count contiguous blocks straight from user memory, past the
+    // cache: the caller makes sure the cache holds no copy of them.
+    kstd::ErrorOr<void> write_direct(uint64_t first, uint32_t count, IoBuffer user)
+    {
+        return m_device.write_user(first * m_block_size, user.user_address(), size_t(count) * m_block_size);
     }
     // A freshly allocated block, zeroed, in the cache.
     kstd::ErrorOr<BufferRef> new_block(uint64_t number);

@@ -88,9 +88,9 @@ ErrorOr<RefPtr<Ext2Inode>> Ext2Inode::load(Ext2FileSystem& fs, uint32_t ino, con
     return node;
 }
 
-ErrorOr<uint64_t> Ext2Inode::map(uint64_t index)
+ErrorOr<Ext2Inode::Mapping> Ext2Inode::map_run(uint64_t index, uint64_t max_run)
 {
-    return (m_flags & INODE_EXTENTS_FL) ? map_extent(index) : map_classic(index);
+    return (m_flags & INODE_EXTENTS_FL) ? map_extent(index, max_run) : map_classic(index, max_run);
 }
 
 bool Ext2Inode::block_path(uint64_t index, BlockPath& path) const
@@ -112,23 +112,36 @@ bool Ext2Inode::block_path(uint64_t index, BlockPath& path) const
     return false;
 }
 
-ErrorOr<uint64_t> Ext2Inode::map_classic(uint64_t index)
+ErrorOr<Ext2Inode::Mapping> Ext2Inode::map_classic(uint64_t index, uint64_t max_run)
 {
     BlockPath path;
     if (!block_path(index, path))
         return ext2().corrupt("inode %lu: block %lu is beyond triple indirection", (unsigned long)ino(), (unsigned long)index);
     uint64_t per = ext2().block_size() / 4;
-    uint64_t block = le32(m_block + 4 * path.slot);
-    for (int level = 0; level < path.levels && block; ++level) {
-        BufferRef b = TRY(ext2().block(block, "an indirect block"));
-        block = le32(b.data() + 4 * (path.rest / path.span));
+    // The run continues along the array holding the last pointer: the direct
+    // slots, or the lowest indirect block.
+    const uint8_t* pointers = m_block;
+    uint64_t slot = path.slot, slots = path.levels ? path.slot + 1 : ino::kDirect;
+    BufferRef holder;
+    for (int level = 0; level < path.levels; ++level) {
+        uint64_t block = le32(pointers + 4 * slot);
+        if (!block)
+            return Mapping { 0, 1 };
+        holder = TRY(ext2().block(block, "an indirect block"));
+        pointers = holder.data();
+        slot = path.rest / path.span;
+        slots = per;
         path.rest %= path.span;
         path.span /= per;
     }
-    return block;
+    uint64_t first = le32(pointers + 4 * slot);
+    uint64_t run = 1;
+    while (run < max_run && slot + run < slots && le32(pointers + 4 * (slot + run)) == (first ? first + run : 0))
+        ++run;
+    return Mapping { first, run };
 }
 
-ErrorOr<uint64_t> Ext2Inode::map_extent(uint64_t index)
+ErrorOr<Ext2Inode::Mapping> Ext2Inode::map_extent(uint64_t index, uint64_t max_run)
 {
     const uint8_t* node = m_block;
     size_t node_size = sizeof m_block;
@@ -148,13 +161,14 @@ ErrorOr<uint64_t> Ext2Inode::map_extent(uint64_t index)
                 if (uninitialized)
                     length -= kExtentInitMax;
                 if (index >= first && index < uint64_t(first) + length) {
+                    uint64_t run = kstd::min<uint64_t>(max_run, uint64_t(first) + length - index);
                     if (uninitialized)
-                        return uint64_t(0); // allocated but never written: reads as zeros
+                        return Mapping { 0, run }; // allocated but never written: reads as zeros
                     uint64_t start = le32(e + 8) | (uint64_t(le16(e + 6)) << 32);
-                    return start + (index - first);
+                    return Mapping { start + (index - first), run };
                 }
             }
-            return uint64_t(0);
+            return Mapping { 0, 1 };
         }
         // Index node: the last entry whose first block is <= index.
         const uint8_t* chosen = nullptr;
@@ -162,7 +176,7 @@ ErrorOr<uint64_t> Ext2Inode::map_extent(uint64_t index)
             if (le32(e) <= index)
                 chosen = e;
         if (!chosen)
-            return uint64_t(0);
+            return Mapping { 0, 1 };
         uint64_t child = le32(chosen + 4) | (uint64_t(le16(chosen + 8)) << 32);
         held = TRY(ext2().block(child, "an extent tree node"));
         node = held.data();
@@ -180,18 +194,29 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
         return 0;
     n = size_t(kstd::min<uint64_t>(n, m_size - offset));
     uint32_t bs = ext2().block_size();
-    bool direct = buf.is_user() && n >= kDirectReadMin && ext2().reads_direct();
+    bool direct = buf.is_user() && n >= kDirectIoMin && ext2().does_direct_io();
+    uint64_t last_index = (offset + n - 1) / bs;
+    Mapping mapping { 0, 0 }; // of blocks [mapped_from, mapped_from + mapping.run)
+    uint64_t mapped_from = 0;
     size_t done = 0;
     while (done < n) {
         uint64_t at = offset + done;
+        uint64_t index = at / bs;
         size_t in_block = at % bs;
-        uint64_t physical = TRY(map(at / bs));
+        if (index - mapped_from >= mapping.run) {
+            mapping = TRY(map_run(index, last_index - index + 1));
+            mapped_from = index;
+        }
+        uint64_t physical = mapping.at(index - mapped_from);
+        uint64_t contiguous = mapping.run - (index - mapped_from); // blocks from `index` on
         if (direct && physical && in_block == 0 && n - done >= bs) {
-            auto read = read_direct(at / bs, physical, (n - done) / bs, buf.offset_by(done));
-            if (read.is_error()) { // as below: a bad buffer ends the read short, a bad file system fails it
-                if (done && read.error().code() == EFAULT)
-                    break;
-                return read.error();
+            auto read = read_direct(physical, kstd::min<uint64_t>(contiguous, (n - done) / bs), buf.offset_by(done));
+            if (read.is_error()) {
+                // A bad buffer: the ordinary path finds out where it ends.
+                if (read.error().code() != EFAULT)
+                    return read.error();
+                direct = false;
+                continue;
             }
             if (read.value()) {
                 done += read.value();
@@ -204,7 +229,7 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
             copied = buf.fill_zero(done, chunk);
         } else {
             if (!ext2().is_cached(physical))
-                TRY(read_ahead(at / bs, physical, (offset + n - 1) / bs));
+                TRY(read_ahead(physical, contiguous));
             BufferRef b = TRY(ext2().block(physical, "file data"));
             copied = buf.write_from(done, b.data() + in_block, chunk);
         }
@@ -218,43 +243,29 @@ ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)
     return done;
 }
 
-ErrorOr<void> Ext2Inode::read_ahead(uint64_t index, uint64_t physical, uint64_t last_index)
+ErrorOr<void> Ext2Inode::read_ahead(uint64_t physical, uint64_t blocks)
 {
     // When a read is about to miss the cache, fetch the physically
     // contiguous run of the blocks it needs with one device request.
-    uint32_t run = 1;
-    while (run < BufferCache::kMaxCluster && index + run <= last_index) {
-        auto next = map(index + run);
-        if (next.is_error() || next.value() != physical + run)
-            break;
-        ++run;
-    }
+    uint32_t run = uint32_t(kstd::min<uint64_t>(blocks, BufferCache::kMaxCluster));
     if (run > 1 && ext2().is_valid_block(physical + run - 1))
         TRY(ext2().prefetch(physical, run));
     return {};
 }
 
-ErrorOr<size_t> Ext2Inode::read_direct(uint64_t index, uint64_t physical, uint64_t max_blocks, IoBuffer buf)
+ErrorOr<size_t> Ext2Inode::read_direct(uint64_t physical, uint64_t blocks, IoBuffer buf)
 {
     // A large read of blocks the cache does not hold goes from the device
-    // straight into the caller's memory, a physically contiguous run per
-    // request (from block `index`, mapped to `physical`), as Linux's page
-    // cache hands pages over without a second copy. Cached blocks (possibly
-    // newer than the disk) and blocks outside the file system take the
-    // ordinary path; 0 says so.
-    auto usable = [&](uint64_t block) { return ext2().is_valid_block(block) && !ext2().is_cached(block); };
-    if (!usable(physical))
-        return 0;
-    uint64_t limit = kstd::min<uint64_t>(max_blocks, kMaxDirectRun);
-    uint32_t run = 1;
-    while (run < limit) {
-        auto next = map(index + run);
-        if (next.is_error())
-            return next.error();
-        if (next.value() != physical + run || !usable(physical + run))
-            break;
+    // straight into the caller's memory, a physically contiguous run of up
+    // to `blocks` per request, as Linux's page cache hands pages over
+    // without a second copy. Cached blocks (possibly newer than the disk)
+    // and blocks outside the file system take the ordinary path; 0 says so.
+    uint64_t limit = kstd::min<uint64_t>(blocks, kMaxDirectRun);
+    uint32_t run = 0;
+    while (run < limit && ext2().is_valid_block(physical + run) && !ext2().is_cached(physical + run))
         ++run;
-    }
+    if (run == 0)
+        return 0;
     TRY(ext2().read_direct(physical, run, buf));
     return size_t(run) * ext2().block_size();
 }

@@ -41,8 +41,17 @@ public:
 private:
     Ext2FileSystem& ext2() const;
     // Physical block holding logical block `index`, or 0 for a hole.
-    kstd::ErrorOr<uint64_t> map(uint64_t index);
-    kstd::ErrorOr<uint64_t> map_classic(uint64_t index);
+    kstd::ErrorOr<uint64_t> map(uint64_t index) { return TRY(map_run(index, 1)).physical; }
+    // The same, and how many blocks from `index` on (at most max_run, at
+    // least 1) continue it: physically contiguous, or holes after a hole.
+    // One walk of the map serves a whole run of a large read.
+    struct Mapping {
+        uint64_t physical;
+        uint64_t run;
+        uint64_t at(uint64_t offset) const { return physical ? physical + offset : 0; }
+    };
+    kstd::ErrorOr<Mapping> map_run(uint64_t index, uint64_t max_run);
+    kstd::ErrorOr<Mapping> map_classic(uint64_t index, uint64_t max_run);
     // Where logical block `index` hangs in a classic block map: the i_block
     // slot, how many indirect blocks lie below it, the index within that
     // subtree, and how many blocks one entry of its top level covers.
@@ -53,11 +62,13 @@ private:
         uint64_t span;
     };
     bool block_path(uint64_t index, BlockPath& path) const; // false past triple indirection
-    kstd::ErrorOr<uint64_t> map_extent(uint64_t index);
-    kstd::ErrorOr<void> read_ahead(uint64_t index, uint64_t physical, uint64_t last_index);
-    kstd::ErrorOr<size_t> read_direct(uint64_t index, uint64_t physical, uint64_t max_blocks, IoBuffer buf);
-    static constexpr size_t kDirectReadMin = 64 * 1024; // smaller reads gain more from the cache
-    static constexpr uint64_t kMaxDirectRun = 256;      // blocks per run
+    kstd::ErrorOr<Mapping> map_extent(uint64_t index, uint64_t max_run);
+    kstd::ErrorOr<void> read_ahead(uint64_t physical, uint64_t blocks);
+    kstd::ErrorOr<size_t> read_direct(uint64_t physical, uint64_t blocks, IoBuffer buf);
+    kstd::ErrorOr<size_t> write_direct(uint64_t index, uint64_t max_blocks, IoBuffer buf);
+    // Smaller transfers gain more from the cache than from skipping a copy.
+    static constexpr size_t kDirectIoMin = 64 * 1024;
+    static constexpr uint32_t kMaxDirectRun = 256; // blocks per run
     // Calls visit(entry_offset, ino, type, name) for every live entry from
     // byte offset `from`; stops early when visit returns false.
     template<typename Visit>
@@ -66,7 +77,11 @@ private:
     // --- writing
     bool has_block_map() const; // false for fast symlinks and special files
     kstd::ErrorOr<void> large_file_allowed(uint64_t size);
-    kstd::ErrorOr<uint64_t> map_for_write(uint64_t index, bool& fresh);
+    // The physical block for logical block `index`, allocated (and the
+    // indirect blocks leading to it) when missing. A new data block is
+    // zeroed in the cache unless cache_new_data is false: then the caller
+    // overwrites all of it, or zeroes it itself.
+    kstd::ErrorOr<uint64_t> map_for_write(uint64_t index, bool& fresh, bool cache_new_data = true);
     kstd::ErrorOr<uint64_t> allocate_near();
     kstd::ErrorOr<void> free_from(uint64_t first_index);
     kstd::ErrorOr<void> free_subtree(uint8_t* slot, bool& changed, int depth, uint64_t base, uint64_t first);

@@ -132,7 +132,7 @@ ErrorOr<uint64_t> Ext2Inode::allocate_near()
     return block;
 }
 
-ErrorOr<uint64_t> Ext2Inode::map_for_write(uint64_t index, bool& fresh)
+ErrorOr<uint64_t> Ext2Inode::map_for_write(uint64_t index, bool& fresh, bool cache_new_data)
 {
     fresh = false;
     if (m_flags & INODE_EXTENTS_FL)
@@ -148,7 +148,8 @@ ErrorOr<uint64_t> Ext2Inode::map_for_write(uint64_t index, bool& fresh)
         bool last = level == path.levels;
         if (block == 0) {
             block = TRY(allocate_near());
-            BufferRef fresh_block = TRY(ext2().new_block(block)); // zeroed: holes stay holes
+            if (!last || cache_new_data)
+                TRY(ext2().new_block(block)); // zeroed: holes stay holes
             put32(pointer, uint32_t(block));
             if (holder)
                 holder.mark_dirty();
@@ -178,11 +179,29 @@ ErrorOr<size_t> Ext2Inode::write(uint64_t offset, IoBuffer buf, size_t n)
     uint32_t bs = ext2().block_size();
     if (offset + n > kLargeFileSize)
         TRY(large_file_allowed(offset + n));
+    bool direct = buf.is_user() && n >= kDirectIoMin && ext2().does_direct_io();
     size_t done = 0;
     kstd::Error failure = err(0);
     while (done < n) {
         uint64_t at = offset + done;
         size_t in_block = at % bs;
+        if (direct && in_block == 0 && n - done >= bs) {
+            auto wrote = write_direct(at / bs, (n - done) / bs, buf.offset_by(done));
+            if (wrote.is_error() && wrote.error().code() == EFAULT) {
+                // A bad buffer: the ordinary path finds out where it ends
+                // (Linux writes up to the bad page).
+                direct = false;
+                continue;
+            }
+            if (wrote.is_error()) {
+                failure = wrote.error();
+                break;
+            }
+            if (wrote.value()) {
+                done += wrote.value();
+                continue;
+            }
+        }
         size_t chunk = kstd::min<size_t>(n - done, bs - in_block);
         bool fresh;
         auto physical = map_for_write(at / bs, fresh);
@@ -210,6 +229,52 @@ ErrorOr<size_t> Ext2Inode::write(uint64_t offset, IoBuffer buf, size_t n)
     if (done == 0 && n > 0)
         return failure;
     return done;
+}
+
+ErrorOr<size_t> Ext2Inode::write_direct(uint64_t index, uint64_t max_blocks, IoBuffer buf)
+{
+    // A large write of whole blocks the cache does not hold goes from the
+    // caller's memory straight to the device, a physically contiguous run
+    // per request (the mirror of read_direct). Blocks allocated for the run
+    // skip the zeroed cache copy the ordinary path makes; if the write fails
+    // they get it after all, so a failed write cannot expose what a deleted
+    // file left on them (and the ordinary path, retrying after a bad buffer,
+    // finds them as it expects). 0: the first block takes the ordinary path.
+    uint32_t limit = uint32_t(kstd::min<uint64_t>(max_blocks, kMaxDirectRun));
+    uint64_t first = 0;
+    uint32_t run = 0;
+    uint64_t fresh_blocks[kMaxDirectRun / 64] = {};
+    while (run < limit) {
+        bool fresh;
+        auto mapped = map_for_write(index + run, fresh, false);
+        if (mapped.is_error()) {
+            if (run == 0)
+                return mapped.error();
+            break; // write what is mapped; the ordinary path meets the error again
+        }
+        uint64_t physical = mapped.value();
+        // Not contiguous, cached, or outside the file system (corrupt: the
+        // ordinary path reports it): the run ends before this block.
+        if ((run && physical != first + run) || ext2().is_cached(physical) || !ext2().is_valid_block(physical)) {
+            if (fresh) // the ordinary path expects new blocks zeroed in the cache
+                TRY(ext2().new_block(physical));
+            break;
+        }
+        if (run == 0)
+            first = physical;
+        if (fresh)
+            fresh_blocks[run / 64] |= uint64_t(1) << (run % 64);
+        ++run;
+    }
+    if (run == 0)
+        return 0;
+    if (auto wrote = ext2().write_direct(first, run, buf); wrote.is_error()) {
+        for (uint32_t i = 0; i < run; ++i)
+            if (fresh_blocks[i / 64] & (uint64_t(1) << (i % 64)))
+                TRY(ext2().new_block(first + i));
+        return wrote.error();
+    }
+    return size_t(run) * ext2().block_size();
 }
 
 ErrorOr<void> Ext2Inode::free_subtree(uint8_t* slot, bool& changed, int depth, uint64_t base, uint64_t first)
