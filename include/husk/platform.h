@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 6
+#define HUSK_PLATFORM_VERSION 7
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -182,18 +182,43 @@ size_t husk_plat_block_reap(unsigned dev, struct husk_block_req **done, size_t m
 
 /* ---- Network interfaces --------------------------------------------------- */
 
+/* Offloads a device may take over from the kernel (husk_net_info.offloads). */
+#define HUSK_NET_OFFLOAD_CSUM (1u << 0) /* completes checksums (husk_net_tx.csum_start) */
+#define HUSK_NET_OFFLOAD_TSO4 (1u << 1) /* segments large TCP/IPv4 frames (husk_net_tx.gso_size) */
+
 struct husk_net_info {
     char name[16];
     uint8_t mac[6];
-    uint16_t mtu;   /* payload MTU, e.g. 1500 */
+    uint16_t mtu;       /* payload MTU, e.g. 1500 */
+    uint32_t offloads;  /* HUSK_NET_OFFLOAD_* */
+    uint32_t max_frame; /* largest frame husk_plat_net_send takes (mtu + 14, more with TSO4) */
 };
 
 /* Fills info for interface index dev. 0 or -ENODEV. Kernel context. */
 int husk_plat_net_info(unsigned dev, struct husk_net_info *info);
 
-/* Sends one Ethernet frame. 0, -EAGAIN (no room now: HUSK_EVENT_NET is
- * posted once room frees) or -EINVAL (size). Kernel context. */
-int husk_plat_net_send(unsigned dev, const void *frame, size_t len);
+/* What a device finishes in a frame before it leaves (the fields of
+ * virtio-net's header). csum_start 0: the frame's checksums are complete.
+ * Else (CSUM) the device stores, at csum_start + csum_offset, the ones'-
+ * complement checksum of the bytes from csum_start to the end, the 16 bits
+ * already there included (the kernel puts a pseudo-header sum there).
+ * gso_size 0: one frame. Else (TSO4, with csum_start) the frame is a
+ * TCP/IPv4 segment of up to 64 KiB with hdr_len bytes of Ethernet, IP and
+ * TCP headers, the TCP checksum field holding the pseudo-header sum over its
+ * whole length: the device cuts it into segments of gso_size payload bytes,
+ * each with its own lengths, IP id, sequence number and checksums, PSH and
+ * FIN on the last only (as Linux's TSO does). */
+struct husk_net_tx {
+    uint16_t csum_start;
+    uint16_t csum_offset;
+    uint16_t gso_size;
+    uint16_t hdr_len;
+};
+
+/* Sends one Ethernet frame; tx NULL: as it is. 0, -EAGAIN (no room now:
+ * HUSK_EVENT_NET is posted once room frees) or -EINVAL (a size, or an
+ * offload the device does not offer). Kernel context. */
+int husk_plat_net_send(unsigned dev, const void *frame, size_t len, const struct husk_net_tx *tx);
 
 /* Receives one frame into buf. Returns its length, -EAGAIN when none is
  * pending (wait for HUSK_EVENT_NET), -EMSGSIZE if len is too small.

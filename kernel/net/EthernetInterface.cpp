@@ -3,6 +3,8 @@
 #include "../core/Log.h"
 #include "../kstd/Errno.h"
 #include "../kstd/Memory.h"
+#include "TcpSegmentMerger.h"
+#include "TransmitBatch.h"
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
 #include "lwip/netif.h"
@@ -30,6 +32,9 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
     e->m_dev = dev;
     memcpy(e->m_name, info.name, sizeof e->m_name - 1);
     e->m_mtu = info.mtu ? info.mtu : 1500;
+    constexpr uint32_t tso = HUSK_NET_OFFLOAD_CSUM | HUSK_NET_OFFLOAD_TSO4;
+    if ((info.offloads & tso) == tso && info.max_frame >= TcpSegmentMerger::kMaxFrame)
+        e->m_merged = static_cast<uint8_t*>(kstd::kmalloc(TcpSegmentMerger::kMaxFrame)); // none: plain frames
     netif* n = &e->m_netif;
     memcpy(n->hwaddr, info.mac, 6);
     if (!netif_add(n, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, e, init, ethernet_input)) {
@@ -38,8 +43,9 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
         return nullptr;
     }
     netif_set_link_up(n);
-    klog(LogLevel::Info, "net: en%u = %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u", unsigned(n->num), info.name,
-         info.mac[0], info.mac[1], info.mac[2], info.mac[3], info.mac[4], info.mac[5], unsigned(e->m_mtu));
+    klog(LogLevel::Info, "net: en%u = %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u%s", unsigned(n->num), info.name,
+         info.mac[0], info.mac[1], info.mac[2], info.mac[3], info.mac[4], info.mac[5], unsigned(e->m_mtu),
+         e->m_merged ? ", TCP segmentation offload" : "");
     return e;
 }
 
@@ -68,7 +74,39 @@ int EthernetInterface::send(pbuf* p)
         pbuf_copy_partial(p, frame, p->tot_len, 0);
         data = frame;
     }
-    return husk_plat_net_send(m_dev, data, p->tot_len);
+    return husk_plat_net_send(m_dev, data, p->tot_len, nullptr);
+}
+
+long EthernetInterface::send_merged()
+{
+    TcpSegmentMerger::Frame frames[kMergeWindow];
+    size_t count = kstd::min(m_backlog_count, kMergeWindow);
+    for (size_t i = 0; i < count; ++i) {
+        pbuf* p = m_backlog[(m_backlog_first + i) % kBacklog];
+        frames[i] = { static_cast<const uint8_t*>(p->payload), p->len }; // copies: one pbuf each
+    }
+    size_t n = TcpSegmentMerger::mergeable(frames, count);
+    if (n == 1) {
+        int r = send(m_backlog[m_backlog_first]);
+        return r == -EAGAIN ? r : 1;
+    }
+    husk_net_tx tx;
+    size_t length = TcpSegmentMerger::merge(frames, n, m_merged, tx);
+    int r = husk_plat_net_send(m_dev, m_merged, length, &tx);
+    return r == -EAGAIN ? r : long(n);
+}
+
+bool EthernetInterface::queue(pbuf* p)
+{
+    if (m_backlog_count == kBacklog)
+        return false;
+    // lwIP keeps p (a TCP segment may be resent from it): the backlog
+    // holds a copy.
+    pbuf* copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+    if (!copy)
+        return false;
+    m_backlog[(m_backlog_first + m_backlog_count++) % kBacklog] = copy;
+    return true;
 }
 
 signed char EthernetInterface::link_output(netif* n, pbuf* p)
@@ -76,32 +114,31 @@ signed char EthernetInterface::link_output(netif* n, pbuf* p)
     auto* e = static_cast<EthernetInterface*>(n->state);
     if (p->tot_len > kMaxFrame)
         return ERR_BUF;
-    if (!e->m_backlog_count) { // else this frame goes behind the others, in order
+    bool batching = e->m_merged && TransmitBatch::active();
+    if (!e->m_backlog_count && !batching) { // else this frame goes behind the others, in order
         int r = e->send(p);
         if (r != -EAGAIN)
             return r == 0 ? ERR_OK : ERR_IF;
     }
+    if (batching && e->m_backlog_count == kBacklog)
+        e->transmit_pending(); // a long batch: what the device takes now leaves early
     if (e->m_backlog_count == kBacklog)
         return ERR_OK; // dropped, as by a full Linux queue: TCP resends
-    // lwIP keeps p (a TCP segment may be resent from it): the backlog
-    // holds a copy.
-    pbuf* copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
-    if (!copy)
-        return ERR_MEM;
-    e->m_backlog[(e->m_backlog_first + e->m_backlog_count++) % kBacklog] = copy;
-    return ERR_OK;
+    return e->queue(p) ? ERR_OK : ERR_MEM;
 }
 
 void EthernetInterface::transmit_pending()
 {
     while (m_backlog_count) {
-        pbuf* p = m_backlog[m_backlog_first];
-        if (send(p) == -EAGAIN)
+        long sent = m_merged ? send_merged() : (send(m_backlog[m_backlog_first]) == -EAGAIN ? -EAGAIN : 1);
+        if (sent == -EAGAIN)
             return;
-        pbuf_free(p); // sent, or refused for good (-EINVAL): either way done
-        m_backlog[m_backlog_first] = nullptr;
-        m_backlog_first = (m_backlog_first + 1) % kBacklog;
-        --m_backlog_count;
+        for (long i = 0; i < sent; ++i) { // sent, or refused for good (-EINVAL): either way done
+            pbuf_free(m_backlog[m_backlog_first]);
+            m_backlog[m_backlog_first] = nullptr;
+            m_backlog_first = (m_backlog_first + 1) % kBacklog;
+            --m_backlog_count;
+        }
     }
 }
 

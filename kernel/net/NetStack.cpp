@@ -6,6 +6,7 @@
 #include "../core/WaitQueue.h"
 #include "../kstd/NeverDestroyed.h"
 #include "EthernetInterface.h"
+#include "TransmitBatch.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
 #include "lwip/init.h"
@@ -52,16 +53,21 @@ void network_thread(void*)
 {
     for (;;) {
         g_kicked = false;
-        for (size_t i = 0; i < g_count; ++i) {
-            g_interfaces[i]->transmit_pending();
-            g_interfaces[i]->receive_pending();
-        }
-        // Delivering a packet makes answers (ACKs, data), timers too.
-        for (int rounds = 0; rounds < 64; ++rounds) {
-            netif_poll_all();
-            sys_check_timeouts();
-            if (!loopback_pending())
-                break;
+        {
+            // What the round sends (the data a burst of ACKs lets out,
+            // above all) leaves together at its end.
+            TransmitBatch batch;
+            for (size_t i = 0; i < g_count; ++i) {
+                g_interfaces[i]->transmit_pending();
+                g_interfaces[i]->receive_pending();
+            }
+            // Delivering a packet makes answers (ACKs, data), timers too.
+            for (int rounds = 0; rounds < 64; ++rounds) {
+                netif_poll_all();
+                sys_check_timeouts();
+                if (!loopback_pending())
+                    break;
+            }
         }
         if (g_kicked || loopback_pending())
             continue;
@@ -104,6 +110,12 @@ void NetStack::kick()
 {
     g_kicked = true;
     work().wake_all();
+}
+
+void NetStack::transmit_pending()
+{
+    for (size_t i = 0; i < g_count; ++i)
+        g_interfaces[i]->transmit_pending();
 }
 
 size_t NetStack::interface_count() { return g_count; }

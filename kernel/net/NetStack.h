@@ -20,6 +20,9 @@ public:
     // Some lwIP work became due (loopback packets queued, timers changed):
     // the network thread runs soon.
     static void kick();
+    // Hands every interface's waiting frames to its device (as far as it
+    // has room); see TransmitBatch.
+    static void transmit_pending();
     // Interface configuration (interfaces in platform order, 0 = first).
     static size_t interface_count();
     static kstd::ErrorOr<void> configure_static(size_t index, uint32_t address, unsigned prefix, uint32_t gateway);

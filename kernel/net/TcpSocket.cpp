@@ -1,4 +1,5 @@
 #include "TcpSocket.h"
+#include "TransmitBatch.h"
 #include "../abi/Linux.h"
 #include "NetStack.h"
 #include "PbufCopy.h"
@@ -325,6 +326,12 @@ ErrorOr<void> TcpSocket::wait_for_room(int flags)
     return sleep(true);
 }
 
+void TcpSocket::output()
+{
+    TransmitBatch batch;
+    tcp_output(m_pcb);
+}
+
 ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void>, uint32_t)
 {
     if (m_state == State::Fresh || m_state == State::Listening)
@@ -356,7 +363,7 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
         TRY(buf.read_into(chunk, done, k));
         err_t e = tcp_write(m_pcb, chunk, uint16_t(k), TCP_WRITE_FLAG_COPY | (done + k < n ? TCP_WRITE_FLAG_MORE : 0));
         if (e == ERR_MEM) { // out of segments: send what is queued, wait for acknowledgements
-            tcp_output(m_pcb);
+            output();
             NetStack::kick();
             if (auto r = wait_for_room(flags); r.is_error())
                 return done ? ErrorOr<size_t>(done) : r.error();
@@ -366,7 +373,7 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
             return done ? ErrorOr<size_t>(done) : err(errno_of(e));
         done += k;
         if (done == n || tcp_sndbuf(m_pcb) == 0) {
-            tcp_output(m_pcb);
+            output();
             NetStack::kick();
         }
     }

@@ -40,6 +40,8 @@ private:
     void attach_callbacks();
     void detach_pcb();
     kstd::ErrorOr<void> wait_for_room(int flags);
+    // Sends what lwIP has queued for the stream, as one burst (TransmitBatch).
+    void output();
     // lwIP's callbacks.
     static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);
     static signed char on_sent(void* arg, tcp_pcb* pcb, uint16_t length);

@@ -114,15 +114,18 @@ extern "C" int husk_plat_net_info(unsigned dev, husk_net_info* info)
     std::strncpy(info->name, n->name().c_str(), sizeof info->name - 1);
     std::memcpy(info->mac, n->mac(), 6);
     info->mtu = 1500;
+    info->max_frame = husk::hosted::HostNic::kMaxFrame;
     return 0;
 }
 
-extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len)
+extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len, const husk_net_tx* tx)
 {
     auto* n = nic(dev);
     if (!n)
         return -ENODEV;
     if (len < 14 || len > husk::hosted::HostNic::kMaxFrame)
+        return -EINVAL;
+    if (tx && (tx->csum_start || tx->gso_size)) // no offloads offered
         return -EINVAL;
     return n->send(static_cast<const uint8_t*>(frame), len);
 }

@@ -40,9 +40,9 @@ extern "C" int husk_plat_net_info(unsigned dev, husk_net_info* info)
     return 0;
 }
 
-extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len)
+extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len, const husk_net_tx* tx)
 {
-    return dev < g_count ? g_devices[dev].send(frame, len) : -kstd::ENODEV;
+    return dev < g_count ? g_devices[dev].send(frame, len, tx) : -kstd::ENODEV;
 }
 
 extern "C" long husk_plat_net_recv(unsigned dev, void* buf, size_t len)

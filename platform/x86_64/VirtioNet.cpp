@@ -10,7 +10,11 @@
 namespace husk::x86 {
 
 namespace {
+constexpr uint64_t kFeatureCsum = 1ull << 0;     // VIRTIO_NET_F_CSUM
 constexpr uint64_t kFeatureMac = 1ull << 5;
+constexpr uint64_t kFeatureHostTso4 = 1ull << 11; // VIRTIO_NET_F_HOST_TSO4
+constexpr uint8_t kHeaderNeedsCsum = 1;           // VIRTIO_NET_HDR_F_NEEDS_CSUM
+constexpr uint8_t kGsoTcpV4 = 1;                  // VIRTIO_NET_HDR_GSO_TCPV4
 constexpr uint16_t kReceiveQueue = 0, kTransmitQueue = 1;
 constexpr size_t kMinFrame = 14; // an Ethernet header
 } // namespace
@@ -18,6 +22,11 @@ constexpr size_t kMinFrame = 14; // an Ethernet header
 uint8_t* VirtioNet::buffer(uint64_t base, uint8_t slot) const
 {
     return static_cast<uint8_t*>(phys_to_virt(base + size_t(slot) * kBufferSize));
+}
+
+uint64_t VirtioNet::tx_phys(uint8_t slot) const
+{
+    return slot < kSlots ? m_tx_phys + size_t(slot) * kBufferSize : m_big_phys + size_t(slot - kSlots) * kBigBufferSize;
 }
 
 bool VirtioNet::setup_queue(uint16_t index, Virtqueue& queue)
@@ -35,7 +44,10 @@ bool VirtioNet::init(VirtioTransport& t, unsigned index)
     m_transport = &t;
     t.reset();
     t.set_status(VirtioTransport::kAcknowledge | VirtioTransport::kDriver);
-    uint64_t wanted = t.device_features() & (kFeatureMac | VirtioTransport::kVersion1);
+    uint64_t offered = t.device_features();
+    uint64_t wanted = offered & (kFeatureMac | VirtioTransport::kVersion1 | kFeatureCsum);
+    if ((offered & kFeatureCsum) && (offered & kFeatureHostTso4)) // TSO4 needs CSUM
+        wanted |= kFeatureHostTso4;
     if (!t.set_features(wanted)) {
         t.set_status(VirtioTransport::kFailed);
         return false;
@@ -45,7 +57,10 @@ bool VirtioNet::init(VirtioTransport& t, unsigned index)
     constexpr size_t pages = kSlots * kBufferSize / kPage;
     m_rx_phys = PhysicalMemory::take_contiguous(pages);
     m_tx_phys = m_rx_phys ? PhysicalMemory::take_contiguous(pages) : 0;
-    if (!m_tx_phys || !setup_queue(kReceiveQueue, m_rx) || !setup_queue(kTransmitQueue, m_tx)) {
+    if (wanted & kFeatureHostTso4)
+        m_big_phys = m_tx_phys ? PhysicalMemory::take_contiguous(kBigSlots * kBigBufferSize / kPage) : 0;
+    if (!m_tx_phys || ((wanted & kFeatureHostTso4) && !m_big_phys) || !setup_queue(kReceiveQueue, m_rx)
+        || !setup_queue(kTransmitQueue, m_tx)) {
         t.set_status(VirtioTransport::kFailed);
         return false;
     }
@@ -62,9 +77,13 @@ bool VirtioNet::init(VirtioTransport& t, unsigned index)
     for (auto& s : m_tx_slot_of_head)
         s = -1;
     size_t rx_slots = m_rx.size() / 2 < kSlots ? m_rx.size() / 2 : kSlots;
-    size_t tx_slots = m_tx.size() / 2 < kSlots ? m_tx.size() / 2 : kSlots;
+    m_offloads = (wanted & kFeatureCsum ? HUSK_NET_OFFLOAD_CSUM : 0) | (wanted & kFeatureHostTso4 ? HUSK_NET_OFFLOAD_TSO4 : 0);
+    size_t big_slots = m_big_phys ? kBigSlots : 0;
+    size_t tx_slots = m_tx.size() / 2 - big_slots < kSlots ? m_tx.size() / 2 - big_slots : kSlots;
     for (size_t i = 0; i < tx_slots; ++i)
         m_tx_free[m_tx_free_count++] = uint8_t(i);
+    for (size_t i = 0; i < big_slots; ++i)
+        m_big_free[m_big_free_count++] = uint8_t(kSlots + i);
     if (!t.attach_interrupt(on_interrupt, this)) {
         Console::print("husk: %s: no interrupt line\n", t.describe());
         t.set_status(VirtioTransport::kFailed);
@@ -84,6 +103,8 @@ void VirtioNet::info(husk_net_info& out) const
     for (size_t i = 0; i < 6; ++i)
         out.mac[i] = m_mac[i];
     out.mtu = 1500;
+    out.offloads = m_offloads;
+    out.max_frame = m_big_phys ? kMaxBigFrame : kMaxFrame;
 }
 
 // Gives buffer `slot` to the device: the header and the frame in separate
@@ -103,38 +124,68 @@ void VirtioNet::reclaim_sent()
     for (int head; (head = m_tx.pop_used()) >= 0;) {
         int16_t slot = m_tx_slot_of_head[head];
         m_tx_slot_of_head[head] = -1;
-        if (slot >= 0)
+        if (slot >= int16_t(kSlots))
+            m_big_free[m_big_free_count++] = uint8_t(slot);
+        else if (slot >= 0)
             m_tx_free[m_tx_free_count++] = uint8_t(slot);
     }
 }
 
-int VirtioNet::send(const void* frame, size_t len)
+bool VirtioNet::valid_offload(size_t len, const husk_net_tx& tx) const
 {
-    if (len < kMinFrame || len > kMaxFrame)
+    if (tx.csum_start == 0)
+        return tx.gso_size == 0;
+    if (!(m_offloads & HUSK_NET_OFFLOAD_CSUM) || size_t(tx.csum_start) + tx.csum_offset + 2 > len)
+        return false;
+    if (tx.gso_size == 0)
+        return len <= kMaxFrame;
+    return (m_offloads & HUSK_NET_OFFLOAD_TSO4) && tx.hdr_len > tx.csum_start && tx.hdr_len < len && len <= kMaxBigFrame;
+}
+
+int VirtioNet::send(const void* frame, size_t len, const husk_net_tx* tx)
+{
+    if (len < kMinFrame || (tx ? !valid_offload(len, *tx) : len > kMaxFrame))
         return -kstd::EINVAL;
+    bool big = len > kMaxFrame;
+    uint8_t* free_list = big ? m_big_free : m_tx_free;
+    size_t& free_count = big ? m_big_free_count : m_tx_free_count;
     reclaim_sent();
-    if (!m_tx_free_count) {
+    if (!free_count) {
         // Full: the device's next completion interrupt says when there is
         // room (the kernel keeps the frame meanwhile). Asked for first, then
         // checked again, so a completion in between is not missed.
         m_tx.set_interrupts(true);
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         reclaim_sent();
-        if (!m_tx_free_count)
+        if (!free_count)
             return -kstd::EAGAIN;
     }
     m_tx.set_interrupts(false); // sent buffers are reclaimed by the next send
-    uint8_t slot = m_tx_free[--m_tx_free_count];
-    uint8_t* b = buffer(m_tx_phys, slot);
+    uint8_t slot = free_list[--free_count];
+    uint64_t phys = tx_phys(slot);
+    auto* b = static_cast<uint8_t*>(phys_to_virt(phys));
     for (size_t i = 0; i < m_header; ++i)
-        b[i] = 0; // no checksum or segmentation offload requested
+        b[i] = 0;
+    if (tx && tx->csum_start) {
+        auto put16 = [&](size_t at, uint16_t v) {
+            b[at] = uint8_t(v);
+            b[at + 1] = uint8_t(v >> 8);
+        };
+        b[0] = kHeaderNeedsCsum;
+        if (tx->gso_size) {
+            b[1] = kGsoTcpV4;
+            put16(2, tx->hdr_len);
+            put16(4, tx->gso_size);
+        }
+        put16(6, tx->csum_start);
+        put16(8, tx->csum_offset);
+    }
     __builtin_memcpy(b + m_header, frame, len);
-    uint64_t phys = m_tx_phys + size_t(slot) * kBufferSize;
     Virtqueue::Buffer chain[2] = { { phys, uint32_t(m_header), false },
                                    { phys + m_header, uint32_t(len), false } };
     int head = m_tx.submit(chain, 2);
     if (head < 0) { // out of descriptors (not with 2 per slot): the same promise of an interrupt
-        m_tx_free[m_tx_free_count++] = slot;
+        free_list[free_count++] = slot;
         m_tx.set_interrupts(true);
         return -kstd::EAGAIN;
     }

@@ -47,7 +47,7 @@ int send(unsigned dev, const uint8_t* frame, size_t len)
 {
     uint64_t deadline = now() + 2000 * kMs;
     int r;
-    while ((r = husk_plat_net_send(dev, frame, len)) == -kstd::EAGAIN && now() < deadline)
+    while ((r = husk_plat_net_send(dev, frame, len, nullptr)) == -kstd::EAGAIN && now() < deadline)
         Scheduler::sleep_until(now() + kMs);
     return r;
 }
@@ -117,8 +117,14 @@ int test_net_pair()
     say("selftest: %s %02x:%02x:%02x:%02x:%02x:%02x mtu %u, %s\n", info[0].name, info[0].mac[0], info[0].mac[1],
         info[0].mac[2], info[0].mac[3], info[0].mac[4], info[0].mac[5], info[0].mtu, info[1].name);
     static uint8_t f[1600];
-    CHECK(husk_plat_net_send(0, f, 13) == -kstd::EINVAL, "13-byte frame accepted");
-    CHECK(husk_plat_net_send(0, f, 1515) == -kstd::EINVAL, "1515-byte frame accepted");
+    CHECK(husk_plat_net_send(0, f, 13, nullptr) == -kstd::EINVAL, "13-byte frame accepted");
+    CHECK(husk_plat_net_send(0, f, 1515, nullptr) == -kstd::EINVAL, "1515-byte frame accepted");
+    CHECK(info[0].max_frame >= 1514, "max_frame %u", info[0].max_frame);
+    // This pair's backend (a QEMU hub) offers no offloads: asking for one is refused.
+    husk_net_tx csum { 34, 16, 0, 0 }, tso { 34, 16, 1448, 54 };
+    CHECK(info[0].offloads == 0, "offloads %#x from a hub backend", info[0].offloads);
+    CHECK(husk_plat_net_send(0, f, 100, &csum) == -kstd::EINVAL, "checksum offload accepted where not offered");
+    CHECK(husk_plat_net_send(0, f, 1514, &tso) == -kstd::EINVAL, "TSO accepted where not offered");
 
     // Many times round both rings, both ways, every frame size class.
     stream(0, 1, info, 300);
