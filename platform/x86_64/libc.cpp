@@ -1,19 +1,43 @@
 // The four memory routines compilers call even in freestanding code
-// (platform.h promises them to the kernel). String instructions: short and
-// fast on hardware; bulk moves go 8 bytes per iteration because QEMU's TCG
-// runs every iteration of a rep prefix through its helper (rep movsb costs
-// 8x rep movsq there).
+// (platform.h promises them to the kernel). Bulk copies move 64 bytes per
+// iteration with plain loads and stores: QEMU's TCG runs every iteration of
+// a rep prefix as a pass through its translation block (rep movsb costs 8x
+// rep movsq there, and rep movsq several times this loop), while a loop
+// compiles to inline memory accesses. On hardware the loop is as fast.
 #include <stddef.h>
 #include <stdint.h>
+
+namespace {
+// A 64-bit word that may alias anything and sit at any address.
+typedef uint64_t __attribute__((may_alias, aligned(1))) Word;
+} // namespace
 
 extern "C" {
 
 void* memcpy(void* dst, const void* src, size_t n)
 {
-    void* d = dst;
-    size_t words = n / 8, bytes = n % 8;
-    asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words)::"memory");
-    asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(bytes)::"memory");
+    auto* d = static_cast<unsigned char*>(dst);
+    auto* s = static_cast<const unsigned char*>(src);
+    for (; n >= 64; n -= 64, d += 64, s += 64) {
+        Word a = *reinterpret_cast<const Word*>(s), b = *reinterpret_cast<const Word*>(s + 8);
+        Word c = *reinterpret_cast<const Word*>(s + 16), e = *reinterpret_cast<const Word*>(s + 24);
+        Word f = *reinterpret_cast<const Word*>(s + 32), g = *reinterpret_cast<const Word*>(s + 40);
+        Word h = *reinterpret_cast<const Word*>(s + 48), i = *reinterpret_cast<const Word*>(s + 56);
+        *reinterpret_cast<Word*>(d) = a;
+        *reinterpret_cast<Word*>(d + 8) = b;
+        *reinterpret_cast<Word*>(d + 16) = c;
+        *reinterpret_cast<Word*>(d + 24) = e;
+        *reinterpret_cast<Word*>(d + 32) = f;
+        *reinterpret_cast<Word*>(d + 40) = g;
+        *reinterpret_cast<Word*>(d + 48) = h;
+        *reinterpret_cast<Word*>(d + 56) = i;
+        asm volatile("" ::: "memory"); // not recognised as a memcpy call
+    }
+    for (; n >= 8; n -= 8, d += 8, s += 8) {
+        *reinterpret_cast<Word*>(d) = *reinterpret_cast<const Word*>(s);
+        asm volatile("" ::: "memory");
+    }
+    asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n)::"memory");
     return dst;
 }
 

@@ -81,9 +81,13 @@ void husk_lwip_free(void *p);
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 2
 #define TCP_WND (64 * TCP_MSS)
-#define TCP_SND_BUF (64 * TCP_MSS)
+/* A stream may have this much unacknowledged: at most one window per round
+ * trip leaves, and a guest's round trips under QEMU's emulation take a
+ * millisecond or more (Linux grows its send buffers to megabytes). Memory is
+ * taken only for what is queued. */
+#define TCP_SND_BUF (192 * TCP_MSS)
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
-#define TCP_SNDLOWAT (TCP_SND_BUF / 4)
+#define TCP_SNDLOWAT (32 * TCP_MSS) /* lwIP keeps it below 64 KiB */
 #define TCP_QUEUE_OOSEQ 1
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 0xff
