@@ -18,6 +18,7 @@ inline constexpr uint32_t S_ISUID = 04000, S_ISGID = 02000, S_ISVTX = 01000;
 inline constexpr bool is_dir(uint32_t m) { return (m & S_IFMT) == S_IFDIR; }
 inline constexpr bool is_reg(uint32_t m) { return (m & S_IFMT) == S_IFREG; }
 inline constexpr bool is_lnk(uint32_t m) { return (m & S_IFMT) == S_IFLNK; }
+inline constexpr bool is_sock(uint32_t m) { return (m & S_IFMT) == S_IFSOCK; }
 
 // open(2) flags.
 inline constexpr int O_ACCMODE = 03, O_RDONLY = 0, O_WRONLY = 01, O_RDWR = 02, O_CREAT = 0100,

@@ -114,7 +114,7 @@ ErrorOr<RefPtr<UnixSocket>> UnixSocket::find_bound(const UnixName& name)
         Process& p = Process::current();
         Resolved r = TRY(Vfs::resolve(p, p.cwd(), kstd::StringView(name.path()), FollowLast));
         TRY(check_access(*r.vnode, p.credentials(), W_OK));
-        if ((r.vnode->mode() & S_IFMT) != S_IFSOCK)
+        if (!is_sock(r.vnode->mode()))
             return err(ECONNREFUSED);
         wanted.fs = &r.vnode->fs();
         wanted.ino = r.vnode->ino();

@@ -65,7 +65,7 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
     }
     if (v->is_symlink() && !path_only)
         return err(ELOOP); // O_NOFOLLOW met a symlink
-    if ((v->mode() & S_IFMT) == S_IFSOCK && !path_only)
+    if (is_sock(v->mode()) && !path_only)
         return err(ENXIO); // a socket is reached with connect(), not open()
     if ((flags & O_DIRECTORY) && !v->is_directory())
         return err(ENOTDIR);

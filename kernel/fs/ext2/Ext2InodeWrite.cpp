@@ -506,7 +506,7 @@ ErrorOr<RefPtr<Vnode>> Ext2Inode::create(StringView name, uint32_t mode, const C
     TRY(require_writable_directory());
     // Sockets are names bind() makes (no data); FIFOs and device nodes are
     // not supported yet.
-    if (!linux::is_reg(mode) && (mode & linux::S_IFMT) != linux::S_IFSOCK)
+    if (!linux::is_reg(mode) && !linux::is_sock(mode))
         return err(EPERM);
     if (TRY(find_entry(name)))
         return err(EEXIST);

@@ -114,7 +114,7 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::create(StringView name, uint32_t mode, co
         return err(EEXIST);
     // Sockets are names bind() makes (no data); FIFOs and device nodes are
     // not supported yet.
-    if (!linux::is_reg(mode) && (mode & linux::S_IFMT) != linux::S_IFSOCK)
+    if (!linux::is_reg(mode) && !linux::is_sock(mode))
         return err(EPERM);
     auto file = kstd::adopt_new<RamfsFile>(ramfs(), ramfs().allocate_ino(), mode);
     if (!file)

@@ -10,7 +10,7 @@ using namespace kstd::errno_values;
 
 // A regular file, or a socket's name (an inode with no data).
 RamfsFile::RamfsFile(RamfsFileSystem& fs, uint64_t ino, uint32_t mode)
-    : Vnode(fs, ino, ((mode & linux::S_IFMT) == linux::S_IFSOCK ? linux::S_IFSOCK : linux::S_IFREG) | (mode & 07777))
+    : Vnode(fs, ino, (linux::is_sock(mode) ? linux::S_IFSOCK : linux::S_IFREG) | (mode & 07777))
 {
 }
 
