@@ -1,4 +1,5 @@
 #include "UnixSocket.h"
+#include "../kstd/NeverDestroyed.h"
 #include "../proc/Process.h"
 #include "../vfs/Permissions.h"
 #include "../vfs/Vfs.h"
@@ -22,12 +23,8 @@ constexpr size_t kStreamChunk = 64 * 1024;
 // Every bound socket (the kernel's AF_UNIX name table; a handful in practice).
 kstd::Vector<UnixSocket*>& bound_sockets()
 {
-    // Built on first use and never destroyed (a kernel has no exit-time
-    // destructors to run).
-    using Table = kstd::Vector<UnixSocket*>;
-    alignas(Table) static unsigned char storage[sizeof(Table)];
-    static Table* sockets = new (kstd::placement, storage) Table();
-    return *sockets;
+    static kstd::NeverDestroyed<kstd::Vector<UnixSocket*>> sockets;
+    return sockets.get();
 }
 
 ucred current_cred()
@@ -119,10 +116,17 @@ ErrorOr<RefPtr<UnixSocket>> UnixSocket::find_bound(const UnixName& name)
         wanted.fs = &r.vnode->fs();
         wanted.ino = r.vnode->ino();
     }
-    for (UnixSocket* s : bound_sockets())
-        if (s->m_name.same(wanted))
-            return RefPtr<UnixSocket>(s);
+    if (UnixSocket* s = bound_to(wanted))
+        return RefPtr<UnixSocket>(s);
     return err(ECONNREFUSED);
+}
+
+UnixSocket* UnixSocket::bound_to(const UnixName& name)
+{
+    for (UnixSocket* s : bound_sockets())
+        if (s->m_name.same(name))
+            return s;
+    return nullptr;
 }
 
 ErrorOr<void> UnixSocket::bind_path(UnixName& name)
@@ -145,25 +149,18 @@ ErrorOr<void> UnixSocket::bind(UserPtr<const void> addr, uint32_t length)
     UnixName name = TRY(UnixName::from_user(addr, length));
     if (m_name.is_named())
         return err(EINVAL);
-    auto& names = bound_sockets();
     if (!name.is_named()) { // autobind
         static uint32_t serial = 0;
-        for (;;) {
+        do
             name = UnixName::autobind(++serial);
-            bool taken = false;
-            for (UnixSocket* s : names)
-                taken = taken || s->m_name.same(name);
-            if (!taken)
-                break;
-        }
+        while (bound_to(name));
     } else if (name.is_abstract()) {
-        for (UnixSocket* s : names)
-            if (s->m_name.same(name))
-                return err(EADDRINUSE);
+        if (bound_to(name))
+            return err(EADDRINUSE);
     } else {
         TRY(bind_path(name));
     }
-    if (!names.append(this))
+    if (!bound_sockets().append(this))
         return err(ENOMEM);
     m_name = name;
     return {};
@@ -447,10 +444,7 @@ ErrorOr<size_t> UnixSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<v
         if (m_state != State::Connected)
             return err(EINVAL);
         size_t got = TRY(receive_stream(buf, n, flags));
-        if (m_peer)
-            TRY(copy_source(m_peer->m_name, from, from_length));
-        else
-            TRY(copy_source(UnixName(), from, from_length));
+        TRY(copy_source(m_peer ? m_peer->m_name : UnixName(), from, from_length));
         return got;
     }
     if (m_type == SOCK_SEQPACKET && m_state != State::Connected)

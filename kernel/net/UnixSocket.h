@@ -53,6 +53,8 @@ private:
     static void link(UnixSocket& a, UnixSocket& b);
     // The socket bound to name (ENOENT/ECONNREFUSED/EACCES as connect reports).
     static kstd::ErrorOr<kstd::RefPtr<UnixSocket>> find_bound(const UnixName& name);
+    // The socket bound to exactly this name (path names by inode), if any.
+    static UnixSocket* bound_to(const UnixName& name);
     kstd::ErrorOr<void> bind_path(UnixName& name);
     // Whether this (receiving) socket can take `bytes` more from `sender`.
     bool has_room_for(size_t bytes, const UnixSocket* sender) const;
