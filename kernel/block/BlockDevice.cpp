@@ -14,6 +14,7 @@ BlockDevice* g_devices[kMaxDevices];
 size_t g_count;
 
 bool is_write(uint32_t op) { return op == HUSK_BLOCK_WRITE || op == HUSK_BLOCK_WRITE_USER; }
+bool uses_user_memory(uint32_t op) { return op == HUSK_BLOCK_READ_USER || op == HUSK_BLOCK_WRITE_USER; }
 } // namespace
 
 BlockDevice::BlockDevice(unsigned index, const husk_block_info& info) : m_index(index), m_info(info)
@@ -108,8 +109,7 @@ ErrorOr<void> BlockDevice::wait(BlockRequest& request)
 {
     while (!request.completed)
         request.waiters.wait();
-    bool user = request.raw.op == HUSK_BLOCK_READ_USER || request.raw.op == HUSK_BLOCK_WRITE_USER;
-    if (request.raw.status == -EFAULT && user)
+    if (request.raw.status == -EFAULT && uses_user_memory(request.raw.op))
         return err(EFAULT); // the client's mistake, not the device's
     if (request.raw.status != 0) {
         klog(LogLevel::Error, "block: %s: %s of %u sectors at %lu failed (%s)", m_name,
@@ -130,8 +130,7 @@ ErrorOr<void> BlockDevice::transfer(uint32_t op, uint64_t offset, void* buf, siz
     if (is_write(op) && is_read_only())
         return err(EROFS);
     auto* bytes = static_cast<uint8_t*>(buf);
-    bool user = op == HUSK_BLOCK_READ_USER || op == HUSK_BLOCK_WRITE_USER;
-    uint32_t most = user ? kMaxSectorsPerUserRequest : kMaxSectorsPerRequest;
+    uint32_t most = uses_user_memory(op) ? kMaxSectorsPerUserRequest : kMaxSectorsPerRequest;
     while (length) {
         uint32_t count = uint32_t(kstd::min<uint64_t>(length / ss, most));
         BlockRequest request;
