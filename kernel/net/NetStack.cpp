@@ -58,6 +58,8 @@ void network_thread(void*)
             // above all) leaves together at its end.
             TransmitBatch batch;
             for (size_t i = 0; i < g_count; ++i) {
+                // The backlog first, so what this round sends finds room
+                // (the batch's end sends the rest).
                 g_interfaces[i]->transmit_pending();
                 g_interfaces[i]->receive_pending();
             }

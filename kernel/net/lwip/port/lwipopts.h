@@ -112,7 +112,10 @@ extern "C"
 signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) husk_lwip_tcp_inpacket(pcb, hdr)
 
-/* Checks done in software (virtio offloads are not negotiated). */
+/* Checksums made and checked in software, on every interface: a device
+ * with segmentation offload finishes only the large frames the kernel
+ * merges (TcpSegmentMerger), and packets an interface sends to its own
+ * address loop back through it unchecksummed if generation were off. */
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1
