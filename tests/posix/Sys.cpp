@@ -47,6 +47,17 @@ std::string escape(const char* data, size_t n)
     return out + "\"";
 }
 
+// Large reads: an FNV-1a digest of the bytes instead of the bytes.
+std::string digest(const char* data, size_t n)
+{
+    uint64_t fnv = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; ++i)
+        fnv = (fnv ^ uint8_t(data[i])) * 0x100000001b3ull;
+    char text[32];
+    std::snprintf(text, sizeof text, "fnv1a %016llx", (unsigned long long)fnv);
+    return text;
+}
+
 std::string type_of(mode_t m)
 {
     switch (m & S_IFMT) {
@@ -189,25 +200,16 @@ long Sys::write(int fd, const std::string& data)
     return r;
 }
 
-long Sys::pread_digest(int fd, size_t n, long offset)
-{
-    std::string buf(n, '\0');
-    long r = call(SYS_pread64, fd, long(buf.data()), long(n), offset);
-    uint64_t fnv = 0xcbf29ce484222325ull;
-    for (long i = 0; i < r; ++i)
-        fnv = (fnv ^ uint8_t(buf[size_t(i)])) * 0x100000001b3ull;
-    char digest[32];
-    std::snprintf(digest, sizeof digest, "fnv1a %016llx", (unsigned long long)fnv);
-    record("pread(" + fd_name(fd) + ", " + std::to_string(n) + ", " + std::to_string(offset) + ")", r, false, r > 0 ? digest : "");
-    return r;
-}
+long Sys::pread_digest(int fd, size_t n, long offset) { return pread_shown(fd, n, offset, digest); }
 
-long Sys::pread(int fd, size_t n, long offset)
+long Sys::pread(int fd, size_t n, long offset) { return pread_shown(fd, n, offset, escape); }
+
+long Sys::pread_shown(int fd, size_t n, long offset, std::string (*show)(const char*, size_t))
 {
     std::string buf(n, '\0');
     long r = call(SYS_pread64, fd, long(buf.data()), long(n), offset);
     record("pread(" + fd_name(fd) + ", " + std::to_string(n) + ", " + std::to_string(offset) + ")", r, false,
-           r > 0 ? escape(buf.data(), size_t(r)) : "");
+           r > 0 ? show(buf.data(), size_t(r)) : "");
     return r;
 }
 

@@ -166,6 +166,8 @@ public:
 
 private:
     long call(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0);
+    // pread, tracing the bytes read as show() renders them.
+    long pread_shown(int fd, size_t n, long offset, std::string (*show)(const char*, size_t));
     void record(const std::string& what, long result, bool returns_fd = false, const std::string& extra = "");
     void record_stat(const std::string& what, long result);
     std::string describe_stat() const;
