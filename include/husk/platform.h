@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 7
+#define HUSK_PLATFORM_VERSION 8
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -191,7 +191,7 @@ struct husk_net_info {
     uint8_t mac[6];
     uint16_t mtu;       /* payload MTU, e.g. 1500 */
     uint32_t offloads;  /* HUSK_NET_OFFLOAD_* */
-    uint32_t max_frame; /* largest frame husk_plat_net_send takes (mtu + 14, more with TSO4) */
+    uint32_t max_frame; /* largest frame a device sends (mtu + 14, more with TSO4) */
 };
 
 /* Fills info for interface index dev. 0 or -ENODEV. Kernel context. */
@@ -215,10 +215,20 @@ struct husk_net_tx {
     uint16_t hdr_len;
 };
 
-/* Sends one Ethernet frame; tx NULL: as it is. 0, -EAGAIN (no room now:
- * HUSK_EVENT_NET is posted once room frees) or -EINVAL (a size, or an
- * offload the device does not offer). Kernel context. */
-int husk_plat_net_send(unsigned dev, const void *frame, size_t len, const struct husk_net_tx *tx);
+/* Sending is in two steps so that the kernel builds each frame where the
+ * device takes it from, without a copy in between:
+ *
+ * Reserves room for one Ethernet frame of up to len bytes (at most
+ * max_frame) and points *buf at it. 0, -EAGAIN (no room now: HUSK_EVENT_NET
+ * is posted once room frees) or -EINVAL (len). A device has at most one
+ * reservation; a new one first gives the old one back. Kernel context. */
+int husk_plat_net_reserve(unsigned dev, size_t len, void **buf);
+
+/* Sends the first len bytes of the reserved room as one frame; tx NULL: as
+ * it is. len 0 gives the room back unsent. 0, or -EINVAL (no reservation,
+ * len beyond it or below an Ethernet header, an offload the device does not
+ * offer): the room is given back. Kernel context. */
+int husk_plat_net_commit(unsigned dev, size_t len, const struct husk_net_tx *tx);
 
 /* Receives one frame into buf. Returns its length, -EAGAIN when none is
  * pending (wait for HUSK_EVENT_NET), -EMSGSIZE if len is too small.

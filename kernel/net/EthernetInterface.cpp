@@ -33,8 +33,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
     memcpy(e->m_name, info.name, sizeof e->m_name - 1);
     e->m_mtu = info.mtu ? info.mtu : 1500;
     constexpr uint32_t tso = HUSK_NET_OFFLOAD_CSUM | HUSK_NET_OFFLOAD_TSO4;
-    if ((info.offloads & tso) == tso && info.max_frame >= TcpSegmentMerger::kMaxFrame)
-        e->m_merged = static_cast<uint8_t*>(kstd::kmalloc(TcpSegmentMerger::kMaxFrame)); // none: plain frames
+    e->m_tso = (info.offloads & tso) == tso && info.max_frame >= TcpSegmentMerger::kMaxFrame;
     netif* n = &e->m_netif;
     memcpy(n->hwaddr, info.mac, 6);
     if (!netif_add(n, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, e, init, ethernet_input)) {
@@ -45,7 +44,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
     netif_set_link_up(n);
     klog(LogLevel::Info, "net: en%u = %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u%s", unsigned(n->num), info.name,
          info.mac[0], info.mac[1], info.mac[2], info.mac[3], info.mac[4], info.mac[5], unsigned(e->m_mtu),
-         e->m_merged ? ", TCP segmentation offload" : "");
+         e->m_tso ? ", TCP segmentation offload" : "");
     return e;
 }
 
@@ -64,36 +63,91 @@ signed char EthernetInterface::init(netif* n)
     return ERR_OK;
 }
 
-// One frame to the platform: 0, -EAGAIN (no room now) or another error.
 int EthernetInterface::send(pbuf* p)
 {
-    uint8_t frame[kMaxFrame];
-    // A chain (headers and payload in separate pbufs) becomes one frame.
-    const void* data = p->payload;
-    if (p->len != p->tot_len) {
-        pbuf_copy_partial(p, frame, p->tot_len, 0);
-        data = frame;
-    }
-    return husk_plat_net_send(m_dev, data, p->tot_len, nullptr);
+    void* room;
+    if (int r = husk_plat_net_reserve(m_dev, p->tot_len, &room); r != 0)
+        return r;
+    pbuf_copy_partial(p, room, p->tot_len, 0); // a chain (headers and payload apart) becomes one frame
+    return husk_plat_net_commit(m_dev, p->tot_len, nullptr);
 }
 
-long EthernetInterface::send_merged()
+namespace {
+// A frame the merger can read: one pbuf, not a chain.
+bool whole(const pbuf* p) { return p->len == p->tot_len; }
+const uint8_t* bytes(const pbuf* p) { return static_cast<const uint8_t*>(p->payload); }
+} // namespace
+
+bool EthernetInterface::merge(pbuf* p)
 {
-    TcpSegmentMerger::Frame frames[kMergeWindow];
-    size_t count = kstd::min(m_backlog_count, kMergeWindow);
-    for (size_t i = 0; i < count; ++i) {
-        pbuf* p = m_backlog[(m_backlog_first + i) % kBacklog];
-        frames[i] = { static_cast<const uint8_t*>(p->payload), p->len }; // copies: one pbuf each
+    if (m_building) {
+        if (whole(p) && m_merge.accepts(bytes(p), p->len)) {
+            m_merge.append(bytes(p), p->len);
+            return true;
+        }
+        end_merge();
+    } else if (m_lead) {
+        void* room;
+        if (whole(p) && m_merge.accepts(bytes(p), p->len)) {
+            int r = husk_plat_net_reserve(m_dev, TcpSegmentMerger::kMaxFrame, &room);
+            if (r == 0) {
+                m_merge.build_in(static_cast<uint8_t*>(room));
+                pbuf_free(m_lead);
+                m_lead = nullptr;
+                m_building = true;
+                m_merge.append(bytes(p), p->len);
+                return true;
+            }
+            // No large buffer free: both wait, to be merged when one is.
+            bool queued = queue(m_lead);
+            pbuf_free(m_lead);
+            m_lead = nullptr;
+            return queued && queue(p);
+        }
+        end_merge();
     }
-    size_t n = TcpSegmentMerger::mergeable(frames, count);
-    if (n == 1) {
-        int r = send(m_backlog[m_backlog_first]);
+    if (m_backlog_count || !whole(p) || !m_merge.begin(bytes(p), p->len))
+        return false;
+    pbuf_ref(p); // lwIP leaves a sent segment alone until acknowledged; this is shorter
+    m_lead = p;
+    return true;
+}
+
+void EthernetInterface::end_merge()
+{
+    if (m_building) {
+        m_building = false;
+        husk_net_tx tx;
+        size_t length = m_merge.finish(tx);
+        husk_plat_net_commit(m_dev, length, &tx);
+    } else if (m_lead) {
+        pbuf* lead = m_lead;
+        m_lead = nullptr;
+        if (m_backlog_count || send(lead) == -EAGAIN)
+            queue(lead);
+        pbuf_free(lead);
+    }
+}
+
+long EthernetInterface::send_backlog()
+{
+    auto at = [&](size_t i) { return m_backlog[(m_backlog_first + i) % kBacklog]; };
+    pbuf* first = at(0);
+    if (!m_tso || m_backlog_count < 2 || !m_merge.begin(bytes(first), first->len)
+        || !m_merge.accepts(bytes(at(1)), at(1)->len)) {
+        int r = send(first);
         return r == -EAGAIN ? r : 1;
     }
+    void* room;
+    if (int r = husk_plat_net_reserve(m_dev, TcpSegmentMerger::kMaxFrame, &room); r != 0)
+        return r == -EAGAIN ? r : 1;
+    m_merge.build_in(static_cast<uint8_t*>(room));
+    for (size_t i = 1; i < m_backlog_count && m_merge.accepts(bytes(at(i)), at(i)->len); ++i)
+        m_merge.append(bytes(at(i)), at(i)->len);
     husk_net_tx tx;
-    size_t length = TcpSegmentMerger::merge(frames, n, m_merged, tx);
-    int r = husk_plat_net_send(m_dev, m_merged, length, &tx);
-    return r == -EAGAIN ? r : long(n);
+    size_t length = m_merge.finish(tx);
+    husk_plat_net_commit(m_dev, length, &tx);
+    return long(m_merge.segments());
 }
 
 bool EthernetInterface::queue(pbuf* p)
@@ -101,7 +155,7 @@ bool EthernetInterface::queue(pbuf* p)
     if (m_backlog_count == kBacklog)
         return false;
     // lwIP keeps p (a TCP segment may be resent from it): the backlog
-    // holds a copy.
+    // holds a copy, in one piece.
     pbuf* copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
     if (!copy)
         return false;
@@ -114,8 +168,10 @@ signed char EthernetInterface::link_output(netif* n, pbuf* p)
     auto* e = static_cast<EthernetInterface*>(n->state);
     if (p->tot_len > kMaxFrame)
         return ERR_BUF;
-    bool batching = e->m_merged && TransmitBatch::active();
-    if (!e->m_backlog_count && !batching) { // else this frame goes behind the others, in order
+    bool batching = e->m_tso && TransmitBatch::active();
+    if (batching && e->merge(p))
+        return ERR_OK;
+    if (!e->m_backlog_count) { // else this frame goes behind the others, in order
         int r = e->send(p);
         if (r != -EAGAIN)
             return r == 0 ? ERR_OK : ERR_IF;
@@ -129,8 +185,9 @@ signed char EthernetInterface::link_output(netif* n, pbuf* p)
 
 void EthernetInterface::transmit_pending()
 {
+    end_merge();
     while (m_backlog_count) {
-        long sent = m_merged ? send_merged() : (send(m_backlog[m_backlog_first]) == -EAGAIN ? -EAGAIN : 1);
+        long sent = send_backlog();
         if (sent == -EAGAIN)
             return;
         for (long i = 0; i < sent; ++i) { // sent, or refused for good (-EINVAL): either way done

@@ -1,13 +1,15 @@
 // One platform Ethernet device as an lwIP network interface: frames out
-// through husk_plat_net_send, frames in (pulled by the network thread)
-// into lwIP. Frames the device has no room for wait in a backlog, as in
-// Linux's transmit queue, rather than being dropped: a drop costs TCP a
-// retransmission timeout (at least half a second in lwIP). Where the
-// device segments TCP itself (TSO), frames also wait there during a
-// TransmitBatch, and consecutive segments of a stream leave as one frame.
+// through husk_plat_net_reserve/commit, frames in (pulled by the network
+// thread) into lwIP. Frames the device has no room for wait in a backlog,
+// as in Linux's transmit queue, rather than being dropped: a drop costs TCP
+// a retransmission timeout (at least half a second in lwIP). Where the
+// device segments TCP itself (TSO), consecutive segments of a stream sent
+// during a TransmitBatch are merged, as they come, into one frame built in
+// the device's buffer.
 #pragma once
 
 #include "../kstd/Memory.h"
+#include "TcpSegmentMerger.h"
 #include "lwip/netif.h"
 
 namespace husk {
@@ -30,18 +32,26 @@ private:
     EthernetInterface() = default;
     static signed char init(netif* n);
     static signed char link_output(netif* n, pbuf* p);
+    // The TSO path of link_output: true when p was taken (merged, or held
+    // as the lead of a merge).
+    bool merge(pbuf* p);
+    // Sends the merge being built, or the held lead alone.
+    void end_merge();
+    // One frame to the device: 0, -EAGAIN (no room now) or another error.
     int send(pbuf* p);
     // Sends the backlog's first frames, merged when they are one stream's
     // segments; how many frames left, or -EAGAIN.
-    long send_merged();
+    long send_backlog();
     bool queue(pbuf* p);
     static constexpr size_t kBacklog = 512; // frames; Linux's txqueuelen is 1000
-    static constexpr size_t kMergeWindow = 48; // frames looked at per merge (64 KiB / 1460 < 45)
     netif m_netif {};
     unsigned m_dev { 0 };
     char m_name[16] {};
     uint16_t m_mtu { 1500 };
-    uint8_t* m_merged { nullptr }; // TcpSegmentMerger::kMaxFrame bytes where the device has TSO4
+    bool m_tso { false };
+    TcpSegmentMerger m_merge;
+    pbuf* m_lead { nullptr };  // a segment held (referenced) until the next frame says whether it leads a merge
+    bool m_building { false }; // m_merge is being built in the device's reserved room
     pbuf* m_backlog[kBacklog] {}; // a ring of copies, oldest at m_backlog_first
     size_t m_backlog_first { 0 };
     size_t m_backlog_count { 0 };

@@ -41,14 +41,14 @@ struct Segment {
     uint32_t seq = 0;
     uint8_t flags = 0;
 
-    bool parse(const TcpSegmentMerger::Frame& f)
+    bool parse(const uint8_t* frame, size_t length)
     {
-        if (f.length < kEthernet + kIp + 20 || be16(f.data + 12) != 0x0800)
+        if (length < kEthernet + kIp + 20 || be16(frame + 12) != 0x0800)
             return false;
-        ip = f.data + kEthernet;
+        ip = frame + kEthernet;
         size_t total = be16(ip + 2);
         // Version 4 without options, TCP, not a fragment, no Ethernet padding.
-        if (ip[0] != 0x45 || ip[9] != 6 || (be16(ip + 6) & 0x3fff) || kEthernet + total != f.length)
+        if (ip[0] != 0x45 || ip[9] != 6 || (be16(ip + 6) & 0x3fff) || kEthernet + total != length)
             return false;
         tcp = ip + kIp;
         tcp_header = size_t(tcp[12] >> 4) * 4;
@@ -62,76 +62,96 @@ struct Segment {
     }
 };
 
-// Whether next continues first's stream right after prev.
-bool continues(const Segment& first, const Segment& prev, const Segment& next, const TcpSegmentMerger::Frame& f0,
-               const TcpSegmentMerger::Frame& f)
+// Whether next has the same stream, acknowledgement, window and options as
+// the lead, whose headers are at lead.
+bool same_stream(const uint8_t* lead, const Segment& first, const uint8_t* frame, const Segment& next)
 {
-    return next.tcp_header == first.tcp_header && next.seq == prev.seq + uint32_t(prev.payload)
-        && !memcmp(f.data, f0.data, kEthernet)                 // addresses, type
+    return next.tcp_header == first.tcp_header
+        && !memcmp(frame, lead, kEthernet)                          // addresses, type
         && next.ip[1] == first.ip[1] && next.ip[8] == first.ip[8] // TOS, TTL
-        && next.ip[6] == first.ip[6]                            // DF
-        && !memcmp(next.ip + 12, first.ip + 12, 8)              // IP addresses
-        && !memcmp(next.tcp, first.tcp, 4)                      // ports
-        && !memcmp(next.tcp + 8, first.tcp + 8, 4)              // acknowledgement
-        && !memcmp(next.tcp + 14, first.tcp + 14, 2)            // window
+        && next.ip[6] == first.ip[6]                                // DF
+        && !memcmp(next.ip + 12, first.ip + 12, 8)                  // IP addresses
+        && !memcmp(next.tcp, first.tcp, 4)                          // ports
+        && !memcmp(next.tcp + 8, first.tcp + 8, 4)                  // acknowledgement
+        && !memcmp(next.tcp + 14, first.tcp + 14, 2)                // window
         && !memcmp(next.tcp + 20, first.tcp + 20, first.tcp_header - 20); // options
 }
 
 } // namespace
 
-size_t TcpSegmentMerger::mergeable(const Frame* frames, size_t count)
+bool TcpSegmentMerger::begin(const uint8_t* lead, size_t length)
 {
-    Segment first, prev;
-    if (count < 2 || !first.parse(frames[0]))
-        return 1;
-    size_t limit = kMaxFrame - kEthernet - kIp - first.tcp_header; // payload bytes
-    size_t total = first.payload, n = 1;
-    prev = first;
-    // Every segment but the last carries exactly the first's payload size
-    // (the device cuts at that size); a smaller one ends the merge.
-    while (n < count && prev.payload == first.payload) {
-        Segment next;
-        if (!next.parse(frames[n]) || next.payload > first.payload || total + next.payload > limit
-            || !continues(first, prev, next, frames[0], frames[n]))
-            break;
-        total += next.payload;
-        prev = next;
-        ++n;
-    }
-    return n;
+    Segment s;
+    m_segments = 0;
+    m_out = nullptr;
+    if (!s.parse(lead, length))
+        return false;
+    m_lead = lead;
+    m_length = length;
+    m_headers = kEthernet + kIp + s.tcp_header;
+    m_payload = m_last_payload = m_total = s.payload;
+    m_next_seq = s.seq + uint32_t(s.payload);
+    m_psh = s.flags & kPsh;
+    m_segments = 1;
+    return true;
 }
 
-size_t TcpSegmentMerger::merge(const Frame* frames, size_t n, uint8_t* out, husk_net_tx& tx)
+bool TcpSegmentMerger::accepts(const uint8_t* frame, size_t length) const
 {
-    Segment first;
-    first.parse(frames[0]);
-    size_t headers = kEthernet + kIp + first.tcp_header;
-    memcpy(out, frames[0].data, headers);
-    size_t length = headers;
-    uint8_t flags = first.flags;
-    for (size_t i = 0; i < n; ++i) {
-        Segment s;
-        s.parse(frames[i]);
-        memcpy(out + length, s.tcp + s.tcp_header, s.payload);
-        length += s.payload;
-        flags |= s.flags & kPsh;
-    }
-    uint8_t* ip = out + kEthernet;
+    Segment first, next;
+    const uint8_t* lead = m_out ? m_out : m_lead;
+    // Every segment but the last carries exactly the lead's payload size
+    // (the device cuts at that size); a smaller one ends the merge.
+    if (!m_segments || m_last_payload != m_payload || !next.parse(frame, length) || next.payload > m_payload
+        || next.seq != m_next_seq || m_headers + m_total + next.payload > kMaxFrame)
+        return false;
+    first.ip = lead + kEthernet;
+    first.tcp = first.ip + kIp;
+    first.tcp_header = m_headers - kEthernet - kIp;
+    return same_stream(lead, first, frame, next);
+}
+
+void TcpSegmentMerger::build_in(uint8_t* out)
+{
+    memcpy(out, m_lead, m_length);
+    m_out = out;
+    m_lead = nullptr;
+}
+
+void TcpSegmentMerger::append(const uint8_t* frame, size_t length)
+{
+    Segment s;
+    s.parse(frame, length);
+    memcpy(m_out + m_length, s.tcp + s.tcp_header, s.payload);
+    m_length += s.payload;
+    m_total += s.payload;
+    m_last_payload = s.payload;
+    m_next_seq += uint32_t(s.payload);
+    m_psh |= s.flags & kPsh;
+    ++m_segments;
+}
+
+size_t TcpSegmentMerger::finish(husk_net_tx& tx)
+{
+    tx = {};
+    if (m_segments < 2)
+        return m_length;
+    uint8_t* ip = m_out + kEthernet;
     uint8_t* tcp = ip + kIp;
-    size_t tcp_length = length - kEthernet - kIp;
-    put_be16(ip + 2, uint16_t(length - kEthernet));
+    size_t tcp_length = m_length - kEthernet - kIp;
+    put_be16(ip + 2, uint16_t(m_length - kEthernet));
     put_be16(ip + 10, 0);
     put_be16(ip + 10, uint16_t(~fold(sum16(ip, kIp))));
-    tcp[13] = flags;
+    tcp[13] |= m_psh;
     // The pseudo-header sum (addresses, protocol, TCP length), not
     // complemented: the device adds the segment's bytes and complements.
     uint32_t pseudo = sum16(ip + 12, 8) + 6 + uint32_t(tcp_length);
     put_be16(tcp + 16, fold(pseudo));
     tx.csum_start = uint16_t(kEthernet + kIp);
     tx.csum_offset = 16;
-    tx.gso_size = uint16_t(first.payload);
-    tx.hdr_len = uint16_t(headers);
-    return length;
+    tx.gso_size = uint16_t(m_payload);
+    tx.hdr_len = uint16_t(m_headers);
+    return m_length;
 }
 
 } // namespace husk

@@ -2,7 +2,8 @@
 // that a device with TCP segmentation offload cuts up again, as Linux's GSO
 // hands virtio-net 64 KiB frames: one transfer to the device (and, over a
 // TAP, one packet for the host's stack) instead of up to 44. lwIP builds
-// MSS-sized segments; a burst of them leaves through here.
+// MSS-sized segments; a burst of them leaves through here, each copied once,
+// straight into the device's transmit buffer.
 #pragma once
 
 #include <husk/platform.h>
@@ -12,21 +13,38 @@ namespace husk {
 
 class TcpSegmentMerger {
 public:
-    struct Frame {
-        const uint8_t* data; // an Ethernet frame as lwIP built it
-        size_t length;
-    };
     static constexpr size_t kMaxFrame = 14 + 65535; // IPv4's total length is 16 bits
 
-    // How many frames from frames[0] on merge into one (at most count);
-    // 1 when frames[0] cannot lead a merge, or nothing follows it.
-    static size_t mergeable(const Frame* frames, size_t count);
-    // Writes the merge of frames[0..n) (n from mergeable, >= 2) into out
-    // (kMaxFrame bytes): the first frame's headers with the lengths and IP
-    // checksum of the whole, PSH if any had it, the TCP checksum field
-    // holding the pseudo-header sum, and every payload in order. Fills tx
-    // for the device and returns the frame's length.
-    static size_t merge(const Frame* frames, size_t n, uint8_t* out, husk_net_tx& tx);
+    // Starts a merge led by an Ethernet frame as lwIP built it; false when
+    // it cannot lead one (not a plain TCP/IPv4 data segment). The lead's
+    // memory must stay until build_in.
+    bool begin(const uint8_t* lead, size_t length);
+    // Whether frame continues the stream right after the last segment and
+    // still fits (of the same size as the lead unless it is the last).
+    bool accepts(const uint8_t* frame, size_t length) const;
+    // Copies the lead into out, room for kMaxFrame bytes, where the merge
+    // is built from now on.
+    void build_in(uint8_t* out);
+    // Appends an accepted frame's payload.
+    void append(const uint8_t* frame, size_t length);
+    size_t segments() const { return m_segments; }
+    // Completes the frame and returns its length. More than one segment:
+    // the lead's headers with the lengths and IP checksum of the whole, PSH
+    // if any had it, the TCP checksum field holding the pseudo-header sum,
+    // and tx for the device. One: the lead as it came (tx all 0).
+    size_t finish(husk_net_tx& tx);
+
+private:
+    const uint8_t* m_lead = nullptr;
+    uint8_t* m_out = nullptr;
+    size_t m_length = 0;     // of the lead, then of the merge
+    size_t m_headers = 0;    // Ethernet, IP and TCP
+    size_t m_payload = 0;    // the lead's: every segment but the last has as much
+    size_t m_last_payload = 0;
+    size_t m_total = 0;      // payload bytes so far
+    uint32_t m_next_seq = 0;
+    uint8_t m_psh = 0;
+    size_t m_segments = 0;
 };
 
 } // namespace husk

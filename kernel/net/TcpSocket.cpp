@@ -355,13 +355,14 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
                 return done ? ErrorOr<size_t>(done) : r.error();
             continue;
         }
-        size_t k = n - done;
-        if (k > room)
-            k = room;
-        if (k > sizeof chunk)
-            k = sizeof chunk;
-        TRY(buf.read_into(chunk, done, k));
-        err_t e = tcp_write(m_pcb, chunk, uint16_t(k), TCP_WRITE_FLAG_COPY | (done + k < n ? TCP_WRITE_FLAG_MORE : 0));
+        // lwIP copies into its segments: kernel memory (sendfile's) goes
+        // straight in, user memory through a chunk that can fail with EFAULT.
+        const uint8_t* kernel = buf.kernel_memory();
+        size_t k = kstd::min(n - done, kstd::min(room, kernel ? size_t(0xffff) : sizeof chunk));
+        const uint8_t* from = kernel ? kernel + done : chunk;
+        if (!kernel)
+            TRY(buf.read_into(chunk, done, k));
+        err_t e = tcp_write(m_pcb, from, uint16_t(k), TCP_WRITE_FLAG_COPY | (done + k < n ? TCP_WRITE_FLAG_MORE : 0));
         if (e == ERR_MEM) { // out of segments: send what is queued, wait for acknowledgements
             output();
             NetStack::kick();

@@ -19,6 +19,9 @@ public:
     kstd::ErrorOr<void> fill_zero(size_t offset, size_t n) const;
     IoBuffer offset_by(size_t n) const { return IoBuffer(m_ptr + n, m_user); }
     bool is_user() const { return m_user; }
+    // Kernel memory itself (nullptr for user memory), for a consumer that
+    // copies anyway and need not copy twice.
+    const uint8_t* kernel_memory() const { return m_user ? nullptr : m_ptr; }
     // The user address itself, for a platform that does I/O with user memory.
     uintptr_t user_address() const { return reinterpret_cast<uintptr_t>(m_ptr); }
 

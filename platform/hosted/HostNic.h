@@ -36,6 +36,11 @@ public:
     const std::string& name() const { return m_name; }
     const uint8_t* mac() const { return m_mac; }
 
+    // Where the kernel builds its next frame (husk_plat_net_reserve): the
+    // backends write frames out at once, so one buffer serves.
+    uint8_t* outgoing() { return m_outgoing; }
+    bool reserved = false;
+
 protected:
     explicit HostNic(std::string name);
 
@@ -44,6 +49,7 @@ protected:
 
     std::string m_name;
     uint8_t m_mac[6] {};
+    uint8_t m_outgoing[kMaxFrame] {};
 };
 
 // "kind,key=value,..." split into the kind and its options.

@@ -118,16 +118,33 @@ extern "C" int husk_plat_net_info(unsigned dev, husk_net_info* info)
     return 0;
 }
 
-extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len, const husk_net_tx* tx)
+extern "C" int husk_plat_net_reserve(unsigned dev, size_t len, void** buf)
 {
     auto* n = nic(dev);
     if (!n)
         return -ENODEV;
-    if (len < 14 || len > husk::hosted::HostNic::kMaxFrame)
+    n->reserved = false;
+    if (len > husk::hosted::HostNic::kMaxFrame)
+        return -EINVAL;
+    n->reserved = true;
+    *buf = n->outgoing();
+    return 0;
+}
+
+extern "C" int husk_plat_net_commit(unsigned dev, size_t len, const husk_net_tx* tx)
+{
+    auto* n = nic(dev);
+    if (!n)
+        return -ENODEV;
+    bool reserved = n->reserved;
+    n->reserved = false;
+    if (len == 0 && reserved)
+        return 0;
+    if (!reserved || len < 14 || len > husk::hosted::HostNic::kMaxFrame)
         return -EINVAL;
     if (tx && (tx->csum_start || tx->gso_size)) // no offloads offered
         return -EINVAL;
-    return n->send(static_cast<const uint8_t*>(frame), len);
+    return n->send(n->outgoing(), len);
 }
 
 extern "C" long husk_plat_net_recv(unsigned dev, void* buf, size_t len)

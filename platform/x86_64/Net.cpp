@@ -40,9 +40,14 @@ extern "C" int husk_plat_net_info(unsigned dev, husk_net_info* info)
     return 0;
 }
 
-extern "C" int husk_plat_net_send(unsigned dev, const void* frame, size_t len, const husk_net_tx* tx)
+extern "C" int husk_plat_net_reserve(unsigned dev, size_t len, void** buf)
 {
-    return dev < g_count ? g_devices[dev].send(frame, len, tx) : -kstd::ENODEV;
+    return dev < g_count ? g_devices[dev].reserve(len, buf) : -kstd::ENODEV;
+}
+
+extern "C" int husk_plat_net_commit(unsigned dev, size_t len, const husk_net_tx* tx)
+{
+    return dev < g_count ? g_devices[dev].commit(len, tx) : -kstd::ENODEV;
 }
 
 extern "C" long husk_plat_net_recv(unsigned dev, void* buf, size_t len)

@@ -124,17 +124,15 @@ void VirtioNet::reclaim_sent()
     for (int head; (head = m_tx.pop_used()) >= 0;) {
         int16_t slot = m_tx_slot_of_head[head];
         m_tx_slot_of_head[head] = -1;
-        if (slot >= int16_t(kSlots))
-            m_big_free[m_big_free_count++] = uint8_t(slot);
-        else if (slot >= 0)
-            m_tx_free[m_tx_free_count++] = uint8_t(slot);
+        if (slot >= 0)
+            give_back(uint8_t(slot));
     }
 }
 
 bool VirtioNet::valid_offload(size_t len, const husk_net_tx& tx) const
 {
     if (tx.csum_start == 0)
-        return tx.gso_size == 0;
+        return tx.gso_size == 0 && len <= kMaxFrame;
     if (!(m_offloads & HUSK_NET_OFFLOAD_CSUM) || size_t(tx.csum_start) + tx.csum_offset + 2 > len)
         return false;
     if (tx.gso_size == 0)
@@ -142,12 +140,22 @@ bool VirtioNet::valid_offload(size_t len, const husk_net_tx& tx) const
     return (m_offloads & HUSK_NET_OFFLOAD_TSO4) && tx.hdr_len > tx.csum_start && tx.hdr_len < len && len <= kMaxBigFrame;
 }
 
-int VirtioNet::send(const void* frame, size_t len, const husk_net_tx* tx)
+void VirtioNet::give_back(uint8_t slot)
 {
-    if (len < kMinFrame || (tx ? !valid_offload(len, *tx) : len > kMaxFrame))
+    if (slot >= kSlots)
+        m_big_free[m_big_free_count++] = slot;
+    else
+        m_tx_free[m_tx_free_count++] = slot;
+}
+
+int VirtioNet::reserve(size_t len, void** buf)
+{
+    if (m_reserved >= 0)
+        give_back(uint8_t(m_reserved));
+    m_reserved = -1;
+    if (len > (m_big_phys ? kMaxBigFrame : kMaxFrame))
         return -kstd::EINVAL;
     bool big = len > kMaxFrame;
-    uint8_t* free_list = big ? m_big_free : m_tx_free;
     size_t& free_count = big ? m_big_free_count : m_tx_free_count;
     reclaim_sent();
     if (!free_count) {
@@ -160,8 +168,24 @@ int VirtioNet::send(const void* frame, size_t len, const husk_net_tx* tx)
         if (!free_count)
             return -kstd::EAGAIN;
     }
-    m_tx.set_interrupts(false); // sent buffers are reclaimed by the next send
-    uint8_t slot = free_list[--free_count];
+    m_tx.set_interrupts(false); // sent buffers are reclaimed by the next reservation
+    uint8_t slot = big ? m_big_free[--m_big_free_count] : m_tx_free[--m_tx_free_count];
+    m_reserved = slot;
+    *buf = static_cast<uint8_t*>(phys_to_virt(tx_phys(slot))) + m_header;
+    return 0;
+}
+
+int VirtioNet::commit(size_t len, const husk_net_tx* tx)
+{
+    if (m_reserved < 0)
+        return len ? -kstd::EINVAL : 0;
+    auto slot = uint8_t(m_reserved);
+    m_reserved = -1;
+    size_t room = slot >= kSlots ? kMaxBigFrame : kMaxFrame;
+    if (len == 0 || len < kMinFrame || len > room || (tx ? !valid_offload(len, *tx) : len > kMaxFrame)) {
+        give_back(slot);
+        return len ? -kstd::EINVAL : 0;
+    }
     uint64_t phys = tx_phys(slot);
     auto* b = static_cast<uint8_t*>(phys_to_virt(phys));
     for (size_t i = 0; i < m_header; ++i)
@@ -180,14 +204,12 @@ int VirtioNet::send(const void* frame, size_t len, const husk_net_tx* tx)
         put16(6, tx->csum_start);
         put16(8, tx->csum_offset);
     }
-    __builtin_memcpy(b + m_header, frame, len);
     Virtqueue::Buffer chain[2] = { { phys, uint32_t(m_header), false },
                                    { phys + m_header, uint32_t(len), false } };
     int head = m_tx.submit(chain, 2);
-    if (head < 0) { // out of descriptors (not with 2 per slot): the same promise of an interrupt
-        free_list[free_count++] = slot;
-        m_tx.set_interrupts(true);
-        return -kstd::EAGAIN;
+    if (head < 0) { // out of descriptors: cannot be, with 2 per slot and a slot reserved
+        give_back(slot);
+        return -kstd::EINVAL;
     }
     m_tx_slot_of_head[head] = int16_t(slot);
     if (m_tx.device_wants_notify())

@@ -1,6 +1,6 @@
 // virtio-net (virtio 1.x, 5.1) behind the network hypercalls: a receive
 // queue kept full of 2 KiB buffers and a transmit queue of as many, frames
-// copied in and out (the hypercalls hand over plain kernel memory). Where
+// built in place by the kernel and copied out on receipt. Where
 // the device offers checksum and TCP segmentation offload (QEMU does with
 // a TAP backend), a few 64 KiB transmit buffers take the kernel's large
 // frames and the virtio-net header carries what the device is to finish.
@@ -17,7 +17,8 @@ class VirtioNet {
 public:
     bool init(VirtioTransport& transport, unsigned index);
     void info(husk_net_info& out) const;
-    int send(const void* frame, size_t len, const husk_net_tx* tx);
+    int reserve(size_t len, void** buf);
+    int commit(size_t len, const husk_net_tx* tx);
     long recv(void* buf, size_t len);
 
 private:
@@ -32,6 +33,7 @@ private:
     bool setup_queue(uint16_t index, Virtqueue& queue);
     void post_receive(uint8_t slot);
     void reclaim_sent();
+    void give_back(uint8_t slot);
     uint8_t* buffer(uint64_t base, uint8_t slot) const;
     uint64_t tx_phys(uint8_t slot) const;
     bool valid_offload(size_t len, const husk_net_tx& tx) const;
@@ -46,6 +48,7 @@ private:
     uint64_t m_big_phys = 0;       // kBigSlots buffers, slots kSlots.. (with TSO4 only)
     uint8_t m_big_free[kBigSlots] = {};
     size_t m_big_free_count = 0;
+    int16_t m_reserved = -1;       // the slot a frame is being built in
     uint32_t m_offloads = 0;       // HUSK_NET_OFFLOAD_*
     int m_pending_head = -1;       // a received frame too large for the last recv()
     uint32_t m_pending_written = 0;

@@ -107,13 +107,27 @@ std::vector<Bytes> stream(size_t count, void (*tweak)(size_t, Options&) = nullpt
     return frames;
 }
 
-size_t mergeable(const std::vector<Bytes>& frames)
+// Merges frames from the first on as the interface does: how many went
+// into one frame, and that frame (out, tx) when there were two or more.
+size_t merge(const std::vector<Bytes>& frames, Bytes* out = nullptr, husk_net_tx* tx = nullptr)
 {
-    std::vector<TcpSegmentMerger::Frame> views;
-    for (auto& f : frames)
-        views.push_back({ f.data(), f.size() });
-    return TcpSegmentMerger::mergeable(views.data(), views.size());
+    TcpSegmentMerger m;
+    if (!m.begin(frames[0].data(), frames[0].size()))
+        return 1;
+    Bytes room(TcpSegmentMerger::kMaxFrame);
+    m.build_in(room.data());
+    for (size_t i = 1; i < frames.size() && m.accepts(frames[i].data(), frames[i].size()); ++i)
+        m.append(frames[i].data(), frames[i].size());
+    husk_net_tx done;
+    room.resize(m.finish(done));
+    if (out)
+        *out = room;
+    if (tx)
+        *tx = done;
+    return m.segments();
 }
+
+size_t mergeable(const std::vector<Bytes>& frames) { return merge(frames); }
 
 } // namespace
 
@@ -154,15 +168,11 @@ TEST(TcpSegmentMerger, TheMergedFrameIsWhatTheDeviceCutsBackIntoTheSegments)
         o.payload = i == 6 ? 999 : 1460;
         o.flags = i == 6 ? 0x18 : 0x10;
     });
-    std::vector<TcpSegmentMerger::Frame> views;
-    for (auto& f : frames)
-        views.push_back({ f.data(), f.size() });
-    ASSERT_EQ(TcpSegmentMerger::mergeable(views.data(), views.size()), 7u);
-    Bytes out(TcpSegmentMerger::kMaxFrame);
+    Bytes out;
     husk_net_tx tx {};
-    size_t length = TcpSegmentMerger::merge(views.data(), 7, out.data(), tx);
+    ASSERT_EQ(merge(frames, &out, &tx), 7u);
+    size_t length = out.size();
     ASSERT_EQ(length, 54u + 6 * 1460 + 999);
-    out.resize(length);
     EXPECT_EQ(tx.csum_start, 34);
     EXPECT_EQ(tx.csum_offset, 16);
     EXPECT_EQ(tx.gso_size, 1460);
@@ -181,4 +191,41 @@ TEST(TcpSegmentMerger, TheMergedFrameIsWhatTheDeviceCutsBackIntoTheSegments)
     uint16_t device = uint16_t(~fold(sum(out.data() + tx.csum_start, length - tx.csum_start)));
     put16(out.data() + tx.csum_start + tx.csum_offset, device);
     EXPECT_EQ(device, tcp_checksum(out)) << "TCP checksum of the whole";
+}
+
+TEST(TcpSegmentMerger, ALoneSegmentLeavesAsItCame)
+{
+    auto frames = stream(2, [](size_t i, Options& o) { o.src_port = i == 1 ? 81 : 80; });
+    Bytes out;
+    husk_net_tx tx { 1, 2, 3, 4 };
+    ASSERT_EQ(merge(frames, &out, &tx), 1u);
+    EXPECT_EQ(out, frames[0]);
+    EXPECT_EQ(tx.csum_start, 0);
+    EXPECT_EQ(tx.gso_size, 0);
+    // A segment that cannot lead is refused before anything is copied.
+    TcpSegmentMerger m;
+    Bytes fin = segment(Options { .flags = 0x11 });
+    EXPECT_FALSE(m.begin(fin.data(), fin.size()));
+}
+
+TEST(TcpSegmentMerger, WhatFollowsIsJudgedBeforeTheLeadIsCopied)
+{
+    // The interface asks whether a second segment continues the first
+    // before it reserves room for a large frame.
+    auto frames = stream(3);
+    TcpSegmentMerger m;
+    ASSERT_TRUE(m.begin(frames[0].data(), frames[0].size()));
+    EXPECT_FALSE(m.accepts(frames[2].data(), frames[2].size())) << "a gap";
+    ASSERT_TRUE(m.accepts(frames[1].data(), frames[1].size()));
+    Bytes room(TcpSegmentMerger::kMaxFrame);
+    m.build_in(room.data());
+    frames[0].assign(frames[0].size(), 0); // the lead's memory is no longer needed
+    m.append(frames[1].data(), frames[1].size());
+    ASSERT_TRUE(m.accepts(frames[2].data(), frames[2].size()));
+    m.append(frames[2].data(), frames[2].size());
+    husk_net_tx tx;
+    size_t length = m.finish(tx);
+    EXPECT_EQ(length, 54u + 3 * 1460);
+    for (size_t i = 0; i < 3 * 1460; ++i)
+        ASSERT_EQ(room[54 + i], uint8_t((1000 + i) * 7 + 3)) << "payload byte " << i;
 }
