@@ -3,6 +3,7 @@
 #include "../core/Log.h"
 #include "../kstd/Errno.h"
 #include "../kstd/Memory.h"
+#include "InternetChecksum.h"
 #include "TcpSegmentMerger.h"
 #include "TransmitBatch.h"
 #include "lwip/etharp.h"
@@ -33,6 +34,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
     memcpy(e->m_name, info.name, sizeof e->m_name - 1);
     e->m_mtu = info.mtu ? info.mtu : 1500;
     constexpr uint32_t tso = HUSK_NET_OFFLOAD_CSUM | HUSK_NET_OFFLOAD_TSO4;
+    e->m_csum = info.offloads & HUSK_NET_OFFLOAD_CSUM;
     e->m_tso = (info.offloads & tso) == tso && info.max_frame >= TcpSegmentMerger::kMaxFrame;
     netif* n = &e->m_netif;
     memcpy(n->hwaddr, info.mac, 6);
@@ -44,7 +46,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
     netif_set_link_up(n);
     klog(LogLevel::Info, "net: en%u = %s, %02x:%02x:%02x:%02x:%02x:%02x, mtu %u%s", unsigned(n->num), info.name,
          info.mac[0], info.mac[1], info.mac[2], info.mac[3], info.mac[4], info.mac[5], unsigned(e->m_mtu),
-         e->m_tso ? ", TCP segmentation offload" : "");
+         e->m_tso ? ", TCP segmentation offload" : e->m_csum ? ", TCP checksum offload" : "");
     return e;
 }
 
@@ -60,6 +62,8 @@ signed char EthernetInterface::init(netif* n)
     n->output = etharp_output;
     n->output_ip6 = ethip6_output;
     n->linkoutput = link_output;
+    if (e->m_csum)
+        NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL & ~NETIF_CHECKSUM_GEN_TCP);
     return ERR_OK;
 }
 
@@ -68,8 +72,36 @@ int EthernetInterface::send(pbuf* p)
     void* room;
     if (int r = husk_plat_net_reserve(m_dev, p->tot_len, &room); r != 0)
         return r;
-    pbuf_copy_partial(p, room, p->tot_len, 0); // a chain (headers and payload apart) becomes one frame
-    return husk_plat_net_commit(m_dev, p->tot_len, nullptr);
+    auto* frame = static_cast<uint8_t*>(room);
+    pbuf_copy_partial(p, frame, p->tot_len, 0); // a chain (headers and payload apart) becomes one frame
+    // lwIP left a TCP checksum at 0 for the device: it gets the
+    // pseudo-header sum to start from and where to put the result.
+    size_t tcp;
+    uint32_t pseudo;
+    husk_net_tx tx {};
+    uint16_t type = p->tot_len > 14 ? checksum::be16(frame + 12) : 0;
+    if (m_csum && (type == 0x0800 || type == 0x86dd) && checksum::locate_tcp(frame + 14, p->tot_len - 14, tcp, pseudo)) {
+        tx.csum_start = uint16_t(14 + tcp);
+        tx.csum_offset = 16;
+        checksum::put_be16(frame + tx.csum_start + 16, checksum::fold(pseudo));
+    }
+    return husk_plat_net_commit(m_dev, p->tot_len, tx.csum_start ? &tx : nullptr);
+}
+
+void EthernetInterface::on_ip_input(pbuf* p, netif* n)
+{
+    if (n->linkoutput != link_output)
+        return; // loopback: lwIP's own checksums
+    auto* e = static_cast<EthernetInterface*>(n->state);
+    size_t tcp;
+    uint32_t pseudo;
+    auto* ip = static_cast<uint8_t*>(p->payload);
+    if (!e->m_csum || e->m_receiving || p->len != p->tot_len || !checksum::locate_tcp(ip, p->len, tcp, pseudo))
+        return;
+    uint8_t* field = ip + tcp + 16;
+    checksum::put_be16(field, 0);
+    size_t end = ip[0] >> 4 == 4 ? checksum::be16(ip + 2) : 40 + size_t(checksum::be16(ip + 4));
+    checksum::put_be16(field, uint16_t(~checksum::fold(checksum::sum16(ip + tcp, end - tcp, pseudo))));
 }
 
 namespace {
@@ -203,6 +235,7 @@ size_t EthernetInterface::receive_pending()
 {
     size_t count = 0;
     uint8_t frame[kMaxFrame];
+    m_receiving = true;
     for (;;) {
         long n = husk_plat_net_recv(m_dev, frame, sizeof frame);
         if (n == -EMSGSIZE) { // the platform keeps it for a larger buffer: none is larger
@@ -220,7 +253,14 @@ size_t EthernetInterface::receive_pending()
         if (m_netif.input(p, &m_netif) != ERR_OK)
             pbuf_free(p);
     }
+    m_receiving = false;
     return count;
 }
 
 } // namespace husk
+
+extern "C" int husk_lwip_ip_input(pbuf* p, netif* inp)
+{
+    husk::EthernetInterface::on_ip_input(p, inp);
+    return 0; // not eaten: lwIP goes on with it
+}

@@ -25,8 +25,13 @@ public:
     // Feeds every pending frame to lwIP; returns how many.
     size_t receive_pending();
     // Hands the backlog to the device while it has room (the platform posts
-    // HUSK_EVENT_NET when room frees after a send said -EAGAIN).
+    // HUSK_EVENT_NET when room frees after a reservation said -EAGAIN).
     void transmit_pending();
+    // Every IP packet lwIP takes in on interface n (its input hook): a TCP
+    // packet that an interface whose device completes TCP checksums sent
+    // to its own address never reached the device, so it gets its checksum
+    // here.
+    static void on_ip_input(pbuf* p, netif* n);
 
 private:
     EthernetInterface() = default;
@@ -48,7 +53,9 @@ private:
     unsigned m_dev { 0 };
     char m_name[16] {};
     uint16_t m_mtu { 1500 };
+    bool m_csum { false };     // the device completes checksums: lwIP leaves TCP's to it
     bool m_tso { false };
+    bool m_receiving { false }; // frames from the device are going into lwIP
     TcpSegmentMerger m_merge;
     pbuf* m_lead { nullptr };  // a segment held (referenced) until the next frame says whether it leads a merge
     bool m_building { false }; // m_merge is being built in the device's reserved room

@@ -1,36 +1,15 @@
 #include "TcpSegmentMerger.h"
+#include "InternetChecksum.h"
 
 namespace husk {
+
+using namespace checksum;
 
 namespace {
 
 constexpr size_t kEthernet = 14;
 constexpr size_t kIp = 20; // lwIP sends TCP without IP options
 constexpr uint8_t kPsh = 0x08, kAck = 0x10;
-
-uint16_t be16(const uint8_t* p) { return uint16_t(p[0] << 8 | p[1]); }
-uint32_t be32(const uint8_t* p) { return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3]; }
-void put_be16(uint8_t* p, uint16_t v)
-{
-    p[0] = uint8_t(v >> 8);
-    p[1] = uint8_t(v);
-}
-
-uint32_t sum16(const uint8_t* p, size_t n, uint32_t sum = 0)
-{
-    for (size_t i = 0; i + 1 < n; i += 2)
-        sum += be16(p + i);
-    if (n & 1)
-        sum += uint32_t(p[n - 1]) << 8;
-    return sum;
-}
-
-uint16_t fold(uint32_t sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return uint16_t(sum);
-}
 
 // A TCP/IPv4 data segment as lwIP sends them, and where its parts are.
 struct Segment {

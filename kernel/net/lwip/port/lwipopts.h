@@ -112,10 +112,14 @@ extern "C"
 signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) husk_lwip_tcp_inpacket(pcb, hdr)
 
-/* Checksums made and checked in software, on every interface: a device
- * with segmentation offload finishes only the large frames the kernel
- * merges (TcpSegmentMerger), and packets an interface sends to its own
- * address loop back through it unchecksummed if generation were off. */
+/* Checksums are made and checked in software, except that an interface
+ * whose device completes checksums (virtio-net's CSUM, e.g. over a TAP)
+ * turns lwIP's TCP checksum generation off (per interface) and gives the
+ * device each TCP frame's pseudo-header sum (EthernetInterface): the
+ * payload is not read once more. Packets such an interface sends to its
+ * own address loop back without reaching the device; IP input completes
+ * theirs (the hook below), so every check still holds. */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1
@@ -123,6 +127,13 @@ signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
 #define CHECKSUM_CHECK_UDP 1
 #define CHECKSUM_CHECK_TCP 1
 #define LWIP_CHECKSUM_ON_COPY 0
+struct netif;
+#ifdef __cplusplus
+extern "C"
+#endif
+int husk_lwip_ip_input(struct pbuf *p, struct netif *inp);
+#define LWIP_HOOK_IP4_INPUT(p, inp) husk_lwip_ip_input(p, inp)
+#define LWIP_HOOK_IP6_INPUT(p, inp) husk_lwip_ip_input(p, inp)
 
 #define LWIP_STATS 0
 
