@@ -28,6 +28,10 @@ typedef long ssize_t;
 #ifndef BYTE_ORDER
 #define BYTE_ORDER LITTLE_ENDIAN
 #endif
+/* Byte order by the compiler's byte swap, inline, instead of calls to
+ * lwIP's shift-and-mask functions (a few percent of a bulk send). */
+#define lwip_htons(x) ((uint16_t)__builtin_bswap16((uint16_t)(x)))
+#define lwip_htonl(x) ((uint32_t)__builtin_bswap32((uint32_t)(x)))
 
 #ifdef __cplusplus
 extern "C" {
