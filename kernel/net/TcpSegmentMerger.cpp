@@ -113,8 +113,6 @@ void TcpSegmentMerger::append(const uint8_t* frame, size_t length)
 size_t TcpSegmentMerger::finish(husk_net_tx& tx)
 {
     tx = {};
-    if (m_segments < 2)
-        return m_length;
     uint8_t* ip = m_out + kEthernet;
     uint8_t* tcp = ip + kIp;
     size_t tcp_length = m_length - kEthernet - kIp;
@@ -128,8 +126,10 @@ size_t TcpSegmentMerger::finish(husk_net_tx& tx)
     put_be16(tcp + 16, fold(pseudo));
     tx.csum_start = uint16_t(kEthernet + kIp);
     tx.csum_offset = 16;
-    tx.gso_size = uint16_t(m_payload);
-    tx.hdr_len = uint16_t(m_headers);
+    if (m_segments > 1) {
+        tx.gso_size = uint16_t(m_payload);
+        tx.hdr_len = uint16_t(m_headers);
+    }
     return m_length;
 }
 

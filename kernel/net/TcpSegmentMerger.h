@@ -28,10 +28,10 @@ public:
     // Appends an accepted frame's payload.
     void append(const uint8_t* frame, size_t length);
     size_t segments() const { return m_segments; }
-    // Completes the frame and returns its length. More than one segment:
-    // the lead's headers with the lengths and IP checksum of the whole, PSH
-    // if any had it, the TCP checksum field holding the pseudo-header sum,
-    // and tx for the device. One: the lead as it came (tx all 0).
+    // Completes the frame and returns its length: the lead's headers with
+    // the lengths and IP checksum of the whole, PSH if any had it, the TCP
+    // checksum field holding the pseudo-header sum, and tx for the device
+    // (to cut it at the lead's size where there is more than one segment).
     size_t finish(husk_net_tx& tx);
 
 private:
