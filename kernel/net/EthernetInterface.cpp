@@ -74,18 +74,10 @@ int EthernetInterface::send(pbuf* p)
         return r;
     auto* frame = static_cast<uint8_t*>(room);
     pbuf_copy_partial(p, frame, p->tot_len, 0); // a chain (headers and payload apart) becomes one frame
-    // lwIP left a TCP checksum at 0 for the device: it gets the
-    // pseudo-header sum to start from and where to put the result.
-    size_t tcp;
-    uint32_t pseudo;
+    // lwIP left a TCP checksum at 0 for the device to complete.
     husk_net_tx tx {};
-    uint16_t type = p->tot_len > 14 ? checksum::be16(frame + 12) : 0;
-    if (m_csum && (type == 0x0800 || type == 0x86dd) && checksum::locate_tcp(frame + 14, p->tot_len - 14, tcp, pseudo)) {
-        tx.csum_start = uint16_t(14 + tcp);
-        tx.csum_offset = 16;
-        checksum::put_be16(frame + tx.csum_start + 16, checksum::fold(pseudo));
-    }
-    return husk_plat_net_commit(m_dev, p->tot_len, tx.csum_start ? &tx : nullptr);
+    bool offloaded = m_csum && checksum::offload_tcp_checksum(frame, p->tot_len, tx);
+    return husk_plat_net_commit(m_dev, p->tot_len, offloaded ? &tx : nullptr);
 }
 
 void EthernetInterface::on_ip_input(pbuf* p, netif* n)
@@ -93,15 +85,13 @@ void EthernetInterface::on_ip_input(pbuf* p, netif* n)
     if (n->linkoutput != link_output)
         return; // loopback: lwIP's own checksums
     auto* e = static_cast<EthernetInterface*>(n->state);
-    size_t tcp;
-    uint32_t pseudo;
+    checksum::TcpSegment tcp;
     auto* ip = static_cast<uint8_t*>(p->payload);
-    if (!e->m_csum || e->m_receiving || p->len != p->tot_len || !checksum::locate_tcp(ip, p->len, tcp, pseudo))
+    if (!e->m_csum || e->m_receiving || p->len != p->tot_len || !checksum::locate_tcp(ip, p->len, tcp))
         return;
-    uint8_t* field = ip + tcp + 16;
-    checksum::put_be16(field, 0);
-    size_t end = ip[0] >> 4 == 4 ? checksum::be16(ip + 2) : 40 + size_t(checksum::be16(ip + 4));
-    checksum::put_be16(field, uint16_t(~checksum::fold(checksum::sum16(ip + tcp, end - tcp, pseudo))));
+    uint8_t* segment = ip + tcp.offset;
+    checksum::put_be16(segment + 16, 0);
+    checksum::put_be16(segment + 16, uint16_t(~checksum::fold(checksum::sum16(segment, tcp.length, tcp.pseudo))));
 }
 
 namespace {

@@ -4,6 +4,7 @@
 // where no device does.
 #pragma once
 
+#include <husk/platform.h>
 #include "../kstd/Types.h"
 
 namespace husk::checksum {
@@ -25,10 +26,21 @@ uint32_t sum16(const uint8_t* p, size_t n, uint32_t sum = 0);
 // The carries folded back in: the ones'-complement sum.
 uint16_t fold(uint32_t sum);
 
-// Where the TCP header starts in the IP packet at ip (length bytes, IPv4 or
-// IPv6) and the sum of its pseudo-header; false when the packet is not one
-// whole TCP segment (another protocol, a fragment, IPv6 extension headers,
-// lengths that disagree).
-bool locate_tcp(const uint8_t* ip, size_t length, size_t& tcp_offset, uint32_t& pseudo);
+// A TCP segment inside an IP packet: where it starts, its length (header
+// and data) and the sum of its pseudo-header.
+struct TcpSegment {
+    size_t offset;
+    size_t length;
+    uint32_t pseudo;
+};
+// The TCP segment of the IP packet at ip (length bytes, IPv4 or IPv6);
+// false when the packet is not one whole TCP segment (another protocol, a
+// fragment, IPv6 extension headers, lengths that disagree).
+bool locate_tcp(const uint8_t* ip, size_t length, TcpSegment& out);
+
+// For a device that completes checksums: when the Ethernet frame carries a
+// whole TCP segment, puts its pseudo-header sum in the TCP checksum field
+// and fills tx's csum_start/csum_offset; false (nothing changed) otherwise.
+bool offload_tcp_checksum(uint8_t* frame, size_t length, husk_net_tx& tx);
 
 } // namespace husk::checksum

@@ -114,18 +114,11 @@ size_t TcpSegmentMerger::finish(husk_net_tx& tx)
 {
     tx = {};
     uint8_t* ip = m_out + kEthernet;
-    uint8_t* tcp = ip + kIp;
-    size_t tcp_length = m_length - kEthernet - kIp;
     put_be16(ip + 2, uint16_t(m_length - kEthernet));
     put_be16(ip + 10, 0);
     put_be16(ip + 10, uint16_t(~fold(sum16(ip, kIp))));
-    tcp[13] |= m_psh;
-    // The pseudo-header sum (addresses, protocol, TCP length), not
-    // complemented: the device adds the segment's bytes and complements.
-    uint32_t pseudo = sum16(ip + 12, 8) + 6 + uint32_t(tcp_length);
-    put_be16(tcp + 16, fold(pseudo));
-    tx.csum_start = uint16_t(kEthernet + kIp);
-    tx.csum_offset = 16;
+    ip[kIp + 13] |= m_psh; // TCP flags
+    offload_tcp_checksum(m_out, m_length, tx); // a merge is a TCP/IPv4 segment (begin checked)
     if (m_segments > 1) {
         tx.gso_size = uint16_t(m_payload);
         tx.hdr_len = uint16_t(m_headers);
