@@ -64,7 +64,7 @@ bool VirtioNet::init(VirtioTransport& t, unsigned index)
         t.set_status(VirtioTransport::kFailed);
         return false;
     }
-    m_tx.set_interrupts(false); // see send()
+    m_tx.set_interrupts(false); // see reserve()
     if (wanted & kFeatureMac) {
         for (size_t i = 0; i < 6; ++i)
             m_mac[i] = uint8_t(t.config(i, 1));
@@ -182,7 +182,7 @@ int VirtioNet::commit(size_t len, const husk_net_tx* tx)
     auto slot = uint8_t(m_reserved);
     m_reserved = -1;
     size_t room = slot >= kSlots ? kMaxBigFrame : kMaxFrame;
-    if (len == 0 || len < kMinFrame || len > room || (tx ? !valid_offload(len, *tx) : len > kMaxFrame)) {
+    if (len < kMinFrame || len > room || (tx ? !valid_offload(len, *tx) : len > kMaxFrame)) {
         give_back(slot);
         return len ? -kstd::EINVAL : 0;
     }
