@@ -4,6 +4,7 @@
 #include "../kstd/Errno.h"
 #include "../kstd/Memory.h"
 #include "InternetChecksum.h"
+#include "NetStack.h"
 #include "TcpSegmentMerger.h"
 #include "TransmitBatch.h"
 #include "lwip/etharp.h"
@@ -20,7 +21,7 @@ namespace {
 constexpr size_t kMaxFrame = 1514 + 4; // Ethernet header + 1500 + a VLAN tag's room
 } // namespace
 
-EthernetInterface* EthernetInterface::attach(unsigned dev)
+EthernetInterface* EthernetInterface::attach(unsigned dev, size_t queue_length)
 {
     husk_net_info info {};
     if (husk_plat_net_info(dev, &info) != 0)
@@ -31,6 +32,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev)
         return nullptr;
     }
     e->m_dev = dev;
+    e->m_queue_length = queue_length < 2 ? 2 : queue_length > kMaxBacklog ? kMaxBacklog : queue_length;
     memcpy(e->m_name, info.name, sizeof e->m_name - 1);
     e->m_mtu = info.mtu ? info.mtu : 1500;
     constexpr uint32_t tso = HUSK_NET_OFFLOAD_CSUM | HUSK_NET_OFFLOAD_TSO4;
@@ -153,10 +155,10 @@ void EthernetInterface::end_merge()
 
 long EthernetInterface::send_backlog()
 {
-    auto at = [&](size_t i) { return m_backlog[(m_backlog_first + i) % kBacklog]; };
+    auto at = [&](size_t i) { return m_backlog[(m_backlog_first + i) % kMaxBacklog]; };
     pbuf* first = at(0);
-    if (!m_tso || m_backlog_count < 2 || !m_merge.begin(bytes(first), first->len)
-        || !m_merge.accepts(bytes(at(1)), at(1)->len)) {
+    if (!m_tso || m_backlog_count < 2 || !whole(first) || !m_merge.begin(bytes(first), first->len)
+        || !whole(at(1)) || !m_merge.accepts(bytes(at(1)), at(1)->len)) {
         int r = send(first);
         return r == -EAGAIN ? r : 1;
     }
@@ -164,7 +166,7 @@ long EthernetInterface::send_backlog()
     if (int r = husk_plat_net_reserve(m_dev, TcpSegmentMerger::kMaxFrame, &room); r != 0)
         return r == -EAGAIN ? r : 1;
     m_merge.build_in(static_cast<uint8_t*>(room));
-    for (size_t i = 1; i < m_backlog_count && m_merge.accepts(bytes(at(i)), at(i)->len); ++i)
+    for (size_t i = 1; i < m_backlog_count && whole(at(i)) && m_merge.accepts(bytes(at(i)), at(i)->len); ++i)
         m_merge.append(bytes(at(i)), at(i)->len);
     husk_net_tx tx;
     size_t length = m_merge.finish(tx);
@@ -174,16 +176,36 @@ long EthernetInterface::send_backlog()
 
 bool EthernetInterface::queue(pbuf* p)
 {
-    if (m_backlog_count == kBacklog)
+    if (m_backlog_count >= m_queue_length)
         return false;
-    // lwIP keeps p (a TCP segment may be resent from it): the backlog
-    // holds a copy, in one piece.
-    pbuf* copy = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
-    if (!copy)
-        return false;
-    m_backlog[(m_backlog_first + m_backlog_count++) % kBacklog] = copy;
+    // lwIP does not touch a segment a driver references (it waits to
+    // resend it); volatile data (a PBUF_REF, as fragments are) is copied.
+    bool volatile_data = false;
+    for (const pbuf* q = p; q; q = q->next)
+        volatile_data = volatile_data || PBUF_NEEDS_COPY(q);
+    pbuf* held = p;
+    if (volatile_data) {
+        held = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
+        if (!held)
+            return false;
+    } else {
+        pbuf_ref(p);
+    }
+    m_backlog[(m_backlog_first + m_backlog_count++) % kMaxBacklog] = held;
     return true;
 }
+
+namespace {
+// An IPv4 or IPv6 packet carrying TCP (lwIP's headers are in the first pbuf).
+bool carries_tcp(const pbuf* p)
+{
+    if (p->len < 14 + 40)
+        return false;
+    const uint8_t* f = bytes(p);
+    uint16_t type = uint16_t(f[12] << 8 | f[13]);
+    return (type == 0x0800 && f[14 + 9] == 6) || (type == 0x86dd && f[14 + 6] == 6);
+}
+} // namespace
 
 signed char EthernetInterface::link_output(netif* n, pbuf* p)
 {
@@ -198,11 +220,15 @@ signed char EthernetInterface::link_output(netif* n, pbuf* p)
         if (r != -EAGAIN)
             return r == 0 ? ERR_OK : ERR_IF;
     }
-    if (batching && e->m_backlog_count == kBacklog)
+    if (batching && e->m_backlog_count == e->m_queue_length)
         e->transmit_pending(); // a long batch: what the device takes now leaves early
-    if (e->m_backlog_count == kBacklog)
-        return ERR_OK; // dropped, as by a full Linux queue: TCP resends
-    return e->queue(p) ? ERR_OK : ERR_MEM;
+    if (e->queue(p))
+        return ERR_OK;
+    if (carries_tcp(p)) {
+        e->m_refused = true;
+        return ERR_MEM; // lwIP keeps the segment unsent: see take_resumable()
+    }
+    return ERR_OK; // dropped, as by a full Linux queue (UDP does not hear of it there either)
 }
 
 void EthernetInterface::transmit_pending()
@@ -215,10 +241,20 @@ void EthernetInterface::transmit_pending()
         for (long i = 0; i < sent; ++i) { // sent, or refused for good (-EINVAL): either way done
             pbuf_free(m_backlog[m_backlog_first]);
             m_backlog[m_backlog_first] = nullptr;
-            m_backlog_first = (m_backlog_first + 1) % kBacklog;
+            m_backlog_first = (m_backlog_first + 1) % kMaxBacklog;
             --m_backlog_count;
         }
     }
+    if (m_refused && m_backlog_count < m_queue_length / 2)
+        NetStack::kick(); // the network thread has TCP send again (take_resumable)
+}
+
+bool EthernetInterface::take_resumable()
+{
+    if (!m_refused || m_backlog_count >= m_queue_length / 2)
+        return false;
+    m_refused = false;
+    return true;
 }
 
 size_t EthernetInterface::receive_pending()

@@ -1,14 +1,18 @@
 // One platform Ethernet device as an lwIP network interface: frames out
 // through husk_plat_net_reserve/commit, frames in (pulled by the network
 // thread) into lwIP. Frames the device has no room for wait in a backlog,
-// as in Linux's transmit queue, rather than being dropped: a drop costs TCP
-// a retransmission timeout (at least half a second in lwIP). Where the
-// device segments TCP itself (TSO), consecutive segments of a stream sent
-// during a TransmitBatch are merged, as they come, into one frame built in
-// the device's buffer.
+// as in Linux's transmit queue, held by reference (lwIP leaves a segment
+// a driver references alone). When the backlog is full, TCP segments are
+// refused rather than dropped: lwIP keeps them unsent, and the network
+// thread has TCP send again once the backlog has drained (as Linux wakes
+// a stopped queue); a drop would cost TCP a retransmission timeout, a
+// second or more of silence in lwIP. Where the device segments TCP itself
+// (TSO), consecutive segments of a stream sent during a TransmitBatch are
+// merged, as they come, into one frame built in the device's buffer.
 #pragma once
 
 #include "../kstd/Memory.h"
+#include "NetStack.h"
 #include "TcpSegmentMerger.h"
 #include "lwip/netif.h"
 
@@ -16,8 +20,10 @@ namespace husk {
 
 class EthernetInterface : public kstd::HeapObject {
 public:
-    // Adds platform device dev to lwIP; nullptr when it has none.
-    static EthernetInterface* attach(unsigned dev);
+    // Adds platform device dev to lwIP, with a transmit backlog of
+    // queue_length frames (at most kMaxBacklog); nullptr when it has none.
+    static EthernetInterface* attach(unsigned dev, size_t queue_length);
+    static constexpr size_t kMaxBacklog = NetStack::kMaxTransmitQueue;
     netif& lwip() { return m_netif; }
     unsigned device() const { return m_dev; }
     // The platform's name for it (vioif0, ...).
@@ -27,6 +33,9 @@ public:
     // Hands the backlog to the device while it has room (the platform posts
     // HUSK_EVENT_NET when room frees after a reservation said -EAGAIN).
     void transmit_pending();
+    // Whether TCP segments were refused (a full backlog) and the backlog
+    // has since drained: then TCP should send again. Clears the mark.
+    bool take_resumable();
     // Every IP packet lwIP takes in on interface n (its input hook): a TCP
     // packet that an interface whose device completes TCP checksums sent
     // to its own address never reached the device, so it gets its checksum
@@ -47,8 +56,8 @@ private:
     // Sends the backlog's first frames, merged when they are one stream's
     // segments; how many frames left, or -EAGAIN.
     long send_backlog();
+    // Adds p to the backlog: whether there was room.
     bool queue(pbuf* p);
-    static constexpr size_t kBacklog = 512; // frames; Linux's txqueuelen is 1000
     netif m_netif {};
     unsigned m_dev { 0 };
     char m_name[16] {};
@@ -59,7 +68,9 @@ private:
     TcpSegmentMerger m_merge;
     pbuf* m_lead { nullptr };  // a segment held (referenced) until the next frame says whether it leads a merge
     bool m_building { false }; // m_merge is being built in the device's reserved room
-    pbuf* m_backlog[kBacklog] {}; // a ring of copies, oldest at m_backlog_first
+    bool m_refused { false };  // a TCP segment found the backlog full
+    size_t m_queue_length { kMaxBacklog }; // the backlog's limit
+    pbuf* m_backlog[kMaxBacklog] {}; // a ring of referenced frames (copies where lwIP's are volatile), oldest at m_backlog_first
     size_t m_backlog_first { 0 };
     size_t m_backlog_count { 0 };
 };

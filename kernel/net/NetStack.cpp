@@ -11,6 +11,7 @@
 #include "lwip/dns.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
+#include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
 
 namespace husk {
@@ -23,6 +24,7 @@ EthernetInterface* g_interfaces[NetStack::kMaxInterfaces];
 size_t g_count = 0;
 bool g_up = false;
 bool g_kicked = false;
+size_t g_queue_length = NetStack::kMaxTransmitQueue;
 WaitQueue& work()
 {
     static kstd::NeverDestroyed<WaitQueue> queue;
@@ -47,6 +49,16 @@ bool loopback_pending()
     return false;
 }
 
+// An interface refused TCP segments while its backlog was full; lwIP kept
+// them unsent. Now that there is room, every connection with something
+// unsent (or an ACK owed) sends again.
+void resume_tcp_output()
+{
+    for (tcp_pcb* pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
+        if (pcb->unsent || (pcb->flags & TF_ACK_NOW))
+            tcp_output(pcb);
+}
+
 // Frames, loopback packets and timers, then sleep until the next timer or
 // until an interrupt or kick() says there is more.
 void network_thread(void*)
@@ -57,12 +69,16 @@ void network_thread(void*)
             // What the round sends (the data a burst of ACKs lets out,
             // above all) leaves together at its end.
             TransmitBatch batch;
+            bool resume = false;
             for (size_t i = 0; i < g_count; ++i) {
                 // The backlog first, so what this round sends finds room
                 // (the batch's end sends the rest).
                 g_interfaces[i]->transmit_pending();
+                resume = g_interfaces[i]->take_resumable() || resume;
                 g_interfaces[i]->receive_pending();
             }
+            if (resume)
+                resume_tcp_output();
             // Delivering a packet makes answers (ACKs, data), timers too.
             for (int rounds = 0; rounds < 64; ++rounds) {
                 netif_poll_all();
@@ -94,7 +110,7 @@ void NetStack::init()
         return;
     lwip_init(); // also adds the loopback interface, 127.0.0.1 and ::1
     for (unsigned dev = 0; g_count < NetStack::kMaxInterfaces; ++dev) {
-        EthernetInterface* e = EthernetInterface::attach(dev);
+        EthernetInterface* e = EthernetInterface::attach(dev, g_queue_length);
         if (!e)
             break;
         netif_set_status_callback(&e->lwip(), on_status_change);
@@ -107,6 +123,8 @@ void NetStack::init()
 }
 
 bool NetStack::is_up() { return g_up; }
+
+void NetStack::set_transmit_queue_length(size_t frames) { g_queue_length = frames; }
 
 void NetStack::kick()
 {

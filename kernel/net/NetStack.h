@@ -13,9 +13,14 @@ namespace husk {
 class NetStack {
 public:
     static constexpr size_t kMaxInterfaces = 8;
+    static constexpr size_t kMaxTransmitQueue = 512; // frames an interface holds for its device; Linux's txqueuelen is 1000
     // Brings up lwIP, loopback and every platform interface (down until
     // configured). Idempotent.
     static void init();
+    // Each Ethernet interface's transmit backlog in frames (the boot's
+    // txqueuelen=, as Linux's; 2..kMaxTransmitQueue); for interfaces
+    // init() has not yet added.
+    static void set_transmit_queue_length(size_t frames);
     static bool is_up();
     // Some lwIP work became due (loopback packets queued, timers changed):
     // the network thread runs soon.
