@@ -19,6 +19,11 @@ ErrorOr<void> Socket::peer_address(UserPtr<void>, UserPtr<uint32_t>) { return er
 ErrorOr<size_t> Socket::send(IoBuffer, size_t, int, UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
 ErrorOr<size_t> Socket::receive(IoBuffer, size_t, int, UserPtr<void>, UserPtr<uint32_t>) { return err(EOPNOTSUPP); }
 
+ErrorOr<size_t> Socket::take_kernel(const uint8_t* data, size_t n)
+{
+    return send(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, {}, 0);
+}
+
 ErrorOr<void> Socket::set_option(int level, int name, const void* value, uint32_t length)
 {
     if (TRY(set_common_option(level, name, value, length)))

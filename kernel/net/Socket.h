@@ -24,6 +24,11 @@ public:
     // Data with MSG_* flags; `to`/`from` may be null (connected use).
     virtual kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length);
     virtual kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length);
+    // sendfile's way in: as many of n kernel bytes as the socket takes now,
+    // without blocking (EAGAIN: none), left for push() to send out, so that
+    // a file's pieces leave in one burst.
+    virtual kstd::ErrorOr<size_t> take_kernel(const uint8_t* data, size_t n);
+    virtual void push() {}
     // Options: value is the option's bytes as the program passed them.
     virtual kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length);
     virtual kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room);

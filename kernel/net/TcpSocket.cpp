@@ -334,6 +334,24 @@ void TcpSocket::output()
 
 ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void>, uint32_t)
 {
+    return send_from(buf, n, flags, true);
+}
+
+ErrorOr<size_t> TcpSocket::take_kernel(const uint8_t* data, size_t n)
+{
+    return send_from(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, false);
+}
+
+void TcpSocket::push()
+{
+    if (!m_pcb || m_state != State::Connected)
+        return;
+    output();
+    NetStack::kick();
+}
+
+ErrorOr<size_t> TcpSocket::send_from(IoBuffer buf, size_t n, int flags, bool pushing)
+{
     if (m_state == State::Fresh || m_state == State::Listening)
         return err(EPIPE); // Linux: a stream that never connected is a broken pipe
     size_t done = 0;
@@ -373,7 +391,7 @@ ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const
         if (e != ERR_OK)
             return done ? ErrorOr<size_t>(done) : err(errno_of(e));
         done += k;
-        if (done == n || tcp_sndbuf(m_pcb) == 0) {
+        if ((done == n && pushing) || tcp_sndbuf(m_pcb) == 0) {
             output();
             NetStack::kick();
         }

@@ -26,6 +26,8 @@ public:
     kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
     kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
     kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
+    kstd::ErrorOr<size_t> take_kernel(const uint8_t* data, size_t n) override;
+    void push() override;
     kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
     kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
     kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
@@ -42,6 +44,8 @@ private:
     kstd::ErrorOr<void> wait_for_room(int flags);
     // Sends what lwIP has queued for the stream, as one burst (TransmitBatch).
     void output();
+    // send's work; pushing: whether what it queued leaves at once.
+    kstd::ErrorOr<size_t> send_from(IoBuffer buf, size_t n, int flags, bool pushing);
     // lwIP's callbacks.
     static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);
     static signed char on_sent(void* arg, tcp_pcb* pcb, uint16_t length);

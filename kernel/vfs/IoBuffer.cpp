@@ -1,16 +1,28 @@
 #include "IoBuffer.h"
 #include "../mm/UserAccess.h"
+#include "ByteSink.h"
 
 namespace husk {
 
 using kstd::err;
 
+IoBuffer IoBuffer::sink(ByteSink& sink) { return IoBuffer(nullptr, Kind::Sink, &sink); }
+
+IoBuffer IoBuffer::offset_by(size_t n) const
+{
+    if (m_kind == Kind::Sink)
+        return IoBuffer(nullptr, Kind::Sink, m_sink, m_at + n);
+    return IoBuffer(m_ptr + n, m_kind);
+}
+
 kstd::ErrorOr<void> IoBuffer::write_from(size_t offset, const void* src, size_t n) const
 {
-    if (!m_user) {
+    if (m_kind == Kind::Kernel) {
         memcpy(m_ptr + offset, src, n);
         return {};
     }
+    if (m_kind == Kind::Sink)
+        return m_sink->put(m_at + offset, static_cast<const uint8_t*>(src), n);
     if (user_copy_out(m_ptr + offset, src, n) != 0)
         return err(kstd::EFAULT);
     return {};
@@ -18,7 +30,9 @@ kstd::ErrorOr<void> IoBuffer::write_from(size_t offset, const void* src, size_t 
 
 kstd::ErrorOr<void> IoBuffer::read_into(void* dst, size_t offset, size_t n) const
 {
-    if (!m_user) {
+    if (m_kind == Kind::Sink)
+        return err(kstd::EFAULT);
+    if (m_kind == Kind::Kernel) {
         memcpy(dst, m_ptr + offset, n);
         return {};
     }

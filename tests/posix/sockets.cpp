@@ -113,6 +113,103 @@ SCENARIO(sockets, sendfile_to_a_stream)
     s.read(c, 16);
 }
 
+namespace {
+// A file of `size` bytes of a pattern, open for reading and writing.
+int pattern_file(posix::Sys& s, const char* name, size_t size, std::string& data)
+{
+    data.clear();
+    for (size_t i = 0; i < size; ++i)
+        data += char('a' + (i * 13 + i / 4096) % 26);
+    int f = int(s.open(name, O_CREAT | O_RDWR, 0644));
+    for (size_t at = 0; at < size; at += 65536)
+        s.backend().syscall(SYS_write, f, long(data.data() + at), long(std::min<size_t>(65536, size - at)));
+    return f;
+}
+
+// Reads from c until `want` bytes came or nothing more comes (2 s).
+std::string drain(posix::Sys& s, int c, size_t want)
+{
+    std::string got;
+    while (got.size() < want) {
+        struct pollfd p = { c, POLLIN, 0 };
+        if (s.backend().syscall(SYS_poll, long(&p), 1, 2000) != 1)
+            break;
+        std::string part(65536, '\0');
+        long n = s.backend().syscall(SYS_read, c, long(part.data()), long(part.size()));
+        if (n <= 0)
+            break;
+        got.append(part.data(), size_t(n));
+    }
+    return got;
+}
+
+
+// Nobody reads: a nonblocking sendfile of 4 MB into stream socket a sends
+// what the connection holds, then says EAGAIN; the file offset moved by
+// exactly what was sent, and those bytes arrive at c in order. (How much a
+// connection holds differs between kernels; the trace does not say.)
+void sendfile_until_full(posix::Sys& s, int a, int c)
+{
+    std::string data;
+    int f = pattern_file(s, "big", 4 << 20, data);
+    s.lseek(f, 0, SEEK_SET);
+    s.fcntl(a, F_SETFL, O_NONBLOCK);
+    long total = 0, r = 0;
+    for (int calls = 0; calls < 10000 && total < long(data.size()); ++calls) {
+        r = s.backend().syscall(SYS_sendfile, a, f, 0, long(data.size()) - total);
+        if (r <= 0)
+            break;
+        total += r;
+    }
+    s.note(total > 0 && total < long(data.size()) ? "sent part of the file" : "sent " + std::to_string(total));
+    s.note("then " + std::string(r == -EAGAIN ? "EAGAIN" : std::to_string(r)));
+    long position = s.backend().syscall(SYS_lseek, f, 0, SEEK_CUR);
+    s.note(position == total ? "the offset moved by what was sent" : "offset " + std::to_string(position) + " after " + std::to_string(total));
+    std::string got = drain(s, c, size_t(total));
+    s.note(got == data.substr(0, size_t(total)) ? "what was sent arrived, in order" : "received " + std::to_string(got.size()) + " bytes, different");
+}
+} // namespace
+
+SCENARIO(sockets, sendfile_nonblocking_until_full)
+{
+    auto [l, c, a] = connect_pair(s, AF_INET);
+    sendfile_until_full(s, a, c);
+}
+
+SCENARIO(sockets, sendfile_nonblocking_until_full_unix)
+{
+    int pair[2] = { -1, -1 };
+    s.backend().syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, long(pair));
+    sendfile_until_full(s, pair[0], pair[1]);
+}
+
+SCENARIO(sockets, sendfile_blocks_until_the_send_timeout)
+{
+    // Nobody reads: a blocking sendfile of 4 MB waits for room until
+    // SO_SNDTIMEO (0.3 s) passes, then returns what it sent, which arrives.
+    std::string data;
+    int f = pattern_file(s, "big", 4 << 20, data);
+    // Small buffers (set before connecting, as a receive buffer must be),
+    // so that Linux's loopback holds less than the file too.
+    int l = int(s.socket(AF_INET, SOCK_STREAM));
+    s.bind_inet(l, AF_INET, "127.0.0.1", 0);
+    s.listen(l, 4);
+    int c = int(s.socket(AF_INET, SOCK_STREAM));
+    int small = 65536;
+    s.backend().syscall(SYS_setsockopt, c, SOL_SOCKET, SO_RCVBUF, long(&small), sizeof small);
+    s.connect_inet(c, AF_INET, "127.0.0.1", s.port_of(l));
+    int a = int(s.accept4(l, 0));
+    s.backend().syscall(SYS_setsockopt, a, SOL_SOCKET, SO_SNDBUF, long(&small), sizeof small);
+    struct timeval timeout = { 0, 300000 };
+    s.backend().syscall(SYS_setsockopt, a, SOL_SOCKET, SO_SNDTIMEO, long(&timeout), sizeof timeout);
+    long offset = 0;
+    long sent = s.backend().syscall(SYS_sendfile, a, f, long(&offset), long(data.size()));
+    s.note(sent > 0 && sent < long(data.size()) ? "a partial count" : "returned " + std::to_string(sent));
+    s.note(offset == sent ? "the offset moved by it" : "offset " + std::to_string(offset) + " after " + std::to_string(sent));
+    std::string got = drain(s, c, size_t(sent > 0 ? sent : 0));
+    s.note(got == data.substr(0, size_t(sent > 0 ? sent : 0)) ? "it arrived, in order" : "received " + std::to_string(got.size()) + " bytes, different");
+}
+
 SCENARIO(sockets, nonblocking_calls_say_eagain)
 {
     int l = int(s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK));
