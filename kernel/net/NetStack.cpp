@@ -49,16 +49,6 @@ bool loopback_pending()
     return false;
 }
 
-// An interface refused TCP segments while its backlog was full; lwIP kept
-// them unsent. Now that there is room, every connection with something
-// unsent (or an ACK owed) sends again.
-void resume_tcp_output()
-{
-    for (tcp_pcb* pcb = tcp_active_pcbs; pcb; pcb = pcb->next)
-        if (pcb->unsent || (pcb->flags & TF_ACK_NOW))
-            tcp_output(pcb);
-}
-
 // Frames, loopback packets and timers, then sleep until the next timer or
 // until an interrupt or kick() says there is more.
 void network_thread(void*)
@@ -78,7 +68,7 @@ void network_thread(void*)
                 g_interfaces[i]->receive_pending();
             }
             if (resume)
-                resume_tcp_output();
+                tcp_txnow(); // output again where an interface refused it (TF_NAGLEMEMERR)
             // Delivering a packet makes answers (ACKs, data), timers too.
             for (int rounds = 0; rounds < 64; ++rounds) {
                 netif_poll_all();
