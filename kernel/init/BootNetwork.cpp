@@ -181,12 +181,9 @@ ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, DhcpI
 ErrorOr<void> BootNetwork::configure_all()
 {
     unsigned long queue = Config::get_number("txqueuelen", NetStack::kMaxTransmitQueue);
-    if (queue < 2 || queue > NetStack::kMaxTransmitQueue) {
+    if (!NetStack::set_transmit_queue_length(queue))
         klog(LogLevel::Warning, "txqueuelen=%lu is outside 2..%zu: %zu instead", queue, NetStack::kMaxTransmitQueue,
              NetStack::kMaxTransmitQueue);
-        queue = NetStack::kMaxTransmitQueue;
-    }
-    NetStack::set_transmit_queue_length(queue);
     const kstd::JsonValue* net = Config::json("net");
     if (!net)
         return {};

@@ -32,7 +32,7 @@ EthernetInterface* EthernetInterface::attach(unsigned dev, size_t queue_length)
         return nullptr;
     }
     e->m_dev = dev;
-    e->m_queue_length = queue_length < 2 ? 2 : queue_length > kMaxBacklog ? kMaxBacklog : queue_length;
+    e->m_queue_length = queue_length;
     memcpy(e->m_name, info.name, sizeof e->m_name - 1);
     e->m_mtu = info.mtu ? info.mtu : 1500;
     constexpr uint32_t tso = HUSK_NET_OFFLOAD_CSUM | HUSK_NET_OFFLOAD_TSO4;
@@ -245,13 +245,15 @@ void EthernetInterface::transmit_pending()
             --m_backlog_count;
         }
     }
-    if (m_refused && m_backlog_count < m_queue_length / 2)
+    if (resumable())
         NetStack::kick(); // the network thread has TCP send again (take_resumable)
 }
 
+bool EthernetInterface::resumable() const { return m_refused && m_backlog_count < m_queue_length / 2; }
+
 bool EthernetInterface::take_resumable()
 {
-    if (!m_refused || m_backlog_count >= m_queue_length / 2)
+    if (!resumable())
         return false;
     m_refused = false;
     return true;

@@ -21,7 +21,7 @@ namespace husk {
 class EthernetInterface : public kstd::HeapObject {
 public:
     // Adds platform device dev to lwIP, with a transmit backlog of
-    // queue_length frames (at most kMaxBacklog); nullptr when it has none.
+    // queue_length frames (2..kMaxBacklog); nullptr when it has none.
     static EthernetInterface* attach(unsigned dev, size_t queue_length);
     static constexpr size_t kMaxBacklog = NetStack::kMaxTransmitQueue;
     netif& lwip() { return m_netif; }
@@ -58,6 +58,8 @@ private:
     long send_backlog();
     // Adds p to the backlog: whether there was room.
     bool queue(pbuf* p);
+    // Refused TCP output may go again: the backlog has drained to half.
+    bool resumable() const;
     netif m_netif {};
     unsigned m_dev { 0 };
     char m_name[16] {};

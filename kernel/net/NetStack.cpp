@@ -114,7 +114,13 @@ void NetStack::init()
 
 bool NetStack::is_up() { return g_up; }
 
-void NetStack::set_transmit_queue_length(size_t frames) { g_queue_length = frames; }
+bool NetStack::set_transmit_queue_length(size_t frames)
+{
+    if (frames < 2 || frames > kMaxTransmitQueue)
+        return false;
+    g_queue_length = frames;
+    return true;
+}
 
 void NetStack::kick()
 {

@@ -18,9 +18,9 @@ public:
     // configured). Idempotent.
     static void init();
     // Each Ethernet interface's transmit backlog in frames (the boot's
-    // txqueuelen=, as Linux's; 2..kMaxTransmitQueue); for interfaces
-    // init() has not yet added.
-    static void set_transmit_queue_length(size_t frames);
+    // txqueuelen=, as Linux's), for interfaces init() has not yet added;
+    // false (nothing changed) outside 2..kMaxTransmitQueue.
+    static bool set_transmit_queue_length(size_t frames);
     static bool is_up();
     // Some lwIP work became due (loopback packets queued, timers changed):
     // the network thread runs soon.
