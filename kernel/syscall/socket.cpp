@@ -138,16 +138,20 @@ SysResult sys_sendto(int fd, UserPtr<const void> buf, size_t n, int flags, UserP
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
     SocketAddress dest;
-    if (!to.is_null())
+    const SocketAddress* addressed = nullptr;
+    if (!to.is_null()) {
         dest = TRY(copy_in_address(to, to_length));
-    return with_sigpipe(*s, s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to.is_null() ? nullptr : &dest), flags);
+        addressed = &dest;
+    }
+    return with_sigpipe(*s, s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, addressed), flags);
 }
 
 SysResult sys_recvfrom(int fd, UserPtr<void> buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
     SocketAddress source; // empty unless the protocol names the sender
-    size_t got = TRY(s->receive(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, from.is_null() ? nullptr : &source));
+    SocketAddress* wanted = from.is_null() ? nullptr : &source;
+    size_t got = TRY(s->receive(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, wanted));
     if (!from.is_null())
         TRY(copy_out_address(source, from, from_length));
     return long(got);
