@@ -12,6 +12,7 @@
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../kstd/Format.h"
+#include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
@@ -143,6 +144,7 @@ extern "C" int husk_kernel_boot(void)
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));
         return -r.error().code();
     }
+    AddressSpace::set_current_lookup(Process::current_address_space);
     auto init = Process::create("init", nullptr);
     if (init.is_error())
         return -init.error().code();

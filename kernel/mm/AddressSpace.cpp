@@ -1,7 +1,5 @@
 #include "AddressSpace.h"
 #include "../core/Heap.h"
-#include "../core/Scheduler.h"
-#include "../proc/Process.h"
 
 namespace husk {
 
@@ -12,6 +10,7 @@ namespace {
 constexpr size_t kPage = AddressSpace::kPage;
 constexpr size_t kStackReserve = 8u << 20; // below the top: the main thread's stack
 constexpr size_t kStackGap = 1u << 20;     // between the stack and mmap's area
+AddressSpace::CurrentLookup g_current_lookup = nullptr;
 
 uintptr_t page_down(uintptr_t a) { return a & ~uintptr_t(kPage - 1); }
 bool aligned(uintptr_t a) { return (a & (kPage - 1)) == 0; }
@@ -41,11 +40,9 @@ AddressSpace::~AddressSpace()
         husk_plat_aspace_destroy(m_platform);
 }
 
-AddressSpace* AddressSpace::current()
-{
-    Thread* t = Scheduler::current();
-    return t && t->process() ? t->process()->address_space() : nullptr;
-}
+AddressSpace* AddressSpace::current() { return g_current_lookup ? g_current_lookup() : nullptr; }
+
+void AddressSpace::set_current_lookup(CurrentLookup lookup) { g_current_lookup = lookup; }
 
 void AddressSpace::activate() { husk_plat_aspace_activate(m_platform); }
 

@@ -22,7 +22,11 @@ public:
     ~AddressSpace();
 
     // The address space of the current process, or nullptr (local clients).
+    // Processes own address spaces and sit above mm, so proc tells mm how
+    // to find it (at boot; before that, there is none).
     static AddressSpace* current();
+    using CurrentLookup = AddressSpace* (*)();
+    static void set_current_lookup(CurrentLookup lookup);
     void activate();
 
     struct Region {

@@ -4,7 +4,6 @@
 #include "../kstd/Format.h"
 #include "../kstd/StringView.h"
 #include "../proc/Process.h"
-#include "../syscall/UserPtr.h"
 #include "EthernetInterface.h"
 #include "NetStack.h"
 #include "lwip/ip4_addr.h"
@@ -115,9 +114,10 @@ ErrorOr<uint32_t> get_ipv4(const sockaddr_any& a)
     return address;
 }
 
-ErrorOr<long> list_interfaces(uintptr_t arg)
+ErrorOr<long> list_interfaces(IoBuffer arg)
 {
-    ifconf conf = TRY(copy_in(UserPtr<const ifconf>(arg)));
+    ifconf conf;
+    TRY(arg.read_into(&conf, 0, sizeof conf));
     // Linux lists the interfaces that have an IPv4 address; with no buffer
     // it says how much room they need.
     int32_t used = 0;
@@ -130,20 +130,21 @@ ErrorOr<long> list_interfaces(uintptr_t arg)
             ifreq r {};
             name_of(*n, r.name);
             put_ipv4(r.addr, ip4_addr_get_u32(netif_ip4_addr(n)));
-            TRY(copy_out(UserPtr<ifreq>(conf.buffer + uint64_t(used)), r));
+            TRY(arg.at_address(uintptr_t(conf.buffer)).write_from(size_t(used), &r, sizeof r));
         }
         used += int32_t(sizeof(ifreq));
     }
     conf.length = used;
-    TRY(copy_out(UserPtr<ifconf>(arg), conf));
+    TRY(arg.write_from(0, &conf, sizeof conf));
     return 0;
 }
 
-ErrorOr<long> change_route(unsigned long request, uintptr_t arg)
+ErrorOr<long> change_route(unsigned long request, IoBuffer arg)
 {
     if (!Process::current().credentials().is_superuser())
         return err(EPERM);
-    rtentry r = TRY(copy_in(UserPtr<const rtentry>(arg)));
+    rtentry r;
+    TRY(arg.read_into(&r, 0, sizeof r));
     uint32_t dst = TRY(get_ipv4(r.dst)), mask = r.genmask.family ? TRY(get_ipv4(r.genmask)) : 0;
     // lwIP routes by interface subnets plus one default interface: only
     // the default route is a route of its own.
@@ -177,14 +178,15 @@ ErrorOr<long> change_route(unsigned long request, uintptr_t arg)
 
 } // namespace
 
-ErrorOr<long> InterfaceTable::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<long> InterfaceTable::ioctl(unsigned long request, IoBuffer arg)
 {
     NetStack::init();
     if (request == SIOCGIFCONF)
         return list_interfaces(arg);
     if (request == SIOCADDRT || request == SIOCDELRT)
         return change_route(request, arg);
-    ifreq r = TRY(copy_in(UserPtr<const ifreq>(arg)));
+    ifreq r;
+    TRY(arg.read_into(&r, 0, sizeof r));
     netif* n = nullptr;
     if (request == SIOCGIFNAME) {
         for (n = netif_list; n && index_of(*n) != r.value; n = n->next) {}
@@ -246,7 +248,7 @@ ErrorOr<long> InterfaceTable::ioctl(unsigned long request, uintptr_t arg)
     default:
         return err(ENOTTY);
     }
-    TRY(copy_out(UserPtr<ifreq>(arg), r));
+    TRY(arg.write_from(0, &r, sizeof r));
     return 0;
 }
 

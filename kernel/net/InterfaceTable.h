@@ -7,6 +7,7 @@
 
 #include "../kstd/ErrorOr.h"
 #include "../kstd/Types.h"
+#include "../vfs/IoBuffer.h"
 
 namespace husk {
 
@@ -14,7 +15,7 @@ class InterfaceTable {
 public:
     // Whether request is an interface or routing ioctl (0x89xx).
     static bool handles(unsigned long request) { return (request & ~0xffUL) == 0x8900; }
-    static kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg);
+    static kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg);
     // /proc/net/route's text (Linux's format); its length (truncated at size).
     static size_t route_text(char* buf, size_t size);
 };

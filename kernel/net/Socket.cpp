@@ -1,5 +1,7 @@
 #include "Socket.h"
 #include <husk/platform.h>
+#include "../vfs/ByteSink.h"
+#include "../vfs/FileCopy.h"
 #include "../vfs/PollHub.h"
 #include "InterfaceTable.h"
 
@@ -9,19 +11,76 @@ using kstd::err;
 using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
-ErrorOr<void> Socket::bind(UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::bind(const SocketAddress&) { return err(EOPNOTSUPP); }
 ErrorOr<void> Socket::listen(int) { return err(EOPNOTSUPP); }
 ErrorOr<kstd::RefPtr<Socket>> Socket::accept(bool) { return err(EOPNOTSUPP); }
-ErrorOr<void> Socket::connect(UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
+ErrorOr<void> Socket::connect(const SocketAddress&) { return err(EOPNOTSUPP); }
 ErrorOr<void> Socket::shutdown(int) { return err(EOPNOTSUPP); }
-ErrorOr<void> Socket::local_address(UserPtr<void>, UserPtr<uint32_t>) { return err(EOPNOTSUPP); }
-ErrorOr<void> Socket::peer_address(UserPtr<void>, UserPtr<uint32_t>) { return err(ENOTCONN); }
-ErrorOr<size_t> Socket::send(IoBuffer, size_t, int, UserPtr<const void>, uint32_t) { return err(EOPNOTSUPP); }
-ErrorOr<size_t> Socket::receive(IoBuffer, size_t, int, UserPtr<void>, UserPtr<uint32_t>) { return err(EOPNOTSUPP); }
+ErrorOr<SocketAddress> Socket::local_address() { return err(EOPNOTSUPP); }
+ErrorOr<SocketAddress> Socket::peer_address() { return err(ENOTCONN); }
+ErrorOr<size_t> Socket::send(IoBuffer, size_t, int, const SocketAddress*) { return err(EOPNOTSUPP); }
+ErrorOr<size_t> Socket::receive(IoBuffer, size_t, int, SocketAddress*) { return err(EOPNOTSUPP); }
 
-ErrorOr<size_t> Socket::take_kernel(const uint8_t* data, size_t n)
+ErrorOr<size_t> Socket::take(const uint8_t* data, size_t n)
 {
-    return send(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, {}, 0);
+    return send(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, nullptr);
+}
+
+ErrorOr<size_t> Socket::send_from(File& in, int64_t position, size_t count)
+{
+    if (m_type != linux::SOCK_STREAM || !in.vnode() || !in.vnode()->is_regular())
+        return File::send_from(in, position, count);
+    // Reads at explicit positions; moves in's own offset itself at the end.
+    bool own_offset = position == kOwnOffset;
+    if (own_offset)
+        position = int64_t(TRY(in.seek(0, linux::SEEK_CUR)));
+    FileCopy copy(in, *this, position);
+    // take() as the sink's consumer: a full socket takes 0; another failure
+    // is kept to be reported.
+    struct Feed {
+        Socket* socket;
+        ErrorOr<void> failure;
+    } feed { this, {} };
+    auto feed_socket = [](void* context, const uint8_t* data, size_t n) -> size_t {
+        auto* f = static_cast<Feed*>(context);
+        auto took = f->socket->take(data, n);
+        if (took.is_error()) {
+            if (took.error().code() != EAGAIN)
+                f->failure = took.error();
+            return 0;
+        }
+        return took.value();
+    };
+    while (copy.done < count) {
+        size_t want = kstd::min(FileCopy::kChunk, count - copy.done);
+        ByteSink sink(feed_socket, &feed);
+        auto got = in.pread(IoBuffer::sink(sink), want, uint64_t(position) + copy.done);
+        push(); // the chunk's pieces leave together
+        copy.done += sink.taken();
+        if (feed.failure.is_error()) {
+            copy.failure = feed.failure.error();
+            break;
+        }
+        if (sink.taken() == want)
+            continue;
+        if (!sink.full()) { // the end of the file, or a failed read
+            if (got.is_error())
+                copy.failure = got.error();
+            break;
+        }
+        if (is_nonblocking()) {
+            if (copy.done == 0)
+                copy.failure = err(EAGAIN);
+            break;
+        }
+        // A full blocking socket: this chunk through the buffer, whose
+        // write waits for room.
+        if (!copy.chunk(kstd::min(FileCopy::kChunk, count - copy.done)))
+            break;
+    }
+    if (own_offset)
+        (void)in.seek(position + int64_t(copy.done), linux::SEEK_SET);
+    return copy.result();
 }
 
 ErrorOr<void> Socket::set_option(int level, int name, const void* value, uint32_t length)
@@ -43,8 +102,8 @@ ErrorOr<uint32_t> Socket::get_option(int level, int name, void* value, uint32_t 
     return n;
 }
 
-ErrorOr<size_t> Socket::read(IoBuffer buf, size_t n) { return receive(buf, n, 0, UserPtr<void>(0), UserPtr<uint32_t>(0)); }
-ErrorOr<size_t> Socket::write(IoBuffer buf, size_t n) { return send(buf, n, 0, UserPtr<const void>(0), 0); }
+ErrorOr<size_t> Socket::read(IoBuffer buf, size_t n) { return receive(buf, n, 0, nullptr); }
+ErrorOr<size_t> Socket::write(IoBuffer buf, size_t n) { return send(buf, n, 0, nullptr); }
 ErrorOr<size_t> Socket::pread(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
 ErrorOr<size_t> Socket::pwrite(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
 ErrorOr<uint64_t> Socket::seek(int64_t, int) { return err(ESPIPE); }
@@ -98,14 +157,14 @@ int Socket::take_error()
     return e;
 }
 
-ErrorOr<long> Socket::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<long> Socket::ioctl(unsigned long request, IoBuffer arg)
 {
     if (InterfaceTable::handles(request))
         return InterfaceTable::ioctl(request, arg);
     if (request != linux::FIONREAD)
         return err(ENOTTY);
-    size_t n = TRY(unread_bytes());
-    TRY(copy_out(UserPtr<int>(arg), int(n)));
+    int n = int(TRY(unread_bytes()));
+    TRY(arg.write_from(0, &n, sizeof n));
     return 0;
 }
 

@@ -1,11 +1,13 @@
 // A socket: an open file description with the socket calls. Subclasses
-// (TCP, UDP, later AF_UNIX) implement what their protocol does; the
-// defaults answer as Linux does for a protocol without that operation.
+// (TCP, UDP, AF_UNIX) implement what their protocol does; the defaults
+// answer as Linux does for a protocol without that operation. Everything
+// is kernel memory or an IoBuffer: kernel/syscall copies addresses, lengths
+// and messages in and out, so kernel code can drive a socket too.
 #pragma once
 
 #include "../core/WaitQueue.h"
-#include "../syscall/UserPtr.h"
 #include "../vfs/File.h"
+#include "SocketAddress.h"
 
 namespace husk {
 
@@ -14,21 +16,18 @@ public:
     int family() const { return m_family; }
     int type() const { return m_type; }
 
-    virtual kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length);
+    virtual kstd::ErrorOr<void> bind(const SocketAddress& addr);
     virtual kstd::ErrorOr<void> listen(int backlog);
     virtual kstd::ErrorOr<kstd::RefPtr<Socket>> accept(bool nonblocking);
-    virtual kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length);
+    virtual kstd::ErrorOr<void> connect(const SocketAddress& addr);
     virtual kstd::ErrorOr<void> shutdown(int how);
-    virtual kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length);
-    virtual kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length);
-    // Data with MSG_* flags; `to`/`from` may be null (connected use).
-    virtual kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length);
-    virtual kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length);
-    // sendfile's way in: as many of n kernel bytes as the socket takes now,
-    // without blocking (EAGAIN: none), left for push() to send out, so that
-    // a file's pieces leave in one burst.
-    virtual kstd::ErrorOr<size_t> take_kernel(const uint8_t* data, size_t n);
-    virtual void push() {}
+    virtual kstd::ErrorOr<SocketAddress> local_address();
+    virtual kstd::ErrorOr<SocketAddress> peer_address();
+    // Data with MSG_* flags. `to` may be null (connected use); `from`, when
+    // given, gets the sender's address where the protocol reports one
+    // (UDP, AF_UNIX: empty for an unnamed sender); TCP leaves it alone.
+    virtual kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to);
+    virtual kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from);
     // Options: value is the option's bytes as the program passed them.
     virtual kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length);
     virtual kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room);
@@ -38,8 +37,13 @@ public:
     kstd::ErrorOr<size_t> pread(IoBuffer, size_t, uint64_t) override;
     kstd::ErrorOr<size_t> pwrite(IoBuffer, size_t, uint64_t) override;
     kstd::ErrorOr<uint64_t> seek(int64_t, int) override;
+    // A regular file into a stream socket: the file system hands its cached
+    // bytes straight to take() (through a ByteSink), pushed out a chunk at a
+    // time; a full blocking socket takes a chunk through FileCopy's buffer,
+    // whose write waits for room. Anything else: File's copy.
+    kstd::ErrorOr<size_t> send_from(File& in, int64_t position, size_t count) override;
     // Interface requests (SIOC*) of any socket; FIONREAD from unread_bytes().
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) final;
+    kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg) final;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     bool is_socket() const override { return true; }
     // Linux raises SIGPIPE with EPIPE on stream sockets only.
@@ -53,6 +57,11 @@ protected:
     // FIONREAD's answer (EINVAL on a listening socket, as Linux). Not pure:
     // the kernel links without the C++ runtime's __cxa_pure_virtual.
     virtual kstd::ErrorOr<size_t> unread_bytes() { return size_t(0); }
+    // send_from's pieces: as many of n kernel bytes as the socket takes now,
+    // without blocking (EAGAIN: none), left for push() to send out, so that
+    // a file's pieces leave in one burst.
+    virtual kstd::ErrorOr<size_t> take(const uint8_t* data, size_t n);
+    virtual void push() {}
     // The pending error, cleared: it is reported once (SO_ERROR, a call).
     int take_error();
     // An int option's value (EINVAL when shorter); an option's bytes copied

@@ -1,30 +1,34 @@
-// An Internet socket address (IPv4 or IPv6 and a port) as lwIP keeps it,
-// read from and written to the Linux sockaddr_in / sockaddr_in6 a program
-// passes.
+// A socket address in kernel memory: the sockaddr bytes a program passed
+// (bind, connect, sendto) or is to be given (getsockname, accept,
+// recvfrom), and their length. kernel/syscall copies them in and out with
+// Linux's rules; each protocol reads and writes its own family's form
+// (InetAddress, UnixName).
 #pragma once
 
-#include "../kstd/ErrorOr.h"
-#include "../syscall/UserPtr.h"
-#include "lwip/ip_addr.h"
+#include "../kstd/Types.h"
 
 namespace husk {
 
 struct SocketAddress {
-    ip_addr_t ip;
-    uint16_t port { 0 }; // host order
+    static constexpr uint32_t kCapacity = 128; // Linux's sockaddr_storage
+    uint8_t bytes[kCapacity] {};
+    uint32_t length { 0 };
 
-    // A sockaddr of `family` (the socket's) from user memory: EINVAL when
-    // too short, EAFNOSUPPORT when of another family.
-    static kstd::ErrorOr<SocketAddress> from_user(UserPtr<const void> addr, uint32_t length, int family);
-    // Writes the address as `family` into addr (truncated to *length, as
-    // Linux does) and the full length into *length.
-    kstd::ErrorOr<void> to_user(int family, UserPtr<void> addr, UserPtr<uint32_t> length) const;
-    // A connect or send to the any-address (0.0.0.0, ::) reaches this host,
-    // as on Linux: it becomes the loopback address of its kind.
-    void any_means_loopback()
+    // sa_family, or 0 (AF_UNSPEC) when too short to have one.
+    uint16_t family() const
     {
-        if (ip_addr_isany(&ip))
-            ip_addr_set_loopback(IP_IS_V4(&ip) ? 0 : 1, &ip);
+        uint16_t f = 0;
+        if (length >= sizeof f)
+            __builtin_memcpy(&f, bytes, sizeof f);
+        return f;
+    }
+    // The first `size` bytes from p (size <= kCapacity).
+    static SocketAddress of(const void* p, uint32_t size)
+    {
+        SocketAddress a;
+        __builtin_memcpy(a.bytes, p, size);
+        a.length = size;
+        return a;
     }
 };
 

@@ -100,9 +100,9 @@ void TcpSocket::detach_pcb()
     m_pcb = nullptr;
 }
 
-ErrorOr<void> TcpSocket::bind(UserPtr<const void> addr, uint32_t length)
+ErrorOr<void> TcpSocket::bind(const SocketAddress& addr)
 {
-    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    InetAddress a = TRY(InetAddress::from(addr, m_family));
     if (!m_pcb || m_bound || m_state != State::Fresh)
         return err(EINVAL);
     // An IPv6 socket bound to :: takes IPv4 connections too.
@@ -192,9 +192,9 @@ signed char TcpSocket::on_connected(void* arg, tcp_pcb*, signed char error)
     return ERR_OK;
 }
 
-ErrorOr<void> TcpSocket::connect(UserPtr<const void> addr, uint32_t length)
+ErrorOr<void> TcpSocket::connect(const SocketAddress& addr)
 {
-    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    InetAddress a = TRY(InetAddress::from(addr, m_family));
     switch (m_state) {
     case State::Connected: return err(EISCONN);
     case State::Connecting: return err(EALREADY);
@@ -268,7 +268,7 @@ void TcpSocket::on_error(void* arg, signed char error)
     self->changed();
 }
 
-ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, SocketAddress*)
 {
     if (m_state == State::Listening || m_state == State::Fresh)
         return err(ENOTCONN);
@@ -312,8 +312,6 @@ ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
             }
         NetStack::kick();
     }
-    (void)from;
-    (void)from_length;
     return done;
 }
 
@@ -332,14 +330,14 @@ void TcpSocket::output()
     tcp_output(m_pcb);
 }
 
-ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void>, uint32_t)
+ErrorOr<size_t> TcpSocket::send(IoBuffer buf, size_t n, int flags, const SocketAddress*)
 {
-    return send_from(buf, n, flags, true);
+    return queue_data(buf, n, flags, true);
 }
 
-ErrorOr<size_t> TcpSocket::take_kernel(const uint8_t* data, size_t n)
+ErrorOr<size_t> TcpSocket::take(const uint8_t* data, size_t n)
 {
-    return send_from(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, false);
+    return queue_data(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, false);
 }
 
 void TcpSocket::push()
@@ -350,7 +348,7 @@ void TcpSocket::push()
     NetStack::kick();
 }
 
-ErrorOr<size_t> TcpSocket::send_from(IoBuffer buf, size_t n, int flags, bool pushing)
+ErrorOr<size_t> TcpSocket::queue_data(IoBuffer buf, size_t n, int flags, bool pushing)
 {
     if (m_state == State::Fresh || m_state == State::Listening)
         return err(EPIPE); // Linux: a stream that never connected is a broken pipe
@@ -418,24 +416,24 @@ ErrorOr<void> TcpSocket::shutdown(int how)
     return {};
 }
 
-ErrorOr<void> TcpSocket::local_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+ErrorOr<SocketAddress> TcpSocket::local_address()
 {
-    SocketAddress a {};
+    InetAddress a {};
     if (m_pcb) {
         a.ip = m_pcb->local_ip;
         a.port = m_pcb->local_port;
     }
-    return a.to_user(m_family, addr, length);
+    return a.to_socket_address(m_family);
 }
 
-ErrorOr<void> TcpSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+ErrorOr<SocketAddress> TcpSocket::peer_address()
 {
     if (m_state != State::Connected || !m_pcb)
         return err(ENOTCONN);
-    SocketAddress a {};
+    InetAddress a {};
     a.ip = m_pcb->remote_ip;
     a.port = m_pcb->remote_port;
-    return a.to_user(m_family, addr, length);
+    return a.to_socket_address(m_family);
 }
 
 ErrorOr<void> TcpSocket::set_option(int level, int name, const void* value, uint32_t length)

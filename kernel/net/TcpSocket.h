@@ -6,7 +6,7 @@
 
 #include "../kstd/Vector.h"
 #include "Socket.h"
-#include "SocketAddress.h"
+#include "InetAddress.h"
 
 struct tcp_pcb;
 struct pbuf;
@@ -18,23 +18,23 @@ public:
     static kstd::ErrorOr<kstd::RefPtr<Socket>> create(int family, int flags);
     ~TcpSocket() override;
 
-    kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> bind(const SocketAddress& addr) override;
     kstd::ErrorOr<void> listen(int backlog) override;
     kstd::ErrorOr<kstd::RefPtr<Socket>> accept(bool nonblocking) override;
-    kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> connect(const SocketAddress& addr) override;
     kstd::ErrorOr<void> shutdown(int how) override;
-    kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
-    kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
-    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
-    kstd::ErrorOr<size_t> take_kernel(const uint8_t* data, size_t n) override;
-    void push() override;
-    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
+    kstd::ErrorOr<SocketAddress> local_address() override;
+    kstd::ErrorOr<SocketAddress> peer_address() override;
+    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to) override;
+    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from) override;
     kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
     kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
     short poll_events() override;
 
 protected:
     kstd::ErrorOr<size_t> unread_bytes() override;
+    kstd::ErrorOr<size_t> take(const uint8_t* data, size_t n) override;
+    void push() override;
 
 private:
     enum class State { Fresh, Listening, Connecting, Connected, Closed };
@@ -45,7 +45,7 @@ private:
     // Sends what lwIP has queued for the stream, as one burst (TransmitBatch).
     void output();
     // send's work; pushing: whether what it queued leaves at once.
-    kstd::ErrorOr<size_t> send_from(IoBuffer buf, size_t n, int flags, bool pushing);
+    kstd::ErrorOr<size_t> queue_data(IoBuffer buf, size_t n, int flags, bool pushing);
     // lwIP's callbacks.
     static signed char on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char error);
     static signed char on_sent(void* arg, tcp_pcb* pcb, uint16_t length);

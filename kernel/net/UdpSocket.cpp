@@ -54,9 +54,9 @@ void UdpSocket::on_receive(void* arg, udp_pcb*, pbuf* p, const ip_addr_t* addr, 
     self->changed(linux::POLLIN);
 }
 
-ErrorOr<void> UdpSocket::bind(UserPtr<const void> addr, uint32_t length)
+ErrorOr<void> UdpSocket::bind(const SocketAddress& addr)
 {
-    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    InetAddress a = TRY(InetAddress::from(addr, m_family));
     if (m_bound)
         return err(EINVAL);
     if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
@@ -84,18 +84,15 @@ ErrorOr<void> UdpSocket::bind_any()
     return {};
 }
 
-ErrorOr<void> UdpSocket::connect(UserPtr<const void> addr, uint32_t length)
+ErrorOr<void> UdpSocket::connect(const SocketAddress& addr)
 {
     // AF_UNSPEC dissolves the association (the family is read first).
-    if (length >= sizeof(uint16_t)) {
-        uint16_t family = TRY(copy_in(UserPtr<uint16_t>(addr.address())));
-        if (family == linux::AF_UNSPEC) {
-            udp_disconnect(m_pcb);
-            m_connected = false;
-            return {};
-        }
+    if (addr.length >= sizeof(uint16_t) && addr.family() == linux::AF_UNSPEC) {
+        udp_disconnect(m_pcb);
+        m_connected = false;
+        return {};
     }
-    SocketAddress a = TRY(SocketAddress::from_user(addr, length, m_family));
+    InetAddress a = TRY(InetAddress::from(addr, m_family));
     a.any_means_loopback();
     TRY(bind_any());
     if (udp_connect(m_pcb, &a.ip, a.port) != ERR_OK)
@@ -118,30 +115,30 @@ ErrorOr<void> UdpSocket::shutdown(int how)
     return {};
 }
 
-ErrorOr<void> UdpSocket::local_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+ErrorOr<SocketAddress> UdpSocket::local_address()
 {
-    SocketAddress a { m_pcb->local_ip, m_pcb->local_port };
-    return a.to_user(m_family, addr, length);
+    InetAddress a { m_pcb->local_ip, m_pcb->local_port };
+    return a.to_socket_address(m_family);
 }
 
-ErrorOr<void> UdpSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+ErrorOr<SocketAddress> UdpSocket::peer_address()
 {
     if (!m_connected)
         return err(ENOTCONN);
-    SocketAddress a { m_pcb->remote_ip, m_pcb->remote_port };
-    return a.to_user(m_family, addr, length);
+    InetAddress a { m_pcb->remote_ip, m_pcb->remote_port };
+    return a.to_socket_address(m_family);
 }
 
-ErrorOr<size_t> UdpSocket::send(IoBuffer buf, size_t n, int, UserPtr<const void> to, uint32_t to_length)
+ErrorOr<size_t> UdpSocket::send(IoBuffer buf, size_t n, int, const SocketAddress* to)
 {
     if (n > 0xffff) // Linux checks the length before anything else
         return err(EMSGSIZE);
     if (m_shut_write)
         return err(EPIPE);
-    SocketAddress dest {};
-    bool addressed = !to.is_null();
+    InetAddress dest {};
+    bool addressed = to != nullptr;
     if (addressed) {
-        dest = TRY(SocketAddress::from_user(to, to_length, m_family));
+        dest = TRY(InetAddress::from(*to, m_family));
         dest.any_means_loopback();
     } else if (!m_connected) {
         return err(EDESTADDRREQ);
@@ -170,7 +167,7 @@ ErrorOr<size_t> UdpSocket::send(IoBuffer buf, size_t n, int, UserPtr<const void>
     return n; // a frame the interface could not take is lost, as on a busy NIC
 }
 
-ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, SocketAddress* from)
 {
     while (m_queue.is_empty()) {
         if (m_shut_read)
@@ -183,8 +180,8 @@ ErrorOr<size_t> UdpSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<vo
     size_t length = d.data->tot_len;
     size_t copy = kstd::min(n, length);
     TRY(copy_from_pbuf(buf, 0, d.data, 0, copy));
-    if (!from.is_null())
-        TRY(d.from.to_user(m_family, from, from_length));
+    if (from)
+        *from = d.from.to_socket_address(m_family);
     if (!(flags & linux::MSG_PEEK)) {
         m_queue.remove(0);
         m_queued_bytes -= length;

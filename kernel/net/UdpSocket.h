@@ -7,7 +7,7 @@
 
 #include "../kstd/Vector.h"
 #include "Socket.h"
-#include "SocketAddress.h"
+#include "InetAddress.h"
 
 struct udp_pcb;
 struct pbuf;
@@ -19,13 +19,13 @@ public:
     static kstd::ErrorOr<kstd::RefPtr<Socket>> create(int family, int flags);
     ~UdpSocket() override;
 
-    kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length) override;
-    kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> bind(const SocketAddress& addr) override;
+    kstd::ErrorOr<void> connect(const SocketAddress& addr) override;
     kstd::ErrorOr<void> shutdown(int how) override;
-    kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
-    kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
-    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
-    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
+    kstd::ErrorOr<SocketAddress> local_address() override;
+    kstd::ErrorOr<SocketAddress> peer_address() override;
+    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to) override;
+    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from) override;
     short poll_events() override;
 
 protected:
@@ -34,7 +34,7 @@ protected:
 private:
     struct Datagram {
         pbuf* data;
-        SocketAddress from;
+        InetAddress from;
     };
     UdpSocket(int family, int flags, udp_pcb* pcb);
     static void on_receive(void* arg, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, uint16_t port);

@@ -16,12 +16,13 @@ bool UnixName::same(const UnixName& other) const
     return length == other.length && memcmp(address.sun_path, other.address.sun_path, length - 2) == 0;
 }
 
-ErrorOr<UnixName> UnixName::from_user(UserPtr<const void> addr, uint32_t length)
+ErrorOr<UnixName> UnixName::from(const SocketAddress& addr)
 {
+    uint32_t length = addr.length;
     if (length < 2 || length > sizeof(linux::sockaddr_un))
         return err(EINVAL);
     UnixName n;
-    TRY(addr.buffer().read_into(&n.address, 0, length));
+    memcpy(&n.address, addr.bytes, length);
     if (n.address.sun_family != linux::AF_UNIX)
         return err(EINVAL);
     n.length = length;
@@ -43,20 +44,6 @@ UnixName UnixName::autobind(uint32_t serial)
     kstd::format(n.address.sun_path + 1, sizeof n.address.sun_path - 1, "%05x", serial & 0xfffff);
     n.length = 2 + 1 + 5;
     return n;
-}
-
-ErrorOr<void> UnixName::copy_out(UserPtr<void> addr, UserPtr<uint32_t> length_slot) const
-{
-    if (length_slot.is_null())
-        return {};
-    uint32_t room = TRY(husk::copy_in(UserPtr<const uint32_t>(length_slot.address())));
-    if (int32_t(room) < 0)
-        return err(EINVAL);
-    uint32_t n = room < length ? room : length;
-    if (n)
-        TRY(addr.buffer().write_from(0, &address, n));
-    TRY(husk::copy_out(length_slot, length));
-    return {};
 }
 
 } // namespace husk

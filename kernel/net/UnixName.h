@@ -6,7 +6,7 @@
 
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
-#include "../syscall/UserPtr.h"
+#include "SocketAddress.h"
 
 namespace husk {
 
@@ -25,13 +25,12 @@ struct UnixName {
 
     // A sockaddr_un from a program: EINVAL when malformed. A path is cut at
     // its first NUL, as Linux does; the length then counts one NUL.
-    static kstd::ErrorOr<UnixName> from_user(UserPtr<const void> addr, uint32_t length);
+    static kstd::ErrorOr<UnixName> from(const SocketAddress& addr);
     // The name autobind gives (bind with only sun_family): "\0" and five
     // hex digits, unique among bound sockets.
     static UnixName autobind(uint32_t serial);
-    // Writes the name to a program's sockaddr, truncated to its room; the
-    // length slot gets the full length.
-    kstd::ErrorOr<void> copy_out(UserPtr<void> addr, UserPtr<uint32_t> length) const;
+    // The name as a sockaddr (an unnamed socket's: only sun_family).
+    SocketAddress to_socket_address() const { return SocketAddress::of(&address, length); }
     // The path of a path name, NUL-terminated.
     const char* path() const { return address.sun_path; }
 };

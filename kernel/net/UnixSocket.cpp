@@ -35,13 +35,9 @@ ucred current_cred()
 
 // A received name for recvfrom/recvmsg: an unnamed sender gives length 0,
 // as Linux leaves msg_namelen untouched at 0.
-ErrorOr<void> copy_source(const UnixName& name, UserPtr<void> addr, UserPtr<uint32_t> length)
+SocketAddress source_address(const UnixName& name)
 {
-    if (length.is_null())
-        return {};
-    if (!name.is_named())
-        return copy_out(length, uint32_t(0));
-    return name.copy_out(addr, length);
+    return name.is_named() ? name.to_socket_address() : SocketAddress {};
 }
 } // namespace
 
@@ -144,9 +140,9 @@ ErrorOr<void> UnixSocket::bind_path(UnixName& name)
     return {};
 }
 
-ErrorOr<void> UnixSocket::bind(UserPtr<const void> addr, uint32_t length)
+ErrorOr<void> UnixSocket::bind(const SocketAddress& addr)
 {
-    UnixName name = TRY(UnixName::from_user(addr, length));
+    UnixName name = TRY(UnixName::from(addr));
     if (m_name.is_named())
         return err(EINVAL);
     if (!name.is_named()) { // autobind
@@ -197,19 +193,16 @@ ErrorOr<RefPtr<Socket>> UnixSocket::accept(bool nonblocking)
     return RefPtr<Socket>(s.ptr());
 }
 
-ErrorOr<void> UnixSocket::connect(UserPtr<const void> addr, uint32_t length)
+ErrorOr<void> UnixSocket::connect(const SocketAddress& addr)
 {
     if (is_datagram()) {
-        uint16_t family = 0;
-        if (length >= sizeof family)
-            TRY(addr.buffer().read_into(&family, 0, sizeof family));
-        if (family == AF_UNSPEC && length >= sizeof family) { // dissolve the association
+        if (addr.family() == AF_UNSPEC && addr.length >= sizeof(uint16_t)) { // dissolve the association
             m_connected_by_name = false;
             m_peer_died = false;
             m_state = m_peer ? State::Connected : State::Fresh;
             return {};
         }
-        UnixName name = TRY(UnixName::from_user(addr, length));
+        UnixName name = TRY(UnixName::from(addr));
         RefPtr<UnixSocket> target = TRY(find_bound(name));
         if (target->m_type != m_type)
             return err(EPROTOTYPE);
@@ -223,7 +216,7 @@ ErrorOr<void> UnixSocket::connect(UserPtr<const void> addr, uint32_t length)
         return err(EINVAL);
     if (m_state == State::Connected)
         return err(EISCONN);
-    UnixName name = TRY(UnixName::from_user(addr, length));
+    UnixName name = TRY(UnixName::from(addr));
     RefPtr<UnixSocket> listener = TRY(find_bound(name));
     if (listener->m_type != m_type)
         return err(EPROTOTYPE);
@@ -267,19 +260,19 @@ ErrorOr<void> UnixSocket::shutdown(int how)
     return {};
 }
 
-ErrorOr<void> UnixSocket::local_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+ErrorOr<SocketAddress> UnixSocket::local_address()
 {
-    return m_name.copy_out(addr, length);
+    return m_name.to_socket_address();
 }
 
-ErrorOr<void> UnixSocket::peer_address(UserPtr<void> addr, UserPtr<uint32_t> length)
+ErrorOr<SocketAddress> UnixSocket::peer_address()
 {
     if (m_peer)
-        return m_peer->m_name.copy_out(addr, length);
+        return m_peer->m_name.to_socket_address();
     if (is_datagram() && m_connected_by_name)
-        return m_target.copy_out(addr, length);
+        return m_target.to_socket_address();
     if (!is_datagram() && m_state == State::Connected) // the peer went; Linux still names it
-        return m_peer_name.copy_out(addr, length);
+        return m_peer_name.to_socket_address();
     return err(ENOTCONN);
 }
 
@@ -305,14 +298,14 @@ ErrorOr<void> UnixSocket::wait_for_room(UnixSocket& receiver, int flags)
     return sleep(true, receiver.m_waiters);
 }
 
-ErrorOr<size_t> UnixSocket::send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
+ErrorOr<size_t> UnixSocket::send(IoBuffer buf, size_t n, int flags, const SocketAddress* to)
 {
     if (m_type == SOCK_STREAM) {
-        if (!to.is_null() && to_length)
+        if (to && to->length)
             return err(m_state == State::Connected ? EISCONN : EOPNOTSUPP);
         return send_stream(buf, n, flags);
     }
-    return send_record(buf, n, flags, m_type == SOCK_SEQPACKET ? UserPtr<const void>(0) : to, to_length);
+    return send_record(buf, n, flags, m_type == SOCK_SEQPACKET ? nullptr : to);
 }
 
 ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags)
@@ -354,13 +347,13 @@ ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags)
     return sent;
 }
 
-ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
+ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, const SocketAddress* to)
 {
     RefPtr<UnixSocket> target;
     if (m_snd_shutdown)
         return err(EPIPE);
-    if (!to.is_null() && to_length) {
-        UnixName name = TRY(UnixName::from_user(to, to_length));
+    if (to && to->length) {
+        UnixName name = TRY(UnixName::from(*to));
         target = TRY(find_bound(name));
         if (target->m_type != m_type)
             return err(EPROTOTYPE);
@@ -437,19 +430,20 @@ void UnixSocket::consumed(size_t bytes)
         m_peer->changed(POLLOUT);
 }
 
-ErrorOr<size_t> UnixSocket::receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+ErrorOr<size_t> UnixSocket::receive(IoBuffer buf, size_t n, int flags, SocketAddress* from)
 {
     m_last_receive_flags = 0;
     if (m_type == SOCK_STREAM) {
         if (m_state != State::Connected)
             return err(EINVAL);
         size_t got = TRY(receive_stream(buf, n, flags));
-        TRY(copy_source(m_peer ? m_peer->m_name : UnixName(), from, from_length));
+        if (from)
+            *from = source_address(m_peer ? m_peer->m_name : UnixName());
         return got;
     }
     if (m_type == SOCK_SEQPACKET && m_state != State::Connected)
         return err(m_state == State::Listening ? EINVAL : ENOTCONN);
-    return receive_record(buf, n, flags, from, from_length);
+    return receive_record(buf, n, flags, from);
 }
 
 ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags)
@@ -488,7 +482,7 @@ ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags)
     return got;
 }
 
-ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
+ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, SocketAddress* from)
 {
     if (!TRY(wait_for_data(flags)))
         return 0;
@@ -497,7 +491,8 @@ ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, Us
     size_t k = kstd::min(size, n);
     if (k)
         TRY(buf.write_from(0, m.data.data(), k));
-    TRY(copy_source(m.from, from, from_length));
+    if (from)
+        *from = source_address(m.from);
     if (size > n)
         m_last_receive_flags = MSG_TRUNC;
     if (!(flags & MSG_PEEK)) {

@@ -22,15 +22,15 @@ public:
     static kstd::ErrorOr<void> create_pair(int type, int flags, kstd::RefPtr<Socket>& a, kstd::RefPtr<Socket>& b);
     ~UnixSocket() override;
 
-    kstd::ErrorOr<void> bind(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> bind(const SocketAddress& addr) override;
     kstd::ErrorOr<void> listen(int backlog) override;
     kstd::ErrorOr<kstd::RefPtr<Socket>> accept(bool nonblocking) override;
-    kstd::ErrorOr<void> connect(UserPtr<const void> addr, uint32_t length) override;
+    kstd::ErrorOr<void> connect(const SocketAddress& addr) override;
     kstd::ErrorOr<void> shutdown(int how) override;
-    kstd::ErrorOr<void> local_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
-    kstd::ErrorOr<void> peer_address(UserPtr<void> addr, UserPtr<uint32_t> length) override;
-    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length) override;
-    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length) override;
+    kstd::ErrorOr<SocketAddress> local_address() override;
+    kstd::ErrorOr<SocketAddress> peer_address() override;
+    kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to) override;
+    kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from) override;
     kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
     kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
     short poll_events() override;
@@ -59,10 +59,10 @@ private:
     // Whether this (receiving) socket can take `bytes` more from `sender`.
     bool has_room_for(size_t bytes, const UnixSocket* sender) const;
     kstd::ErrorOr<size_t> send_stream(IoBuffer buf, size_t n, int flags);
-    kstd::ErrorOr<size_t> send_record(IoBuffer buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length);
+    kstd::ErrorOr<size_t> send_record(IoBuffer buf, size_t n, int flags, const SocketAddress* to);
     kstd::ErrorOr<void> wait_for_room(UnixSocket& receiver, int flags);
     kstd::ErrorOr<size_t> receive_stream(IoBuffer buf, size_t n, int flags);
-    kstd::ErrorOr<size_t> receive_record(IoBuffer buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length);
+    kstd::ErrorOr<size_t> receive_record(IoBuffer buf, size_t n, int flags, SocketAddress* from);
     // Waits for data or the end (false: nothing will come).
     kstd::ErrorOr<bool> wait_for_data(int flags);
     void consumed(size_t bytes);

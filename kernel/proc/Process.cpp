@@ -95,6 +95,12 @@ Process& Process::current()
     return *t->process();
 }
 
+AddressSpace* Process::current_address_space()
+{
+    Thread* t = Scheduler::current();
+    return t && t->process() ? t->process()->address_space() : nullptr;
+}
+
 bool Process::any_inside(const FileSystem& fs)
 {
     for (auto& p : all()) {

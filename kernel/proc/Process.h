@@ -25,6 +25,9 @@ public:
     ~Process();
 
     static Process& current();
+    // The current thread's process's address space, or nullptr (none, or
+    // no process): what mm asks for (AddressSpace::set_current_lookup).
+    static AddressSpace* current_address_space();
 
     uint32_t pid() const { return m_pid; }
     uint32_t ppid() const { return m_ppid; }

@@ -4,7 +4,7 @@
 
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
-#include "UserPtr.h"
+#include "../mm/UserPtr.h"
 
 namespace husk {
 

@@ -6,7 +6,7 @@
 #include "../vfs/File.h"
 #include "../kstd/Vector.h"
 #include "../vfs/Vfs.h"
-#include "UserPtr.h"
+#include "../mm/UserPtr.h"
 
 namespace husk {
 

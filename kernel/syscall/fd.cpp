@@ -160,7 +160,7 @@ SysResult sys_ioctl(int fd, unsigned long request, uint64_t arg)
         return 0;
     }
     default:
-        return TRY(f->ioctl(request, uintptr_t(arg)));
+        return TRY(f->ioctl(request, IoBuffer::user(uintptr_t(arg))));
     }
 }
 

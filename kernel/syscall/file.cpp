@@ -1,7 +1,5 @@
 // open, read, write, seek, truncate, sync: the file I/O family.
 #include "../kstd/Vector.h"
-#include "../net/Socket.h"
-#include "../vfs/ByteSink.h"
 #include "../vfs/Permissions.h"
 #include "../vfs/VnodeFile.h"
 #include "Handlers.h"
@@ -255,123 +253,26 @@ SysResult sys_syncfs(int fd)
     return 0;
 }
 
-namespace {
-
-// sendfile into a stream socket: each piece of the file goes from the file
-// system's cache straight into the socket (through a ByteSink), not through
-// a buffer first.
-struct SocketFeed {
-    Socket* socket;
-    ErrorOr<void> failure;
-};
-
-size_t feed_socket(void* context, const uint8_t* data, size_t n)
-{
-    auto* feed = static_cast<SocketFeed*>(context);
-    auto took = feed->socket->take_kernel(data, n);
-    if (took.is_error()) {
-        if (took.error().code() != EAGAIN)
-            feed->failure = took.error();
-        return 0;
-    }
-    return took.value();
-}
-
-Socket* stream_socket(File& f)
-{
-    if (!f.is_socket())
-        return nullptr;
-    auto& socket = static_cast<Socket&>(f);
-    return socket.type() == SOCK_STREAM ? &socket : nullptr;
-}
-
-} // namespace
-
 SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t count)
 {
-    // A kernel-side copy loop (servers send files to sockets with it; any
-    // readable file to any writable one works, as on Linux since 2.6.33).
     RefPtr<File> in = TRY(io_file(in_fd));
     RefPtr<File> out = TRY(io_file(out_fd));
     if (!in->is_readable() || !out->is_writable())
         return err(EBADF);
     if (out->status_flags() & O_APPEND)
         return err(EINVAL);
-    bool at_offset = !offset.is_null();
-    int64_t position = 0;
-    if (at_offset) {
+    int64_t position = File::kOwnOffset;
+    if (!offset.is_null()) {
         position = TRY(copy_in(offset));
         if (position < 0)
             return err(EINVAL);
     }
-    // A regular file into a stream socket skips the buffer; it reads at
-    // explicit positions, and moves the file's offset itself at the end.
-    Socket* socket = in->vnode() && in->vnode()->is_regular() ? stream_socket(*out) : nullptr;
-    bool positioned = at_offset || socket;
-    if (socket && !at_offset)
-        position = int64_t(TRY(in->seek(0, SEEK_CUR)));
-    count = kstd::min(count, kMaxRwCount);
-    constexpr size_t kChunk = 64 * 1024;
-    void* bounce = nullptr;
-    size_t done = 0;
-    ErrorOr<void> failure {};
-    while (done < count) {
-        size_t want = kstd::min(kChunk, count - done);
-        if (socket) {
-            SocketFeed feed { socket, {} };
-            ByteSink sink(feed_socket, &feed);
-            auto got = in->pread(IoBuffer::sink(sink), want, uint64_t(position) + done);
-            socket->push(); // the chunk's pieces leave together
-            done += sink.taken();
-            if (feed.failure.is_error()) {
-                failure = feed.failure.error();
-                break;
-            }
-            if (sink.taken() == want)
-                continue;
-            if (!sink.full()) { // the end of the file, or a failed read
-                if (got.is_error())
-                    failure = got.error();
-                break;
-            }
-            if (out->is_nonblocking()) {
-                if (done == 0)
-                    failure = err(EAGAIN);
-                break;
-            }
-            // A full blocking socket: this chunk through the buffer, whose
-            // write waits for room.
-            want = kstd::min(kChunk, count - done);
-        }
-        if (!bounce && !(bounce = kstd::kmalloc(kChunk))) {
-            failure = err(ENOMEM);
-            break;
-        }
-        auto got = positioned ? in->pread(IoBuffer::kernel(bounce), want, uint64_t(position) + done)
-                              : in->read(IoBuffer::kernel(bounce), want);
-        if (got.is_error()) {
-            failure = got.error();
-            break;
-        }
-        if (got.value() == 0)
-            break;
-        auto put = out->write(IoBuffer::kernel(bounce), got.value());
-        if (put.is_error()) {
-            failure = put.error();
-            break;
-        }
-        done += put.value();
-        if (put.value() < got.value())
-            break; // a short write (a full pipe); a later call goes on (input was consumed: as Linux)
-    }
-    kstd::kfree(bounce);
-    if (socket && !at_offset)
-        (void)in->seek(position + int64_t(done), SEEK_SET);
-    if (done == 0 && failure.is_error())
-        return with_sigpipe(*out, ErrorOr<size_t>(failure.error()));
-    if (at_offset)
-        TRY(copy_out(offset, int64_t(position + int64_t(done))));
-    return long(done);
+    auto sent = out->send_from(*in, position, kstd::min(count, kMaxRwCount));
+    if (sent.is_error())
+        return with_sigpipe(*out, kstd::move(sent));
+    if (!offset.is_null())
+        TRY(copy_out(offset, int64_t(position + int64_t(sent.value()))));
+    return long(sent.value());
 }
 
 } // namespace husk

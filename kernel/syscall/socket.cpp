@@ -6,6 +6,7 @@
 #include "../net/UnixSocket.h"
 #include "Handlers.h"
 #include "Helpers.h"
+#include "SocketAddressCopy.h"
 
 namespace husk {
 
@@ -80,7 +81,8 @@ SysResult sys_socket(int domain, int type, int protocol)
 
 SysResult sys_bind(int fd, UserPtr<const void> addr, uint32_t length)
 {
-    TRY(TRY(socket_of(fd))->bind(addr, length));
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    TRY(s->bind(TRY(copy_in_address(addr, length))));
     return 0;
 }
 
@@ -99,7 +101,7 @@ SysResult sys_accept4(int fd, UserPtr<void> addr, UserPtr<uint32_t> length, int 
     if (flags & SOCK_NONBLOCK)
         s->set_status_flags(s->status_flags() | O_NONBLOCK);
     if (!addr.is_null())
-        TRY(s->peer_address(addr, length));
+        TRY(copy_out_address(TRY(s->peer_address()), addr, length));
     return TRY(Process::current().fds().allocate(RefPtr<File>(s.ptr()), flags & SOCK_CLOEXEC));
 }
 
@@ -107,7 +109,8 @@ SysResult sys_accept(int fd, UserPtr<void> addr, UserPtr<uint32_t> length) { ret
 
 SysResult sys_connect(int fd, UserPtr<const void> addr, uint32_t length)
 {
-    TRY(TRY(socket_of(fd))->connect(addr, length));
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    TRY(s->connect(TRY(copy_in_address(addr, length))));
     return 0;
 }
 
@@ -119,32 +122,46 @@ SysResult sys_shutdown(int fd, int how)
 
 SysResult sys_getsockname(int fd, UserPtr<void> addr, UserPtr<uint32_t> length)
 {
-    TRY(TRY(socket_of(fd))->local_address(addr, length));
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    TRY(copy_out_address(TRY(s->local_address()), addr, length));
     return 0;
 }
 
 SysResult sys_getpeername(int fd, UserPtr<void> addr, UserPtr<uint32_t> length)
 {
-    TRY(TRY(socket_of(fd))->peer_address(addr, length));
+    RefPtr<Socket> s = TRY(socket_of(fd));
+    TRY(copy_out_address(TRY(s->peer_address()), addr, length));
     return 0;
 }
 
 SysResult sys_sendto(int fd, UserPtr<const void> buf, size_t n, int flags, UserPtr<const void> to, uint32_t to_length)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
-    return with_sigpipe(*s, s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, to, to_length), flags);
+    SocketAddress dest;
+    const SocketAddress* addressed = nullptr;
+    if (!to.is_null()) {
+        dest = TRY(copy_in_address(to, to_length));
+        addressed = &dest;
+    }
+    return with_sigpipe(*s, s->send(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, addressed), flags);
 }
 
 SysResult sys_recvfrom(int fd, UserPtr<void> buf, size_t n, int flags, UserPtr<void> from, UserPtr<uint32_t> from_length)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
-    return long(TRY(s->receive(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, from, from_length)));
+    SocketAddress source; // empty unless the protocol names the sender
+    SocketAddress* wanted = from.is_null() ? nullptr : &source;
+    size_t got = TRY(s->receive(buf.buffer(), kstd::min(n, size_t(0x7ffff000)), flags, wanted));
+    if (!from.is_null())
+        TRY(copy_out_address(source, from, from_length));
+    return long(got);
 }
 
 SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
 {
     RefPtr<Socket> s = TRY(socket_of(fd));
     linux::msghdr m = TRY(copy_in(msg));
+    SocketAddress dest = TRY(copy_in_message_address(m.msg_name, m.msg_namelen));
     if (m.msg_controllen && s->family() == AF_UNIX) {
         // SCM_RIGHTS/SCM_CREDENTIALS dropped silently would lose what the
         // program meant to send: refuse instead.
@@ -163,8 +180,7 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
             TRY(IoBuffer::user(uintptr_t(v.iov_base)).read_into(data.data() + at, 0, k));
         at += k;
     }
-    return with_sigpipe(*s, s->send(IoBuffer::kernel(data.data()), total, flags, UserPtr<const void>(m.msg_name), m.msg_namelen),
-                        flags);
+    return with_sigpipe(*s, s->send(IoBuffer::kernel(data.data()), total, flags, dest.length ? &dest : nullptr), flags);
 }
 
 SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
@@ -176,9 +192,8 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     kstd::Vector<uint8_t> data;
     if (!data.resize(total ? total : 1))
         return err(ENOMEM);
-    UserPtr<uint32_t> name_length(msg.address() + __builtin_offsetof(linux::msghdr, msg_namelen));
-    size_t n = TRY(s->receive(IoBuffer::kernel(data.data()), total, flags, UserPtr<void>(m.msg_name),
-                              m.msg_name ? name_length : UserPtr<uint32_t>(0)));
+    SocketAddress source; // empty unless the protocol names the sender
+    size_t n = TRY(s->receive(IoBuffer::kernel(data.data()), total, flags, m.msg_name ? &source : nullptr));
     size_t at = 0;
     for (auto& v : iov) {
         if (at >= n)
@@ -187,6 +202,9 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
         TRY(IoBuffer::user(uintptr_t(v.iov_base)).write_from(0, data.data() + at, k));
         at += k;
     }
+    if (m.msg_name)
+        TRY(copy_out_address(source, UserPtr<void>(m.msg_name),
+                             UserPtr<uint32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_namelen))));
     // No ancillary data is produced; flags report a truncated record.
     TRY(copy_out(UserPtr<uint64_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_controllen)), uint64_t(0)));
     TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(s->last_receive_flags())));

@@ -29,7 +29,15 @@ public:
     virtual kstd::ErrorOr<size_t> pwrite(IoBuffer buf, size_t n, uint64_t offset);
     virtual kstd::ErrorOr<uint64_t> seek(int64_t offset, int whence);
     virtual kstd::ErrorOr<void> stat(linux::stat& out);
-    virtual kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg);
+    // arg: the memory the argument points to (a program's, or the kernel's).
+    virtual kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg);
+    // sendfile(2): up to count bytes of `in`, read at `position` onwards
+    // (kOwnOffset: at in's offset, which moves by what was sent), written
+    // here. The bytes written; an error only when none were. The default
+    // copies through a buffer (FileCopy); a stream socket takes a regular
+    // file's bytes from its cache directly.
+    static constexpr int64_t kOwnOffset = -1;
+    virtual kstd::ErrorOr<size_t> send_from(File& in, int64_t position, size_t count);
     // Fills buf with linux_dirent64 records; returns bytes used.
     virtual kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size);
     virtual short poll_events();

@@ -24,6 +24,9 @@ public:
     kstd::ErrorOr<void> read_into(void* dst, size_t offset, size_t n) const;
     kstd::ErrorOr<void> fill_zero(size_t offset, size_t n) const;
     IoBuffer offset_by(size_t n) const;
+    // The memory at an address read from this buffer (a pointer inside an
+    // ioctl's argument): in the same memory, a program's or the kernel's.
+    IoBuffer at_address(uintptr_t address) const { return IoBuffer(reinterpret_cast<uint8_t*>(address), m_kind == Kind::User ? Kind::User : Kind::Kernel); }
     bool is_user() const { return m_kind == Kind::User; }
     // Kernel memory itself (nullptr for user memory and sinks), for a
     // consumer that copies anyway and need not copy twice.

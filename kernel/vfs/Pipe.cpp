@@ -174,11 +174,11 @@ ErrorOr<void> PipeFile::stat(linux::stat& out)
     return {};
 }
 
-ErrorOr<long> PipeFile::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<long> PipeFile::ioctl(unsigned long request, IoBuffer arg)
 {
     if (request == linux::FIONREAD) {
         int avail = int(m_pipe->available());
-        TRY(IoBuffer::user(arg).write_from(0, &avail, sizeof avail));
+        TRY(arg.write_from(0, &avail, sizeof avail));
         return 0;
     }
     return File::ioctl(request, arg);

@@ -58,7 +58,7 @@ public:
     kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n) override;
     kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n) override;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
+    kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg) override;
     short poll_events() override { return m_pipe->poll_events(m_read_end); }
     PollGeneration poll_generation() const override { return m_pipe->generation(); }
     uint64_t ino() const { return m_ino; }

@@ -97,11 +97,11 @@ ErrorOr<void> VnodeFile::stat(linux::stat& out)
     return {};
 }
 
-ErrorOr<long> VnodeFile::ioctl(unsigned long request, uintptr_t arg)
+ErrorOr<long> VnodeFile::ioctl(unsigned long request, IoBuffer arg)
 {
     if (request == linux::FIONREAD && m_vnode->is_regular()) {
         int avail = m_offset < m_vnode->m_size ? int(kstd::min<uint64_t>(m_vnode->m_size - m_offset, INT32_MAX)) : 0;
-        TRY(IoBuffer::user(arg).write_from(0, &avail, sizeof avail));
+        TRY(arg.write_from(0, &avail, sizeof avail));
         return 0;
     }
     return File::ioctl(request, arg);

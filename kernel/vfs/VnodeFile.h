@@ -18,7 +18,7 @@ public:
     kstd::ErrorOr<uint64_t> seek(int64_t offset, int whence) override;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size) override;
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
+    kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg) override;
     short poll_events() override { return m_vnode->poll_events(); }
     bool is_pollable() const override { return false; } // files and directories are always ready
     Vnode* vnode() override { return m_vnode.ptr(); }

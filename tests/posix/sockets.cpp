@@ -308,3 +308,28 @@ SCENARIO(sockets, options)
     s.getsockopt_int(c, 9999, 1);
     s.fstat(c);
 }
+
+SCENARIO(sockets, address_lengths)
+{
+    // A stream's receive names no sender: the length comes back 0.
+    auto [l, c, a] = connect_pair(s, AF_INET);
+    s.write(c, "data");
+    s.recvfrom(a, 16, 0);
+    // An address is copied in whole before the protocol reads it: longer
+    // than sockaddr_storage is EINVAL, up to it is fine.
+    int d = int(s.socket(AF_INET, SOCK_STREAM));
+    s.bind_inet(d, AF_INET, "127.0.0.1", 0, 129);
+    s.bind_inet(d, AF_INET, "127.0.0.1", 0, 128);
+    // sendmsg: a name of length 0 is no name (an unconnected datagram
+    // socket then has no destination).
+    int u = int(s.socket(AF_INET, SOCK_DGRAM));
+    sockaddr_in to {};
+    char byte = 'x';
+    iovec v { &byte, 1 };
+    msghdr m {};
+    m.msg_name = &to;
+    m.msg_namelen = 0;
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    s.raw("sendmsg(udp, name of length 0)", SYS_sendmsg, u, long(&m), 0);
+}

@@ -1,7 +1,6 @@
 #include "ConsoleTerminal.h"
 #include "../../abi/Linux.h"
 #include "../../proc/Process.h"
-#include "../../syscall/UserPtr.h"
 
 namespace husk {
 
@@ -13,29 +12,39 @@ linux::termios g_modes { 0x500, 0x5, 0xbf, 0x8a3b, 0,
 linux::winsize g_size { 24, 80, 0, 0 };
 } // namespace
 
-kstd::ErrorOr<long> ConsoleTerminal::ioctl(unsigned long request, uintptr_t arg)
+kstd::ErrorOr<long> ConsoleTerminal::ioctl(unsigned long request, IoBuffer arg)
 {
     switch (request) {
     case linux::TCGETS:
-        TRY(copy_out(UserPtr<linux::termios>(arg), g_modes));
+        TRY(arg.write_from(0, &g_modes, sizeof g_modes));
         return 0;
     case linux::TCSETS:
     case linux::TCSETSW:
-    case linux::TCSETSF:
-        g_modes = TRY(copy_in(UserPtr<const linux::termios>(arg)));
+    case linux::TCSETSF: {
+        linux::termios modes;
+        TRY(arg.read_into(&modes, 0, sizeof modes));
+        g_modes = modes;
         return 0;
+    }
     case linux::TIOCGWINSZ:
-        TRY(copy_out(UserPtr<linux::winsize>(arg), g_size));
+        TRY(arg.write_from(0, &g_size, sizeof g_size));
         return 0;
-    case linux::TIOCSWINSZ:
-        g_size = TRY(copy_in(UserPtr<const linux::winsize>(arg)));
+    case linux::TIOCSWINSZ: {
+        linux::winsize size;
+        TRY(arg.read_into(&size, 0, sizeof size));
+        g_size = size;
         return 0;
-    case linux::TIOCGPGRP:
-        TRY(copy_out(UserPtr<int32_t>(arg), int32_t(Process::current().pid())));
+    }
+    case linux::TIOCGPGRP: {
+        auto group = int32_t(Process::current().pid());
+        TRY(arg.write_from(0, &group, sizeof group));
         return 0;
-    case linux::TIOCSPGRP:
-        TRY(copy_in(UserPtr<const int32_t>(arg)));
+    }
+    case linux::TIOCSPGRP: {
+        int32_t group;
+        TRY(arg.read_into(&group, 0, sizeof group));
         return 0;
+    }
     default:
         return kstd::err(kstd::ENOTTY);
     }

@@ -5,12 +5,13 @@
 #pragma once
 
 #include "../../kstd/ErrorOr.h"
+#include "../../vfs/IoBuffer.h"
 
 namespace husk {
 
 class ConsoleTerminal {
 public:
-    static kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg);
+    static kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg);
 };
 
 } // namespace husk

@@ -24,7 +24,7 @@ kstd::ErrorOr<size_t> DeviceFile::write(IoBuffer buf, size_t n)
     return m_node->device().write(buf, n);
 }
 
-kstd::ErrorOr<long> DeviceFile::ioctl(unsigned long request, uintptr_t arg)
+kstd::ErrorOr<long> DeviceFile::ioctl(unsigned long request, IoBuffer arg)
 {
     if (!m_node->device().ioctl)
         return kstd::err(kstd::ENOTTY);

@@ -18,7 +18,7 @@ public:
     kstd::ErrorOr<size_t> pwrite(IoBuffer buf, size_t n, uint64_t) override { return write(buf, n); }
     kstd::ErrorOr<uint64_t> seek(int64_t, int) override { return 0; } // like Linux's null/zero
     kstd::ErrorOr<void> stat(linux::stat& out) override;
-    kstd::ErrorOr<long> ioctl(unsigned long request, uintptr_t arg) override;
+    kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg) override;
     Vnode* vnode() override { return m_node.ptr(); }
 
 private:

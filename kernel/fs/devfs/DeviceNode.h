@@ -12,7 +12,7 @@ struct CharDevice {
     kstd::ErrorOr<size_t> (*read)(IoBuffer buf, size_t n, bool nonblocking);
     kstd::ErrorOr<size_t> (*write)(IoBuffer buf, size_t n);
     // Device-specific ioctls (nullptr: none, ENOTTY).
-    kstd::ErrorOr<long> (*ioctl)(unsigned long request, uintptr_t arg);
+    kstd::ErrorOr<long> (*ioctl)(unsigned long request, IoBuffer arg);
 };
 
 class DeviceNode final : public Vnode {

@@ -1,12 +1,13 @@
 // An address in the calling client's memory. Never dereferenced directly:
 // data moves through IoBuffer / copy_in / copy_out, which turn bad
-// addresses into EFAULT.
+// addresses into EFAULT. Only kernel/syscall (and kernel/mm) use it: the
+// layers below take kernel values and IoBuffers (tests/build/check-layers).
 #pragma once
 
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
-#include "../mm/UserAccess.h"
 #include "../vfs/IoBuffer.h"
+#include "UserAccess.h"
 
 namespace husk {
 
