@@ -69,7 +69,8 @@ public:
     // arguments are copied in and their flags decoded.
     // flags: O_* (an O_PATH open keeps only the flags O_PATH honours).
     static kstd::ErrorOr<kstd::RefPtr<File>> open(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, int flags, uint32_t mode);
-    // A regular file, FIFO, device node or socket name (bind()).
+    // A regular file or a socket's name (bind() makes them here); FIFOs
+    // and device nodes are EPERM for now.
     static kstd::ErrorOr<kstd::RefPtr<Vnode>> mknod(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, uint32_t mode, uint64_t rdev);
     static kstd::ErrorOr<void> mkdir(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, uint32_t mode);
     static kstd::ErrorOr<void> symlink(const PathContext&, kstd::StringView target, kstd::RefPtr<Vnode> base, kstd::StringView path);

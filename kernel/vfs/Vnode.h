@@ -73,7 +73,8 @@ public:
 
     // --- directory operations
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name);
-    // Creates a regular file, FIFO or device node (type in mode).
+    // Creates a node of the type in mode: the VFS asks only for the types
+    // file systems hold (regular files, socket names).
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials&, uint64_t rdev);
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView name, uint32_t mode, const Credentials&);
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> symlink(kstd::StringView name, kstd::StringView target, const Credentials&);
