@@ -7,10 +7,10 @@
 
 namespace husk {
 
+using namespace linux;
+using namespace kstd::errno_values;
 using kstd::err;
 using kstd::ErrorOr;
-using namespace kstd::errno_values;
-using namespace linux;
 
 namespace {
 

@@ -9,12 +9,12 @@
 
 namespace husk {
 
+using namespace linux;
+using namespace kstd::errno_values;
 using kstd::err;
 using kstd::ErrorOr;
 using kstd::RefPtr;
 using kstd::StringView;
-using namespace kstd::errno_values;
-using namespace linux;
 
 namespace {
 
