@@ -181,10 +181,7 @@ SysResult sys_mount(UChar source, UChar target, UChar fstype, unsigned long flag
     if (!fst)
         return err(ENODEV);
     Resolved r = TRY(resolve_at(AT_FDCWD, target, FollowLast));
-    if (!r.vnode->is_directory())
-        return err(ENOTDIR);
-    if (r.vnode->mounted_here)
-        return err(EBUSY);
+    TRY(Vfs::may_mount_on(*r.vnode));
     FileSystem* fs = TRY(fst->create(src.view(), flags, options.view()));
     if (auto m = Vfs::mount(fs, *r.vnode, flags); m.is_error()) {
         delete fs;

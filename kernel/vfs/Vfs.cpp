@@ -48,12 +48,18 @@ ErrorOr<void> Vfs::mount_root(FileSystem* fs)
     return {};
 }
 
-ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
+ErrorOr<void> Vfs::may_mount_on(const Vnode& target)
 {
     if (!target.is_directory())
         return err(ENOTDIR);
     if (target.mounted_here)
         return err(EBUSY);
+    return {};
+}
+
+ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
+{
+    TRY(may_mount_on(target));
     Mount* m = TRY(new_mount(fs, RefPtr<Vnode>(target), flags));
     target.mounted_here = m;
     if (flags & linux::MS_RDONLY)

@@ -42,6 +42,9 @@ struct Resolved {
 class Vfs {
 public:
     static kstd::ErrorOr<void> mount_root(FileSystem* fs);
+    // Whether a file system may be mounted on target (ENOTDIR, EBUSY):
+    // mount() checks it, and callers before they make the file system.
+    static kstd::ErrorOr<void> may_mount_on(const Vnode& target);
     static kstd::ErrorOr<void> mount(FileSystem* fs, Vnode& target, unsigned long flags);
     // target is the root of a mounted file system (what the mount point
     // shows). held(fs) says whether something outside the VFS (a process's
