@@ -89,7 +89,7 @@ kstd::ErrorOr<void> make_root_tree()
 // Descriptors 0, 1 and 2 are the console, as for any Linux process.
 kstd::ErrorOr<void> open_console(Process& p)
 {
-    Resolved r = TRY(Vfs::resolve(p, Vfs::root(), "/dev/console", FollowLast));
+    Resolved r = TRY(Vfs::resolve(p.path_context(), Vfs::root(), "/dev/console", FollowLast));
     for (int fd = 0; fd < 3; ++fd) {
         int flags = (fd == 0 ? linux::O_RDONLY : linux::O_WRONLY) | linux::O_LARGEFILE;
         kstd::RefPtr<File> file = TRY(r.vnode->open_device(flags));

@@ -2,6 +2,7 @@
 #include "../core/Log.h"
 #include "../kstd/Format.h"
 #include "../kstd/NeverDestroyed.h"
+#include "../proc/Process.h"
 #include "../vfs/FileSystem.h"
 #include "../vfs/Vfs.h"
 #include "Config.h"
@@ -110,7 +111,7 @@ void BootMounts::unmount_all()
         Vnode* root = dir->mounted_here ? dir->mounted_here->root.ptr() : nullptr;
         dir.clear();
         if (root) {
-            if (auto r = Vfs::unmount(*root, 0); r.is_error())
+            if (auto r = Vfs::unmount(*root, 0, Process::any_inside); r.is_error())
                 klog(LogLevel::Warning, "boot: unmount at exit: %s (the sync above stands)", kstd::errno_name(r.error().code()));
         }
     }

@@ -78,7 +78,7 @@ ErrorOr<void> add_nameservers(const uint32_t* servers, size_t count)
 {
     auto etc = TRY(Vfs::root()->lookup("etc"));
     auto file = TRY(etc->lookup("resolv.conf"));
-    uint64_t end = file->m_size;
+    uint64_t end = file->size();
     for (size_t i = 0; i < count; ++i) {
         char address[16], line[32];
         format_ipv4(servers[i], address, sizeof address);

@@ -105,7 +105,7 @@ ErrorOr<RefPtr<UnixSocket>> UnixSocket::find_bound(const UnixName& name)
     UnixName wanted = name;
     if (!wanted.is_abstract()) {
         Process& p = Process::current();
-        Resolved r = TRY(Vfs::resolve(p, p.cwd(), kstd::StringView(name.path()), FollowLast));
+        Resolved r = TRY(Vfs::resolve(p.path_context(), p.cwd(), kstd::StringView(name.path()), FollowLast));
         TRY(check_access(*r.vnode, p.credentials(), W_OK));
         if (!is_sock(r.vnode->mode()))
             return err(ECONNREFUSED);
@@ -128,13 +128,10 @@ UnixSocket* UnixSocket::bound_to(const UnixName& name)
 ErrorOr<void> UnixSocket::bind_path(UnixName& name)
 {
     Process& p = Process::current();
-    Resolved r = TRY(Vfs::resolve(p, p.cwd(), kstd::StringView(name.path()), WantParent));
-    if (r.vnode || r.last != Resolved::Last::Normal)
+    auto made = Vfs::mknod(p.path_context(), p.cwd(), kstd::StringView(name.path()), S_IFSOCK | 0777, 0);
+    if (made.is_error() && made.error().code() == EEXIST)
         return err(EADDRINUSE);
-    TRY(check_access(*r.parent, p.credentials(), W_OK | X_OK));
-    if (r.parent->fs().is_read_only())
-        return err(EROFS);
-    RefPtr<Vnode> node = TRY(r.parent->create(r.name_view(), S_IFSOCK | (0777 & ~p.umask()), p.credentials(), 0));
+    RefPtr<Vnode> node = TRY(kstd::move(made));
     name.fs = &node->fs();
     name.ino = node->ino();
     return {};

@@ -11,6 +11,7 @@
 #include "../kstd/RefPtr.h"
 #include "../vfs/Credentials.h"
 #include "../vfs/FdTable.h"
+#include "../vfs/PathContext.h"
 #include "../vfs/Vnode.h"
 
 namespace husk {
@@ -40,6 +41,8 @@ public:
     void set_cwd(kstd::RefPtr<Vnode> v) { m_cwd = kstd::move(v); }
     kstd::RefPtr<Vnode> root() const { return m_root; }
     void set_root(kstd::RefPtr<Vnode> v) { m_root = kstd::move(v); }
+    // What the VFS needs of the process to walk paths and make names.
+    PathContext path_context() const { return { m_root, m_cwd, m_credentials, m_umask }; }
     FdTable& fds() { return *m_fds; }
     // The application's memory (unikernel use); nullptr for local clients.
     AddressSpace* address_space() const { return m_address_space.ptr(); }

@@ -35,14 +35,20 @@ ErrorOr<RefPtr<Vnode>> base_dir(int dirfd, kstd::StringView path)
     return RefPtr<Vnode>(v);
 }
 
+ErrorOr<void> copy_path_at(int dirfd, UserPtr<const char> path, PathAt& out)
+{
+    TRY(copy_path(path, out.path));
+    if (out.view().is_empty())
+        return err(ENOENT);
+    out.base = TRY(base_dir(dirfd, out.view()));
+    return {};
+}
+
 ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned flags)
 {
-    PathBuffer buf;
-    TRY(copy_path(path, buf));
-    if (buf.view().is_empty())
-        return err(ENOENT);
-    RefPtr<Vnode> base = TRY(base_dir(dirfd, buf.view()));
-    return Vfs::resolve(Process::current(), base, buf.view(), flags);
+    PathAt at;
+    TRY(copy_path_at(dirfd, path, at));
+    return Vfs::resolve(path_context(), at.base, at.view(), flags);
 }
 
 ErrorOr<RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flags, bool follow)
@@ -60,7 +66,7 @@ ErrorOr<RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path, int at_flag
         return RefPtr<Vnode>(f->vnode());
     }
     RefPtr<Vnode> base = TRY(base_dir(dirfd, buf.view()));
-    Resolved r = TRY(Vfs::resolve(Process::current(), base, buf.view(), follow ? FollowLast : 0));
+    Resolved r = TRY(Vfs::resolve(path_context(), base, buf.view(), follow ? FollowLast : 0));
     return r.vnode;
 }
 

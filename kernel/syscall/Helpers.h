@@ -20,8 +20,18 @@ struct PathBuffer {
 kstd::ErrorOr<void> copy_path(UserPtr<const char> user, PathBuffer& out);
 
 kstd::ErrorOr<kstd::RefPtr<File>> file_of(int fd);
+// The calling process's view of paths (root, cwd, credentials, umask).
+inline PathContext path_context() { return Process::current().path_context(); }
 // The directory relative paths start from: cwd for AT_FDCWD, else dirfd's.
 kstd::ErrorOr<kstd::RefPtr<Vnode>> base_dir(int dirfd, kstd::StringView path);
+// A path argument of an *at() call: copied in (ENOENT when empty), with
+// the directory it starts from.
+struct PathAt {
+    kstd::RefPtr<Vnode> base;
+    PathBuffer path;
+    kstd::StringView view() const { return path.view(); }
+};
+kstd::ErrorOr<void> copy_path_at(int dirfd, UserPtr<const char> path, PathAt& out);
 // Copies path in and resolves it relative to dirfd.
 kstd::ErrorOr<Resolved> resolve_at(int dirfd, UserPtr<const char> path, unsigned flags);
 // As resolve_at, honouring AT_EMPTY_PATH (then dirfd's own vnode).

@@ -38,7 +38,7 @@ SysResult record_lock(File& f, int cmd, UserPtr<linux::flock> arg)
     switch (fl.l_whence) {
     case SEEK_SET: base = 0; break;
     case SEEK_CUR: base = int64_t(TRY(f.seek(0, SEEK_CUR))); break;
-    case SEEK_END: base = int64_t(v->m_size); break;
+    case SEEK_END: base = int64_t(v->size()); break;
     default: return err(EINVAL);
     }
     int64_t start;

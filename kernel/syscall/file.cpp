@@ -32,66 +32,14 @@ SysResult do_open(int dirfd, UChar upath, int flags, uint32_t mode)
     flags &= VALID_OPEN_FLAGS;
     if ((flags & O_TMPFILE) == O_TMPFILE)
         return err(EOPNOTSUPP);
-    bool path_only = flags & O_PATH;
-    if (path_only)
+    if (flags & O_PATH)
         flags &= O_PATH | O_CLOEXEC | O_DIRECTORY | O_NOFOLLOW;
-    bool creating = flags & O_CREAT;
     // Linux takes the descriptor first: a full table fails before creating.
     if (!p.fds().has_free_descriptor())
         return err(EMFILE);
-
-    unsigned rflags = 0;
-    if (!(flags & O_NOFOLLOW) && !(creating && (flags & O_EXCL)))
-        rflags |= FollowLast;
-    if (creating)
-        rflags |= WantParent;
-    Resolved r = TRY(resolve_at(dirfd, upath, rflags));
-    RefPtr<Vnode> v = r.vnode;
-    bool created = false;
-    if (creating) {
-        if (v && (flags & O_EXCL))
-            return err(EEXIST);
-        if (!v) {
-            if (r.trailing_slash)
-                return err(EISDIR);
-            TRY(check_access(*r.parent, p.credentials(), W_OK | X_OK));
-            if (r.parent->fs().is_read_only())
-                return err(EROFS);
-            v = TRY(r.parent->create(r.name_view(), S_IFREG | (mode & 07777 & ~p.umask()), p.credentials(), 0));
-            created = true;
-        } else if (v->is_directory()) {
-            return err(EISDIR);
-        }
-    }
-    if (v->is_symlink() && !path_only)
-        return err(ELOOP); // O_NOFOLLOW met a symlink
-    if (is_sock(v->mode()) && !path_only)
-        return err(ENXIO); // a socket is reached with connect(), not open()
-    if ((flags & O_DIRECTORY) && !v->is_directory())
-        return err(ENOTDIR);
-    if (!path_only) {
-        int acc = flags & O_ACCMODE;
-        // O_ACCMODE (3) is valid: it needs read and write permission and
-        // grants neither (ioctl-only descriptors).
-        bool wants_write = acc != O_RDONLY || (flags & O_TRUNC);
-        if (v->is_directory() && wants_write)
-            return err(EISDIR);
-        if (!created) {
-            int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
-            TRY(check_access(*v, p.credentials(), mask));
-        }
-        if (wants_write && v->fs().is_read_only() && (v->is_regular() || v->is_directory()))
-            return err(EROFS);
-        if ((flags & O_TRUNC) && v->is_regular() && !created)
-            TRY(v->truncate(0));
-    }
-    // Like Linux on 64-bit, regular opens report O_LARGEFILE; O_PATH ones do not.
-    int status = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | (path_only ? 0 : O_LARGEFILE);
-    RefPtr<File> file = path_only ? RefPtr<File>() : TRY(v->open_device(status));
-    if (!file)
-        file = kstd::adopt_new<VnodeFile>(v, status);
-    if (!file)
-        return err(ENOMEM);
+    PathAt at;
+    TRY(copy_path_at(dirfd, upath, at));
+    RefPtr<File> file = TRY(Vfs::open(p.path_context(), at.base, at.view(), flags, mode));
     return TRY(p.fds().allocate(kstd::move(file), flags & O_CLOEXEC));
 }
 
@@ -202,15 +150,7 @@ SysResult sys_truncate(UChar path, int64_t length)
     if (length < 0)
         return err(EINVAL);
     Resolved r = TRY(resolve_at(AT_FDCWD, path, FollowLast));
-    Vnode& v = *r.vnode;
-    if (v.is_directory())
-        return err(EISDIR);
-    if (!v.is_regular())
-        return err(EINVAL);
-    TRY(check_access(v, Process::current().credentials(), W_OK));
-    if (v.fs().is_read_only())
-        return err(EROFS);
-    TRY(v.truncate(uint64_t(length)));
+    TRY(Vfs::truncate(path_context(), *r.vnode, uint64_t(length)));
     return 0;
 }
 
@@ -219,11 +159,7 @@ SysResult sys_ftruncate(int fd, int64_t length)
     if (length < 0)
         return err(EINVAL);
     RefPtr<File> f = TRY(io_file(fd));
-    if (!f->vnode() || !f->vnode()->is_regular() || !f->is_writable())
-        return err(EINVAL);
-    if (f->vnode()->fs().is_read_only())
-        return err(EROFS);
-    TRY(f->vnode()->truncate(uint64_t(length)));
+    TRY(Vfs::truncate(*f, uint64_t(length)));
     return 0;
 }
 

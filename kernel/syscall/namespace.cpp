@@ -1,6 +1,5 @@
 // The directory tree: mkdir/mknod, rmdir/unlink, rename, link/symlink,
 // getdents64, cwd and root, mount/umount.
-#include "../vfs/Permissions.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -14,83 +13,35 @@ using namespace linux;
 
 namespace {
 
-using Last = Resolved::Last;
-
-// Common checks before changing an entry of dir.
-ErrorOr<void> may_modify(Vnode& dir)
+SysResult mkdir_at(int dirfd, UChar upath, uint32_t mode)
 {
-    TRY(check_access(dir, Process::current().credentials(), W_OK | X_OK));
-    if (dir.fs().is_read_only())
-        return err(EROFS);
-    return {};
-}
-
-bool is_mount_point(const Vnode& v) { return v.root_of_mount != nullptr || v.mounted_here != nullptr; }
-
-// Resolves the place a new name is to be created; EEXIST if taken.
-ErrorOr<Resolved> new_entry_at(int dirfd, UChar path, bool allow_trailing_slash)
-{
-    Resolved r = TRY(resolve_at(dirfd, path, WantParent));
-    if (r.vnode || r.last != Last::Normal)
-        return err(EEXIST);
-    if (r.trailing_slash && !allow_trailing_slash)
-        return err(ENOENT);
-    TRY(may_modify(*r.parent));
-    return r;
-}
-
-SysResult mkdir_at(int dirfd, UChar path, uint32_t mode)
-{
-    Resolved r = TRY(new_entry_at(dirfd, path, true));
-    Process& p = Process::current();
-    TRY(r.parent->mkdir(r.name_view(), mode & (07777 & ~p.umask()) & ~(S_ISUID | S_ISGID), p.credentials()));
+    PathAt at;
+    TRY(copy_path_at(dirfd, upath, at));
+    TRY(Vfs::mkdir(path_context(), at.base, at.view(), mode));
     return 0;
 }
 
-SysResult mknod_at(int dirfd, UChar path, uint32_t mode, uint64_t)
+SysResult mknod_at(int dirfd, UChar upath, uint32_t mode, uint64_t dev)
 {
-    uint32_t type = mode & S_IFMT;
-    if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFCHR && type != S_IFBLK && type != S_IFSOCK)
-        return err(EINVAL);
-    if (type == S_IFDIR)
-        return err(EPERM);
-    Resolved r = TRY(new_entry_at(dirfd, path, false));
-    Process& p = Process::current();
-    TRY(r.parent->create(r.name_view(), (type ? type : S_IFREG) | (mode & 07777 & ~p.umask()), p.credentials(), 0));
+    PathAt at;
+    TRY(copy_path_at(dirfd, upath, at));
+    TRY(Vfs::mknod(path_context(), at.base, at.view(), mode, dev));
     return 0;
 }
 
-SysResult rmdir_at(int dirfd, UChar path)
+SysResult rmdir_at(int dirfd, UChar upath)
 {
-    Resolved r = TRY(resolve_at(dirfd, path, WantParent));
-    if (r.last == Last::Dot)
-        return err(EINVAL);
-    if (r.last == Last::DotDot)
-        return err(ENOTEMPTY);
-    if (r.last == Last::Root)
-        return err(EBUSY);
-    if (!r.vnode)
-        return err(ENOENT);
-    if (!r.vnode->is_directory())
-        return err(ENOTDIR);
-    TRY(may_modify(*r.parent));
-    if (is_mount_point(*r.vnode) || r.vnode == Process::current().root().ptr())
-        return err(EBUSY);
-    TRY(r.parent->rmdir(r.name_view()));
+    PathAt at;
+    TRY(copy_path_at(dirfd, upath, at));
+    TRY(Vfs::rmdir(path_context(), at.base, at.view()));
     return 0;
 }
 
-SysResult unlink_at(int dirfd, UChar path)
+SysResult unlink_at(int dirfd, UChar upath)
 {
-    Resolved r = TRY(resolve_at(dirfd, path, WantParent));
-    if (r.last != Last::Normal)
-        return err(EISDIR);
-    if (!r.vnode)
-        return err(ENOENT);
-    if (r.vnode->is_directory())
-        return err(EISDIR);
-    TRY(may_modify(*r.parent));
-    TRY(r.parent->unlink(r.name_view()));
+    PathAt at;
+    TRY(copy_path_at(dirfd, upath, at));
+    TRY(Vfs::unlink(path_context(), at.base, at.view()));
     return 0;
 }
 
@@ -102,39 +53,10 @@ SysResult rename_at(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, un
         return err(EINVAL);
     if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
         return err(EINVAL); // not supported yet (documented in the table)
-    Process& p = Process::current();
-    Resolved from = TRY(resolve_at(olddirfd, oldpath, WantParent));
-    Resolved to = TRY(resolve_at(newdirfd, newpath, WantParent));
-    if (&from.parent->fs() != &to.parent->fs())
-        return err(EXDEV);
-    if (from.last != Last::Normal)
-        return err(EBUSY);
-    if (to.last != Last::Normal)
-        return err((flags & RENAME_NOREPLACE) ? EEXIST : EBUSY);
-    if (!from.vnode)
-        return err(ENOENT);
-    if ((flags & RENAME_NOREPLACE) && to.vnode)
-        return err(EEXIST);
-    // The order of these checks is Linux's (do_renameat2, then vfs_rename).
-    Vnode& source = *from.vnode;
-    if (!source.is_directory() && (from.trailing_slash || to.trailing_slash))
-        return err(ENOTDIR);
-    // A directory cannot move below itself; a target cannot be an ancestor.
-    if (TRY(Vfs::is_ancestor(p, source, *to.parent)))
-        return err(EINVAL);
-    if (to.vnode && TRY(Vfs::is_ancestor(p, *to.vnode, *from.parent)))
-        return err(ENOTEMPTY);
-    if (to.vnode == &source)
-        return 0;
-    if (to.vnode && source.is_directory() && !to.vnode->is_directory())
-        return err(ENOTDIR);
-    if (to.vnode && !source.is_directory() && to.vnode->is_directory())
-        return err(EISDIR);
-    TRY(may_modify(*from.parent));
-    TRY(may_modify(*to.parent));
-    if (is_mount_point(source) || (to.vnode && is_mount_point(*to.vnode)))
-        return err(EBUSY);
-    TRY(from.parent->rename(from.name_view(), *to.parent, to.name_view()));
+    PathAt from, to;
+    TRY(copy_path_at(olddirfd, oldpath, from));
+    TRY(copy_path_at(newdirfd, newpath, to));
+    TRY(Vfs::rename(path_context(), from.base, from.view(), to.base, to.view(), flags));
     return 0;
 }
 
@@ -144,12 +66,9 @@ SysResult link_at(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, int 
         return err(EINVAL);
     // Linux's order: the old name, then the new one, then the checks.
     RefPtr<Vnode> old = TRY(vnode_at(olddirfd, oldpath, flags, flags & AT_SYMLINK_FOLLOW));
-    Resolved r = TRY(new_entry_at(newdirfd, newpath, false));
-    if (&r.parent->fs() != &old->fs())
-        return err(EXDEV);
-    if (old->is_directory())
-        return err(EPERM);
-    TRY(r.parent->link(r.name_view(), *old));
+    PathAt at;
+    TRY(copy_path_at(newdirfd, newpath, at));
+    TRY(Vfs::link(path_context(), *old, at.base, at.view()));
     return 0;
 }
 
@@ -159,17 +78,16 @@ SysResult symlink_at(UChar utarget, int newdirfd, UChar linkpath)
     TRY(copy_path(utarget, target));
     if (target.view().is_empty())
         return err(ENOENT);
-    Resolved r = TRY(new_entry_at(newdirfd, linkpath, false));
-    TRY(r.parent->symlink(r.name_view(), target.view(), Process::current().credentials()));
+    PathAt at;
+    TRY(copy_path_at(newdirfd, linkpath, at));
+    TRY(Vfs::symlink(path_context(), target.view(), at.base, at.view()));
     return 0;
 }
 
 ErrorOr<RefPtr<Vnode>> directory_at(UChar path)
 {
     Resolved r = TRY(resolve_at(AT_FDCWD, path, FollowLast));
-    if (!r.vnode->is_directory())
-        return err(ENOTDIR);
-    TRY(check_access(*r.vnode, Process::current().credentials(), X_OK));
+    TRY(Vfs::may_enter(path_context(), *r.vnode));
     return r.vnode;
 }
 
@@ -205,9 +123,9 @@ SysResult sys_getdents64(int fd, UserPtr<void> dirp, size_t count)
 
 SysResult sys_getcwd(UserPtr<char> buf, size_t size)
 {
-    Process& p = Process::current();
+    PathContext context = path_context();
     char path[PATH_MAX];
-    size_t n = TRY(Vfs::path_of(p, *p.cwd(), path, sizeof path));
+    size_t n = TRY(Vfs::path_of(context, *context.cwd, path, sizeof path));
     if (n + 1 > size)
         return err(ERANGE);
     TRY(buf.buffer().write_from(0, path, n + 1));
@@ -224,9 +142,9 @@ SysResult sys_chdir(UChar path)
 SysResult sys_fchdir(int fd)
 {
     RefPtr<File> f = TRY(file_of(fd));
-    if (!f->vnode() || !f->vnode()->is_directory())
+    if (!f->vnode())
         return err(ENOTDIR);
-    TRY(check_access(*f->vnode(), Process::current().credentials(), X_OK));
+    TRY(Vfs::may_enter(path_context(), *f->vnode()));
     Process::current().set_cwd(RefPtr<Vnode>(f->vnode()));
     return 0;
 }
@@ -263,10 +181,7 @@ SysResult sys_mount(UChar source, UChar target, UChar fstype, unsigned long flag
     if (!fst)
         return err(ENODEV);
     Resolved r = TRY(resolve_at(AT_FDCWD, target, FollowLast));
-    if (!r.vnode->is_directory())
-        return err(ENOTDIR);
-    if (r.vnode->mounted_here)
-        return err(EBUSY);
+    TRY(Vfs::may_mount_on(*r.vnode));
     FileSystem* fs = TRY(fst->create(src.view(), flags, options.view()));
     if (auto m = Vfs::mount(fs, *r.vnode, flags); m.is_error()) {
         delete fs;
@@ -288,7 +203,7 @@ SysResult sys_umount2(UChar target, int flags)
     Vnode* root = r.vnode.ptr();
     r.vnode.clear();
     r.parent.clear();
-    TRY(Vfs::unmount(*root, flags));
+    TRY(Vfs::unmount(*root, flags, Process::any_inside));
     return 0;
 }
 

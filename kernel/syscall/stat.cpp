@@ -1,6 +1,5 @@
 // Metadata: the stat family, access, readlink, chmod/chown, umask,
 // utimensat and statfs.
-#include "../vfs/Permissions.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -31,48 +30,6 @@ ErrorOr<linux::stat> stat_at(int dirfd, UChar upath, int flags)
     return st;
 }
 
-ErrorOr<void> require_owner(const Vnode& v)
-{
-    auto& who = Process::current().credentials();
-    if (!who.is_superuser() && who.euid != v.m_uid)
-        return err(EPERM);
-    return {};
-}
-
-ErrorOr<void> chmod_vnode(Vnode& v, uint32_t mode)
-{
-    TRY(require_owner(v));
-    if (v.fs().is_read_only())
-        return err(EROFS);
-    v.m_mode = (v.m_mode & S_IFMT) | (mode & 07777);
-    v.m_ctime = Timestamp::now();
-    return v.write_metadata();
-}
-
-ErrorOr<void> chown_vnode(Vnode& v, uint32_t uid, uint32_t gid)
-{
-    auto& who = Process::current().credentials();
-    bool uid_change = uid != uint32_t(-1) && uid != v.m_uid;
-    bool gid_change = gid != uint32_t(-1) && gid != v.m_gid;
-    if (!who.is_superuser() && (uid_change || (gid_change && (who.euid != v.m_uid || gid != who.egid))))
-        return err(EPERM);
-    if (v.fs().is_read_only())
-        return err(EROFS);
-    if (uid != uint32_t(-1))
-        v.m_uid = uid;
-    if (gid != uint32_t(-1))
-        v.m_gid = gid;
-    // Like Linux: a chown of a non-directory drops set-user-ID, and
-    // set-group-ID when group execute is set.
-    if (!v.is_directory() && (uid != uint32_t(-1) || gid != uint32_t(-1))) {
-        v.m_mode &= ~S_ISUID;
-        if (v.m_mode & 010)
-            v.m_mode &= ~S_ISGID;
-    }
-    v.m_ctime = Timestamp::now();
-    return v.write_metadata();
-}
-
 ErrorOr<void> access_at(int dirfd, UChar path, int mode, int flags)
 {
     if (mode & ~(R_OK | W_OK | X_OK))
@@ -80,9 +37,7 @@ ErrorOr<void> access_at(int dirfd, UChar path, int mode, int flags)
     if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return err(EINVAL);
     RefPtr<Vnode> v = TRY(vnode_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW)));
-    if ((mode & W_OK) && v->fs().is_read_only() && (v->is_regular() || v->is_directory() || v->is_symlink()))
-        return err(EROFS);
-    return check_access(*v, Process::current().credentials(), mode, !(flags & AT_EACCESS));
+    return Vfs::access(path_context(), *v, mode, (flags & AT_EACCESS) != 0);
 }
 
 SysResult readlink_at(int dirfd, UChar path, UserPtr<char> buf, size_t size)
@@ -99,32 +54,6 @@ SysResult readlink_at(int dirfd, UChar path, UserPtr<char> buf, size_t size)
 }
 
 bool valid_nsec(int64_t ns) { return ns == UTIME_NOW || ns == UTIME_OMIT || (ns >= 0 && ns < 1000000000); }
-
-ErrorOr<void> set_times(Vnode& v, const linux::timespec* times)
-{
-    auto& who = Process::current().credentials();
-    bool explicit_time = times && (times[0].tv_nsec != UTIME_NOW || times[1].tv_nsec != UTIME_NOW);
-    if (times && times[0].tv_nsec == UTIME_OMIT && times[1].tv_nsec == UTIME_OMIT)
-        return {};
-    if (v.fs().is_read_only())
-        return err(EROFS);
-    if (!who.is_superuser() && who.euid != v.m_uid) {
-        if (explicit_time)
-            return err(EPERM);
-        TRY(check_access(v, who, W_OK));
-    }
-    Timestamp now = Timestamp::now();
-    auto pick = [&](const linux::timespec* t, Timestamp& field) {
-        if (!t || t->tv_nsec == UTIME_NOW)
-            field = now;
-        else if (t->tv_nsec != UTIME_OMIT)
-            field = { t->tv_sec, t->tv_nsec };
-    };
-    pick(times ? &times[0] : nullptr, v.m_atime);
-    pick(times ? &times[1] : nullptr, v.m_mtime);
-    v.m_ctime = now;
-    return v.write_metadata();
-}
 
 } // namespace
 
@@ -212,14 +141,14 @@ SysResult sys_readlinkat(int dirfd, UChar path, UserPtr<char> buf, size_t size) 
 SysResult sys_chmod(UChar path, uint32_t mode)
 {
     RefPtr<Vnode> v = TRY(vnode_at(AT_FDCWD, path, 0, true));
-    TRY(chmod_vnode(*v, mode));
+    TRY(Vfs::chmod(path_context(), *v, mode));
     return 0;
 }
 
 SysResult sys_fchmodat(int dirfd, UChar path, uint32_t mode)
 {
     RefPtr<Vnode> v = TRY(vnode_at(dirfd, path, 0, true));
-    TRY(chmod_vnode(*v, mode));
+    TRY(Vfs::chmod(path_context(), *v, mode));
     return 0;
 }
 
@@ -229,21 +158,21 @@ SysResult sys_fchmod(int fd, uint32_t mode)
     if (f->is_path_only())
         return err(EBADF);
     if (f->vnode())
-        TRY(chmod_vnode(*f->vnode(), mode));
+        TRY(Vfs::chmod(path_context(), *f->vnode(), mode));
     return 0;
 }
 
 SysResult sys_chown(UChar path, uint32_t uid, uint32_t gid)
 {
     RefPtr<Vnode> v = TRY(vnode_at(AT_FDCWD, path, 0, true));
-    TRY(chown_vnode(*v, uid, gid));
+    TRY(Vfs::chown(path_context(), *v, uid, gid));
     return 0;
 }
 
 SysResult sys_lchown(UChar path, uint32_t uid, uint32_t gid)
 {
     RefPtr<Vnode> v = TRY(vnode_at(AT_FDCWD, path, 0, false));
-    TRY(chown_vnode(*v, uid, gid));
+    TRY(Vfs::chown(path_context(), *v, uid, gid));
     return 0;
 }
 
@@ -252,7 +181,7 @@ SysResult sys_fchownat(int dirfd, UChar path, uint32_t uid, uint32_t gid, int fl
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return err(EINVAL);
     RefPtr<Vnode> v = TRY(vnode_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW)));
-    TRY(chown_vnode(*v, uid, gid));
+    TRY(Vfs::chown(path_context(), *v, uid, gid));
     return 0;
 }
 
@@ -262,7 +191,7 @@ SysResult sys_fchown(int fd, uint32_t uid, uint32_t gid)
     if (f->is_path_only())
         return err(EBADF);
     if (f->vnode())
-        TRY(chown_vnode(*f->vnode(), uid, gid));
+        TRY(Vfs::chown(path_context(), *f->vnode(), uid, gid));
     return 0;
 }
 
@@ -290,13 +219,13 @@ SysResult sys_utimensat(int dirfd, UChar path, UserPtr<const linux::timespec> ut
         RefPtr<File> f = TRY(file_of(dirfd));
         if (!f->vnode())
             return 0;
-        TRY(set_times(*f->vnode(), t));
+        TRY(Vfs::set_times(path_context(), *f->vnode(), t));
         return 0;
     }
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
         return err(EINVAL);
     RefPtr<Vnode> v = TRY(vnode_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW)));
-    TRY(set_times(*v, t));
+    TRY(Vfs::set_times(path_context(), *v, t));
     return 0;
 }
 

@@ -53,17 +53,17 @@ void fill_stat(Vnode& v, linux::stat& st)
     st = {};
     st.st_dev = v.fs().device_id();
     st.st_ino = v.ino();
-    st.st_nlink = v.m_nlink;
-    st.st_mode = v.m_mode;
-    st.st_uid = v.m_uid;
-    st.st_gid = v.m_gid;
-    st.st_rdev = v.m_rdev;
-    st.st_size = int64_t(v.m_size);
+    st.st_nlink = v.nlink();
+    st.st_mode = v.mode();
+    st.st_uid = v.uid();
+    st.st_gid = v.gid();
+    st.st_rdev = v.rdev();
+    st.st_size = int64_t(v.size());
     st.st_blksize = 4096;
     st.st_blocks = int64_t(v.blocks());
-    st.st_atim = { v.m_atime.sec, v.m_atime.nsec };
-    st.st_mtim = { v.m_mtime.sec, v.m_mtime.nsec };
-    st.st_ctim = { v.m_ctime.sec, v.m_ctime.nsec };
+    st.st_atim = { v.atime().sec, v.atime().nsec };
+    st.st_mtim = { v.mtime().sec, v.mtime().nsec };
+    st.st_ctim = { v.ctime().sec, v.ctime().nsec };
 }
 
 } // namespace husk

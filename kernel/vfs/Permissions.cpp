@@ -6,16 +6,16 @@ kstd::ErrorOr<void> check_access(const Vnode& v, const Credentials& who, int mas
 {
     uint32_t uid = use_real_ids ? who.uid : who.euid;
     uint32_t gid = use_real_ids ? who.gid : who.egid;
-    uint32_t mode = v.m_mode;
+    uint32_t mode = v.mode();
     if (uid == 0) {
         if ((mask & linux::X_OK) && !v.is_directory() && !(mode & 0111))
             return kstd::err(kstd::EACCES);
         return {};
     }
     uint32_t bits;
-    if (uid == v.m_uid)
+    if (uid == v.uid())
         bits = (mode >> 6) & 7;
-    else if (gid == v.m_gid)
+    else if (gid == v.gid())
         bits = (mode >> 3) & 7;
     else
         bits = mode & 7;

@@ -15,7 +15,7 @@ class Vnode;
 class RecordLocks {
 public:
     struct Owner {
-        const void* key; // the Process (POSIX) or the File (OFD)
+        const void* key; // the owning process (POSIX) or the File (OFD)
         uint32_t pid;    // reported by F_GETLK for POSIX locks
         bool ofd;
     };

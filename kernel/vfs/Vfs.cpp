@@ -1,6 +1,5 @@
 #include "Vfs.h"
 #include "../core/Log.h"
-#include "../proc/Process.h"
 #include "Permissions.h"
 
 namespace husk {
@@ -49,12 +48,18 @@ ErrorOr<void> Vfs::mount_root(FileSystem* fs)
     return {};
 }
 
-ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
+ErrorOr<void> Vfs::may_mount_on(const Vnode& target)
 {
     if (!target.is_directory())
         return err(ENOTDIR);
     if (target.mounted_here)
         return err(EBUSY);
+    return {};
+}
+
+ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
+{
+    TRY(may_mount_on(target));
     Mount* m = TRY(new_mount(fs, RefPtr<Vnode>(target), flags));
     target.mounted_here = m;
     if (flags & linux::MS_RDONLY)
@@ -63,7 +68,7 @@ ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
     return {};
 }
 
-ErrorOr<void> Vfs::unmount(Vnode& target, int flags)
+ErrorOr<void> Vfs::unmount(Vnode& target, int flags, bool (*held)(const FileSystem&))
 {
     (void)flags;
     Mount* m = target.root_of_mount;
@@ -76,7 +81,7 @@ ErrorOr<void> Vfs::unmount(Vnode& target, int flags)
     for (Mount* other = g_mounts; other; other = other->next)
         if (other != m && other->covered && &other->covered->fs() == m->fs)
             return err(EBUSY);
-    if (m->fs->open_files() > 0 || Process::any_inside(*m->fs))
+    if (m->fs->open_files() > 0 || held(*m->fs))
         return err(EBUSY);
     TRY(m->fs->sync());
     TRY(m->fs->prepare_unmount());
@@ -106,11 +111,11 @@ ErrorOr<void> Vfs::sync_all()
     return {};
 }
 
-ErrorOr<RefPtr<Vnode>> Vfs::parent_of(Process& p, Vnode& dir)
+ErrorOr<RefPtr<Vnode>> Vfs::parent_of(const PathContext& context, Vnode& dir)
 {
     RefPtr<Vnode> v(dir);
     for (;;) {
-        if (v == p.root().ptr())
+        if (v == context.root)
             return v;
         if (!v->root_of_mount || !v->root_of_mount->covered)
             break;
@@ -123,7 +128,7 @@ ErrorOr<RefPtr<Vnode>> Vfs::parent_of(Process& p, Vnode& dir)
 namespace {
 
 struct Walker {
-    Process& process;
+    const PathContext& context;
     int links { 0 };
 
     ErrorOr<RefPtr<Vnode>> step(RefPtr<Vnode> cur, StringView comp, Resolved::Last type)
@@ -131,7 +136,7 @@ struct Walker {
         if (type == Resolved::Last::Dot)
             return cur;
         if (type == Resolved::Last::DotDot)
-            return Vfs::parent_of(process, *cur);
+            return Vfs::parent_of(context, *cur);
         RefPtr<Vnode> child = TRY(cur->lookup(comp));
         return cross_mounts(kstd::move(child));
     }
@@ -152,7 +157,7 @@ struct Walker {
             return err(ENOENT);
         Resolved out;
         if (path[0] == '/')
-            cur = process.root();
+            cur = context.root;
         size_t i = 0, len = path.length();
         while (i < len && path[i] == '/')
             ++i;
@@ -177,7 +182,7 @@ struct Walker {
                 return err(ENAMETOOLONG);
             if (!cur->is_directory())
                 return err(ENOTDIR);
-            TRY(check_access(*cur, process.credentials(), linux::X_OK));
+            TRY(check_access(*cur, context.credentials, linux::X_OK));
             auto type = comp == "." ? Resolved::Last::Dot : comp == ".." ? Resolved::Last::DotDot : Resolved::Last::Normal;
 
             if (last && (flags & WantParent)) {
@@ -221,11 +226,11 @@ struct Walker {
 
 } // namespace
 
-ErrorOr<Resolved> Vfs::resolve(Process& p, RefPtr<Vnode> base, StringView path, unsigned flags)
+ErrorOr<Resolved> Vfs::resolve(const PathContext& context, RefPtr<Vnode> base, StringView path, unsigned flags)
 {
     if (path.length() >= linux::PATH_MAX)
         return err(ENAMETOOLONG);
-    Walker w { p };
+    Walker w { context };
     return w.walk(kstd::move(base), path, flags);
 }
 
@@ -247,15 +252,15 @@ struct FindName {
 };
 } // namespace
 
-ErrorOr<size_t> Vfs::path_of(Process& p, Vnode& dir, char* buf, size_t size)
+ErrorOr<size_t> Vfs::path_of(const PathContext& context, Vnode& dir, char* buf, size_t size)
 {
-    if (dir.m_nlink == 0)
+    if (dir.nlink() == 0)
         return err(ENOENT); // removed working directory
     // Collect names leaf-first at the end of buf, then move them to the front.
     size_t pos = size;
     RefPtr<Vnode> v(dir);
-    while (v != p.root().ptr()) {
-        RefPtr<Vnode> parent = TRY(parent_of(p, *v));
+    while (v != context.root) {
+        RefPtr<Vnode> parent = TRY(parent_of(context, *v));
         if (parent == v)
             break;
         // The name in the parent belongs to the covered vnode of a mount root.
@@ -288,13 +293,13 @@ ErrorOr<size_t> Vfs::path_of(Process& p, Vnode& dir, char* buf, size_t size)
     return length;
 }
 
-ErrorOr<bool> Vfs::is_ancestor(Process& p, Vnode& ancestor, Vnode& dir)
+ErrorOr<bool> Vfs::is_ancestor(const PathContext& context, Vnode& ancestor, Vnode& dir)
 {
     RefPtr<Vnode> v(dir);
     for (;;) {
         if (v == &ancestor)
             return true;
-        RefPtr<Vnode> parent = TRY(parent_of(p, *v));
+        RefPtr<Vnode> parent = TRY(parent_of(context, *v));
         if (parent == v)
             return false;
         v = parent;

@@ -1,6 +1,8 @@
 // The mount table and everything that walks across it: mounting, '..' at
 // mount roots, path resolution (symlinks, ELOOP, trailing slashes) and the
-// reverse walk behind getcwd.
+// reverse walk behind getcwd. And the operations on names and metadata,
+// each with its rules (permission, EROFS, types, the umask), which system
+// calls reach through the caller's PathContext.
 #pragma once
 
 #include "../abi/Linux.h"
@@ -8,11 +10,12 @@
 #include "../kstd/RefPtr.h"
 #include "../kstd/StringView.h"
 #include "FileSystem.h"
+#include "PathContext.h"
 #include "Vnode.h"
 
 namespace husk {
 
-class Process;
+class File;
 
 struct Mount {
     FileSystem* fs;
@@ -39,9 +42,14 @@ struct Resolved {
 class Vfs {
 public:
     static kstd::ErrorOr<void> mount_root(FileSystem* fs);
+    // Whether a file system may be mounted on target (ENOTDIR, EBUSY):
+    // mount() checks it, and callers before they make the file system.
+    static kstd::ErrorOr<void> may_mount_on(const Vnode& target);
     static kstd::ErrorOr<void> mount(FileSystem* fs, Vnode& target, unsigned long flags);
-    // target is the root of a mounted file system (what the mount point shows).
-    static kstd::ErrorOr<void> unmount(Vnode& target, int flags);
+    // target is the root of a mounted file system (what the mount point
+    // shows). held(fs) says whether something outside the VFS (a process's
+    // cwd or root) is inside it: EBUSY.
+    static kstd::ErrorOr<void> unmount(Vnode& target, int flags, bool (*held)(const FileSystem&));
     static kstd::RefPtr<Vnode> root();
     static Mount* mounts();
     static kstd::ErrorOr<void> sync_all();
@@ -50,13 +58,46 @@ public:
     // what the kernel builds at boot.
     static kstd::ErrorOr<kstd::RefPtr<Vnode>> make_directories(kstd::StringView path, uint32_t mode);
 
-    static kstd::ErrorOr<Resolved> resolve(Process& p, kstd::RefPtr<Vnode> base, kstd::StringView path, unsigned flags);
-    // The directory '..' names from dir, crossing mounts, stopping at p's root.
-    static kstd::ErrorOr<kstd::RefPtr<Vnode>> parent_of(Process& p, Vnode& dir);
-    // Absolute path of dir as seen from p's root. Returns its length.
-    static kstd::ErrorOr<size_t> path_of(Process& p, Vnode& dir, char* buf, size_t size);
+    // --- paths. A relative path starts at base, an absolute one at the
+    // context's root.
+    static kstd::ErrorOr<Resolved> resolve(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, unsigned flags);
+    // The directory '..' names from dir, crossing mounts, stopping at the root.
+    static kstd::ErrorOr<kstd::RefPtr<Vnode>> parent_of(const PathContext&, Vnode& dir);
+    // Absolute path of dir as seen from the root. Returns its length.
+    static kstd::ErrorOr<size_t> path_of(const PathContext&, Vnode& dir, char* buf, size_t size);
     // Whether ancestor is dir or one of dir's ancestors (rename loop check).
-    static kstd::ErrorOr<bool> is_ancestor(Process& p, Vnode& ancestor, Vnode& dir);
+    static kstd::ErrorOr<bool> is_ancestor(const PathContext&, Vnode& ancestor, Vnode& dir);
+
+    // --- names (VfsNames.cpp): the calls of the same names, after their
+    // arguments are copied in and their flags decoded.
+    // flags: O_* (an O_PATH open keeps only the flags O_PATH honours).
+    static kstd::ErrorOr<kstd::RefPtr<File>> open(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, int flags, uint32_t mode);
+    // A regular file or a socket's name (bind() makes them here); FIFOs
+    // and device nodes are EPERM for now.
+    static kstd::ErrorOr<kstd::RefPtr<Vnode>> mknod(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, uint32_t mode, uint64_t rdev);
+    static kstd::ErrorOr<void> mkdir(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path, uint32_t mode);
+    static kstd::ErrorOr<void> symlink(const PathContext&, kstd::StringView target, kstd::RefPtr<Vnode> base, kstd::StringView path);
+    static kstd::ErrorOr<void> link(const PathContext&, Vnode& existing, kstd::RefPtr<Vnode> base, kstd::StringView path);
+    static kstd::ErrorOr<void> unlink(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path);
+    static kstd::ErrorOr<void> rmdir(const PathContext&, kstd::RefPtr<Vnode> base, kstd::StringView path);
+    // flags: 0 or linux::RENAME_NOREPLACE.
+    static kstd::ErrorOr<void> rename(const PathContext&, kstd::RefPtr<Vnode> old_base, kstd::StringView old_path,
+                                      kstd::RefPtr<Vnode> new_base, kstd::StringView new_path, unsigned flags);
+    // chdir() and chroot() may enter dir: ENOTDIR, EACCES.
+    static kstd::ErrorOr<void> may_enter(const PathContext&, Vnode& dir);
+
+    // --- metadata (VfsAttributes.cpp): who may change what, then
+    // Vnode::setattr.
+    static kstd::ErrorOr<void> chmod(const PathContext&, Vnode&, uint32_t mode);
+    // uid or gid -1: unchanged.
+    static kstd::ErrorOr<void> chown(const PathContext&, Vnode&, uint32_t uid, uint32_t gid);
+    // utimensat: times null for "now", else atime and mtime (UTIME_NOW, UTIME_OMIT).
+    static kstd::ErrorOr<void> set_times(const PathContext&, Vnode&, const linux::timespec* times);
+    // truncate() of a path, and ftruncate() of an open file.
+    static kstd::ErrorOr<void> truncate(const PathContext&, Vnode&, uint64_t length);
+    static kstd::ErrorOr<void> truncate(File&, uint64_t length);
+    // access(): mask linux::R_OK | W_OK | X_OK, against the real ids unless effective_ids.
+    static kstd::ErrorOr<void> access(const PathContext&, Vnode&, int mask, bool effective_ids);
 };
 
 } // namespace husk

@@ -40,6 +40,33 @@ ErrorOr<void> Vnode::truncate(uint64_t) { return err(is_directory() ? EISDIR : E
 ErrorOr<size_t> Vnode::readlink(char*, size_t) { return err(EINVAL); }
 ErrorOr<void> Vnode::sync() { return {}; }
 
+ErrorOr<void> Vnode::setattr(const AttrChange& change)
+{
+    if (change.mask & AttrChange::Size)
+        TRY(truncate(change.size));
+    if (!(change.mask & ~AttrChange::Size))
+        return {};
+    if (change.mask & AttrChange::Mode)
+        m_mode = (m_mode & linux::S_IFMT) | (change.mode & 07777);
+    if (change.mask & AttrChange::Uid)
+        m_uid = change.uid;
+    if (change.mask & AttrChange::Gid)
+        m_gid = change.gid;
+    if (change.mask & AttrChange::Atime)
+        m_atime = change.atime;
+    if (change.mask & AttrChange::Mtime)
+        m_mtime = change.mtime;
+    if (change.mask & AttrChange::Ctime)
+        m_ctime = change.ctime;
+    return write_metadata();
+}
+
+void Vnode::count_link(Vnode& v, int delta)
+{
+    v.m_nlink += uint32_t(delta);
+    v.m_ctime = Timestamp::now();
+}
+
 ErrorOr<uint64_t> Vnode::seek_data(uint64_t offset, bool want_hole)
 {
     // Without hole information the whole file is data and EOF is the hole.

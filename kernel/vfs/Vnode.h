@@ -31,6 +31,18 @@ struct DirEntryView {
 // Returns false to stop (e.g. the caller's buffer is full).
 using DirEmit = bool (*)(void* ctx, const DirEntryView& entry);
 
+// A change of a vnode's metadata (Linux's iattr): mask says which fields
+// to set. The VFS decides whether the change is allowed; Vnode::setattr
+// makes it.
+struct AttrChange {
+    enum : unsigned { Mode = 1, Uid = 2, Gid = 4, Size = 8, Atime = 16, Mtime = 32, Ctime = 64 };
+    unsigned mask { 0 };
+    uint32_t mode { 0 }; // permission bits (07777); the type never changes
+    uint32_t uid { 0 }, gid { 0 };
+    uint64_t size { 0 };
+    Timestamp atime, mtime, ctime;
+};
+
 class Vnode : public kstd::RefCounted<Vnode>, public kstd::HeapObject {
 public:
     virtual ~Vnode();
@@ -41,14 +53,19 @@ public:
     bool is_directory() const { return linux::is_dir(m_mode); }
     bool is_regular() const { return linux::is_reg(m_mode); }
     bool is_symlink() const { return linux::is_lnk(m_mode); }
+    uint32_t uid() const { return m_uid; }
+    uint32_t gid() const { return m_gid; }
+    uint32_t nlink() const { return m_nlink; }
+    uint64_t size() const { return m_size; }
+    uint64_t rdev() const { return m_rdev; }
+    Timestamp atime() const { return m_atime; }
+    Timestamp mtime() const { return m_mtime; }
+    Timestamp ctime() const { return m_ctime; }
 
-    // Metadata kept here for every fs; an fs persists it in write_metadata().
-    uint32_t m_mode { 0 };
-    uint32_t m_uid { 0 }, m_gid { 0 };
-    uint32_t m_nlink { 1 };
-    uint64_t m_size { 0 };
-    uint64_t m_rdev { 0 };
-    Timestamp m_atime, m_mtime, m_ctime;
+    // The one way metadata changes from outside the file system: a size
+    // goes through truncate(), the rest is set here and persisted with
+    // write_metadata() (both the file system's).
+    kstd::ErrorOr<void> setattr(const AttrChange& change);
 
     // Mount bookkeeping, owned by the VFS.
     Mount* mounted_here { nullptr };   // a file system is mounted on this vnode
@@ -56,7 +73,8 @@ public:
 
     // --- directory operations
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name);
-    // Creates a regular file, FIFO or device node (type in mode).
+    // Creates a node of the type in mode: the VFS asks only for the types
+    // file systems hold (regular files, socket names).
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials&, uint64_t rdev);
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView name, uint32_t mode, const Credentials&);
     virtual kstd::ErrorOr<kstd::RefPtr<Vnode>> symlink(kstd::StringView name, kstd::StringView target, const Credentials&);
@@ -71,7 +89,6 @@ public:
     // --- data
     virtual kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n);
     virtual kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n);
-    virtual kstd::ErrorOr<void> truncate(uint64_t size);
     virtual kstd::ErrorOr<size_t> readlink(char* buf, size_t size);
     // SEEK_DATA / SEEK_HOLE support: next data/hole offset at or after offset.
     virtual kstd::ErrorOr<uint64_t> seek_data(uint64_t offset, bool want_hole);
@@ -79,7 +96,6 @@ public:
 
     // --- metadata
     virtual uint64_t blocks() const { return 0; } // 512-byte units in use
-    virtual kstd::ErrorOr<void> write_metadata() { return {}; }
     // Readiness for poll(): regular files and directories are always ready.
     virtual short poll_events() const { return linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM; }
 
@@ -89,6 +105,25 @@ public:
 
 protected:
     Vnode(FileSystem& fs, uint64_t ino, uint32_t mode);
+
+    // setattr's file system half: a new size (the file system also sets
+    // mtime and ctime), and storing the metadata below.
+    virtual kstd::ErrorOr<void> truncate(uint64_t size);
+    virtual kstd::ErrorOr<void> write_metadata() { return {}; }
+
+    // A file system's bookkeeping on another of its vnodes: a name for v
+    // came (+1) or went (-1), or v was otherwise changed (ctime).
+    static void count_link(Vnode& v, int delta);
+    static void mark_changed(Vnode& v) { v.m_ctime = Timestamp::now(); }
+
+    // Metadata kept here for every file system; it persists it in
+    // write_metadata().
+    uint32_t m_mode { 0 };
+    uint32_t m_uid { 0 }, m_gid { 0 };
+    uint32_t m_nlink { 1 };
+    uint64_t m_size { 0 };
+    uint64_t m_rdev { 0 };
+    Timestamp m_atime, m_mtime, m_ctime;
 
 private:
     FileSystem* m_fs;

@@ -39,7 +39,7 @@ ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
     if (m_vnode->fs().is_read_only())
         return err(EROFS);
     if (m_flags & linux::O_APPEND)
-        offset = m_vnode->m_size; // Linux appends even for pwrite (see pwrite(2) BUGS)
+        offset = m_vnode->size(); // Linux appends even for pwrite (see pwrite(2) BUGS)
     if (offset > kMaxFileSize || n > kMaxFileSize - offset)
         return err(EFBIG);
     return m_vnode->write(offset, buf, n);
@@ -57,7 +57,7 @@ ErrorOr<size_t> VnodeFile::write(IoBuffer buf, size_t n)
     if (!is_writable())
         return err(EBADF);
     if (m_flags & linux::O_APPEND)
-        m_offset = m_vnode->m_size;
+        m_offset = m_vnode->size();
     size_t done = TRY(pwrite(buf, n, m_offset));
     m_offset += done;
     return done;
@@ -71,7 +71,7 @@ ErrorOr<uint64_t> VnodeFile::seek(int64_t offset, int whence)
     switch (whence) {
     case linux::SEEK_SET: base = 0; break;
     case linux::SEEK_CUR: base = int64_t(m_offset); break;
-    case linux::SEEK_END: base = int64_t(m_vnode->m_size); break;
+    case linux::SEEK_END: base = int64_t(m_vnode->size()); break;
     case linux::SEEK_DATA:
     case linux::SEEK_HOLE: {
         if (offset < 0)
@@ -100,7 +100,7 @@ ErrorOr<void> VnodeFile::stat(linux::stat& out)
 ErrorOr<long> VnodeFile::ioctl(unsigned long request, IoBuffer arg)
 {
     if (request == linux::FIONREAD && m_vnode->is_regular()) {
-        int avail = m_offset < m_vnode->m_size ? int(kstd::min<uint64_t>(m_vnode->m_size - m_offset, INT32_MAX)) : 0;
+        int avail = m_offset < m_vnode->size() ? int(kstd::min<uint64_t>(m_vnode->size() - m_offset, INT32_MAX)) : 0;
         TRY(arg.write_from(0, &avail, sizeof avail));
         return 0;
     }
@@ -142,7 +142,7 @@ ErrorOr<size_t> VnodeFile::getdents(IoBuffer buf, size_t size)
         return err(EBADF);
     if (!m_vnode->is_directory())
         return err(ENOTDIR);
-    if (m_vnode->m_nlink == 0)
+    if (m_vnode->nlink() == 0)
         return err(ENOENT); // a removed directory cannot be listed
     DentsCursor cursor { buf, size, 0, m_offset, false };
     TRY(m_vnode->readdir(m_offset, emit_dirent, &cursor));

@@ -27,8 +27,6 @@ public:
     uint64_t blocks() const override { return m_blocks; }
 
     kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
-    kstd::ErrorOr<void> truncate(uint64_t size) override;
-    kstd::ErrorOr<void> write_metadata() override;
     kstd::ErrorOr<void> sync() override;
     kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials&, uint64_t rdev) override;
     kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView name, uint32_t mode, const Credentials&) override;
@@ -39,6 +37,9 @@ public:
     kstd::ErrorOr<void> rename(kstd::StringView old_name, Vnode& new_dir, kstd::StringView new_name) override;
 
 private:
+    kstd::ErrorOr<void> truncate(uint64_t size) override;
+    kstd::ErrorOr<void> write_metadata() override;
+
     Ext2FileSystem& ext2() const;
     // Physical block holding logical block `index`, or 0 for a hole.
     kstd::ErrorOr<uint64_t> map(uint64_t index) { return TRY(map_run(index, 1)).physical; }

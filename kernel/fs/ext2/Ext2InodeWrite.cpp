@@ -504,10 +504,6 @@ ErrorOr<bool> Ext2Inode::is_empty_directory()
 ErrorOr<RefPtr<Vnode>> Ext2Inode::create(StringView name, uint32_t mode, const Credentials& who, uint64_t)
 {
     TRY(require_writable_directory());
-    // Sockets are names bind() makes (no data); FIFOs and device nodes are
-    // not supported yet.
-    if (!linux::is_reg(mode) && !linux::is_sock(mode))
-        return err(EPERM);
     if (TRY(find_entry(name)))
         return err(EEXIST);
     uint32_t number = TRY(ext2().allocate_inode(uint32_t(ino()), false));
@@ -606,8 +602,9 @@ ErrorOr<RefPtr<Vnode>> Ext2Inode::symlink(StringView name, StringView target, co
     return RefPtr<Vnode>(link);
 }
 
-ErrorOr<void> Ext2Inode::link(StringView name, Vnode& target)
+ErrorOr<void> Ext2Inode::link(StringView name, Vnode& target_vnode)
 {
+    auto& target = static_cast<Ext2Inode&>(target_vnode); // the VFS checked: this file system's
     TRY(require_writable_directory());
     if (TRY(find_entry(name)))
         return err(EEXIST);

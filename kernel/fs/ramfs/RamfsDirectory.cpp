@@ -112,15 +112,10 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::create(StringView name, uint32_t mode, co
         return err(ENOENT);
     if (find(name))
         return err(EEXIST);
-    // Sockets are names bind() makes (no data); FIFOs and device nodes are
-    // not supported yet.
-    if (!linux::is_reg(mode) && !linux::is_sock(mode))
-        return err(EPERM);
-    auto file = kstd::adopt_new<RamfsFile>(ramfs(), ramfs().allocate_ino(), mode);
+    // A regular file or a socket's name (the VFS lets no other type here).
+    auto file = kstd::adopt_new<RamfsFile>(ramfs(), ramfs().allocate_ino(), mode, who);
     if (!file)
         return err(ENOMEM);
-    file->m_uid = who.euid;
-    file->m_gid = who.egid;
     TRY(insert(TRY(new_entry(name, file))));
     return RefPtr<Vnode>(file);
 }
@@ -155,8 +150,7 @@ ErrorOr<void> RamfsDirectory::link(StringView name, Vnode& target)
     if (find(name))
         return err(EEXIST);
     TRY(insert(TRY(new_entry(name, RefPtr<Vnode>(target)))));
-    ++target.m_nlink;
-    target.m_ctime = Timestamp::now();
+    count_link(target, +1);
     return {};
 }
 
@@ -167,8 +161,7 @@ ErrorOr<void> RamfsDirectory::unlink(StringView name)
         return err(ENOENT);
     if (e->node->is_directory())
         return err(EISDIR);
-    --e->node->m_nlink;
-    e->node->m_ctime = Timestamp::now();
+    count_link(*e->node, -1);
     remove(e);
     return {};
 }
@@ -212,9 +205,8 @@ ErrorOr<void> RamfsDirectory::rename(StringView old_name, Vnode& new_dir_vnode, 
             victim_dir.detach_from_parent();
             --new_dir.m_nlink;
         } else {
-            --victim.m_nlink;
+            count_link(victim, -1);
         }
-        victim.m_ctime = Timestamp::now();
         new_dir.remove(existing);
     }
     remove(source);
@@ -225,7 +217,7 @@ ErrorOr<void> RamfsDirectory::rename(StringView old_name, Vnode& new_dir_vnode, 
         ++new_dir.m_nlink;
         static_cast<RamfsDirectory&>(*node).m_parent = &new_dir;
     }
-    node->m_ctime = Timestamp::now();
+    mark_changed(*node);
     return {};
 }
 

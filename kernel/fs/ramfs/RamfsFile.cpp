@@ -9,9 +9,11 @@ using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 // A regular file, or a socket's name (an inode with no data).
-RamfsFile::RamfsFile(RamfsFileSystem& fs, uint64_t ino, uint32_t mode)
+RamfsFile::RamfsFile(RamfsFileSystem& fs, uint64_t ino, uint32_t mode, const Credentials& owner)
     : Vnode(fs, ino, (linux::is_sock(mode) ? linux::S_IFSOCK : linux::S_IFREG) | (mode & 07777))
 {
+    m_uid = owner.euid;
+    m_gid = owner.egid;
 }
 
 RamfsFile::~RamfsFile()
