@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <string>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <x86intrin.h>
@@ -26,19 +28,25 @@ uint64_t now_ns()
 }
 
 // The guest's halt writes "husk-exit:N" on its second serial port: the
-// whole 8-bit status (isa-debug-exit keeps only 7 bits of it).
-int read_status_file(const std::string& path)
+// whole 8-bit status (isa-debug-exit keeps only 7 bits of it). -1 if none.
+int parse_status(const std::string& text)
 {
-    FILE* f = std::fopen(path.c_str(), "r");
-    if (!f)
-        return -1;
-    char line[64] = {};
+    size_t at = text.find("husk-exit:");
     int status = -1;
-    while (std::fgets(line, sizeof line, f))
-        if (std::sscanf(line, "husk-exit:%d", &status) == 1)
-            break;
-    std::fclose(f);
+    if (at != std::string::npos && std::sscanf(text.c_str() + at, "husk-exit:%d", &status) != 1)
+        status = -1;
     return status;
+}
+
+// What QEMU wrote on the channel (it has exited: read to the end).
+std::string drain(int fd)
+{
+    std::string text;
+    char buf[256];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0 || (n < 0 && errno == EINTR);)
+        if (n > 0)
+            text.append(buf, size_t(n));
+    return text;
 }
 } // namespace
 
@@ -122,7 +130,7 @@ unsigned long host_tsc_khz()
 
 QemuLauncher::QemuLauncher(RunOptions options) : m_options(std::move(options)) {}
 
-std::vector<std::string> QemuLauncher::arguments(const std::string& status_path) const
+std::vector<std::string> QemuLauncher::arguments(const std::string& status_chardev) const
 {
     const RunOptions& o = m_options;
     bool mmio = o.machine == "microvm";
@@ -134,7 +142,7 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_path)
                         "-no-reboot", "-display", "none" });
     // COM1 is the console; COM2 (an explicit device: microvm makes only one
     // serial port itself) carries the exit status.
-    a.insert(a.end(), { "-serial", "stdio", "-chardev", "file,id=husk-status,path=" + status_path,
+    a.insert(a.end(), { "-serial", "stdio", "-chardev", status_chardev + ",id=husk-status",
                         "-device", "isa-serial,chardev=husk-status,iobase=0x2f8,irq=3" });
     a.insert(a.end(), { "-device", "isa-debug-exit,iobase=0x501,iosize=1" });
     for (size_t i = 0; i < o.disks.size(); ++i) {
@@ -170,7 +178,7 @@ int QemuLauncher::start_detached()
         return kStatusNoStatus;
     }
     std::string status_path = std::string(log_path) + ".status";
-    std::vector<std::string> args = arguments(status_path);
+    std::vector<std::string> args = arguments("file,path=" + status_path);
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
@@ -209,14 +217,15 @@ int QemuLauncher::start_detached()
 
 int QemuLauncher::run()
 {
-    char status_path[] = "/tmp/husk-run-XXXXXX";
-    int fd = mkstemp(status_path);
-    if (fd < 0) {
-        std::fprintf(stderr, "husk run: cannot create a temporary file: %s\n", std::strerror(errno));
+    // COM2 is one end of a socket pair whose other end husk run keeps: the
+    // status comes back on it, and nothing is left in the file system,
+    // whatever ends husk run (even SIGKILL).
+    int channel[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+        std::fprintf(stderr, "husk run: cannot create a socket pair: %s\n", std::strerror(errno));
         return kStatusNoStatus;
     }
-    close(fd);
-    std::vector<std::string> args = arguments(status_path);
+    std::vector<std::string> args = arguments("socket,fd=" + std::to_string(channel[1]));
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
@@ -229,13 +238,21 @@ int QemuLauncher::run()
     for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
         sigaddset(&waited, s);
     sigprocmask(SIG_BLOCK, &waited, &old);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        // QEMU dies with husk run even when nothing of husk run can run
+        // any more (SIGKILL); the check covers a parent gone before prctl.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(kStatusNoStatus);
+        fcntl(channel[1], F_SETFD, 0); // QEMU's end crosses exec
         sigprocmask(SIG_SETMASK, &old, nullptr);
         execvp(argv[0], argv.data());
         std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
         _exit(127);
     }
+    close(channel[1]);
     int wstatus = 0;
     bool timed_out = false;
     int stopped_by = 0;
@@ -265,9 +282,9 @@ int QemuLauncher::run()
     }
     if (!stopped_by) // else a second SIGTERM stays blocked: it must not cut the cleanup short
         sigprocmask(SIG_SETMASK, &old, nullptr);
-    int reported = read_status_file(status_path);
-    unlink(status_path);
-    if (stopped_by) // as a shell reports a killed process; the caller still removes its temporary disks
+    int reported = parse_status(drain(channel[0]));
+    close(channel[0]);
+    if (stopped_by) // as a shell reports a killed process
         return 128 + stopped_by;
     if (timed_out) {
         std::fprintf(stderr, "husk run: the guest did not stop within %g s; killed it\n", m_options.timeout_s);

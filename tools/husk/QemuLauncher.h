@@ -24,8 +24,9 @@ struct RunOptions {
 class QemuLauncher {
 public:
     explicit QemuLauncher(RunOptions options);
-    // The QEMU arguments (argv[0] included) for a status file.
-    std::vector<std::string> arguments(const std::string& status_path) const;
+    // The QEMU arguments (argv[0] included); status_chardev is the backend
+    // of COM2's -chardev (e.g. "file,path=PATH"), which carries the status.
+    std::vector<std::string> arguments(const std::string& status_chardev) const;
     // Runs the guest in the foreground; returns its exit status (0..255),
     // 124 on timeout, or 125 when QEMU failed or the guest stopped without
     // reporting one.

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cerrno>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
@@ -76,7 +78,10 @@ int usage_error(const char* fmt, const char* arg)
     return kUsageError;
 }
 
-// ext2 images made from directories given to -b, removed when husk run ends.
+// ext2 images made from directories given to -b. They never have a name:
+// each is an unnamed file (O_TMPFILE) in $TMPDIR or /tmp that mke2fs and
+// QEMU reach as /proc/self/fd/N through the inherited descriptor, so
+// nothing is left behind however husk run ends (even by SIGKILL).
 class TemporaryImages {
 public:
     TemporaryImages() = default;
@@ -84,18 +89,17 @@ public:
     TemporaryImages& operator=(const TemporaryImages&) = delete;
     ~TemporaryImages()
     {
-        for (const auto& path : m_paths)
-            unlink(path.c_str());
+        for (int fd : m_fds)
+            close(fd);
     }
     // An ext2 image holding dir's tree with room to spare, or "".
     std::string from_directory(const std::string& dir)
     {
-        char path[] = "/tmp/husk-disk-XXXXXX";
-        int fd = mkstemp(path);
+        int fd = unnamed_file();
         if (fd < 0)
             return "";
-        close(fd);
-        m_paths.push_back(path);
+        m_fds.push_back(fd);
+        std::string path = "/proc/self/fd/" + std::to_string(fd);
         uintmax_t bytes = 0;
         std::error_code ec;
         for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
@@ -113,7 +117,25 @@ public:
     }
 
 private:
-    std::vector<std::string> m_paths;
+    // Inherited by the children (no O_CLOEXEC): they open it by its /proc path.
+    static int unnamed_file()
+    {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string dir = tmp && *tmp ? tmp : "/tmp";
+        int fd = open(dir.c_str(), O_TMPFILE | O_RDWR, 0600);
+        if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+            return fd;
+        // A file system without O_TMPFILE: named only for an instant.
+        std::string name = dir + "/husk-disk-XXXXXX";
+        fd = mkstemp(name.data());
+        if (fd >= 0) {
+            unlink(name.c_str());
+            fcntl(fd, F_SETFD, 0);
+        }
+        return fd;
+    }
+
+    std::vector<int> m_fds;
 };
 
 bool parse_number(const char* s, double* out)
@@ -321,7 +343,7 @@ int run_command(int argc, char** argv)
         return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
     QemuLauncher launcher(o);
     if (dry_run) {
-        for (const auto& arg : launcher.arguments("STATUS"))
+        for (const auto& arg : launcher.arguments("file,path=STATUS"))
             std::printf("%s ", arg.c_str());
         std::printf("\n");
         return 0;
