@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include "../../platform/hosted/ImageLock.h"
 #include "ImageFiles.h"
 #include "JsonText.h"
 #include "NetworkOptions.h"
@@ -20,6 +21,7 @@ namespace husk::tools {
 
 namespace {
 constexpr int kUsageError = 2;
+constexpr int kBusyImage = 125; // as when QEMU cannot start
 
 void usage(FILE* out)
 {
@@ -308,6 +310,16 @@ int run_command(int argc, char** argv)
             if (image.empty())
                 return usage_error("-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)", o.disks[i].c_str());
             o.disks[i] = image;
+        }
+        // QEMU locks the image itself (a second writer makes it fail with a
+        // terse message); asking first names the holder.
+        if (int fd = open(o.disks[i].c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+            std::string busy = hosted::image_conflict(fd, o.disks[i], false);
+            close(fd);
+            if (!busy.empty() && !dry_run) {
+                std::fprintf(stderr, "husk run: -b: %s\n", busy.c_str());
+                return kBusyImage;
+            }
         }
         if (o.program.empty() && !baked) {
             if (!mountpoints[i].empty())
