@@ -4,6 +4,7 @@
 #include <husk/platform.h>
 #include "../block/BlockDevice.h"
 #include "../block/BufferCache.h"
+#include "../block/Flusher.h"
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
@@ -134,6 +135,9 @@ extern "C" int husk_kernel_boot(void)
         budget = half;
     }
     BufferCache::set_budget(budget);
+    // Linux's dirty_expire_centisecs and dirty_writeback_centisecs, in seconds.
+    constexpr uint64_t kSecond = 1'000'000'000;
+    Flusher::configure(Config::get_number("dirty_expire", 30) * kSecond, Config::get_number("writeback_interval", 5) * kSecond);
     BlockDevice::probe_all();
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();
