@@ -17,6 +17,7 @@
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
 #include "Config.h"
+#include "HostStop.h"
 #include "Uptime.h"
 #include "Version.h"
 
@@ -151,6 +152,7 @@ extern "C" int husk_kernel_boot(void)
     if (init.is_error())
         return -init.error().code();
     Scheduler::init(init.value());
+    HostStop::install();
     if (auto r = open_console(*init.value()); r.is_error())
         return -r.error().code();
     g_booted = true;

@@ -19,6 +19,7 @@ namespace husk::tools {
 namespace {
 constexpr int kStatusTimeout = 124;
 constexpr int kStatusNoStatus = 125;
+constexpr int kStatusKilled = 128 + SIGKILL;
 
 uint64_t now_ns()
 {
@@ -78,20 +79,15 @@ std::string read_line(const std::string& path)
         s.pop_back();
     return s;
 }
-// Stops QEMU as its own signal handling wants (SIGTERM: it closes its
-// files), by SIGKILL if it has not ended within 5 s; its wait status.
-int stop(pid_t pid)
+const char* signal_name(int sig)
 {
-    kill(pid, SIGTERM);
-    int wstatus = 0;
-    for (int i = 0; i < 500; ++i) {
-        if (waitpid(pid, &wstatus, WNOHANG) == pid)
-            return wstatus;
-        usleep(10000);
-    }
+    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "a signal";
+}
+
+void kill_and_wait(pid_t pid, int* wstatus)
+{
     kill(pid, SIGKILL);
-    waitpid(pid, &wstatus, 0);
-    return wstatus;
+    waitpid(pid, wstatus, 0);
 }
 } // namespace
 
@@ -247,45 +243,69 @@ int QemuLauncher::run()
         if (getppid() != parent)
             _exit(kStatusNoStatus);
         fcntl(channel[1], F_SETFD, 0); // QEMU's end crosses exec
-        sigprocmask(SIG_SETMASK, &old, nullptr);
+        // Ctrl-C and a closed terminal signal the whole foreground process
+        // group: QEMU would quit at once, before the guest could sync.
+        // Blocked, they stay pending in QEMU; husk run turns them into a stop.
+        sigset_t qemu_mask = old;
+        sigaddset(&qemu_mask, SIGINT);
+        sigaddset(&qemu_mask, SIGHUP);
+        sigprocmask(SIG_SETMASK, &qemu_mask, nullptr);
         execvp(argv[0], argv.data());
         std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
         _exit(127);
     }
     close(channel[1]);
+    // A signal meant to stop husk run (kill, Ctrl-C, a closed terminal)
+    // asks the guest to stop on COM2: it syncs, unmounts and halts with
+    // 128 + signal. Past the stop timeout, or at a second signal, QEMU is
+    // killed (137: unsynced writes may be lost).
     int wstatus = 0;
-    bool timed_out = false;
-    int stopped_by = 0;
+    bool timed_out = false, killed = false;
+    int stop_signal = 0;
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     for (;;) {
-        pid_t r = waitpid(pid, &wstatus, WNOHANG);
-        if (r == pid)
+        if (waitpid(pid, &wstatus, WNOHANG) == pid)
             break;
+        uint64_t now = now_ns();
+        if (deadline && now >= deadline) {
+            kill_and_wait(pid, &wstatus);
+            timed_out = !stop_signal;
+            killed = stop_signal != 0;
+            break;
+        }
         timespec wait { 3600, 0 };
         if (deadline) {
-            uint64_t now = now_ns();
-            if (now >= deadline) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &wstatus, 0);
-                timed_out = true;
-                break;
-            }
             uint64_t left = deadline - now;
             wait = { time_t(left / 1000000000), long(left % 1000000000) };
         }
         int sig = sigtimedwait(&waited, nullptr, &wait);
-        if (sig > 0 && sig != SIGCHLD) {
-            wstatus = stop(pid);
-            stopped_by = sig;
+        if (sig <= 0 || sig == SIGCHLD)
+            continue;
+        if (stop_signal) {
+            kill_and_wait(pid, &wstatus);
+            killed = true;
             break;
         }
+        stop_signal = sig;
+        std::string request = "husk-stop:" + std::to_string(sig) + "\n";
+        (void)!send(channel[0], request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        deadline = now_ns() + uint64_t(m_options.stop_timeout_s * 1e9);
     }
-    if (!stopped_by) // else a second SIGTERM stays blocked: it must not cut the cleanup short
+    if (!stop_signal) // else a second signal stays blocked: it must not cut husk run's end short
         sigprocmask(SIG_SETMASK, &old, nullptr);
     int reported = parse_status(drain(channel[0]));
     close(channel[0]);
-    if (stopped_by) // as a shell reports a killed process
-        return 128 + stopped_by;
+    if (stop_signal) {
+        if (killed || reported < 0) {
+            std::fprintf(stderr,
+                         "husk run: %s: the guest did not stop within %g s; killed it (writes it had not synced may be lost)\n",
+                         signal_name(stop_signal), m_options.stop_timeout_s);
+            return kStatusKilled;
+        }
+        std::fprintf(stderr, "husk run: %s: the guest synced its disks and stopped (status %d)\n",
+                     signal_name(stop_signal), reported & 0xff);
+        return reported & 0xff;
+    }
     if (timed_out) {
         std::fprintf(stderr, "husk run: the guest did not stop within %g s; killed it\n", m_options.timeout_s);
         return kStatusTimeout;

@@ -62,6 +62,10 @@ void usage(FILE* out)
                  "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
                  "  --append WORDS     extra kernel command line words\n"
                  "  --timeout SECONDS  with -i: stop the guest after SECONDS (exit status 124)\n"
+                 "  --stop-timeout SECONDS\n"
+                 "                     with -i: how long SIGTERM, SIGINT or SIGHUP to husk run\n"
+                 "                     wait for the guest to sync its disks and stop (default\n"
+                 "                     10; exit status 128+signal) before killing it (137)\n"
                  "  -g 'QEMU ARGS'     extra arguments for QEMU, split at white space\n"
                  "  -D PORT            QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for\n"
                  "                     gdb before its first instruction\n"
@@ -69,7 +73,9 @@ void usage(FILE* out)
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
                  "QEMU could not run the image, 126 when PROGRAM cannot be run (not a static\n"
-                 "x86-64 executable), 128+N when a signal N killed it (139: SIGSEGV).\n");
+                 "x86-64 executable), 128+N when a signal N killed it (139: SIGSEGV) or N\n"
+                 "stopped husk run and the guest synced and stopped (143: SIGTERM), 137 when\n"
+                 "the guest did not stop within --stop-timeout and was killed.\n");
 }
 
 int usage_error(const char* fmt, const char* arg)
@@ -243,6 +249,12 @@ int run_command(int argc, char** argv)
                 return kUsageError;
             if (!parse_number(v, &o.timeout_s) || o.timeout_s == 0)
                 return usage_error("--timeout wants a positive number of seconds, not '%s'", v);
+        } else if (a == "--stop-timeout") {
+            const char* v = value("--stop-timeout");
+            if (!v)
+                return kUsageError;
+            if (!parse_number(v, &o.stop_timeout_s) || o.stop_timeout_s == 0)
+                return usage_error("--stop-timeout wants a positive number of seconds, not '%s'", v);
         } else if (a == "-D") {
             const char* v = value("-D");
             double port;
