@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 8
+#define HUSK_PLATFORM_VERSION 9
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */

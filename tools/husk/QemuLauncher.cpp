@@ -227,8 +227,8 @@ int QemuLauncher::run()
         argv.push_back(s.data());
     argv.push_back(nullptr);
 
-    // SIGCHLD ends the wait; a signal meant to stop husk run (kill, a
-    // closed terminal) stops QEMU first, or the guest would run on orphaned.
+    // Waited for with sigtimedwait: SIGCHLD (QEMU ended) and the signals
+    // that stop husk run (below).
     sigset_t waited, old;
     sigemptyset(&waited);
     for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
@@ -260,7 +260,7 @@ int QemuLauncher::run()
     // 128 + signal. Past the stop timeout, or at a second signal, QEMU is
     // killed (137: unsynced writes may be lost).
     int wstatus = 0;
-    bool timed_out = false, killed = false;
+    bool timed_out = false, killed = false, second_signal = false;
     int stop_signal = 0;
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     for (;;) {
@@ -283,7 +283,7 @@ int QemuLauncher::run()
             continue;
         if (stop_signal) {
             kill_and_wait(pid, &wstatus);
-            killed = true;
+            killed = second_signal = true;
             break;
         }
         stop_signal = sig;
@@ -297,9 +297,14 @@ int QemuLauncher::run()
     close(channel[0]);
     if (stop_signal) {
         if (killed || reported < 0) {
-            std::fprintf(stderr,
-                         "husk run: %s: the guest did not stop within %g s; killed it (writes it had not synced may be lost)\n",
-                         signal_name(stop_signal), m_options.stop_timeout_s);
+            if (second_signal)
+                std::fprintf(stderr, "husk run: %s, then a second signal: killed the guest", signal_name(stop_signal));
+            else if (killed)
+                std::fprintf(stderr, "husk run: %s: the guest did not stop within %g s; killed it", signal_name(stop_signal),
+                             m_options.stop_timeout_s);
+            else
+                std::fprintf(stderr, "husk run: %s: QEMU ended without a status from the guest", signal_name(stop_signal));
+            std::fprintf(stderr, " (writes it had not synced may be lost)\n");
             return kStatusKilled;
         }
         std::fprintf(stderr, "husk run: %s: the guest synced its disks and stopped (status %d)\n",
