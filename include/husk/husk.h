@@ -60,8 +60,14 @@ extern "C" {
 HUSK_API int husk_init(const char *config);
 
 /* Attaches a host file as the next block device (index returned, or -1
- * with errno). Call before husk_init. The ext2 file system mounts them. */
+ * with errno). Call before husk_init. The ext2 file system mounts them.
+ * The image is locked as QEMU locks its images: one writer at a time
+ * (EBUSY when another husk or QEMU has it open for writing, or a writer
+ * when read_only is 0 and others read it). */
 HUSK_API int husk_attach_hostfile(const char *path, int read_only);
+/* The same, with a message naming the problem (and the holder of a busy
+ * image) in error when it is not NULL. */
+HUSK_API int husk_attach_disk(const char *path, int read_only, char *error, size_t error_len);
 
 /* Attaches a network interface (call before husk_init), described like a
  * QEMU -netdev:

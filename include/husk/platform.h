@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 8
+#define HUSK_PLATFORM_VERSION 9
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -122,6 +122,8 @@ void husk_plat_irq_restore(unsigned long state);
 #define HUSK_EVENT_TIMER   (1u << 3) /* the deadline passed */
 #define HUSK_EVENT_HOST    (1u << 4) /* something the embedder waits for
                                         (hosted: see husk_kernel_wait_host) */
+#define HUSK_EVENT_STOP    (1u << 5) /* the host asks the system to stop
+                                        (see husk_plat_stop_requested) */
 
 /* Called by the idle thread when no kernel thread can run: blocks the CPU
  * until an event arrives or the monotonic clock reaches `deadline`
@@ -337,6 +339,13 @@ struct husk_trap {
  * (the kernel may preempt the thread there, see husk_kernel_interrupt_return).
  * -ENOSYS where applications cannot run. Kernel context. */
 int husk_plat_user_run(struct husk_user_regs *regs, struct husk_trap *trap);
+
+/* Whether the host asked the system to stop (a graceful stop: husk run
+ * got SIGTERM): the signal number it names, reported once with
+ * HUSK_EVENT_STOP; 0 when none was asked. The kernel then syncs, unmounts
+ * and halts with 128 + signal. Platforms without such a channel return 0.
+ * Kernel context. */
+int husk_plat_stop_requested(void);
 
 /* Ends the whole system with the given exit status (0..255). Flushes the
  * console. Never returns. Any context. */

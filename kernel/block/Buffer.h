@@ -16,6 +16,8 @@ struct Buffer {
     uint8_t* data;
     uint32_t refs { 0 };
     bool dirty { false };
+    uint64_t dirty_since { 0 }; // monotonic ns when it last went from clean to dirty
+    uint32_t changes { 0 };     // mark_dirty calls: a write-back that raced one keeps it dirty
     kstd::ListNode lru;   // on the LRU list while refs == 0
 };
 
@@ -36,8 +38,9 @@ public:
     uint8_t* data() const { return m_buffer->data; }
     uint32_t size() const { return m_buffer->size; }
     uint64_t block() const { return m_buffer->block; }
-    // The block will be written back (on sync, or before eviction).
-    void mark_dirty() { m_buffer->dirty = true; }
+    // The block will be written back (on sync, before eviction, or by the
+    // flusher once it has been dirty for a while).
+    void mark_dirty();
     explicit operator bool() const { return m_buffer != nullptr; }
 
 private:

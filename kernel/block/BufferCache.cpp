@@ -7,6 +7,7 @@
 #include "../kstd/Sort.h"
 #include "../kstd/Vector.h"
 #include "BlockDevice.h"
+#include "Flusher.h"
 
 namespace husk {
 
@@ -59,6 +60,18 @@ BufferRef::~BufferRef()
         BufferCache::release(*m_buffer);
 }
 
+void BufferRef::mark_dirty() { BufferCache::mark_dirty(*m_buffer); }
+
+void BufferCache::mark_dirty(Buffer& b)
+{
+    ++b.changes;
+    if (b.dirty)
+        return; // its age counts from the first change not written
+    b.dirty = true;
+    b.dirty_since = husk_plat_clock_monotonic();
+    Flusher::dirtied();
+}
+
 void BufferCache::release(Buffer& b)
 {
     if (--b.refs == 0) {
@@ -84,8 +97,10 @@ ErrorOr<void> BufferCache::write_back(Buffer& b)
 {
     if (!b.dirty)
         return {};
+    uint32_t changes = b.changes;
     TRY(b.device->write(b.block * b.size, b.data, b.size));
-    b.dirty = false;
+    b.dirty = b.changes != changes; // changed while the write slept: still dirty
+
     ++cache().stats.writebacks;
     return {};
 }
@@ -102,9 +117,12 @@ ErrorOr<void> BufferCache::write_back_cluster(Buffer& first)
         return {};
     // Collect the dirty run first, first+1, ... (same device, same size).
     Buffer* run[kMaxCluster];
+    uint32_t changes[kMaxCluster];
     uint32_t n = 0;
-    for (Buffer* b = &first; b && b->dirty && b->size == first.size && n < kMaxCluster; b = cached(*first.device, first.block + n))
+    for (Buffer* b = &first; b && b->dirty && b->size == first.size && n < kMaxCluster; b = cached(*first.device, first.block + n)) {
+        changes[n] = b->changes;
         run[n++] = b;
+    }
     if (n == 1)
         return write_back(first);
     auto* bounce = static_cast<uint8_t*>(kstd::kmalloc(size_t(n) * first.size));
@@ -115,8 +133,11 @@ ErrorOr<void> BufferCache::write_back_cluster(Buffer& first)
     auto r = first.device->write(first.block * first.size, bounce, size_t(n) * first.size);
     kstd::kfree(bounce);
     TRY(r);
+    // The copy went out; a buffer changed since (while the write slept)
+    // stays dirty. Looked up again: one evicted meanwhile is gone.
     for (uint32_t i = 0; i < n; ++i)
-        run[i]->dirty = false;
+        if (Buffer* b = cached(*first.device, first.block + i); b == run[i] && b->changes == changes[i])
+            b->dirty = false;
     cache().stats.writebacks += n;
     return {};
 }
@@ -239,6 +260,39 @@ ErrorOr<void> BufferCache::sync(BlockDevice& device)
         TRY(write_back_cluster(*b)); // already-written neighbours are skipped as clean
     }
     return device.flush();
+}
+
+ErrorOr<bool> BufferCache::write_expired(uint64_t dirtied_before)
+{
+    auto& c = cache();
+    kstd::Vector<Buffer*> expired;
+    bool younger = false;
+    c.index.for_each([&](const Key&, Buffer*& b) {
+        if (b->dirty && b->dirty_since < dirtied_before)
+            younger = !expired.append(b) || younger; // no memory: the next pass
+        else if (b->dirty)
+            younger = true;
+    });
+    if (expired.is_empty())
+        return younger;
+    kstd::sort(expired.data(), expired.size(), [](const Buffer* a, const Buffer* b) {
+        return a->device != b->device ? uintptr_t(a->device) < uintptr_t(b->device) : a->block < b->block;
+    });
+    // Held while the writes sleep: none is evicted (and freed) meanwhile.
+    for (Buffer* b : expired)
+        if (b->refs++ == 0)
+            LruList::remove(*b);
+    ErrorOr<void> result {};
+    for (size_t i = 0; i < expired.size() && !result.is_error(); ++i) {
+        result = write_back_cluster(*expired[i]); // neighbours already written are clean: skipped
+        bool last_of_device = i + 1 == expired.size() || expired[i + 1]->device != expired[i]->device;
+        if (!result.is_error() && last_of_device)
+            result = expired[i]->device->flush();
+    }
+    for (Buffer* b : expired)
+        release(*b);
+    TRY(result);
+    return younger || stats().dirty > 0;
 }
 
 size_t BufferCache::invalidate(BlockDevice& device)

@@ -4,6 +4,7 @@
 #include <husk/platform.h>
 #include "../block/BlockDevice.h"
 #include "../block/BufferCache.h"
+#include "../block/Flusher.h"
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
@@ -17,6 +18,7 @@
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
 #include "Config.h"
+#include "HostStop.h"
 #include "Uptime.h"
 #include "Version.h"
 
@@ -135,6 +137,9 @@ extern "C" int husk_kernel_boot(void)
         budget = half;
     }
     BufferCache::set_budget(budget);
+    // Linux's dirty_expire_centisecs and dirty_writeback_centisecs, in seconds.
+    constexpr uint64_t kSecond = 1'000'000'000;
+    Flusher::configure(Config::get_number("dirty_expire", 30) * kSecond, Config::get_number("writeback_interval", 5) * kSecond);
     BlockDevice::probe_all();
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();
@@ -149,6 +154,7 @@ extern "C" int husk_kernel_boot(void)
     if (init.is_error())
         return -init.error().code();
     Scheduler::init(init.value());
+    HostStop::install();
     if (auto r = open_console(*init.value()); r.is_error())
         return -r.error().code();
     g_booted = true;

@@ -18,7 +18,8 @@ struct Settings {
 Settings& settings();
 
 // Host files attached as block devices, in index order.
-int attach_block_file(const char* path, bool read_only);
+// Locked against other writers (ImageLock.h); error says why on failure.
+int attach_block_file(const char* path, bool read_only, std::string& error);
 size_t block_device_count();
 bool block_completions_pending();
 

@@ -133,14 +133,27 @@ extern "C" int husk_poll_host(struct pollfd* fds, unsigned long nfds, int timeou
     return poll(fds, nfds, 0);
 }
 
-extern "C" int husk_attach_hostfile(const char* path, int read_only)
+extern "C" int husk_attach_disk(const char* path, int read_only, char* error, size_t error_len)
 {
     std::lock_guard lock(g_big_lock);
+    std::string message;
+    int r;
     if (g_booted) {
-        errno = EBUSY;
-        return -1;
+        r = -EBUSY;
+        message = "disks are attached before husk_init";
+    } else {
+        r = husk::hosted::attach_block_file(path ? path : "", read_only != 0, message);
     }
-    return finish<int>(husk::hosted::attach_block_file(path, read_only != 0));
+    if (r < 0 && error && error_len) {
+        std::strncpy(error, message.c_str(), error_len - 1);
+        error[error_len - 1] = 0;
+    }
+    return finish<int>(r);
+}
+
+extern "C" int husk_attach_hostfile(const char* path, int read_only)
+{
+    return husk_attach_disk(path, read_only, nullptr, 0);
 }
 
 extern "C" long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <vector>
 #include "HostedPlatform.h"
+#include "ImageLock.h"
 
 namespace husk::hosted {
 
@@ -81,15 +82,24 @@ int32_t run(HostDisk& d, husk_block_req& r)
 
 } // namespace
 
-int attach_block_file(const char* path, bool read_only)
+int attach_block_file(const char* path, bool read_only, std::string& error)
 {
     int fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
+        error = std::string("cannot open '") + path + "': " + std::strerror(errno);
         return -errno;
+    }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        error = std::string("'") + path + "' is not a regular file";
         close(fd);
         return -EINVAL;
+    }
+    // One writer per image: the locks live as long as fd (the process).
+    error = lock_image(fd, path, read_only);
+    if (!error.empty()) {
+        close(fd);
+        return -EBUSY;
     }
     HostDisk d;
     d.path = path;

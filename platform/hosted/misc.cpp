@@ -55,6 +55,9 @@ extern "C" int husk_plat_symbolize(uintptr_t addr, char* buf, size_t len)
     return 0;
 }
 
+// The embedder stops a hosted kernel itself (husk server's SIGTERM).
+extern "C" int husk_plat_stop_requested(void) { return 0; }
+
 extern "C" void husk_plat_halt(int status)
 {
     fflush(stdout);

@@ -4,6 +4,7 @@
 #include "Idt.h"
 #include "IoApic.h"
 #include "Serial.h"
+#include "StopChannel.h"
 #include "Block.h"
 #include "BootInfo.h"
 #include "Console.h"
@@ -74,6 +75,7 @@ void Devices::probe()
     VirtioMmio::each_announced(found_mmio);
     if (Pci::present())
         Pci::each_function(found_pci);
+    StopChannel::init();
     if (BootInfo::has_word("console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {

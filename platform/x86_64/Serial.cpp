@@ -68,4 +68,20 @@ size_t Serial::read(char* buf, size_t len)
 
 void Serial::enable_receive_interrupt() { outb(kIntEnable, 0x01); }
 
+size_t Serial::read_status_channel(char* buf, size_t len)
+{
+    size_t n = 0;
+    for (uint8_t status; n < len && (status = inb(kCom2 + 5)) != 0xff && (status & kDataReady);)
+        buf[n++] = char(inb(kCom2));
+    return n;
+}
+
+void Serial::enable_status_receive_interrupt()
+{
+    outb(kCom2 + 3, 0x03); // 8N1
+    outb(kCom2 + 2, 0xc7); // FIFOs on, cleared
+    outb(kCom2 + 4, 0x0b); // DTR, RTS, OUT2 (routes the IRQ line)
+    outb(kCom2 + 1, 0x01); // interrupt on received data
+}
+
 } // namespace husk::x86

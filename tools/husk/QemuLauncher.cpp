@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <string>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <x86intrin.h>
@@ -17,6 +19,7 @@ namespace husk::tools {
 namespace {
 constexpr int kStatusTimeout = 124;
 constexpr int kStatusNoStatus = 125;
+constexpr int kStatusKilled = 128 + SIGKILL;
 
 uint64_t now_ns()
 {
@@ -26,19 +29,25 @@ uint64_t now_ns()
 }
 
 // The guest's halt writes "husk-exit:N" on its second serial port: the
-// whole 8-bit status (isa-debug-exit keeps only 7 bits of it).
-int read_status_file(const std::string& path)
+// whole 8-bit status (isa-debug-exit keeps only 7 bits of it). -1 if none.
+int parse_status(const std::string& text)
 {
-    FILE* f = std::fopen(path.c_str(), "r");
-    if (!f)
-        return -1;
-    char line[64] = {};
+    size_t at = text.find("husk-exit:");
     int status = -1;
-    while (std::fgets(line, sizeof line, f))
-        if (std::sscanf(line, "husk-exit:%d", &status) == 1)
-            break;
-    std::fclose(f);
+    if (at != std::string::npos && std::sscanf(text.c_str() + at, "husk-exit:%d", &status) != 1)
+        status = -1;
     return status;
+}
+
+// What QEMU wrote on the channel (it has exited: read to the end).
+std::string drain(int fd)
+{
+    std::string text;
+    char buf[256];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0 || (n < 0 && errno == EINTR);)
+        if (n > 0)
+            text.append(buf, size_t(n));
+    return text;
 }
 } // namespace
 
@@ -70,20 +79,15 @@ std::string read_line(const std::string& path)
         s.pop_back();
     return s;
 }
-// Stops QEMU as its own signal handling wants (SIGTERM: it closes its
-// files), by SIGKILL if it has not ended within 5 s; its wait status.
-int stop(pid_t pid)
+const char* signal_name(int sig)
 {
-    kill(pid, SIGTERM);
-    int wstatus = 0;
-    for (int i = 0; i < 500; ++i) {
-        if (waitpid(pid, &wstatus, WNOHANG) == pid)
-            return wstatus;
-        usleep(10000);
-    }
+    return sig == SIGTERM ? "SIGTERM" : sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "a signal";
+}
+
+void kill_and_wait(pid_t pid, int* wstatus)
+{
     kill(pid, SIGKILL);
-    waitpid(pid, &wstatus, 0);
-    return wstatus;
+    waitpid(pid, wstatus, 0);
 }
 } // namespace
 
@@ -122,7 +126,7 @@ unsigned long host_tsc_khz()
 
 QemuLauncher::QemuLauncher(RunOptions options) : m_options(std::move(options)) {}
 
-std::vector<std::string> QemuLauncher::arguments(const std::string& status_path) const
+std::vector<std::string> QemuLauncher::arguments(const std::string& status_chardev) const
 {
     const RunOptions& o = m_options;
     bool mmio = o.machine == "microvm";
@@ -134,7 +138,7 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_path)
                         "-no-reboot", "-display", "none" });
     // COM1 is the console; COM2 (an explicit device: microvm makes only one
     // serial port itself) carries the exit status.
-    a.insert(a.end(), { "-serial", "stdio", "-chardev", "file,id=husk-status,path=" + status_path,
+    a.insert(a.end(), { "-serial", "stdio", "-chardev", status_chardev + ",id=husk-status",
                         "-device", "isa-serial,chardev=husk-status,iobase=0x2f8,irq=3" });
     a.insert(a.end(), { "-device", "isa-debug-exit,iobase=0x501,iosize=1" });
     for (size_t i = 0; i < o.disks.size(); ++i) {
@@ -170,7 +174,7 @@ int QemuLauncher::start_detached()
         return kStatusNoStatus;
     }
     std::string status_path = std::string(log_path) + ".status";
-    std::vector<std::string> args = arguments(status_path);
+    std::vector<std::string> args = arguments("file,path=" + status_path);
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
@@ -209,66 +213,104 @@ int QemuLauncher::start_detached()
 
 int QemuLauncher::run()
 {
-    char status_path[] = "/tmp/husk-run-XXXXXX";
-    int fd = mkstemp(status_path);
-    if (fd < 0) {
-        std::fprintf(stderr, "husk run: cannot create a temporary file: %s\n", std::strerror(errno));
+    // COM2 is one end of a socket pair whose other end husk run keeps: the
+    // status comes back on it, and nothing is left in the file system,
+    // whatever ends husk run (even SIGKILL).
+    int channel[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+        std::fprintf(stderr, "husk run: cannot create a socket pair: %s\n", std::strerror(errno));
         return kStatusNoStatus;
     }
-    close(fd);
-    std::vector<std::string> args = arguments(status_path);
+    std::vector<std::string> args = arguments("socket,fd=" + std::to_string(channel[1]));
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
     argv.push_back(nullptr);
 
-    // SIGCHLD ends the wait; a signal meant to stop husk run (kill, a
-    // closed terminal) stops QEMU first, or the guest would run on orphaned.
+    // Waited for with sigtimedwait: SIGCHLD (QEMU ended) and the signals
+    // that stop husk run (below).
     sigset_t waited, old;
     sigemptyset(&waited);
     for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
         sigaddset(&waited, s);
     sigprocmask(SIG_BLOCK, &waited, &old);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
-        sigprocmask(SIG_SETMASK, &old, nullptr);
+        // QEMU dies with husk run even when nothing of husk run can run
+        // any more (SIGKILL); the check covers a parent gone before prctl.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(kStatusNoStatus);
+        fcntl(channel[1], F_SETFD, 0); // QEMU's end crosses exec
+        // Ctrl-C and a closed terminal signal the whole foreground process
+        // group: QEMU would quit at once, before the guest could sync.
+        // Blocked, they stay pending in QEMU; husk run turns them into a stop.
+        sigset_t qemu_mask = old;
+        sigaddset(&qemu_mask, SIGINT);
+        sigaddset(&qemu_mask, SIGHUP);
+        sigprocmask(SIG_SETMASK, &qemu_mask, nullptr);
         execvp(argv[0], argv.data());
         std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
         _exit(127);
     }
+    close(channel[1]);
+    // A signal meant to stop husk run (kill, Ctrl-C, a closed terminal)
+    // asks the guest to stop on COM2: it syncs, unmounts and halts with
+    // 128 + signal. Past the stop timeout, or at a second signal, QEMU is
+    // killed (137: unsynced writes may be lost).
     int wstatus = 0;
-    bool timed_out = false;
-    int stopped_by = 0;
+    bool timed_out = false, killed = false, second_signal = false;
+    int stop_signal = 0;
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     for (;;) {
-        pid_t r = waitpid(pid, &wstatus, WNOHANG);
-        if (r == pid)
+        if (waitpid(pid, &wstatus, WNOHANG) == pid)
             break;
+        uint64_t now = now_ns();
+        if (deadline && now >= deadline) {
+            kill_and_wait(pid, &wstatus);
+            timed_out = !stop_signal;
+            killed = stop_signal != 0;
+            break;
+        }
         timespec wait { 3600, 0 };
         if (deadline) {
-            uint64_t now = now_ns();
-            if (now >= deadline) {
-                kill(pid, SIGKILL);
-                waitpid(pid, &wstatus, 0);
-                timed_out = true;
-                break;
-            }
             uint64_t left = deadline - now;
             wait = { time_t(left / 1000000000), long(left % 1000000000) };
         }
         int sig = sigtimedwait(&waited, nullptr, &wait);
-        if (sig > 0 && sig != SIGCHLD) {
-            wstatus = stop(pid);
-            stopped_by = sig;
+        if (sig <= 0 || sig == SIGCHLD)
+            continue;
+        if (stop_signal) {
+            kill_and_wait(pid, &wstatus);
+            killed = second_signal = true;
             break;
         }
+        stop_signal = sig;
+        std::string request = "husk-stop:" + std::to_string(sig) + "\n";
+        (void)!send(channel[0], request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        deadline = now_ns() + uint64_t(m_options.stop_timeout_s * 1e9);
     }
-    if (!stopped_by) // else a second SIGTERM stays blocked: it must not cut the cleanup short
+    if (!stop_signal) // else a second signal stays blocked: it must not cut husk run's end short
         sigprocmask(SIG_SETMASK, &old, nullptr);
-    int reported = read_status_file(status_path);
-    unlink(status_path);
-    if (stopped_by) // as a shell reports a killed process; the caller still removes its temporary disks
-        return 128 + stopped_by;
+    int reported = parse_status(drain(channel[0]));
+    close(channel[0]);
+    if (stop_signal) {
+        if (killed || reported < 0) {
+            if (second_signal)
+                std::fprintf(stderr, "husk run: %s, then a second signal: killed the guest", signal_name(stop_signal));
+            else if (killed)
+                std::fprintf(stderr, "husk run: %s: the guest did not stop within %g s; killed it", signal_name(stop_signal),
+                             m_options.stop_timeout_s);
+            else
+                std::fprintf(stderr, "husk run: %s: QEMU ended without a status from the guest", signal_name(stop_signal));
+            std::fprintf(stderr, " (writes it had not synced may be lost)\n");
+            return kStatusKilled;
+        }
+        std::fprintf(stderr, "husk run: %s: the guest synced its disks and stopped (status %d)\n",
+                     signal_name(stop_signal), reported & 0xff);
+        return reported & 0xff;
+    }
     if (timed_out) {
         std::fprintf(stderr, "husk run: the guest did not stop within %g s; killed it\n", m_options.timeout_s);
         return kStatusTimeout;

@@ -16,6 +16,7 @@ struct RunOptions {
     bool interactive = false;        // console input from stdin
     std::vector<std::string> cmdline; // kernel command line words
     double timeout_s = 0;            // 0: none
+    double stop_timeout_s = 10;      // how long a stop (SIGTERM to husk run) waits for the guest
     std::vector<std::string> qemu_args; // -g: appended to QEMU's command line as they are
     std::string image;
     std::string program; // a static executable the image runs (a PVH module), or empty
@@ -24,11 +25,13 @@ struct RunOptions {
 class QemuLauncher {
 public:
     explicit QemuLauncher(RunOptions options);
-    // The QEMU arguments (argv[0] included) for a status file.
-    std::vector<std::string> arguments(const std::string& status_path) const;
+    // The QEMU arguments (argv[0] included); status_chardev is the backend
+    // of COM2's -chardev (e.g. "file,path=PATH"), which carries the status.
+    std::vector<std::string> arguments(const std::string& status_chardev) const;
     // Runs the guest in the foreground; returns its exit status (0..255),
     // 124 on timeout, or 125 when QEMU failed or the guest stopped without
-    // reporting one.
+    // reporting one. SIGTERM, SIGINT or SIGHUP ask the guest to stop (it
+    // syncs and halts with 128 + signal); 137 when it did not in time.
     int run();
     // Starts the guest detached from this process (rumprun without -i):
     // its console goes to a log file, its status to LOG.status; prints

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <cerrno>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <sys/stat.h>
@@ -9,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include "../../platform/hosted/ImageLock.h"
 #include "ImageFiles.h"
 #include "JsonText.h"
 #include "NetworkOptions.h"
@@ -18,6 +21,7 @@ namespace husk::tools {
 
 namespace {
 constexpr int kUsageError = 2;
+constexpr int kBusyImage = 125; // as when QEMU cannot start
 
 void usage(FILE* out)
 {
@@ -58,6 +62,10 @@ void usage(FILE* out)
                  "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
                  "  --append WORDS     extra kernel command line words\n"
                  "  --timeout SECONDS  with -i: stop the guest after SECONDS (exit status 124)\n"
+                 "  --stop-timeout SECONDS\n"
+                 "                     with -i: how long SIGTERM, SIGINT or SIGHUP to husk run\n"
+                 "                     wait for the guest to sync its disks and stop (default\n"
+                 "                     10; exit status 128+signal) before killing it (137)\n"
                  "  -g 'QEMU ARGS'     extra arguments for QEMU, split at white space\n"
                  "  -D PORT            QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for\n"
                  "                     gdb before its first instruction\n"
@@ -65,7 +73,9 @@ void usage(FILE* out)
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
                  "QEMU could not run the image, 126 when PROGRAM cannot be run (not a static\n"
-                 "x86-64 executable), 128+N when a signal N killed it (139: SIGSEGV).\n");
+                 "x86-64 executable), 128+N when a signal N killed it (139: SIGSEGV) or N\n"
+                 "stopped husk run and the guest synced and stopped (143: SIGTERM), 137 when\n"
+                 "the guest did not stop within --stop-timeout and was killed.\n");
 }
 
 int usage_error(const char* fmt, const char* arg)
@@ -76,7 +86,10 @@ int usage_error(const char* fmt, const char* arg)
     return kUsageError;
 }
 
-// ext2 images made from directories given to -b, removed when husk run ends.
+// ext2 images made from directories given to -b. They never have a name:
+// each is an unnamed file (O_TMPFILE) in $TMPDIR or /tmp that mke2fs and
+// QEMU reach as /proc/self/fd/N through the inherited descriptor, so
+// nothing is left behind however husk run ends (even by SIGKILL).
 class TemporaryImages {
 public:
     TemporaryImages() = default;
@@ -84,18 +97,17 @@ public:
     TemporaryImages& operator=(const TemporaryImages&) = delete;
     ~TemporaryImages()
     {
-        for (const auto& path : m_paths)
-            unlink(path.c_str());
+        for (int fd : m_fds)
+            close(fd);
     }
     // An ext2 image holding dir's tree with room to spare, or "".
     std::string from_directory(const std::string& dir)
     {
-        char path[] = "/tmp/husk-disk-XXXXXX";
-        int fd = mkstemp(path);
+        int fd = unnamed_file();
         if (fd < 0)
             return "";
-        close(fd);
-        m_paths.push_back(path);
+        m_fds.push_back(fd);
+        std::string path = "/proc/self/fd/" + std::to_string(fd);
         uintmax_t bytes = 0;
         std::error_code ec;
         for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
@@ -113,7 +125,25 @@ public:
     }
 
 private:
-    std::vector<std::string> m_paths;
+    // Inherited by the children (no O_CLOEXEC): they open it by its /proc path.
+    static int unnamed_file()
+    {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string dir = tmp && *tmp ? tmp : "/tmp";
+        int fd = open(dir.c_str(), O_TMPFILE | O_RDWR, 0600);
+        if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+            return fd;
+        // A file system without O_TMPFILE: named only for an instant.
+        std::string name = dir + "/husk-disk-XXXXXX";
+        fd = mkstemp(name.data());
+        if (fd >= 0) {
+            unlink(name.c_str());
+            fcntl(fd, F_SETFD, 0);
+        }
+        return fd;
+    }
+
+    std::vector<int> m_fds;
 };
 
 bool parse_number(const char* s, double* out)
@@ -219,6 +249,12 @@ int run_command(int argc, char** argv)
                 return kUsageError;
             if (!parse_number(v, &o.timeout_s) || o.timeout_s == 0)
                 return usage_error("--timeout wants a positive number of seconds, not '%s'", v);
+        } else if (a == "--stop-timeout") {
+            const char* v = value("--stop-timeout");
+            if (!v)
+                return kUsageError;
+            if (!parse_number(v, &o.stop_timeout_s) || o.stop_timeout_s == 0)
+                return usage_error("--stop-timeout wants a positive number of seconds, not '%s'", v);
         } else if (a == "-D") {
             const char* v = value("-D");
             double port;
@@ -287,6 +323,16 @@ int run_command(int argc, char** argv)
                 return usage_error("-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)", o.disks[i].c_str());
             o.disks[i] = image;
         }
+        // QEMU locks the image itself (a second writer makes it fail with a
+        // terse message); asking first names the holder.
+        if (int fd = open(o.disks[i].c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+            std::string busy = hosted::image_conflict(fd, o.disks[i], false);
+            close(fd);
+            if (!busy.empty() && !dry_run) {
+                std::fprintf(stderr, "husk run: -b: %s\n", busy.c_str());
+                return kBusyImage;
+            }
+        }
         if (o.program.empty() && !baked) {
             if (!mountpoints[i].empty())
                 return usage_error("-b ...,%s: mount points are for programs; a Husk image mounts its disks itself", mountpoints[i].c_str());
@@ -321,7 +367,7 @@ int run_command(int argc, char** argv)
         return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
     QemuLauncher launcher(o);
     if (dry_run) {
-        for (const auto& arg : launcher.arguments("STATUS"))
+        for (const auto& arg : launcher.arguments("file,path=STATUS"))
             std::printf("%s ", arg.c_str());
         std::printf("\n");
         return 0;

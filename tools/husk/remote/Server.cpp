@@ -140,8 +140,9 @@ int serve(const ServerOptions& o)
         }
     }
     for (const Disk& d : o.disks) {
-        if (husk_attach_hostfile(d.path.c_str(), d.read_only) < 0) {
-            log_line("cannot attach %s: %s", d.path, std::strerror(errno));
+        char why[512] = "";
+        if (husk_attach_disk(d.path.c_str(), d.read_only, why, sizeof why) < 0) {
+            log_line("cannot attach disk %s: %s", d.key, why);
             return 1;
         }
     }
