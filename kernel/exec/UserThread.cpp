@@ -6,6 +6,7 @@
 #include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
 #include "../proc/Process.h"
+#include "../proc/Signals.h"
 #include "../syscall/SyscallTable.h"
 #include "ElfImage.h"
 
@@ -15,8 +16,6 @@ using kstd::err;
 using kstd::ErrorOr;
 
 namespace {
-constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
-
 struct Start : kstd::HeapObject {
     Process* process;
     husk_user_regs regs;
@@ -26,26 +25,16 @@ struct Start : kstd::HeapObject {
 int signal_for(const husk_trap& trap)
 {
     if (trap.kind == HUSK_TRAP_PAGE_FAULT)
-        return SIGSEGV;
+        return linux::SIGSEGV;
     switch (trap.vector) {
-    case 0: case 16: case 19: return SIGFPE; // divide error, x87 and SIMD exceptions
-    case 1: case 3: return SIGTRAP;
-    case 6: return SIGILL;
-    case 17: return SIGBUS;                  // alignment check
-    default: return SIGSEGV;                 // general protection, stack segment, ...
+    case 0: case 16: case 19: return linux::SIGFPE; // divide error, x87 and SIMD exceptions
+    case 1: case 3: return linux::SIGTRAP;
+    case 6: return linux::SIGILL;
+    case 17: return linux::SIGBUS;                  // alignment check
+    default: return linux::SIGSEGV;                 // general protection, stack segment, ...
     }
 }
 
-const char* signal_name(int s)
-{
-    switch (s) {
-    case SIGILL: return "SIGILL (illegal instruction)";
-    case SIGTRAP: return "SIGTRAP (breakpoint)";
-    case SIGBUS: return "SIGBUS (bus error)";
-    case SIGFPE: return "SIGFPE (arithmetic exception)";
-    default: return "SIGSEGV (segmentation fault)";
-    }
-}
 } // namespace
 
 ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs)
@@ -111,18 +100,18 @@ void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user
         process.image()->symbolize(regs.rip - process.load_bias(), where, sizeof where);
     if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
         klog(LogLevel::Error, "%s killed by %s: %s of address 0x%lx (%s) at rip 0x%lx (%s)", process.name(),
-             signal_name(signal), (trap.flags & HUSK_FAULT_EXEC) ? "execution" : (trap.flags & HUSK_FAULT_WRITE) ? "write" : "read",
+             Signals::describe(signal), (trap.flags & HUSK_FAULT_EXEC) ? "execution" : (trap.flags & HUSK_FAULT_WRITE) ? "write" : "read",
              (unsigned long)trap.address, (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped",
              (unsigned long)regs.rip, where);
     } else {
         klog(LogLevel::Error, "%s killed by %s: CPU exception %u (error code 0x%x) at rip 0x%lx (%s)", process.name(),
-             signal_name(signal), trap.vector, trap.error, (unsigned long)regs.rip, where);
+             Signals::describe(signal), trap.vector, trap.error, (unsigned long)regs.rip, where);
     }
     klog(LogLevel::Error, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx", (unsigned long)regs.rax,
          (unsigned long)regs.rbx, (unsigned long)regs.rcx, (unsigned long)regs.rdx);
     klog(LogLevel::Error, "  rsi %016lx rdi %016lx rbp %016lx rsp %016lx", (unsigned long)regs.rsi,
          (unsigned long)regs.rdi, (unsigned long)regs.rbp, (unsigned long)regs.rsp);
-    process.exit(128 + signal);
+    Signals::terminate(process, signal);
 }
 
 } // namespace husk
