@@ -1,4 +1,5 @@
 #include "AddressSpace.h"
+#include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Scheduler.h"
 #include "../proc/Process.h"

@@ -43,11 +43,11 @@ SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_
     if (flags & ~kKnown)
         return err(EINVAL);
     husk_user_regs regs = *self->user_regs();
-    regs.rax = 0; // the child sees clone return 0
+    husk_user_syscall_return(&regs, 0); // the child sees clone return 0
     if (stack)
-        regs.rsp = stack;
+        husk_user_set_sp(&regs, stack);
     if (flags & kSettls)
-        regs.fs_base = tls;
+        husk_user_set_tls(&regs, tls);
     Thread* child = TRY(UserThread::start(Process::current(), regs));
     child->signals().blocked = self->signals().blocked; // it has nothing pending yet
     uint32_t tid = child->tid();
