@@ -11,7 +11,8 @@
  * and memcmp (ISO C semantics).
  *
  * Contexts. "Kernel context" means code running on a kernel thread (including
- * a thread adopted by the kernel from the platform, see husk_kernel_enter).
+ * a thread adopted by the kernel from the platform, see husk_kernel_boot in
+ * husk/kernel.h, which declares the kernel's side of this interface).
  * "Interrupt context" means code the platform runs asynchronously (timer or
  * device interrupt) — only functions marked "any context" may be used there.
  * Unless stated otherwise a call never blocks and returns promptly.
@@ -28,6 +29,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#if defined(__x86_64__)
+#include <husk/arch/x86_64.h>
+#else
+#error "Husk runs applications on x86-64 only"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -308,17 +315,21 @@ void *husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t va);
  * Kernel context. */
 int husk_plat_aspace_protect(husk_aspace_t *as, uintptr_t va, unsigned prot);
 
-/* The application's registers (x86-64 names; fs_base is its TLS pointer). */
-struct husk_user_regs {
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-    uint64_t rip, rflags, fs_base, gs_base;
-};
+/* The application's registers (struct husk_user_regs) and their accessors
+ * come from the architecture's header, included above. */
 
+/* Why a run ended, decided by the platform: a system call, or a fault of
+ * an architecture-neutral kind (the signal Linux sends for it). */
 enum husk_trap_kind {
-    HUSK_TRAP_SYSCALL = 1, /* regs->rax: number; rdi, rsi, rdx, r10, r8, r9: arguments */
-    HUSK_TRAP_PAGE_FAULT,  /* trap->address; trap->flags: HUSK_FAULT_* */
-    HUSK_TRAP_FAULT,       /* another CPU exception: trap->vector, trap->error */
+    HUSK_TRAP_SYSCALL = 1,  /* husk_user_syscall_nr and _args read the call */
+    HUSK_TRAP_PAGE_FAULT,   /* trap->address; trap->flags: HUSK_FAULT_* (SIGSEGV) */
+    HUSK_TRAP_ILLEGAL,      /* an undefined or privileged-only opcode (SIGILL) */
+    HUSK_TRAP_ARITHMETIC,   /* divide error, floating-point exception (SIGFPE) */
+    HUSK_TRAP_BREAKPOINT,   /* breakpoint instruction or single-step trace (SIGTRAP) */
+    HUSK_TRAP_PROTECTION,   /* general protection: privileged instruction,
+                               bad segment, non-canonical address (SIGSEGV) */
+    HUSK_TRAP_ALIGNMENT,    /* a misaligned access the CPU refused (SIGBUS) */
+    HUSK_TRAP_OTHER,        /* any other exception (SIGSEGV) */
 };
 #define HUSK_FAULT_WRITE   1u /* the access was a write */
 #define HUSK_FAULT_EXEC    2u /* an instruction fetch */
@@ -327,8 +338,8 @@ enum husk_trap_kind {
 struct husk_trap {
     uint32_t kind;   /* enum husk_trap_kind */
     uint32_t flags;  /* HUSK_FAULT_* for page faults */
-    uint32_t vector; /* CPU exception number (HUSK_TRAP_FAULT, page faults: 14) */
-    uint32_t error;  /* CPU error code */
+    uint32_t code;   /* the CPU's own number for the exception, for reports */
+    uint32_t error;  /* the CPU's error code, for reports */
     uintptr_t address;
 };
 
@@ -351,50 +362,11 @@ int husk_plat_stop_requested(void);
  * console. Never returns. Any context. */
 void husk_plat_halt(int status) __attribute__((noreturn));
 
-/* ---- Entry points the kernel provides to the platform ------------------------
- * (Not hypercalls; listed so both sides agree.)
- *
- * int husk_kernel_boot(void);
- *     Initialises the kernel on the current execution context, which becomes
- *     the kernel's first thread. Returns 0 or a negative errno.
- * long husk_kernel_syscall(long nr, const uint64_t args[6]);
- *     Runs one Linux system call for the current process; returns the result
- *     or a negative errno, exactly as the Linux syscall ABI does.
- * long husk_kernel_process_create(const char *name);
- * long husk_kernel_syscall_as(long pid, long nr, const uint64_t args[6]);
- * int husk_kernel_process_destroy(long pid);
- *     A new process (a child of the first; its own descriptors and working
- *     directory) and its pid; a system call run on its behalf (-ESRCH for
- *     an unknown pid); its end (its descriptors are closed). For platforms
- *     serving remote clients. Kernel context.
- * int husk_kernel_configure_network(void);
- *     Configures the network interfaces as the configuration's "net" key
- *     says (addresses, DHCP leases awaited). Unikernels do it before their
- *     program starts; hosted embedders call it after boot. 0 or a negative
- *     errno, with the reason in the kernel log. Kernel context.
- * int husk_kernel_wait_host(uint64_t deadline);
- *     Blocks the calling thread until the platform reports HUSK_EVENT_HOST
- *     or the monotonic clock reaches deadline, while every other kernel
- *     thread (the network's, timers) keeps running. Returns 1 for the
- *     event, 0 for the deadline. For embedders that wait for something of
- *     their own (husk server's clients) without stopping the kernel.
- *     Kernel context.
- * void *husk_kernel_page_alloc(void);
- * void husk_kernel_page_free(void *page);
- *     A zeroed 4 KiB page of kernel memory for the platform's own use (page
- *     tables of application address spaces), or NULL; and its return.
- *     Kernel context.
- * void husk_kernel_interrupt_return(int from_user);
- *     Platforms with interrupts call this at the end of every timer or
- *     device interrupt (interrupt context, interrupts disabled, not while
- *     the idle thread is in husk_plat_yield), just before resuming the
- *     interrupted code; from_user says it was application code. The kernel
- *     may switch threads here (preemption) when the interrupted code holds
- *     no kernel state. Platforms without interrupts never call it.
- */
-
 #ifdef __cplusplus
 }
 #endif
+
+/* The entry points the kernel provides to the platform (husk_kernel_*). */
+#include <husk/kernel.h>
 
 #endif /* HUSK_PLATFORM_H */

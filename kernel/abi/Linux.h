@@ -203,7 +203,17 @@ inline constexpr uint64_t makedev(uint32_t major, uint32_t minor)
 inline constexpr uint32_t major_of(uint64_t dev) { return uint32_t(((dev >> 32) & 0xfffff000u) | ((dev >> 8) & 0xfffu)); }
 inline constexpr uint32_t minor_of(uint64_t dev) { return uint32_t(((dev >> 12) & 0xffffff00u) | (dev & 0xffu)); }
 
-// Signals: the kernel's sigaction (rt_sigaction), the alternate stack.
+// Signals (signal(7)): numbers, rt_sigprocmask's `how`, the special
+// handlers, sigaltstack's flags; the kernel's sigaction, the alternate stack.
+inline constexpr int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
+                     SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
+                     SIGTERM = 15, SIGSTKFLT = 16, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20,
+                     SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26,
+                     SIGPROF = 27, SIGWINCH = 28, SIGIO = 29, SIGPWR = 30, SIGSYS = 31, SIGRTMIN = 32, SIGRTMAX = 64;
+inline constexpr int NSIG = 64; // signals are 1..NSIG; a sigset_t has bit sig - 1
+inline constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+inline constexpr uint64_t SIG_DFL = 0, SIG_IGN = 1;
+inline constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
 struct k_sigaction {
     uint64_t handler;
     uint64_t flags;

@@ -5,6 +5,7 @@
 #include <husk/platform.h>
 #include "../kstd/IntrusiveList.h"
 #include "../kstd/Memory.h"
+#include "../proc/SignalSet.h"
 #include "Timer.h"
 
 namespace husk {
@@ -47,6 +48,8 @@ public:
         m_exit_requested = true;
         m_exit_code = code;
     }
+    // The signals a program thread blocks and those waiting for it.
+    ThreadSignals& signals() { return m_signals; }
     // set_tid_address(2): zeroed and futex-woken when the thread ends.
     uintptr_t clear_child_tid() const { return m_clear_child_tid; }
     void set_clear_child_tid(uintptr_t address) { m_clear_child_tid = address; }
@@ -72,6 +75,7 @@ private:
     bool m_preemptible { false };
     husk_user_regs* m_user_regs { nullptr };
     uintptr_t m_clear_child_tid { 0 };
+    ThreadSignals m_signals;
     bool m_exit_requested { false };
     int m_exit_code { 0 };
 

@@ -28,10 +28,8 @@ ErrorOr<int> Program::run(Process& process, const uint8_t* elf, size_t size, con
     process.set_name(name);
     as->activate();
 
-    husk_user_regs regs {};
-    regs.rip = loaded.entry;
-    regs.rsp = loaded.stack_pointer;
-    regs.rflags = 0x202;
+    husk_user_regs regs;
+    husk_user_regs_init(&regs, loaded.entry, loaded.stack_pointer);
     TRY(UserThread::start(process, regs));
     while (!process.exiting())
         process.exit_waiters().wait();

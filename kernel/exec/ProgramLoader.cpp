@@ -70,7 +70,7 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
     constexpr size_t kAuxPairs = 19;
     size_t words = 1 + args.argv.size() + 1 + args.envp.size() + 1 + 2 * kAuxPairs;
     uint64_t strings_at = top - strings;
-    uint64_t sp = (strings_at - words * 8) & ~uint64_t(15); // rsp points at argc, 16-byte aligned
+    uint64_t sp = (strings_at - words * 8) & ~uint64_t(15); // the stack pointer points at argc, 16-byte aligned
     size_t total = top - sp;
     if (total > kStackSize / 4)
         return err(kstd::E2BIG);

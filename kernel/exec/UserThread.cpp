@@ -2,10 +2,12 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../core/Thread.h"
+#include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
 #include "../proc/Process.h"
+#include "../proc/Signals.h"
 #include "../syscall/SyscallTable.h"
 #include "ElfImage.h"
 
@@ -15,35 +17,41 @@ using kstd::err;
 using kstd::ErrorOr;
 
 namespace {
-constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
-
 struct Start : kstd::HeapObject {
     Process* process;
     husk_user_regs regs;
 };
 
-// The signal Linux sends for a CPU trap.
+// The signal Linux sends for a fault.
 int signal_for(const husk_trap& trap)
 {
-    if (trap.kind == HUSK_TRAP_PAGE_FAULT)
-        return SIGSEGV;
-    switch (trap.vector) {
-    case 0: case 16: case 19: return SIGFPE; // divide error, x87 and SIMD exceptions
-    case 1: case 3: return SIGTRAP;
-    case 6: return SIGILL;
-    case 17: return SIGBUS;                  // alignment check
-    default: return SIGSEGV;                 // general protection, stack segment, ...
+    switch (trap.kind) {
+    case HUSK_TRAP_ILLEGAL: return linux::SIGILL;
+    case HUSK_TRAP_ARITHMETIC: return linux::SIGFPE;
+    case HUSK_TRAP_BREAKPOINT: return linux::SIGTRAP;
+    case HUSK_TRAP_ALIGNMENT: return linux::SIGBUS;
+    default: return linux::SIGSEGV; // page faults, general protection, the rest
     }
 }
 
-const char* signal_name(int s)
+const char* access_of(const husk_trap& trap)
 {
-    switch (s) {
-    case SIGILL: return "SIGILL (illegal instruction)";
-    case SIGTRAP: return "SIGTRAP (breakpoint)";
-    case SIGBUS: return "SIGBUS (bus error)";
-    case SIGFPE: return "SIGFPE (arithmetic exception)";
-    default: return "SIGSEGV (segmentation fault)";
+    return (trap.flags & HUSK_FAULT_EXEC) ? "execution" : (trap.flags & HUSK_FAULT_WRITE) ? "write" : "read";
+}
+
+// The registers the architecture shows in a crash report, four a line.
+void log_registers(const husk_user_regs& regs)
+{
+    const char* names[32];
+    uint64_t values[32];
+    size_t count = kstd::min(husk_user_regs_report(&regs, names, values, 32), size_t(32));
+    for (size_t first = 0; first < count; first += 4) {
+        char line[160];
+        size_t length = 0;
+        for (size_t i = first; i < count && i < first + 4 && length < sizeof line; ++i)
+            length += kstd::format(line + length, sizeof line - length, "%s%s %016lx", i == first ? "  " : " ",
+                                   names[i], (unsigned long)values[i]);
+        klog(LogLevel::Error, "%s", line);
     }
 }
 } // namespace
@@ -82,8 +90,9 @@ void UserThread::main(void* arg)
         if (process.exiting())
             break; // another thread ended the program while this one ran
         if (trap.kind == HUSK_TRAP_SYSCALL) {
-            const uint64_t a[6] = { regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9 };
-            regs.rax = uint64_t(SyscallTable::dispatch(long(regs.rax), a));
+            uint64_t args[6];
+            husk_user_syscall_args(&regs, args);
+            husk_user_syscall_return(&regs, uint64_t(SyscallTable::dispatch(husk_user_syscall_nr(&regs), args)));
             continue;
         }
         if (trap.kind == HUSK_TRAP_PAGE_FAULT && process.address_space()->handle_fault(trap.address, trap.flags))
@@ -106,23 +115,21 @@ void UserThread::main(void* arg)
 void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs)
 {
     int signal = signal_for(trap);
+    uint64_t ip = husk_user_ip(&regs);
     char where[128] = "?";
     if (process.image())
-        process.image()->symbolize(regs.rip - process.load_bias(), where, sizeof where);
+        process.image()->symbolize(ip - process.load_bias(), where, sizeof where);
     if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
-        klog(LogLevel::Error, "%s killed by %s: %s of address 0x%lx (%s) at rip 0x%lx (%s)", process.name(),
-             signal_name(signal), (trap.flags & HUSK_FAULT_EXEC) ? "execution" : (trap.flags & HUSK_FAULT_WRITE) ? "write" : "read",
-             (unsigned long)trap.address, (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped",
-             (unsigned long)regs.rip, where);
+        klog(LogLevel::Error, "%s killed by %s: %s of address 0x%lx (%s) at %s 0x%lx (%s)", process.name(),
+             Signals::describe(signal), access_of(trap), (unsigned long)trap.address,
+             (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped", HUSK_USER_IP_NAME, (unsigned long)ip,
+             where);
     } else {
-        klog(LogLevel::Error, "%s killed by %s: CPU exception %u (error code 0x%x) at rip 0x%lx (%s)", process.name(),
-             signal_name(signal), trap.vector, trap.error, (unsigned long)regs.rip, where);
+        klog(LogLevel::Error, "%s killed by %s: CPU exception %u (error code 0x%x) at %s 0x%lx (%s)", process.name(),
+             Signals::describe(signal), trap.code, trap.error, HUSK_USER_IP_NAME, (unsigned long)ip, where);
     }
-    klog(LogLevel::Error, "  rax %016lx rbx %016lx rcx %016lx rdx %016lx", (unsigned long)regs.rax,
-         (unsigned long)regs.rbx, (unsigned long)regs.rcx, (unsigned long)regs.rdx);
-    klog(LogLevel::Error, "  rsi %016lx rdi %016lx rbp %016lx rsp %016lx", (unsigned long)regs.rsi,
-         (unsigned long)regs.rdi, (unsigned long)regs.rbp, (unsigned long)regs.rsp);
-    process.exit(128 + signal);
+    log_registers(regs);
+    Signals::terminate(process, signal);
 }
 
 } // namespace husk

@@ -19,7 +19,7 @@ public:
 
 private:
     static void main(void* start);
-    // Ends the process with the signal a CPU trap delivers, after a report.
+    // Ends the process with the signal a fault delivers, after a report.
     static void die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs);
 };
 

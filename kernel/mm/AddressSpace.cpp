@@ -1,4 +1,5 @@
 #include "AddressSpace.h"
+#include <husk/platform.h>
 #include "../core/Heap.h"
 
 namespace husk {

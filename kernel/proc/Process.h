@@ -13,6 +13,7 @@
 #include "../vfs/FdTable.h"
 #include "../vfs/PathContext.h"
 #include "../vfs/Vnode.h"
+#include "Signals.h"
 
 namespace husk {
 
@@ -57,14 +58,12 @@ public:
         m_load_bias = bias;
     }
 
-    // Signal dispositions and mask: recorded (rt_sigaction, rt_sigprocmask)
-    // for when signals are delivered.
-    linux::k_sigaction& signal_action(int sig) { return m_signal_actions[sig - 1]; }
-    uint64_t signal_mask() const { return m_signal_mask; }
-    void set_signal_mask(uint64_t mask) { m_signal_mask = mask; }
-    // Signals sent while blocked, acted on when unblocked (bit = signal - 1).
-    uint64_t pending_signals() const { return m_pending_signals; }
-    void set_pending_signals(uint64_t set) { m_pending_signals = set; }
+    // Signals (Signals.h): the dispositions its threads share, those sent
+    // to the process while blocked, and a local client's own thread state
+    // (a program's threads keep theirs in Thread).
+    SignalActions& signal_actions() { return m_signal_actions; }
+    SignalSet& pending_signals() { return m_pending_signals; }
+    ThreadSignals& client_signals() { return m_client_signals; }
 
     // exit_group, the last thread's exit, or a fatal signal: the status
     // (0..255, or 128+signal) the process ends with. Wakes exit_waiters().
@@ -97,9 +96,9 @@ private:
     kstd::RefPtr<Vnode> m_root;
     kstd::RefPtr<FdTable> m_fds;
     kstd::RefPtr<AddressSpace> m_address_space;
-    linux::k_sigaction m_signal_actions[64] {};
-    uint64_t m_signal_mask { 0 };
-    uint64_t m_pending_signals { 0 };
+    SignalActions m_signal_actions;
+    SignalSet m_pending_signals;
+    ThreadSignals m_client_signals;
     const ElfImage* m_image { nullptr };
     uint64_t m_load_bias { 0 };
     WaitQueue m_exit_waiters;

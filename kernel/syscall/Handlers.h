@@ -139,7 +139,7 @@ SysResult sys_madvise(uint64_t addr, size_t len, int advice);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
 SysResult sys_brk(uint64_t addr);
 
-// process.cpp — exit, thread area, signal dispositions, limits, affinity
+// process.cpp — exit, thread area, signals, limits, affinity
 SysResult sys_exit(int status);
 SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
 SysResult sys_exit_group(int status);

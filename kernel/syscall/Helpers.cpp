@@ -1,5 +1,6 @@
 #include "Helpers.h"
 #include <husk/platform.h>
+#include "../proc/Signals.h"
 #include "../vfs/RecordLocks.h"
 
 namespace husk {
@@ -110,11 +111,10 @@ kstd::ErrorOr<int64_t> timeout_ns(UserPtr<const linux::timespec> ts)
 
 ErrorOr<long> with_sigpipe(File& f, ErrorOr<size_t> result, int msg_flags)
 {
-    constexpr int kSigpipe = 13;
     if (!result.is_error())
         return long(result.value());
     if (result.error().code() == EPIPE && f.raises_sigpipe() && !(msg_flags & linux::MSG_NOSIGNAL))
-        (void)signal_current_process(kSigpipe);
+        (void)Signals::send_to_current_thread(linux::SIGPIPE);
     return result.error();
 }
 

@@ -42,9 +42,6 @@ kstd::ErrorOr<kstd::RefPtr<Vnode>> vnode_at(int dirfd, UserPtr<const char> path,
 // check count against their own limit (readv: EINVAL, sendmsg: EMSGSIZE).
 kstd::ErrorOr<uint64_t> copy_in_iovecs(UserPtr<const linux::iovec> uiov, size_t count, kstd::Vector<linux::iovec>& iov);
 
-// Sends sig to the calling process: its default action, nothing when
-// ignored, pending while blocked (what raise() and abort() do).
-kstd::ErrorOr<long> signal_current_process(int sig);
 // A write-family call's result on f as the call returns it: EPIPE on a
 // pipe or stream socket also raises SIGPIPE, unless msg_flags has
 // MSG_NOSIGNAL (Linux).

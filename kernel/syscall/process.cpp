@@ -1,6 +1,6 @@
 // The process environment of a program: exit, thread-area and tid
-// registration, signal dispositions (recorded; delivery comes with
-// signals), resource limits, CPU affinity.
+// registration, signals (kernel/proc/Signals.h), resource limits, CPU
+// affinity.
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../exec/UserThread.h"
@@ -43,12 +43,13 @@ SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_
     if (flags & ~kKnown)
         return err(EINVAL);
     husk_user_regs regs = *self->user_regs();
-    regs.rax = 0; // the child sees clone return 0
+    husk_user_syscall_return(&regs, 0); // the child sees clone return 0
     if (stack)
-        regs.rsp = stack;
+        husk_user_set_sp(&regs, stack);
     if (flags & kSettls)
-        regs.fs_base = tls;
+        husk_user_set_tls(&regs, tls);
     Thread* child = TRY(UserThread::start(Process::current(), regs));
+    child->signals().blocked = self->signals().blocked; // it has nothing pending yet
     uint32_t tid = child->tid();
     if (flags & kChildCleartid)
         child->set_clear_child_tid(child_tid);
@@ -105,108 +106,39 @@ SysResult sys_set_robust_list(uint64_t head, size_t len)
     return 0; // robust futexes matter once threads can die holding locks
 }
 
-namespace {
-// Linux's default action for each signal: true if it ends the process.
-bool default_is_fatal(int sig)
-{
-    switch (sig) {
-    case 17: case 18: case 23: case 28: // SIGCHLD, SIGCONT, SIGURG, SIGWINCH: ignored
-    case 19: case 20: case 21: case 22: // stop signals: a lone process has nobody to resume it; ignored
-        return false;
-    default:
-        return true;
-    }
-}
-
-// Acts on an unblocked signal: its default action (end the process, or
-// nothing), or ENOSYS for a handler (handlers are not run yet).
-SysResult act_on(Process& p, int sig)
-{
-    constexpr uint64_t kIgnore = 1;
-    uint64_t handler = p.signal_action(sig).handler;
-    if (handler == kIgnore || (handler == 0 && !default_is_fatal(sig)))
-        return 0;
-    if (handler != 0) {
-        klog(LogLevel::Warning, "%s: signal %d has a handler; running handlers is not supported yet", p.name(), sig);
-        return err(ENOSYS);
-    }
-    klog(LogLevel::Error, "%s killed by signal %d", p.name(), sig);
-    p.exit(128 + sig);
-    return 0;
-}
-
-// A signal sent to the calling process itself: what abort() and raise() do.
-SysResult signal_self(int sig)
-{
-    if (sig < 0 || sig > 64)
-        return err(EINVAL);
-    if (sig == 0)
-        return 0; // the target exists
-    Process& p = Process::current();
-    uint64_t bit = 1ull << (sig - 1);
-    if (sig != 9 && sig != 19 && (p.signal_mask() & bit)) {
-        p.set_pending_signals(p.pending_signals() | bit); // acted on when unblocked
-        return 0;
-    }
-    return act_on(p, sig);
-}
-} // namespace
-
-SysResult signal_current_process(int sig) { return signal_self(sig); }
-
 SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
                            size_t sigsetsize)
 {
-    if (sigsetsize != 8 || sig < 1 || sig > 64)
+    if (sigsetsize != sizeof(uint64_t) || !Signals::is_valid(sig))
         return err(EINVAL);
-    Process& p = Process::current();
-    linux::k_sigaction& slot = p.signal_action(sig);
+    SignalActions& actions = Process::current().signal_actions();
+    linux::k_sigaction old = actions.get(sig);
+    if (!act.is_null())
+        TRY(actions.set(sig, TRY(copy_in(act))));
     if (!oldact.is_null())
-        TRY(copy_out(oldact, slot));
-    if (!act.is_null()) {
-        if (sig == 9 || sig == 19) // SIGKILL, SIGSTOP
-            return err(EINVAL);
-        slot = TRY(copy_in(act));
-    }
+        TRY(copy_out(oldact, old));
     return 0;
 }
 
 SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize)
 {
-    constexpr int kBlock = 0, kUnblock = 1, kSetMask = 2;
-    constexpr uint64_t kUnblockable = (1ull << 8) | (1ull << 18); // SIGKILL, SIGSTOP (bit = signal - 1)
-    if (sigsetsize != 8)
+    if (sigsetsize != sizeof(uint64_t))
         return err(EINVAL);
-    Process& p = Process::current();
-    uint64_t mask = p.signal_mask();
-    if (!set.is_null()) {
-        uint64_t s = TRY(copy_in(set));
-        if (how == kBlock)
-            p.set_signal_mask((mask | s) & ~kUnblockable);
-        else if (how == kUnblock)
-            p.set_signal_mask(mask & ~s);
-        else if (how == kSetMask)
-            p.set_signal_mask(s & ~kUnblockable);
-        else
-            return err(EINVAL);
-    }
+    SignalSet old = Signals::of_current_thread().blocked;
+    if (!set.is_null())
+        TRY(Signals::change_blocked(how, SignalSet::from_bits(TRY(copy_in(set)))));
     if (!oldset.is_null())
-        TRY(copy_out(oldset, mask));
-    uint64_t deliverable = p.pending_signals() & ~p.signal_mask();
-    p.set_pending_signals(p.pending_signals() & ~deliverable);
-    for (int sig = 1; sig <= 64 && deliverable && !p.exiting(); ++sig)
-        if (deliverable & (1ull << (sig - 1)))
-            (void)act_on(p, sig);
+        TRY(copy_out(oldset, old.bits()));
+    Signals::act_on_pending();
     return 0;
 }
 
 SysResult sys_sigaltstack(UserPtr<const linux::stack_t> ss, UserPtr<linux::stack_t> old)
 {
-    constexpr int kDisable = 2;
-    if (!old.is_null())
-        TRY(copy_out(old, linux::stack_t { 0, kDisable, 0, 0 }));
     if (!ss.is_null())
-        TRY(copy_in(ss)); // accepted; used once signals are delivered
+        TRY(copy_in(ss)); // accepted; used once handlers run
+    if (!old.is_null())
+        TRY(copy_out(old, linux::stack_t { 0, linux::SS_DISABLE, 0, 0 }));
     return 0;
 }
 
@@ -286,7 +218,7 @@ SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
         return 0;
     }
     case kSetPdeathsig:
-        return arg2 <= 64 ? SysResult(0) : err(EINVAL); // a parent that dies comes with fork
+        return arg2 <= uint64_t(linux::NSIG) ? SysResult(0) : err(EINVAL); // a parent that dies comes with fork
     case kGetPdeathsig:
         TRY(copy_out(UserPtr<int32_t>(arg2), int32_t(0)));
         return 0;
@@ -309,14 +241,16 @@ SysResult sys_kill(int pid, int sig)
 {
     if (pid != 0 && pid != -1 && uint32_t(pid) != Process::current().pid())
         return err(ESRCH); // other processes come with fork
-    return signal_self(sig);
+    TRY(Signals::send_to_current_process(sig));
+    return 0;
 }
 
 SysResult sys_tkill(int tid, int sig)
 {
     if (uint32_t(tid) != Scheduler::current()->tid())
         return err(ESRCH);
-    return signal_self(sig);
+    TRY(Signals::send_to_current_thread(sig));
+    return 0;
 }
 
 SysResult sys_tgkill(int tgid, int tid, int sig)

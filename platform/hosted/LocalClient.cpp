@@ -11,11 +11,6 @@
 #include "HostNic.h"
 #include "HostedPlatform.h"
 
-extern "C" int husk_kernel_boot(void);
-extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6]);
-extern "C" int husk_kernel_configure_network(void);
-extern "C" int husk_kernel_wait_host(uint64_t deadline);
-
 namespace {
 
 std::mutex g_big_lock;
@@ -164,10 +159,6 @@ extern "C" long husk_syscall(long nr, long a1, long a2, long a3, long a4, long a
         return -ENOSYS;
     return husk_kernel_syscall(nr, words);
 }
-
-extern "C" long husk_kernel_process_create(const char* name);
-extern "C" long husk_kernel_syscall_as(long pid, long nr, const uint64_t args[6]);
-extern "C" int husk_kernel_process_destroy(long pid);
 
 extern "C" long husk_process_create(const char* name)
 {

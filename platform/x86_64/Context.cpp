@@ -41,9 +41,6 @@ struct alignas(16) FreshFpu {
 constexpr FreshFpu kFreshFpu;
 } // namespace
 
-extern "C" void* husk_kernel_page_alloc(void);
-extern "C" void husk_kernel_page_free(void* page);
-
 namespace husk::x86 {
 
 // Lazily switched: kernel code never touches SSE/x87, so the state in the

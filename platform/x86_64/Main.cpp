@@ -18,7 +18,6 @@
 #include "Serial.h"
 #include "UserRun.h"
 
-extern "C" int husk_kernel_boot(void);
 extern "C" uint64_t husk_x86_entry_tsc; // written by boot.S at the first instruction
 // The program of this image (provided by what is linked with the platform).
 extern "C" int husk_image_main(void);

@@ -4,8 +4,6 @@
 #include "Idt.h"
 #include "Lapic.h"
 
-extern "C" void husk_kernel_interrupt_return(int from_user);
-
 namespace husk::x86 {
 
 namespace {

@@ -3,9 +3,6 @@
 #include "Cpu.h"
 #include "Paging.h"
 
-extern "C" void* husk_kernel_page_alloc(void);
-extern "C" void husk_kernel_page_free(void* page);
-
 namespace husk::x86 {
 
 namespace {

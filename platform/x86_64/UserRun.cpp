@@ -26,6 +26,19 @@ constexpr uint64_t kPageFaultVector = 14;
 uint64_t g_fs_base, g_gs_base; // what the MSRs hold
 
 bool user_address(uint64_t a) { return a < kUserTop; }
+
+// The kind of fault an exception vector is (the signal Linux sends for it).
+uint32_t fault_kind(uint64_t vector)
+{
+    switch (vector) {
+    case 0: case 16: case 19: return HUSK_TRAP_ARITHMETIC; // divide error, x87 and SIMD exceptions
+    case 1: case 3: return HUSK_TRAP_BREAKPOINT;            // debug (single step), int3
+    case 6: return HUSK_TRAP_ILLEGAL;                       // invalid opcode
+    case 13: return HUSK_TRAP_PROTECTION;                   // general protection
+    case 17: return HUSK_TRAP_ALIGNMENT;                    // alignment check
+    default: return HUSK_TRAP_OTHER;                        // stack segment, ...
+    }
+}
 } // namespace
 
 void UserRun::init()
@@ -68,7 +81,7 @@ bool UserRun::exception(InterruptFrame& f)
     }
     husk_trap& t = *rs->trap;
     t = {};
-    t.vector = uint32_t(f.vector);
+    t.code = uint32_t(f.vector);
     t.error = uint32_t(f.error);
     if (f.vector == kPageFaultVector) {
         t.kind = HUSK_TRAP_PAGE_FAULT;
@@ -76,7 +89,7 @@ bool UserRun::exception(InterruptFrame& f)
         t.flags = ((f.error & 1) ? HUSK_FAULT_PRESENT : 0) | ((f.error & 2) ? HUSK_FAULT_WRITE : 0)
                   | ((f.error & 16) ? HUSK_FAULT_EXEC : 0);
     } else {
-        t.kind = HUSK_TRAP_FAULT;
+        t.kind = fault_kind(f.vector);
         t.address = f.rip;
     }
     husk_x86_leave_user(rs, t.kind);
@@ -91,7 +104,7 @@ extern "C" int husk_plat_user_run(husk_user_regs* regs, husk_trap* trap)
     if (!user_address(regs->rip) || !user_address(regs->rsp)) {
         // IRET to a kernel or non-canonical address would fault in ring 0:
         // report what the CPU would report in ring 3.
-        *trap = { HUSK_TRAP_FAULT, 0, 13, 0, regs->rip };
+        *trap = { HUSK_TRAP_PROTECTION, 0, 13, 0, regs->rip };
         return 0;
     }
     claim_fpu();

@@ -6,8 +6,6 @@
 #include <stdarg.h>
 #include "kstd/Format.h"
 
-extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6]);
-
 namespace husk::selftest {
 
 namespace nr {

@@ -1,6 +1,7 @@
 // The kernel log ring (dmesg) and panic.
 #include "Boot.h"
 #include <string>
+#include <husk/version.h>
 #include "core/Log.h"
 #include "core/Panic.h"
 
@@ -20,7 +21,7 @@ TEST(Log, LinesAreTimestampedAndReadable)
     boot_kernel();
     klog(LogLevel::Info, "unit test marker %d", 12345);
     std::string log = dmesg();
-    EXPECT_NE(log.find("Husk 0.1.0"), std::string::npos);
+    EXPECT_NE(log.find("Husk " HUSK_VERSION), std::string::npos);
     auto at = log.find("unit test marker 12345\n");
     ASSERT_NE(at, std::string::npos);
     auto line_start = log.rfind('\n', at);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 #include <vector>
+#include <husk/version.h>
 #include "BakeCommand.h"
 #include "CompileCommand.h"
 #include "RunCommand.h"
@@ -13,7 +14,7 @@
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+constexpr const char* kVersion = HUSK_VERSION; // CMakeLists.txt's project VERSION (husk/version.h)
 
 int usage(FILE* out, int status)
 {

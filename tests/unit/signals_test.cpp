@@ -1,0 +1,79 @@
+// The signal module's rules (kernel/proc/Signals.h): default actions as
+// signal(7) lists them, sets, and what the Linux oracle cannot show from
+// one host process: each client process blocks signals for itself.
+// (Kernel headers first: host macros would clash with the kernel's Linux
+// ABI constants of the same names.)
+#include "proc/Signals.h"
+#include "Boot.h"
+#include <csignal>
+#include <cstdint>
+#include <sys/syscall.h>
+
+using namespace husk;
+
+namespace {
+uint64_t bit(int sig) { return 1ull << (sig - 1); }
+
+long sigprocmask_as(long pid, int how, const uint64_t* set, uint64_t* old)
+{
+    return husk_syscall_as(pid, SYS_rt_sigprocmask, how, long(set), long(old), 8, 0, 0);
+}
+} // namespace
+
+TEST(Signals, DefaultActionsFollowSignal7)
+{
+    for (int sig : { SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, SIGXCPU, SIGXFSZ, SIGSYS })
+        EXPECT_EQ(Signals::default_action(sig), SignalDefault::Core) << sig;
+    for (int sig : { SIGCHLD, SIGURG, SIGWINCH })
+        EXPECT_EQ(Signals::default_action(sig), SignalDefault::Ignore) << sig;
+    for (int sig : { SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU })
+        EXPECT_EQ(Signals::default_action(sig), SignalDefault::Stop) << sig;
+    EXPECT_EQ(Signals::default_action(SIGCONT), SignalDefault::Continue);
+    for (int sig : { SIGHUP, SIGINT, SIGKILL, SIGUSR1, SIGPIPE, SIGALRM, SIGTERM, SIGIO, 32, 64 })
+        EXPECT_EQ(Signals::default_action(sig), SignalDefault::Terminate) << sig;
+    EXPECT_FALSE(Signals::is_valid(0));
+    EXPECT_TRUE(Signals::is_valid(64));
+    EXPECT_FALSE(Signals::is_valid(65));
+}
+
+TEST(Signals, SetsUseLinuxBits)
+{
+    SignalSet s = SignalSet::of(SIGINT) | SignalSet::of(64);
+    EXPECT_EQ(s.bits(), bit(SIGINT) | bit(64));
+    EXPECT_TRUE(s.contains(64));
+    EXPECT_FALSE(s.contains(SIGHUP));
+    EXPECT_EQ(s.without(SignalSet::of(SIGINT)).bits(), bit(64));
+    EXPECT_EQ(Signals::unblockable().bits(), bit(SIGKILL) | bit(SIGSTOP));
+    EXPECT_TRUE(SignalSet().is_empty());
+}
+
+TEST(Signals, EachClientBlocksForItself)
+{
+    boot_kernel();
+    long a = husk_process_create("a"), b = husk_process_create("b");
+    ASSERT_GT(a, 1);
+    ASSERT_GT(b, 1);
+    uint64_t usr1 = bit(SIGUSR1), all = ~0ull, old = 1;
+    ASSERT_EQ(sigprocmask_as(a, SIG_BLOCK, &usr1, nullptr), 0);
+    ASSERT_EQ(sigprocmask_as(b, SIG_BLOCK, nullptr, &old), 0);
+    EXPECT_EQ(old, 0u);
+    ASSERT_EQ(sigprocmask_as(a, SIG_BLOCK, nullptr, &old), 0);
+    EXPECT_EQ(old, usr1);
+    // SIGKILL and SIGSTOP are never blocked.
+    ASSERT_EQ(sigprocmask_as(a, SIG_SETMASK, &all, nullptr), 0);
+    ASSERT_EQ(sigprocmask_as(a, SIG_BLOCK, nullptr, &old), 0);
+    EXPECT_EQ(old, ~(bit(SIGKILL) | bit(SIGSTOP)));
+    EXPECT_EQ(sigprocmask_as(a, 3, &all, nullptr), -EINVAL);
+    // A blocked signal waits: the process is still there to unblock it,
+    // ignored by then.
+    uint64_t ignore[4] = { 1, 0, 0, 0 }; // SIG_IGN
+    ASSERT_EQ(husk_syscall_as(a, SYS_rt_sigaction, SIGUSR2, long(ignore), 0, 8, 0, 0), 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_kill, a, SIGUSR2, 0, 0, 0, 0), 0);
+    uint64_t none = 0;
+    EXPECT_EQ(sigprocmask_as(a, SIG_SETMASK, &none, nullptr), 0);
+    // SIGKILL's action is fixed.
+    EXPECT_EQ(husk_syscall_as(a, SYS_rt_sigaction, SIGKILL, long(ignore), 0, 8, 0, 0), -EINVAL);
+    EXPECT_EQ(husk_syscall_as(a, SYS_rt_sigaction, 65, 0, 0, 8, 0, 0), -EINVAL);
+    EXPECT_EQ(husk_process_destroy(a), 0);
+    EXPECT_EQ(husk_process_destroy(b), 0);
+}
