@@ -5,7 +5,7 @@
 #include <husk/platform.h>
 #include "../kstd/IntrusiveList.h"
 #include "../kstd/Memory.h"
-#include "../proc/SignalSet.h"
+#include "../abi/SignalSet.h"
 #include "Timer.h"
 
 namespace husk {

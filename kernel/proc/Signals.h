@@ -6,7 +6,7 @@
 
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
-#include "SignalSet.h"
+#include "../abi/SignalSet.h"
 
 namespace husk {
 

@@ -1,7 +1,7 @@
-// A set of signals as Linux stores it (a sigset_t: bit sig - 1), and what
-// each thread keeps: the signals it blocks and those waiting for it. A
-// header of values only, so that Thread can hold them (without the Linux
-// ABI's names, which clash with host headers in unit tests).
+// A set of signals as Linux stores it (sigset_t: bit sig - 1), and what
+// each thread keeps: the signals it blocks and those waiting for it. Values
+// only, in abi/ so that core's Thread can hold them below proc (and
+// without the Linux ABI's names, which clash with host headers in unit tests).
 #pragma once
 
 #include "../kstd/Types.h"
