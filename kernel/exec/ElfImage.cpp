@@ -5,9 +5,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 namespace {
 kstd::Error refuse(const char* name, const char* why)
 {

@@ -7,9 +7,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 ErrorOr<int> Program::run(Process& process, const uint8_t* elf, size_t size, const ProgramArgs& args)
 {
     // Arguments need not be NUL-terminated (they may come from JSON).

@@ -5,9 +5,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 namespace {
 constexpr uint64_t kPage = AddressSpace::kPage;
 uint64_t page_down(uint64_t a) { return a & ~(kPage - 1); }

@@ -13,9 +13,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 namespace {
 struct Start : kstd::HeapObject {
     Process* process;

@@ -9,10 +9,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-
 namespace {
 constexpr size_t kMaxMounts = 16;
 struct Mounted {

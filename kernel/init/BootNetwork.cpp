@@ -8,9 +8,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::StringView;
 using namespace kstd::errno_values;
 
 namespace {

@@ -4,11 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-using kstd::StringView;
-
 namespace {
 constexpr size_t kHeader = 110; // "070701" and 13 fields of 8 hex digits
 

@@ -83,3 +83,10 @@ inline Error err(int code) { return Error::from_errno(code); }
             return _try_result.error();             \
         _try_result.release_value();                \
     })
+
+// The kernel's own names for its everyday types (as SerenityOS's AK
+// exports its own): every kernel file uses them.
+namespace husk {
+using kstd::err;
+using kstd::ErrorOr;
+} // namespace husk

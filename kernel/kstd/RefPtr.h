@@ -92,3 +92,7 @@ RefPtr<T> adopt_new(Args&&... args)
 }
 
 } // namespace kstd
+
+namespace husk {
+using kstd::RefPtr;
+} // namespace husk

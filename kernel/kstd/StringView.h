@@ -62,3 +62,7 @@ private:
 };
 
 } // namespace kstd
+
+namespace husk {
+using kstd::StringView;
+} // namespace husk

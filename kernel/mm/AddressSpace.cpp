@@ -4,9 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 namespace {
 constexpr size_t kPage = AddressSpace::kPage;
 constexpr size_t kStackReserve = 8u << 20; // below the top: the main thread's stack

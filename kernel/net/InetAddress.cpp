@@ -3,7 +3,6 @@
 
 namespace husk {
 
-using kstd::err;
 using namespace kstd::errno_values;
 
 kstd::ErrorOr<InetAddress> InetAddress::from(const SocketAddress& addr, int family)

@@ -16,7 +16,6 @@
 
 namespace husk {
 
-using kstd::err;
 using namespace kstd::errno_values;
 
 namespace {
@@ -180,7 +179,6 @@ kstd::ErrorOr<void> NetStack::start_ipv6_auto(size_t index)
     kick();
     return {};
 }
-
 
 kstd::ErrorOr<size_t> NetStack::find_interface(kstd::StringView name)
 {

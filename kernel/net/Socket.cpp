@@ -7,8 +7,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 ErrorOr<void> Socket::bind(const SocketAddress&) { return err(EOPNOTSUPP); }

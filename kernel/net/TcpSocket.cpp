@@ -7,9 +7,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
 using namespace kstd::errno_values;
 
 namespace {

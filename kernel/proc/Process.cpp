@@ -8,9 +8,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 namespace {
 using ProcessList = kstd::IntrusiveList<Process, &Process::all_node>;
 ProcessList& all()

@@ -5,9 +5,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
 using namespace kstd::errno_values;
 
 ErrorOr<void> copy_path(UserPtr<const char> user, PathBuffer& out)

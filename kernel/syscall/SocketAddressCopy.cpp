@@ -2,8 +2,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 ErrorOr<SocketAddress> copy_in_address(UserPtr<const void> addr, uint32_t length)

@@ -9,7 +9,6 @@
 
 namespace husk {
 
-using kstd::err;
 using namespace kstd::errno_values;
 
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)

@@ -11,7 +11,6 @@
 
 namespace husk {
 
-using kstd::err;
 using namespace kstd::errno_values;
 
 SysResult sys_exit(int status)
@@ -235,7 +234,6 @@ SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
 {
     return err(ENOSYS); // restartable sequences need preemption notices; glibc copes without
 }
-
 
 SysResult sys_kill(int pid, int sig)
 {

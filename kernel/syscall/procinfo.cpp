@@ -12,7 +12,6 @@
 
 namespace husk {
 
-using kstd::err;
 using namespace kstd::errno_values;
 using namespace linux;
 

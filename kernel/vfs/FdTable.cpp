@@ -2,9 +2,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
 using namespace kstd::errno_values;
 
 ErrorOr<RefPtr<File>> FdTable::get(int fd) const

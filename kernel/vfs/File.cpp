@@ -3,8 +3,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 File::~File()

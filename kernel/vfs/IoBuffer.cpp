@@ -4,8 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-
 IoBuffer IoBuffer::sink(ByteSink& sink) { return IoBuffer(nullptr, Kind::Sink, &sink); }
 
 IoBuffer IoBuffer::offset_by(size_t n) const

@@ -4,9 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
 using namespace kstd::errno_values;
 
 ErrorOr<RefPtr<Pipe>> Pipe::create()

@@ -6,7 +6,6 @@
 
 namespace husk {
 
-using kstd::err;
 using namespace kstd::errno_values;
 
 namespace {

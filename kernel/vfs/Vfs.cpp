@@ -4,10 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-using kstd::StringView;
 using namespace kstd::errno_values;
 
 namespace {

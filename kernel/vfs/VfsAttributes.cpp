@@ -9,8 +9,6 @@ namespace husk {
 
 using namespace linux;
 using namespace kstd::errno_values;
-using kstd::err;
-using kstd::ErrorOr;
 
 namespace {
 

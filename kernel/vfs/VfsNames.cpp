@@ -11,10 +11,6 @@ namespace husk {
 
 using namespace linux;
 using namespace kstd::errno_values;
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-using kstd::StringView;
 
 namespace {
 

@@ -5,10 +5,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-using kstd::StringView;
 using namespace kstd::errno_values;
 
 Timestamp Timestamp::now()

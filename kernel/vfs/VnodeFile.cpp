@@ -4,8 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 namespace {

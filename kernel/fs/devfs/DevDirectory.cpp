@@ -2,10 +2,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-
 DevDirectory::DevDirectory(FileSystem& fs, uint64_t ino) : Vnode(fs, ino, linux::S_IFDIR | 0755) { m_nlink = 2; }
 
 ErrorOr<void> DevDirectory::add(RefPtr<DeviceNode> node)

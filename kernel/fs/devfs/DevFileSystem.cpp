@@ -3,9 +3,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 ErrorOr<FileSystem*> DevFileSystem::create(kstd::StringView, unsigned long, kstd::StringView)
 {
     auto* fs = new DevFileSystem();

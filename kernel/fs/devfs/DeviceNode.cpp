@@ -7,8 +7,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 DeviceNode::DeviceNode(FileSystem& fs, uint64_t ino, const CharDevice& device)

@@ -8,10 +8,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-using kstd::StringView;
 using namespace kstd::errno_values;
 using namespace ext2;
 

@@ -2,10 +2,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-
 ProcDirectory::ProcDirectory(FileSystem& fs, uint64_t ino) : Vnode(fs, ino, linux::S_IFDIR | 0555) { m_nlink = 2; }
 
 ErrorOr<void> ProcDirectory::add(const char* name, RefPtr<Vnode> node)

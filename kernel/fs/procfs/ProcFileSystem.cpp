@@ -5,9 +5,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 ErrorOr<FileSystem*> ProcFileSystem::create(kstd::StringView, unsigned long, kstd::StringView)
 {
     auto* fs = new ProcFileSystem();

@@ -5,10 +5,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-using kstd::RefPtr;
-using kstd::StringView;
 using namespace kstd::errno_values;
 
 RamfsDirectory::RamfsDirectory(RamfsFileSystem& fs, uint64_t ino, uint32_t mode) : Vnode(fs, ino, mode)

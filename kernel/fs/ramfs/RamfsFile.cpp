@@ -4,8 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
 using namespace kstd::errno_values;
 
 // A regular file, or a socket's name (an inode with no data).

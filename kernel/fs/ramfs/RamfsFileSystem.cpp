@@ -4,9 +4,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 ErrorOr<FileSystem*> RamfsFileSystem::create(kstd::StringView, unsigned long, kstd::StringView)
 {
     auto* fs = new RamfsFileSystem();

@@ -3,9 +3,6 @@
 
 namespace husk {
 
-using kstd::err;
-using kstd::ErrorOr;
-
 RamfsSymlink::RamfsSymlink(RamfsFileSystem& fs, uint64_t ino) : Vnode(fs, ino, linux::S_IFLNK | 0777) {}
 
 ErrorOr<kstd::RefPtr<Vnode>> RamfsSymlink::create(RamfsFileSystem& fs, kstd::StringView target, const Credentials& who)
