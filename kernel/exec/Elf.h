@@ -1,4 +1,4 @@
-// ELF64 structures (System V gABI), as far as loading a static x86-64
+// ELF64 structures (System V gABI), as far as loading a static Linux
 // executable needs them.
 #pragma once
 
@@ -34,7 +34,7 @@ struct Symbol {
     uint64_t value, size;
 };
 
-inline constexpr uint16_t ET_EXEC = 2, ET_DYN = 3, EM_X86_64 = 62;
+inline constexpr uint16_t ET_EXEC = 2, ET_DYN = 3;
 inline constexpr uint32_t PT_LOAD = 1, PT_DYNAMIC = 2, PT_INTERP = 3, PT_PHDR = 6, PT_TLS = 7,
                           PT_GNU_STACK = 0x6474e551;
 inline constexpr uint32_t PF_X = 1, PF_W = 2, PF_R = 4;

@@ -24,8 +24,8 @@ ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t size, const char* 
         return refuse(name, "not an ELF file");
     elf::Header h;
     memcpy(&h, data, sizeof h);
-    if (h.ident[4] != 2 || h.ident[5] != 1 || h.machine != elf::EM_X86_64)
-        return refuse(name, "not a 64-bit little-endian x86-64 executable");
+    if (h.ident[4] != 2 || h.ident[5] != 1 || h.machine != HUSK_ARCH_ELF_MACHINE)
+        return refuse(name, "not a 64-bit little-endian " HUSK_ARCH_NAME " executable");
     if (h.type != elf::ET_EXEC && h.type != elf::ET_DYN)
         return refuse(name, "not an executable (an object file or core dump?)");
     if (h.phentsize != sizeof(elf::ProgramHeader) || h.phnum == 0 || h.phnum > 256

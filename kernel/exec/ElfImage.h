@@ -1,4 +1,4 @@
-// A static x86-64 Linux executable in memory, checked: its loadable
+// A static Linux executable for the machine the kernel runs on, checked: its loadable
 // segments, entry point and program headers, and its symbols (for fault
 // reports). Dynamic executables are refused with a message saying so.
 #pragma once
@@ -18,7 +18,7 @@ public:
     };
 
     // Checks the image; on failure logs why (naming `name`) and returns
-    // ENOEXEC (not ELF, not x86-64, dynamic, damaged) or ENOMEM.
+    // ENOEXEC (not ELF, another architecture, dynamic, damaged) or ENOMEM.
     static kstd::ErrorOr<ElfImage> parse(const uint8_t* data, size_t size, const char* name);
 
     bool position_independent() const { return m_pie; }

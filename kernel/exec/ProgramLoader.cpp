@@ -16,9 +16,6 @@ enum : uint64_t {
     AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
     AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
 };
-// CPUID.1:EDX of every x86-64 CPU (fpu ... sse2): what Linux reports as
-// AT_HWCAP on such a machine. libcs probe CPUID themselves for more.
-constexpr uint64_t kBaselineHwcap = 0x078bfbff;
 } // namespace
 
 ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args)
@@ -58,7 +55,7 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
 
     // Strings at the very top: execfn, argv, envp, the platform name, then
     // 16 random bytes.
-    constexpr char kPlatform[] = "x86_64";
+    constexpr char kPlatform[] = HUSK_ARCH_NAME;
     size_t strings = args.execfn.length() + 1 + sizeof kPlatform + 16;
     for (auto& a : args.argv)
         strings += a.length() + 1;
@@ -115,7 +112,7 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
     aux(AT_GID, 0);
     aux(AT_EGID, 0);
     aux(AT_PLATFORM, platform);
-    aux(AT_HWCAP, kBaselineHwcap);
+    aux(AT_HWCAP, HUSK_ARCH_HWCAP);
     aux(AT_HWCAP2, 0);
     aux(AT_CLKTCK, 100);
     aux(AT_SECURE, 0);

@@ -3,6 +3,7 @@
 // the strings and AT_RANDOM bytes above them), so any libc starts.
 #pragma once
 
+#include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
 #include "../kstd/StringView.h"
 #include "../kstd/Vector.h"
@@ -28,8 +29,8 @@ class ProgramLoader {
 public:
     // The main thread's stack: this much below the top of the user range.
     static constexpr size_t kStackSize = 8u << 20;
-    // Where static PIEs go (Linux's ELF_ET_DYN_BASE on x86-64).
-    static constexpr uint64_t kPieBase = 0x555555554000ull;
+    // Where static PIEs go (Linux's ELF_ET_DYN_BASE).
+    static constexpr uint64_t kPieBase = HUSK_ARCH_PIE_BASE;
 
     static kstd::ErrorOr<LoadedProgram> load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args);
 

@@ -11,6 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a Linux program of this architecture is and expects: the ELF
+ * machine it is built for, AT_PLATFORM's name, AT_HWCAP (CPUID.1:EDX of
+ * every x86-64 CPU, fpu ... sse2, as Linux reports it; libcs probe CPUID
+ * for more), and where Linux puts position-independent executables
+ * (ELF_ET_DYN_BASE). */
+#define HUSK_ARCH_ELF_MACHINE 62 /* EM_X86_64 */
+#define HUSK_ARCH_NAME "x86_64"
+#define HUSK_ARCH_HWCAP 0x078bfbffull
+#define HUSK_ARCH_PIE_BASE 0x555555554000ull
+
 /* fs_base is the thread pointer (TLS); gs_base is arch_prctl's too. */
 struct husk_user_regs {
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
