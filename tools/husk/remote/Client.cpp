@@ -49,7 +49,10 @@ std::string Client::connect(const std::string& spec, Client& out, const Options&
         hello.append(reinterpret_cast<const char*>(&auth), sizeof auth);
     }
     Hello reply {};
-    bool answered = out.send_all(hello.data(), hello.size()) && out.recv_all(&reply, sizeof reply);
+    // A server that refuses the connection may close it before the greeting
+    // is sent: its refusal is still there to read.
+    bool sent = out.send_all(hello.data(), hello.size());
+    bool answered = out.recv_all(&reply, sizeof reply);
     if (!answered && out.m_timed_out)
         return spec + " did not answer within " + std::to_string(options.timeout) + " s (--timeout)";
     if (answered && std::memcmp(reply.magic, kRefusedMagic, sizeof kRefusedMagic) == 0) {
@@ -64,7 +67,7 @@ std::string Client::connect(const std::string& spec, Client& out, const Options&
             return spec + " refused the connection: its kernel has no process left for it";
         return spec + " refused the connection (reason " + std::to_string(reply.pid) + ")";
     }
-    if (!answered)
+    if (!answered || !sent)
         return spec + " closed the connection during the greeting (a husk server of another version, or not a husk server)";
     if (std::memcmp(reply.magic, kMagic, sizeof kMagic) != 0 || reply.version != kVersion)
         return spec + " does not speak the husk protocol version " + std::to_string(kVersion);
