@@ -224,18 +224,22 @@ int serve(const ServerOptions& o)
     // belong to the process that stays.
     int ready[2] = { -1, -1 };
     if (!o.foreground) {
-        if (pipe(ready) != 0)
+        if (pipe2(ready, O_CLOEXEC) != 0)
             return 1;
         pid_t child = fork();
         if (child < 0)
             return 1;
         if (child > 0) {
             close(ready[1]);
-            // The child says where it listens (the port tcp:HOST:0 got) and the token file.
+            // The child says where it listens (the port tcp:HOST:0 got) and
+            // the token file, in one line; nothing when it failed.
             std::string said;
-            char buf[512];
-            for (ssize_t n; (n = read(ready[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
-                said.append(buf, size_t(n > 0 ? n : 0));
+            char c;
+            for (ssize_t n; (n = read(ready[0], &c, 1)) > 0 || (n < 0 && errno == EINTR);)
+                if (n > 0 && c == '\n')
+                    break;
+                else if (n > 0)
+                    said += c;
             if (said.empty())
                 return 1;
             size_t tab = said.find('\t');
@@ -266,7 +270,7 @@ int serve(const ServerOptions& o)
         l.token_file = o.token_file.empty() ? default_token_file(l.address) : o.token_file;
         if (std::string problem = create_token_file(l.token_file, l.token); !problem.empty()) {
             l.token_file.clear();
-            log_line("%s%s", problem);
+            log_line("%s", problem);
             remove_traces(l);
             return 1;
         }
@@ -305,7 +309,7 @@ int serve(const ServerOptions& o)
         setrlimit(RLIMIT_NOFILE, &files);
     }
     int spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    std::string where = l.address.text() + (l.token_file.empty() ? "" : "\t" + l.token_file);
+    std::string where = l.address.text() + (l.token_file.empty() ? "" : "\t" + l.token_file) + "\n";
     if (o.foreground) {
         std::printf("husk server: listening on %s\n", l.address.text().c_str());
         if (!l.token_file.empty())
