@@ -58,7 +58,7 @@ long Connection::call(long nr, std::vector<uint64_t> args, const std::vector<rem
     if (!g_client)
         return -ENOTCONN;
     long r = g_client->call(nr, std::move(args), buffers);
-    if (r == -EPIPE || r == -EPROTO) {
+    if (r == -EPIPE || r == -EPROTO || r == -ETIMEDOUT) {
         std::fprintf(stderr, "husk-hijack: lost the connection to husk server\n");
         delete g_client;
         g_client = nullptr;

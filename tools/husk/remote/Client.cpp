@@ -1,56 +1,75 @@
 #include "Client.h"
+#include "Address.h"
+#include "Token.h"
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 namespace husk::remote {
 
-std::string Client::connect(const std::string& spec, Client& out)
+std::string Client::connect(const std::string& spec, Client& out, const Options& options)
 {
-    int fd = -1;
-    if (spec.rfind("unix:", 0) == 0) {
-        sockaddr_un a {};
-        std::string path = spec.substr(5);
-        if (path.empty() || path.size() >= sizeof a.sun_path)
-            return "bad socket path in '" + spec + "'";
-        a.sun_family = AF_UNIX;
-        std::memcpy(a.sun_path, path.c_str(), path.size());
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-            std::string why = std::strerror(errno);
-            if (fd >= 0)
-                close(fd);
-            return "cannot connect to " + spec + ": " + why;
-        }
-    } else if (spec.rfind("tcp:", 0) == 0) {
-        std::string rest = spec.substr(4);
-        size_t colon = rest.rfind(':');
-        sockaddr_in a {};
-        a.sin_family = AF_INET;
-        if (colon == std::string::npos || inet_pton(AF_INET, rest.substr(0, colon).c_str(), &a.sin_addr) != 1)
-            return "bad address in '" + spec + "' (tcp:HOST:PORT)";
-        a.sin_port = htons(uint16_t(std::atoi(rest.c_str() + colon + 1)));
-        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-            std::string why = std::strerror(errno);
-            if (fd >= 0)
-                close(fd);
-            return "cannot connect to " + spec + ": " + why;
-        }
-    } else {
-        return "unknown server address '" + spec + "' (unix:PATH or tcp:HOST:PORT)";
+    Address address;
+    if (std::string why = parse_address(spec, address); !why.empty())
+        return "bad server address: " + why;
+    std::string token;
+    if (!address.is_unix)
+        if (std::string why = client_token(address, options.token_file, token); !why.empty())
+            return why;
+    int fd = socket(address.is_unix ? AF_UNIX : AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un unix_address {};
+    unix_address.sun_family = AF_UNIX;
+    std::memcpy(unix_address.sun_path, address.path.c_str(), address.path.size());
+    const sockaddr* a = address.is_unix ? reinterpret_cast<const sockaddr*>(&unix_address)
+                                        : reinterpret_cast<const sockaddr*>(&address.inet);
+    socklen_t length = address.is_unix ? sizeof unix_address : sizeof address.inet;
+    timeval limit { time_t(options.timeout), 0 };
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) != 0
+        || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) != 0 || ::connect(fd, a, length) != 0) {
+        std::string why = errno == EINPROGRESS || errno == EAGAIN ? "no answer within " + std::to_string(options.timeout) + " s"
+                                                                   : std::strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        return "cannot connect to " + spec + ": " + why;
     }
     out.m_fd = fd;
+    std::string hello(sizeof(Hello), '\0');
     Hello h {};
     std::memcpy(h.magic, kMagic, sizeof kMagic);
     h.version = kVersion;
+    std::memcpy(hello.data(), &h, sizeof h);
+    if (!address.is_unix) {
+        Auth auth {};
+        std::memcpy(auth.token, token.data(), token.size());
+        hello.append(reinterpret_cast<const char*>(&auth), sizeof auth);
+    }
     Hello reply {};
-    if (!out.send_all(&h, sizeof h) || !out.recv_all(&reply, sizeof reply)
-        || std::memcmp(reply.magic, kMagic, sizeof kMagic) != 0 || reply.version != kVersion)
+    // A server that refuses the connection may close it before the greeting
+    // is sent: its refusal is still there to read.
+    bool sent = out.send_all(hello.data(), hello.size());
+    bool answered = out.recv_all(&reply, sizeof reply);
+    if (!answered && out.m_timed_out)
+        return spec + " did not answer within " + std::to_string(options.timeout) + " s (--timeout)";
+    if (answered && std::memcmp(reply.magic, kRefusedMagic, sizeof kRefusedMagic) == 0) {
+        if (reply.pid == kRefusedToken)
+            return spec + " refused the connection: "
+                   + (token.empty() ? "it wants a token (--token-file PATH, HUSK_TOKEN_FILE or HUSK_TOKEN)"
+                                    : "wrong token");
+        if (reply.pid == kRefusedConnections)
+            return spec + " refused the connection: it serves as many connections as it can (--max-connections, "
+                          "or its descriptor limit)";
+        if (reply.pid == kRefusedProcesses)
+            return spec + " refused the connection: its kernel has no process left for it";
+        return spec + " refused the connection (reason " + std::to_string(reply.pid) + ")";
+    }
+    if (!answered || !sent)
+        return spec + " closed the connection during the greeting (a husk server of another version, or not a husk server)";
+    if (std::memcmp(reply.magic, kMagic, sizeof kMagic) != 0 || reply.version != kVersion)
         return spec + " does not speak the husk protocol version " + std::to_string(kVersion);
     return "";
 }
@@ -85,6 +104,7 @@ bool Client::recv_all(void* data, size_t len)
         if (n <= 0) {
             if (n < 0 && errno == EINTR)
                 continue;
+            m_timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
             return false;
         }
         p += n;
@@ -114,8 +134,13 @@ long Client::call(long nr, std::vector<uint64_t> args, const std::vector<Buffer>
     if (!send_all(body.data(), body.size()))
         return -EPIPE;
     Response resp;
-    if (!recv_all(&resp, sizeof resp))
-        return -EPIPE;
+    if (!recv_all(&resp, sizeof resp)) {
+        if (!m_timed_out)
+            return -EPIPE;
+        close(m_fd); // a late answer would be taken for the next call's
+        m_fd = -1;
+        return -ETIMEDOUT;
+    }
     size_t left = resp.length;
     for (const Buffer& b : buffers) {
         if (!(b.flags & kOut) || resp.result < 0)

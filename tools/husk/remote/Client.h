@@ -11,8 +11,13 @@ namespace husk::remote {
 
 class Client {
 public:
+    struct Options {
+        std::string token_file; // tcp: "" = $HUSK_TOKEN_FILE, $HUSK_TOKEN, the default file (Token.h)
+        unsigned timeout = 30;  // seconds to wait for any answer; 0: forever
+    };
     // Connects to unix:PATH or tcp:HOST:PORT; "" and a message on failure.
-    static std::string connect(const std::string& spec, Client& out);
+    static std::string connect(const std::string& spec, Client& out, const Options& options);
+    static std::string connect(const std::string& spec, Client& out) { return connect(spec, out, Options {}); }
     ~Client();
 
     struct Buffer {
@@ -23,13 +28,14 @@ public:
     };
     // Runs system call nr in the server's kernel; buffers replace the
     // arguments they name. Returns the raw result (negative errno), or
-    // -EPIPE/-EPROTO when the connection failed.
+    // -EPIPE/-EPROTO when the connection failed (-ETIMEDOUT: no answer in time).
     long call(long nr, std::vector<uint64_t> args, const std::vector<Buffer>& buffers = {});
 
 private:
     bool send_all(const void* data, size_t len);
     bool recv_all(void* data, size_t len);
     int m_fd = -1;
+    bool m_timed_out = false;
 };
 
 } // namespace husk::remote

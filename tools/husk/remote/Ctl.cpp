@@ -425,15 +425,31 @@ using namespace ctl;
 int ctl_command(int argc, char** argv)
 {
     std::string server = std::getenv("HUSK_SERVER") ? std::getenv("HUSK_SERVER") : "";
+    Client::Options options;
     int i = 2;
-    if (i + 1 < argc && !std::strcmp(argv[i], "--server")) {
-        server = argv[i + 1];
-        i += 2;
+    for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] == '-' && std::strcmp(argv[i], "--help"); i += 2) {
+        std::string option = argv[i], value = argv[i + 1];
+        if (option == "--server") {
+            server = value;
+        } else if (option == "--token-file") {
+            options.token_file = value;
+        } else if (option == "--timeout" && !value.empty() && value.size() <= 6
+                   && value.find_first_not_of("0123456789") == std::string::npos) {
+            options.timeout = unsigned(std::stoul(value));
+        } else if (option == "--timeout") {
+            std::fprintf(stderr, "husk ctl: --timeout wants whole seconds (0: wait forever), not '%s'\n", value.c_str());
+            return 2;
+        } else {
+            break;
+        }
     }
     if (i >= argc || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
         std::fprintf(i >= argc ? stderr : stdout,
-                     "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] COMMAND [ARGS...]\n\n"
-                     "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default):\n"
+                     "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] [--token-file PATH] [--timeout SECONDS]\n"
+                     "                COMMAND [ARGS...]\n\n"
+                     "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default).\n"
+                     "Over tcp: the server's token from --token-file, HUSK_TOKEN_FILE, HUSK_TOKEN or the\n"
+                     "default file the server printed. --timeout: how long to wait for an answer (30).\n"
                      "  ls [-a] [-l] [-d] [PATH...]   cat FILE...   cp SRC DST (host:PATH is the host's)\n"
                      "  mkdir [-p] DIR...   rm [-r] [-f] PATH...   mv SRC DST   ln [-s] TARGET NAME\n"
                      "  stat PATH...   df [PATH...]   touch FILE...   chmod MODE PATH...\n"
@@ -451,7 +467,7 @@ int ctl_command(int argc, char** argv)
         return 2;
     }
     Client client;
-    if (std::string why = Client::connect(server, client); !why.empty()) {
+    if (std::string why = Client::connect(server, client, options); !why.empty()) {
         std::fprintf(stderr, "husk ctl: %s\n", why.c_str());
         return 1;
     }

@@ -8,13 +8,28 @@
 namespace husk::remote {
 
 inline constexpr char kMagic[8] = { 'H', 'U', 'S', 'K', 'R', 'P', 'C', '1' };
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 
 // Both sides send one first; the server's carries the connection's pid.
 struct Hello {
     char magic[8];
     uint32_t version;
     uint32_t pid;
+};
+
+// Over TCP the client's Hello is followed by its token (docs/security.md):
+// 64 hex digits, zeros when it has none (a server started --insecure).
+struct Auth {
+    char token[64];
+};
+
+// A server that will not serve a connection answers its Hello with this
+// magic, the version and the reason in pid, then closes it.
+inline constexpr char kRefusedMagic[8] = { 'H', 'U', 'S', 'K', 'D', 'E', 'N', 'Y' };
+enum Refusal : uint32_t {
+    kRefusedToken = 1,       // a missing or wrong token
+    kRefusedConnections = 2, // the server's connection limit, or its descriptors, are used up
+    kRefusedProcesses = 3,   // the kernel has no process left for it
 };
 
 // Buffer flags: the server copies IN data from the request into the

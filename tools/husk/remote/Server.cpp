@@ -9,13 +9,16 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <arpa/inet.h>
 #include <unistd.h>
+#include "Address.h"
 #include "Protocol.h"
 #include "Session.h"
+#include "Token.h"
 
 namespace husk::remote {
 
@@ -26,6 +29,7 @@ void on_signal(int) { g_stop = 1; }
 struct Connection {
     int fd;
     Session session;
+    size_t sent; // of session.output()
 };
 
 void log_line(const char* fmt, const std::string& a, const std::string& b = "")
@@ -35,44 +39,81 @@ void log_line(const char* fmt, const std::string& a, const std::string& b = "")
     std::fprintf(stderr, "\n");
 }
 
-int listen_on(const std::string& spec)
+// A unix socket path is only ever a socket of ours to replace: anything
+// else there (a file, the disk image itself) stays, and so does a socket a
+// live server answers on; a stale one (connection refused) is replaced.
+std::string claim_socket_path(const std::string& path, const sockaddr_un& a)
 {
-    if (spec.rfind("unix:", 0) == 0) {
-        std::string path = spec.substr(5);
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0)
+        return errno == ENOENT ? "" : "'" + path + "': " + std::strerror(errno);
+    if (!S_ISSOCK(st.st_mode))
+        return "'" + path + "' exists and is not a socket (it is left as it is)";
+    int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int r = probe < 0 ? -1 : connect(probe, reinterpret_cast<const sockaddr*>(&a), sizeof a);
+    int why = errno;
+    if (probe >= 0)
+        close(probe);
+    if (r == 0)
+        return "a server already listens on '" + path + "'";
+    if (why != ECONNREFUSED)
+        return "cannot tell whether a server listens on '" + path + "': " + std::strerror(why);
+    unlink(path.c_str()); // stale: its server is gone
+    return "";
+}
+
+// Binds and listens; for tcp:HOST:0 the address gets the port the kernel chose.
+int listen_on(Address& address, std::string& why)
+{
+    int fd = -1;
+    if (address.is_unix) {
         sockaddr_un a {};
-        if (path.empty() || path.size() >= sizeof a.sun_path)
-            return -1;
         a.sun_family = AF_UNIX;
-        std::memcpy(a.sun_path, path.c_str(), path.size());
-        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        unlink(path.c_str());
+        std::memcpy(a.sun_path, address.path.c_str(), address.path.size());
+        if (why = claim_socket_path(address.path, a); !why.empty())
+            return -1;
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         mode_t old = umask(0177); // 0600: only the owner connects
-        int r = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+        int r = fd < 0 ? -1 : bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
         umask(old);
-        if (fd < 0 || r != 0 || listen(fd, 64) != 0)
+        if (r != 0 || listen(fd, 64) != 0) {
+            why = std::strerror(errno);
+            if (fd >= 0)
+                close(fd);
             return -1;
+        }
         return fd;
     }
-    if (spec.rfind("tcp:", 0) == 0) {
-        std::string rest = spec.substr(4);
-        size_t colon = rest.rfind(':');
-        if (colon == std::string::npos)
-            return -1;
-        sockaddr_in a {};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(uint16_t(std::stoi(rest.substr(colon + 1))));
-        if (inet_pton(AF_INET, rest.substr(0, colon).c_str(), &a.sin_addr) != 1)
-            return -1;
-        if (a.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
-            log_line("warning: listening on %s: anyone who reaches it can use the kernel", rest);
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, 64) != 0)
-            return -1;
-        return fd;
+    if (address.inet.sin_addr.s_addr != htonl(INADDR_LOOPBACK))
+        log_line("warning: listening on %s: anyone who reaches it over the network can try to connect", address.text());
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    socklen_t length = sizeof address.inet;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0
+        || bind(fd, reinterpret_cast<sockaddr*>(&address.inet), sizeof address.inet) != 0 || listen(fd, 64) != 0
+        || getsockname(fd, reinterpret_cast<sockaddr*>(&address.inet), &length) != 0) {
+        why = std::strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        return -1;
     }
-    return -1;
+    return fd;
+}
+
+// Tells a client why it is not served (a refusal Hello), then closes.
+void refuse(int fd, Refusal reason)
+{
+    Hello h {};
+    std::memcpy(h.magic, kRefusedMagic, sizeof h.magic);
+    h.version = kVersion;
+    h.pid = reason;
+    (void)!send(fd, &h, sizeof h, MSG_NOSIGNAL | MSG_DONTWAIT);
+    // What the client sent unread would turn the close into a reset that may
+    // overtake the refusal.
+    char drain[256];
+    while (recv(fd, drain, sizeof drain, MSG_DONTWAIT) > 0) {
+    }
+    close(fd);
 }
 
 // Mounts, syncs and unmounts, in the kernel's own process.
@@ -109,6 +150,73 @@ void unmount_all(const ServerOptions& o)
 }
 } // namespace
 
+namespace {
+// All connections' buffered requests and replies together; beyond it only
+// connections holding nothing are read, so a few clients that never read
+// their replies cannot exhaust the host while the others are served.
+constexpr size_t kTotalBound = 256u << 20;
+
+struct Listener {
+    int fd = -1;
+    Address address;
+    std::string token, token_file; // tcp without --insecure
+};
+
+void accept_one(const Listener& l, std::map<int, Connection>& connections, size_t max_connections, int& spare)
+{
+    int fd = accept4(l.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+        // Out of descriptors: the spare one lets the client hear why.
+        if ((errno == EMFILE || errno == ENFILE) && spare >= 0) {
+            close(spare);
+            if ((fd = accept4(l.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0)
+                refuse(fd, kRefusedConnections);
+            spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        }
+        return;
+    }
+    if (connections.size() >= max_connections)
+        return refuse(fd, kRefusedConnections);
+    long pid = husk_process_create("remote");
+    if (pid < 0)
+        return refuse(fd, kRefusedProcesses);
+    auto it = connections.emplace(fd, Connection { fd, Session(pid), 0 }).first;
+    if (!l.address.is_unix)
+        it->second.session.expect_auth(l.token);
+}
+
+// Sends what it can of the connection's replies; false when the client is gone.
+bool send_some(Connection& c)
+{
+    std::string& out = c.session.output();
+    if (c.sent == out.size())
+        return true;
+    ssize_t n = write(c.fd, out.data() + c.sent, out.size() - c.sent);
+    if (n < 0)
+        return errno == EAGAIN || errno == EINTR;
+    c.sent += size_t(n);
+    if (c.sent == out.size()) {
+        c.sent = 0;
+        if (out.capacity() > (1u << 20))
+            std::string().swap(out); // an idle connection holds no large buffer
+        else
+            out.clear();
+    } else if (c.sent > (1u << 20)) {
+        out.erase(0, c.sent);
+        c.sent = 0;
+    }
+    return true;
+}
+
+void remove_traces(const Listener& l)
+{
+    if (l.address.is_unix)
+        unlink(l.address.path.c_str());
+    if (!l.token_file.empty())
+        unlink(l.token_file.c_str());
+}
+} // namespace
+
 int serve(const ServerOptions& o)
 {
     // Like rump_server: detach, and the parent returns once serving. The
@@ -116,52 +224,97 @@ int serve(const ServerOptions& o)
     // belong to the process that stays.
     int ready[2] = { -1, -1 };
     if (!o.foreground) {
-        if (pipe(ready) != 0)
+        if (pipe2(ready, O_CLOEXEC) != 0)
             return 1;
         pid_t child = fork();
         if (child < 0)
             return 1;
         if (child > 0) {
             close(ready[1]);
-            char ok = 0;
-            bool served = read(ready[0], &ok, 1) == 1;
-            if (served)
-                std::printf("husk server: listening on %s (pid %d)\n", o.listen.c_str(), int(child));
-            return served ? 0 : 1;
+            // The child says where it listens (the port tcp:HOST:0 got) and
+            // the token file, in one line; nothing when it failed.
+            std::string said;
+            char c;
+            for (ssize_t n; (n = read(ready[0], &c, 1)) > 0 || (n < 0 && errno == EINTR);)
+                if (n > 0 && c == '\n')
+                    break;
+                else if (n > 0)
+                    said += c;
+            if (said.empty())
+                return 1;
+            size_t tab = said.find('\t');
+            std::printf("husk server: listening on %s (pid %d)\n", said.substr(0, tab).c_str(), int(child));
+            if (tab != std::string::npos)
+                std::printf("husk server: clients present the token in %s (--token-file or HUSK_TOKEN_FILE)\n",
+                            said.substr(tab + 1).c_str());
+            return 0;
         }
         setsid();
         close(ready[0]);
     }
+    // Listening comes first: a path in use or a bad address stops the
+    // server before it touches a disk.
+    Listener l;
+    std::string why = parse_address(o.listen, l.address, true);
+    if (why.empty())
+        l.fd = listen_on(l.address, why);
+    if (l.fd < 0) {
+        log_line("cannot listen on %s: %s", o.listen, why);
+        return 1;
+    }
+    if (!l.address.is_unix && o.insecure) {
+        log_line("warning: %s takes clients without a token (--insecure): every local user, and anyone who "
+                 "reaches the port, can read, write and delete the served files as root in the kernel",
+                 l.address.text());
+    } else if (!l.address.is_unix) {
+        l.token_file = o.token_file.empty() ? default_token_file(l.address) : o.token_file;
+        if (std::string problem = create_token_file(l.token_file, l.token); !problem.empty()) {
+            l.token_file.clear();
+            log_line("%s", problem);
+            remove_traces(l);
+            return 1;
+        }
+    }
+    auto fail = [&](int status) {
+        remove_traces(l);
+        return status;
+    };
     for (const std::string& spec : o.interfaces) {
         char why[256] = "";
         if (husk_attach_net(spec.c_str(), why, sizeof why) < 0) {
             log_line("cannot attach the network interface %s: %s", spec, why);
-            return 1;
+            return fail(1);
         }
     }
     for (const Disk& d : o.disks) {
         char why[512] = "";
         if (husk_attach_disk(d.path.c_str(), d.read_only, why, sizeof why) < 0) {
             log_line("cannot attach disk %s: %s", d.key, why);
-            return 1;
+            return fail(1);
         }
     }
     if (husk_init(o.config.c_str()) != 0) {
         log_line("the kernel did not boot: %s", std::strerror(errno));
-        return 1;
+        return fail(1);
     }
     if (!mount_all(o))
-        return 1;
-    int listener = listen_on(o.listen);
-    if (listener < 0) {
-        log_line("cannot listen on %s: %s", o.listen, std::strerror(errno));
-        return 1;
-    }
+        return fail(1);
     std::signal(SIGTERM, on_signal);
     std::signal(SIGINT, on_signal);
     std::signal(SIGPIPE, SIG_IGN);
+    // Each connection is a descriptor: as many as the hard limit allows.
+    rlimit files {};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
+    int spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    std::string where = l.address.text() + (l.token_file.empty() ? "" : "\t" + l.token_file) + "\n";
     if (o.foreground) {
-        std::printf("husk server: listening on %s\n", o.listen.c_str());
+        std::printf("husk server: listening on %s\n", l.address.text().c_str());
+        if (!l.token_file.empty())
+            std::printf("husk server: clients present the token in %s (--token-file or HUSK_TOKEN_FILE)\n",
+                        l.token_file.c_str());
         std::fflush(stdout);
     } else {
         // Detached: nothing may hold the caller's terminal or pipes open.
@@ -169,65 +322,71 @@ int serve(const ServerOptions& o)
         dup2(null, STDIN_FILENO);
         dup2(null, STDOUT_FILENO);
         dup2(null, STDERR_FILENO);
-        (void)!write(ready[1], "1", 1);
+        (void)!write(ready[1], where.data(), where.size());
         close(ready[1]);
     }
     std::map<int, Connection> connections;
     bool halt = false;
     while (!g_stop && !halt) {
-        std::vector<pollfd> fds = { { listener, POLLIN, 0 } };
+        size_t total = 0;
         for (auto& [fd, c] : connections)
-            fds.push_back({ fd, short(POLLIN | (c.session.output().empty() ? 0 : POLLOUT)), 0 });
+            total += c.session.buffered();
+        std::vector<pollfd> fds = { { l.fd, POLLIN, 0 } };
+        bool runnable = false;
+        for (auto& [fd, c] : connections) {
+            bool read = c.session.wants_input() && !(total > kTotalBound && c.session.buffered() > 0);
+            bool write = c.sent < c.session.output().size();
+            runnable = runnable || c.session.can_resume();
+            fds.push_back({ fd, short((read ? POLLIN : 0) | (write ? POLLOUT : 0)), 0 });
+        }
+        // Requests held back for room run again at once, or, while the
+        // server is short of room, when it may have some.
+        int timeout = !runnable ? -1 : total > kTotalBound ? 100 : 0;
         // The kernel keeps running while the server waits (its network answers).
-        if (husk_poll_host(fds.data(), fds.size(), -1) < 0) {
+        if (husk_poll_host(fds.data(), fds.size(), timeout) < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
-        if (fds[0].revents & POLLIN) {
-            int fd = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-            if (fd >= 0) {
-                long pid = husk_process_create("remote");
-                if (pid < 0) {
-                    close(fd);
-                } else {
-                    connections.emplace(fd, Connection { fd, Session(pid) });
-                }
-            }
-        }
+        if (fds[0].revents & POLLIN)
+            accept_one(l, connections, o.max_connections, spare);
         for (size_t i = 1; i < fds.size(); ++i) {
             auto it = connections.find(fds[i].fd);
             if (it == connections.end())
                 continue;
             Connection& c = it->second;
-            std::string& out = c.session.output();
+            total -= c.session.buffered();
             bool keep = true;
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buf[65536];
                 ssize_t n = read(c.fd, buf, sizeof buf);
                 if (n > 0)
-                    keep = c.session.feed(buf, size_t(n));
+                    keep = c.session.feed(buf, size_t(n), total > kTotalBound);
                 else if (n == 0 || (errno != EAGAIN && errno != EINTR))
                     keep = false;
                 halt = halt || c.session.halted();
             }
-            if (keep && !out.empty()) {
-                ssize_t n = write(c.fd, out.data(), out.size());
-                if (n > 0)
-                    out.erase(0, size_t(n));
-                else if (n < 0 && errno != EAGAIN && errno != EINTR)
-                    keep = false;
+            if (keep)
+                keep = send_some(c);
+            // Requests held back while replies piled up run once they are sent.
+            if (keep && c.session.can_resume()) {
+                keep = c.session.resume(total > kTotalBound);
+                halt = halt || c.session.halted();
             }
             if (c.session.halted() && keep) {
                 // Deliver the halt's answer before stopping.
                 int flags = fcntl(c.fd, F_GETFL);
                 fcntl(c.fd, F_SETFL, flags & ~O_NONBLOCK);
-                (void)!write(c.fd, out.data(), out.size());
+                std::string& out = c.session.output();
+                (void)!write(c.fd, out.data() + c.sent, out.size() - c.sent);
             }
             if (!keep) {
+                send_some(c); // a refusal, when there is one
                 husk_process_destroy(c.session.pid()); // closes what the client left open
                 close(c.fd);
                 connections.erase(it);
+            } else {
+                total += c.session.buffered();
             }
         }
     }
@@ -236,8 +395,7 @@ int serve(const ServerOptions& o)
         close(fd);
     }
     unmount_all(o);
-    if (o.listen.rfind("unix:", 0) == 0)
-        unlink(o.listen.substr(5).c_str());
+    remove_traces(l);
     return 0;
 }
 

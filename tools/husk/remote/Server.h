@@ -23,7 +23,10 @@ struct Mount {
 struct ServerOptions {
     std::vector<Disk> disks;
     std::vector<Mount> mounts;
-    std::string listen; // unix:PATH or tcp:HOST:PORT
+    std::string listen; // unix:PATH or tcp:HOST:PORT (checked by parse_address)
+    std::string token_file; // tcp: where the token goes ("" : default_token_file)
+    bool insecure = false;  // tcp without a token (a warning says why not to)
+    size_t max_connections = 4096;
     bool foreground = false;
     std::string config; // kernel command-line words
     std::vector<std::string> interfaces; // husk_attach_net specs

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../NetworkOptions.h"
+#include "Address.h"
 #include "Server.h"
 
 namespace husk::remote {
@@ -17,14 +18,20 @@ void usage(FILE* out)
                  "usage: husk server [-d key=NAME,hostpath=FILE[,size=N[KMG]][,ro]]... [-m NAME:MOUNTPOINT]...\n"
                  "                   [-n inet,static,ADDR/PFX[,GW] | -n inet,dhcp | -n inet6,auto]...\n"
                  "                   [-I TAG,cable|tap|user[,OPTIONS]]... [-W TAG,inet,...]... [-P [tcp:|udp:]H:G]...\n"
-                 "                   [--listen unix:PATH|tcp:HOST:PORT] [--foreground] [--config WORDS]\n"
+                 "                   [--listen unix:PATH|tcp:HOST:PORT] [--token-file PATH | --insecure]\n"
+                 "                   [--max-connections N] [--foreground] [--config WORDS]\n"
                  "\n"
                  "Starts a Husk kernel in its own process and serves remote clients (husk ctl).\n"
                  "-d attaches the host file FILE as a disk called NAME (ro: read-only; size=: FILE\n"
                  "is created, or grown, to that size); -m mounts\n"
                  "disk NAME (ext2/3/4) at MOUNTPOINT. The server detaches and prints where it\n"
                  "listens unless --foreground. husk ctl halt, SIGTERM or SIGINT sync and unmount\n"
-                 "every file system, then stop it. Default: --listen unix:husk.sock\n"
+                 "every file system, then stop it. Default: --listen unix:husk.sock (mode 0600: only\n"
+                 "you connect). tcp:HOST:PORT (HOST a name or IPv4 address; PORT 0: any free one)\n"
+                 "admits clients that present a token the server writes to a file only you read:\n"
+                 "--token-file PATH, default $XDG_RUNTIME_DIR/husk/tcp-HOST-PORT.token; --insecure\n"
+                 "admits anyone who can connect instead (dangerous: docs/security.md). At most N\n"
+                 "connections at once (--max-connections, 4096).\n"
                  "-n gives the kernel a user-mode network interface (libslirp, 10.0.2.0/24) with\n"
                  "that address configuration; -I adds an interface of a kind: cable,path=DIR (a\n"
                  "segment shared with other hosted kernels), tap,ifname=NAME (root), user[,hostfwd=...];\n"
@@ -134,8 +141,20 @@ int server_command(int argc, char** argv)
             o.mounts.push_back(m);
         } else if (a == "--listen") {
             o.listen = value();
-            if (o.listen.rfind("unix:", 0) != 0 && o.listen.rfind("tcp:", 0) != 0)
-                return error("--listen wants unix:PATH or tcp:HOST:PORT, not '" + o.listen + "'");
+            Address address;
+            if (std::string problem = parse_address(o.listen, address, true); !problem.empty())
+                return error("--listen: " + problem);
+        } else if (a == "--token-file") {
+            o.token_file = value();
+            if (o.token_file.empty())
+                return error("--token-file wants a path");
+        } else if (a == "--insecure") {
+            o.insecure = true;
+        } else if (a == "--max-connections") {
+            std::string n = value();
+            if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string::npos || std::stoul(n) == 0)
+                return error("--max-connections wants a number from 1 to 999999, not '" + n + "'");
+            o.max_connections = std::stoul(n);
         } else if (a == "--foreground") {
             o.foreground = true;
         } else if (a == "--config") {

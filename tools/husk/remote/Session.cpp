@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <vector>
 #include "Protocol.h"
+#include "Token.h"
 
 namespace husk::remote {
 
@@ -132,37 +133,92 @@ bool Session::is_socket(long fd) const
     return husk_syscall_as(m_pid, SYS_fstat, fd, long(&st), 0, 0, 0, 0) == 0 && S_ISSOCK(st.st_mode);
 }
 
-bool Session::feed(const char* data, size_t length)
+bool Session::feed(const char* data, size_t length, bool pressure)
 {
     m_in.append(data, length);
     if (m_in.size() > 2 * kMaxBytes)
         return false;
-    if (!m_greeted) {
-        if (m_in.size() < sizeof(Hello))
-            return true;
-        Hello h;
-        std::memcpy(&h, m_in.data(), sizeof h);
-        if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion)
-            return false;
-        m_in.erase(0, sizeof h);
-        m_greeted = true;
-        Hello reply {};
-        std::memcpy(reply.magic, kMagic, sizeof kMagic);
-        reply.version = kVersion;
-        reply.pid = uint32_t(m_pid);
-        m_out.append(reinterpret_cast<const char*>(&reply), sizeof reply);
+    return run(pressure);
+}
+
+namespace {
+// The most a request's reply can carry (its OUT buffers); execute() checks the rest.
+size_t reply_bound(const char* frame)
+{
+    Request req;
+    std::memcpy(&req, frame, sizeof req);
+    if (req.segments > kMaxSegments || req.length < req.segments * sizeof(Segment))
+        return 0;
+    size_t total = 0;
+    for (uint32_t i = 0; i < req.segments; ++i) {
+        Segment s;
+        std::memcpy(&s, frame + sizeof req + i * sizeof s, sizeof s);
+        total += (s.flags & kOut) ? s.length : 0;
     }
-    while (!m_halt && m_in.size() >= sizeof(Request)) {
+    return total;
+}
+} // namespace
+
+bool Session::greet()
+{
+    size_t need = sizeof(Hello) + (m_auth ? sizeof(Auth) : 0);
+    if (m_in.size() < need)
+        return true;
+    Hello h;
+    std::memcpy(&h, m_in.data(), sizeof h);
+    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion)
+        return false;
+    Hello reply {};
+    std::memcpy(reply.magic, kMagic, sizeof kMagic);
+    reply.version = kVersion;
+    reply.pid = uint32_t(m_pid);
+    if (m_auth && !m_token.empty() && !same_token(m_in.data() + sizeof h, m_token.data())) {
+        std::memcpy(reply.magic, kRefusedMagic, sizeof kRefusedMagic);
+        reply.pid = kRefusedToken;
+        m_out.append(reinterpret_cast<const char*>(&reply), sizeof reply);
+        return false;
+    }
+    m_in.erase(0, need);
+    m_greeted = true;
+    m_out.append(reinterpret_cast<const char*>(&reply), sizeof reply);
+    return true;
+}
+
+// A whole request is buffered.
+bool Session::complete() const
+{
+    if (!m_greeted || m_in.size() < sizeof(Request))
+        return false;
+    Request req;
+    std::memcpy(&req, m_in.data(), sizeof req);
+    return m_in.size() >= sizeof req + req.length;
+}
+
+bool Session::run(bool pressure)
+{
+    if (!m_greeted) {
+        if (!greet())
+            return false; // not the protocol, or refused (the refusal is in the output)
+        if (!m_greeted)
+            return true; // the rest of the greeting is still to come
+    }
+    size_t done = 0;
+    while (!m_halt && m_out.size() < kOutputBound && m_in.size() - done >= sizeof(Request)) {
         Request req;
-        std::memcpy(&req, m_in.data(), sizeof req);
+        std::memcpy(&req, m_in.data() + done, sizeof req);
         if (req.length > kMaxBytes + kMaxSegments * sizeof(Segment))
             return false;
-        if (m_in.size() < sizeof req + req.length)
-            return true; // wait for the rest
-        if (!execute(m_in.data()))
+        if (m_in.size() - done < sizeof req + req.length)
+            break; // wait for the rest
+        if (pressure && reply_bound(m_in.data() + done) > kSmallReply)
+            break; // until the server has room again
+        if (!execute(m_in.data() + done))
             return false;
-        m_in.erase(0, sizeof req + req.length);
+        done += sizeof req + req.length;
     }
+    m_in.erase(0, done);
+    if (m_in.empty() && m_in.capacity() > (1u << 20))
+        std::string().swap(m_in); // an idle connection holds no large buffer
     return true;
 }
 
@@ -255,20 +311,21 @@ bool Session::execute(const char* frame)
         if (lock_wait && resp.result == -EAGAIN)
             resp.result = -ENOLCK;
     }
-    std::string payload;
+    // The reply goes straight into the output, as large as it is.
+    size_t lengths[kMaxSegments] = {};
     if (resp.result >= 0) {
         for (uint32_t i = 0; i < req.segments; ++i) {
-            if (!(segs[i].flags & kOut))
+            if (!(segs[i].flags & kOut) || buffers[i].empty())
                 continue;
-            size_t n = segs[i].length;
-            if ((segs[i].flags & kOutCount) && uint64_t(resp.result) < n)
-                n = size_t(resp.result);
-            payload.append(buffers[i].data(), n);
+            lengths[i] = segs[i].length;
+            if ((segs[i].flags & kOutCount) && uint64_t(resp.result) < lengths[i])
+                lengths[i] = size_t(resp.result);
+            resp.length += uint32_t(lengths[i]);
         }
     }
-    resp.length = uint32_t(payload.size());
     m_out.append(reinterpret_cast<const char*>(&resp), sizeof resp);
-    m_out += payload;
+    for (uint32_t i = 0; i < req.segments; ++i)
+        m_out.append(buffers[i].data(), lengths[i]);
     return true;
 }
 
