@@ -1,6 +1,7 @@
 #include "ProgramLoader.h"
 #include <husk/platform.h>
 #include "../core/Heap.h"
+#include "../core/Log.h"
 #include "../mm/AddressSpace.h"
 
 namespace husk {
@@ -21,6 +22,16 @@ enum : uint64_t {
 ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args)
 {
     uint64_t bias = image.position_independent() ? kPieBase - page_down(image.lowest()) : 0;
+    // A fixed-address program must fit where programs live (Linux refuses
+    // p_vaddr 0 below mmap_min_addr the same way): it cannot run (126).
+    uintptr_t lo, hi;
+    husk_plat_user_range(&lo, &hi);
+    if (bias + page_down(image.lowest()) < lo || bias + image.highest() > hi) {
+        klog(LogLevel::Error, "exec: a loadable segment at 0x%lx-0x%lx lies outside the user address range 0x%lx-0x%lx",
+             (unsigned long)(bias + image.lowest()), (unsigned long)(bias + image.highest()), (unsigned long)lo,
+             (unsigned long)hi);
+        return err(kstd::ENOEXEC);
+    }
     // Regions first (a page two segments share gets both their rights),
     // then the file contents; what lies past a segment's file bytes stays
     // zero (bss).

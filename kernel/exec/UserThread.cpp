@@ -1,8 +1,10 @@
 #include "UserThread.h"
+#include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../core/Thread.h"
 #include "../kstd/Format.h"
+#include "../init/Config.h"
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
@@ -92,8 +94,15 @@ void UserThread::main(void* arg)
             husk_user_syscall_return(&regs, uint64_t(SyscallTable::dispatch(husk_user_syscall_nr(&regs), args)));
             continue;
         }
-        if (trap.kind == HUSK_TRAP_PAGE_FAULT && process.address_space()->handle_fault(trap.address, trap.flags))
-            continue;
+        if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
+            auto fault = process.address_space()->handle_fault(trap.address, trap.flags);
+            if (fault == AddressSpace::Fault::Resolved)
+                continue;
+            if (fault == AddressSpace::Fault::OutOfMemory) {
+                die_of_out_of_memory(process, trap);
+                break;
+            }
+        }
         die_of(process, trap, regs);
     }
     self->set_user_regs(nullptr);
@@ -107,6 +116,22 @@ void UserThread::main(void* arg)
     }
     if (process.remove_program_thread() == 0)
         process.exit(self->exit_code()); // the last thread's status is the process's
+}
+
+void UserThread::die_of_out_of_memory(Process& process, const husk_trap& trap)
+{
+    // As Linux's OOM killer: SIGKILL (137), and a line saying so. The
+    // memory in effect is husk run's -M ("mem=" on the command line), else
+    // what the kernel was given.
+    unsigned long total_mib = Config::get_number("mem", 0);
+    if (!total_mib)
+        total_mib = (unsigned long)((Heap::stats().total_pages * kPageSize + (1 << 20) - 1) >> 20);
+    unsigned long resident_kib = (unsigned long)(process.address_space()->resident_pages() * (AddressSpace::kPage / 1024));
+    klog(LogLevel::Error,
+         "Out of memory: killed process %u (%s) with SIGKILL: no free page for address 0x%lx; "
+         "anon-rss %lu kB of the guest's %lu MiB (husk run -M %lu: give it more with -M)",
+         unsigned(process.pid()), process.name(), (unsigned long)trap.address, resident_kib, total_mib, total_mib);
+    Signals::terminate(process, linux::SIGKILL);
 }
 
 void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs)

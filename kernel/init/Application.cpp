@@ -120,7 +120,7 @@ extern "C" int husk_kernel_run_program(void)
     if (status.is_error()) {
         klog(LogLevel::Error, "exec: %.*s: cannot run it: %s", int(args.argv[0].length()), args.argv[0].data(),
              kstd::errno_name(status.error().code()));
-        return status.error().code() == kstd::ENOEXEC ? 126 : 127;
+        return 126; // as a shell's for a program it found and could not run (ENOEXEC, E2BIG, ENOMEM)
     }
     return status.value();
 }

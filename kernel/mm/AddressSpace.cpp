@@ -218,18 +218,19 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
     return {};
 }
 
-bool AddressSpace::handle_fault(uintptr_t address, uint32_t flags)
+AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags)
 {
     const Region* r = region_at(address);
     if (!r)
-        return false;
+        return Fault::Refused;
     unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
     bool allowed = (r->prot & needed) || (needed == HUSK_PROT_READ && r->prot);
     if (!allowed)
-        return false;
+        return Fault::Refused;
     if ((flags & HUSK_FAULT_PRESENT) && m_pages.get(address / kPage))
-        return false; // mapped with these very rights and still refused: not ours to fix
-    return page_for(address, r->prot) != nullptr;
+        return Fault::Refused; // mapped with these very rights and still refused: not ours to fix
+    // A page, its page table or its bookkeeping could not be had: memory.
+    return page_for(address, r->prot) ? Fault::Resolved : Fault::OutOfMemory;
 }
 
 bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)

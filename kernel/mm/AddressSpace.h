@@ -48,9 +48,11 @@ public:
     // stay, the next touch finds zeros.
     void discard(uintptr_t start, size_t len);
 
-    // Resolves a page fault of the application: true if the access is
-    // allowed (the page is now mapped), false for a segmentation fault.
-    bool handle_fault(uintptr_t address, uint32_t fault_flags);
+    // Resolves a page fault of the application: Resolved if the access is
+    // allowed (the page is now mapped), Refused for a segmentation fault,
+    // OutOfMemory when it is allowed but no page is left to back it.
+    enum class Fault { Resolved, Refused, OutOfMemory };
+    Fault handle_fault(uintptr_t address, uint32_t fault_flags);
     // Maps every page of [start, start+len) that regions allow (kernel
     // copies into fresh memory go through here); false if some page is not
     // in a region with `needed` rights.

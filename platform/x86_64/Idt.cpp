@@ -33,10 +33,14 @@ alignas(16) Gate g_idt[256];
 Slot g_handlers[256];
 uint8_t g_next_vector = Idt::kFirstIrqVector + 48; // after two I/O APICs of GSIs
 
-void set_gate(unsigned vector, uint8_t ist)
+// Present 64-bit interrupt gates; a DPL 3 gate is one ring 3 may raise
+// itself with int N (else the CPU turns int N into a #GP).
+constexpr uint8_t kKernelGate = 0x8e, kUserGate = 0xee;
+
+void set_gate(unsigned vector, uint8_t ist, uint8_t type = kKernelGate)
 {
     auto addr = reinterpret_cast<uint64_t>(husk_x86_interrupt_stubs_start) + 16 * vector;
-    g_idt[vector] = { uint16_t(addr), Gdt::kKernelCode, ist, 0x8e, uint16_t(addr >> 16), uint32_t(addr >> 32), 0 };
+    g_idt[vector] = { uint16_t(addr), Gdt::kKernelCode, ist, type, uint16_t(addr >> 16), uint32_t(addr >> 32), 0 };
 }
 } // namespace
 
@@ -46,6 +50,9 @@ void Idt::init()
         set_gate(v, 0);
     set_gate(8, Gdt::kDoubleFaultIst);
     set_gate(2, Gdt::kNmiIst);
+    // int3 (breakpoint: SIGTRAP) and into (overflow), as Linux allows them.
+    set_gate(3, 0, kUserGate);
+    set_gate(4, 0, kUserGate);
     DescriptorPointer p { sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt) };
     asm volatile("lidt %0" ::"m"(p));
 }

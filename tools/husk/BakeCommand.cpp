@@ -58,9 +58,9 @@ bool write_newc(const std::string& dir, const std::string& out_path)
         }
         std::string data;
         if (S_ISREG(st.st_mode)) {
-            std::ifstream in(path, std::ios::binary);
-            data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-            if (!in && !in.eof()) {
+            std::string why;
+            data = read_file(path, why);
+            if (!why.empty() && why != "empty file") {
                 std::fprintf(stderr, "husk bake: --rootfs: cannot read %s\n", path.c_str());
                 return false;
             }
@@ -131,7 +131,8 @@ int bake_command(int argc, char** argv)
                 return kUsageError;
             }
             rootfs = argv[++i];
-            if (!std::filesystem::is_directory(rootfs)) {
+            std::error_code ec;
+            if (!std::filesystem::is_directory(rootfs, ec)) {
                 std::fprintf(stderr, "husk bake: --rootfs: '%s' is not a directory\n", rootfs.c_str());
                 return kUsageError;
             }

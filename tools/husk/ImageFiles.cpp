@@ -1,20 +1,45 @@
 #include "ImageFiles.h"
 #include <cstdlib>
 #include <cstring>
+#include <cerrno>
 #include <elf.h>
-#include <fstream>
-#include <iterator>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace husk::tools {
 
-namespace {
-std::string read_file(const std::string& path)
+std::string read_file(const std::string& path, std::string& why)
 {
-    std::ifstream f(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        why = std::string("cannot read it: ") + std::strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        return "";
+    }
+    std::string data;
+    if (S_ISDIR(st.st_mode)) {
+        why = "is a directory";
+    } else {
+        char buf[65536];
+        for (ssize_t n; (n = read(fd, buf, sizeof buf)) != 0;) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                why = std::string("cannot read it: ") + std::strerror(errno);
+                data.clear();
+                break;
+            }
+            data.append(buf, size_t(n));
+        }
+        if (why.empty() && data.empty())
+            why = "empty file";
+    }
+    close(fd);
+    return data;
 }
-} // namespace
 
 std::string shell_word(const std::string& s)
 {
@@ -76,11 +101,10 @@ std::string program_problem(const std::string& data)
 FileKind inspect(const std::string& path)
 {
     FileKind kind;
-    std::string data = read_file(path);
-    if (data.empty()) {
-        kind.program_problem = access(path.c_str(), R_OK) == 0 ? "empty file" : "cannot read it";
+    std::string data = read_file(path, kind.program_problem);
+    if (!kind.program_problem.empty())
         return kind;
-    }
+    kind.elf = data.size() >= SELFMAG && std::memcmp(data.data(), ELFMAG, SELFMAG) == 0;
     static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
     kind.husk_image = data.find(std::string(note, sizeof note)) != std::string::npos;
     if (kind.husk_image) {

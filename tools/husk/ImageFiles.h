@@ -15,8 +15,13 @@ std::string program_image();
 // s as one word for /bin/sh: single-quoted, ' written as '\''.
 std::string shell_word(const std::string& s);
 
+// The whole file, or "" with why set ("is a directory", "empty file",
+// "cannot read it: ..."). Plain read(2): an ifstream throws on a directory.
+std::string read_file(const std::string& path, std::string& why);
+
 // What a file given to husk run or husk bake is (read once).
 struct FileKind {
+    bool elf = false;            // a readable file that starts as an ELF does
     bool husk_image = false;     // an ELF with a PVH entry note
     std::string baked_config;    // husk bake's configuration (hw_virtio, hw_generic), or ""
     std::string baked_name;      // the baked program's file name

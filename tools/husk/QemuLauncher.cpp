@@ -154,6 +154,8 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_chard
     std::string cmdline;
     if (unsigned long khz = host_tsc_khz())
         cmdline = "tsc_khz=" + std::to_string(khz);
+    // The memory -M gave, for the kernel's out-of-memory report.
+    cmdline += (cmdline.empty() ? "mem=" : " mem=") + std::to_string(o.memory_mib);
     if (o.interactive)
         cmdline += " console_input=1";
     for (const auto& w : o.cmdline)

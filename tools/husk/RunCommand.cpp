@@ -1,4 +1,5 @@
 #include "RunCommand.h"
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,7 @@ namespace husk::tools {
 namespace {
 constexpr int kUsageError = 2;
 constexpr int kBusyImage = 125; // as when QEMU cannot start
+constexpr int kCannotRun = 126; // as a shell's status for a file it cannot execute
 
 void usage(FILE* out)
 {
@@ -72,10 +74,12 @@ void usage(FILE* out)
                  "  -p, --dry-run      print the QEMU command line instead of running it\n"
                  "\n"
                  "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
-                 "QEMU could not run the image, 126 when PROGRAM cannot be run (not a static\n"
-                 "x86-64 executable), 128+N when a signal N killed it (139: SIGSEGV) or N\n"
-                 "stopped husk run and the guest synced and stopped (143: SIGTERM), 137 when\n"
-                 "the guest did not stop within --stop-timeout and was killed.\n");
+                 "QEMU could not run the image, 126 when PROGRAM cannot be run (a directory,\n"
+                 "not a static x86-64 executable), 128+N when a signal N killed it (139:\n"
+                 "SIGSEGV, 133: SIGTRAP, 137: it ran out of the guest's memory, as Linux's\n"
+                 "OOM killer) or N stopped husk run and the guest synced and stopped (143:\n"
+                 "SIGTERM), 137 when the guest did not stop within --stop-timeout and was\n"
+                 "killed, 2 for a bad option or value.\n");
 }
 
 int usage_error(const char* fmt, const char* arg)
@@ -146,11 +150,12 @@ private:
     std::vector<int> m_fds;
 };
 
+// A finite number >= 0 (seconds, MiB, a port): "inf" and "nan" are not.
 bool parse_number(const char* s, double* out)
 {
     char* end = nullptr;
     *out = std::strtod(s, &end);
-    return end && end != s && *end == 0 && *out >= 0;
+    return end && end != s && *end == 0 && std::isfinite(*out) && *out >= 0 && *out < 1e9;
 }
 } // namespace
 
@@ -294,9 +299,12 @@ int run_command(int argc, char** argv)
     FileKind kind = inspect(o.image);
     if (!kind.husk_image) {
         // A plain program: Husk's program image boots it, passed beside.
-        if (const std::string& why = kind.program_problem; why == "not an ELF file" || why == "cannot read it"
-                                                          || why == "empty file")
-            return usage_error("%s", (o.image + ": " + why + " (neither a Husk image nor a program)").c_str());
+        // As a shell does with a file it cannot execute: 126.
+        if (!kind.elf) {
+            std::fprintf(stderr, "husk run: %s: %s (neither a Husk image nor a program)\n", o.image.c_str(),
+                         kind.program_problem.c_str());
+            return kCannotRun;
+        }
         std::string kernel = program_image();
         if (access(kernel.c_str(), R_OK) != 0)
             return usage_error("cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)", kernel.c_str());

@@ -2,6 +2,8 @@
 // (cc, bake, run, server, ctl); each has --help.
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 #include <husk/version.h>
@@ -81,9 +83,7 @@ int cmd_syscalls(int argc, char** argv)
     return 0;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+int dispatch(int argc, char** argv)
 {
     // Called as x86_64-husk-linux-musl-gcc (or -cc, -g++, -c++): the
     // cross-compiler names ./configure --host=x86_64-husk-linux-musl uses.
@@ -118,4 +118,26 @@ int main(int argc, char** argv)
         return usage(stdout, 0);
     std::fprintf(stderr, "husk: unknown command '%s'\n", argv[1]);
     return usage(stderr, 2);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // Every subcommand checks its values and says what is wrong; this is
+    // the backstop that keeps a missed check from ending in "terminate
+    // called" and a core dump (134).
+    const char* cmd = argc > 1 ? argv[1] : "";
+    try {
+        return dispatch(argc, argv);
+    } catch (const std::invalid_argument& e) {
+        std::fprintf(stderr, "husk %s: a value is not a number (%s)\nTry 'husk %s --help'.\n", cmd, e.what(), cmd);
+        return 2;
+    } catch (const std::out_of_range& e) {
+        std::fprintf(stderr, "husk %s: a value is out of range (%s)\nTry 'husk %s --help'.\n", cmd, e.what(), cmd);
+        return 2;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "husk %s: %s\n", cmd, e.what());
+        return 1;
+    }
 }
