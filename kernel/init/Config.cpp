@@ -12,6 +12,7 @@ kstd::StringView g_after;   // words after it
 kstd::StringView g_json;    // the JSON text
 kstd::StringView g_program; // after " -- "
 const kstd::JsonValue* g_config; // null until parse_json found one
+char* g_config_text;             // what g_config's strings point into
 kstd::NeverDestroyed<kstd::JsonValue> g_config_storage;
 
 bool word_start(kstd::StringView line, size_t i) { return i == 0 || line[i - 1] == ' '; }
@@ -92,9 +93,13 @@ kstd::ErrorOr<void> Config::parse_json()
     if (parsed.is_error() || !parsed.value().is_object() || used != g_json.length()) {
         klog(LogLevel::Error, "config: husk.json is not a valid JSON object (at character %zu of %zu)",
              parsed.is_error() ? error_at : used, g_json.length());
+        kstd::kfree(text);
         return kstd::err(kstd::EINVAL);
     }
+    // A second call (the JSON fuzzer makes many) replaces the first's copy.
     g_config_storage.get() = kstd::move(parsed.value());
+    kstd::kfree(g_config_text);
+    g_config_text = text;
     g_config = &g_config_storage.get();
     return {};
 }
