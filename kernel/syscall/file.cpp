@@ -1,7 +1,5 @@
 // open, read, write, seek, truncate, sync: the file I/O family.
 #include "../kstd/Vector.h"
-#include "../vfs/Permissions.h"
-#include "../vfs/VnodeFile.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
