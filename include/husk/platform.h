@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 9
+#define HUSK_PLATFORM_VERSION 10
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -297,11 +297,13 @@ void husk_plat_user_range(uintptr_t *lo, uintptr_t *hi);
 /* A new, empty address space, or NULL (no memory, or not supported). */
 husk_aspace_t *husk_plat_aspace_create(void);
 /* Drops every mapping and the page tables (returning them with
- * husk_kernel_page_free); the mapped pages stay the kernel's. Not while
- * active. Kernel context. */
+ * husk_kernel_page_free); the mapped pages stay the kernel's. If `as` is
+ * active, the CPU first goes back to the kernel's own tables (an exiting
+ * process's last thread drops its space). Kernel context. */
 void husk_plat_aspace_destroy(husk_aspace_t *as);
 /* Makes `as` the address space of the CPU: user copies and husk_plat_user_run
- * use it from now on. Kernel context. */
+ * use it from now on. Cheap when it already is (the scheduler calls it on
+ * every switch to a program's thread). Kernel context. */
 void husk_plat_aspace_activate(husk_aspace_t *as);
 /* Maps the kernel's page `page` (4096 bytes, page aligned, from a region of
  * husk_plat_mem_regions) at the page-aligned user address va with
@@ -330,6 +332,8 @@ enum husk_trap_kind {
                                bad segment, non-canonical address (SIGSEGV) */
     HUSK_TRAP_ALIGNMENT,    /* a misaligned access the CPU refused (SIGBUS) */
     HUSK_TRAP_OTHER,        /* any other exception (SIGSEGV) */
+    HUSK_TRAP_INTERRUPT,    /* no fault: the kernel asked for the thread back
+                               (husk_kernel_interrupt_return); resume as it is */
 };
 #define HUSK_FAULT_WRITE   1u /* the access was a write */
 #define HUSK_FAULT_EXEC    2u /* an instruction fetch */

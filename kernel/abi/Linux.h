@@ -214,6 +214,42 @@ inline constexpr int NSIG = 64; // signals are 1..NSIG; a sigset_t has bit sig -
 inline constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 inline constexpr uint64_t SIG_DFL = 0, SIG_IGN = 1;
 inline constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
+// siginfo_t (128 bytes): the union starts at 16 on x86-64.
+struct siginfo {
+    int32_t si_signo, si_errno, si_code, pad0;
+    union {
+        struct {
+            int32_t pid;
+            uint32_t uid;
+        } kill;
+        struct {
+            int32_t pid;
+            uint32_t uid;
+            int32_t status;
+            int32_t pad;
+            int64_t utime, stime;
+        } child;
+        struct {
+            int32_t pid;
+            uint32_t uid;
+            uint64_t value;
+        } queued;
+        struct {
+            uint64_t addr;
+        } fault;
+        uint8_t bytes[112];
+    } fields;
+};
+static_assert(sizeof(siginfo) == 128);
+struct rusage {
+    int64_t utime_sec, utime_usec, stime_sec, stime_usec;
+    int64_t counters[14];
+};
+static_assert(sizeof(rusage) == 144);
+
+constexpr uint64_t SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x08000000,
+                   SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000,
+                   SA_RESTORER = 0x04000000;
 struct k_sigaction {
     uint64_t handler;
     uint64_t flags;

@@ -38,8 +38,13 @@ void Scheduler::switch_to(Thread* next)
     next->m_state = Thread::State::Running;
     s.current = next;
     s.slice_start = husk_plat_clock_monotonic();
-    if (next != prev)
+    if (next != prev) {
+        // Kernel threads run in whatever space is active (the kernel's half
+        // is in all of them); a program's thread needs its own.
+        if (next->m_user_space)
+            husk_plat_aspace_activate(next->m_user_space);
         husk_plat_context_switch(&prev->m_context, &next->m_context);
+    }
 }
 
 void Scheduler::init(Process* first_process)
@@ -122,15 +127,15 @@ void Scheduler::set_preemptible(bool preemptible) { state().current->m_preemptib
 
 uint64_t Scheduler::preemptions() { return state().preemptions; }
 
-void Scheduler::interrupt_return(bool from_user)
+bool Scheduler::interrupt_return(bool from_user)
 {
     auto& s = state();
     Thread* self = s.current;
     if (self == s.idle || !(from_user || self->m_preemptible))
-        return;
+        return false;
     uint64_t now = husk_plat_clock_monotonic();
     if (now - s.slice_start < kSliceNs)
-        return;
+        return from_user && self->m_attention;
     // Timers that expired while this thread computed may wake others, and
     // device events may be pending: only the idle thread asks the platform
     // for those, so it runs now (a thread that never blocks would otherwise
@@ -142,6 +147,7 @@ void Scheduler::interrupt_return(bool from_user)
     s.preempted = self;
     switch_to(s.idle);
     husk_plat_irq_restore(irq);
+    return from_user && self->m_attention; // what happened while it waited counts too
 }
 
 void Scheduler::add_event_handler(EventHandler handler)

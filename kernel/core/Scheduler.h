@@ -37,8 +37,9 @@ public:
     static uint64_t preemptions();
     // Called by the platform at the end of an interrupt (interrupts off):
     // switches to the next ready thread if the interrupted one may be
-    // preempted and has used its time slice.
-    static void interrupt_return(bool from_user);
+    // preempted and has used its time slice. True when the thread that
+    // resumes was in application code and needs attention (its run ends).
+    static bool interrupt_return(bool from_user);
 
 private:
     friend class Thread;

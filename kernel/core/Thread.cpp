@@ -19,7 +19,9 @@ void copy_name(char* dst, size_t size, const char* src)
 }
 } // namespace
 
-Thread* Thread::create(const char* name, Entry entry, void* arg, Process* process)
+uint32_t Thread::allocate_id() { return g_next_tid++; }
+
+Thread* Thread::create(const char* name, Entry entry, void* arg, Process* process, uint32_t tid)
 {
     auto* t = new Thread();
     if (!t)
@@ -33,7 +35,7 @@ Thread* Thread::create(const char* name, Entry entry, void* arg, Process* proces
     t->m_entry = entry;
     t->m_arg = arg;
     t->m_process = process;
-    t->m_tid = g_next_tid++;
+    t->m_tid = tid ? tid : allocate_id();
     copy_name(t->m_name, sizeof t->m_name, name);
     husk_plat_context_init(&t->m_context, t->m_stack, kStackPages * kPageSize, trampoline, t);
     Scheduler::wake(*t);

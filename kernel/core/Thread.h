@@ -17,8 +17,12 @@ public:
     enum class State { Ready, Running, Blocked, Dead };
     using Entry = void (*)(void* arg);
 
-    // A new thread that will run entry(arg) on its own kernel stack.
-    static Thread* create(const char* name, Entry entry, void* arg, Process* process = nullptr);
+    // A new thread that will run entry(arg) on its own kernel stack. Its
+    // id is `tid` when given (a process's first program thread takes the
+    // pid, as on Linux), else a new one.
+    static Thread* create(const char* name, Entry entry, void* arg, Process* process = nullptr, uint32_t tid = 0);
+    // A new id from the space threads and processes share (pids are tids).
+    static uint32_t allocate_id();
     // Wraps the execution context the kernel was entered on.
     static Thread* adopt_current(const char* name, Process* process);
 
@@ -34,6 +38,20 @@ public:
     // instruction. Kernel code is not preemptible (it relies on running
     // until it blocks); application code and compute-only kernel loops are.
     bool preemptible() const { return m_preemptible; }
+
+    // The application address space this thread runs in (the platform's
+    // handle), or nullptr: the scheduler makes it the CPU's on every switch
+    // to the thread, so user copies always reach the thread's own process.
+    husk_aspace_t* user_space() const { return m_user_space; }
+    void set_user_space(husk_aspace_t* space) { m_user_space = space; }
+
+    // Something wants the thread out of application code at the next
+    // chance (a fatal signal, exit_group, execve, a signal to deliver): a
+    // platform interrupt that arrives while it runs application code ends
+    // the run (HUSK_TRAP_INTERRUPT) instead of resuming it.
+    bool needs_attention() const { return m_attention; }
+    void request_attention() { m_attention = true; }
+    void clear_attention() { m_attention = false; }
 
     // The registers of the application code this thread runs (unikernel
     // use), while it is in a system call: arch_prctl and friends change them.
@@ -74,13 +92,16 @@ private:
     char m_name[24] {};
     bool m_preemptible { false };
     husk_user_regs* m_user_regs { nullptr };
+    husk_aspace_t* m_user_space { nullptr };
+    bool m_attention { false };
     uintptr_t m_clear_child_tid { 0 };
     ThreadSignals m_signals;
     bool m_exit_requested { false };
     int m_exit_code { 0 };
 
 public:
-    kstd::ListNode run_node;   // run queue or dead list
+    kstd::ListNode run_node;     // run queue or dead list
+    kstd::ListNode process_node; // its process's program threads
 
 private:
     static inline size_t s_live = 0;

@@ -1,35 +1,42 @@
 #include "Program.h"
 #include <husk/platform.h>
-#include "../kstd/Format.h"
+#include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
+#include "Exec.h"
 #include "UserThread.h"
 
 namespace husk {
 
-ErrorOr<int> Program::run(Process& process, const uint8_t* elf, size_t size, const ProgramArgs& args)
-{
-    // Arguments need not be NUL-terminated (they may come from JSON).
-    char name[64] = "program";
-    if (!args.argv.is_empty())
-        kstd::format(name, sizeof name, "%.*s", int(args.argv[0].length()), args.argv[0].data());
-    // The image outlives every thread of the program: they may still be
-    // scheduled for a moment after the process ended.
-    auto* image = new ElfImage(TRY(ElfImage::parse(elf, size, name)));
-    if (!image)
-        return err(kstd::ENOMEM);
-    kstd::RefPtr<AddressSpace> as = TRY(AddressSpace::create());
-    LoadedProgram loaded = TRY(ProgramLoader::load(*as, *image, args));
-    process.set_address_space(as);
-    process.set_image(image, loaded.load_bias);
-    process.set_name(name);
-    as->activate();
+namespace {
+constexpr uint64_t kMillisecond = 1'000'000;
+constexpr uint64_t kLingerNs = 2'000 * kMillisecond;
 
+void sleep_ms(uint64_t ms) { Scheduler::sleep_until(husk_plat_clock_monotonic() + ms * kMillisecond); }
+} // namespace
+
+ErrorOr<int> Program::run(Process& process, kstd::StringView path, ProgramArgs args)
+{
+    kstd::StringView name = args.argv.is_empty() ? path : args.argv[0];
+    Exec::Request request { process.root(), path, true, kstd::move(args) };
+    Exec::Loaded loaded = TRY(Exec::load(process.path_context(), kstd::move(request)));
+    process.set_address_space(loaded.space);
+    process.set_image(loaded.image);
+    process.set_executable(loaded.file);
+    process.set_name(name);
     husk_user_regs regs;
-    husk_user_regs_init(&regs, loaded.entry, loaded.stack_pointer);
-    TRY(UserThread::start(process, regs));
+    husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);
+    // Pid 1's first thread has tid 1.
+    TRY(UserThread::start(process, regs, process.pid()));
     while (!process.exiting())
         process.exit_waiters().wait();
+    // The machine stops with pid 1: its other threads and every other
+    // process were told to end; give them a moment to leave application
+    // code and close what they hold (a thread blocked for good in the
+    // kernel stays until the machine halts).
+    uint64_t until = husk_plat_clock_monotonic() + kLingerNs;
+    while ((process.program_threads() > 0 || Process::count() > 1) && husk_plat_clock_monotonic() < until)
+        sleep_ms(1);
     return process.exit_status();
 }
 

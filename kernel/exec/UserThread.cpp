@@ -55,19 +55,20 @@ void log_registers(const husk_user_regs& regs)
 }
 } // namespace
 
-ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs)
+ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs, uint32_t tid)
 {
     auto* s = new Start();
     if (!s)
         return err(kstd::ENOMEM);
     s->process = &process;
     s->regs = regs;
-    Thread* t = Thread::create(process.name(), main, s, &process);
+    Thread* t = Thread::create(process.name(), main, s, &process, tid);
     if (!t) {
         delete s;
         return err(kstd::EAGAIN);
     }
-    process.add_program_thread();
+    t->set_user_space(process.address_space()->platform_handle());
+    process.add_program_thread(*t);
     return t;
 }
 
@@ -80,6 +81,7 @@ void UserThread::main(void* arg)
     Thread* self = Scheduler::current();
     self->set_user_regs(&regs);
     while (!process.exiting() && !self->exit_requested()) {
+        self->clear_attention();
         husk_trap trap {};
         if (husk_plat_user_run(&regs, &trap) < 0) {
             klog(LogLevel::Error, "%s: this platform cannot run programs", process.name());
@@ -88,6 +90,8 @@ void UserThread::main(void* arg)
         }
         if (process.exiting())
             break; // another thread ended the program while this one ran
+        if (trap.kind == HUSK_TRAP_INTERRUPT)
+            continue; // the kernel wanted the thread back: the loop looks why
         if (trap.kind == HUSK_TRAP_SYSCALL) {
             uint64_t args[6];
             husk_user_syscall_args(&regs, args);
@@ -106,16 +110,19 @@ void UserThread::main(void* arg)
         die_of(process, trap, regs);
     }
     self->set_user_regs(nullptr);
-    if (process.exiting())
-        return; // exit_group or a fatal signal: the whole program ends
-    // exit(2): CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join).
-    if (uintptr_t tid_word = self->clear_child_tid()) {
+    // exit(2): CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join);
+    // pointless when the whole program ends.
+    uintptr_t tid_word = self->clear_child_tid();
+    if (tid_word && !process.exiting()) {
         uint32_t zero = 0;
         if (user_copy_out(reinterpret_cast<void*>(tid_word), &zero, sizeof zero) == 0)
             Futex::wake(process.address_space(), tid_word, 1, Futex::kAnyBit);
     }
-    if (process.remove_program_thread() == 0)
-        process.exit(self->exit_code()); // the last thread's status is the process's
+    // The process may go with its last thread (and its address space with
+    // it): this thread no longer runs in either.
+    self->set_user_space(nullptr);
+    process.remove_program_thread(*self);
+    self->set_process(nullptr);
 }
 
 void UserThread::die_of_out_of_memory(Process& process, const husk_trap& trap)
@@ -140,7 +147,7 @@ void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user
     uint64_t ip = husk_user_ip(&regs);
     char where[128] = "?";
     if (process.image())
-        process.image()->symbolize(ip - process.load_bias(), where, sizeof where);
+        process.image()->symbolize(ip, where, sizeof where);
     if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
         klog(LogLevel::Error, "%s killed by %s: %s of address 0x%lx (%s) at %s 0x%lx (%s)", process.name(),
              Signals::describe(signal), access_of(trap), (unsigned long)trap.address,

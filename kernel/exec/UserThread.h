@@ -14,8 +14,9 @@ class Thread;
 
 class UserThread {
 public:
-    // Starts a thread of `process` (which runs a program) at `regs`.
-    static kstd::ErrorOr<Thread*> start(Process& process, const husk_user_regs& regs);
+    // Starts a thread of `process` (which runs a program) at `regs`, in
+    // the process's address space; tid 0: a new id.
+    static kstd::ErrorOr<Thread*> start(Process& process, const husk_user_regs& regs, uint32_t tid = 0);
 
 private:
     static void main(void* start);

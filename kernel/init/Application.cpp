@@ -6,10 +6,18 @@
 // backslash escapes), up to an unquoted "--" word (a loader may append
 // words of its own: QEMU's microvm adds its virtio-mmio devices). Its
 // environment is every "env" value (JSON, then env=NAME=VALUE words).
+//
+// The program runs from the root file system, as any other would after
+// execve: it is installed at /bin/NAME (NAME: its argv[0]'s last part), so
+// /proc/self/exe names a file it can run again (busybox does, for each
+// applet it forks).
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../exec/Program.h"
+#include "../kstd/Format.h"
+#include "../vfs/IoBuffer.h"
+#include "../vfs/Vfs.h"
 #include "../proc/Process.h"
 #include "BootMounts.h"
 #include "BootNetwork.h"
@@ -55,6 +63,33 @@ bool split_words(kstd::StringView line, char* buf, kstd::Vector<kstd::StringView
             return false;
     }
     return true;
+}
+
+// Installs the boot program's bytes as /bin/NAME (mode 0755), or finds
+// it there already (a root tree that holds it); returns the path.
+ErrorOr<kstd::StringView> install_program(kstd::StringView argv0, const uint8_t* data, size_t size, char* path,
+                                          size_t path_size)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < argv0.length(); ++i)
+        if (argv0[i] == '/')
+            start = i + 1;
+    kstd::StringView name = argv0.substring(start);
+    if (name.is_empty() || name == "." || name == "..")
+        name = "program";
+    size_t length = kstd::format(path, path_size, "/bin/%.*s", int(name.length()), name.data());
+    if (length >= path_size)
+        return err(kstd::ENAMETOOLONG);
+    kstd::RefPtr<Vnode> bin = TRY(Vfs::make_directories("bin", 0755));
+    if (auto existing = bin->lookup(name); !existing.is_error() && existing.value()->size() == size)
+        return kstd::StringView(path, length); // the root tree has it
+    else if (!existing.is_error())
+        TRY(bin->unlink(name));
+    auto file = TRY(bin->create(name, linux::S_IFREG | 0755, Credentials(), 0));
+    size_t done = 0;
+    while (done < size)
+        done += TRY(file->write(done, IoBuffer::kernel(const_cast<uint8_t*>(data) + done), size - done));
+    return kstd::StringView(path, length);
 }
 } // namespace
 
@@ -112,13 +147,22 @@ extern "C" int husk_kernel_run_program(void)
         return 125;
     }
     Process& process = Process::current();
-    auto status = Program::run(process, static_cast<const uint8_t*>(data), size, args);
+    char path[linux::NAME_MAX + 8];
+    auto installed = install_program(args.argv[0], static_cast<const uint8_t*>(data), size, path, sizeof path);
+    if (installed.is_error()) {
+        klog(LogLevel::Error, "exec: cannot install the program in the root file system: %s",
+             kstd::errno_name(installed.error().code()));
+        BootMounts::unmount_all();
+        return 125;
+    }
+    kstd::StringView program_name = args.argv[0];
+    auto status = Program::run(process, installed.value(), kstd::move(args));
     // Whatever the program left open is closed, then every disk is synced
     // and unmounted: the host sees all it wrote.
     process.fds().close_all();
     BootMounts::unmount_all();
     if (status.is_error()) {
-        klog(LogLevel::Error, "exec: %.*s: cannot run it: %s", int(args.argv[0].length()), args.argv[0].data(),
+        klog(LogLevel::Error, "exec: %.*s: cannot run it: %s", int(program_name.length()), program_name.data(),
              kstd::errno_name(status.error().code()));
         return 126; // as a shell's for a program it found and could not run (ENOEXEC, E2BIG, ENOMEM)
     }

@@ -162,9 +162,9 @@ extern "C" int husk_kernel_boot(void)
     return 0;
 }
 
-extern "C" void husk_kernel_interrupt_return(int from_user)
+extern "C" int husk_kernel_interrupt_return(int from_user)
 {
-    husk::Scheduler::interrupt_return(from_user != 0);
+    return husk::Scheduler::interrupt_return(from_user != 0) ? 1 : 0;
 }
 
 extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6])

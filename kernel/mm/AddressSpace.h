@@ -19,6 +19,8 @@ public:
 
     // A new, empty space; ENOSYS where the platform runs no applications.
     static kstd::ErrorOr<kstd::RefPtr<AddressSpace>> create();
+    // fork(2): a new space with the same regions and a copy of every page.
+    kstd::ErrorOr<kstd::RefPtr<AddressSpace>> fork();
     ~AddressSpace();
 
     // The address space of the current process, or nullptr (local clients).
@@ -28,6 +30,8 @@ public:
     using CurrentLookup = AddressSpace* (*)();
     static void set_current_lookup(CurrentLookup lookup);
     void activate();
+    // The platform's handle (threads carry it: the scheduler activates it).
+    husk_aspace_t* platform_handle() const { return m_platform; }
 
     struct Region {
         uintptr_t start, end; // page aligned

@@ -10,13 +10,14 @@ namespace husk {
 
 namespace {
 using ProcessList = kstd::IntrusiveList<Process, &Process::all_node>;
-ProcessList& all()
+Process* g_init; // the first process without a parent: pid 1, which adopts orphans
+} // namespace
+
+kstd::IntrusiveList<Process, &Process::all_node>& Process::all()
 {
-    static ProcessList list;
+    static kstd::IntrusiveList<Process, &Process::all_node> list;
     return list;
 }
-uint32_t g_next_pid = 1;
-} // namespace
 
 ErrorOr<Process*> Process::create(const char* name, Process* parent)
 {
@@ -28,29 +29,64 @@ ErrorOr<Process*> Process::create(const char* name, Process* parent)
         delete p;
         return err(kstd::ENOMEM);
     }
-    p->m_pid = g_next_pid++;
-    p->m_ppid = parent ? parent->m_pid : 0;
+    // Pids and tids come from one space: a process's first thread takes
+    // its pid as its tid, as on Linux.
+    p->m_pid = Thread::allocate_id();
     for (size_t i = 0; name && name[i] && i + 1 < sizeof p->m_name; ++i)
         p->m_name[i] = name[i];
     if (parent) {
+        p->m_parent = parent;
+        parent->m_children.append(*p);
         p->m_credentials = parent->m_credentials;
         p->m_umask = parent->m_umask;
         p->m_cwd = parent->m_cwd;
         p->m_root = parent->m_root;
+        p->m_pgid = parent->m_pgid;
+        p->m_sid = parent->m_sid;
     } else {
         p->m_cwd = Vfs::root();
         p->m_root = Vfs::root();
+        p->m_pgid = p->m_sid = p->m_pid; // the first process leads its group and session
+        if (!g_init)
+            g_init = p;
     }
     all().append(*p);
     return p;
 }
 
+ErrorOr<Process*> Process::fork(Process& parent)
+{
+    auto fds = TRY(parent.m_fds->copy());
+    Process* child = TRY(create(parent.m_name, &parent));
+    child->m_fds = kstd::move(fds);
+    child->m_signal_actions = parent.m_signal_actions;
+    child->m_image = parent.m_image;
+    child->m_executable = parent.m_executable;
+    return child;
+}
+
 Process::~Process()
 {
     ProcessList::remove(*this);
+    if (g_init == this)
+        g_init = nullptr;
+    if (child_node.is_linked())
+        ChildList::remove(*this);
+    while (Process* child = m_children.take_first())
+        child->m_parent = nullptr;
     if (m_fds)
         m_fds->close_all();
     RecordLocks::release_all(this);
+}
+
+void Process::reparent(Process& new_parent)
+{
+    if (child_node.is_linked())
+        ChildList::remove(*this);
+    m_parent = &new_parent;
+    new_parent.m_children.append(*this);
+    if (m_zombie)
+        new_parent.m_child_waiters.wake_all();
 }
 
 void Process::exit(int status)
@@ -58,8 +94,80 @@ void Process::exit(int status)
     if (m_exiting)
         return; // the first reason stands
     m_exiting = true;
-    m_exit_status = status;
+    m_exit_status = status & 0xff;
+    m_wait_status = (status & 0xff) << 8;
+    // Threads in application code come back at the next interrupt and see
+    // the process is exiting.
+    for (Thread& t : m_threads)
+        t.request_attention();
     m_exit_waiters.wake_all();
+}
+
+void Process::exit_by_signal(int sig)
+{
+    if (m_exiting)
+        return;
+    exit(128 + sig);
+    m_wait_status = sig; // WIFSIGNALED; no core is dumped (RLIMIT_CORE is 0)
+}
+
+void Process::remove_program_thread(Thread& t)
+{
+    ThreadList::remove(t);
+    if (!m_threads.is_empty())
+        return;
+    exit(t.exit_code()); // the last thread's status is the process's, unless one was decided
+    become_zombie();
+}
+
+void Process::release_vfork_parent()
+{
+    if (!m_vfork)
+        return;
+    m_vfork->done = true;
+    m_vfork->waiters.wake_all();
+    m_vfork = nullptr;
+}
+
+void Process::become_zombie()
+{
+    // What exit(2) releases: descriptors, locks, memory, the directories.
+    if (m_fds)
+        m_fds->close_all();
+    RecordLocks::release_all(this);
+    m_address_space = nullptr;
+    m_image = nullptr;
+    m_executable = nullptr;
+    if (this != g_init) {
+        m_cwd = nullptr; // pid 1's stay: the boot code goes on in it to unmount
+        m_root = nullptr;
+    }
+    release_vfork_parent();
+    m_zombie = true;
+
+    // Orphans go to pid 1, which reaps them; when pid 1 itself ends, the
+    // machine stops, and every other process is killed.
+    Process* init = this == g_init ? nullptr : g_init;
+    while (Process* child = m_children.take_first()) {
+        child->m_parent = nullptr;
+        if (init) {
+            child->reparent(*init);
+        } else {
+            child->exit_by_signal(linux::SIGKILL);
+            if (child->m_zombie)
+                delete child;
+        }
+    }
+    m_exit_waiters.wake_all();
+    if (!m_parent) {
+        if (this != g_init)
+            delete this; // an orphan of a pid 1 that ended: nobody reaps it
+        return; // pid 1: the boot code reads its status
+    }
+    Process* parent = m_parent;
+    parent->m_child_waiters.wake_all();
+    if (Signals::child_ended(*parent, *this) == ChildDisposal::Reap)
+        delete this; // the parent does not wait for children
 }
 
 void Process::set_name(kstd::StringView name)
@@ -82,6 +190,14 @@ Process* Process::find(uint32_t pid)
         if (p.m_pid == pid)
             return &p;
     return nullptr;
+}
+
+bool Process::group_exists(uint32_t pgid)
+{
+    for (Process& p : all())
+        if (p.m_pgid == pgid && !p.m_zombie)
+            return true;
+    return false;
 }
 
 Process& Process::current()

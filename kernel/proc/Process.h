@@ -1,29 +1,50 @@
-// A process: identity, credentials, working directory, root, umask and a
-// (shareable) fd table. Address spaces join it with the ELF loader; fork
-// will copy it. Never a global singleton: every syscall finds its process
-// through the current thread.
+// A process: identity, credentials, working directory, root, umask, a
+// (shareable) fd table, its program's address space and threads, and its
+// place in the process tree (parent, children, process group, session).
+// Never a global singleton: every syscall finds its process through the
+// current thread.
+//
+// Life: fork() makes one; exit() (exit_group, the last thread's exit, a
+// fatal signal) decides its status and asks its threads to stop; when the
+// last program thread is gone it is a zombie (descriptors closed, memory
+// returned, children given to pid 1) until its parent reaps it with wait
+// (ProcessTree.cpp), or at once when the parent does not wait (SIGCHLD
+// ignored, SA_NOCLDWAIT).
 #pragma once
 
 #include "../abi/Linux.h"
 #include "../core/WaitQueue.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/IntrusiveList.h"
+#include "../core/Thread.h"
 #include "../kstd/RefPtr.h"
 #include "../vfs/Credentials.h"
 #include "../vfs/FdTable.h"
 #include "../vfs/PathContext.h"
 #include "../vfs/Vnode.h"
+#include "ProcessImage.h"
 #include "Signals.h"
 
 namespace husk {
 
 class AddressSpace;
-class ElfImage;
 class FileSystem;
 
 class Process : public kstd::HeapObject {
 public:
+    kstd::ListNode all_node;
+    kstd::ListNode child_node;
+    using ThreadList = kstd::IntrusiveList<Thread, &Thread::process_node>;
+    using ChildList = kstd::IntrusiveList<Process, &Process::child_node>;
+
     static kstd::ErrorOr<Process*> create(const char* name, Process* parent);
+    // fork(2): a child of `parent` with copies of its credentials, cwd,
+    // root, umask, signal dispositions, name, process group and session,
+    // and a copy of its descriptor table (the open files shared). Its
+    // address space and first thread are the caller's to add.
+    static kstd::ErrorOr<Process*> fork(Process& parent);
+    // Undoes a fork whose child never ran.
+    void discard() { delete this; }
     ~Process();
 
     static Process& current();
@@ -32,7 +53,19 @@ public:
     static AddressSpace* current_address_space();
 
     uint32_t pid() const { return m_pid; }
-    uint32_t ppid() const { return m_ppid; }
+    uint32_t ppid() const { return m_parent ? m_parent->m_pid : 0; }
+    Process* parent() const { return m_parent; }
+    // Makes it a child of new_parent (CLONE_PARENT, orphans to pid 1).
+    void reparent(Process& new_parent);
+    ChildList& children() { return m_children; }
+    // Process group and session (setpgid(2), setsid(2)).
+    uint32_t pgid() const { return m_pgid; }
+    uint32_t sid() const { return m_sid; }
+    void set_pgid(uint32_t pgid) { m_pgid = pgid; }
+    void set_sid(uint32_t sid) { m_sid = sid; }
+    // Whether it has run execve since fork (setpgid's EACCES).
+    bool has_execed() const { return m_execed; }
+    void set_execed() { m_execed = true; }
     const char* name() const { return m_name; }
     void set_name(kstd::StringView name);
     Credentials& credentials() { return m_credentials; }
@@ -45,18 +78,17 @@ public:
     // What the VFS needs of the process to walk paths and make names.
     PathContext path_context() const { return { m_root, m_cwd, m_credentials, m_umask }; }
     FdTable& fds() { return *m_fds; }
+    void set_fds(kstd::RefPtr<FdTable> fds) { m_fds = kstd::move(fds); }
     // The application's memory (unikernel use); nullptr for local clients.
     AddressSpace* address_space() const { return m_address_space.ptr(); }
     void set_address_space(kstd::RefPtr<AddressSpace> as);
-    // The executable the process runs and where it was loaded (fault
-    // reports name functions from its symbols).
-    const ElfImage* image() const { return m_image; }
-    uint64_t load_bias() const { return m_load_bias; }
-    void set_image(const ElfImage* image, uint64_t bias)
-    {
-        m_image = image;
-        m_load_bias = bias;
-    }
+    // The program the process runs (fault reports name functions from its
+    // symbols), or nullptr.
+    const ProcessImage* image() const { return m_image.ptr(); }
+    void set_image(kstd::RefPtr<ProcessImage> image) { m_image = kstd::move(image); }
+    // The executable file (/proc/PID/exe), or nullptr.
+    kstd::RefPtr<Vnode> executable() const { return m_executable; }
+    void set_executable(kstd::RefPtr<Vnode> v) { m_executable = kstd::move(v); }
 
     // Signals (Signals.h): the dispositions its threads share, those sent
     // to the process while blocked, and a local client's own thread state
@@ -65,30 +97,65 @@ public:
     SignalSet& pending_signals() { return m_pending_signals; }
     ThreadSignals& client_signals() { return m_client_signals; }
 
-    // exit_group, the last thread's exit, or a fatal signal: the status
-    // (0..255, or 128+signal) the process ends with. Wakes exit_waiters().
+    // exit_group or the last thread's exit (status 0..255), or a fatal
+    // signal: how the process ends. The first reason stands. Its program
+    // threads are asked to stop; exit_waiters() wake.
     bool exiting() const { return m_exiting; }
-    int exit_status() const { return m_exit_status; }
     void exit(int status);
+    void exit_by_signal(int sig);
+    // What a shell sees: the status, or 128 + the signal (husk run's).
+    int exit_status() const { return m_exit_status; }
+    // What wait(2) reports: status << 8, or the signal (WIFSIGNALED).
+    int wait_status() const { return m_wait_status; }
     WaitQueue& exit_waiters() { return m_exit_waiters; }
+
     // Threads running the process's program.
-    size_t program_threads() const { return m_program_threads; }
-    void add_program_thread() { ++m_program_threads; }
-    // Returns how many are left.
-    size_t remove_program_thread() { return --m_program_threads; }
+    size_t program_threads() const { return m_threads.size(); }
+    ThreadList& threads() { return m_threads; }
+    void add_program_thread(Thread& t) { m_threads.append(t); }
+    // The calling program thread is done with the process. The last one
+    // makes it a zombie (or frees it): the caller must not touch it after.
+    void remove_program_thread(Thread& t);
+
+    bool is_zombie() const { return m_zombie; }
+    // The signal the parent gets when this child ends (clone's low byte).
+    int exit_signal() const { return m_exit_signal; }
+    void set_exit_signal(int sig) { m_exit_signal = sig; }
+    // Parents wait here for a child's change of state (wait4, waitid).
+    WaitQueue& child_waiters() { return m_child_waiters; }
+    // vfork(2): the parent sleeps on a VforkDone of its own until the
+    // child execs or ends (the child may be gone by the time it wakes).
+    struct VforkDone {
+        WaitQueue waiters;
+        bool done { false };
+    };
+    void set_vfork_parent(VforkDone* done) { m_vfork = done; }
+    void release_vfork_parent();
 
     // Whether any process has its cwd or root on fs (umount's EBUSY).
     static bool any_inside(const FileSystem& fs);
     static size_t count();
-    // The live process with this pid, or nullptr.
+    // The process with this pid (zombies included), or nullptr.
     static Process* find(uint32_t pid);
-
-    kstd::ListNode all_node;
+    // Calls fn(Process&) for every process (zombies included); fn must not
+    // destroy any.
+    template<typename Fn>
+    static void for_each(Fn fn);
+    // Whether any process is in group pgid (setpgid's EPERM).
+    static bool group_exists(uint32_t pgid);
 
 private:
     Process() = default;
+    // The last thread is gone: what exit(2) does after the threads.
+    void become_zombie();
+    static kstd::IntrusiveList<Process, &Process::all_node>& all();
+
     uint32_t m_pid { 0 };
-    uint32_t m_ppid { 0 };
+    Process* m_parent { nullptr };
+    ChildList m_children;
+    uint32_t m_pgid { 0 };
+    uint32_t m_sid { 0 };
+    bool m_execed { false };
     char m_name[16] {};
     Credentials m_credentials;
     uint32_t m_umask { 022 };
@@ -99,12 +166,24 @@ private:
     SignalActions m_signal_actions;
     SignalSet m_pending_signals;
     ThreadSignals m_client_signals;
-    const ElfImage* m_image { nullptr };
-    uint64_t m_load_bias { 0 };
+    kstd::RefPtr<ProcessImage> m_image;
+    kstd::RefPtr<Vnode> m_executable;
     WaitQueue m_exit_waiters;
-    size_t m_program_threads { 0 };
+    ThreadList m_threads;
     bool m_exiting { false };
+    bool m_zombie { false };
     int m_exit_status { 0 };
+    int m_wait_status { 0 };
+    int m_exit_signal { 0 };
+    WaitQueue m_child_waiters;
+    VforkDone* m_vfork { nullptr };
 };
+
+template<typename Fn>
+void Process::for_each(Fn fn)
+{
+    for (Process& p : all())
+        fn(p);
+}
 
 } // namespace husk

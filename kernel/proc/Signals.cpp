@@ -17,6 +17,14 @@ ErrorOr<void> SignalActions::set(int sig, const k_sigaction& action)
     return {};
 }
 
+void SignalActions::reset_for_exec()
+{
+    for (auto& action : m_actions) {
+        if (action.handler != SIG_IGN)
+            action = k_sigaction {};
+    }
+}
+
 SignalDefault Signals::default_action(int sig)
 {
     switch (sig) {
@@ -120,6 +128,23 @@ ErrorOr<void> Signals::act_on(Process& p, int sig)
     return {};
 }
 
-void Signals::terminate(Process& process, int sig) { process.exit(128 + sig); }
+void Signals::terminate(Process& process, int sig) { process.exit_by_signal(sig); }
+
+ChildDisposal Signals::child_ended(Process& parent, Process& child)
+{
+    int sig = child.exit_signal();
+    const k_sigaction& action = parent.signal_actions().get(SIGCHLD);
+    if (sig == SIGCHLD && (action.handler == SIG_IGN || (action.flags & SA_NOCLDWAIT)))
+        return ChildDisposal::Reap; // as Linux: nobody will wait, no zombie
+    if (sig && is_valid(sig)) {
+        uint64_t handler = parent.signal_actions().get(sig).handler;
+        if (handler != SIG_DFL && handler != SIG_IGN)
+            klog(LogLevel::Warning, "%s: signal %d (a child ended) has a handler; running handlers is not supported yet",
+                 parent.name(), sig);
+        else if (handler == SIG_DFL && default_action(sig) != SignalDefault::Ignore)
+            terminate(parent, sig);
+    }
+    return ChildDisposal::Keep;
+}
 
 } // namespace husk

@@ -13,6 +13,9 @@ namespace husk {
 class Process;
 
 enum class SignalDefault { Terminate, Core, Ignore, Stop, Continue };
+// What becomes of a child that ended: a zombie its parent reaps with wait,
+// or nothing (the parent ignores SIGCHLD or set SA_NOCLDWAIT).
+enum class ChildDisposal { Keep, Reap };
 
 // A process's dispositions (rt_sigaction), shared by its threads.
 class SignalActions {
@@ -20,6 +23,8 @@ public:
     const linux::k_sigaction& get(int sig) const { return m_actions[sig - 1]; }
     // EINVAL for SIGKILL and SIGSTOP, whose action is fixed.
     kstd::ErrorOr<void> set(int sig, const linux::k_sigaction& action);
+    // execve(2): caught signals go back to their default; ignored stay.
+    void reset_for_exec();
 
 private:
     linux::k_sigaction m_actions[linux::NSIG] {};
@@ -55,6 +60,9 @@ public:
 
     // Ends the process as a fatal signal does: exit status 128 + sig.
     static void terminate(Process& process, int sig);
+    // A child of parent ended: sends parent the child's exit signal, and
+    // says whether the child stays for wait or goes now.
+    static ChildDisposal child_ended(Process& parent, Process& child);
 
 private:
     static kstd::ErrorOr<void> send(int sig, bool to_thread);

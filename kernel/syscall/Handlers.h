@@ -141,7 +141,6 @@ SysResult sys_brk(uint64_t addr);
 
 // process.cpp — exit, thread area, signals, limits, affinity
 SysResult sys_exit(int status);
-SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
 SysResult sys_exit_group(int status);
 SysResult sys_arch_prctl(int code, uint64_t addr);
 SysResult sys_set_tid_address(uint64_t tidptr);
@@ -181,5 +180,25 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags);
 SysResult sys_setsockopt(int fd, int level, int name, UserPtr<const void> value, uint32_t length);
 SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserPtr<uint32_t> length);
 SysResult sys_socketpair(int domain, int type, int protocol, UserPtr<int> fds);
+
+// fork.cpp — new threads and processes
+SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
+SysResult sys_fork();
+SysResult sys_vfork();
+
+// exec.cpp — running another program
+SysResult sys_execve(UChar path, uint64_t argv, uint64_t envp);
+SysResult sys_execveat(int dirfd, UChar path, uint64_t argv, uint64_t envp, int flags);
+
+// wait.cpp — waiting for children
+SysResult sys_wait4(int pid, UserPtr<int32_t> status, int options, UserPtr<linux::rusage> usage);
+SysResult sys_waitid(int idtype, int id, UserPtr<linux::siginfo> info, int options, UserPtr<linux::rusage> usage);
+
+// session.cpp — process groups and sessions
+SysResult sys_setpgid(int pid, int pgid);
+SysResult sys_getpgid(int pid);
+SysResult sys_getpgrp();
+SysResult sys_setsid();
+SysResult sys_getsid(int pid);
 
 } // namespace husk

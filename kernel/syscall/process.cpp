@@ -1,5 +1,5 @@
 // The process environment of a program: exit, thread-area and tid
-// registration, signals (kernel/proc/Signals.h), resource limits, CPU
+// registration (clone, fork and vfork are in fork.cpp), signals (kernel/proc/Signals.h), resource limits, CPU
 // affinity.
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
@@ -21,42 +21,6 @@ SysResult sys_exit(int status)
     else
         Process::current().exit(status & 0xff);
     return 0;
-}
-
-SysResult sys_clone(uint64_t flags, uint64_t stack, uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
-{
-    constexpr uint64_t kVm = 0x100, kFs = 0x200, kFiles = 0x400, kSighand = 0x800, kThread = 0x10000,
-                       kSysvsem = 0x40000, kSettls = 0x80000, kParentSettid = 0x100000,
-                       kChildCleartid = 0x200000, kDetached = 0x400000, kChildSettid = 0x1000000;
-    constexpr uint64_t kThreadFlags = kVm | kFs | kFiles | kSighand | kThread;
-    constexpr uint64_t kKnown = kThreadFlags | kSysvsem | kSettls | kParentSettid | kChildCleartid | kDetached
-                                | kChildSettid | 0xff; // the low byte: the exit signal
-    Thread* self = Scheduler::current();
-    if (!self->user_regs())
-        return err(ENOSYS); // local clients cannot start threads through the kernel
-    if ((flags & kThreadFlags) != kThreadFlags) {
-        klog(LogLevel::Warning, "%s: clone without CLONE_THREAD (a new process: fork, vfork, posix_spawn) is not "
-                                "supported yet", Process::current().name());
-        return err(ENOSYS);
-    }
-    if (flags & ~kKnown)
-        return err(EINVAL);
-    husk_user_regs regs = *self->user_regs();
-    husk_user_syscall_return(&regs, 0); // the child sees clone return 0
-    if (stack)
-        husk_user_set_sp(&regs, stack);
-    if (flags & kSettls)
-        husk_user_set_tls(&regs, tls);
-    Thread* child = TRY(UserThread::start(Process::current(), regs));
-    child->signals().blocked = self->signals().blocked; // it has nothing pending yet
-    uint32_t tid = child->tid();
-    if (flags & kChildCleartid)
-        child->set_clear_child_tid(child_tid);
-    if (flags & kParentSettid)
-        TRY(copy_out(UserPtr<uint32_t>(parent_tid), tid));
-    if (flags & kChildSettid)
-        TRY(copy_out(UserPtr<uint32_t>(child_tid), tid)); // one address space: the parent may write it
-    return tid;
 }
 
 SysResult sys_exit_group(int status)

@@ -29,6 +29,28 @@ ErrorOr<int> FdTable::allocate(RefPtr<File> file, bool cloexec, int min_fd)
     return err(EMFILE);
 }
 
+ErrorOr<RefPtr<FdTable>> FdTable::copy() const
+{
+    auto table = kstd::adopt_new<FdTable>();
+    if (!table || !table->m_entries.resize(m_entries.size()))
+        return err(ENOMEM);
+    for (size_t fd = 0; fd < m_entries.size(); ++fd)
+        table->m_entries[fd] = m_entries[fd];
+    table->m_limit = m_limit;
+    table->m_hard_limit = m_hard_limit;
+    return table;
+}
+
+void FdTable::close_on_exec()
+{
+    for (size_t fd = 0; fd < m_entries.size(); ++fd) {
+        if (m_entries[fd].file && m_entries[fd].cloexec) {
+            RefPtr<File> old = kstd::move(m_entries[fd].file); // dropped after the entry is clear
+            m_entries[fd].cloexec = false;
+        }
+    }
+}
+
 ErrorOr<void> FdTable::set_limits(uint64_t soft, uint64_t hard, bool superuser)
 {
     if (soft > hard)

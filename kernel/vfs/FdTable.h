@@ -26,6 +26,11 @@ public:
     kstd::ErrorOr<bool> cloexec(int fd) const;
     kstd::ErrorOr<void> set_cloexec(int fd, bool on);
     void close_all();
+    // fork(2): a new table naming the same open file descriptions, with the
+    // same flags and limits.
+    kstd::ErrorOr<kstd::RefPtr<FdTable>> copy() const;
+    // execve(2): closes every descriptor marked close-on-exec.
+    void close_on_exec();
     int limit() const { return m_limit; }
     int hard_limit() const { return m_hard_limit; }
     // One past the highest descriptor that may be open (which may exceed a

@@ -52,13 +52,18 @@ void UserAddressSpace::free_tables(uint64_t table_phys, int level)
 
 void UserAddressSpace::destroy()
 {
-    if (g_active_root == m_root)
-        return; // the contract forbids it; leaking beats pulling the tables from under the CPU
+    if (g_active_root == m_root) {
+        // The last thread of an exiting process drops its own space.
+        g_active_root = 0;
+        write_cr3(Paging::kernel_root());
+    }
     free_tables(m_root, 3);
 }
 
 void UserAddressSpace::activate()
 {
+    if (g_active_root == m_root)
+        return; // already the CPU's: keep the TLB
     g_active_root = m_root;
     write_cr3(m_root);
 }

@@ -1,0 +1,147 @@
+#include "Exec.h"
+#include "../core/Log.h"
+#include "../core/Scheduler.h"
+#include "../core/Thread.h"
+#include "../kstd/Format.h"
+#include "../mm/AddressSpace.h"
+#include "../proc/Process.h"
+#include "../vfs/IoBuffer.h"
+#include "../vfs/Vfs.h"
+
+namespace husk {
+
+using namespace kstd::errno_values;
+
+namespace {
+// Linux's limits: a "#!" line is read from the first 256 bytes
+// (BINPRM_BUF_SIZE), and interpreters nest at most 4 deep.
+constexpr size_t kScriptLine = 256;
+constexpr int kMaxScriptDepth = 4;
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+// The interpreter and its optional argument of a "#!" line (binfmt_script):
+// the rest of the line after the name, blanks around it removed, is one
+// argument. ENOEXEC when the name does not fit in the line Linux reads.
+struct Shebang {
+    kstd::StringView interpreter, argument;
+};
+ErrorOr<Shebang> parse_shebang(char* line, size_t length)
+{
+    size_t end = 2;
+    while (end < length && line[end] != '\n')
+        ++end;
+    bool whole = end < length;
+    size_t at = 2;
+    while (at < end && blank(line[at]))
+        ++at;
+    size_t name = at;
+    while (at < end && !blank(line[at]) && line[at] != 0)
+        ++at;
+    if (at == name || (at == end && !whole && end == kScriptLine))
+        return err(ENOEXEC); // no interpreter, or its name runs past what was read
+    Shebang s { kstd::StringView(line + name, at - name), {} };
+    while (at < end && blank(line[at]))
+        ++at;
+    size_t stop = end;
+    while (stop > at && (blank(line[stop - 1]) || line[stop - 1] == 0))
+        --stop;
+    if (stop > at)
+        s.argument = kstd::StringView(line + at, stop - at);
+    return s;
+}
+
+void basename_of(kstd::StringView path, char* out, size_t size)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < path.length(); ++i)
+        if (path[i] == '/')
+            start = i + 1;
+    kstd::format(out, size, "%.*s", int(path.length() - start), path.data() + start);
+}
+} // namespace
+
+ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request)
+{
+    kstd::StringView execfn = request.path;
+    return load(context, kstd::move(request), execfn, 0);
+}
+
+ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, kstd::StringView execfn, int depth)
+{
+    if (request.path.is_empty())
+        return err(ENOENT);
+    Resolved resolved = TRY(Vfs::resolve(context, request.base, request.path, request.follow_last ? FollowLast : 0));
+    kstd::RefPtr<Vnode> file = resolved.vnode;
+    if (!file)
+        return err(ENOENT);
+    if (linux::is_lnk(file->mode()))
+        return err(ELOOP); // AT_SYMLINK_NOFOLLOW
+    if (!linux::is_reg(file->mode()))
+        return err(EACCES);
+    TRY(Vfs::access(context, *file, linux::X_OK, true));
+
+    char line[kScriptLine];
+    size_t length = TRY(file->read(0, IoBuffer::kernel(line), sizeof line));
+    if (length >= 2 && line[0] == '#' && line[1] == '!') {
+        if (depth >= kMaxScriptDepth)
+            return err(ELOOP);
+        Shebang shebang = TRY(parse_shebang(line, length));
+        // The interpreter runs the script: argv becomes the interpreter,
+        // its argument, the script's path, then the script's own arguments.
+        ProgramArgs args;
+        if (!args.argv.append(shebang.interpreter)
+            || (!shebang.argument.is_empty() && !args.argv.append(shebang.argument))
+            || !args.argv.append(request.path))
+            return err(ENOMEM);
+        for (size_t i = 1; i < request.args.argv.size(); ++i)
+            if (!args.argv.append(request.args.argv[i]))
+                return err(ENOMEM);
+        args.envp = kstd::move(request.args.envp);
+        Request inner { context.cwd, shebang.interpreter, true, kstd::move(args) };
+        Loaded loaded = TRY(load(context, kstd::move(inner), execfn, depth + 1));
+        return loaded;
+    }
+
+    char name[64];
+    basename_of(request.path, name, sizeof name);
+    kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name));
+    kstd::RefPtr<AddressSpace> space = TRY(AddressSpace::create());
+    request.args.execfn = execfn;
+    LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), request.args));
+    image->set_load_bias(start.load_bias);
+    return Loaded { kstd::move(image), kstd::move(space), kstd::move(file), start };
+}
+
+void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs, Loaded loaded,
+                         kstd::StringView path)
+{
+    // The other threads end (Linux's de_thread): they leave application
+    // code at the next interrupt, or their system call, and are gone
+    // before their address space is.
+    for (Thread& t : process.threads()) {
+        if (&t != &caller) {
+            t.request_exit(0);
+            t.request_attention();
+        }
+    }
+    while (process.program_threads() > 1)
+        Scheduler::sleep_until(husk_plat_clock_monotonic() + 1'000'000);
+
+    process.set_address_space(loaded.space);
+    caller.set_user_space(loaded.space->platform_handle());
+    loaded.space->activate();
+    caller.set_clear_child_tid(0);
+    process.set_image(loaded.image);
+    process.set_executable(loaded.file);
+    char name[64];
+    basename_of(path, name, sizeof name);
+    process.set_name(kstd::StringView(name, kstd::StringView::cstrlen(name)));
+    process.set_execed();
+    process.fds().close_on_exec();
+    process.signal_actions().reset_for_exec();
+    process.release_vfork_parent();
+    husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);
+}
+
+} // namespace husk

@@ -1,0 +1,92 @@
+#include "ProcessTree.h"
+#include "Process.h"
+
+namespace husk {
+
+using namespace kstd::errno_values;
+
+namespace {
+constexpr int kCldExited = 1, kCldKilled = 2;
+
+bool matches(Process& child, ProcessTree::Target target)
+{
+    switch (target.kind) {
+    case ProcessTree::Target::Kind::Any: return true;
+    case ProcessTree::Target::Kind::Pid: return child.pid() == target.id;
+    case ProcessTree::Target::Kind::Group: return child.pgid() == target.id;
+    }
+    return false;
+}
+} // namespace
+
+ErrorOr<ProcessTree::Change> ProcessTree::wait(Process& parent, Target target, unsigned options)
+{
+    if (options & ~(kNoHang | kUntraced | kExited | kContinued | kNoWait | kNoThread | kAll | kClone))
+        return err(EINVAL);
+    for (;;) {
+        bool any = false;
+        Process* ended = nullptr;
+        for (Process& child : parent.children()) {
+            if (!matches(child, target))
+                continue;
+            any = true;
+            if (child.is_zombie()) {
+                ended = &child;
+                break;
+            }
+        }
+        if (!any)
+            return err(ECHILD);
+        if (ended) {
+            Change c;
+            c.pid = ended->pid();
+            c.uid = ended->credentials().uid;
+            c.wait_status = ended->wait_status();
+            bool killed = (c.wait_status & 0x7f) != 0;
+            c.code = killed ? kCldKilled : kCldExited;
+            c.status = killed ? (c.wait_status & 0x7f) : (c.wait_status >> 8) & 0xff;
+            if (!(options & kNoWait))
+                delete ended;
+            return c;
+        }
+        if (options & kNoHang)
+            return Change {};
+        parent.child_waiters().wait();
+    }
+}
+
+ErrorOr<void> ProcessTree::set_group(Process& caller, uint32_t pid, uint32_t pgid)
+{
+    Process* target = pid ? Process::find(pid) : &caller;
+    if (!target || (target != &caller && target->parent() != &caller) || target->is_zombie())
+        return err(ESRCH);
+    if (target != &caller && target->has_execed())
+        return err(EACCES);
+    if (target->sid() != caller.sid() || target->sid() == target->pid())
+        return err(EPERM); // another session, or a session leader
+    if (!pgid)
+        pgid = target->pid();
+    if (pgid != target->pid()) {
+        // Only into a group that exists in the caller's session.
+        bool found = false;
+        Process::for_each([&](Process& p) {
+            if (p.pgid() == pgid && p.sid() == caller.sid() && !p.is_zombie())
+                found = true;
+        });
+        if (!found)
+            return err(EPERM);
+    }
+    target->set_pgid(pgid);
+    return {};
+}
+
+ErrorOr<uint32_t> ProcessTree::new_session(Process& caller)
+{
+    if (Process::group_exists(caller.pid()))
+        return err(EPERM); // it leads a group already
+    caller.set_sid(caller.pid());
+    caller.set_pgid(caller.pid());
+    return caller.pid();
+}
+
+} // namespace husk
