@@ -1,4 +1,5 @@
 #include "Exec.h"
+#include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../core/Thread.h"
@@ -49,6 +50,24 @@ ErrorOr<Shebang> parse_shebang(char* line, size_t length)
     if (stop > at)
         s.argument = kstd::StringView(line + at, stop - at);
     return s;
+}
+
+// Where the file a path resolved to lives, from the root: its directory's
+// path and its name.
+ErrorOr<kstd::String> absolute_path(const PathContext& context, const Resolved& resolved)
+{
+    auto* buf = static_cast<char*>(Heap::allocate(linux::PATH_MAX));
+    if (!buf)
+        return err(ENOMEM);
+    auto length = Vfs::path_of(context, *resolved.parent, buf, linux::PATH_MAX);
+    if (!length.is_error()) {
+        size_t n = length.value();
+        kstd::format(buf + n, linux::PATH_MAX - n, "%s%s", n && buf[n - 1] == '/' ? "" : "/", resolved.name);
+    }
+    auto path = length.is_error() ? ErrorOr<kstd::String>(length.error())
+                                   : kstd::String::from(kstd::StringView(buf, kstd::StringView::cstrlen(buf)));
+    Heap::free(buf);
+    return path;
 }
 
 void basename_of(kstd::StringView path, char* out, size_t size)
@@ -110,7 +129,8 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
     request.args.execfn = execfn;
     LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), request.args));
     image->set_load_bias(start.load_bias);
-    return Loaded { kstd::move(image), kstd::move(space), kstd::move(file), start };
+    kstd::String file_path = TRY(absolute_path(context, resolved));
+    return Loaded { kstd::move(image), kstd::move(space), kstd::move(file), kstd::move(file_path), start };
 }
 
 void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs, Loaded loaded,
@@ -133,7 +153,7 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
     loaded.space->activate();
     caller.set_clear_child_tid(0);
     process.set_image(loaded.image);
-    process.set_executable(loaded.file);
+    process.set_executable(loaded.file, kstd::move(loaded.file_path));
     char name[64];
     basename_of(path, name, sizeof name);
     process.set_name(kstd::StringView(name, kstd::StringView::cstrlen(name)));

@@ -7,6 +7,7 @@
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
+#include "../kstd/String.h"
 #include "../mm/AddressSpace.h"
 #include "../vfs/PathContext.h"
 #include "ProgramImage.h"
@@ -30,6 +31,7 @@ public:
         kstd::RefPtr<ProgramImage> image;
         kstd::RefPtr<AddressSpace> space;
         kstd::RefPtr<Vnode> file;
+        kstd::String file_path; // absolute, symlinks resolved (/proc/PID/exe)
         LoadedProgram start;
     };
 

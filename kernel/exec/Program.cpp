@@ -22,7 +22,7 @@ ErrorOr<int> Program::run(Process& process, kstd::StringView path, ProgramArgs a
     Exec::Loaded loaded = TRY(Exec::load(process.path_context(), kstd::move(request)));
     process.set_address_space(loaded.space);
     process.set_image(loaded.image);
-    process.set_executable(loaded.file);
+    process.set_executable(loaded.file, kstd::move(loaded.file_path));
     process.set_name(name);
     husk_user_regs regs;
     husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);

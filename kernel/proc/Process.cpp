@@ -62,6 +62,8 @@ ErrorOr<Process*> Process::fork(Process& parent)
     child->m_signal_actions = parent.m_signal_actions;
     child->m_image = parent.m_image;
     child->m_executable = parent.m_executable;
+    if (auto path = kstd::String::from(parent.m_executable_path.view()); !path.is_error())
+        child->m_executable_path = path.release_value();
     return child;
 }
 
@@ -138,6 +140,7 @@ void Process::become_zombie()
     m_address_space = nullptr;
     m_image = nullptr;
     m_executable = nullptr;
+    m_executable_path = kstd::String();
     if (this != g_init) {
         m_cwd = nullptr; // pid 1's stay: the boot code goes on in it to unmount
         m_root = nullptr;

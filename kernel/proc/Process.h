@@ -18,6 +18,7 @@
 #include "../kstd/IntrusiveList.h"
 #include "../core/Thread.h"
 #include "../kstd/RefPtr.h"
+#include "../kstd/String.h"
 #include "../vfs/Credentials.h"
 #include "../vfs/FdTable.h"
 #include "../vfs/PathContext.h"
@@ -86,9 +87,14 @@ public:
     // symbols), or nullptr.
     const ProcessImage* image() const { return m_image.ptr(); }
     void set_image(kstd::RefPtr<ProcessImage> image) { m_image = kstd::move(image); }
-    // The executable file (/proc/PID/exe), or nullptr.
+    // The executable file and its absolute path (/proc/PID/exe), or nullptr.
     kstd::RefPtr<Vnode> executable() const { return m_executable; }
-    void set_executable(kstd::RefPtr<Vnode> v) { m_executable = kstd::move(v); }
+    kstd::StringView executable_path() const { return m_executable_path.view(); }
+    void set_executable(kstd::RefPtr<Vnode> v, kstd::String path)
+    {
+        m_executable = kstd::move(v);
+        m_executable_path = kstd::move(path);
+    }
 
     // Signals (Signals.h): the dispositions its threads share, those sent
     // to the process while blocked, and a local client's own thread state
@@ -168,6 +174,7 @@ private:
     ThreadSignals m_client_signals;
     kstd::RefPtr<ProcessImage> m_image;
     kstd::RefPtr<Vnode> m_executable;
+    kstd::String m_executable_path;
     WaitQueue m_exit_waiters;
     ThreadList m_threads;
     bool m_exiting { false };
