@@ -148,9 +148,16 @@ void Process::become_zombie()
     release_vfork_parent();
     m_zombie = true;
 
-    // Orphans go to pid 1, which reaps them; when pid 1 itself ends, the
-    // machine stops, and every other process is killed.
+    // Orphans go to the nearest subreaper above, else pid 1, which reaps
+    // them; when pid 1 itself ends, the machine stops, and every other
+    // process is killed.
     Process* init = this == g_init ? nullptr : g_init;
+    for (Process* p = m_parent; p && init; p = p->m_parent) {
+        if (p->m_subreaper && !p->m_zombie) {
+            init = p;
+            break;
+        }
+    }
     while (Process* child = m_children.take_first()) {
         child->m_parent = nullptr;
         if (init) {

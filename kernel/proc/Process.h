@@ -64,6 +64,9 @@ public:
     uint32_t sid() const { return m_sid; }
     void set_pgid(uint32_t pgid) { m_pgid = pgid; }
     void set_sid(uint32_t sid) { m_sid = sid; }
+    // PR_SET_CHILD_SUBREAPER: orphaned descendants come to it, not to pid 1.
+    bool is_subreaper() const { return m_subreaper; }
+    void set_subreaper(bool on) { m_subreaper = on; }
     // Whether it has run execve since fork (setpgid's EACCES).
     bool has_execed() const { return m_execed; }
     void set_execed() { m_execed = true; }
@@ -162,6 +165,7 @@ private:
     uint32_t m_pgid { 0 };
     uint32_t m_sid { 0 };
     bool m_execed { false };
+    bool m_subreaper { false };
     char m_name[16] {};
     Credentials m_credentials;
     uint32_t m_umask { 022 };

@@ -3,6 +3,7 @@
 // affinity.
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
+#include "../exec/Fork.h"
 #include "../exec/UserThread.h"
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
@@ -116,6 +117,7 @@ linux::rlimit limit_of(int resource)
         return { uint64_t(fds.limit()), uint64_t(fds.hard_limit()) };
     }
     case 4: return { 0, kInfinity };        // RLIMIT_CORE
+    case 6: return { Fork::kMaxProcesses, Fork::kMaxProcesses }; // RLIMIT_NPROC: the kernel's maximum
     default: return { kInfinity, kInfinity };
     }
 }
@@ -161,7 +163,7 @@ SysResult sys_clone3(uint64_t args, size_t size)
 SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
     constexpr int kSetPdeathsig = 1, kGetPdeathsig = 2, kGetDumpable = 3, kSetDumpable = 4, kSetName = 15,
-                  kGetName = 16;
+                  kGetName = 16, kSetChildSubreaper = 36, kGetChildSubreaper = 37;
     Process& p = Process::current();
     switch (option) {
     case kSetName: {
@@ -184,6 +186,12 @@ SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
         return arg2 <= uint64_t(linux::NSIG) ? SysResult(0) : err(EINVAL); // a parent that dies comes with fork
     case kGetPdeathsig:
         TRY(copy_out(UserPtr<int32_t>(arg2), int32_t(0)));
+        return 0;
+    case kSetChildSubreaper:
+        p.set_subreaper(arg2 != 0);
+        return 0;
+    case kGetChildSubreaper:
+        TRY(copy_out(UserPtr<int32_t>(arg2), int32_t(p.is_subreaper())));
         return 0;
     case kGetDumpable:
         return 1;
