@@ -1,6 +1,7 @@
 #include "AddressSpace.h"
 #include <husk/platform.h>
 #include "../core/Heap.h"
+#include "PageRefs.h"
 
 namespace husk {
 
@@ -12,7 +13,20 @@ AddressSpace::CurrentLookup g_current_lookup = nullptr;
 
 uintptr_t page_down(uintptr_t a) { return a & ~uintptr_t(kPage - 1); }
 bool aligned(uintptr_t a) { return (a & (kPage - 1)) == 0; }
+
+// Private pages of a writable region that another space also maps are
+// mapped read-only, so that the first write faults and copies them.
+bool needs_copy_on_write(const AddressSpace::Region& r, const void* page)
+{
+    return !r.shared && (r.prot & HUSK_PROT_WRITE) && PageRefs::owners(page) > 1;
+}
+unsigned read_only(unsigned prot) { return prot & ~HUSK_PROT_WRITE; }
 } // namespace
+
+AddressSpace::Region AddressSpace::Region::piece(uintptr_t from, uintptr_t to, unsigned rights) const
+{
+    return Region { from, to, rights, shared, shared_first + (from - start) / kPage };
+}
 
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
 {
@@ -70,10 +84,65 @@ void AddressSpace::activate() { husk_plat_aspace_activate(m_platform); }
 
 const AddressSpace::Region* AddressSpace::region_at(uintptr_t address) const
 {
-    for (const Region& r : m_regions)
-        if (address >= r.start && address < r.end)
+    // Binary search: the regions are sorted and disjoint, and page faults
+    // and fork() ask for every page.
+    size_t lo = 0, hi = m_regions.size();
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const Region& r = m_regions[mid];
+        if (address < r.start)
+            hi = mid;
+        else if (address >= r.end)
+            lo = mid + 1;
+        else
             return &r;
+    }
     return nullptr;
+}
+
+ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
+{
+    kstd::RefPtr<AddressSpace> child = TRY(create());
+    for (const Region& r : m_regions)
+        if (!child->m_regions.append(r))
+            return err(kstd::ENOMEM);
+    child->m_brk_start = m_brk_start;
+    child->m_brk_end = m_brk_end;
+    // The child's page tables are filled now (eagerly), as Linux copies
+    // the page tables of anonymous memory at fork: a lazy child would have
+    // to find the parent's page on its faults, so the parent would have to
+    // keep its map for the child (Linux's anon_vma), and the page counts
+    // would no longer say who maps what. The cost is one mapping per
+    // resident page, which a fork followed by exec pays only once.
+    bool ok = true;
+    m_pages.for_each([&](uintptr_t number, Mapping& m) {
+        if (!ok)
+            return;
+        uintptr_t va = number * kPage;
+        const Region* r = region_at(va);
+        bool cow = !r->shared && (r->prot & HUSK_PROT_WRITE);
+        unsigned prot = cow ? read_only(r->prot) : r->prot;
+        if (!PageRefs::share(m.page)) {
+            ok = false;
+            return;
+        }
+        if (husk_plat_aspace_map(child->m_platform, va, m.page, prot) != 0
+            || !child->m_pages.set(number, Mapping { m.page, cow })) {
+            husk_plat_aspace_unmap(child->m_platform, va);
+            PageRefs::release(m.page);
+            ok = false;
+            return;
+        }
+        if (cow && !m.copy_on_write) {
+            husk_plat_aspace_protect(m_platform, va, prot);
+            m.copy_on_write = true;
+        }
+    });
+    // On failure the child's destructor releases what it took; pages this
+    // space made read-only are taken back writable by their next write.
+    if (!ok)
+        return err(kstd::ENOMEM);
+    return child;
 }
 
 bool AddressSpace::covered(uintptr_t start, size_t len) const
@@ -106,44 +175,81 @@ void AddressSpace::discard(uintptr_t start, size_t len)
         drop_pages(page_down(start), end);
 }
 
-void* AddressSpace::page_for(uintptr_t va, unsigned prot)
+void* AddressSpace::page_for(uintptr_t va, const Region& r)
 {
     uintptr_t number = va / kPage;
-    if (void** p = m_pages.get(number))
-        return *p;
-    void* page = Heap::allocate_pages(1);
-    if (!page)
-        return nullptr;
-    if (husk_plat_aspace_map(m_platform, page_down(va), page, prot) != 0 || !m_pages.set(number, page)) {
-        husk_plat_aspace_unmap(m_platform, page_down(va));
-        Heap::free_pages(page, 1);
+    if (Mapping* m = m_pages.get(number))
+        return m->page;
+    void* page;
+    if (r.shared) {
+        // The shared memory keeps its page; this space becomes an owner too.
+        page = r.shared->page(r.shared_first + (va - r.start) / kPage);
+        if (!page || !PageRefs::share(page))
+            return nullptr;
+    } else {
+        page = Heap::allocate_pages(1);
+        if (!page)
+            return nullptr;
+    }
+    if (husk_plat_aspace_map(m_platform, va, page, r.prot) != 0 || !m_pages.set(number, Mapping { page, false })) {
+        husk_plat_aspace_unmap(m_platform, va);
+        PageRefs::release(page);
         return nullptr;
     }
     return page;
 }
 
-void AddressSpace::drop_pages(uintptr_t start, uintptr_t end)
+void* AddressSpace::writable_page_for(uintptr_t va, const Region& r)
 {
-    auto drop = [this](uintptr_t number, void* page) {
-        husk_plat_aspace_unmap(m_platform, number * kPage);
-        Heap::free_pages(page, 1);
-    };
-    if ((end - start) / kPage > m_pages.size()) {
+    Mapping* m = m_pages.get(va / kPage);
+    if (!m)
+        return page_for(va, r); // fresh, or the shared memory's: this space's to write
+    if (r.shared)
+        return m->page;
+    if (PageRefs::owners(m->page) > 1) {
+        // Another space maps it too: write into a copy of our own.
+        void* copy = Heap::allocate_pages(1);
+        if (!copy)
+            return nullptr;
+        memcpy(copy, m->page, kPage);
+        if (husk_plat_aspace_map(m_platform, va, copy, r.prot) != 0) {
+            Heap::free_pages(copy, 1);
+            return nullptr;
+        }
+        PageRefs::release(m->page);
+        *m = Mapping { copy, false };
+        return copy;
+    }
+    if (m->copy_on_write) {
+        // The others let go of it: it is ours alone again.
+        husk_plat_aspace_protect(m_platform, va, r.prot);
+        m->copy_on_write = false;
+    }
+    return m->page;
+}
+
+template<typename F>
+void AddressSpace::visit_pages(uintptr_t start, uintptr_t end, F f)
+{
+    uintptr_t first = start / kPage, last = end / kPage;
+    if (last - first > m_pages.size()) {
         // A large, sparsely touched range: walk the pages, not the range.
-        m_pages.remove_if([&](uintptr_t number, void* page) {
-            if (number < start / kPage || number >= end / kPage)
-                return false;
-            drop(number, page);
-            return true;
-        });
+        m_pages.remove_if(
+            [&](uintptr_t number, Mapping& m) { return number >= first && number < last && f(number, m); });
         return;
     }
-    for (uintptr_t number = start / kPage; number < end / kPage; ++number) {
-        if (void** p = m_pages.get(number)) {
-            drop(number, *p);
+    for (uintptr_t number = first; number < last; ++number)
+        if (Mapping* m = m_pages.get(number); m && f(number, *m))
             m_pages.remove(number);
-        }
-    }
+}
+
+void AddressSpace::drop_pages(uintptr_t start, uintptr_t end)
+{
+    visit_pages(start, end, [this](uintptr_t number, Mapping& m) {
+        husk_plat_aspace_unmap(m_platform, number * kPage);
+        PageRefs::release(m.page);
+        return true;
+    });
 }
 
 ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
@@ -155,9 +261,9 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
                 return err(kstd::ENOMEM);
             continue;
         }
-        if (r.start < start && !kept.append(Region { r.start, start, r.prot }))
+        if (r.start < start && !kept.append(r.piece(r.start, start, r.prot)))
             return err(kstd::ENOMEM);
-        if (r.end > end && !kept.append(Region { end, r.end, r.prot }))
+        if (r.end > end && !kept.append(r.piece(end, r.end, r.prot)))
             return err(kstd::ENOMEM);
     }
     drop_pages(start, end);
@@ -165,11 +271,14 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
     return {};
 }
 
-ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot)
+ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing)
 {
     uintptr_t end = start + len;
     if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
         return err(kstd::EINVAL);
+    kstd::RefPtr<SharedMemory> shared;
+    if (sharing == Sharing::Shared && !(shared = SharedMemory::create()))
+        return err(kstd::ENOMEM);
     TRY(carve(start, end));
     size_t at = 0;
     while (at < m_regions.size() && m_regions[at].start < start)
@@ -178,11 +287,11 @@ ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot
         return err(kstd::ENOMEM);
     for (size_t i = m_regions.size() - 1; i > at; --i)
         m_regions[i] = m_regions[i - 1];
-    m_regions[at] = Region { start, end, prot };
+    m_regions[at] = Region { start, end, prot, kstd::move(shared), 0 };
     return {};
 }
 
-ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot)
+ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing sharing)
 {
     if (!aligned(len) || len == 0)
         return err(kstd::EINVAL);
@@ -199,7 +308,7 @@ ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot)
     if (top < m_user_lo + len)
         return err(kstd::ENOMEM);
     uintptr_t start = top - len;
-    TRY(map_fixed(start, len, prot));
+    TRY(map_fixed(start, len, prot, sharing));
     return start;
 }
 
@@ -227,18 +336,23 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
             ok = updated.append(r);
         } else {
             if (r.start < start)
-                ok = ok && updated.append(Region { r.start, start, r.prot });
-            ok = ok && updated.append(Region { r.start < start ? start : r.start, r.end > end ? end : r.end, prot });
+                ok = ok && updated.append(r.piece(r.start, start, r.prot));
+            ok = ok && updated.append(r.piece(r.start < start ? start : r.start, r.end > end ? end : r.end, prot));
             if (r.end > end)
-                ok = ok && updated.append(Region { end, r.end, r.prot });
+                ok = ok && updated.append(r.piece(end, r.end, r.prot));
         }
         if (!ok)
             return err(kstd::ENOMEM);
     }
     m_regions = kstd::move(updated);
-    for (uintptr_t va = start; va < end; va += kPage)
-        if (m_pages.get(va / kPage))
-            husk_plat_aspace_protect(m_platform, va, prot);
+    // A page another space still maps stays read-only while the region
+    // allows writing: its first write must copy it.
+    visit_pages(start, end, [&](uintptr_t number, Mapping& m) {
+        const Region& r = *region_at(number * kPage);
+        m.copy_on_write = needs_copy_on_write(r, m.page);
+        husk_plat_aspace_protect(m_platform, number * kPage, m.copy_on_write ? read_only(prot) : prot);
+        return false;
+    });
     return {};
 }
 
@@ -251,10 +365,16 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
     bool allowed = (r->prot & needed) || (needed == HUSK_PROT_READ && r->prot);
     if (!allowed)
         return Fault::Refused;
-    if ((flags & HUSK_FAULT_PRESENT) && m_pages.get(address / kPage))
-        return Fault::Refused; // mapped with these very rights and still refused: not ours to fix
+    uintptr_t va = page_down(address);
+    Mapping* m = m_pages.get(va / kPage);
     // A page, its page table or its bookkeeping could not be had: memory.
-    return page_for(address, r->prot) ? Fault::Resolved : Fault::OutOfMemory;
+    if (!m)
+        return page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
+    if ((flags & HUSK_FAULT_WRITE) && m->copy_on_write)
+        return writable_page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
+    if (flags & HUSK_FAULT_PRESENT)
+        return Fault::Refused; // mapped with these very rights and still refused: not ours to fix
+    return Fault::Resolved;
 }
 
 bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)
@@ -264,7 +384,9 @@ bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)
         return false;
     for (uintptr_t va = page_down(start); va < end; va += kPage) {
         const Region* r = region_at(va);
-        if (!r || (r->prot & needed) != needed || !page_for(va, r->prot))
+        if (!r || (r->prot & needed) != needed)
+            return false;
+        if (!((needed & HUSK_PROT_WRITE) ? writable_page_for(va, *r) : page_for(va, *r)))
             return false;
     }
     return true;
@@ -277,7 +399,7 @@ ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t le
         const Region* r = region_at(address);
         if (!r)
             return err(kstd::EFAULT);
-        auto* page = static_cast<uint8_t*>(page_for(address, r->prot));
+        auto* page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
         if (!page)
             return err(kstd::ENOMEM);
         size_t offset = address % kPage;

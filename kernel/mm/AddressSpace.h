@@ -2,7 +2,9 @@
 // mmap, brk and the ELF loader create) and the pages behind them, filled on
 // first touch (demand paging). The platform holds the page tables
 // (husk_plat_aspace_*); this object decides what may be mapped where. One
-// per process today; threads share it, fork will copy it.
+// per process; threads share it, fork() copies it: the child maps the same
+// pages, private ones copy-on-write (PageRefs counts a page's owners),
+// MAP_SHARED ones for good (SharedMemory).
 #pragma once
 
 #include <husk/platform.h>
@@ -10,6 +12,7 @@
 #include "../kstd/HashMap.h"
 #include "../kstd/RefPtr.h"
 #include "../kstd/Vector.h"
+#include "SharedMemory.h"
 
 namespace husk {
 
@@ -33,23 +36,38 @@ public:
     // The platform's handle (threads carry it: the scheduler activates it).
     husk_aspace_t* platform_handle() const { return m_platform; }
 
+    // A copy of this space for fork(2): the same regions and break, and
+    // every page mapped here mapped there too. Private pages become
+    // copy-on-write in both (read-only until the first write, which copies
+    // the page, or takes it back when the other side has let go of it);
+    // MAP_SHARED pages stay shared and writable.
+    kstd::ErrorOr<kstd::RefPtr<AddressSpace>> fork();
+
+    // Private memory (each process its own after a fork) or MAP_SHARED
+    // anonymous memory (one set of pages, shared across fork).
+    enum class Sharing { Private, Shared };
+
     struct Region {
         uintptr_t start, end; // page aligned
         unsigned prot;        // HUSK_PROT_*
+        kstd::RefPtr<SharedMemory> shared; // MAP_SHARED anonymous: its pages
+        size_t shared_first { 0 };        // the page of `shared` at `start`
+        // [from, to) of this region, with rights `rights`.
+        Region piece(uintptr_t from, uintptr_t to, unsigned rights) const;
     };
 
     // Reserves [start, start+len) (page aligned, inside the user range) with
-    // `prot`, replacing what was there (its pages are freed).
-    kstd::ErrorOr<void> map_fixed(uintptr_t start, size_t len, unsigned prot);
+    // `prot`, replacing what was there (its pages are released).
+    kstd::ErrorOr<void> map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing = Sharing::Private);
     // Finds room for len bytes, top down below the stack area; returns it.
-    kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot);
+    kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot, Sharing sharing = Sharing::Private);
     kstd::ErrorOr<void> unmap(uintptr_t start, size_t len);
     kstd::ErrorOr<void> protect(uintptr_t start, size_t len, unsigned prot);
     // Whether [start, start+len) is wholly covered by regions / touches none.
     bool covered(uintptr_t start, size_t len) const;
     bool is_free(uintptr_t start, size_t len) const;
-    // Frees the pages of [start, start+len) (MADV_DONTNEED): the regions
-    // stay, the next touch finds zeros.
+    // Releases the pages of [start, start+len) (MADV_DONTNEED): the regions
+    // stay, the next touch finds zeros (private memory) or the shared pages.
     void discard(uintptr_t start, size_t len);
 
     // Resolves a page fault of the application: Resolved if the access is
@@ -58,30 +76,52 @@ public:
     enum class Fault { Resolved, Refused, OutOfMemory };
     Fault handle_fault(uintptr_t address, uint32_t fault_flags);
     // Maps every page of [start, start+len) that regions allow (kernel
-    // copies into fresh memory go through here); false if some page is not
-    // in a region with `needed` rights.
+    // copies into fresh memory go through here; with HUSK_PROT_WRITE
+    // needed, copy-on-write pages are copied first); false if some page is
+    // not in a region with `needed` rights, or no memory is left.
     bool populate(uintptr_t start, size_t len, unsigned needed);
     // Copies into the space regardless of rights (the loader writes
-    // read-only text); the range must be covered.
+    // read-only text), copying copy-on-write pages first; the range must be
+    // covered.
     kstd::ErrorOr<void> write(uintptr_t address, const void* data, size_t len);
 
     // The program break (brk(2)): [brk_start, brk_end) is a region.
     void set_brk_start(uintptr_t start) { m_brk_start = m_brk_end = start; }
     uintptr_t brk(uintptr_t requested);
 
+    // Pages mapped in this space (shared ones included).
     size_t resident_pages() const { return m_pages.size(); }
     const Region* region_at(uintptr_t address) const;
 
 private:
+    // A page mapped here: the kernel page, and whether it is mapped
+    // read-only although its region allows writing (shared at a fork: the
+    // next write copies it or, if no one else holds it any more, takes it
+    // back writable).
+    struct Mapping {
+        void* page;
+        bool copy_on_write;
+    };
+
     AddressSpace() = default;
-    // Kernel page backing va, mapping a fresh zeroed one if needed.
-    void* page_for(uintptr_t va, unsigned prot);
+    // Kernel page backing page-aligned va of region r, mapping one (fresh
+    // and zeroed, or the shared memory's) if needed; nullptr: no memory.
+    void* page_for(uintptr_t va, const Region& r);
+    // The same, but a page this space may write: a copy-on-write page is
+    // copied first (or taken back when no one else holds it).
+    void* writable_page_for(uintptr_t va, const Region& r);
+    // Unmaps the pages of [start, end), releasing them (PageRefs).
     void drop_pages(uintptr_t start, uintptr_t end);
     kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end); // removes [start, end) from regions
+    // Calls f(number, mapping) for the pages mapped in [start, end); f
+    // returns true to forget the page. Walks the range or the pages,
+    // whichever is shorter.
+    template<typename F>
+    void visit_pages(uintptr_t start, uintptr_t end, F f);
 
     husk_aspace_t* m_platform { nullptr };
-    kstd::Vector<Region> m_regions;        // sorted, disjoint
-    kstd::HashMap<uintptr_t, void*> m_pages; // page number -> kernel page
+    kstd::Vector<Region> m_regions;            // sorted, disjoint
+    kstd::HashMap<uintptr_t, Mapping> m_pages; // page number -> what is mapped there
     uintptr_t m_user_lo { 0 }, m_user_hi { 0 };
     uintptr_t m_brk_start { 0 }, m_brk_end { 0 };
 };

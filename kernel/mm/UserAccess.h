@@ -1,7 +1,9 @@
 // Copies between kernel memory and the calling application's memory, as
 // the platform's user copies do, but a page the application reserved and
 // never touched is brought in first, as the page fault of a direct access
-// would (read(2) into a fresh malloc'd buffer must work). Same results as
+// would (read(2) into a fresh malloc'd buffer must work), and a write into
+// a copy-on-write page shared since a fork copies it first (never writing
+// into the other process's page). Same results as
 // husk_plat_copy_*: 0 or -EFAULT; the string copy's length or -errno.
 #pragma once
 

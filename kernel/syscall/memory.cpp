@@ -69,6 +69,9 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
     if (size < len)
         return err(ENOMEM);
     bool anonymous = flags & kMapAnonymous;
+    // MAP_SHARED anonymous memory is one set of pages a forked child shares
+    // (no copy-on-write); a file's MAP_SHARED view is a private copy.
+    auto sharing = anonymous && type != kMapPrivate ? AddressSpace::Sharing::Shared : AddressSpace::Sharing::Private;
     RefPtr<File> file;
     if (!anonymous) {
         file = TRY(file_of(fd));
@@ -87,12 +90,13 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
             return err(EINVAL);
         if ((flags & kMapFixedNoReplace) && !(flags & kMapFixed) && !as.is_free(addr, size))
             return err(EEXIST);
-        TRY(as.map_fixed(addr, size, unsigned(prot)));
+        TRY(as.map_fixed(addr, size, unsigned(prot), sharing));
         at = addr;
-    } else if (addr && page_aligned(addr) && as.is_free(addr, size) && !as.map_fixed(addr, size, unsigned(prot)).is_error()) {
+    } else if (addr && page_aligned(addr) && as.is_free(addr, size)
+               && !as.map_fixed(addr, size, unsigned(prot), sharing).is_error()) {
         at = addr; // the hint was free
     } else {
-        at = TRY(as.map_anywhere(size, unsigned(prot)));
+        at = TRY(as.map_anywhere(size, unsigned(prot), sharing));
     }
     if (file) {
         if (auto r = fill_from_file(as, *file, at, len, uint64_t(offset)); r.is_error()) {
@@ -131,7 +135,7 @@ SysResult sys_madvise(uint64_t addr, size_t len, int advice)
     if (!page_aligned(addr))
         return err(EINVAL);
     if (advice == kMadvDontNeed)
-        as.discard(addr, len); // private anonymous memory reads back as zeros
+        as.discard(addr, len); // private anonymous memory reads back as zeros, shared keeps its contents
     return 0;                  // other advice is a hint
 }
 

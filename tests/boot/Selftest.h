@@ -52,5 +52,7 @@ constexpr uint64_t kMs = 1000000;
 // selftest=net-pair and selftest=net-slirp (selftest_net.cpp).
 int test_net_pair();
 int test_net_slirp();
+// Copy-on-write fork of an address space (selftest_cow.cpp).
+void test_cow_fork();
 
 } // namespace husk::selftest

@@ -347,6 +347,7 @@ extern "C" int husk_image_main(void)
     test_sleep();
     test_preemption();
     test_vfs_syscalls();
+    test_cow_fork(); // last: it leaves the CPU on an address space of its own
     if (g_failures) {
         say("selftest: %d checks failed\n", g_failures);
         return 1;
