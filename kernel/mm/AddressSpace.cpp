@@ -45,30 +45,6 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
     return as;
 }
 
-ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
-{
-    kstd::RefPtr<AddressSpace> copy = TRY(create());
-    for (const Region& r : m_regions)
-        if (!copy->m_regions.append(r))
-            return err(kstd::ENOMEM);
-    copy->m_brk_start = m_brk_start;
-    copy->m_brk_end = m_brk_end;
-    bool ok = true;
-    m_pages.for_each([&](uintptr_t number, void* page) {
-        if (!ok)
-            return;
-        const Region* r = region_at(number * kPage);
-        void* mine = r ? copy->page_for(number * kPage, r->prot) : nullptr;
-        if (!mine)
-            ok = false;
-        else
-            memcpy(mine, page, kPage);
-    });
-    if (!ok)
-        return err(kstd::ENOMEM);
-    return copy;
-}
-
 AddressSpace::~AddressSpace()
 {
     drop_pages(m_user_lo, m_user_hi);

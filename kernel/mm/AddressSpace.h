@@ -22,8 +22,6 @@ public:
 
     // A new, empty space; ENOSYS where the platform runs no applications.
     static kstd::ErrorOr<kstd::RefPtr<AddressSpace>> create();
-    // fork(2): a new space with the same regions and a copy of every page.
-    kstd::ErrorOr<kstd::RefPtr<AddressSpace>> fork();
     ~AddressSpace();
 
     // The address space of the current process, or nullptr (local clients).
