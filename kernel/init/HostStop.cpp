@@ -2,21 +2,52 @@
 #include <husk/platform.h>
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
+#include "../proc/Process.h"
+#include "../proc/Signals.h"
 #include "BootMounts.h"
+#include "Config.h"
 
 namespace husk {
 
 namespace {
 
+constexpr uint64_t kMillisecond = 1'000'000;
+// What the disks get of husk run's stop timeout: the program has the rest.
+constexpr uint64_t kDiskShareMs = 1000;
+constexpr uint64_t kDefaultStopTimeoutMs = 10'000;
+
 int g_signal;
 bool g_stopping;
 
+bool program_running(Process* init) { return init && init->program_threads() > 0 && !init->exiting(); }
+
 void stop_thread(void*)
 {
-    klog(LogLevel::Notice, "stop: the host asked the system to stop (signal %d): syncing and unmounting the disks",
-         g_signal);
-    BootMounts::unmount_all(); // syncs first; an unmount refused (files open) leaves the sync standing
-    husk_plat_halt(128 + g_signal);
+    Process* init = Process::init();
+    if (!program_running(init)) {
+        klog(LogLevel::Notice, "stop: the host asked the system to stop (signal %d): syncing and unmounting the disks",
+             g_signal);
+        BootMounts::unmount_all(); // syncs first; an unmount refused (files open) leaves the sync standing
+        husk_plat_halt(128 + g_signal);
+    }
+    // SIGINT stays SIGINT (Ctrl-C); SIGTERM and SIGHUP ask pid 1 to end.
+    int sig = g_signal == linux::SIGINT ? linux::SIGINT : linux::SIGTERM;
+    uint64_t timeout_ms = Config::get_number("stop_timeout_ms", kDefaultStopTimeoutMs);
+    uint64_t grace_ms = timeout_ms > 2 * kDiskShareMs ? timeout_ms - kDiskShareMs : timeout_ms / 2;
+    klog(LogLevel::Notice, "stop: the host asked the system to stop: signal %d to pid 1, %lu ms to end", sig,
+         (unsigned long)grace_ms);
+    linux::siginfo info {};
+    info.si_signo = sig;
+    info.si_code = 0; // SI_USER: as kill(2) from outside
+    Signals::send_to_process(*init, info);
+    uint64_t deadline = husk_plat_clock_monotonic() + grace_ms * kMillisecond;
+    while (program_running(init) && husk_plat_clock_monotonic() < deadline)
+        Scheduler::sleep_until(husk_plat_clock_monotonic() + 10 * kMillisecond);
+    if (program_running(init)) {
+        klog(LogLevel::Warning, "stop: pid 1 did not end within %lu ms: killing every process", (unsigned long)grace_ms);
+        Signals::terminate(*init, linux::SIGKILL);
+    }
+    // The boot code sees pid 1 end, syncs, unmounts and halts.
 }
 
 void on_platform_events(uint32_t events)

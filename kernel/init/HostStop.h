@@ -1,8 +1,12 @@
 // A graceful stop asked by the host (HUSK_EVENT_STOP: `husk run` got
-// SIGTERM, SIGINT or SIGHUP): a kernel thread syncs and unmounts the
-// disks, then halts with 128 + the signal, as a shell reports a program
-// the signal ended. (Delivering the signal to the program first belongs to
-// signal delivery, which comes later.)
+// SIGTERM, SIGINT or SIGHUP), as `docker stop` does it: pid 1 gets SIGTERM
+// (SIGINT for a Ctrl-C) and most of husk run's stop timeout
+// (stop_timeout_ms, less a second for the disks) to end on its own; then
+// every process is killed. Either way the boot code then syncs and
+// unmounts the disks and halts with pid 1's status (143 for a program
+// SIGTERM ended, 137 for one that had to be killed). Without a program,
+// the disks are synced and unmounted at once and the status is 128 + the
+// signal.
 #pragma once
 
 namespace husk {

@@ -210,6 +210,8 @@ bool Process::group_exists(uint32_t pgid)
     return false;
 }
 
+Process* Process::init() { return g_init; }
+
 Process& Process::current()
 {
     Thread* t = Scheduler::current();

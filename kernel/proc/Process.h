@@ -49,6 +49,8 @@ public:
     ~Process();
 
     static Process& current();
+    // Pid 1: the first process, which adopts orphans (nullptr before boot).
+    static Process* init();
     // The current thread's process's address space, or nullptr (none, or
     // no process): what mm asks for (AddressSpace::set_current_lookup).
     static AddressSpace* current_address_space();

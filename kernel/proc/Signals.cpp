@@ -130,6 +130,12 @@ ErrorOr<void> Signals::act_on(Process& p, int sig)
 
 void Signals::terminate(Process& process, int sig) { process.exit_by_signal(sig); }
 
+void Signals::send_to_process(Process& process, const linux::siginfo& info)
+{
+    if (is_valid(info.si_signo))
+        (void)act_on(process, info.si_signo);
+}
+
 ChildDisposal Signals::child_ended(Process& parent, Process& child)
 {
     int sig = child.exit_signal();

@@ -58,6 +58,9 @@ public:
     // Linux does on its way back to user space.
     static void act_on_pending();
 
+    // A signal to a process from outside it (the host's stop, a child's
+    // end): acted on as kill(2) would.
+    static void send_to_process(Process& process, const linux::siginfo& info);
     // Ends the process as a fatal signal does: exit status 128 + sig.
     static void terminate(Process& process, int sig);
     // A child of parent ended: sends parent the child's exit signal, and

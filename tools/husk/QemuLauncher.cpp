@@ -158,6 +158,10 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_chard
     cmdline += (cmdline.empty() ? "mem=" : " mem=") + std::to_string(o.memory_mib);
     if (o.interactive)
         cmdline += " console_input=1";
+    // How long a stop may take: the guest gives its program most of it.
+    char stop[32];
+    std::snprintf(stop, sizeof stop, " stop_timeout_ms=%llu", (unsigned long long)(o.stop_timeout_s * 1000));
+    cmdline += stop;
     for (const auto& w : o.cmdline)
         cmdline += " " + w;
     a.insert(a.end(), { "-kernel", o.image, "-append", cmdline });
