@@ -279,7 +279,8 @@ struct winsize {
     uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
 inline constexpr unsigned long TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
-                               TIOCSPGRP = 0x5410, TIOCSWINSZ = 0x5414;
+                               TIOCSPGRP = 0x5410, TIOCSWINSZ = 0x5414, TIOCSCTTY = 0x540e,
+                               TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
 
 
 // Sockets.

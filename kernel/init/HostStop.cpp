@@ -2,6 +2,7 @@
 #include <husk/platform.h>
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
+#include "../fs/devfs/ConsoleTerminal.h"
 #include "../proc/Process.h"
 #include "../proc/Signals.h"
 #include "BootMounts.h"
@@ -30,16 +31,26 @@ void stop_thread(void*)
         BootMounts::unmount_all(); // syncs first; an unmount refused (files open) leaves the sync standing
         husk_plat_halt(128 + g_signal);
     }
-    // SIGINT stays SIGINT (Ctrl-C); SIGTERM and SIGHUP ask pid 1 to end.
-    int sig = g_signal == linux::SIGINT ? linux::SIGINT : linux::SIGTERM;
+    // Ctrl-C is SIGINT to the console's foreground group, as a terminal
+    // sends it; SIGTERM and SIGHUP ask pid 1 to end.
+    bool interrupt = g_signal == linux::SIGINT;
+    int sig = interrupt ? linux::SIGINT : linux::SIGTERM;
     uint64_t timeout_ms = Config::get_number("stop_timeout_ms", kDefaultStopTimeoutMs);
     uint64_t grace_ms = timeout_ms > 2 * kDiskShareMs ? timeout_ms - kDiskShareMs : timeout_ms / 2;
-    klog(LogLevel::Notice, "stop: the host asked the system to stop: signal %d to pid 1, %lu ms to end", sig,
-         (unsigned long)grace_ms);
+    uint32_t group = interrupt ? ConsoleTerminal::foreground_group() : 0;
+    klog(LogLevel::Notice, "stop: the host asked the system to stop: signal %d to %s %u, %lu ms for pid 1 to end", sig,
+         interrupt ? "process group" : "pid", unsigned(interrupt ? group : init->pid()), (unsigned long)grace_ms);
     linux::siginfo info {};
     info.si_signo = sig;
     info.si_code = 0; // SI_USER: as kill(2) from outside
-    Signals::send_to_process(*init, info);
+    if (interrupt) {
+        Process::for_each([&](Process& p) {
+            if (p.pgid() == group && !p.is_zombie())
+                Signals::send_to_process(p, info);
+        });
+    } else {
+        Signals::send_to_process(*init, info);
+    }
     uint64_t deadline = husk_plat_clock_monotonic() + grace_ms * kMillisecond;
     while (program_running(init) && husk_plat_clock_monotonic() < deadline)
         Scheduler::sleep_until(husk_plat_clock_monotonic() + 10 * kMillisecond);

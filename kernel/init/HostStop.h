@@ -1,6 +1,6 @@
 // A graceful stop asked by the host (HUSK_EVENT_STOP: `husk run` got
 // SIGTERM, SIGINT or SIGHUP), as `docker stop` does it: pid 1 gets SIGTERM
-// (SIGINT for a Ctrl-C) and most of husk run's stop timeout
+// (a Ctrl-C: SIGINT to the console's foreground process group) and most of husk run's stop timeout
 // (stop_timeout_ms, less a second for the disks) to end on its own; then
 // every process is killed. Either way the boot code then syncs and
 // unmounts the disks and halts with pid 1's status (143 for a program

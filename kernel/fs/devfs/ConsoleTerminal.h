@@ -12,6 +12,8 @@ namespace husk {
 class ConsoleTerminal {
 public:
     static kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg);
+    // The process group a Ctrl-C goes to (TIOCSPGRP; pid 1's by default).
+    static uint32_t foreground_group();
 };
 
 } // namespace husk
