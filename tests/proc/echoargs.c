@@ -5,6 +5,7 @@
  * PT_SCRATCH) and unprintable bytes escaped. Then:
  *   PT_PID=N   says whether its pid is still N (execve keeps the pid);
  *   PT_THEN=P  execs P (argv: P, "chained"), dropping PT_THEN;
+ *   PT_BLOCK=1 reads its stdin to EOF before exiting;
  *   PT_EXIT=N  exits with status N (default 0). */
 #include "proctest.h"
 
@@ -74,6 +75,10 @@ int main(int argc, char** argv)
         execve(path, args, environ);
         printf("echoargs: execve %s: %s\n", path, errno_name(errno));
         return 127;
+    }
+    if (getenv("PT_BLOCK")) {
+        char buf[64];
+        while (read(0, buf, sizeof buf) > 0) { }
     }
     const char* code = getenv("PT_EXIT");
     return code ? atoi(code) : 0;
