@@ -59,6 +59,7 @@ ErrorOr<RefPtr<Vnode>> ProcFdDirectory::lookup(kstd::StringView name)
                                           link_permissions(*file.value()), proc_links::fd, pid(), p, fd);
     if (!link)
         return err(ENOMEM);
+    link->set_shown_size(64);
     return RefPtr<Vnode>(kstd::move(link));
 }
 

@@ -15,6 +15,8 @@ public:
              uint32_t fd = 0);
 
     kstd::ErrorOr<size_t> readlink(char* buf, size_t size) override;
+    // What lstat shows as its size (Linux: 64 for fd links, else 0).
+    void set_shown_size(uint64_t size) { m_size = size; }
 
 private:
     Target m_target;

@@ -44,6 +44,7 @@ Dispositions dispositions(Process& p)
 size_t thread_count(Process& p) { return p.program_threads() ? p.program_threads() : 1; }
 
 size_t resident_pages(Process& p) { return p.address_space() ? p.address_space()->resident_pages() : 0; }
+size_t mapped_bytes(Process& p) { return p.address_space() ? p.address_space()->mapped_bytes() : 0; }
 
 const char* state_name(char state)
 {
@@ -88,7 +89,8 @@ void ProcProcessText::stat(Process& p, ProcText& out)
     // minflt cminflt majflt cmajflt utime stime cutime cstime priority nice
     out.add(" 0 0 0 0 0 0 0 0 20 0");
     // num_threads itrealvalue starttime vsize rss rsslim
-    out.add(" %zu 0 0 0 %zu %llu", thread_count(p), resident_pages(p), (unsigned long long)kUnlimited);
+    out.add(" %zu 0 0 %zu %zu %llu", thread_count(p), mapped_bytes(p), resident_pages(p),
+            (unsigned long long)kUnlimited);
     // startcode endcode startstack kstkesp kstkeip
     out.add(" 0 0 0 0 0");
     // signal blocked sigignore sigcatch wchan nswap cnswap
@@ -127,6 +129,7 @@ void ProcProcessText::status(Process& p, ProcText& out)
     out.add("NStgid:\t%u\nNSpid:\t%u\nNSpgid:\t%u\nNSsid:\t%u\nKthread:\t0\n", p.pid(), p.pid(), p.pgid(), p.sid());
     if (p.address_space()) {
         size_t kib = resident_pages(p) * kPageKiB;
+        out.add("VmSize:\t%8zu kB\n", mapped_bytes(p) / 1024);
         out.add("VmRSS:\t%8zu kB\nRssAnon:\t%8zu kB\nRssFile:\t%8u kB\nRssShmem:\t%8u kB\n", kib, kib, 0u, 0u);
     }
     out.add("Threads:\t%zu\nSigQ:\t0/%llu\n", thread_count(p), (unsigned long long)kUnlimited);
@@ -147,7 +150,7 @@ void ProcProcessText::status(Process& p, ProcText& out)
 void ProcProcessText::statm(Process& p, ProcText& out)
 {
     // size resident shared text lib data dt (pages)
-    out.add("0 %zu 0 0 0 0 0\n", resident_pages(p));
+    out.add("%zu %zu 0 0 0 0 0\n", mapped_bytes(p) / AddressSpace::kPage, resident_pages(p));
 }
 
 void ProcProcessText::comm(Process& p, ProcText& out) { out.add("%s\n", p.name()); }
