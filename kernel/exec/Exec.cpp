@@ -70,6 +70,26 @@ ErrorOr<kstd::String> absolute_path(const PathContext& context, const Resolved& 
     return path;
 }
 
+// argv as /proc/PID/cmdline shows it: each argument followed by a NUL.
+ErrorOr<kstd::String> command_line_of(const ProgramArgs& args)
+{
+    size_t length = 0;
+    for (auto& a : args.argv)
+        length += a.length() + 1;
+    auto* buf = static_cast<char*>(Heap::allocate(length ? length : 1));
+    if (!buf)
+        return err(ENOMEM);
+    size_t at = 0;
+    for (auto& a : args.argv) {
+        memcpy(buf + at, a.data(), a.length());
+        at += a.length();
+        buf[at++] = 0;
+    }
+    auto line = kstd::String::from(kstd::StringView(buf, length));
+    Heap::free(buf);
+    return line;
+}
+
 void basename_of(kstd::StringView path, char* out, size_t size)
 {
     size_t start = 0;
@@ -130,7 +150,9 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
     LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), request.args));
     image->set_load_bias(start.load_bias);
     kstd::String file_path = TRY(absolute_path(context, resolved));
-    return Loaded { kstd::move(image), kstd::move(space), kstd::move(file), kstd::move(file_path), start };
+    kstd::String command_line = TRY(command_line_of(request.args));
+    return Loaded { kstd::move(image), kstd::move(space), kstd::move(file), kstd::move(file_path),
+                    kstd::move(command_line), start };
 }
 
 void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs, Loaded loaded,
@@ -154,6 +176,7 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
     caller.set_clear_child_tid(0);
     process.set_image(loaded.image);
     process.set_executable(loaded.file, kstd::move(loaded.file_path));
+    process.set_command_line(kstd::move(loaded.command_line));
     char name[64];
     basename_of(path, name, sizeof name);
     process.set_name(kstd::StringView(name, kstd::StringView::cstrlen(name)));

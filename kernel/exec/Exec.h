@@ -32,6 +32,7 @@ public:
         kstd::RefPtr<AddressSpace> space;
         kstd::RefPtr<Vnode> file;
         kstd::String file_path; // absolute, symlinks resolved (/proc/PID/exe)
+        kstd::String command_line; // argv, each followed by a NUL (/proc/PID/cmdline)
         LoadedProgram start;
     };
 

@@ -23,6 +23,7 @@ ErrorOr<int> Program::run(Process& process, kstd::StringView path, ProgramArgs a
     process.set_address_space(loaded.space);
     process.set_image(loaded.image);
     process.set_executable(loaded.file, kstd::move(loaded.file_path));
+    process.set_command_line(kstd::move(loaded.command_line));
     process.set_name(name);
     husk_user_regs regs;
     husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);

@@ -97,6 +97,7 @@ kstd::ErrorOr<void> open_console(Process& p)
         kstd::RefPtr<File> file = TRY(r.vnode->open_device(flags));
         if (!file)
             return kstd::err(kstd::ENODEV);
+        file->set_opened_at(r.parent, r.name_view());
         TRY(p.fds().install(fd, kstd::move(file), false));
     }
     return {};

@@ -89,6 +89,14 @@ public:
 
     // Pages mapped in this space (shared ones included).
     size_t resident_pages() const { return m_pages.size(); }
+    // Bytes the regions span (/proc/PID/stat's vsize, status's VmSize).
+    size_t mapped_bytes() const
+    {
+        size_t n = 0;
+        for (const Region& r : m_regions)
+            n += r.end - r.start;
+        return n;
+    }
     const Region* region_at(uintptr_t address) const;
 
 private:

@@ -64,6 +64,8 @@ ErrorOr<Process*> Process::fork(Process& parent)
     child->m_executable = parent.m_executable;
     if (auto path = kstd::String::from(parent.m_executable_path.view()); !path.is_error())
         child->m_executable_path = path.release_value();
+    if (auto line = kstd::String::from(parent.m_command_line.view()); !line.is_error())
+        child->m_command_line = line.release_value();
     return child;
 }
 
@@ -141,6 +143,7 @@ void Process::become_zombie()
     m_image = nullptr;
     m_executable = nullptr;
     m_executable_path = kstd::String();
+    m_command_line = kstd::String();
     if (this != g_init) {
         m_cwd = nullptr; // pid 1's stay: the boot code goes on in it to unmount
         m_root = nullptr;

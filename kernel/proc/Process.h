@@ -100,6 +100,10 @@ public:
         m_executable = kstd::move(v);
         m_executable_path = kstd::move(path);
     }
+    // The program's arguments as execve received them, each followed by a
+    // NUL (/proc/PID/cmdline); empty for local clients and zombies.
+    kstd::StringView command_line() const { return m_command_line.view(); }
+    void set_command_line(kstd::String line) { m_command_line = kstd::move(line); }
 
     // Signals (Signals.h): the dispositions its threads share, those sent
     // to the process while blocked, and a local client's own thread state
@@ -181,6 +185,7 @@ private:
     kstd::RefPtr<ProcessImage> m_image;
     kstd::RefPtr<Vnode> m_executable;
     kstd::String m_executable_path;
+    kstd::String m_command_line;
     WaitQueue m_exit_waiters;
     ThreadList m_threads;
     bool m_exiting { false };

@@ -28,6 +28,7 @@ public:
     kstd::ErrorOr<void> stat(linux::stat& out) override;
     short poll_events() override;
     bool is_epoll() const override { return true; }
+    kstd::StringView anon_inode_name() const override { return "[eventpoll]"; }
     // Whether this instance watches `other`, directly or through nested
     // instances (adding other's would make a loop).
     bool reaches(const EpollInstance& other, int depth = 0) const;

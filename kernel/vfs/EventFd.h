@@ -17,6 +17,7 @@ public:
     kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n) override;
     kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n) override;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
+    kstd::StringView anon_inode_name() const override { return "[eventfd]"; }
     short poll_events() override;
     PollGeneration poll_generation() const override { return m_generation; }
 

@@ -11,6 +11,15 @@ File::~File()
         w->file_gone();
 }
 
+void File::set_opened_at(kstd::RefPtr<Vnode> directory, kstd::StringView name)
+{
+    auto copy = kstd::String::from(name);
+    if (copy.is_error())
+        return;
+    m_opened_in = kstd::move(directory);
+    m_opened_name = copy.release_value();
+}
+
 void File::set_status_flags(int flags)
 {
     // O_ASYNC is Linux's only through a file's fasync operation (SIGIO),

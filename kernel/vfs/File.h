@@ -5,6 +5,7 @@
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
+#include "../kstd/String.h"
 #include "FileWatch.h"
 #include "IoBuffer.h"
 #include "PollHub.h"
@@ -54,12 +55,24 @@ public:
     virtual bool raises_sigpipe() const { return false; }
     void add_watch(FileWatch& w) { m_watches.append(w); }
 
+    // Where a non-directory was opened: its directory and name, as the
+    // path named them (Linux keeps the dentry), for /proc/PID/fd. Best
+    // effort: without memory for the name, nothing is kept.
+    void set_opened_at(kstd::RefPtr<Vnode> directory, kstd::StringView name);
+    Vnode* opened_in() const { return m_opened_in.ptr(); }
+    kstd::StringView opened_name() const { return m_opened_name.view(); }
+    // A file without a name of its own (Linux's anonymous inodes): the
+    // kind /proc/PID/fd shows, "[eventfd]"; empty for the others.
+    virtual kstd::StringView anon_inode_name() const { return {}; }
+
 protected:
     explicit File(int flags) : m_flags(flags) {}
     int m_flags;
 
 private:
     kstd::IntrusiveList<FileWatch, &FileWatch::file_node> m_watches;
+    kstd::RefPtr<Vnode> m_opened_in;
+    kstd::String m_opened_name;
 };
 
 // Fills st from a vnode's metadata.

@@ -199,9 +199,12 @@ struct Walker {
             }
 
             RefPtr<Vnode> child = TRY(step(cur, comp, type));
+            Resolved target;
+            bool followed_last = false;
             if (child->is_symlink() && (!last || (flags & FollowLast) || trailing)) {
-                Resolved target = TRY(follow(cur, *child, FollowLast));
+                target = TRY(follow(cur, *child, FollowLast));
                 child = target.vnode;
+                followed_last = last && (flags & FollowLast) && target.last == Resolved::Last::Normal;
             }
             if (last) {
                 if (trailing && !child->is_directory())
@@ -212,6 +215,12 @@ struct Walker {
                 out.name[comp.length()] = 0;
                 out.last = type;
                 out.trailing_slash = trailing;
+                if (followed_last) {
+                    // The file a followed link leads to, named where it lives
+                    // (execve's path for /proc/PID/exe, open's for /proc/PID/fd).
+                    out.parent = target.parent;
+                    memcpy(out.name, target.name, sizeof out.name);
+                }
                 return out;
             }
             cur = child;

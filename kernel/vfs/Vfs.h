@@ -31,7 +31,7 @@ inline constexpr unsigned WantParent = 2; // the last component may be missing; 
 
 struct Resolved {
     enum class Last { Normal, Dot, DotDot, Root };
-    kstd::RefPtr<Vnode> parent;   // directory holding the last component
+    kstd::RefPtr<Vnode> parent;   // directory holding the last component (a followed link's target's)
     kstd::RefPtr<Vnode> vnode;    // null when WantParent and it does not exist
     char name[linux::NAME_MAX + 1] {};
     Last last { Last::Normal };

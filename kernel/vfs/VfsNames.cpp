@@ -159,6 +159,8 @@ ErrorOr<RefPtr<File>> Vfs::open(const PathContext& context, RefPtr<Vnode> base, 
         file = kstd::adopt_new<VnodeFile>(v, status);
     if (!file)
         return err(ENOMEM);
+    if (!v->is_directory() && r.last == Resolved::Last::Normal)
+        file->set_opened_at(r.parent, r.name_view()); // a directory's path is found from its '..'
     return file;
 }
 

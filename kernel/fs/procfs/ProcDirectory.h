@@ -10,6 +10,7 @@ class ProcDirectory final : public Vnode {
 public:
     ProcDirectory(FileSystem& fs, uint64_t ino);
     kstd::ErrorOr<void> add(const char* name, kstd::RefPtr<Vnode> node);
+    void set_parent(Vnode* parent) { m_parent = parent; }
 
     kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name) override;
     kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx) override;

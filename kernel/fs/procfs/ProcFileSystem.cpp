@@ -2,6 +2,9 @@
 #include "../../net/InterfaceTable.h"
 #include "ProcDirectory.h"
 #include "ProcFile.h"
+#include "ProcInodes.h"
+#include "ProcProcessLinks.h"
+#include "ProcRoot.h"
 
 namespace husk {
 
@@ -20,13 +23,16 @@ ErrorOr<FileSystem*> ProcFileSystem::create(kstd::StringView, unsigned long, kst
 
 ErrorOr<void> ProcFileSystem::build()
 {
-    auto root = kstd::adopt_new<ProcDirectory>(*this, 1);
-    auto net = kstd::adopt_new<ProcDirectory>(*this, 2);
-    auto route = kstd::adopt_new<ProcFile>(*this, 3, InterfaceTable::route_text);
-    if (!root || !net || !route)
+    using namespace proc_inodes;
+    auto root = kstd::adopt_new<ProcRoot>(*this);
+    auto net = kstd::adopt_new<ProcDirectory>(*this, kNet);
+    auto route = kstd::adopt_new<ProcFile>(*this, kNetRoute, InterfaceTable::route_text);
+    auto self = kstd::adopt_new<ProcLink>(*this, kSelf, 0777, proc_links::self, 0, nullptr);
+    if (!root || !net || !route || !self)
         return err(kstd::ENOMEM);
     TRY(net->add("route", route));
     TRY(root->add("net", net));
+    TRY(root->add("self", self));
     m_root = root;
     return {};
 }

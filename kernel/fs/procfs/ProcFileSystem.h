@@ -1,6 +1,8 @@
 // procfs: /proc, kernel state as text files programs read the Linux way.
-// So far /proc/net/route (route(8), husk ctl route); the tree is built at
-// mount and every file generates its text when read.
+// /proc/net/route (route(8), husk ctl route), /proc/self and a directory
+// per process (/proc/PID: cmdline, comm, cwd, exe, fd/, root, stat, statm,
+// status). The fixed tree is built at mount, a process's nodes when looked
+// up; every file generates its text when read.
 #pragma once
 
 #include "../../vfs/FileSystem.h"

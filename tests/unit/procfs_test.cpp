@@ -1,0 +1,206 @@
+// /proc for processes the hosted kernel holds (husk_process_create): the
+// readdir of /proc lists their pids, /proc/self resolves to the caller,
+// stat and status parse as proc(5) says, fd/ links name paths, and a
+// process's nodes go with it. (The differential test
+// tests/proc/procfs compares a program's view with Linux's.)
+#include "Boot.h"
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <set>
+#include <sstream>
+#include <string>
+#include <sys/syscall.h>
+#include <vector>
+
+namespace {
+// A system call as process pid; the caller's own (init) goes straight in.
+long call_as(long pid, long nr, long a1 = 0, long a2 = 0, long a3 = 0)
+{
+    long me = husk_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    return pid == me ? husk_syscall(nr, a1, a2, a3, 0, 0, 0) : husk_syscall_as(pid, nr, a1, a2, a3, 0, 0, 0);
+}
+
+std::string readlink_as(long pid, const std::string& path)
+{
+    char buf[4096];
+    long n = call_as(pid, SYS_readlink, long(path.c_str()), long(buf), sizeof buf);
+    return n < 0 ? "error " + std::to_string(-n) : std::string(buf, size_t(n));
+}
+
+// The whole file, or "error N".
+std::string read_as(long pid, const std::string& path)
+{
+    long fd = call_as(pid, SYS_open, long(path.c_str()), O_RDONLY, 0);
+    if (fd < 0)
+        return "error " + std::to_string(-fd);
+    std::string text;
+    char buf[100]; // small reads: the text must come out whole across offsets
+    long n;
+    while ((n = call_as(pid, SYS_read, fd, long(buf), sizeof buf)) > 0)
+        text.append(buf, size_t(n));
+    call_as(pid, SYS_close, fd, 0, 0);
+    return n < 0 ? "error " + std::to_string(-n) : text;
+}
+
+std::set<std::string> list(long pid, const std::string& path)
+{
+    std::set<std::string> names;
+    long fd = call_as(pid, SYS_open, long(path.c_str()), O_RDONLY | O_DIRECTORY, 0);
+    if (fd < 0)
+        return names;
+    char buf[256]; // small: the listing resumes from its cookies
+    long n;
+    while ((n = call_as(pid, SYS_getdents64, fd, long(buf), sizeof buf)) > 0) {
+        for (long at = 0; at < n;) {
+            unsigned short reclen;
+            memcpy(&reclen, buf + at + 16, 2);
+            names.insert(buf + at + 19);
+            at += reclen;
+        }
+    }
+    call_as(pid, SYS_close, fd, 0, 0);
+    return names;
+}
+
+std::vector<std::string> words(const std::string& s)
+{
+    std::istringstream in(s);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;)
+        out.push_back(w);
+    return out;
+}
+
+std::string field(const std::string& status, const std::string& key)
+{
+    size_t at = status.find("\n" + key + ":\t");
+    if (status.rfind(key + ":\t", 0) == 0)
+        at = 0;
+    else if (at == std::string::npos)
+        return "missing";
+    else
+        ++at;
+    at += key.size() + 2;
+    return status.substr(at, status.find('\n', at) - at);
+}
+} // namespace
+
+TEST(Procfs, ListsProcessesAndSelf)
+{
+    boot_kernel();
+    long me = husk_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    long a = husk_process_create("procfs-a"), b = husk_process_create("procfs-b");
+    ASSERT_GT(a, 0);
+    ASSERT_GT(b, 0);
+    auto names = list(me, "/proc");
+    for (const char* n : { "self", "net", ".", ".." })
+        EXPECT_TRUE(names.count(n)) << n;
+    for (long pid : { me, a, b })
+        EXPECT_TRUE(names.count(std::to_string(pid))) << pid;
+    EXPECT_EQ(readlink_as(me, "/proc/self"), std::to_string(me));
+    EXPECT_EQ(readlink_as(a, "/proc/self"), std::to_string(a));
+    // Through the link, as a path.
+    EXPECT_EQ(read_as(b, "/proc/self/comm"), "procfs-b\n");
+    EXPECT_EQ(read_as(me, "/proc/" + std::to_string(a) + "/comm"), "procfs-a\n");
+    std::set<std::string> entries = list(me, "/proc/" + std::to_string(a));
+    for (const char* n : { "cmdline", "comm", "cwd", "exe", "fd", "root", "stat", "statm", "status" })
+        EXPECT_TRUE(entries.count(n)) << n;
+    // Names that are not pids, or not a live one.
+    EXPECT_EQ(readlink_as(me, "/proc/0" + std::to_string(a) + "/cwd"), "error " + std::to_string(ENOENT));
+    EXPECT_EQ(read_as(me, "/proc/999999/stat"), "error " + std::to_string(ENOENT));
+
+    ASSERT_EQ(husk_process_destroy(a), 0);
+    EXPECT_FALSE(list(me, "/proc").count(std::to_string(a)));
+    EXPECT_EQ(read_as(me, "/proc/" + std::to_string(a) + "/stat"), "error " + std::to_string(ENOENT));
+    ASSERT_EQ(husk_process_destroy(b), 0);
+}
+
+TEST(Procfs, StatAndStatusParse)
+{
+    boot_kernel();
+    long me = husk_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    long a = husk_process_create("procfs-stat");
+    ASSERT_GT(a, 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_umask, 027, 0, 0, 0, 0, 0), 022);
+    std::string dir = "/proc/" + std::to_string(a);
+    std::string stat = read_as(me, dir + "/stat");
+    ASSERT_EQ(stat.back(), '\n');
+    // pid (comm) state ppid pgrp session ..., 52 fields.
+    ASSERT_EQ(stat.rfind(std::to_string(a) + " (procfs-stat) S ", 0), 0u) << stat;
+    std::vector<std::string> f = words(stat.substr(stat.rfind(')') + 2));
+    ASSERT_EQ(f.size() + 2, 52u) << stat;
+    EXPECT_EQ(f[0], "S");
+    EXPECT_EQ(f[1], std::to_string(husk_syscall_as(a, SYS_getppid, 0, 0, 0, 0, 0, 0)));
+    EXPECT_EQ(f[2], std::to_string(husk_syscall_as(a, SYS_getpgid, 0, 0, 0, 0, 0, 0)));
+    EXPECT_EQ(f[3], std::to_string(husk_syscall_as(a, SYS_getsid, 0, 0, 0, 0, 0, 0)));
+    EXPECT_EQ(f[19 - 2], "1"); // num_threads
+    // The reader itself is running.
+    EXPECT_EQ(words(read_as(me, "/proc/self/stat"))[2], "R");
+
+    std::string status = read_as(me, dir + "/status");
+    EXPECT_EQ(field(status, "Name"), "procfs-stat");
+    EXPECT_EQ(field(status, "Umask"), "0027");
+    EXPECT_EQ(field(status, "State"), "S (sleeping)");
+    EXPECT_EQ(field(status, "Tgid"), std::to_string(a));
+    EXPECT_EQ(field(status, "Pid"), std::to_string(a));
+    EXPECT_EQ(field(status, "PPid"), f[1]);
+    EXPECT_EQ(field(status, "Uid"), "0\t0\t0\t0");
+    EXPECT_EQ(field(status, "Gid"), "0\t0\t0\t0");
+    EXPECT_EQ(field(status, "Threads"), "1");
+    EXPECT_EQ(field(status, "SigBlk"), "0000000000000000");
+    // A local client has no program: no memory lines, no exe, no cmdline.
+    EXPECT_EQ(field(status, "VmRSS"), "missing");
+    EXPECT_EQ(readlink_as(me, dir + "/exe"), "error " + std::to_string(ENOENT));
+    EXPECT_EQ(read_as(me, dir + "/cmdline"), "");
+    EXPECT_EQ(words(read_as(me, dir + "/statm")).size(), 7u);
+    ASSERT_EQ(husk_process_destroy(a), 0);
+}
+
+TEST(Procfs, LinksNamePaths)
+{
+    boot_kernel();
+    long me = husk_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    long a = husk_process_create("procfs-fd");
+    ASSERT_GT(a, 0);
+    std::string dir = "/proc/" + std::to_string(a);
+    husk_syscall_as(a, SYS_mkdir, long("/tmp"), 0777, 0, 0, 0, 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_mkdir, long("/tmp/procfs-unit"), 0755, 0, 0, 0, 0), 0);
+    long file = husk_syscall_as(a, SYS_open, long("/tmp/procfs-unit/data"), O_CREAT | O_RDWR, 0644, 0, 0, 0);
+    ASSERT_GE(file, 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_write, file, long("hello"), 5, 0, 0, 0), 5);
+    long directory = husk_syscall_as(a, SYS_open, long("/tmp/procfs-unit"), O_RDONLY | O_DIRECTORY, 0, 0, 0, 0);
+    int pipe_fds[2];
+    ASSERT_EQ(husk_syscall_as(a, SYS_pipe2, long(pipe_fds), 0, 0, 0, 0, 0), 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_chdir, long("/tmp/procfs-unit"), 0, 0, 0, 0, 0), 0);
+
+    std::string fds = dir + "/fd/";
+    EXPECT_EQ(readlink_as(me, fds + std::to_string(file)), "/tmp/procfs-unit/data");
+    EXPECT_EQ(readlink_as(me, fds + std::to_string(directory)), "/tmp/procfs-unit");
+    EXPECT_EQ(readlink_as(me, fds + std::to_string(pipe_fds[0])).rfind("pipe:[", 0), 0u);
+    EXPECT_EQ(readlink_as(me, fds + "999"), "error " + std::to_string(ENOENT));
+    EXPECT_EQ(readlink_as(me, dir + "/cwd"), "/tmp/procfs-unit");
+    EXPECT_EQ(readlink_as(me, dir + "/root"), "/");
+    auto listed = list(me, dir + "/fd");
+    for (long fd : { file, directory, long(pipe_fds[0]), long(pipe_fds[1]) })
+        EXPECT_TRUE(listed.count(std::to_string(fd))) << fd;
+    // The VFS follows the link's text: the file opens by it.
+    EXPECT_EQ(read_as(me, fds + std::to_string(file)), "hello");
+    // getcwd inside /proc finds names by their inode numbers.
+    ASSERT_EQ(husk_syscall_as(a, SYS_chdir, long((dir + "/fd").c_str()), 0, 0, 0, 0, 0), 0);
+    char cwd[256] = {};
+    ASSERT_GT(husk_syscall_as(a, SYS_getcwd, long(cwd), sizeof cwd, 0, 0, 0, 0), 0);
+    EXPECT_EQ(std::string(cwd), dir + "/fd");
+    // An unlinked file is "(deleted)", as on Linux.
+    ASSERT_EQ(husk_syscall_as(a, SYS_unlink, long("/tmp/procfs-unit/data"), 0, 0, 0, 0, 0), 0);
+    EXPECT_EQ(readlink_as(me, fds + std::to_string(file)), "/tmp/procfs-unit/data (deleted)");
+
+    // A node open past its process's end fails with ESRCH, not a crash.
+    long stat = husk_syscall(SYS_open, long((dir + "/stat").c_str()), O_RDONLY, 0, 0, 0, 0);
+    ASSERT_GE(stat, 0);
+    ASSERT_EQ(husk_process_destroy(a), 0);
+    char buf[64];
+    EXPECT_EQ(husk_syscall(SYS_read, stat, long(buf), sizeof buf, 0, 0, 0), -ESRCH);
+    husk_syscall(SYS_close, stat, 0, 0, 0, 0, 0);
+    husk_syscall(SYS_rmdir, long("/tmp/procfs-unit"), 0, 0, 0, 0, 0);
+}
