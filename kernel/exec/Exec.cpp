@@ -181,6 +181,12 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
     basename_of(path, name, sizeof name);
     process.set_name(kstd::StringView(name, kstd::StringView::cstrlen(name)));
     process.set_execed();
+    // A descriptor table shared with another process (CLONE_FILES) is
+    // unshared first, as Linux does: close-on-exec is this program's affair.
+    if (process.fds().ref_count() > 1) {
+        if (auto own = process.fds().copy(); !own.is_error())
+            process.set_fds(own.release_value());
+    }
     process.fds().close_on_exec();
     process.signal_actions().reset_for_exec();
     process.release_vfork_parent();

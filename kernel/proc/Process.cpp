@@ -78,8 +78,7 @@ Process::~Process()
         ChildList::remove(*this);
     while (Process* child = m_children.take_first())
         child->m_parent = nullptr;
-    if (m_fds)
-        m_fds->close_all();
+    release_fds();
     RecordLocks::release_all(this);
 }
 
@@ -124,6 +123,15 @@ void Process::remove_program_thread(Thread& t)
     become_zombie();
 }
 
+void Process::release_fds()
+{
+    // A table shared with another process (CLONE_FILES) stays open for it.
+    if (m_fds && m_fds->ref_count() == 1)
+        m_fds->close_all();
+    if (m_fds && m_fds->ref_count() > 1)
+        m_fds = kstd::adopt_new<FdTable>(); // nullptr when out of memory: the zombie then has none
+}
+
 void Process::release_vfork_parent()
 {
     if (!m_vfork)
@@ -136,8 +144,7 @@ void Process::release_vfork_parent()
 void Process::become_zombie()
 {
     // What exit(2) releases: descriptors, locks, memory, the directories.
-    if (m_fds)
-        m_fds->close_all();
+    release_fds();
     RecordLocks::release_all(this);
     m_address_space = nullptr;
     m_image = nullptr;

@@ -163,6 +163,7 @@ private:
     Process() = default;
     // The last thread is gone: what exit(2) does after the threads.
     void become_zombie();
+    void release_fds();
     static kstd::IntrusiveList<Process, &Process::all_node>& all();
 
     uint32_t m_pid { 0 };

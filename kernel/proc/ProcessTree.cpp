@@ -8,8 +8,13 @@ using namespace kstd::errno_values;
 namespace {
 constexpr int kCldExited = 1, kCldKilled = 2;
 
-bool matches(Process& child, ProcessTree::Target target)
+bool matches(Process& child, ProcessTree::Target target, unsigned options)
 {
+    // A "clone" child (its exit signal is not SIGCHLD) is waited for only
+    // with __WCLONE, the others only without it; __WALL waits for both.
+    bool clone_child = child.exit_signal() != linux::SIGCHLD;
+    if (!(options & ProcessTree::kAll) && clone_child != bool(options & ProcessTree::kClone))
+        return false;
     switch (target.kind) {
     case ProcessTree::Target::Kind::Any: return true;
     case ProcessTree::Target::Kind::Pid: return child.pid() == target.id;
@@ -27,7 +32,7 @@ ErrorOr<ProcessTree::Change> ProcessTree::wait(Process& parent, Target target, u
         bool any = false;
         Process* ended = nullptr;
         for (Process& child : parent.children()) {
-            if (!matches(child, target))
+            if (!matches(child, target, options))
                 continue;
             any = true;
             if (child.is_zombie()) {
