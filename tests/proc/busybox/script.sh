@@ -46,7 +46,7 @@ len=$(printf '%s' "$(cat fruits.txt)" | wc -c); echo "bytes without the last new
 
 echo "== subshells"
 x=outer; (x=inner; echo "in subshell: $x"); echo "after subshell: $x"
-(cd sub && ls); echo "cwd unchanged: $( [ "$(pwd)" = "$d" ] && echo yes )"
+(cd sub && ls -1); echo "cwd unchanged: $( [ "$(pwd)" = "$d" ] && echo yes )"
 (exit 5); echo "subshell status: $?"
 echo "\$\$ in a subshell is the shell's: $( [ "$(echo $$)" = "$$" ] && echo yes )"
 sh -c 'echo $PPID' > ppid.txt; echo "sh -c's \$PPID is this shell: $( [ "$(cat ppid.txt)" = "$$" ] && echo yes )"
