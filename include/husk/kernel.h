@@ -68,8 +68,11 @@ void husk_kernel_page_free(void *page);
  * thread is in husk_plat_yield), just before resuming the interrupted
  * code; from_user says it was application code. The kernel may switch
  * threads here (preemption) when the interrupted code holds no kernel
- * state. Platforms without interrupts never call it. */
-void husk_kernel_interrupt_return(int from_user);
+ * state. Returns nonzero when interrupted application code should not
+ * resume but its run end (husk_plat_user_run reports
+ * HUSK_TRAP_INTERRUPTED): a signal waits for the thread. Platforms without
+ * interrupts never call it. */
+int husk_kernel_interrupt_return(int from_user);
 
 #ifdef __cplusplus
 }

@@ -59,11 +59,13 @@ public:
     }
 
     // Signals (Signals.h): the dispositions its threads share, those sent
-    // to the process while blocked, and a local client's own thread state
-    // (a program's threads keep theirs in Thread).
-    SignalActions& signal_actions() { return m_signal_actions; }
-    SignalSet& pending_signals() { return m_pending_signals; }
-    ThreadSignals& client_signals() { return m_client_signals; }
+    // to the process that no thread took yet, its program threads, its
+    // ITIMER_REAL, and a local client's own thread state (a program's
+    // threads keep theirs in Thread).
+    ProcessSignals& signals() { return m_signals; }
+    SignalActions& signal_actions() { return m_signals.actions; }
+    SignalQueue& pending_signals() { return m_signals.pending; }
+    ThreadSignals& client_signals() { return m_signals.client; }
 
     // exit_group, the last thread's exit, or a fatal signal: the status
     // (0..255, or 128+signal) the process ends with. Wakes exit_waiters().
@@ -96,9 +98,7 @@ private:
     kstd::RefPtr<Vnode> m_root;
     kstd::RefPtr<FdTable> m_fds;
     kstd::RefPtr<AddressSpace> m_address_space;
-    SignalActions m_signal_actions;
-    SignalSet m_pending_signals;
-    ThreadSignals m_client_signals;
+    ProcessSignals m_signals;
     const ElfImage* m_image { nullptr };
     uint64_t m_load_bias { 0 };
     WaitQueue m_exit_waiters;

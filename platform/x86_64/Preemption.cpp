@@ -3,6 +3,7 @@
 #include "Events.h"
 #include "Idt.h"
 #include "Lapic.h"
+#include "UserRun.h"
 
 namespace husk::x86 {
 
@@ -28,7 +29,8 @@ void Preemption::at_interrupt_exit(const InterruptFrame& frame)
 {
     if (Events::in_idle())
         return; // the idle thread handles what arrived when yield returns
-    husk_kernel_interrupt_return(frame.from_user() ? 1 : 0);
+    if (husk_kernel_interrupt_return(frame.from_user() ? 1 : 0) && frame.from_user())
+        UserRun::interrupted(frame); // the kernel wants the thread back (a signal): never returns
 }
 
 uint64_t Preemption::ticks() { return g_ticks; }

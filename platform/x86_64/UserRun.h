@@ -26,6 +26,10 @@ public:
     // A CPU exception in ring 3 ends the run: true if it was handled (never
     // returns then); false when no run is in progress (a platform bug).
     static bool exception(InterruptFrame& frame);
+    // An interrupt of ring 3 after which the kernel wants the thread back
+    // (husk_kernel_interrupt_return): ends the run with
+    // HUSK_TRAP_INTERRUPTED; never returns.
+    [[noreturn]] static void interrupted(const InterruptFrame& frame);
     // Kept per kernel thread across context switches.
     static RunState* current();
     static void set_current(RunState* run);
