@@ -33,16 +33,17 @@ int signal_for(const husk_trap& trap)
     }
 }
 
-// The siginfo Linux gives a fault's signal: why (si_code) and where
+// The siginfo Linux gives a fault's signal: why (si_code: a page fault
+// inside a mapping is an access error, elsewhere a mapping error) and where
 // (si_addr: the address a page fault touched, the instruction of an
 // illegal opcode or a divide error; none for protection faults).
-linux::siginfo info_for(const husk_trap& trap)
+linux::siginfo info_for(const husk_trap& trap, Process& process)
 {
     linux::siginfo info {};
     info.si_signo = signal_for(trap);
     switch (trap.kind) {
     case HUSK_TRAP_PAGE_FAULT:
-        info.si_code = (trap.flags & HUSK_FAULT_PRESENT) ? linux::SEGV_ACCERR : linux::SEGV_MAPERR;
+        info.si_code = process.address_space()->region_at(trap.address) ? linux::SEGV_ACCERR : linux::SEGV_MAPERR;
         info.si_addr = trap.address;
         break;
     case HUSK_TRAP_ILLEGAL:
@@ -150,7 +151,7 @@ void UserThread::main(void* arg)
         // program's handler if it has one it does not block.
         signals.fault_code = trap.code;
         signals.fault_error = trap.error;
-        if (Signals::fault(*self, info_for(trap)))
+        if (Signals::fault(*self, info_for(trap, process)))
             continue;
         die_of(process, trap, regs);
     }

@@ -208,6 +208,7 @@ long Signals::sigreturn(Thread& t)
         return 0;
     }
     ts.blocked = SignalSet::from_bits(husk_arch_sigframe_mask(&f)).without(unblockable());
+    uint64_t handler_sp = husk_user_sp(&regs);
     husk_arch_sigframe_restore(&f, &regs);
     bool good = true;
     if (uint64_t fpu = husk_arch_sigframe_fpstate(&f)) {
@@ -224,13 +225,13 @@ long Signals::sigreturn(Thread& t)
         force_segv(t, 0);
         return 0;
     }
-    // The alternate stack as the frame says (a failure to set it is not
-    // the frame's fault: Linux ignores it).
+    // The alternate stack as the frame says, refused (silently, as Linux)
+    // while the handler's stack pointer is on one it did not disarm.
     stack_t ss {};
     int32_t flags;
     husk_arch_sigframe_stack(&f, &ss.ss_sp, &flags, &ss.ss_size);
     ss.ss_flags = flags;
-    (void)change_altstack(&ss, nullptr, husk_user_sp(&regs));
+    (void)change_altstack(&ss, nullptr, handler_sp);
     recalc(t);
     return husk_user_syscall_result(&regs);
 }
