@@ -266,6 +266,21 @@ struct siginfo {
 };
 static_assert(sizeof(siginfo) == 128);
 
+// signalfd(2): what a read returns per signal, and signalfd4's flags.
+inline constexpr int SFD_CLOEXEC = O_CLOEXEC, SFD_NONBLOCK = O_NONBLOCK;
+struct signalfd_siginfo {
+    uint32_t ssi_signo;
+    int32_t ssi_errno, ssi_code;
+    uint32_t ssi_pid, ssi_uid;
+    int32_t ssi_fd;
+    uint32_t ssi_tid, ssi_band, ssi_overrun, ssi_trapno;
+    int32_t ssi_status, ssi_int;
+    uint64_t ssi_ptr, ssi_utime, ssi_stime, ssi_addr;
+    uint16_t ssi_addr_lsb;
+    uint8_t pad[46];
+};
+static_assert(sizeof(signalfd_siginfo) == 128);
+
 // Interval timers (setitimer, getitimer, alarm).
 inline constexpr int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
 struct itimerval {

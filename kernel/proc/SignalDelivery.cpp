@@ -142,6 +142,11 @@ void Signals::deliver(Thread& t, husk_user_regs& regs)
     for (;;) {
         if (p.exiting() || t.exit_requested())
             return;
+        if (p.signals().stopped) {
+            // Stopped: nothing runs until SIGCONT or SIGKILL.
+            p.signals().resumed.wait();
+            continue;
+        }
         siginfo info;
         int sig = t.signal_pending() ? dequeue(t, SignalSet::from_bits(~0ull).without(ts.blocked), info) : 0;
         if (!sig) {
@@ -163,9 +168,13 @@ void Signals::deliver(Thread& t, husk_user_regs& regs)
             if (d == SignalDefault::Ignore || d == SignalDefault::Continue)
                 continue;
             if (d == SignalDefault::Stop) {
-                // Stopping needs someone to continue the process (a
-                // parent's SIGCONT, with fork): not done yet.
-                klog(LogLevel::Warning, "%s: signal %d would stop it; stopping is not supported, ignored", p.name(), sig);
+                // Linux discards the terminal's stop signals in a process
+                // group no parent can continue (an orphan): so here when
+                // no program is its parent (the unikernel's first program).
+                Process* parent = p.ppid() ? Process::find(p.ppid()) : nullptr;
+                bool orphan = !parent || parent->signals().threads.is_empty();
+                if (sig == SIGSTOP || !orphan)
+                    stop(p, sig);
                 continue;
             }
             klog(LogLevel::Error, "%s killed by signal %d", p.name(), sig);

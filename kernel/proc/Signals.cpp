@@ -3,6 +3,7 @@
 #include "../core/Scheduler.h"
 #include "../core/WaitQueue.h"
 #include "Process.h"
+#include "SignalFd.h"
 
 namespace husk {
 
@@ -189,12 +190,15 @@ ErrorOr<void> Signals::send(Process& p, Thread* target, const siginfo& info)
     ProcessSignals& ps = p.signals();
     if (ps.threads.is_empty())
         return send_to_client(p, info);
-    // A stop signal cancels a pending SIGCONT and the other way round.
+    // A stop signal cancels a pending SIGCONT and the other way round;
+    // SIGCONT continues a stopped process now (Linux's prepare_signal).
     if (kStopSignals.contains(sig) || sig == SIGCONT) {
         SignalSet drop = sig == SIGCONT ? kStopSignals : SignalSet::of(SIGCONT);
         ps.pending.discard(drop);
         for (Thread& t : ps.threads)
             t.signals().pending.discard(drop);
+        if (sig == SIGCONT && ps.stopped)
+            resume(p);
     }
     // Ignored signals are discarded now, unless blocked (the handler may
     // change before they are unblocked). A process-directed signal asks
@@ -212,6 +216,7 @@ ErrorOr<void> Signals::send(Process& p, Thread* target, const siginfo& info)
     case SignalQueue::Added::Queued:
         break;
     }
+    SignalFd::signal_queued();
     complete(p, target, sig);
     return {};
 }
@@ -259,15 +264,67 @@ void Signals::recalc(Thread& t)
         return;
     }
     const ThreadSignals& ts = t.signals();
-    bool pending = p->exiting() || !(ts.pending.set() | p->signals().pending.set()).without(ts.blocked).is_empty();
+    bool pending = p->exiting() || p->signals().stopped
+                   || !(ts.pending.set() | p->signals().pending.set()).without(ts.blocked).is_empty();
     t.set_signal_pending(pending);
 }
 
 void Signals::terminate(Process& process, int sig)
 {
     process.exit(128 + sig);
+    process.signals().resumed.wake_all();
     for (Thread& t : process.signals().threads)
         wake(t);
+}
+
+namespace {
+Signals::StopListener g_stop_listener;
+
+// SIGCHLD to the parent of a process that stopped or continued, unless the
+// parent asked SA_NOCLDSTOP (Linux's do_notify_parent_cldstop).
+void notify_parent(Process& child, int code, int status)
+{
+    if (g_stop_listener)
+        g_stop_listener(child);
+    Process* parent = child.ppid() ? Process::find(child.ppid()) : nullptr;
+    if (!parent || (parent->signal_actions().get(SIGCHLD).flags & SA_NOCLDSTOP))
+        return;
+    siginfo info {};
+    info.si_signo = SIGCHLD;
+    info.si_code = code;
+    info.si_pid = int32_t(child.pid());
+    info.si_uid = child.credentials().uid;
+    info.si_status = status;
+    (void)Signals::send_to_process(*parent, info);
+}
+} // namespace
+
+void Signals::set_stop_listener(StopListener listener) { g_stop_listener = listener; }
+
+void Signals::stop(Process& p, int sig)
+{
+    ProcessSignals& ps = p.signals();
+    if (ps.stopped || p.exiting())
+        return;
+    ps.stopped = true;
+    ps.stop_signal = sig;
+    ps.stop_changed = ProcessSignals::StopEvent::Stopped;
+    for (Thread& t : ps.threads)
+        wake(t); // out of their waits and programs, to wait for SIGCONT
+    notify_parent(p, CLD_STOPPED, sig);
+}
+
+void Signals::resume(Process& p)
+{
+    ProcessSignals& ps = p.signals();
+    if (!ps.stopped)
+        return;
+    ps.stopped = false;
+    ps.stop_changed = ProcessSignals::StopEvent::Continued;
+    ps.resumed.wake_all();
+    for (Thread& t : ps.threads)
+        recalc(t);
+    notify_parent(p, CLD_CONTINUED, SIGCONT);
 }
 
 // A local client: no handlers can run for it (its calls come from another
@@ -498,6 +555,21 @@ ErrorOr<int> Signals::wait_for(SignalSet which, uint64_t deadline, siginfo& info
     if (int sig = dequeue(*self, which, info))
         return sig;
     return err(result == WaitQueue::Result::Interrupted ? EINTR : EAGAIN);
+}
+
+bool Signals::take(SignalSet which, siginfo& info)
+{
+    Thread* self = Scheduler::current();
+    return self->user_regs() && dequeue(*self, which, info) != 0;
+}
+
+bool Signals::waiting(SignalSet which)
+{
+    Thread* self = Scheduler::current();
+    SignalSet pending = Process::current().pending_signals().set();
+    if (self->user_regs())
+        pending = pending | self->signals().pending.set();
+    return !(pending & which).is_empty();
 }
 
 int Signals::dequeue(Thread& t, SignalSet allowed, siginfo& info)

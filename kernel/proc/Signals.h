@@ -13,6 +13,7 @@
 #include "../abi/SignalSet.h"
 #include "../core/Thread.h"
 #include "../core/Timer.h"
+#include "../core/WaitQueue.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/IntrusiveList.h"
 
@@ -55,6 +56,14 @@ struct ProcessSignals {
     // interval (0: once).
     Timer real_timer;
     uint64_t real_interval { 0 };
+    // Job control: stopped by a stop signal's default action (its threads
+    // wait on `resumed` on their way back to the program) until SIGCONT or
+    // SIGKILL. `stop_changed` is what wait4's WUNTRACED or WCONTINUED has
+    // yet to report (StopEvent), with the stop signal.
+    bool stopped { false };
+    int stop_signal { 0 };
+    enum class StopEvent { None, Stopped, Continued } stop_changed { StopEvent::None };
+    WaitQueue resumed;
     Process* owner { nullptr };
     kstd::ListNode all_node; // processes with program threads
 };
@@ -135,6 +144,10 @@ public:
     // to deadline (UINT64_MAX: forever; 0: not at all): the signal,
     // EAGAIN at the deadline, EINTR for another signal.
     static kstd::ErrorOr<int> wait_for(SignalSet which, uint64_t deadline, linux::siginfo& info);
+    // signalfd: takes a signal of `which` waiting for the calling program
+    // thread (false if none), and whether one waits.
+    static bool take(SignalSet which, linux::siginfo& info);
+    static bool waiting(SignalSet which);
 
     // ---- Timers ----
     // setitimer(ITIMER_REAL): arms SIGALRM in value ns (0: disarms), then
@@ -175,12 +188,20 @@ public:
     // Ends the process as a fatal signal does (exit status 128 + sig) and
     // wakes its threads out of interruptible waits so they end too.
     static void terminate(Process& process, int sig);
+    // Job control: a stop signal's default action stops the process, and
+    // SIGCONT continues it (as soon as it is sent, even blocked or
+    // ignored). The parent gets SIGCHLD (CLD_STOPPED, CLD_CONTINUED)
+    // unless it asked SA_NOCLDSTOP; the listener (wait4's, set by whoever
+    // implements waiting) hears of each change.
+    using StopListener = void (*)(Process& process);
+    static void set_stop_listener(StopListener listener);
+    static void stop(Process& process, int sig);
+    static void resume(Process& process);
     // Keeps thread.signal_pending() true exactly when it has something to
     // act on (a signal it does not block, or its process ending).
     static void recalc(Thread& thread);
 
 private:
-    friend class SignalDelivery;
     static kstd::ErrorOr<void> send(Process& process, Thread* thread, const linux::siginfo& info);
     static kstd::ErrorOr<void> send_to_client(Process& process, const linux::siginfo& info);
     static void complete(Process& process, Thread* thread, int sig);

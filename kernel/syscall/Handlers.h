@@ -174,6 +174,8 @@ SysResult sys_getitimer(int which, UserPtr<linux::itimerval> value);
 SysResult sys_setitimer(int which, UserPtr<const linux::itimerval> value, UserPtr<linux::itimerval> old);
 SysResult sys_alarm(unsigned seconds);
 SysResult sys_restart_syscall();
+SysResult sys_signalfd(int fd, UserPtr<const uint64_t> mask, size_t sizemask);
+SysResult sys_signalfd4(int fd, UserPtr<const uint64_t> mask, size_t sizemask, int flags);
 
 // futex.cpp
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);

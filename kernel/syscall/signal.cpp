@@ -3,6 +3,7 @@
 // sigsuspend, sigtimedwait), returning from a handler, and the timers
 // that raise SIGALRM (alarm, setitimer).
 #include "../core/Scheduler.h"
+#include "../proc/SignalFd.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -243,6 +244,28 @@ SysResult sys_alarm(unsigned seconds)
         ++left.tv_sec;
     return left.tv_sec;
 }
+
+SysResult sys_signalfd4(int fd, UserPtr<const uint64_t> mask, size_t sizemask, int flags)
+{
+    if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK))
+        return err(EINVAL);
+    if (sizemask != kSigsetSize)
+        return err(EINVAL);
+    SignalSet set = TRY(copy_in_set(mask));
+    if (fd != -1) {
+        RefPtr<File> f = TRY(file_of(fd));
+        if (!f->is_signalfd())
+            return err(EINVAL);
+        static_cast<SignalFd&>(*f).set_mask(set);
+        return fd;
+    }
+    RefPtr<File> file = kstd::adopt_new<SignalFd>(set, flags);
+    if (!file)
+        return err(ENOMEM);
+    return TRY(Process::current().fds().allocate(kstd::move(file), flags & SFD_CLOEXEC));
+}
+
+SysResult sys_signalfd(int fd, UserPtr<const uint64_t> mask, size_t sizemask) { return sys_signalfd4(fd, mask, sizemask, 0); }
 
 SysResult sys_restart_syscall()
 {
