@@ -28,7 +28,8 @@ int main(void)
     union sigval v = { .sival_int = 77 };
     sigqueue(getpid(), rt, v);
     sigqueue(getpid(), rt, v);
-    say("poll: %d revents=%#x", poll(&p, 1, 0), p.revents);
+    int ready = poll(&p, 1, 0);
+    say("poll: %d revents=%#x", ready, p.revents);
     ssize_t n = read(fd, si, sizeof si);
     say("read: %zd bytes", n);
     for (ssize_t i = 0; i < n / (ssize_t)sizeof si[0]; ++i)
