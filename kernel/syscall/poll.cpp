@@ -122,8 +122,9 @@ SysResult sys_poll(UserPtr<linux::pollfd> fds, uint64_t nfds, int timeout_ms)
 }
 
 // ppoll, pselect6: the caller's mask replaced for the wait. An
-// interrupted wait keeps it until the handler's frame has the old one, and
-// the call ends with EINTR, never restarted (Linux's poll_select_finish).
+// interrupted wait keeps it until the handler's frame has the old one
+// (Linux's poll_select_finish); the call ends with EINTR after a handler,
+// and starts again, for the time left, when none ran.
 ErrorOr<SignalSet> copy_in_mask(UserPtr<const uint64_t> mask, size_t size)
 {
     if (size != sizeof(uint64_t))
@@ -133,10 +134,7 @@ ErrorOr<SignalSet> copy_in_mask(UserPtr<const uint64_t> mask, size_t size)
 
 SysResult finish_masked(Signals::TemporaryMask& mask, SysResult result)
 {
-    bool interrupted = result.is_error() && result.error().code() == ERESTARTNOHAND;
-    mask.done(interrupted);
-    if (interrupted)
-        return err(EINTR);
+    mask.done(result.is_error() && result.error().code() == ERESTARTNOHAND);
     return result;
 }
 
