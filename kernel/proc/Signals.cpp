@@ -148,8 +148,11 @@ Thread* Signals::find_thread(uint32_t tid, Process* process)
     return nullptr;
 }
 
-// Process groups come with fork (the lead's Process work): until then the
-// caller's group is the caller alone and kill(-1) reaches nobody else.
+// kill(2) with pid <= 0. TO FILL IN WITH PROCESS GROUPS (fork): pid 0 is
+// the caller's group, -pgrp that group, -1 every process the caller may
+// signal (may_signal) but init and itself; EPERM only when none could be
+// signalled, ESRCH when the group is empty (Linux's kill_something_info).
+// Until then the caller's group is the caller alone and -1 reaches nobody.
 ErrorOr<void> Signals::send_to_group(int pid, const siginfo& info)
 {
     Process& self = Process::current();
@@ -241,7 +244,9 @@ void Signals::complete(Process& p, Thread* target, int sig)
         return; // it waits until a thread unblocks it
     const k_sigaction& action = p.signal_actions().get(sig);
     SignalDefault d = default_action(sig);
-    if (sig == SIGKILL || (action.handler == SIG_DFL && d == SignalDefault::Terminate)) {
+    // (Not while the thread awaits it in sigtimedwait: it takes it.)
+    bool awaited = chosen->signals().real_blocked.contains(sig);
+    if (sig == SIGKILL || (action.handler == SIG_DFL && d == SignalDefault::Terminate && !awaited)) {
         klog(LogLevel::Error, "%s killed by signal %d", p.name(), sig);
         terminate(p, sig);
         return;

@@ -116,6 +116,12 @@ int main(void)
     handled = 0;
     sig = sigwaitinfo(&which, &info);
     say("sigwaitinfo for SIGALRM: sig=%d code=%d handled=%d", sig, info.si_code, handled);
+    /* Awaited, a signal whose default would kill does not. */
+    signal(SIGALRM, SIG_DFL);
+    setitimer(ITIMER_REAL, &t, NULL);
+    sig = sigwaitinfo(&which, &info);
+    say("sigwaitinfo for SIGALRM, default action: sig=%d", sig);
+    install(SIGALRM, on_signal, SA_RESTART);
     sigprocmask(SIG_UNBLOCK, &block, NULL);
 
     /* sigsuspend: the handler runs with the suspend mask, the old mask
