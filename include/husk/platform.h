@@ -332,12 +332,14 @@ enum husk_trap_kind {
                                bad segment, non-canonical address (SIGSEGV) */
     HUSK_TRAP_ALIGNMENT,    /* a misaligned access the CPU refused (SIGBUS) */
     HUSK_TRAP_OTHER,        /* any other exception (SIGSEGV) */
-    HUSK_TRAP_INTERRUPT,    /* no fault: the kernel asked for the thread back
-                               (husk_kernel_interrupt_return); resume as it is */
+    HUSK_TRAP_INTERRUPTED,  /* no fault: the kernel asked for the thread back at the
+                               end of an interrupt (husk_kernel_interrupt_return),
+                               e.g. to run a signal handler */
 };
 #define HUSK_FAULT_WRITE   1u /* the access was a write */
 #define HUSK_FAULT_EXEC    2u /* an instruction fetch */
 #define HUSK_FAULT_PRESENT 4u /* the page was mapped (a rights violation) */
+#define HUSK_FAULT_INTEGER 8u /* arithmetic: an integer divide error (else floating point) */
 
 struct husk_trap {
     uint32_t kind;   /* enum husk_trap_kind */
@@ -354,6 +356,17 @@ struct husk_trap {
  * (the kernel may preempt the thread there, see husk_kernel_interrupt_return).
  * -ENOSYS where applications cannot run. Kernel context. */
 int husk_plat_user_run(struct husk_user_regs *regs, struct husk_trap *trap);
+
+/* The floating-point and vector state (x87/SSE on x86-64) of the calling
+ * kernel thread's application, in the architecture's layout
+ * (HUSK_ARCH_FPU_STATE_SIZE bytes): saved into buf, or restored from it
+ * (signal handlers run with their own and get the program's back). A
+ * restore checks what the CPU would refuse (-EINVAL: reserved bits set in
+ * a control register) and changes nothing then; buf NULL restores the
+ * state a new program starts with. 0, -EINVAL (len too small) or -ENOSYS
+ * where applications cannot run. Kernel context. */
+int husk_plat_user_fpu_save(void *buf, size_t len);
+int husk_plat_user_fpu_restore(const void *buf, size_t len);
 
 /* Whether the host asked the system to stop (a graceful stop: husk run
  * got SIGTERM): the signal number it names, reported once with

@@ -6,6 +6,7 @@
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
+#include "../proc/Signals.h"
 #include "../vfs/IoBuffer.h"
 #include "../vfs/Vfs.h"
 
@@ -188,7 +189,7 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
             process.set_fds(own.release_value());
     }
     process.fds().close_on_exec();
-    process.signal_actions().reset_for_exec();
+    Signals::exec(process, caller); // handlers to SIG_DFL, no alternate stack
     process.release_vfork_parent();
     husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);
 }

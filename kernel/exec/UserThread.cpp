@@ -33,6 +33,37 @@ int signal_for(const husk_trap& trap)
     }
 }
 
+// The siginfo Linux gives a fault's signal: why (si_code: a page fault
+// inside a mapping is an access error, elsewhere a mapping error) and where
+// (si_addr: the address a page fault touched, the instruction of an
+// illegal opcode or a divide error; none for protection faults).
+linux::siginfo info_for(const husk_trap& trap, Process& process)
+{
+    linux::siginfo info {};
+    info.si_signo = signal_for(trap);
+    switch (trap.kind) {
+    case HUSK_TRAP_PAGE_FAULT:
+        info.si_code = process.address_space()->region_at(trap.address) ? linux::SEGV_ACCERR : linux::SEGV_MAPERR;
+        info.si_addr = trap.address;
+        break;
+    case HUSK_TRAP_ILLEGAL:
+        info.si_code = linux::ILL_ILLOPN;
+        info.si_addr = trap.address;
+        break;
+    case HUSK_TRAP_ARITHMETIC:
+        info.si_code = (trap.flags & HUSK_FAULT_INTEGER) ? linux::FPE_INTDIV : linux::FPE_FLTINV;
+        info.si_addr = trap.address;
+        break;
+    case HUSK_TRAP_ALIGNMENT:
+        info.si_code = linux::BUS_ADRALN;
+        break;
+    default:
+        info.si_code = linux::SI_KERNEL; // breakpoints, protection faults, the rest
+        break;
+    }
+    return info;
+}
+
 const char* access_of(const husk_trap& trap)
 {
     return (trap.flags & HUSK_FAULT_EXEC) ? "execution" : (trap.flags & HUSK_FAULT_WRITE) ? "write" : "read";
@@ -68,7 +99,7 @@ ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs,
         return err(kstd::EAGAIN);
     }
     t->set_user_space(process.address_space()->platform_handle());
-    process.add_program_thread(*t);
+    Signals::thread_started(process, *t);
     return t;
 }
 
@@ -80,8 +111,15 @@ void UserThread::main(void* arg)
     delete start;
     Thread* self = Scheduler::current();
     self->set_user_regs(&regs);
-    while (!process.exiting() && !self->exit_requested()) {
+    ThreadSignals& signals = self->signals();
+    Signals::recalc(*self); // signals sent before it ran
+    for (;;) {
+        // Signals act on the way back to the program (a handler's frame, a
+        // default action, the restart of an interrupted call).
         self->clear_attention();
+        Signals::deliver(*self, regs);
+        if (process.exiting() || self->exit_requested())
+            break;
         husk_trap trap {};
         if (husk_plat_user_run(&regs, &trap) < 0) {
             klog(LogLevel::Error, "%s: this platform cannot run programs", process.name());
@@ -90,14 +128,16 @@ void UserThread::main(void* arg)
         }
         if (process.exiting())
             break; // another thread ended the program while this one ran
-        if (trap.kind == HUSK_TRAP_INTERRUPT)
-            continue; // the kernel wanted the thread back: the loop looks why
         if (trap.kind == HUSK_TRAP_SYSCALL) {
             uint64_t args[6];
             husk_user_syscall_args(&regs, args);
-            husk_user_syscall_return(&regs, uint64_t(SyscallTable::dispatch(husk_user_syscall_nr(&regs), args)));
+            signals.syscall_nr = husk_user_syscall_nr(&regs); // rt_sigreturn clears it
+            long result = SyscallTable::dispatch(signals.syscall_nr, args);
+            husk_user_syscall_return(&regs, uint64_t(result));
             continue;
         }
+        if (trap.kind == HUSK_TRAP_INTERRUPTED)
+            continue; // a signal to act on
         if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
             auto fault = process.address_space()->handle_fault(trap.address, trap.flags);
             if (fault == AddressSpace::Fault::Resolved)
@@ -106,7 +146,14 @@ void UserThread::main(void* arg)
                 die_of_out_of_memory(process, trap);
                 break;
             }
+            signals.fault_address = trap.address;
         }
+        // What sigcontext shows of the fault; its signal goes to the
+        // program's handler if it has one it does not block.
+        signals.fault_code = trap.code;
+        signals.fault_error = trap.error;
+        if (Signals::fault(*self, info_for(trap, process)))
+            continue;
         die_of(process, trap, regs);
     }
     self->set_user_regs(nullptr);
@@ -118,6 +165,7 @@ void UserThread::main(void* arg)
         if (user_copy_out(reinterpret_cast<void*>(tid_word), &zero, sizeof zero) == 0)
             Futex::wake(process.address_space(), tid_word, 1, Futex::kAnyBit);
     }
+    Signals::thread_ended(process, *self);
     // The process may go with its last thread (and its address space with
     // it): this thread no longer runs in either.
     self->set_user_space(nullptr);

@@ -127,8 +127,16 @@ ErrorOr<void> Socket::sleep(bool sending, WaitQueue& queue)
 {
     uint64_t timeout = sending ? m_sndtimeo_ns : m_rcvtimeo_ns;
     uint64_t deadline = timeout ? husk_plat_clock_monotonic() + timeout : UINT64_MAX;
-    if (queue.wait(deadline) == WaitQueue::Result::TimedOut)
+    switch (queue.wait_interruptible(deadline)) {
+    case WaitQueue::Result::TimedOut:
         return err(EAGAIN);
+    case WaitQueue::Result::Interrupted:
+        // Linux's sock_intr_errno: with a timeout, EINTR even under
+        // SA_RESTART (signal(7)).
+        return err(timeout ? EINTR : ERESTARTSYS);
+    case WaitQueue::Result::Woken:
+        break;
+    }
     return {};
 }
 

@@ -35,11 +35,13 @@ kstd::ErrorOr<long> Futex::wait(AddressSpace* space, uintptr_t address, uint32_t
         return kstd::err(kstd::EAGAIN);
     Waiter w { space, address, bitset, {}, {} };
     waiters().append(w);
-    auto result = w.queue.wait(deadline);
+    auto result = w.queue.wait_interruptible(deadline);
     if (w.node.is_linked())
         WaiterList::remove(w);
     if (result == WaitQueue::Result::TimedOut)
         return kstd::err(kstd::ETIMEDOUT);
+    if (result == WaitQueue::Result::Interrupted)
+        return kstd::err(kstd::ERESTARTSYS);
     return 0;
 }
 

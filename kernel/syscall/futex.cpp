@@ -11,6 +11,18 @@ namespace husk {
 
 using namespace kstd::errno_values;
 
+namespace {
+long resume_wait(RestartBlock& restart)
+{
+    auto waited = Futex::wait(AddressSpace::current(), restart.args[0], uint32_t(restart.args[1]), restart.deadline,
+                              uint32_t(restart.args[2]));
+    if (!waited.is_error())
+        return waited.value();
+    int code = waited.error().code();
+    return -long(code == ERESTARTSYS ? ERESTART_RESTARTBLOCK : code); // the block stays for the next restart
+}
+} // namespace
+
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)
 {
     constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWaitBitset = 9, kWakeBitset = 10;
@@ -34,7 +46,17 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
                 deadline = ns;
             }
         }
-        return TRY(Futex::wait(space, uaddr, val, deadline, bitset));
+        auto waited = Futex::wait(space, uaddr, val, deadline, bitset);
+        if (waited.is_error() && waited.error().code() == ERESTARTSYS && deadline != UINT64_MAX) {
+            // With a timeout, no handler run: restart_syscall waits on till
+            // the same deadline (Linux's futex_wait_restart).
+            RestartBlock& restart = Signals::of_current_thread().restart;
+            restart = { resume_wait, deadline, { uaddr, val, bitset, 0 } };
+            return err(ERESTART_RESTARTBLOCK);
+        }
+        if (waited.is_error())
+            return waited.error();
+        return waited.value();
     }
     case kWake:
     case kWakeBitset:

@@ -12,3 +12,5 @@ extern "C" int husk_plat_aspace_map(husk_aspace_t*, uintptr_t, void*, unsigned) 
 extern "C" void* husk_plat_aspace_unmap(husk_aspace_t*, uintptr_t) { return nullptr; }
 extern "C" int husk_plat_aspace_protect(husk_aspace_t*, uintptr_t, unsigned) { return -ENOSYS; }
 extern "C" int husk_plat_user_run(husk_user_regs*, husk_trap*) { return -ENOSYS; }
+extern "C" int husk_plat_user_fpu_save(void*, size_t) { return -ENOSYS; }
+extern "C" int husk_plat_user_fpu_restore(const void*, size_t) { return -ENOSYS; }
