@@ -258,6 +258,8 @@ void Signals::complete(Process& p, Thread* target, int sig)
     }
     if (!chosen)
         return; // it waits until a thread unblocks it
+    if (p.signals().stopped && sig != SIGKILL)
+        return; // a stopped process takes nothing but SIGKILL until SIGCONT (Linux's wants_signal)
     const k_sigaction& action = p.signal_actions().get(sig);
     SignalDefault d = default_action(sig);
     // (Not while the thread awaits it in sigtimedwait: it takes it.)
