@@ -144,7 +144,6 @@ SysResult sys_exit(int status);
 SysResult sys_exit_group(int status);
 SysResult sys_arch_prctl(int code, uint64_t addr);
 SysResult sys_set_tid_address(uint64_t tidptr);
-SysResult sys_set_robust_list(uint64_t head, size_t len);
 SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
                            size_t sigsetsize);
 SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize);
@@ -162,6 +161,8 @@ SysResult sys_tgkill(int tgid, int tid, int sig);
 
 // futex.cpp
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
+SysResult sys_set_robust_list(uint64_t head, size_t len);
+SysResult sys_get_robust_list(int pid, UserPtr<uint64_t> head, UserPtr<uint64_t> len);
 
 // socket.cpp — BSD sockets over kernel/net
 SysResult sys_socket(int domain, int type, int protocol);
