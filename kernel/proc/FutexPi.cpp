@@ -89,13 +89,15 @@ kstd::ErrorOr<long> FutexPi::lock(const FutexKey& key, uintptr_t address, uint64
             return kstd::err(kstd::EFAULT);
         return 0;
     }
+    // The owner's unlock must come to the kernel now. Linux sets the bit
+    // before it looks for the owner, and leaves it after ESRCH or a failed
+    // try (the next unlock clears it).
+    if (!(value & kWaiters) && !write_word(address, value | kWaiters))
+        return kstd::err(kstd::EFAULT);
     if (!heir && !thread_exists(owner))
         return kstd::err(kstd::ESRCH);
     if (try_only)
         return kstd::err(kstd::EAGAIN);
-    // The owner's unlock must come to the kernel now.
-    if (!(value & kWaiters) && !write_word(address, value | kWaiters))
-        return kstd::err(kstd::EFAULT);
     PiWaiter w { key, me, owner, PiWaiter::Outcome::Waiting, {}, {} };
     pi_waiters().append(w);
     w.queue.wait(deadline);
