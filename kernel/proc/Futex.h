@@ -14,8 +14,8 @@ class Futex {
 public:
     static constexpr uint32_t kAnyBit = 0xffffffff;
     // Sleeps while *address (the caller's word, of `key`) == expected,
-    // until woken (0), the monotonic
-    // deadline passes (ETIMEDOUT) or the word differs already (EAGAIN).
+    // until woken (0), the monotonic deadline passes (ETIMEDOUT) or the
+    // word differs already (EAGAIN).
     static kstd::ErrorOr<long> wait(const FutexKey& key, uintptr_t address, uint32_t expected, uint64_t deadline,
                                     uint32_t bitset);
     // Wakes up to `count` waiters of the word whose bitsets meet `bitset`;
