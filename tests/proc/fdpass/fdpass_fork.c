@@ -8,6 +8,7 @@
 #include "proctest.h"
 #include "errnames.h"
 #include "fdpass.h"
+#include <sys/un.h>
 
 /* The child's side over stream socket `sock`. */
 static int stream_child(int sock)
@@ -105,13 +106,87 @@ static void over_records(int type, const char* name)
     close(sv[0]);
 }
 
+/* The child sends the parent its pipe's read end: over a connection to a
+ * path-named listener (stream, seqpacket), or as a datagram sent to a
+ * path name. */
+static void child_sends_pipe(int sock, const struct sockaddr_un* to)
+{
+    int p[2];
+    if (pipe(p) != 0 || !write_full(p[1], "from the child's pipe", 21))
+        _exit(10);
+    close(p[1]);
+    struct iovec v = { "c", 1 };
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr m = { 0 };
+    m.msg_name = (void*)to;
+    m.msg_namelen = to ? sizeof *to : 0;
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = control.buf;
+    m.msg_controllen = sizeof control.buf;
+    struct cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &p[0], sizeof(int));
+    _exit(sendmsg(sock, &m, 0) == 1 ? 0 : 11);
+}
+
+static void over_named(int type, const char* name)
+{
+    char what[128];
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", scratch_path("named.sock"));
+    int server = socket(AF_UNIX, type, 0);
+    must(server >= 0, "socket");
+    must(bind(server, (struct sockaddr*)&a, sizeof a) == 0, "bind");
+    if (type != SOCK_DGRAM)
+        must(listen(server, 1) == 0, "listen");
+    pid_t child = pt_fork();
+    if (child == 0) {
+        int s = socket(AF_UNIX, type, 0);
+        if (s < 0)
+            _exit(12);
+        if (type == SOCK_DGRAM)
+            child_sends_pipe(s, &a);
+        if (connect(s, (struct sockaddr*)&a, sizeof a) != 0)
+            _exit(13);
+        child_sends_pipe(s, NULL);
+    }
+    int conn = type == SOCK_DGRAM ? server : accept(server, NULL, NULL);
+    must(conn >= 0, "accept");
+    snprintf(what, sizeof what, "%s by name: child", name);
+    expect_str(what, status_text(pt_wait(child)), "exited 0");
+    struct received r = recv_fds(conn, 8, CMSG_SPACE(sizeof(int)), 0);
+    snprintf(what, sizeof what, "%s by name: recvmsg", name);
+    expect_str(what, describe(&r), "1 bytes \"c\", 1 fds, controllen 24");
+    if (r.nfds == 1) {
+        char buf[32] = { 0 };
+        size_t n = read_full(r.fds[0], buf, sizeof buf - 1);
+        snprintf(what, sizeof what, "%s by name: the child's pipe, its writer gone", name);
+        expect_str(what, n ? buf : "(nothing)", "from the child's pipe");
+        close(r.fds[0]);
+    }
+    if (conn != server)
+        close(conn);
+    close(server);
+    unlink(a.sun_path);
+}
+
 int main(int argc, char** argv)
 {
     pt_start("fdpass_fork", argc, argv);
     over_stream();
     over_records(SOCK_DGRAM, "dgram");
     over_records(SOCK_SEQPACKET, "seqpacket");
-    static const char* const names[] = { "data", "ghost", NULL };
+    over_named(SOCK_STREAM, "stream");
+    over_named(SOCK_SEQPACKET, "seqpacket");
+    over_named(SOCK_DGRAM, "dgram");
+    static const char* const names[] = { "data", "ghost", "named.sock", NULL };
     scratch_cleanup(names);
     return pt_finish();
 }

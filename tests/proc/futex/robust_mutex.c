@@ -140,8 +140,50 @@ static void owner_process_killed(bool pi, bool waiter)
     pthread_mutex_destroy(&s->lock);
 }
 
+/* A child takes the lock (itself, or in a thread of its own that then
+ * waits) and execs: execve walks the caller's robust list, and ends the
+ * other threads, whose lists are walked as they go. */
+static void *lock_and_linger(void* arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&s->lock);
+    signal_ready();
+    for (;;)
+        sleep_ms(1000);
+    return NULL;
+}
+
+static void owner_execs(bool in_thread)
+{
+    const char* how = in_thread ? "another thread of the exec'ing process" : "the exec'ing thread";
+    char what[160];
+    init_mutex(false, true);
+    pid_t child = pt_fork();
+    if (child == 0) {
+        if (in_thread) {
+            pthread_t t;
+            pthread_create(&t, NULL, lock_and_linger, NULL);
+            await_ready();
+        } else {
+            pthread_mutex_lock(&s->lock);
+        }
+        char* args[] = { (char*)bin_path("robust_mutex"), (char*)pt_bin, "exit", NULL };
+        execv(args[0], args);
+        _exit(127);
+    }
+    snprintf(what, sizeof what, "execve with the lock held by %s: child", how);
+    expect_str(what, status_text(pt_wait(child)), "exited 0");
+    snprintf(what, sizeof what, "execve with the lock held by %s: lock", how);
+    expect_err(what, pthread_mutex_lock(&s->lock), "EOWNERDEAD");
+    pthread_mutex_consistent(&s->lock);
+    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_destroy(&s->lock);
+}
+
 int main(int argc, char** argv)
 {
+    if (argc > 2 && strcmp(argv[2], "exit") == 0)
+        return 0; /* the image an owner execs */
     pt_start("robust_mutex", argc, argv);
     s = mmap(NULL, sizeof *s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     must(s != MAP_FAILED, "mmap");
@@ -152,5 +194,7 @@ int main(int argc, char** argv)
     owner_process_killed(false, true);
     owner_process_killed(true, false);
     owner_process_killed(true, true);
+    owner_execs(false);
+    owner_execs(true);
     return pt_finish();
 }
