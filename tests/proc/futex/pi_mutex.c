@@ -53,12 +53,18 @@ static void* contender(void* arg)
     return NULL;
 }
 
+static int release[2];
+
+/* Holds the lock from saying so until told to let go (and a little more,
+ * so that the main thread's lock waits in the kernel). */
 static void* hold_for_a_while(void* arg)
 {
     int* ready = arg;
     pthread_mutex_lock(&s->lock);
     must(write(ready[1], "x", 1) == 1, "write");
-    sleep_ms(300);
+    char c;
+    must(read_full(release[0], &c, 1) == 1, "read");
+    sleep_ms(100);
     pthread_mutex_unlock(&s->lock);
     return NULL;
 }
@@ -99,7 +105,7 @@ int main(int argc, char** argv)
     expect_err("errorcheck: unlock", pthread_mutex_unlock(&s->lock), "0");
 
     int ready[2];
-    must(pipe(ready) == 0, "pipe");
+    must(pipe(ready) == 0 && pipe(release) == 0, "pipe");
     pthread_t holder;
     must(pthread_create(&holder, NULL, hold_for_a_while, ready) == 0, "pthread_create");
     char c;
@@ -114,6 +120,7 @@ int main(int argc, char** argv)
         until.tv_nsec -= 1000000000L;
     }
     expect_err("held by another thread: timedlock", pthread_mutex_timedlock(&s->lock, &until), "ETIMEDOUT");
+    must(write(release[1], "x", 1) == 1, "write");
     expect_err("lock: waits for the holder", pthread_mutex_lock(&s->lock), "0");
     expect_err("unlock", pthread_mutex_unlock(&s->lock), "0");
     pthread_join(holder, NULL);

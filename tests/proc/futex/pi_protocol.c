@@ -110,7 +110,8 @@ int main(int argc, char** argv)
     must(pthread_create(&t, NULL, lock_pi_thread, NULL) == 0, "pthread_create");
     char c;
     must(read_full(ready[0], &c, 1) == 1, "read");
-    sleep_ms(100);
+    for (int i = 0; i < 1000 && !(__atomic_load_n(&word, __ATOMIC_SEQ_CST) & FUTEX_WAITERS); i++)
+        sleep_ms(10); /* until it sleeps in the kernel */
     expect_yes("word while it waits: my tid | FUTEX_WAITERS", word == (me | FUTEX_WAITERS));
     expect_call("unlock to the waiter", futex(&word, FUTEX_UNLOCK_PI, NULL), "ok");
     pthread_join(t, NULL);

@@ -52,20 +52,23 @@ int main(int argc, char** argv)
     expect_long("turns taken by both", s->count, 2 * kRounds);
 
     /* The mutex alone: the child holds it while the parent blocks. */
-    int ready[2];
-    must(pipe(ready) == 0, "pipe");
+    int ready[2], release[2];
+    must(pipe(ready) == 0 && pipe(release) == 0, "pipe");
     child = pt_fork();
     if (child == 0) {
         pthread_mutex_lock(&s->lock);
         must(write(ready[1], "x", 1) == 1, "write");
-        sleep_ms(100);
+        char c;
+        must(read_full(release[0], &c, 1) == 1, "read");
+        sleep_ms(100); /* the parent's lock waits meanwhile */
         s->count = -1;
         pthread_mutex_unlock(&s->lock);
         _exit(0);
     }
     char c;
-    must(read(ready[0], &c, 1) == 1, "read");
-    expect_long("trylock while the child holds it", pthread_mutex_trylock(&s->lock), EBUSY);
+    must(read_full(ready[0], &c, 1) == 1, "read");
+    expect_yes("trylock while the child holds it: EBUSY", pthread_mutex_trylock(&s->lock) == EBUSY);
+    must(write(release[1], "x", 1) == 1, "write");
     expect_long("lock after the child unlocks", pthread_mutex_lock(&s->lock), 0);
     expect_long("the child's write is seen", s->count, -1);
     pthread_mutex_unlock(&s->lock);
