@@ -323,7 +323,10 @@ inline constexpr int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4
                      SO_PASSCRED = 16, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
 inline constexpr int TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6, IPV6_V6ONLY = 26;
 inline constexpr int MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
-                     MSG_NOSIGNAL = 0x4000;
+                     MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+// Control messages (cmsg(3)): a header, then its data, each aligned to 8.
+inline constexpr int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
+inline constexpr int SCM_MAX_FD = 253; // descriptors one sendmsg may pass
 inline constexpr int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
 struct sockaddr_in {
@@ -362,6 +365,12 @@ struct msghdr {
     uint32_t pad1;
 };
 static_assert(sizeof(msghdr) == 56);
+struct cmsghdr {
+    uint64_t cmsg_len; // header and data, not the padding after
+    int32_t cmsg_level;
+    int32_t cmsg_type;
+};
+static_assert(sizeof(cmsghdr) == 16);
 struct linger {
     int32_t l_onoff;
     int32_t l_linger;

@@ -78,6 +78,9 @@ public:
     // set_tid_address(2): zeroed and futex-woken when the thread ends.
     uintptr_t clear_child_tid() const { return m_clear_child_tid; }
     void set_clear_child_tid(uintptr_t address) { m_clear_child_tid = address; }
+    // set_robust_list(2): the head of its list of held robust locks, or 0.
+    uintptr_t robust_list() const { return m_robust_list; }
+    void set_robust_list(uintptr_t head) { m_robust_list = head; }
 
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
@@ -102,6 +105,7 @@ private:
     husk_aspace_t* m_user_space { nullptr };
     bool m_attention { false };
     uintptr_t m_clear_child_tid { 0 };
+    uintptr_t m_robust_list { 0 };
     ThreadSignals m_signals;
     bool m_signal_pending { false };
     WaitQueueWaiter* m_interruptible_wait { nullptr }; // the wait a signal ends

@@ -7,6 +7,7 @@
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
 #include "../proc/Signals.h"
+#include "../proc/RobustFutex.h"
 #include "../vfs/IoBuffer.h"
 #include "../vfs/Vfs.h"
 
@@ -170,6 +171,8 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
     }
     while (process.program_threads() > 1)
         Scheduler::sleep_until(husk_plat_clock_monotonic() + 1'000'000);
+    // As Linux's exec_mm_release: the caller's robust and PI locks too.
+    RobustFutex::release(caller);
 
     process.set_address_space(loaded.space);
     caller.set_user_space(loaded.space->platform_handle());

@@ -9,6 +9,7 @@
 #include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
 #include "../proc/Process.h"
+#include "../proc/RobustFutex.h"
 #include "../proc/Signals.h"
 #include "../syscall/SyscallTable.h"
 #include "ElfImage.h"
@@ -157,13 +158,15 @@ void UserThread::main(void* arg)
         die_of(process, trap, regs);
     }
     self->set_user_regs(nullptr);
+    // Locks it still holds go to their waiters (robust and PI futexes).
+    RobustFutex::release(*self);
     // exit(2): CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join);
     // pointless when the whole program ends.
     uintptr_t tid_word = self->clear_child_tid();
     if (tid_word && !process.exiting()) {
         uint32_t zero = 0;
         if (user_copy_out(reinterpret_cast<void*>(tid_word), &zero, sizeof zero) == 0)
-            Futex::wake(process.address_space(), tid_word, 1, Futex::kAnyBit);
+            Futex::wake(FutexKey::of(process.address_space(), tid_word, true), 1, Futex::kAnyBit);
     }
     Signals::thread_ended(process, *self);
     // The process may go with its last thread (and its address space with

@@ -76,6 +76,15 @@ const AddressSpace::Region* AddressSpace::region_at(uintptr_t address) const
     return nullptr;
 }
 
+AddressSpace::SharedKey AddressSpace::shared_key(uintptr_t address) const
+{
+    const Region* r = region_at(address);
+    if (!r || !r->shared)
+        return {};
+    uint64_t page = r->shared_first + (page_down(address) - r->start) / kPage;
+    return { r->shared, page * kPage + (address & (kPage - 1)) };
+}
+
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
 {
     kstd::RefPtr<AddressSpace> child = TRY(create());

@@ -98,6 +98,15 @@ public:
         return n;
     }
     const Region* region_at(uintptr_t address) const;
+    // What backs `address` when it is MAP_SHARED memory: the shared object
+    // and the byte offset within it, the same in every space that maps it
+    // (process-shared futexes key on it, as Linux keys on inode and page
+    // offset). No memory for private (and unmapped) addresses.
+    struct SharedKey {
+        kstd::RefPtr<SharedMemory> memory;
+        uint64_t offset { 0 };
+    };
+    SharedKey shared_key(uintptr_t address) const;
 
 private:
     // A page mapped here: the kernel page, and whether it is mapped

@@ -19,6 +19,18 @@ ErrorOr<SocketAddress> Socket::peer_address() { return err(ENOTCONN); }
 ErrorOr<size_t> Socket::send(IoBuffer, size_t, int, const SocketAddress*) { return err(EOPNOTSUPP); }
 ErrorOr<size_t> Socket::receive(IoBuffer, size_t, int, SocketAddress*) { return err(EOPNOTSUPP); }
 
+ErrorOr<size_t> Socket::send_with_files(IoBuffer buf, size_t n, int flags, const SocketAddress* to, PassedFiles files)
+{
+    if (!files.is_empty())
+        return err(EINVAL);
+    return send(buf, n, flags, to);
+}
+
+ErrorOr<size_t> Socket::receive_with_files(IoBuffer buf, size_t n, int flags, SocketAddress* from, PassedFiles&)
+{
+    return receive(buf, n, flags, from);
+}
+
 ErrorOr<size_t> Socket::take(const uint8_t* data, size_t n)
 {
     return send(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, nullptr);

@@ -148,7 +148,6 @@ SysResult sys_exit(int status);
 SysResult sys_exit_group(int status);
 SysResult sys_arch_prctl(int code, uint64_t addr);
 SysResult sys_set_tid_address(uint64_t tidptr);
-SysResult sys_set_robust_list(uint64_t head, size_t len);
 SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_limit, UserPtr<linux::rlimit> old);
 SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
@@ -182,6 +181,8 @@ SysResult sys_signalfd4(int fd, UserPtr<const uint64_t> mask, size_t sizemask, i
 
 // futex.cpp
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
+SysResult sys_set_robust_list(uint64_t head, size_t len);
+SysResult sys_get_robust_list(int pid, UserPtr<uint64_t> head, UserPtr<uint64_t> len);
 
 // socket.cpp — BSD sockets over kernel/net
 SysResult sys_socket(int domain, int type, int protocol);

@@ -63,13 +63,6 @@ SysResult sys_set_tid_address(uint64_t tidptr)
     return t->tid();
 }
 
-SysResult sys_set_robust_list(uint64_t head, size_t len)
-{
-    if (len != 24) // sizeof(struct robust_list_head)
-        return err(EINVAL);
-    return 0; // robust futexes matter once threads can die holding locks
-}
-
 namespace {
 linux::rlimit limit_of(int resource)
 {
