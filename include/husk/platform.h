@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 10
+#define HUSK_PLATFORM_VERSION 11
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -316,6 +316,29 @@ void *husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t va);
 /* Changes the rights of the page at va: 0, or -ENOENT when unmapped.
  * Kernel context. */
 int husk_plat_aspace_protect(husk_aspace_t *as, uintptr_t va, unsigned prot);
+/* Removes every mapping in the page-aligned range [start, end), as
+ * husk_plat_aspace_unmap would page by page, in one call (munmap, brk and
+ * MADV_DONTNEED of large ranges); the mapped pages stay the kernel's, page
+ * tables left empty may be returned. Kernel context. */
+void husk_plat_aspace_unmap_range(husk_aspace_t *as, uintptr_t start, uintptr_t end);
+
+/* A range of husk_plat_aspace_fork: page aligned, ranges sorted and disjoint. */
+struct husk_fork_range {
+    uintptr_t start, end;
+    unsigned copy_on_write; /* nonzero: the pages lose write rights, in both spaces */
+};
+/* fork(2) in bulk: maps in `child`, which maps nothing in the ranges, every
+ * page `parent` maps in them, at the same address with the same rights,
+ * except that in a copy_on_write range the parent's pages and the child's
+ * lose write rights (the kernel gives them back page by page, with
+ * husk_plat_aspace_map or _protect, when a write faults). The cost is a
+ * pass over the parent's page tables, not a call per page; an active parent
+ * has its TLB flushed once, not page by page. 0, or -ENOMEM (the child's
+ * page tables): the child is then partly filled, for the kernel to destroy,
+ * and the parent may have lost write rights in some ranges (the faults of
+ * its writes give them back). Kernel context. */
+int husk_plat_aspace_fork(husk_aspace_t *parent, husk_aspace_t *child, const struct husk_fork_range *ranges,
+                          size_t count);
 
 /* The application's registers (struct husk_user_regs) and their accessors
  * come from the architecture's header, included above. */

@@ -122,6 +122,119 @@ int UserAddressSpace::protect(uintptr_t va, unsigned prot)
     return 0;
 }
 
+void UserAddressSpace::flush()
+{
+    if (g_active_root == m_root)
+        write_cr3(m_root);
+}
+
+// [start, end) of the table at `level` that covers [base, base + 512 spans):
+// the first index and the end index.
+namespace {
+uintptr_t span_of(int level) { return uintptr_t(1) << (12 + 9 * level); }
+unsigned first_index(uintptr_t base, uintptr_t start, int level)
+{
+    return start > base ? unsigned((start - base) / span_of(level)) : 0;
+}
+unsigned end_index(uintptr_t base, uintptr_t end, int level)
+{
+    uintptr_t n = (end - base + span_of(level) - 1) / span_of(level);
+    return n < 512 ? unsigned(n) : 512u;
+}
+} // namespace
+
+bool UserAddressSpace::copy_tables(uint64_t* from, uint64_t* to, int level, uintptr_t base, uintptr_t start,
+                                   uintptr_t end, bool copy_on_write, bool* write_protected)
+{
+    unsigned i = first_index(base, start, level), last = end_index(base, end, level);
+    if (level == 0) {
+        // The loop fork's cost is made of: a load and a store or two a page.
+        if (!copy_on_write) {
+            for (; i < last; ++i)
+                to[i] = from[i];
+            return true;
+        }
+        bool any = false;
+        for (; i < last; ++i) {
+            uint64_t e = from[i];
+            if (e & kWritable) {
+                e &= ~kWritable;
+                from[i] = e;
+                any = true;
+            }
+            to[i] = e;
+        }
+        *write_protected |= any;
+        return true;
+    }
+    for (; i < last; ++i) {
+        if (!(from[i] & kPresent))
+            continue;
+        if (!(to[i] & kPresent)) {
+            void* page = husk_kernel_page_alloc();
+            if (!page)
+                return false;
+            to[i] = virt_to_phys(page) | kPresent | kWritable | kUser;
+        }
+        uintptr_t lo = base + i * span_of(level);
+        if (!copy_tables(table(from[i] & kAddrMask), table(to[i] & kAddrMask), level - 1, lo, start > lo ? start : lo,
+                         end, copy_on_write, write_protected))
+            return false;
+    }
+    return true;
+}
+
+int UserAddressSpace::fork_into(UserAddressSpace& child, uintptr_t start, uintptr_t end, bool copy_on_write,
+                                bool* write_protected)
+{
+    if (start >= end || end > kUserTop || (start | end) & (kPage - 1))
+        return start == end ? 0 : -kstd::EINVAL;
+    return copy_tables(table(m_root), table(child.m_root), 3, 0, start, end, copy_on_write, write_protected)
+        ? 0
+        : -kstd::ENOMEM;
+}
+
+void UserAddressSpace::clear_tables(uint64_t* t, int level, uintptr_t base, uintptr_t start, uintptr_t end)
+{
+    unsigned i = first_index(base, start, level), last = end_index(base, end, level);
+    for (; i < last; ++i) {
+        if (level == 0) {
+            t[i] = 0;
+            continue;
+        }
+        if (!(t[i] & kPresent))
+            continue;
+        uintptr_t lo = base + i * span_of(level), hi = lo + span_of(level);
+        if (start <= lo && end >= hi) {
+            free_tables(t[i] & kAddrMask, level - 1); // wholly inside: the tables go too
+            t[i] = 0;
+        } else {
+            clear_tables(table(t[i] & kAddrMask), level - 1, lo, start > lo ? start : lo, end);
+        }
+    }
+}
+
+void UserAddressSpace::unmap_range(uintptr_t start, uintptr_t end)
+{
+    start &= ~uintptr_t(kPage - 1);
+    if (end > kUserTop)
+        end = kUserTop;
+    if (start < kUserBottom)
+        start = kUserBottom;
+    if (start >= end)
+        return;
+    clear_tables(table(m_root), 3, 0, start, end);
+    if (g_active_root != m_root)
+        return;
+    // A few pages: invalidate them; more: one flush of the whole TLB.
+    if ((end - start) / kPage <= 32) {
+        for (uintptr_t va = start; va < end; va += kPage)
+            invlpg(reinterpret_cast<void*>(va));
+    } else {
+        write_cr3(m_root);
+    }
+}
+
 } // namespace husk::x86
 
 using husk::x86::UserAddressSpace;
@@ -143,4 +256,20 @@ extern "C" void* husk_plat_aspace_unmap(husk_aspace_t* as, uintptr_t va) { retur
 extern "C" int husk_plat_aspace_protect(husk_aspace_t* as, uintptr_t va, unsigned prot)
 {
     return UserAddressSpace(as).protect(va, prot);
+}
+extern "C" void husk_plat_aspace_unmap_range(husk_aspace_t* as, uintptr_t start, uintptr_t end)
+{
+    UserAddressSpace(as).unmap_range(start, end);
+}
+extern "C" int husk_plat_aspace_fork(husk_aspace_t* parent, husk_aspace_t* child, const husk_fork_range* ranges,
+                                     size_t count)
+{
+    UserAddressSpace from(parent), to(child);
+    bool write_protected = false;
+    int r = 0;
+    for (size_t i = 0; i < count && r == 0; ++i)
+        r = from.fork_into(to, ranges[i].start, ranges[i].end, ranges[i].copy_on_write != 0, &write_protected);
+    if (write_protected)
+        from.flush(); // once, not a page at a time
+    return r;
 }
