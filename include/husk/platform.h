@@ -310,35 +310,26 @@ void husk_plat_aspace_activate(husk_aspace_t *as);
  * HUSK_PROT_* rights, replacing any mapping there. 0, -EINVAL (address) or
  * -ENOMEM (page tables). Kernel context. */
 int husk_plat_aspace_map(husk_aspace_t *as, uintptr_t va, void *page, unsigned prot);
-/* Removes the mapping at va; returns the kernel page it mapped, or NULL if
- * none. Kernel context. */
-void *husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t va);
 /* Changes the rights of the page at va: 0, or -ENOENT when unmapped.
  * Kernel context. */
 int husk_plat_aspace_protect(husk_aspace_t *as, uintptr_t va, unsigned prot);
-/* Removes every mapping in the page-aligned range [start, end), as
- * husk_plat_aspace_unmap would page by page, in one call (munmap, brk and
- * MADV_DONTNEED of large ranges); the mapped pages stay the kernel's, page
- * tables left empty may be returned. Kernel context. */
-void husk_plat_aspace_unmap_range(husk_aspace_t *as, uintptr_t start, uintptr_t end);
+/* Removes every mapping in the page-aligned range [start, end), in one
+ * call however large (munmap, brk, MADV_DONTNEED); the mapped pages stay
+ * the kernel's, page tables the range covers may be returned. Kernel
+ * context. */
+void husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t start, uintptr_t end);
 
-/* A range of husk_plat_aspace_fork: page aligned, ranges sorted and disjoint. */
-struct husk_fork_range {
+/* A page-aligned range of user addresses, [start, end). */
+struct husk_range {
     uintptr_t start, end;
-    unsigned copy_on_write; /* nonzero: the pages lose write rights, in both spaces */
 };
-/* fork(2) in bulk: maps in `child`, which maps nothing in the ranges, every
- * page `parent` maps in them, at the same address with the same rights,
- * except that in a copy_on_write range the parent's pages and the child's
- * lose write rights (the kernel gives them back page by page, with
- * husk_plat_aspace_map or _protect, when a write faults). The cost is a
- * pass over the parent's page tables, not a call per page; an active parent
- * has its TLB flushed once, not page by page. 0, or -ENOMEM (the child's
- * page tables): the child is then partly filled, for the kernel to destroy,
- * and the parent may have lost write rights in some ranges (the faults of
- * its writes give them back). Kernel context. */
-int husk_plat_aspace_fork(husk_aspace_t *parent, husk_aspace_t *child, const struct husk_fork_range *ranges,
-                          size_t count);
+/* Takes write rights from every page `as` maps in the ranges, leaving it
+ * its other rights: fork(2)'s copy-on-write, in bulk. The kernel gives them
+ * back page by page (husk_plat_aspace_map or _protect) when a write faults.
+ * The cost is one pass over the page tables, not a call per page (a
+ * platform may take a whole table's rights at once), and one TLB flush of
+ * an active space, not one per page. Kernel context. */
+void husk_plat_aspace_write_protect(husk_aspace_t *as, const struct husk_range *ranges, size_t count);
 
 /* The application's registers (struct husk_user_regs) and their accessors
  * come from the architecture's header, included above. */

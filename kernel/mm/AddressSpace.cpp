@@ -82,30 +82,28 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
             return err(kstd::ENOMEM);
     child->m_brk_start = m_brk_start;
     child->m_brk_end = m_brk_end;
-    // The cost of fork is O(page tables), not O(pages), as Linux's
-    // copy_page_range is cheap per page: the child's map shares this one's
-    // leaves (PageMap::share), and the platform copies its page tables in
-    // one pass, taking write rights from private pages in both spaces
-    // (husk_plat_aspace_fork). The child's tables are filled at once, as
-    // Linux copies those of anonymous memory: a child that reads its memory
-    // (a snapshotting server) takes no faults, one that exits or execs at
-    // once pays a copy loop over the page table entries. Filling them
-    // lazily instead (the child's faults mapping pages from its PageMap,
-    // the parent write-protected in bulk) was the other way; see
-    // bench/proc for the numbers behind the choice.
+    // fork costs O(page tables), not O(pages): the child's map shares
+    // this one's leaves (PageMap::share), and the platform takes write
+    // rights from this space's private pages in bulk, a whole table at a
+    // time where it can (husk_plat_aspace_write_protect). The child's page
+    // tables start empty and fill on its faults from its map (a read fault
+    // maps the pages around it too). Copying them at once, as Linux copies
+    // those of anonymous memory, was measured too (bench/proc under TCG,
+    // 256 MiB touched): a pass over every page table entry made the fork
+    // of the 256 MiB process cost ~3x that of a 1 MiB one, and the child's
+    // tables 0.5 MiB, where most children touch a few pages before they
+    // exec or exit; filled lazily, the fork costs ~1.5x.
     child->m_pages = TRY(m_pages.share());
-    kstd::Vector<husk_fork_range> ranges;
+    kstd::Vector<husk_range> ranges;
     for (const Region& r : m_regions) {
-        unsigned cow = private_writable(r);
-        if (!ranges.is_empty() && ranges.last().end == r.start && ranges.last().copy_on_write == cow)
+        if (!private_writable(r))
+            continue;
+        if (!ranges.is_empty() && ranges.last().end == r.start)
             ranges.last().end = r.end;
-        else if (!ranges.append(husk_fork_range { r.start, r.end, cow }))
+        else if (!ranges.append(husk_range { r.start, r.end }))
             return err(kstd::ENOMEM);
     }
-    // On failure the child goes; pages this space made read-only are taken
-    // back writable by their next write.
-    if (husk_plat_aspace_fork(m_platform, child->m_platform, ranges.data(), ranges.size()) != 0)
-        return err(kstd::ENOMEM);
+    husk_plat_aspace_write_protect(m_platform, ranges.data(), ranges.size());
     return child;
 }
 
@@ -148,8 +146,10 @@ unsigned AddressSpace::rights(uintptr_t va, const Region& r) const
 void* AddressSpace::page_for(uintptr_t va, const Region& r)
 {
     uintptr_t number = va / kPage;
-    if (void* page = m_pages.get(number))
-        return page;
+    if (void* page = m_pages.get(number)) {
+        // A forked child's page tables fill on demand: map it.
+        return husk_plat_aspace_map(m_platform, va, page, rights(va, r)) == 0 ? page : nullptr;
+    }
     void* page;
     if (r.shared) {
         // The shared memory keeps its page; this space becomes an owner too.
@@ -177,8 +177,8 @@ void* AddressSpace::writable_page_for(uintptr_t va, const Region& r)
     void* page = m_pages.get(number);
     if (!page)
         return page_for(va, r); // fresh, or the shared memory's: mapped writable
-    if (r.shared)
-        return page; // mapped writable in every space
+    if (r.shared) // writable in every space (a forked child's tables fill on demand)
+        return husk_plat_aspace_map(m_platform, va, page, r.prot) == 0 ? page : nullptr;
     if (m_pages.shared(number)) {
         // Another space may reach it: write into a copy of our own.
         void* copy = m_pages.own(number) ? Heap::allocate_pages(1) : nullptr;
@@ -198,11 +198,26 @@ void* AddressSpace::writable_page_for(uintptr_t va, const Region& r)
     return page;
 }
 
+void AddressSpace::map_around(uintptr_t va, const Region& r)
+{
+    // The aligned 64 KiB around va (Linux's fault-around for file pages),
+    // inside the region: a child reading its memory takes a fault per 16
+    // pages, and one touching a page or two maps few it does not use.
+    constexpr uintptr_t kAround = 16 * kPage;
+    uintptr_t from = va & ~(kAround - 1), to = from + kAround;
+    from = from < r.start ? r.start : from;
+    to = to > r.end ? r.end : to;
+    m_pages.for_each(from / kPage, to / kPage, [&](uintptr_t number, void* page) {
+        if (number * kPage != va)
+            (void)husk_plat_aspace_map(m_platform, number * kPage, page, rights(number * kPage, r));
+    });
+}
+
 ErrorOr<void> AddressSpace::drop_pages(uintptr_t start, uintptr_t end)
 {
     // The page tables first: should the map fail, its pages are mapped
     // again by their next fault.
-    husk_plat_aspace_unmap_range(m_platform, start, end);
+    husk_plat_aspace_unmap(m_platform, start, end);
     if (!m_pages.drop(start / kPage, end / kPage))
         return err(kstd::ENOMEM);
     return {};
@@ -329,8 +344,11 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
         return writable_page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
     if (flags & HUSK_FAULT_PRESENT)
         return Fault::Refused; // mapped with these very rights and still refused: not ours to fix
-    // In the map but not in the page tables (a failed drop_pages): again.
-    return husk_plat_aspace_map(m_platform, va, page, rights(va, *r)) == 0 ? Fault::Resolved : Fault::OutOfMemory;
+    // In the map but not in the page tables: a forked child's first touch.
+    if (husk_plat_aspace_map(m_platform, va, page, rights(va, *r)) != 0)
+        return Fault::OutOfMemory;
+    map_around(va, *r);
+    return Fault::Resolved;
 }
 
 bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)

@@ -116,6 +116,9 @@ private:
     // The rights the platform gives the page at va of region r: a private
     // page another space may reach is read-only until written (copied).
     unsigned rights(uintptr_t va, const Region& r) const;
+    // After a forked child's first touch of va: maps the pages of its map
+    // near va (of region r) too, as they are likely next.
+    void map_around(uintptr_t va, const Region& r);
 
     husk_aspace_t* m_platform { nullptr };
     kstd::Vector<Region> m_regions;            // sorted, disjoint
