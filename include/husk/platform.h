@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 10
+#define HUSK_PLATFORM_VERSION 11
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -310,12 +310,26 @@ void husk_plat_aspace_activate(husk_aspace_t *as);
  * HUSK_PROT_* rights, replacing any mapping there. 0, -EINVAL (address) or
  * -ENOMEM (page tables). Kernel context. */
 int husk_plat_aspace_map(husk_aspace_t *as, uintptr_t va, void *page, unsigned prot);
-/* Removes the mapping at va; returns the kernel page it mapped, or NULL if
- * none. Kernel context. */
-void *husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t va);
 /* Changes the rights of the page at va: 0, or -ENOENT when unmapped.
  * Kernel context. */
 int husk_plat_aspace_protect(husk_aspace_t *as, uintptr_t va, unsigned prot);
+/* Removes every mapping in the page-aligned range [start, end), in one
+ * call however large (munmap, brk, MADV_DONTNEED); the mapped pages stay
+ * the kernel's, page tables the range covers may be returned. Kernel
+ * context. */
+void husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t start, uintptr_t end);
+
+/* A page-aligned range of user addresses, [start, end). */
+struct husk_range {
+    uintptr_t start, end;
+};
+/* Takes write rights from every page `as` maps in the ranges, leaving it
+ * its other rights: fork(2)'s copy-on-write, in bulk. The kernel gives them
+ * back page by page (husk_plat_aspace_map or _protect) when a write faults.
+ * The cost is one pass over the page tables, not a call per page (a
+ * platform may take a whole table's rights at once), and one TLB flush of
+ * an active space, not one per page. Kernel context. */
+void husk_plat_aspace_write_protect(husk_aspace_t *as, const struct husk_range *ranges, size_t count);
 
 /* The application's registers (struct husk_user_regs) and their accessors
  * come from the architecture's header, included above. */

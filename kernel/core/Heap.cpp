@@ -25,7 +25,7 @@ struct Heap::Region {
     size_t pages;
     size_t free_pages;    // lets a full region be skipped without a scan
     uint8_t* kind;        // PageKind per page
-    uint32_t* info;       // slab: class index; large head: page count
+    uint32_t* info;       // slab: class index; large head: page count; raw: page_word
     size_t search_hint;
 };
 
@@ -101,8 +101,10 @@ void* Heap::take_pages(size_t count)
                 run = r.kind[p] == PageFree ? run + 1 : 0;
                 if (run == count) {
                     size_t first = p + 1 - count;
-                    for (size_t q = first; q <= p; ++q)
+                    for (size_t q = first; q <= p; ++q) {
                         r.kind[q] = PageRaw;
+                        r.info[q] = 0;
+                    }
                     r.search_hint = p + 1;
                     r.free_pages -= count;
                     g_stats.free_pages -= count;
@@ -129,6 +131,16 @@ void Heap::free_pages(void* base, size_t count)
         r->search_hint = first;
     r->free_pages += count;
     g_stats.free_pages += count;
+}
+
+uint32_t& Heap::page_word(const void* page)
+{
+    // The first region is nearly always the page's: one compare, then the index.
+    auto a = reinterpret_cast<uintptr_t>(page);
+    Region* r = &g_regions_storage[0];
+    if (a - r->base >= r->pages * kPageSize && !(r = region_of(page)))
+        panic("page_word: %p is not kernel memory", page);
+    return r->info[(a - r->base) / kPageSize];
 }
 
 void* Heap::allocate(size_t size)

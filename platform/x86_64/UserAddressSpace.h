@@ -17,14 +17,27 @@ public:
     void destroy();
     void activate();
     int map(uintptr_t va, void* page, unsigned prot);
-    void* unmap(uintptr_t va);
     int protect(uintptr_t va, unsigned prot);
+    void unmap(uintptr_t start, uintptr_t end);
+    // Takes write rights from the mappings of [start, end); sets *changed
+    // when some had them (the TLB must be flushed).
+    void write_protect(uintptr_t start, uintptr_t end, bool* changed);
+    // Flushes the TLB if this space is the CPU's (after changing many entries).
+    void flush();
 
 private:
     // The PTE for va, creating the tables above it if asked; nullptr if
-    // absent (or out of memory when creating).
-    uint64_t* pte(uintptr_t va, bool create);
+    // absent (or out of memory when creating). *pde: the directory entry
+    // above it.
+    uint64_t* pte(uintptr_t va, bool create, uint64_t** pde = nullptr);
     static void free_tables(uint64_t table_phys, int level);
+    static void write_protect_tables(uint64_t* table, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+                                     bool* changed);
+    // Before a page under the directory entry *pde gets write rights: if
+    // write_protect took them from the whole table, each page loses them
+    // instead.
+    static void allow_writes(uint64_t* pde);
+    static void clear_tables(uint64_t* table, int level, uintptr_t base, uintptr_t start, uintptr_t end);
     uint64_t m_root = 0; // physical
 };
 
