@@ -838,7 +838,8 @@ long Sys::sendmsg_fds(int fd, const std::string& data, const std::vector<int>& f
     c->cmsg_level = SOL_SOCKET;
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-    std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+    if (!fds.empty()) // an empty vector's data() may be null, which memcpy may not take
+        std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
     long r = call(SYS_sendmsg, fd, long(&m), flags);
     std::string names;
     for (int passed : fds)
