@@ -5,6 +5,7 @@
 // this file only decides what goes in and where.
 #include "../core/Log.h"
 #include "../mm/UserAccess.h"
+#include "AltStack.h"
 #include "Process.h"
 #include "Signals.h"
 
@@ -15,14 +16,7 @@ using namespace linux;
 
 namespace {
 
-bool within(const ThreadSignals& ts, uint64_t sp) { return sp > ts.altstack_sp && sp - ts.altstack_sp <= ts.altstack_size; }
-bool on_altstack(const ThreadSignals& ts, uint64_t sp) { return !(ts.altstack_flags & SS_AUTODISARM) && within(ts, sp); }
-int altstack_state(const ThreadSignals& ts, uint64_t sp)
-{
-    if (!ts.altstack_size)
-        return SS_DISABLE;
-    return on_altstack(ts, sp) ? SS_ONSTACK : 0;
-}
+using namespace altstack;
 
 // What the program sees of a call a signal interrupted, when a handler
 // runs (Linux's handle_signal) or none does (arch_do_signal_or_restart).

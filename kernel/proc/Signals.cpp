@@ -2,6 +2,7 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../core/WaitQueue.h"
+#include "AltStack.h"
 #include "Process.h"
 #include "SignalFd.h"
 
@@ -481,18 +482,8 @@ SignalSet Signals::pending_blocked()
     return (ts.pending.set() | Process::current().pending_signals().set()) & ts.blocked;
 }
 
-namespace {
-// Linux's on_sig_stack and sas_ss_flags: SS_AUTODISARM makes a thread
-// never "on" its alternate stack.
-bool within(const ThreadSignals& ts, uint64_t sp) { return sp > ts.altstack_sp && sp - ts.altstack_sp <= ts.altstack_size; }
-bool on_altstack(const ThreadSignals& ts, uint64_t sp) { return !(ts.altstack_flags & SS_AUTODISARM) && within(ts, sp); }
-int altstack_state(const ThreadSignals& ts, uint64_t sp)
-{
-    if (!ts.altstack_size)
-        return SS_DISABLE;
-    return on_altstack(ts, sp) ? SS_ONSTACK : 0;
-}
-} // namespace
+using altstack::altstack_state;
+using altstack::on_altstack;
 
 ErrorOr<void> Signals::change_altstack(const stack_t* ss, stack_t* old, uint64_t sp)
 {
