@@ -90,11 +90,10 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
     // each read. Copying them at once instead, as Linux copies those of
     // anonymous memory, was measured too (bench/proc, QEMU TCG): the pass
     // over every entry made forking a process that touched 256 MiB cost
-    // 2.6x forking one that touched 1 MiB (1.4x filled lazily), and its
+    // ~3x forking one that touched 1 MiB (~1.1x filled lazily), and its
     // idle child 0.7 MiB (0.2 MiB). What it saves, a fault per 16 pages
-    // for a child that reads all its memory, most children (exec, exit,
-    // a few pages touched) never pay: reading 256 MiB costs such a child
-    // ~40 ms more under TCG.
+    // for a child that reads all its memory (~25 ms more for 256 MiB under
+    // TCG), most children (exec, exit, a few pages touched) never pay.
     child->m_pages = TRY(m_pages.share());
     kstd::Vector<husk_range> ranges;
     for (const Region& r : m_regions) {
