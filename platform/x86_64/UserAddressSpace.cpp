@@ -130,8 +130,8 @@ void UserAddressSpace::invalidate(const StaleEntries& stale)
         invlpg(reinterpret_cast<void*>(stale.pages[i]));
 }
 
-// [start, end) of the table at `level` that covers [base, base + 512 spans):
-// the first index and the end index.
+// Which entries of a table at `level`, covering addresses from base on,
+// meet [start, end): from first_index up to end_index.
 namespace {
 uintptr_t span_of(int level) { return uintptr_t(1) << (12 + 9 * level); }
 unsigned first_index(uintptr_t base, uintptr_t start, int level)
