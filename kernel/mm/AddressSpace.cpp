@@ -95,13 +95,14 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
     // this one's leaves (PageMap::share), and the platform takes write
     // rights from this space's private pages in bulk, a whole table at a
     // time where it can (husk_plat_aspace_write_protect). The child's page
-    // tables start empty and fill on its faults from its map (a read fault
-    // maps the pages around it too). Copying them at once, as Linux copies
-    // those of anonymous memory, was measured too (bench/proc under TCG,
-    // 256 MiB touched): a pass over every page table entry made the fork
-    // of the 256 MiB process cost ~3x that of a 1 MiB one, and the child's
-    // tables 0.5 MiB, where most children touch a few pages before they
-    // exec or exit; filled lazily, the fork costs ~1.5x.
+    // tables start empty and fill on its faults from its map, 64 KiB around
+    // each read. Copying them at once instead, as Linux copies those of
+    // anonymous memory, was measured too (bench/proc, QEMU TCG): the pass
+    // over every entry made forking a process that touched 256 MiB cost
+    // ~3x forking one that touched 1 MiB (~1.1x filled lazily), and its
+    // idle child 0.7 MiB (0.2 MiB). What it saves, a fault per 16 pages
+    // for a child that reads all its memory (~25 ms more for 256 MiB under
+    // TCG), most children (exec, exit, a few pages touched) never pay.
     child->m_pages = TRY(m_pages.share());
     kstd::Vector<husk_range> ranges;
     for (const Region& r : m_regions) {

@@ -118,8 +118,8 @@ private:
     // copy-on-write page is copied first (or taken back when no one else
     // holds it).
     void* writable_page_for(uintptr_t va, const Region& r);
-    // Unmaps the pages of [start, end), releasing them; ENOMEM: nothing
-    // changed.
+    // Unmaps the pages of [start, end), releasing them; ENOMEM: they stay
+    // (the next fault maps each again).
     kstd::ErrorOr<void> drop_pages(uintptr_t start, uintptr_t end);
     kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end); // removes [start, end) from regions
     // The rights the platform gives the page at va of region r: a private

@@ -118,14 +118,20 @@ int UserAddressSpace::protect(uintptr_t va, unsigned prot)
     return 0;
 }
 
-void UserAddressSpace::flush()
+void UserAddressSpace::invalidate(const StaleEntries& stale)
 {
-    if (g_active_root == m_root)
+    if (g_active_root != m_root)
+        return; // the next activation's CR3 load flushes
+    if (stale.all) {
         write_cr3(m_root);
+        return;
+    }
+    for (unsigned i = 0; i < stale.count; ++i)
+        invlpg(reinterpret_cast<void*>(stale.pages[i]));
 }
 
-// [start, end) of the table at `level` that covers [base, base + 512 spans):
-// the first index and the end index.
+// Which entries of a table at `level`, covering addresses from base on,
+// meet [start, end): from first_index up to end_index.
 namespace {
 uintptr_t span_of(int level) { return uintptr_t(1) << (12 + 9 * level); }
 unsigned first_index(uintptr_t base, uintptr_t start, int level)
@@ -140,7 +146,7 @@ unsigned end_index(uintptr_t base, uintptr_t end, int level)
 } // namespace
 
 void UserAddressSpace::write_protect_tables(uint64_t* t, int level, uintptr_t base, uintptr_t start, uintptr_t end,
-                                            bool* changed)
+                                            StaleEntries* stale)
 {
     unsigned i = first_index(base, start, level), last = end_index(base, end, level);
     for (; i < last; ++i) {
@@ -154,18 +160,21 @@ void UserAddressSpace::write_protect_tables(uint64_t* t, int level, uintptr_t ba
         if (level == 0 || (level == 1 && start <= lo && end >= hi)) {
             if (e & kWritable) {
                 e &= ~kWritable;
-                *changed = true;
+                if (level == 0)
+                    stale->add(lo);
+                else
+                    stale->all = true;
             }
             continue;
         }
-        write_protect_tables(table(e & kAddrMask), level - 1, lo, start > lo ? start : lo, end, changed);
+        write_protect_tables(table(e & kAddrMask), level - 1, lo, start > lo ? start : lo, end, stale);
     }
 }
 
-void UserAddressSpace::write_protect(uintptr_t start, uintptr_t end, bool* changed)
+void UserAddressSpace::write_protect(uintptr_t start, uintptr_t end, StaleEntries* stale)
 {
     if (start < end && end <= kUserTop)
-        write_protect_tables(table(m_root), 3, 0, start, end, changed);
+        write_protect_tables(table(m_root), 3, 0, start, end, stale);
 }
 
 void UserAddressSpace::allow_writes(uint64_t* pde)
@@ -181,22 +190,23 @@ void UserAddressSpace::allow_writes(uint64_t* pde)
     *pde |= kWritable;
 }
 
-void UserAddressSpace::clear_tables(uint64_t* t, int level, uintptr_t base, uintptr_t start, uintptr_t end)
+void UserAddressSpace::clear_tables(uint64_t* t, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+                                    StaleEntries* stale)
 {
     unsigned i = first_index(base, start, level), last = end_index(base, end, level);
     for (; i < last; ++i) {
-        if (level == 0) {
-            t[i] = 0;
-            continue;
-        }
         if (!(t[i] & kPresent))
             continue;
         uintptr_t lo = base + i * span_of(level), hi = lo + span_of(level);
-        if (start <= lo && end >= hi) {
+        if (level == 0) {
+            t[i] = 0;
+            stale->add(lo);
+        } else if (start <= lo && end >= hi) {
             free_tables(t[i] & kAddrMask, level - 1); // wholly inside: the tables go too
             t[i] = 0;
+            stale->all = true; // and the CPU's caches of them
         } else {
-            clear_tables(table(t[i] & kAddrMask), level - 1, lo, start > lo ? start : lo, end);
+            clear_tables(table(t[i] & kAddrMask), level - 1, lo, start > lo ? start : lo, end, stale);
         }
     }
 }
@@ -210,16 +220,9 @@ void UserAddressSpace::unmap(uintptr_t start, uintptr_t end)
         start = kUserBottom;
     if (start >= end)
         return;
-    clear_tables(table(m_root), 3, 0, start, end);
-    if (g_active_root != m_root)
-        return;
-    // A few pages: invalidate them; more: one flush of the whole TLB.
-    if ((end - start) / kPage <= 32) {
-        for (uintptr_t va = start; va < end; va += kPage)
-            invlpg(reinterpret_cast<void*>(va));
-    } else {
-        write_cr3(m_root);
-    }
+    StaleEntries stale;
+    clear_tables(table(m_root), 3, 0, start, end, &stale);
+    invalidate(stale);
 }
 
 } // namespace husk::x86
@@ -250,9 +253,8 @@ extern "C" void husk_plat_aspace_unmap(husk_aspace_t* as, uintptr_t start, uintp
 extern "C" void husk_plat_aspace_write_protect(husk_aspace_t* as, const husk_range* ranges, size_t count)
 {
     UserAddressSpace space(as);
-    bool changed = false;
+    UserAddressSpace::StaleEntries stale;
     for (size_t i = 0; i < count; ++i)
-        space.write_protect(ranges[i].start, ranges[i].end, &changed);
-    if (changed)
-        space.flush(); // once, not a page at a time
+        space.write_protect(ranges[i].start, ranges[i].end, &stale);
+    space.invalidate(stale); // once for all ranges
 }
