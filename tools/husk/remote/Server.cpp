@@ -373,13 +373,8 @@ int serve(const ServerOptions& o)
                 keep = c.session.resume(total > kTotalBound);
                 halt = halt || c.session.halted();
             }
-            if (c.session.halted() && keep) {
-                // Deliver the halt's answer before stopping.
-                int flags = fcntl(c.fd, F_GETFL);
-                fcntl(c.fd, F_SETFL, flags & ~O_NONBLOCK);
-                std::string& out = c.session.output();
-                (void)!write(c.fd, out.data() + c.sent, out.size() - c.sent);
-            }
+            if (c.session.halted() && keep)
+                continue; // answered once the disks are synced and unmounted
             if (!keep) {
                 send_some(c); // a refusal, when there is one
                 husk_process_destroy(c.session.pid()); // closes what the client left open
@@ -390,12 +385,25 @@ int serve(const ServerOptions& o)
             }
         }
     }
+    std::vector<Connection*> halting;
     for (auto& [fd, c] : connections) {
         husk_process_destroy(c.session.pid());
-        close(fd);
+        if (c.session.halted())
+            halting.push_back(&c);
+        else
+            close(fd);
     }
     unmount_all(o);
     remove_traces(l);
+    // The halt's answer says the data is on the images: a client may read
+    // them (debugfs, e2fsck) as soon as it returns.
+    for (Connection* c : halting) {
+        int flags = fcntl(c->fd, F_GETFL);
+        fcntl(c->fd, F_SETFL, flags & ~O_NONBLOCK);
+        std::string& out = c->session.output();
+        (void)!write(c->fd, out.data() + c->sent, out.size() - c->sent);
+        close(c->fd);
+    }
     return 0;
 }
 
