@@ -80,6 +80,9 @@ void Scheduler::switch_to_next()
 {
     auto& s = state();
     unsigned long irq = husk_plat_irq_disable();
+    // Threads that died at earlier switches are off their stacks: freed
+    // here, a loop of short-lived processes does not wait for an idle CPU.
+    reap_dead();
     TimerQueue::run_expired(husk_plat_clock_monotonic());
     Thread* prev = s.current;
     Thread* next = s.ready.take_first();

@@ -5,6 +5,7 @@
  *     back through WIFEXITED/WEXITSTATUS, wait4 returning the child's pid;
  *   - WNOHANG on a running child returns 0; SIGKILL, a null-pointer write
  *     (SIGSEGV) and abort() (SIGABRT) come back as WIFSIGNALED/WTERMSIG;
+ *   - 3000 children one after another each fork, exit and are reaped;
  *   - waitpid(-1) collects any child; no children left: ECHILD; a pid that
  *     is not a child: ECHILD; unknown option bits: EINVAL. */
 #include "proctest.h"
@@ -113,6 +114,20 @@ int main(int argc, char** argv)
                 seen |= 1 << k;
     }
     expect_yes("waitpid(-1) collects each of 3 children with its own status", seen == 7);
+
+    /* Many short lives, one after another: each one's resources come back
+     * (more than the 1024-process limit and more than a small guest's
+     * memory holds at once). */
+    int lives = 0;
+    for (int i = 0; i < 3000; i++) {
+        pid = fork();
+        if (pid == 0)
+            _exit(7);
+        if (pid < 0 || pt_wait(pid) != 7 << 8)
+            break;
+        lives++;
+    }
+    expect_long("children forked and reaped one after another", lives, 3000);
 
     expect_outcome("wait with no children left", wait(NULL), "ECHILD");
     expect_outcome("waitpid(getpid())", waitpid(getpid(), NULL, 0), "ECHILD");
