@@ -222,9 +222,17 @@ inline constexpr uint64_t SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA
                           SA_RESETHAND = 0x80000000;
 struct rusage {
     int64_t utime_sec, utime_usec, stime_sec, stime_usec;
-    int64_t counters[14];
+    int64_t counters[14]; // ru_maxrss (KiB), ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
+                          // oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw
 };
 static_assert(sizeof(rusage) == 144);
+inline constexpr int RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
+inline constexpr int RU_MAXRSS = 0, RU_MINFLT = 4, RU_NVCSW = 12, RU_NIVCSW = 13;
+// times(2): clock ticks of USER_HZ.
+struct tms {
+    int64_t tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+inline constexpr int64_t USER_HZ = 100;
 struct k_sigaction {
     uint64_t handler;
     uint64_t flags;

@@ -35,9 +35,12 @@ void Scheduler::switch_to(Thread* next)
 {
     auto& s = state();
     Thread* prev = s.current;
+    uint64_t now = husk_plat_clock_monotonic();
+    prev->m_ran_ns += now - prev->m_running_since;
+    next->m_running_since = now;
     next->m_state = Thread::State::Running;
     s.current = next;
-    s.slice_start = husk_plat_clock_monotonic();
+    s.slice_start = now;
     if (next != prev) {
         // Kernel threads run in whatever space is active (the kernel's half
         // is in all of them); a program's thread needs its own.
@@ -53,6 +56,7 @@ void Scheduler::init(Process* first_process)
     s.current = Thread::adopt_current("init", first_process);
     if (!s.current)
         panic("scheduler: no memory for the first thread");
+    s.current->m_running_since = husk_plat_clock_monotonic();
     // The idle thread is created not-ready: it only runs when nothing else can.
     s.idle = Thread::create("idle", idle_loop, nullptr);
     if (!s.idle)
@@ -111,6 +115,7 @@ void Scheduler::block()
     if (self == state().idle)
         panic("the idle thread tried to block");
     self->m_state = Thread::State::Blocked;
+    ++self->m_voluntary_switches;
     switch_to_next();
 }
 
@@ -139,12 +144,16 @@ bool Scheduler::interrupt_return(bool from_user)
     uint64_t now = husk_plat_clock_monotonic();
     if (now - s.slice_start < kSliceNs)
         return from_user && self->m_attention;
+    // CPU-time timers are checked on the way back to the program.
+    if (from_user && self->m_watch_cpu_time)
+        self->m_attention = true;
     // Timers that expired while this thread computed may wake others, and
     // device events may be pending: only the idle thread asks the platform
     // for those, so it runs now (a thread that never blocks would otherwise
     // starve every device), then this thread queues behind whatever woke.
     TimerQueue::run_expired(now);
     ++s.preemptions;
+    ++self->m_involuntary_switches;
     unsigned long irq = husk_plat_irq_disable();
     self->m_state = Thread::State::Ready;
     s.preempted = self;

@@ -63,6 +63,26 @@ Thread::~Thread()
     }
 }
 
+uint64_t Thread::cpu_ns() const
+{
+    uint64_t n = m_ran_ns;
+    if (Scheduler::current() == this)
+        n += husk_plat_clock_monotonic() - m_running_since;
+    return n;
+}
+
+Usage Thread::usage() const
+{
+    Usage u;
+    uint64_t total = cpu_ns();
+    u.user_ns = m_user_ns < total ? m_user_ns : total;
+    u.system_ns = total - u.user_ns;
+    u.minor_faults = m_minor_faults;
+    u.voluntary_switches = m_voluntary_switches;
+    u.involuntary_switches = m_involuntary_switches;
+    return u;
+}
+
 void Thread::trampoline(void* self)
 {
     auto* t = static_cast<Thread*>(self);

@@ -7,6 +7,7 @@
 #include "../kstd/Memory.h"
 #include "../abi/SignalSet.h"
 #include "Timer.h"
+#include "Usage.h"
 
 namespace husk {
 
@@ -82,6 +83,19 @@ public:
     uintptr_t robust_list() const { return m_robust_list; }
     void set_robust_list(uintptr_t head) { m_robust_list = head; }
 
+    // What the thread used so far (its running slice included). The
+    // scheduler counts its CPU time; the program-time part is what passed
+    // between run_program_began and run_program_ended.
+    Usage usage() const;
+    void run_program_began() { m_program_mark = cpu_ns(); }
+    void run_program_ended() { m_user_ns += cpu_ns() - m_program_mark; }
+    void count_minor_fault() { ++m_minor_faults; }
+
+    // CPU-time interval timers are armed for its process: the scheduler
+    // brings the thread out of application code at the end of each slice,
+    // so that they are checked (as Linux checks them at each tick).
+    void set_watch_cpu_time(bool on) { m_watch_cpu_time = on; }
+
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
 
@@ -111,6 +125,11 @@ private:
     WaitQueueWaiter* m_interruptible_wait { nullptr }; // the wait a signal ends
     bool m_exit_requested { false };
     int m_exit_code { 0 };
+    // CPU time: m_ran_ns up to m_running_since, when it last began to run.
+    uint64_t cpu_ns() const;
+    uint64_t m_ran_ns { 0 }, m_running_since { 0 }, m_user_ns { 0 }, m_program_mark { 0 };
+    uint64_t m_minor_faults { 0 }, m_voluntary_switches { 0 }, m_involuntary_switches { 0 };
+    bool m_watch_cpu_time { false };
 
 public:
     kstd::ListNode run_node;     // run queue or dead list

@@ -8,6 +8,7 @@
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
+#include "../proc/CpuTimers.h"
 #include "../proc/Process.h"
 #include "../proc/RobustFutex.h"
 #include "../proc/Signals.h"
@@ -122,7 +123,12 @@ void UserThread::main(void* arg)
         if (process.exiting() || self->exit_requested())
             break;
         husk_trap trap {};
-        if (husk_plat_user_run(&regs, &trap) < 0) {
+        self->set_watch_cpu_time(process.cpu_timers_armed());
+        self->run_program_began();
+        int ran = husk_plat_user_run(&regs, &trap);
+        self->run_program_ended();
+        CpuTimers::check(process);
+        if (ran < 0) {
             klog(LogLevel::Error, "%s: this platform cannot run programs", process.name());
             process.exit(127);
             break;
@@ -141,8 +147,11 @@ void UserThread::main(void* arg)
             continue; // a signal to act on
         if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
             auto fault = process.address_space()->handle_fault(trap.address, trap.flags);
-            if (fault == AddressSpace::Fault::Resolved)
+            if (fault == AddressSpace::Fault::Resolved) {
+                self->count_minor_fault();
+                process.note_resident(process.address_space()->resident_pages()); // ru_maxrss
                 continue;
+            }
             if (fault == AddressSpace::Fault::OutOfMemory) {
                 die_of_out_of_memory(process, trap);
                 break;

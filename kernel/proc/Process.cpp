@@ -1,5 +1,6 @@
 #include "Process.h"
 #include "../vfs/RecordLocks.h"
+#include "../core/Heap.h"
 #include "../core/Panic.h"
 #include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
@@ -127,10 +128,29 @@ void Process::exit_by_signal(int sig)
 
 void Process::remove_program_thread(Thread& t)
 {
+    m_ended_threads_usage += t.usage();
     if (!m_signals.threads.is_empty())
         return;
     exit(t.exit_code()); // the last thread's status is the process's, unless one was decided
     become_zombie();
+}
+
+Usage Process::usage()
+{
+    Usage u = m_ended_threads_usage;
+    for (Thread& t : m_signals.threads)
+        u += t.usage();
+    if (m_address_space)
+        note_resident(m_address_space->resident_pages());
+    u.max_resident_kib = m_peak_resident_kib;
+    return u;
+}
+
+void Process::note_resident(size_t pages)
+{
+    uint64_t kib = uint64_t(pages) * (kPageSize / 1024);
+    if (kib > m_peak_resident_kib)
+        m_peak_resident_kib = kib;
 }
 
 void Process::release_fds()
@@ -156,6 +176,8 @@ void Process::become_zombie()
     // What exit(2) releases: descriptors, locks, memory, the directories.
     release_fds();
     RecordLocks::release_all(this);
+    if (m_address_space)
+        note_resident(m_address_space->resident_pages());
     m_address_space = nullptr;
     m_image = nullptr;
     m_executable = nullptr;

@@ -134,6 +134,23 @@ public:
     // the caller must not touch it after.
     void remove_program_thread(Thread& t);
 
+    // What the process used (getrusage RUSAGE_SELF: its threads, ended
+    // ones included) and what its reaped children used (RUSAGE_CHILDREN:
+    // theirs and their own reaped children's, added when waited for).
+    Usage usage();
+    const Usage& children_usage() const { return m_children_usage; }
+    void add_reaped_child(const Usage& child) { m_children_usage += child; }
+    // Samples the resident memory for the peak (ru_maxrss).
+    void note_resident(size_t pages);
+
+    // ITIMER_VIRTUAL and ITIMER_PROF (CpuTimers.h): deadlines in the
+    // process's user time and CPU time, and their intervals; 0: disarmed.
+    struct CpuTimer {
+        uint64_t deadline_ns { 0 }, interval_ns { 0 };
+    };
+    CpuTimer& cpu_timer(int which) { return m_cpu_timers[which == linux::ITIMER_VIRTUAL ? 0 : 1]; }
+    bool cpu_timers_armed() const { return m_cpu_timers[0].deadline_ns || m_cpu_timers[1].deadline_ns; }
+
     bool is_zombie() const { return m_zombie; }
     // The signal the parent gets when this child ends (clone's low byte).
     int exit_signal() const { return m_exit_signal; }
@@ -195,6 +212,9 @@ private:
     int m_exit_signal { 0 };
     WaitQueue m_child_waiters;
     VforkDone* m_vfork { nullptr };
+    Usage m_ended_threads_usage, m_children_usage;
+    uint64_t m_peak_resident_kib { 0 };
+    CpuTimer m_cpu_timers[2];
 };
 
 template<typename Fn>

@@ -26,6 +26,8 @@ bool stop_change(Process& child, unsigned options, ProcessTree::Change& c)
     }
     c.pid = child.pid();
     c.uid = child.credentials().uid;
+    c.usage = child.usage();
+    c.usage += child.children_usage();
     if (!(options & ProcessTree::kNoWait))
         s.stop_changed = ProcessSignals::StopEvent::None;
     return true;
@@ -76,8 +78,12 @@ ErrorOr<ProcessTree::Change> ProcessTree::wait(Process& parent, Target target, u
             bool killed = (c.wait_status & 0x7f) != 0;
             c.code = killed ? kCldKilled : kCldExited;
             c.status = killed ? (c.wait_status & 0x7f) : (c.wait_status >> 8) & 0xff;
-            if (!(options & kNoWait))
+            c.usage = ended->usage();
+            c.usage += ended->children_usage();
+            if (!(options & kNoWait)) {
+                parent.add_reaped_child(c.usage);
                 delete ended;
+            }
             return c;
         }
         if (options & kNoHang)

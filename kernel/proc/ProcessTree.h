@@ -2,6 +2,7 @@
 // waitid(2)), process groups and sessions (setpgid(2), setsid(2)).
 #pragma once
 
+#include "../core/Usage.h"
 #include "../kstd/ErrorOr.h"
 
 namespace husk {
@@ -26,6 +27,7 @@ public:
         int wait_status { 0 }; // wait4's status word
         int code { 0 };        // waitid's si_code: CLD_EXITED, CLD_KILLED
         int status { 0 };      // waitid's si_status: exit status or signal
+        Usage usage;           // the child's and its reaped children's (rusage)
     };
 
     // Waits for a child of `parent` matching target to end; reaps it unless

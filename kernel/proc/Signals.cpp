@@ -309,6 +309,11 @@ ChildDisposal Signals::child_ended(Process& parent, Process& child)
         info.si_pid = int32_t(child.pid());
         info.si_uid = child.credentials().uid;
         info.si_status = killed ? (status & 0x7f) : ((status >> 8) & 0xff);
+        // Its CPU time and its reaped children's, in clock ticks.
+        Usage used = child.usage();
+        used += child.children_usage();
+        info.si_utime = int64_t(used.user_ns / (1000000000 / USER_HZ));
+        info.si_stime = int64_t(used.system_ns / (1000000000 / USER_HZ));
         (void)send_to_process(parent, info);
     }
     return reap ? ChildDisposal::Reap : ChildDisposal::Keep;

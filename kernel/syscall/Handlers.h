@@ -215,6 +215,10 @@ SysResult sys_execveat(int dirfd, UChar path, uint64_t argv, uint64_t envp, int 
 SysResult sys_wait4(int pid, UserPtr<int32_t> status, int options, UserPtr<linux::rusage> usage);
 SysResult sys_waitid(int idtype, int id, UserPtr<linux::siginfo> info, int options, UserPtr<linux::rusage> usage);
 
+// usage.cpp — what processes used
+SysResult sys_getrusage(int who, UserPtr<linux::rusage> usage);
+SysResult sys_times(UserPtr<linux::tms> buf);
+
 // session.cpp — process groups and sessions
 SysResult sys_setpgid(int pid, int pgid);
 SysResult sys_getpgid(int pid);

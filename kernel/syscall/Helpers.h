@@ -20,6 +20,8 @@ struct PathBuffer {
 kstd::ErrorOr<void> copy_path(UserPtr<const char> user, PathBuffer& out);
 
 kstd::ErrorOr<kstd::RefPtr<File>> file_of(int fd);
+// A Usage as getrusage and wait4 give it (usage.cpp).
+linux::rusage rusage_of(const Usage& u);
 // The calling process's view of paths (root, cwd, credentials, umask).
 inline PathContext path_context() { return Process::current().path_context(); }
 // The directory relative paths start from: cwd for AT_FDCWD, else dirfd's.

@@ -3,6 +3,7 @@
 // sigsuspend, sigtimedwait), returning from a handler, and the timers
 // that raise SIGALRM (alarm, setitimer).
 #include "../core/Scheduler.h"
+#include "../proc/CpuTimers.h"
 #include "../proc/SignalFd.h"
 #include "Handlers.h"
 #include "Helpers.h"
@@ -210,12 +211,14 @@ SysResult sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<const siginf
 SysResult sys_getitimer(int which, UserPtr<itimerval> value)
 {
     itimerval v {};
-    if (which == ITIMER_REAL) {
-        auto t = Signals::real_timer(Process::current());
-        v = { to_timeval(t.interval_ns), to_timeval(t.value_ns) };
-    } else if (which != ITIMER_VIRTUAL && which != ITIMER_PROF) {
+    Signals::TimerValue t;
+    if (which == ITIMER_REAL)
+        t = Signals::real_timer(Process::current());
+    else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+        t = CpuTimers::get(Process::current(), which);
+    else
         return err(EINVAL);
-    } // (the CPU-time timers are never armed: setitimer refuses them)
+    v = { to_timeval(t.interval_ns), to_timeval(t.value_ns) };
     TRY(copy_out(value, v));
     return 0;
 }
@@ -225,10 +228,11 @@ SysResult sys_setitimer(int which, UserPtr<const itimerval> value, UserPtr<itime
     itimerval v {};
     if (!value.is_null())
         v = TRY(copy_in(value)); // Linux takes a null value as zero
-    if (which != ITIMER_REAL)
-        return err(EINVAL); // CPU-time timers need CPU accounting (documented)
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
+        return err(EINVAL);
     Signals::TimerValue wanted { TRY(timeval_ns(v.it_value)), TRY(timeval_ns(v.it_interval)) };
-    auto previous = Signals::set_real_timer(Process::current(), wanted);
+    auto previous = which == ITIMER_REAL ? Signals::set_real_timer(Process::current(), wanted)
+                                         : CpuTimers::set(Process::current(), which, wanted);
     if (!old.is_null())
         TRY(copy_out(old, itimerval { to_timeval(previous.interval_ns), to_timeval(previous.value_ns) }));
     return 0;

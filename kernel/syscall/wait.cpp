@@ -27,7 +27,7 @@ SysResult sys_wait4(int pid, UserPtr<int32_t> status, int options, UserPtr<linux
     if (change.pid && !status.is_null())
         TRY(copy_out(status, int32_t(change.wait_status)));
     if (change.pid && !usage.is_null())
-        TRY(copy_out(usage, linux::rusage {})); // no accounting: zero times
+        TRY(copy_out(usage, rusage_of(change.usage)));
     return change.pid;
 }
 
@@ -66,7 +66,7 @@ SysResult sys_waitid(int idtype, int id, UserPtr<linux::siginfo> info, int optio
         TRY(copy_out(info, si)); // all zero when WNOHANG found nothing
     }
     if (change.pid && !usage.is_null())
-        TRY(copy_out(usage, linux::rusage {}));
+        TRY(copy_out(usage, rusage_of(change.usage)));
     return 0;
 }
 

@@ -87,7 +87,13 @@ void ProcProcessText::stat(Process& p, ProcText& out)
     // pid (comm) state ppid pgrp session tty_nr tpgid flags
     out.add("%u (%s) %c %u %u %u 0 -1 0", p.pid(), p.name(), state(p), p.ppid(), p.pgid(), p.sid());
     // minflt cminflt majflt cmajflt utime stime cutime cstime priority nice
-    out.add(" 0 0 0 0 0 0 0 0 20 0");
+    Usage mine = p.usage();
+    const Usage& children = p.children_usage();
+    constexpr uint64_t kNsPerTick = 1000000000 / linux::USER_HZ;
+    out.add(" %llu %llu 0 0 %llu %llu %llu %llu 20 0", (unsigned long long)mine.minor_faults,
+            (unsigned long long)children.minor_faults, (unsigned long long)(mine.user_ns / kNsPerTick),
+            (unsigned long long)(mine.system_ns / kNsPerTick), (unsigned long long)(children.user_ns / kNsPerTick),
+            (unsigned long long)(children.system_ns / kNsPerTick));
     // num_threads itrealvalue starttime vsize rss rsslim
     out.add(" %zu 0 0 %zu %zu %llu", thread_count(p), mapped_bytes(p), resident_pages(p),
             (unsigned long long)kUnlimited);
