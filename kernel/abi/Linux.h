@@ -42,6 +42,7 @@ inline constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL
                      F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1, F_OFD_GETLK = 36, F_OFD_SETLK = 37,
                      F_OFD_SETLKW = 38;
 inline constexpr short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+inline constexpr int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8; // flock(2)
 
 struct flock {
     int16_t l_type;

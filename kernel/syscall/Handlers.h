@@ -40,6 +40,7 @@ SysResult sys_dup3(int oldfd, int newfd, int flags);
 SysResult sys_fcntl(int fd, int cmd, uint64_t arg);
 SysResult sys_ioctl(int fd, unsigned long request, uint64_t arg);
 SysResult sys_close_range(unsigned first, unsigned last, unsigned flags);
+SysResult sys_flock(int fd, int operation);
 
 // stat.cpp — metadata: stat family, access, chmod/chown, utimensat, statfs
 SysResult sys_stat(UChar path, UserPtr<linux::stat> st);

@@ -1,5 +1,6 @@
-// dup, fcntl, ioctl, close_range: operations on the descriptor table.
+// dup, fcntl, ioctl, close_range, flock: operations on the descriptor table.
 #include "../vfs/Pipe.h"
+#include "../vfs/FlockLocks.h"
 #include "../vfs/RecordLocks.h"
 #include "Handlers.h"
 #include "Helpers.h"
@@ -180,6 +181,19 @@ SysResult sys_close_range(unsigned first, unsigned last, unsigned flags)
         }
     }
     return 0;
+}
+
+SysResult sys_flock(int fd, int operation)
+{
+    RefPtr<File> f = TRY(file_of(fd));
+    const void* file = f->vnode() ? static_cast<const void*>(f->vnode()) : f.ptr();
+    bool wait = !(operation & LOCK_NB);
+    switch (operation & ~LOCK_NB) {
+    case LOCK_SH: TRY(FlockLocks::lock(file, f.ptr(), false, wait)); return 0;
+    case LOCK_EX: TRY(FlockLocks::lock(file, f.ptr(), true, wait)); return 0;
+    case LOCK_UN: FlockLocks::unlock(file, f.ptr()); return 0;
+    default: return err(EINVAL);
+    }
 }
 
 } // namespace husk

@@ -1,4 +1,5 @@
 #include "File.h"
+#include "FlockLocks.h"
 #include "FileSystem.h"
 
 namespace husk {
@@ -9,6 +10,7 @@ File::~File()
 {
     while (FileWatch* w = m_watches.take_first())
         w->file_gone();
+    FlockLocks::release_all(this);
 }
 
 void File::set_opened_at(kstd::RefPtr<Vnode> directory, kstd::StringView name)

@@ -669,6 +669,13 @@ long Sys::fcntl(int fd, int cmd, long arg)
     return r;
 }
 
+long Sys::flock(int fd, int operation)
+{
+    long r = call(SYS_flock, fd, operation);
+    record("flock(" + fd_name(fd) + ", " + std::to_string(operation) + ")", r, false, "");
+    return r;
+}
+
 long Sys::set_nofile(long soft, long hard)
 {
     struct rlimit old {};

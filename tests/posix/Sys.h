@@ -101,6 +101,7 @@ public:
     long dup2(int fd, int to);
     long dup3(int fd, int to, int flags);
     long fcntl(int fd, int cmd, long arg = 0);
+    long flock(int fd, int operation);
     // fcntl with a struct flock (F_GETLK, F_SETLK, F_OFD_*): traces the
     // lock F_GETLK reports, its pid as "self", "-1" or "other".
     long lock(int fd, int cmd, short type, short whence, long start, long len, int pid = 0);

@@ -110,3 +110,29 @@ SCENARIO(locks, bad_requests)
     s.lock(r, F_SETLK, RD, SEEK_SET, 0x7fffffffffffffffL, 2);
     s.lock(r, F_SETLK, UN, SEEK_SET, 0, 0);
 }
+
+// flock(2): whole-file locks of open file descriptions, apart from fcntl's.
+SCENARIO(locks, flock_shares_excludes_and_converts)
+{
+    s.put("f", "data");
+    int a = int(s.open("f", O_RDWR));
+    int b = int(s.open("f", O_RDONLY));
+    s.flock(a, LOCK_SH);
+    s.flock(b, LOCK_SH | LOCK_NB);           // shared beside shared
+    s.flock(a, LOCK_EX | LOCK_NB);           // b's shared lock is in the way (and a's is gone)
+    s.flock(b, LOCK_EX | LOCK_NB);           // a holds nothing now: b converts
+    s.flock(a, LOCK_SH | LOCK_NB);
+    s.flock(b, LOCK_UN);
+    s.flock(a, LOCK_EX | LOCK_NB);
+    s.flock(a, LOCK_EX | LOCK_NB);           // held already
+    int c = int(s.dup(a));                   // a duplicate shares the description's lock
+    s.flock(c, LOCK_EX | LOCK_NB);
+    s.close(a);
+    s.flock(b, LOCK_SH | LOCK_NB);           // still held through c
+    s.lock(b, F_OFD_SETLK, F_RDLCK, SEEK_SET, 0, 0); // fcntl locks are another kind
+    s.close(c);                              // the last close drops it
+    s.flock(b, LOCK_SH | LOCK_NB);
+    s.flock(b, 0);
+    s.flock(b, LOCK_UN | LOCK_SH);
+    s.flock(-1, LOCK_SH);
+}
