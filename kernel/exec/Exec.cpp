@@ -193,6 +193,7 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
     }
     process.fds().close_on_exec();
     Signals::exec(process, caller); // handlers to SIG_DFL, no alternate stack
+    process.credentials().exec();
     process.release_vfork_parent();
     husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);
 }

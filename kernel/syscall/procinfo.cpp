@@ -35,6 +35,48 @@ SysResult sys_setgid(uint32_t gid)
     return 0;
 }
 
+SysResult sys_setreuid(uint32_t real, uint32_t effective)
+{
+    TRY(Process::current().credentials().set_reuid(real, effective));
+    return 0;
+}
+
+SysResult sys_setregid(uint32_t real, uint32_t effective)
+{
+    TRY(Process::current().credentials().set_regid(real, effective));
+    return 0;
+}
+
+SysResult sys_setresuid(uint32_t real, uint32_t effective, uint32_t saved)
+{
+    TRY(Process::current().credentials().set_resuid(real, effective, saved));
+    return 0;
+}
+
+SysResult sys_setresgid(uint32_t real, uint32_t effective, uint32_t saved)
+{
+    TRY(Process::current().credentials().set_resgid(real, effective, saved));
+    return 0;
+}
+
+SysResult sys_getresuid(UserPtr<uint32_t> real, UserPtr<uint32_t> effective, UserPtr<uint32_t> saved)
+{
+    const Credentials& me = Process::current().credentials();
+    TRY(copy_out(real, me.uid));
+    TRY(copy_out(effective, me.euid));
+    TRY(copy_out(saved, me.suid));
+    return 0;
+}
+
+SysResult sys_getresgid(UserPtr<uint32_t> real, UserPtr<uint32_t> effective, UserPtr<uint32_t> saved)
+{
+    const Credentials& me = Process::current().credentials();
+    TRY(copy_out(real, me.gid));
+    TRY(copy_out(effective, me.egid));
+    TRY(copy_out(saved, me.sgid));
+    return 0;
+}
+
 SysResult sys_getgroups(int size, UserPtr<uint32_t> list)
 {
     const Credentials& me = Process::current().credentials();

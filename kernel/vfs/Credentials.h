@@ -13,6 +13,7 @@ struct Credentials {
 
     uint32_t uid { 0 }, gid { 0 };
     uint32_t euid { 0 }, egid { 0 };
+    uint32_t suid { 0 }, sgid { 0 }; // saved set-IDs
     uint32_t groups[kMaxGroups] {};
     uint32_t group_count { 0 };
 
@@ -22,11 +23,23 @@ struct Credentials {
     bool in_group(uint32_t g) const;
     bool in_groups(uint32_t g) const; // a supplementary group only
 
-    // setuid(2), setgid(2), setgroups(2). There are no saved set-IDs apart
-    // from the real and effective ones: nothing execs a set-user-ID file,
-    // and root's setuid sets all of them, so they never differ.
+    // setuid(2), setgid(2), setreuid(2), setresuid(2) and their group
+    // forms, setgroups(2), with Linux's rules (root standing for
+    // CAP_SETUID/CAP_SETGID); -1 (kKeep) leaves an ID as it is.
+    static constexpr uint32_t kKeep = uint32_t(-1);
     kstd::ErrorOr<void> set_uid(uint32_t id);
     kstd::ErrorOr<void> set_gid(uint32_t id);
+    kstd::ErrorOr<void> set_reuid(uint32_t real, uint32_t effective);
+    kstd::ErrorOr<void> set_regid(uint32_t real, uint32_t effective);
+    kstd::ErrorOr<void> set_resuid(uint32_t real, uint32_t effective, uint32_t saved);
+    kstd::ErrorOr<void> set_resgid(uint32_t real, uint32_t effective, uint32_t saved);
+    // execve: the saved set-IDs become the effective ones (no file is
+    // set-user-ID to Husk's exec).
+    void exec()
+    {
+        suid = euid;
+        sgid = egid;
+    }
     kstd::ErrorOr<void> set_groups(const uint32_t* list, size_t count);
 };
 
