@@ -1,0 +1,55 @@
+#include "RootFs.h"
+#include <cstdint>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "../../platform/hosted/ImageLock.h"
+
+namespace husk::tools {
+
+namespace {
+// The ext2/3/4 superblock's magic number, 1080 bytes into the image.
+bool is_ext_file_system(const std::string& path)
+{
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    uint8_t magic[2] = {};
+    bool ok = pread(fd, magic, 2, 1080) == 2 && magic[0] == 0x53 && magic[1] == 0xef;
+    close(fd);
+    return ok;
+}
+} // namespace
+
+std::string RootFs::guest_program(const std::string& program) const
+{
+    return !source.empty() && !program.empty() && program[0] == '/' ? program : "";
+}
+
+std::string RootFs::attach(RunOptions& o, bool dry_run, const std::function<std::string(const std::string&)>& make_image) const
+{
+    struct stat st;
+    if (stat(source.c_str(), &st) != 0 || access(source.c_str(), R_OK) != 0)
+        return "--rootfs: cannot read disk image or directory '" + source + "'";
+    std::string image = source;
+    if (S_ISDIR(st.st_mode)) {
+        image = make_image(source);
+        if (image.empty())
+            return "--rootfs " + source + ": cannot make an ext2 image of this directory (is mke2fs installed?)";
+    } else if (!is_ext_file_system(source)) {
+        return "--rootfs: " + source + " is not an ext2/3/4 file system";
+    }
+    // Read-only: QEMU shares the image with other readers, refuses a writer.
+    if (int fd = open(image.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+        std::string busy = hosted::image_conflict(fd, image, true);
+        close(fd);
+        if (!busy.empty() && !dry_run)
+            return "--rootfs: " + busy;
+    }
+    o.root_disk = image;
+    // It comes after the -b disks: vda, vdb, ... keep their names.
+    o.cmdline.push_back("root=vd" + std::string(1, char('a' + o.disks.size())));
+    return "";
+}
+
+} // namespace husk::tools
