@@ -61,6 +61,8 @@ ErrorOr<void> OverlayVnode::copy_up(uint64_t data_limit)
 {
     if (m_upper)
         return {};
+    if (m_removed)
+        return err(ENOENT); // a deleted lower file, still open: nothing to copy it to
     if (!m_parent)
         return err(EIO); // only the root has no parent, and it always has an upper half
     TRY(m_parent->copy_up());

@@ -100,8 +100,15 @@ ErrorOr<RefPtr<OverlayVnode>> OverlayFileSystem::vnode_for(RefPtr<Vnode> upper, 
                                                            StringView name)
 {
     uint64_t ino = upper ? ino_of_upper(upper->ino()) : lower->ino();
-    if (RefPtr<Vnode> cached = vnode_cache().find(ino))
-        return RefPtr<OverlayVnode>(static_cast<OverlayVnode*>(cached.ptr()));
+    if (RefPtr<Vnode> cached = vnode_cache().find(ino)) {
+        RefPtr<OverlayVnode> o(static_cast<OverlayVnode*>(cached.ptr()));
+        // The same layers: the same file. Not so for another name of a
+        // lower file whose first name was copied up (hard links of the
+        // lower layer part at copy-up, as in Linux's without index=on):
+        // that name gets its own vnode, which takes over the cache entry.
+        if (o->m_upper == upper)
+            return o;
+    }
     auto v = kstd::adopt_new<OverlayVnode>(*this, ino, kstd::move(upper), kstd::move(lower));
     if (!v)
         return err(ENOMEM);
