@@ -21,6 +21,15 @@ bool is_ext_file_system(const std::string& path)
 }
 } // namespace
 
+void RootFs::take_image_argument(std::string& program, std::vector<std::string>& args)
+{
+    if (!source.empty() || args.empty() || args[0].empty() || args[0][0] != '/' || !is_ext_file_system(program))
+        return;
+    source = program;
+    program = args[0];
+    args.erase(args.begin());
+}
+
 std::string RootFs::guest_program(const std::string& program) const
 {
     return !source.empty() && !program.empty() && program[0] == '/' ? program : "";

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 #include "QemuLauncher.h"
 
 namespace husk::tools {
@@ -15,6 +16,9 @@ class RootFs {
 public:
     std::string source; // --rootfs's value, "" when not given
 
+    // husk run IMAGE /PATH [ARGS]: an ext2/3/4 IMAGE in PROGRAM's place is
+    // --rootfs IMAGE, and /PATH the program in it.
+    void take_image_argument(std::string& program, std::vector<std::string>& args);
     // The program's path in the root file system when PROGRAM is one
     // (--rootfs given and PROGRAM starts with '/'), else "".
     std::string guest_program(const std::string& program) const;

@@ -52,7 +52,8 @@ void usage(FILE* out)
                  "                     the root file system: an ext2/3/4 image or a directory\n"
                  "                     (made into an image), read-only under a tmpfs overlay that\n"
                  "                     takes the run's changes; a PROGRAM starting with '/' is a\n"
-                 "                     path inside it (./PROGRAM: a host file)\n"
+                 "                     path inside it (./PROGRAM: a host file). 'IMAGE /PATH'\n"
+                 "                     in PROGRAM's place means '--rootfs IMAGE /PATH'\n"
                  "  -n inet,static,ADDR/PFX[,GATEWAY] | inet,dhcp | inet6,auto\n"
                  "                     a new network interface (vioif0, vioif1, ...) on QEMU's\n"
                  "                     user-mode network (10.0.2.0/24, gateway 10.0.2.2 = the\n"
@@ -306,7 +307,9 @@ int run_command(int argc, char** argv)
     if (std::string e = network.finish(); !e.empty())
         return usage_error("%s", e.c_str());
     o.netdevs = network.netdevs();
-    // --rootfs IMAGE /usr/bin/PROGRAM: the program image runs a file of the root.
+    // --rootfs IMAGE /usr/bin/PROGRAM (or IMAGE /usr/bin/PROGRAM): the
+    // program image runs a file of the root.
+    rootfs.take_image_argument(o.image, program_args);
     std::string guest_program = rootfs.guest_program(o.image);
     if (!guest_program.empty())
         o.image = program_image();
