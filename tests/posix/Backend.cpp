@@ -1,7 +1,6 @@
 #include "Backend.h"
 #include "Seed.h"
 #include <fstream>
-#include <iterator>
 #include <husk/husk.h>
 #include <cerrno>
 #include <csignal>
@@ -131,8 +130,11 @@ private:
     }
     std::string image_bytes() const
     {
-        std::ifstream in(m_image, std::ios::binary);
-        return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        std::ifstream in(m_image, std::ios::binary | std::ios::ate);
+        std::string bytes(size_t(in.tellg()), '\0');
+        in.seekg(0);
+        in.read(bytes.data(), std::streamsize(bytes.size()));
+        return bytes;
     }
     // The seed tree as an ext2 image (without lost+found, which the host's
     // work directories do not have), attached read-only as vda.
@@ -146,7 +148,7 @@ private:
         std::filesystem::create_directory(seed);
         ::umask(022);
         write_seed(host_backend(), seed);
-        std::string mkfs = "mke2fs -q -F -t ext2 -b 1024 -I 256 -d " + seed + " " + m_image + " 8M >/dev/null 2>&1 && "
+        std::string mkfs = "mke2fs -q -F -t ext2 -b 1024 -I 256 -d " + seed + " " + m_image + " 2M >/dev/null 2>&1 && "
                            "debugfs -w -R 'rmdir lost+found' " + m_image + " >/dev/null 2>&1";
         int status = std::system(mkfs.c_str());
         std::filesystem::remove_all(seed);

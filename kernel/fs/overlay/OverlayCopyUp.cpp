@@ -75,6 +75,7 @@ ErrorOr<void> OverlayVnode::copy_up(uint64_t data_limit)
         return r.error();
     }
     m_upper = kstd::move(up);
+    m_parent->names_changed();
     if (!is_directory()) {
         // A file's copy is found through the upper directory from now on.
         m_lower.clear();

@@ -47,6 +47,11 @@ public:
     bool is_whiteout(uint64_t upper_ino) { return m_whiteouts.get(upper_ino) != nullptr; }
     kstd::ErrorOr<void> add_whiteout(uint64_t upper_ino);
     void remove_whiteout(uint64_t upper_ino) { m_whiteouts.remove(upper_ino); }
+    // A merged directory's count of subdirectories only the lower layer
+    // has (its link count needs them), kept until a name in it changes.
+    uint32_t* lower_subdirectories(uint64_t upper_ino) { return m_lower_subdirs.get(upper_ino); }
+    void keep_lower_subdirectories(uint64_t upper_ino, uint32_t n) { (void)m_lower_subdirs.set(upper_ino, n); }
+    void forget_lower_subdirectories(uint64_t upper_ino) { m_lower_subdirs.remove(upper_ino); }
 
     // The overlay vnode for a name found in parent: the same object for
     // every lookup of the same file while it lives.
@@ -60,6 +65,7 @@ private:
     kstd::RefPtr<Vnode> m_root;
     kstd::HashMap<uint64_t, uint64_t> m_origin; // upper inode -> the lower inode it was copied from
     kstd::HashMap<uint64_t, bool> m_whiteouts;  // upper inodes that hide a lower name
+    kstd::HashMap<uint64_t, uint32_t> m_lower_subdirs;
 };
 
 } // namespace husk

@@ -9,7 +9,7 @@ using namespace kstd::errno_values;
 
 ErrorOr<RefPtr<Vnode>> OverlayVnode::wrap_new(StringView name, RefPtr<Vnode> upper)
 {
-    refresh();
+    names_changed();
     return RefPtr<Vnode>(TRY(overlay().vnode_for(kstd::move(upper), nullptr, this, name)));
 }
 
@@ -63,7 +63,7 @@ ErrorOr<void> OverlayVnode::link(StringView name, Vnode& target_vnode)
     if (linked.is_error() && whiteout)
         (void)make_whiteout(name);
     target.refresh();
-    refresh();
+    names_changed();
     return linked;
 }
 
@@ -82,7 +82,7 @@ ErrorOr<void> OverlayVnode::unlink(StringView name)
     if (!child.m_upper)
         child.m_removed = true;
     child.refresh();
-    refresh();
+    names_changed();
     return {};
 }
 
@@ -103,7 +103,7 @@ ErrorOr<void> OverlayVnode::rmdir(StringView name)
         TRY(make_whiteout(name));
     child.m_removed = true;
     child.refresh();
-    refresh();
+    names_changed();
     return {};
 }
 
@@ -148,8 +148,8 @@ ErrorOr<void> OverlayVnode::rename(StringView old_name, Vnode& new_dir_vnode, St
         victim->refresh();
     }
     source.refresh();
-    refresh();
-    new_dir.refresh();
+    names_changed();
+    new_dir.names_changed();
     return {};
 }
 

@@ -44,10 +44,22 @@ void OverlayVnode::refresh()
     m_atime = r.atime();
     m_mtime = r.mtime();
     m_ctime = r.ctime();
-    if (is_directory() && m_upper && m_lower)
-        m_nlink += lower_only_subdirectories();
+    if (is_directory() && m_upper && m_lower) {
+        uint32_t* known = overlay().lower_subdirectories(m_upper->ino());
+        uint32_t n = known ? *known : lower_only_subdirectories();
+        if (!known)
+            overlay().keep_lower_subdirectories(m_upper->ino(), n);
+        m_nlink += n;
+    }
     if (m_removed)
         m_nlink = 0;
+}
+
+void OverlayVnode::names_changed()
+{
+    if (m_upper)
+        overlay().forget_lower_subdirectories(m_upper->ino());
+    refresh();
 }
 
 uint32_t OverlayVnode::lower_only_subdirectories()

@@ -37,6 +37,8 @@ public:
     void set_place(OverlayVnode* parent, kstd::StringView name);
     // Mirrors the real vnode's metadata into this one.
     void refresh();
+    // The same, for a directory whose names changed.
+    void names_changed();
 
 protected:
     kstd::ErrorOr<void> truncate(uint64_t size) override;
