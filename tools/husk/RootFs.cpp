@@ -1,5 +1,6 @@
 #include "RootFs.h"
 #include <cstdint>
+#include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,6 +46,10 @@ std::string RootFs::attach(RunOptions& o, bool dry_run, const std::function<std:
         image = make_image(source);
         if (image.empty())
             return "--rootfs " + source + ": cannot make an ext2 image of this directory (is mke2fs installed?)";
+        // mke2fs's lost+found is no part of the tree (a container's root has none).
+        struct stat own;
+        if (lstat((source + "/lost+found").c_str(), &own) != 0)
+            (void)std::system(("debugfs -w -R 'rmdir lost+found' " + image + " >/dev/null 2>&1").c_str());
     } else if (!is_ext_file_system(source)) {
         return "--rootfs: " + source + " is not an ext2/3/4 file system";
     }
