@@ -112,7 +112,7 @@ ErrorOr<RefPtr<OverlayVnode>> OverlayFileSystem::vnode_for(RefPtr<Vnode> upper, 
     auto v = kstd::adopt_new<OverlayVnode>(*this, ino, kstd::move(upper), kstd::move(lower));
     if (!v)
         return err(ENOMEM);
-    v->set_place(parent, name);
+    TRY(v->set_place(parent, name));
     TRY(vnode_cache().insert(*v));
     v->refresh();
     return v;

@@ -21,15 +21,14 @@ OverlayVnode::OverlayVnode(OverlayFileSystem& fs, uint64_t ino, RefPtr<Vnode> up
 
 OverlayFileSystem& OverlayVnode::overlay() const { return static_cast<OverlayFileSystem&>(fs()); }
 
-void OverlayVnode::set_place(OverlayVnode* parent, StringView name)
+ErrorOr<void> OverlayVnode::set_place(OverlayVnode* parent, StringView name)
 {
     if (!is_directory() && m_upper)
-        return; // an upper file is reached through its upper directory
+        return {}; // an upper file is reached through its upper directory
     m_parent = RefPtr<OverlayVnode>(parent);
-    if (!m_upper) {
-        if (auto copy = kstd::String::from(name); !copy.is_error())
-            m_name = copy.release_value();
-    }
+    if (!m_upper)
+        m_name = TRY(kstd::String::from(name)); // where a copy-up puts it
+    return {};
 }
 
 void OverlayVnode::refresh()

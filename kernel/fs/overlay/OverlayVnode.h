@@ -34,7 +34,7 @@ public:
     kstd::ErrorOr<kstd::RefPtr<File>> open_device(int flags) override;
 
     // Set by OverlayFileSystem::vnode_for.
-    void set_place(OverlayVnode* parent, kstd::StringView name);
+    kstd::ErrorOr<void> set_place(OverlayVnode* parent, kstd::StringView name);
     // Mirrors the real vnode's metadata into this one.
     void refresh();
     // The same, for a directory whose names changed.
