@@ -1,5 +1,6 @@
 #include "RootFs.h"
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -36,34 +37,40 @@ std::string RootFs::guest_program(const std::string& program) const
     return !source.empty() && !program.empty() && program[0] == '/' ? program : "";
 }
 
-std::string RootFs::attach(RunOptions& o, bool dry_run, const std::function<std::string(const std::string&)>& make_image) const
+int RootFs::attach(RunOptions& o, bool dry_run, const std::function<std::string(const std::string&)>& make_image) const
 {
+    auto fail = [](int status, const std::string& why) {
+        std::fprintf(stderr, "husk run: %s\n", why.c_str());
+        if (status == 2)
+            std::fprintf(stderr, "Try 'husk run --help'.\n");
+        return status;
+    };
     struct stat st;
     if (stat(source.c_str(), &st) != 0 || access(source.c_str(), R_OK) != 0)
-        return "--rootfs: cannot read disk image or directory '" + source + "'";
+        return fail(2, "--rootfs: cannot read disk image or directory '" + source + "'");
     std::string image = source;
     if (S_ISDIR(st.st_mode)) {
         image = make_image(source);
         if (image.empty())
-            return "--rootfs " + source + ": cannot make an ext2 image of this directory (is mke2fs installed?)";
+            return fail(2, "--rootfs " + source + ": cannot make an ext2 image of this directory (is mke2fs installed?)");
         // mke2fs's lost+found is no part of the tree (a container's root has none).
         struct stat own;
         if (lstat((source + "/lost+found").c_str(), &own) != 0)
             (void)std::system(("debugfs -w -R 'rmdir lost+found' " + image + " >/dev/null 2>&1").c_str());
     } else if (!is_ext_file_system(source)) {
-        return "--rootfs: " + source + " is not an ext2/3/4 file system";
+        return fail(2, "--rootfs: " + source + " is not an ext2/3/4 file system");
     }
     // Read-only: QEMU shares the image with other readers, refuses a writer.
     if (int fd = open(image.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
         std::string busy = hosted::image_conflict(fd, image, true);
         close(fd);
         if (!busy.empty() && !dry_run)
-            return "--rootfs: " + busy;
+            return fail(125, "--rootfs: " + busy);
     }
     o.root_disk = image;
     // It comes after the -b disks: vda, vdb, ... keep their names.
     o.cmdline.push_back("root=vd" + std::string(1, char('a' + o.disks.size())));
-    return "";
+    return 0;
 }
 
 } // namespace husk::tools

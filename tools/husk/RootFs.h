@@ -23,9 +23,10 @@ public:
     // (--rootfs given and PROGRAM starts with '/'), else "".
     std::string guest_program(const std::string& program) const;
     // Checks the image (or makes one of the directory with make_image) and
-    // adds it to o with its kernel command line words. "" when done, else
-    // what is wrong (a bad --rootfs value).
-    std::string attach(RunOptions& o, bool dry_run, const std::function<std::string(const std::string&)>& make_image) const;
+    // adds it to o with its kernel command line words. 0 when done, else
+    // husk run's exit status, the problem said on stderr: 2 for a bad
+    // --rootfs value, 125 for an image another writer holds (as -b's).
+    int attach(RunOptions& o, bool dry_run, const std::function<std::string(const std::string&)>& make_image) const;
 };
 
 } // namespace husk::tools

@@ -372,9 +372,8 @@ int run_command(int argc, char** argv)
         blk.push_back("{\"source\":\"vd" + std::string(1, char('a' + i)) + "\",\"mountpoint\":" + json_string(where) + "}");
     }
     if (!rootfs.source.empty()) {
-        std::string e = rootfs.attach(o, dry_run, [&](const std::string& dir) { return temporary.from_directory(dir); });
-        if (!e.empty())
-            return usage_error("%s", e.c_str());
+        if (int status = rootfs.attach(o, dry_run, [&](const std::string& dir) { return temporary.from_directory(dir); }))
+            return status;
     }
     // The program's configuration as JSON (docs/configuration.md): exact
     // arguments and environment, whatever characters they hold.
