@@ -105,8 +105,16 @@ ErrorOr<void> BlockDevice::submit(BlockRequest& request)
 
 ErrorOr<void> BlockDevice::wait(BlockRequest& request)
 {
-    while (!request.completed)
-        request.waiters.wait();
+    while (!request.completed) {
+        if (Scheduler::current()) {
+            request.waiters.wait();
+            continue;
+        }
+        // Boot, before there are threads (the root file system is mounted
+        // then, root=): wait for the platform ourselves, as the idle thread would.
+        husk_plat_yield(UINT64_MAX);
+        reap();
+    }
     if (request.raw.status == -EFAULT && uses_user_memory(request.raw.op))
         return err(EFAULT); // the client's mistake, not the device's
     if (request.raw.status != 0) {

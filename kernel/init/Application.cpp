@@ -10,7 +10,9 @@
 // The program runs from the root file system, as any other would after
 // execve: it is installed at /bin/NAME (NAME: its argv[0]'s last part), so
 // /proc/self/exe names a file it can run again (busybox does, for each
-// applet it forks).
+// applet it forks). Without a program file, "init" (Linux's init=) or an
+// argv[0] starting with '/' names one in the root file system (husk run
+// --rootfs IMAGE /usr/bin/PROGRAM).
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
@@ -91,6 +93,25 @@ ErrorOr<kstd::StringView> install_program(kstd::StringView argv0, const uint8_t*
         done += TRY(file->write(done, IoBuffer::kernel(const_cast<uint8_t*>(data) + done), size - done));
     return kstd::StringView(path, length);
 }
+
+// The init= program: a file in the root file system (a path from "/").
+ErrorOr<kstd::StringView> find_program(Process& process, kstd::StringView path)
+{
+    auto found = path.starts_with("/") ? Vfs::resolve(process.path_context(), Vfs::root(), path, FollowLast)
+                                       : ErrorOr<Resolved>(err(kstd::EINVAL));
+    if (found.is_error()) {
+        klog(LogLevel::Error, "exec: %.*s: %s", int(path.length()), path.data(),
+             found.error().code() == kstd::EINVAL ? "init= wants an absolute path in the root file system"
+                                                  : found.error().code() == kstd::ENOENT ? "not found in the root file system"
+                                                                                         : kstd::errno_name(found.error().code()));
+        return found.error();
+    }
+    if (!found.value().vnode->is_regular()) {
+        klog(LogLevel::Error, "exec: %.*s: not a regular file in the root file system", int(path.length()), path.data());
+        return err(kstd::EACCES);
+    }
+    return path;
+}
 } // namespace
 
 } // namespace husk
@@ -115,10 +136,6 @@ extern "C" int husk_kernel_run_program(void)
             size = length;
         }
     }
-    if (!data) {
-        klog(LogLevel::Error, "exec: no program: the image carries none and none was loaded beside it");
-        return 127;
-    }
     ProgramArgs args;
     if (const kstd::JsonValue* argv = Config::json("argv"); argv && argv->is_array()) {
         for (const auto& a : argv->items())
@@ -133,7 +150,15 @@ extern "C" int husk_kernel_run_program(void)
             return 127;
         }
     }
-    if (args.argv.is_empty() && !args.argv.append("program"))
+    // Without a program file: init=PATH, or an argv[0] that is a path.
+    kstd::StringView init = Config::get("init");
+    if (!data && init.is_empty() && !args.argv.is_empty() && args.argv[0].starts_with("/"))
+        init = args.argv[0];
+    if (!data && init.is_empty()) {
+        klog(LogLevel::Error, "exec: no program: the image carries none, none was loaded beside it and no init= names one");
+        return 127;
+    }
+    if (args.argv.is_empty() && !args.argv.append(data ? kstd::StringView("program") : init))
         return 127;
     bool env_ok = true;
     Config::each("env", [&](kstd::StringView v) { env_ok = env_ok && args.envp.append(v); });
@@ -148,7 +173,12 @@ extern "C" int husk_kernel_run_program(void)
     }
     Process& process = Process::current();
     char path[linux::NAME_MAX + 8];
-    auto installed = install_program(args.argv[0], static_cast<const uint8_t*>(data), size, path, sizeof path);
+    auto installed = data ? install_program(args.argv[0], static_cast<const uint8_t*>(data), size, path, sizeof path)
+                          : find_program(process, init);
+    if (installed.is_error() && !data) {
+        BootMounts::unmount_all();
+        return 127; // as a shell's for a command it cannot find
+    }
     if (installed.is_error()) {
         klog(LogLevel::Error, "exec: cannot install the program in the root file system: %s",
              kstd::errno_name(installed.error().code()));

@@ -11,6 +11,7 @@
 #include "../fs/devfs/DevFileSystem.h"
 #include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
+#include "../fs/overlay/OverlayFileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
@@ -37,15 +38,22 @@ LogLevel parse_level(kstd::StringView v)
     return LogLevel::Notice;
 }
 
-kstd::ErrorOr<void> write_file(Vnode& dir, kstd::StringView name, kstd::StringView text)
+// Writes /etc/NAME; a file the root image has is replaced (replace) or kept.
+kstd::ErrorOr<void> write_file(Vnode& dir, kstd::StringView name, kstd::StringView text, bool replace = true)
 {
+    if (auto existing = dir.lookup(name); !existing.is_error()) {
+        if (!replace)
+            return {};
+        TRY(dir.unlink(name));
+    }
     auto file = TRY(dir.create(name, linux::S_IFREG | 0644, Credentials(), 0));
     TRY(file->write(0, IoBuffer::kernel(const_cast<char*>(text.data())), text.length()));
     return {};
 }
 
 // What programs look up in /etc: the host name, localhost, the users and
-// groups servers switch to (root, nobody/nogroup), the DNS servers.
+// groups servers switch to (root, nobody/nogroup), the DNS servers. A root
+// image's own users and groups stay; the network's files are Husk's.
 kstd::ErrorOr<void> make_etc(Vnode& etc)
 {
     char text[512];
@@ -55,8 +63,8 @@ kstd::ErrorOr<void> make_etc(Vnode& etc)
     n = kstd::format(text, sizeof text, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%.*s\n",
                      int(hostname.length()), hostname.data());
     TRY(write_file(etc, "hosts", kstd::StringView(text, n)));
-    TRY(write_file(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"));
-    TRY(write_file(etc, "group", "root:x:0:\nnogroup:x:65534:\n"));
+    TRY(write_file(etc, "passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", false));
+    TRY(write_file(etc, "group", "root:x:0:\nnogroup:x:65534:\n", false));
     size_t used = 0;
     Config::each("dns", [&](kstd::StringView server) {
         used += kstd::format(text + used, sizeof text - used, "nameserver %.*s\n", int(server.length()), server.data());
@@ -67,22 +75,59 @@ kstd::ErrorOr<void> make_etc(Vnode& etc)
     return {};
 }
 
+// The directory dir/name, made unless the root image has it.
+kstd::ErrorOr<kstd::RefPtr<Vnode>> directory(Vnode& dir, kstd::StringView name, uint32_t mode)
+{
+    if (auto existing = dir.lookup(name); !existing.is_error()) {
+        if (!existing.value()->is_directory())
+            return kstd::err(kstd::ENOTDIR);
+        return existing;
+    }
+    return dir.mkdir(name, mode, Credentials());
+}
+
+// "/": a tmpfs, or with root=DEVICE a tmpfs over the ext2/3/4 file system
+// on DEVICE, mounted read-only (an overlay: the container model).
+kstd::ErrorOr<FileSystem*> make_root_file_system()
+{
+    kstd::StringView device = Config::get("root");
+    if (device.is_empty())
+        return RamfsFileSystem::create({}, 0, {});
+    if (device.starts_with("/dev/"))
+        device = device.substring(5);
+    char name[32];
+    kstd::format(name, sizeof name, "%.*s", int(device.length() < 16 ? device.length() : 16), device.data());
+    auto lower = Ext2FileSystem::create(name, linux::MS_RDONLY, {});
+    if (lower.is_error()) {
+        klog(LogLevel::Error, "boot: root=%s: cannot mount it (an ext2/3/4 file system, read-only): %s", name,
+             kstd::errno_name(lower.error().code()));
+        return lower.error();
+    }
+    auto upper = RamfsFileSystem::create({}, 0, {});
+    if (upper.is_error()) {
+        delete lower.value();
+        return upper.error();
+    }
+    FileSystem* overlay = TRY(OverlayFileSystem::create(lower.value(), upper.value()));
+    klog(LogLevel::Info, "boot: / is %s (read-only) under a tmpfs overlay", name);
+    return overlay;
+}
+
 kstd::ErrorOr<void> make_root_tree()
 {
-    FileSystem* root = TRY(RamfsFileSystem::create({}, 0, {}));
+    FileSystem* root = TRY(make_root_file_system());
     TRY(Vfs::mount_root(root));
-    Credentials superuser;
     auto r = Vfs::root();
-    TRY(r->mkdir("tmp", 01777, superuser));
+    TRY(directory(*r, "tmp", 01777));
     // /var/tmp as on any Linux: lighttpd's upload directory, sqlite's temporary files.
-    auto var = TRY(r->mkdir("var", 0755, superuser));
-    TRY(var->mkdir("tmp", 01777, superuser));
-    auto etc = TRY(r->mkdir("etc", 0755, superuser));
+    auto var = TRY(directory(*r, "var", 0755));
+    TRY(directory(*var, "tmp", 01777));
+    auto etc = TRY(directory(*r, "etc", 0755));
     TRY(make_etc(*etc));
-    auto dev = TRY(r->mkdir("dev", 0755, superuser));
+    auto dev = TRY(directory(*r, "dev", 0755));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(devfs, *dev, 0));
-    auto proc = TRY(r->mkdir("proc", 0555, superuser));
+    auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(procfs, *proc, 0));
     return {};
@@ -146,6 +191,7 @@ extern "C" int husk_kernel_boot(void)
     DevFileSystem::register_type();
     ProcFileSystem::register_type();
     Ext2FileSystem::register_type();
+    OverlayFileSystem::register_type();
     if (auto r = make_root_tree(); r.is_error()) {
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));
         return -r.error().code();

@@ -1,4 +1,6 @@
 #include "Backend.h"
+#include "Seed.h"
+#include <fstream>
 #include <husk/husk.h>
 #include <cerrno>
 #include <csignal>
@@ -23,7 +25,7 @@ public:
         long r = ::syscall(nr, a1, a2, a3, a4, a5, a6);
         return r == -1 ? -errno : r;
     }
-    std::string enter_workdir(const std::string& scenario) override
+    std::string enter_workdir(const std::string& scenario, bool seeded) override
     {
         const char* tmp = std::getenv("TMPDIR");
         std::string base = std::string(tmp && *tmp ? tmp : "/tmp") + "/husk-posix-" + std::to_string(getpid());
@@ -34,6 +36,8 @@ public:
         ::umask(022);
         if (::chdir(m_dir.c_str()) != 0)
             throw std::runtime_error("chdir " + m_dir);
+        if (seeded)
+            write_seed(*this, m_dir);
         return m_dir;
     }
     void leave_workdir() override
@@ -65,10 +69,15 @@ public:
     {
         return husk_syscall(nr, a1, a2, a3, a4, a5, a6);
     }
-    std::string enter_workdir(const std::string& scenario) override
+    std::string enter_workdir(const std::string& scenario, bool seeded) override
     {
         boot();
-        if (disk_backed()) {
+        if (m_fs_type == "overlay") {
+            m_dir = "/work";
+            if (husk_sys_mount("/dev/vda", m_dir.c_str(), "overlay", 0, nullptr) != 0)
+                throw std::runtime_error("mount overlay: " + std::string(std::strerror(errno)));
+            seeded = false; // the lower layer is the seed
+        } else if (disk_backed()) {
             m_dir = "/work/" + scenario;
             if (husk_sys_mkdir(m_dir.c_str(), 0755) != 0)
                 throw std::runtime_error("mkdir " + m_dir + ": " + std::strerror(errno));
@@ -80,6 +89,8 @@ public:
         husk_sys_umask(022);
         if (husk_sys_chdir(m_dir.c_str()) != 0)
             throw std::runtime_error("chdir " + m_dir);
+        if (seeded)
+            write_seed(*this, m_dir);
         return m_dir;
     }
     void leave_workdir() override
@@ -90,10 +101,18 @@ public:
     }
     std::string verify() override
     {
+        if (m_fs_type == "overlay")
+            return image_bytes() == m_pristine ? e2fsck() : "the overlay wrote to its read-only lower image";
         if (!disk_backed())
             return {};
         if (husk_sys_sync() != 0)
             return "sync failed";
+        return e2fsck();
+    }
+
+private:
+    std::string e2fsck()
+    {
         std::string out = m_image + ".fsck";
         int status = std::system(("e2fsck -fn " + m_image + " > " + out + " 2>&1").c_str());
         std::string report;
@@ -109,13 +128,42 @@ public:
         std::filesystem::remove(out);
         return report;
     }
+    std::string image_bytes() const
+    {
+        std::ifstream in(m_image, std::ios::binary | std::ios::ate);
+        std::string bytes(size_t(in.tellg()), '\0');
+        in.seekg(0);
+        in.read(bytes.data(), std::streamsize(bytes.size()));
+        return bytes;
+    }
+    // The seed tree as an ext2 image (without lost+found, which the host's
+    // work directories do not have), attached read-only as vda.
+    void make_seed_image()
+    {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string base = std::string(tmp && *tmp ? tmp : "/tmp") + "/husk-posix-overlay-" + std::to_string(getpid());
+        m_image = base + ".img";
+        std::string seed = base + ".seed";
+        std::filesystem::remove_all(seed);
+        std::filesystem::create_directory(seed);
+        ::umask(022);
+        write_seed(host_backend(), seed);
+        std::string mkfs = "mke2fs -q -F -t ext2 -b 1024 -I 256 -d " + seed + " " + m_image + " 2M >/dev/null 2>&1 && "
+                           "debugfs -w -R 'rmdir lost+found' " + m_image + " >/dev/null 2>&1";
+        int status = std::system(mkfs.c_str());
+        std::filesystem::remove_all(seed);
+        if (status != 0 || husk_attach_hostfile(m_image.c_str(), 1) != 0)
+            throw std::runtime_error("cannot make the overlay's lower image " + m_image);
+        m_pristine = image_bytes();
+    }
 
-private:
     bool disk_backed() const { return m_fs_type == "ext2"; }
     void boot()
     {
         if (m_booted)
             return;
+        if (m_fs_type == "overlay")
+            make_seed_image();
         if (disk_backed()) {
             const char* tmp = std::getenv("TMPDIR");
             m_image = std::string(tmp && *tmp ? tmp : "/tmp") + "/husk-posix-ext2-" + std::to_string(getpid()) + ".img";
@@ -139,6 +187,7 @@ private:
     std::string m_fs_type;
     std::string m_dir;
     std::string m_image;
+    std::string m_pristine; // the overlay's lower image as made
     bool m_booted { false };
 };
 

@@ -141,9 +141,13 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_chard
     a.insert(a.end(), { "-serial", "stdio", "-chardev", status_chardev + ",id=husk-status",
                         "-device", "isa-serial,chardev=husk-status,iobase=0x2f8,irq=3" });
     a.insert(a.end(), { "-device", "isa-debug-exit,iobase=0x501,iosize=1" });
-    for (size_t i = 0; i < o.disks.size(); ++i) {
+    for (size_t i = 0; i <= o.disks.size(); ++i) {
+        bool root = i == o.disks.size();
+        if (root && o.root_disk.empty())
+            break;
         std::string id = "hd" + std::to_string(i);
-        a.insert(a.end(), { "-drive", "id=" + id + ",file=" + o.disks[i] + ",format=raw,if=none,cache=writeback" });
+        a.insert(a.end(), { "-drive", "id=" + id + ",file=" + (root ? o.root_disk : o.disks[i]) + ",format=raw,if=none,cache=writeback"
+                                          + (root ? ",readonly=on" : "") });
         a.insert(a.end(), { "-device", std::string(mmio ? "virtio-blk-device" : "virtio-blk-pci") + ",drive=" + id });
     }
     for (size_t i = 0; i < o.netdevs.size(); ++i) {

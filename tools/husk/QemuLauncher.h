@@ -12,6 +12,7 @@ struct RunOptions {
     std::string machine = "microvm"; // microvm (virtio-mmio) | q35 | pc (virtio-pci)
     unsigned memory_mib = 64;
     std::vector<std::string> disks;
+    std::string root_disk;            // --rootfs's image: attached read-only after disks
     std::vector<std::string> netdevs; // QEMU -netdev specs, one virtio-net device each
     bool interactive = false;        // console input from stdin
     std::vector<std::string> cmdline; // kernel command line words

@@ -17,6 +17,7 @@
 #include "JsonText.h"
 #include "NetworkOptions.h"
 #include "QemuLauncher.h"
+#include "RootFs.h"
 
 namespace husk::tools {
 
@@ -47,6 +48,12 @@ void usage(FILE* out)
                  "                     device (vda, vdb, ...); a program sees it (ext2/3/4)\n"
                  "                     at MOUNTPOINT, by default /data, /data1, ... A\n"
                  "                     directory is first copied into an ext2 image\n"
+                 "  -r, --rootfs IMAGE|DIR\n"
+                 "                     the root file system: an ext2/3/4 image or a directory\n"
+                 "                     (made into an image), read-only under a tmpfs overlay that\n"
+                 "                     takes the run's changes; a PROGRAM starting with '/' is a\n"
+                 "                     path inside it (./PROGRAM: a host file). 'IMAGE /PATH'\n"
+                 "                     in PROGRAM's place means '--rootfs IMAGE /PATH'\n"
                  "  -n inet,static,ADDR/PFX[,GATEWAY] | inet,dhcp | inet6,auto\n"
                  "                     a new network interface (vioif0, vioif1, ...) on QEMU's\n"
                  "                     user-mode network (10.0.2.0/24, gateway 10.0.2.2 = the\n"
@@ -168,6 +175,7 @@ int run_command(int argc, char** argv)
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
     NetworkOptions network;
+    RootFs rootfs;
     bool baked = false, machine_given = false;
     unsigned gdb_port = 0;
     int i = 2;
@@ -216,6 +224,11 @@ int run_command(int argc, char** argv)
                 return usage_error("-b: cannot read disk image or directory '%s'", disk.c_str());
             o.disks.push_back(disk);
             mountpoints.push_back(mountpoint);
+        } else if (a == "-r" || a == "--rootfs") {
+            const char* v = value(a.c_str());
+            if (!v)
+                return kUsageError;
+            rootfs.source = v;
         } else if (a == "-n" || a == "-I" || a == "-W" || a == "-P") {
             const char* v = value(a.c_str());
             if (!v)
@@ -294,6 +307,12 @@ int run_command(int argc, char** argv)
     if (std::string e = network.finish(); !e.empty())
         return usage_error("%s", e.c_str());
     o.netdevs = network.netdevs();
+    // --rootfs IMAGE /usr/bin/PROGRAM (or IMAGE /usr/bin/PROGRAM): the
+    // program image runs a file of the root.
+    rootfs.take_image_argument(o.image, program_args);
+    std::string guest_program = rootfs.guest_program(o.image);
+    if (!guest_program.empty())
+        o.image = program_image();
     if (access(o.image.c_str(), R_OK) != 0)
         return usage_error("cannot read image '%s'", o.image.c_str());
     FileKind kind = inspect(o.image);
@@ -319,6 +338,8 @@ int run_command(int argc, char** argv)
         if (config == "hw_generic" && !machine_given)
             o.machine = "q35";
         program_args.insert(program_args.begin(), kind.baked_name);
+    } else if (!guest_program.empty()) {
+        program_args.insert(program_args.begin(), guest_program);
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
@@ -341,7 +362,7 @@ int run_command(int argc, char** argv)
                 return kBusyImage;
             }
         }
-        if (o.program.empty() && !baked) {
+        if (o.program.empty() && !baked && guest_program.empty()) {
             if (!mountpoints[i].empty())
                 return usage_error("-b ...,%s: mount points are for programs; a Husk image mounts its disks itself", mountpoints[i].c_str());
             continue;
@@ -349,6 +370,10 @@ int run_command(int argc, char** argv)
         // rumprun's defaults: /data, /data1, /data2, ...
         std::string where = !mountpoints[i].empty() ? mountpoints[i] : i == 0 ? "/data" : "/data" + std::to_string(i);
         blk.push_back("{\"source\":\"vd" + std::string(1, char('a' + i)) + "\",\"mountpoint\":" + json_string(where) + "}");
+    }
+    if (!rootfs.source.empty()) {
+        if (int status = rootfs.attach(o, dry_run, [&](const std::string& dir) { return temporary.from_directory(dir); }))
+            return status;
     }
     // The program's configuration as JSON (docs/configuration.md): exact
     // arguments and environment, whatever characters they hold.
