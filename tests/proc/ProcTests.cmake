@@ -1,11 +1,13 @@
-# husk_proc_tests(GROUP TESTS...): differential process tests in a folder
-# of tests/proc (as tests/proc/CMakeLists.txt does for its own): each
-# NAME.c is built static with glibc and with musl (when musl-gcc is
-# installed) into this folder's build tree, <libc>/bin, which the guest
-# gets as /data; proc.host.<libc>.NAME runs the host half, proc.qemu.<libc>.NAME
-# compares the host and husk run. The programs include ../proctest.h.
+# husk_proc_tests(GROUP TESTS... [HELPERS PROGRAMS...]): differential
+# process tests in a folder of tests/proc: each NAME.c is built static with
+# glibc and with musl (when musl-gcc is installed) into this folder's build
+# tree, <libc>/bin, which the guest gets as /data; proc.host.<libc>.NAME
+# runs the host half, proc.qemu.<libc>.NAME compares the host and husk run.
+# HELPERS are built beside them (programs the tests exec) but are no tests.
+# The programs include tests/proc/proctest.h.
 function(husk_proc_tests group)
-  set(tests ${ARGN})
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "HELPERS")
+  set(tests ${arg_UNPARSED_ARGUMENTS})
   find_program(MUSL_GCC musl-gcc)
   set(libcs glibc)
   if(MUSL_GCC)
@@ -19,7 +21,7 @@ function(husk_proc_tests group)
       set(cc ${MUSL_GCC})
     endif()
     set(bin ${CMAKE_CURRENT_BINARY_DIR}/${libc}/bin)
-    foreach(p ${tests})
+    foreach(p ${tests} ${arg_HELPERS})
       add_custom_command(OUTPUT ${bin}/${p}
         COMMAND ${CMAKE_COMMAND} -E make_directory ${bin}
         COMMAND ${cc} ${flags} -I${PROJECT_SOURCE_DIR}/tests/proc -o ${bin}/${p} ${CMAKE_CURRENT_SOURCE_DIR}/${p}.c
