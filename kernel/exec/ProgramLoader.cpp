@@ -19,7 +19,8 @@ enum : uint64_t {
 };
 } // namespace
 
-ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args)
+ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
+                                           const ProgramArgs& args)
 {
     uint64_t bias = image.position_independent() ? kPieBase - page_down(image.lowest()) : 0;
     // A fixed-address program must fit where programs live (Linux refuses
@@ -32,6 +33,29 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
              (unsigned long)hi);
         return err(kstd::ENOEXEC);
     }
+    TRY(map_segments(as, image, bias));
+    as.set_brk_start(page_up(bias + image.highest()));
+    LoadedProgram at { bias + image.entry(), 0, bias, 0 };
+    if (interpreter) {
+        // The interpreter's whole span is placed as one mmap would be, then
+        // its segments go there (a fixed-address interpreter where it asks).
+        uint64_t span = page_up(interpreter->highest()) - page_down(interpreter->lowest());
+        uint64_t base = 0;
+        if (interpreter->position_independent()) {
+            base = TRY(as.map_anywhere(span, 0));
+            TRY(as.unmap(base, span));
+            base -= page_down(interpreter->lowest());
+        }
+        TRY(map_segments(as, *interpreter, base));
+        at.entry = base + interpreter->entry();
+        at.interpreter_base = base + page_down(interpreter->lowest());
+    }
+    at.stack_pointer = TRY(build_stack(as, image, at, args));
+    return at;
+}
+
+ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias)
+{
     // Regions first (a page two segments share gets both their rights),
     // then the file contents; what lies past a segment's file bytes stays
     // zero (bss).
@@ -52,12 +76,10 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
     }
     for (const auto& s : image.segments())
         TRY(as.write(bias + s.vaddr, image.data() + s.offset, s.filesz));
-    as.set_brk_start(page_up(bias + image.highest()));
-    uint64_t sp = TRY(build_stack(as, image, bias, args));
-    return LoadedProgram { bias + image.entry(), sp, bias };
+    return {};
 }
 
-ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& image, uint64_t bias,
+ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& image, const LoadedProgram& at,
                                              const ProgramArgs& args)
 {
     uintptr_t lo, top;
@@ -111,11 +133,12 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
         words_out[w++] = key;
         words_out[w++] = value;
     };
+    uint64_t bias = at.load_bias;
     aux(AT_PHDR, bias + image.phdr_vaddr());
     aux(AT_PHENT, image.phent());
     aux(AT_PHNUM, image.phnum());
     aux(AT_PAGESZ, kPage);
-    aux(AT_BASE, 0); // no interpreter
+    aux(AT_BASE, at.interpreter_base); // 0: no interpreter
     aux(AT_FLAGS, 0);
     aux(AT_ENTRY, bias + image.entry());
     aux(AT_UID, 0);
