@@ -10,7 +10,10 @@
 // The program runs from the root file system, as any other would after
 // execve: it is installed at /bin/NAME (NAME: its argv[0]'s last part), so
 // /proc/self/exe names a file it can run again (busybox does, for each
-// applet it forks).
+// applet it forks). A dynamically linked program comes as a cpio archive
+// instead (`husk run` packs it at /bin/NAME with its interpreter and
+// libraries at their paths): the archive joins the root, and /bin/NAME
+// runs from there.
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
@@ -66,7 +69,8 @@ bool split_words(kstd::StringView line, char* buf, kstd::Vector<kstd::StringView
 }
 
 // Installs the boot program's bytes as /bin/NAME (mode 0755), or finds
-// it there already (a root tree that holds it); returns the path.
+// it there already (a root tree that holds it; data null: it must);
+// returns the path.
 ErrorOr<kstd::StringView> install_program(kstd::StringView argv0, const uint8_t* data, size_t size, char* path,
                                           size_t path_size)
 {
@@ -81,6 +85,9 @@ ErrorOr<kstd::StringView> install_program(kstd::StringView argv0, const uint8_t*
     if (length >= path_size)
         return err(kstd::ENAMETOOLONG);
     kstd::RefPtr<Vnode> bin = TRY(Vfs::make_directories("bin", 0755));
+    if (!data)
+        return bin->lookup(name).is_error() ? ErrorOr<kstd::StringView>(err(kstd::ENOENT))
+                                            : ErrorOr<kstd::StringView>(kstd::StringView(path, length));
     if (auto existing = bin->lookup(name); !existing.is_error() && existing.value()->size() == size)
         return kstd::StringView(path, length); // the root tree has it
     else if (!existing.is_error())
@@ -101,21 +108,24 @@ extern "C" int husk_kernel_run_program(void)
     // The boot files: the program first; a tree named "rootfs" joins the root.
     const void* data = nullptr;
     size_t size = 0;
+    bool archive_program = false;
     for (unsigned i = 0;; ++i) {
         const void* file;
         size_t length;
         const char* file_name;
         if (husk_plat_boot_file(i, &file, &length, &file_name) != 0)
             break;
-        if (kstd::StringView(file_name) == "rootfs") {
+        bool archive = length >= 6 && memcmp(file, "070701", 6) == 0; // cpio "newc"
+        if (kstd::StringView(file_name) == "rootfs" || (archive && !data && !archive_program)) {
             if (RootArchive::unpack(static_cast<const uint8_t*>(file), length).is_error())
                 return 125;
+            archive_program = archive_program || kstd::StringView(file_name) != "rootfs";
         } else if (!data) {
             data = file;
             size = length;
         }
     }
-    if (!data) {
+    if (!data && !archive_program) {
         klog(LogLevel::Error, "exec: no program: the image carries none and none was loaded beside it");
         return 127;
     }
