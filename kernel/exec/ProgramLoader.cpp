@@ -3,6 +3,7 @@
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../mm/AddressSpace.h"
+#include "Vdso.h"
 
 namespace husk {
 
@@ -15,7 +16,8 @@ uint64_t page_up(uint64_t a) { return (a + kPage - 1) & ~(kPage - 1); }
 enum : uint64_t {
     AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
     AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
-    AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+    AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33,
+    AT_MINSIGSTKSZ = 51,
 };
 } // namespace
 
@@ -50,6 +52,7 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
         at.entry = base + interpreter->entry();
         at.interpreter_base = base + page_down(interpreter->lowest());
     }
+    at.vdso = TRY(Vdso::map(as));
     at.stack_pointer = TRY(build_stack(as, image, at, args));
     return at;
 }
@@ -94,8 +97,8 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
         strings += a.length() + 1;
     for (auto& e : args.envp)
         strings += e.length() + 1;
-    constexpr size_t kAuxPairs = 19;
-    size_t words = 1 + args.argv.size() + 1 + args.envp.size() + 1 + 2 * kAuxPairs;
+    size_t aux_pairs = 20 + (at.vdso ? 1 : 0);
+    size_t words = 1 + args.argv.size() + 1 + args.envp.size() + 1 + 2 * aux_pairs;
     uint64_t strings_at = top - strings;
     uint64_t sp = (strings_at - words * 8) & ~uint64_t(15); // the stack pointer points at argc, 16-byte aligned
     size_t total = top - sp;
@@ -152,6 +155,9 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
     aux(AT_SECURE, 0);
     aux(AT_RANDOM, random);
     aux(AT_EXECFN, execfn);
+    aux(AT_MINSIGSTKSZ, HUSK_ARCH_MINSIGSTKSZ);
+    if (at.vdso)
+        aux(AT_SYSINFO_EHDR, at.vdso);
     aux(AT_NULL, 0);
     auto r = as.write(sp, buf, total);
     Heap::free_pages(buf, pages);

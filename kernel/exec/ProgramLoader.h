@@ -25,6 +25,7 @@ struct LoadedProgram {
     uint64_t stack_pointer;
     uint64_t load_bias; // 0 for ET_EXEC; where a PIE was placed
     uint64_t interpreter_base; // AT_BASE: where the interpreter was placed, 0 if none
+    uint64_t vdso { 0 };       // AT_SYSINFO_EHDR: where the vDSO is, 0 if none
 };
 
 class ProgramLoader {
