@@ -130,6 +130,8 @@ SysResult sys_setgid(uint32_t gid);
 SysResult sys_getgroups(int size, UserPtr<uint32_t> list);
 SysResult sys_setgroups(int size, UserPtr<const uint32_t> list);
 SysResult sys_sched_yield();
+SysResult sys_getcpu(UserPtr<unsigned> cpu, UserPtr<unsigned> node, UserPtr<void> cache);
+SysResult sys_membarrier(int cmd, unsigned flags, int cpu_id);
 SysResult sys_uname(UserPtr<linux::utsname> buf);
 SysResult sys_sysinfo(UserPtr<linux::sysinfo> info);
 SysResult sys_syslog(int type, UserPtr<char> buf, int len);
