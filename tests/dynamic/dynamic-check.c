@@ -7,6 +7,8 @@
  *                                 linker (ld.so PROGRAM ARGS)
  *   dynamic-check exec-static HELPER
  *                                 a static HELPER execs this program again
+ *   dynamic-check xattr           what ls -l asks: no attribute (ENODATA or
+ *                                 EOPNOTSUPP), an empty list, ENOENT
  *   dynamic-check hello [WORDS]   prints its arguments */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -16,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/auxv.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,12 +159,27 @@ static int dlopen_threads(const char *library)
     return ok ? 0 : 1;
 }
 
+static int xattr(void)
+{
+    char value[64];
+    ssize_t got = lgetxattr("/", "user.husk-test", value, sizeof value);
+    int none = got < 0 && (errno == ENODATA || errno == EOPNOTSUPP);
+    printf("xattr: lgetxattr of a missing attribute: %s\n", none ? "none" : "WRONG");
+    got = getxattr("/no/such/file", "user.husk-test", value, sizeof value);
+    printf("xattr: getxattr of a missing file: %s\n", got < 0 && errno == ENOENT ? "ENOENT" : "WRONG");
+    got = llistxattr("/proc/self/exe", value, sizeof value);
+    printf("xattr: llistxattr: %s\n", got >= 0 ? "a list" : "WRONG");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     const char *mode = argc > 1 ? argv[1] : "hello";
     if (strcmp(mode, "auxv") == 0)
         return auxv();
+    if (strcmp(mode, "xattr") == 0)
+        return xattr();
     if (strcmp(mode, "dlopen") == 0 && argc > 2)
         return dlopen_threads(argv[2]);
     if (strcmp(mode, "interpreter") == 0) {
