@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <cstring>
 #include <elf.h>
+#include <climits>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sys/stat.h>
@@ -58,8 +60,10 @@ std::vector<GuestFile> program_libraries(const std::string& program, const std::
             continue;
         size_t end = text.find(" (", start);
         std::string path = text.substr(start, end == std::string::npos ? text.find('\n', start) - start : end - start);
-        if (seen.insert(path).second)
-            files.push_back({ path, path });
+        // "$ORIGIN/../lib" gives ".."s: the guest's file goes where they lead.
+        std::string guest = std::filesystem::path(path).lexically_normal().string();
+        if (seen.insert(guest).second)
+            files.push_back({ path, guest });
     }
     pclose(list);
     return files;
@@ -106,7 +110,17 @@ std::string write_program_archive(const std::string& program, const std::string&
     std::string data = read_file(program, why);
     if (!why.empty())
         return program + ": " + why;
-    out.entry("bin/" + name, S_IFREG | 0755, data);
+    // A program whose libraries are found relative to itself (RUNPATH
+    // $ORIGIN/...) keeps its host path, with /bin/NAME a symbolic link to
+    // it: its dynamic linker takes $ORIGIN from /proc/self/exe.
+    char real[PATH_MAX];
+    if (data.find("$ORIGIN") != std::string::npos && realpath(program.c_str(), real) && real[0] == '/'
+        && std::string(real) != "/bin/" + name) {
+        out.entry(std::string(real + 1), S_IFREG | 0755, data);
+        out.entry("bin/" + name, S_IFLNK | 0777, real);
+    } else {
+        out.entry("bin/" + name, S_IFREG | 0755, data);
+    }
     for (const GuestFile& f : files) {
         data = read_file(f.host, why); // a symbolic link's target's bytes
         if (!why.empty())

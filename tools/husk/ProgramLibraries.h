@@ -29,7 +29,8 @@ struct GuestFile {
 // packed alone (it may not be a dynamic linker at all).
 std::vector<GuestFile> program_libraries(const std::string& program, const std::string& interpreter);
 
-// Writes a cpio "newc" archive of `program` as /bin/NAME (mode 0755) and
+// Writes a cpio "newc" archive of `program` as /bin/NAME (mode 0755; at
+// its host path, /bin/NAME a link to it, when it names $ORIGIN) and
 // `files` at their guest paths to `out_path`; "" or why not.
 std::string write_program_archive(const std::string& program, const std::string& name,
                                   const std::vector<GuestFile>& files, const std::string& out_path);
