@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 11
+#define HUSK_PLATFORM_VERSION 12
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -381,6 +381,46 @@ int husk_plat_user_run(struct husk_user_regs *regs, struct husk_trap *trap);
  * where applications cannot run. Kernel context. */
 int husk_plat_user_fpu_save(void *buf, size_t len);
 int husk_plat_user_fpu_restore(const void *buf, size_t len);
+
+/* ---- The vDSO: clocks programs read without a system call -------------- */
+
+/* How user mode reads the clocks: ns = ((counter - counter_base) * mult)
+ * >> shift (a 128-bit product), counter being the architecture's counter
+ * that user mode may read (x86-64: the TSC); monotonic time is ns, wall
+ * time wall_base + ns: the same values husk_plat_clock_monotonic and
+ * husk_plat_clock_wall return. valid 0: no such counter (the vDSO then
+ * makes the system call). */
+struct husk_user_clock {
+    uint64_t counter_base;
+    uint64_t mult;
+    uint64_t wall_base;
+    uint32_t shift;
+    uint32_t valid;
+};
+
+/* The page the kernel maps read-only right below the vDSO in every
+ * program (Linux's vvar): the vDSO finds it at its own address - 4096.
+ * seq is odd while the kernel changes it; readers retry until they read
+ * the same even value before and after. */
+struct husk_vvar {
+    uint32_t seq;
+    uint32_t reserved;
+    struct husk_user_clock clock;
+};
+
+/* The platform's vDSO: an ELF shared object linked at address 0, one
+ * loadable segment with its headers (mapped as it is, page aligned, right
+ * above its husk_vvar page), exporting Linux's __vdso_clock_gettime,
+ * __vdso_gettimeofday, __vdso_time, __vdso_getcpu and
+ * __vdso_clock_getres (version LINUX_2.6); and the clock parameters for
+ * its data page. 0, or -ENOSYS where programs do not run or no vDSO was
+ * built (programs then get no AT_SYSINFO_EHDR). Kernel context. */
+struct husk_vdso {
+    const void *image;
+    size_t size;
+    struct husk_user_clock clock;
+};
+int husk_plat_vdso(struct husk_vdso *out);
 
 /* Whether the host asked the system to stop (a graceful stop: husk run
  * got SIGTERM): the signal number it names, reported once with

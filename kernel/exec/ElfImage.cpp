@@ -20,7 +20,11 @@ ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t size, const char* 
     ElfImage image;
     image.m_data = data;
     image.m_size = size;
-    if (size < sizeof(elf::Header) || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F')
+    if (size < 5 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F')
+        return refuse(name, "not an ELF file");
+    if (data[4] == 1) // ELFCLASS32
+        return refuse(name, "is a 32-bit program: Husk runs 64-bit " HUSK_ARCH_NAME " programs");
+    if (size < sizeof(elf::Header))
         return refuse(name, "not an ELF file");
     elf::Header h;
     memcpy(&h, data, sizeof h);
@@ -38,9 +42,16 @@ ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t size, const char* 
     for (uint16_t i = 0; i < h.phnum; ++i) {
         elf::ProgramHeader ph;
         memcpy(&ph, data + h.phoff + i * sizeof ph, sizeof ph);
-        if (ph.type == elf::PT_INTERP)
-            return refuse(name, "is dynamically linked (it names an interpreter): Husk runs static "
-                                "executables; link with -static (husk cc does)");
+        if (ph.type == elf::PT_INTERP) {
+            // A NUL-terminated path inside the file (binfmt_elf's checks).
+            if (ph.filesz < 2 || ph.filesz > 4096 || !within(ph.offset, ph.filesz, size)
+                || data[ph.offset + ph.filesz - 1] != 0)
+                return refuse(name, "a damaged interpreter name (PT_INTERP)");
+            auto* path = reinterpret_cast<const char*>(data + ph.offset);
+            image.m_interpreter = kstd::StringView(path, kstd::StringView::cstrlen(path));
+            if (image.m_interpreter.is_empty())
+                return refuse(name, "a damaged interpreter name (PT_INTERP)");
+        }
         if (ph.type == elf::PT_PHDR) {
             image.m_phdr_vaddr = ph.vaddr;
             have_phdr = true;

@@ -1,10 +1,12 @@
-// A static Linux executable for the machine the kernel runs on, checked: its loadable
-// segments, entry point and program headers, and its symbols (for fault
-// reports). Dynamic executables are refused with a message saying so.
+// A Linux executable for the machine the kernel runs on, checked: its
+// loadable segments, entry point and program headers, the interpreter a
+// dynamically linked one names (PT_INTERP), and its symbols (for fault
+// reports).
 #pragma once
 
 #include "../kstd/ErrorOr.h"
 #include "../kstd/Memory.h"
+#include "../kstd/StringView.h"
 #include "../kstd/Vector.h"
 #include "Elf.h"
 
@@ -18,10 +20,12 @@ public:
     };
 
     // Checks the image; on failure logs why (naming `name`) and returns
-    // ENOEXEC (not ELF, another architecture, dynamic, damaged) or ENOMEM.
+    // ENOEXEC (not ELF, another architecture or word size, damaged) or ENOMEM.
     static kstd::ErrorOr<ElfImage> parse(const uint8_t* data, size_t size, const char* name);
 
     bool position_independent() const { return m_pie; }
+    // The path PT_INTERP names (the dynamic linker), empty for a static one.
+    kstd::StringView interpreter() const { return m_interpreter; }
     uint64_t entry() const { return m_entry; }
     // Where the program headers are once loaded (before relocation), their
     // size and count: AT_PHDR, AT_PHENT, AT_PHNUM.
@@ -42,6 +46,7 @@ private:
     bool m_pie { false };
     uint64_t m_entry { 0 }, m_phdr_vaddr { 0 };
     uint16_t m_phnum { 0 };
+    kstd::StringView m_interpreter;
     uint64_t m_lowest { ~0ull }, m_highest { 0 };
     kstd::Vector<Segment> m_segments;
 };

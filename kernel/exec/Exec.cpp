@@ -92,6 +92,32 @@ ErrorOr<kstd::String> command_line_of(const ProgramArgs& args)
     return line;
 }
 
+// The dynamic linker a program names, from the process's root as execve
+// finds it (binfmt_elf opens it the same way, with the caller's rights).
+// ENOENT when it is missing, ELIBBAD when it is itself dynamic, as Linux.
+ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context, kstd::StringView path,
+                                                     const char* program)
+{
+    auto resolved = Vfs::resolve(context, context.root, path, FollowLast);
+    if (resolved.is_error() || !resolved.value().vnode) {
+        klog(LogLevel::Error, "exec: %s: its interpreter %.*s not found in the root file system", program,
+             int(path.length()), path.data());
+        return resolved.is_error() ? resolved.error() : err(ENOENT);
+    }
+    kstd::RefPtr<Vnode> file = resolved.value().vnode;
+    if (!linux::is_reg(file->mode()))
+        return err(EACCES);
+    TRY(Vfs::access(context, *file, linux::X_OK, true));
+    char name[64];
+    kstd::format(name, sizeof name, "%.*s", int(path.length()), path.data());
+    kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name));
+    if (!interpreter->elf().interpreter().is_empty()) {
+        klog(LogLevel::Error, "exec: %s: its interpreter %s is itself dynamically linked", program, name);
+        return err(ELIBBAD);
+    }
+    return interpreter;
+}
+
 void basename_of(kstd::StringView path, char* out, size_t size)
 {
     size_t start = 0;
@@ -147,9 +173,13 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
     char name[64];
     basename_of(request.path, name, sizeof name);
     kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name));
+    kstd::RefPtr<ProgramImage> interpreter;
+    if (!image->elf().interpreter().is_empty())
+        interpreter = TRY(read_interpreter(context, image->elf().interpreter(), name));
     kstd::RefPtr<AddressSpace> space = TRY(AddressSpace::create());
     request.args.execfn = execfn;
-    LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), request.args));
+    LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), interpreter ? &interpreter->elf() : nullptr,
+                                                  request.args));
     image->set_load_bias(start.load_bias);
     kstd::String file_path = TRY(absolute_path(context, resolved));
     kstd::String command_line = TRY(command_line_of(request.args));

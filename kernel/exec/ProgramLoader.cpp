@@ -3,6 +3,7 @@
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../mm/AddressSpace.h"
+#include "Vdso.h"
 
 namespace husk {
 
@@ -15,11 +16,13 @@ uint64_t page_up(uint64_t a) { return (a + kPage - 1) & ~(kPage - 1); }
 enum : uint64_t {
     AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
     AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
-    AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31,
+    AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33,
+    AT_MINSIGSTKSZ = 51,
 };
 } // namespace
 
-ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args)
+ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
+                                           const ProgramArgs& args)
 {
     uint64_t bias = image.position_independent() ? kPieBase - page_down(image.lowest()) : 0;
     // A fixed-address program must fit where programs live (Linux refuses
@@ -32,6 +35,30 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
              (unsigned long)hi);
         return err(kstd::ENOEXEC);
     }
+    TRY(map_segments(as, image, bias));
+    as.set_brk_start(page_up(bias + image.highest()));
+    LoadedProgram at { bias + image.entry(), 0, bias, 0 };
+    if (interpreter) {
+        // The interpreter's whole span is placed as one mmap would be, then
+        // its segments go there (a fixed-address interpreter where it asks).
+        uint64_t span = page_up(interpreter->highest()) - page_down(interpreter->lowest());
+        uint64_t base = 0;
+        if (interpreter->position_independent()) {
+            base = TRY(as.map_anywhere(span, 0));
+            TRY(as.unmap(base, span));
+            base -= page_down(interpreter->lowest());
+        }
+        TRY(map_segments(as, *interpreter, base));
+        at.entry = base + interpreter->entry();
+        at.interpreter_base = base + page_down(interpreter->lowest());
+    }
+    at.vdso = TRY(Vdso::map(as));
+    at.stack_pointer = TRY(build_stack(as, image, at, args));
+    return at;
+}
+
+ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias)
+{
     // Regions first (a page two segments share gets both their rights),
     // then the file contents; what lies past a segment's file bytes stays
     // zero (bss).
@@ -52,12 +79,10 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
     }
     for (const auto& s : image.segments())
         TRY(as.write(bias + s.vaddr, image.data() + s.offset, s.filesz));
-    as.set_brk_start(page_up(bias + image.highest()));
-    uint64_t sp = TRY(build_stack(as, image, bias, args));
-    return LoadedProgram { bias + image.entry(), sp, bias };
+    return {};
 }
 
-ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& image, uint64_t bias,
+ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& image, const LoadedProgram& at,
                                              const ProgramArgs& args)
 {
     uintptr_t lo, top;
@@ -72,8 +97,8 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
         strings += a.length() + 1;
     for (auto& e : args.envp)
         strings += e.length() + 1;
-    constexpr size_t kAuxPairs = 19;
-    size_t words = 1 + args.argv.size() + 1 + args.envp.size() + 1 + 2 * kAuxPairs;
+    size_t aux_pairs = 20 + (at.vdso ? 1 : 0);
+    size_t words = 1 + args.argv.size() + 1 + args.envp.size() + 1 + 2 * aux_pairs;
     uint64_t strings_at = top - strings;
     uint64_t sp = (strings_at - words * 8) & ~uint64_t(15); // the stack pointer points at argc, 16-byte aligned
     size_t total = top - sp;
@@ -111,11 +136,12 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
         words_out[w++] = key;
         words_out[w++] = value;
     };
+    uint64_t bias = at.load_bias;
     aux(AT_PHDR, bias + image.phdr_vaddr());
     aux(AT_PHENT, image.phent());
     aux(AT_PHNUM, image.phnum());
     aux(AT_PAGESZ, kPage);
-    aux(AT_BASE, 0); // no interpreter
+    aux(AT_BASE, at.interpreter_base); // 0: no interpreter
     aux(AT_FLAGS, 0);
     aux(AT_ENTRY, bias + image.entry());
     aux(AT_UID, 0);
@@ -129,6 +155,9 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
     aux(AT_SECURE, 0);
     aux(AT_RANDOM, random);
     aux(AT_EXECFN, execfn);
+    aux(AT_MINSIGSTKSZ, HUSK_ARCH_MINSIGSTKSZ);
+    if (at.vdso)
+        aux(AT_SYSINFO_EHDR, at.vdso);
     aux(AT_NULL, 0);
     auto r = as.write(sp, buf, total);
     Heap::free_pages(buf, pages);

@@ -1,6 +1,7 @@
-// Puts a checked ELF image into an empty address space and builds the
-// initial stack exactly as Linux does (argc, argv, envp, auxiliary vector,
-// the strings and AT_RANDOM bytes above them), so any libc starts.
+// Puts a checked ELF image (and the interpreter it names, if dynamic) into
+// an empty address space and builds the initial stack exactly as Linux does
+// (argc, argv, envp, auxiliary vector, the strings and AT_RANDOM bytes
+// above them), so any libc and any dynamic linker starts.
 #pragma once
 
 #include <husk/platform.h>
@@ -22,20 +23,27 @@ struct ProgramArgs {
 struct LoadedProgram {
     uint64_t entry;
     uint64_t stack_pointer;
-    uint64_t load_bias; // 0 for ET_EXEC; where a static PIE was placed
+    uint64_t load_bias; // 0 for ET_EXEC; where a PIE was placed
+    uint64_t interpreter_base; // AT_BASE: where the interpreter was placed, 0 if none
+    uint64_t vdso { 0 };       // AT_SYSINFO_EHDR: where the vDSO is, 0 if none
 };
 
 class ProgramLoader {
 public:
     // The main thread's stack: this much below the top of the user range.
     static constexpr size_t kStackSize = 8u << 20;
-    // Where static PIEs go (Linux's ELF_ET_DYN_BASE).
+    // Where PIEs go (Linux's ELF_ET_DYN_BASE).
     static constexpr uint64_t kPieBase = HUSK_ARCH_PIE_BASE;
 
-    static kstd::ErrorOr<LoadedProgram> load(AddressSpace& as, const ElfImage& image, const ProgramArgs& args);
+    // `interpreter`, when the image names one, is the dynamic linker's
+    // image: it goes where mmap would put it (below the stack, as Linux
+    // does), and the program starts at its entry point.
+    static kstd::ErrorOr<LoadedProgram> load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
+                                             const ProgramArgs& args);
 
 private:
-    static kstd::ErrorOr<uint64_t> build_stack(AddressSpace& as, const ElfImage& image, uint64_t bias,
+    static kstd::ErrorOr<void> map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias);
+    static kstd::ErrorOr<uint64_t> build_stack(AddressSpace& as, const ElfImage& image, const LoadedProgram& at,
                                                const ProgramArgs& args);
 };
 

@@ -10,9 +10,12 @@
 // The program runs from the root file system, as any other would after
 // execve: it is installed at /bin/NAME (NAME: its argv[0]'s last part), so
 // /proc/self/exe names a file it can run again (busybox does, for each
-// applet it forks). Without a program file, "init" (Linux's init=) or an
-// argv[0] starting with '/' names one in the root file system (husk run
-// --rootfs IMAGE /usr/bin/PROGRAM).
+// applet it forks). A dynamically linked program comes as a cpio archive
+// instead (`husk run` packs it at /bin/NAME with its interpreter and
+// libraries at their paths): the archive joins the root, and /bin/NAME
+// runs from there. Without either, "init" (Linux's init=) or an argv[0]
+// starting with '/' names one in the root file system (husk run --rootfs
+// IMAGE /usr/bin/PROGRAM).
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
@@ -68,7 +71,8 @@ bool split_words(kstd::StringView line, char* buf, kstd::Vector<kstd::StringView
 }
 
 // Installs the boot program's bytes as /bin/NAME (mode 0755), or finds
-// it there already (a root tree that holds it); returns the path.
+// it there already (a root tree that holds it; data null: it must);
+// returns the path.
 ErrorOr<kstd::StringView> install_program(kstd::StringView argv0, const uint8_t* data, size_t size, char* path,
                                           size_t path_size)
 {
@@ -83,6 +87,9 @@ ErrorOr<kstd::StringView> install_program(kstd::StringView argv0, const uint8_t*
     if (length >= path_size)
         return err(kstd::ENAMETOOLONG);
     kstd::RefPtr<Vnode> bin = TRY(Vfs::make_directories("bin", 0755));
+    if (!data)
+        return bin->lookup(name).is_error() ? ErrorOr<kstd::StringView>(err(kstd::ENOENT))
+                                            : ErrorOr<kstd::StringView>(kstd::StringView(path, length));
     if (auto existing = bin->lookup(name); !existing.is_error() && existing.value()->size() == size)
         return kstd::StringView(path, length); // the root tree has it
     else if (!existing.is_error())
@@ -122,15 +129,18 @@ extern "C" int husk_kernel_run_program(void)
     // The boot files: the program first; a tree named "rootfs" joins the root.
     const void* data = nullptr;
     size_t size = 0;
+    bool archive_program = false;
     for (unsigned i = 0;; ++i) {
         const void* file;
         size_t length;
         const char* file_name;
         if (husk_plat_boot_file(i, &file, &length, &file_name) != 0)
             break;
-        if (kstd::StringView(file_name) == "rootfs") {
+        bool archive = length >= 6 && memcmp(file, "070701", 6) == 0; // cpio "newc"
+        if (kstd::StringView(file_name) == "rootfs" || (archive && !data && !archive_program)) {
             if (RootArchive::unpack(static_cast<const uint8_t*>(file), length).is_error())
                 return 125;
+            archive_program = archive_program || kstd::StringView(file_name) != "rootfs";
         } else if (!data) {
             data = file;
             size = length;
@@ -152,13 +162,14 @@ extern "C" int husk_kernel_run_program(void)
     }
     // Without a program file: init=PATH, or an argv[0] that is a path.
     kstd::StringView init = Config::get("init");
-    if (!data && init.is_empty() && !args.argv.is_empty() && args.argv[0].starts_with("/"))
+    bool packed = data || archive_program; // the program came with the boot files
+    if (!packed && init.is_empty() && !args.argv.is_empty() && args.argv[0].starts_with("/"))
         init = args.argv[0];
-    if (!data && init.is_empty()) {
+    if (!packed && init.is_empty()) {
         klog(LogLevel::Error, "exec: no program: the image carries none, none was loaded beside it and no init= names one");
         return 127;
     }
-    if (args.argv.is_empty() && !args.argv.append(data ? kstd::StringView("program") : init))
+    if (args.argv.is_empty() && !args.argv.append(packed ? kstd::StringView("program") : init))
         return 127;
     bool env_ok = true;
     Config::each("env", [&](kstd::StringView v) { env_ok = env_ok && args.envp.append(v); });
@@ -173,9 +184,9 @@ extern "C" int husk_kernel_run_program(void)
     }
     Process& process = Process::current();
     char path[linux::NAME_MAX + 8];
-    auto installed = data ? install_program(args.argv[0], static_cast<const uint8_t*>(data), size, path, sizeof path)
-                          : find_program(process, init);
-    if (installed.is_error() && !data) {
+    auto installed = packed ? install_program(args.argv[0], static_cast<const uint8_t*>(data), size, path, sizeof path)
+                            : find_program(process, init);
+    if (installed.is_error() && !packed) {
         BootMounts::unmount_all();
         return 127; // as a shell's for a command it cannot find
     }

@@ -118,6 +118,20 @@ SysResult sys_time(UserPtr<int64_t> t);
 SysResult sys_nanosleep(UserPtr<const linux::timespec> req, UserPtr<linux::timespec> rem);
 SysResult sys_clock_nanosleep(int clock, int flags, UserPtr<const linux::timespec> req, UserPtr<linux::timespec> rem);
 
+// xattr.cpp — extended attributes (none stored)
+SysResult sys_getxattr(UChar path, UChar name, UserPtr<void> value, size_t size);
+SysResult sys_lgetxattr(UChar path, UChar name, UserPtr<void> value, size_t size);
+SysResult sys_fgetxattr(int fd, UChar name, UserPtr<void> value, size_t size);
+SysResult sys_setxattr(UChar path, UChar name, UserPtr<const void> value, size_t size, int flags);
+SysResult sys_lsetxattr(UChar path, UChar name, UserPtr<const void> value, size_t size, int flags);
+SysResult sys_fsetxattr(int fd, UChar name, UserPtr<const void> value, size_t size, int flags);
+SysResult sys_listxattr(UChar path, UserPtr<char> list, size_t size);
+SysResult sys_llistxattr(UChar path, UserPtr<char> list, size_t size);
+SysResult sys_flistxattr(int fd, UserPtr<char> list, size_t size);
+SysResult sys_removexattr(UChar path, UChar name);
+SysResult sys_lremovexattr(UChar path, UChar name);
+SysResult sys_fremovexattr(int fd, UChar name);
+
 // procinfo.cpp — who am I, what is this system
 SysResult sys_getpid();
 SysResult sys_getppid();
@@ -137,6 +151,8 @@ SysResult sys_getresgid(UserPtr<uint32_t> real, UserPtr<uint32_t> effective, Use
 SysResult sys_getgroups(int size, UserPtr<uint32_t> list);
 SysResult sys_setgroups(int size, UserPtr<const uint32_t> list);
 SysResult sys_sched_yield();
+SysResult sys_getcpu(UserPtr<unsigned> cpu, UserPtr<unsigned> node, UserPtr<void> cache);
+SysResult sys_membarrier(int cmd, unsigned flags, int cpu_id);
 SysResult sys_uname(UserPtr<linux::utsname> buf);
 SysResult sys_sysinfo(UserPtr<linux::sysinfo> info);
 SysResult sys_syslog(int type, UserPtr<char> buf, int len);

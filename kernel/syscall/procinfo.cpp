@@ -109,6 +109,37 @@ SysResult sys_sched_yield()
     return 0;
 }
 
+// One CPU and one NUMA node (what the vDSO's getcpu answers too).
+SysResult sys_getcpu(UserPtr<unsigned> cpu, UserPtr<unsigned> node, UserPtr<void>)
+{
+    if (!cpu.is_null())
+        TRY(copy_out(cpu, 0u));
+    if (!node.is_null())
+        TRY(copy_out(node, 0u));
+    return 0;
+}
+
+// membarrier(2) on one CPU: no other thread runs while the caller does, so
+// every barrier already holds when the call is made (musl's dynamic linker
+// uses it to publish a dlopen'ed library's TLS to running threads).
+SysResult sys_membarrier(int cmd, unsigned flags, int)
+{
+    enum : int {
+        QUERY = 0, GLOBAL = 1, GLOBAL_EXPEDITED = 2, REGISTER_GLOBAL_EXPEDITED = 4, PRIVATE_EXPEDITED = 8,
+        REGISTER_PRIVATE_EXPEDITED = 16, PRIVATE_EXPEDITED_SYNC_CORE = 32, REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 64,
+    };
+    constexpr int kSupported = GLOBAL | GLOBAL_EXPEDITED | REGISTER_GLOBAL_EXPEDITED | PRIVATE_EXPEDITED
+                               | REGISTER_PRIVATE_EXPEDITED | PRIVATE_EXPEDITED_SYNC_CORE
+                               | REGISTER_PRIVATE_EXPEDITED_SYNC_CORE;
+    if (flags != 0)
+        return err(EINVAL);
+    if (cmd == QUERY)
+        return kSupported;
+    if (cmd < 0 || (cmd & (cmd - 1)) != 0 || !(cmd & kSupported))
+        return err(EINVAL);
+    return 0;
+}
+
 namespace {
 void copy_field(char* dst, kstd::StringView src)
 {

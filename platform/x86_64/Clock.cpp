@@ -204,6 +204,7 @@ uint64_t Clock::monotonic_ns()
 
 uint64_t Clock::wall_ns() { return g_wall_base + monotonic_ns(); }
 uint64_t Clock::tsc_hz() { return g_hz; }
+husk_user_clock Clock::user_clock() { return { g_tsc_base, g_mult, g_wall_base, 32, g_hz != 0 }; }
 const char* Clock::source() { return g_source; }
 
 } // namespace husk::x86

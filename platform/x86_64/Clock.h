@@ -5,6 +5,7 @@
 // at boot plus monotonic time.
 #pragma once
 
+#include <husk/platform.h>
 #include <stdint.h>
 
 namespace husk::x86 {
@@ -15,6 +16,8 @@ public:
     static uint64_t monotonic_ns();
     static uint64_t wall_ns();
     static uint64_t tsc_hz();
+    // The same clocks as user mode computes them from the TSC (the vDSO).
+    static husk_user_clock user_clock();
     static const char* source();
     // TSC at entry to husk_x86_main (for boot-time measurements).
     static uint64_t boot_tsc();

@@ -45,6 +45,11 @@ void check_promises(const husk::ElfImage& image, size_t size)
     }
     expect(entry_in_exec, "entry point not in an executable segment");
     expect(image.phnum() > 0 && image.phent() == 56, "program header count/size");
+    // The interpreter's name (PT_INTERP) lies inside the file.
+    auto* name = reinterpret_cast<const uint8_t*>(image.interpreter().data());
+    expect(image.interpreter().is_empty()
+               || (name >= image.data() && name + image.interpreter().length() < image.data() + size),
+           "interpreter name outside the file");
 }
 
 } // namespace

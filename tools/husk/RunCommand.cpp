@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "../../platform/hosted/ImageLock.h"
 #include "ImageFiles.h"
+#include "ProgramLibraries.h"
 #include "JsonText.h"
 #include "NetworkOptions.h"
 #include "QemuLauncher.h"
@@ -330,6 +331,17 @@ int run_command(int argc, char** argv)
         o.program = o.image;
         o.image = kernel;
         std::string name = o.program.substr(o.program.rfind('/') + 1);
+        // A dynamically linked program boots as an archive with its
+        // interpreter and libraries (ProgramLibraries.h), unless a root
+        // file system (--rootfs) is given: that root provides them.
+        if (rootfs.source.empty()) {
+            std::string why;
+            std::string archive = dynamic_program_archive(o.program, name, why);
+            if (!archive.empty())
+                o.program = archive;
+            else if (!why.empty())
+                return usage_error("%s", why.c_str());
+        }
         program_args.insert(program_args.begin(), name);
     } else if (const std::string& config = kind.baked_config; !config.empty()) {
         // A baked image: its program takes the arguments; hw_generic boots

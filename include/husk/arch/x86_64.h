@@ -20,6 +20,9 @@
 #define HUSK_ARCH_NAME "x86_64"
 #define HUSK_ARCH_HWCAP 0x078bfbffull
 #define HUSK_ARCH_PIE_BASE 0x555555554000ull
+/* AT_MINSIGSTKSZ: the smallest alternate signal stack a handler fits on
+ * (the signal frame with its FPU state, and room to run): MINSIGSTKSZ. */
+#define HUSK_ARCH_MINSIGSTKSZ 2048u
 
 /* fs_base is the thread pointer (TLS); gs_base is arch_prctl's too. */
 struct husk_user_regs {

@@ -1,0 +1,28 @@
+#include "Vdso.h"
+#include <husk/platform.h>
+#include "../core/Heap.h"
+#include "../mm/AddressSpace.h"
+
+namespace husk {
+
+// The data page is written into each program's own copy when it starts:
+// the clock parameters never change after boot (no clock_settime yet).
+// Once they can, the page must be one shared page the kernel updates
+// (seq odd while it does), mapped into every space.
+ErrorOr<uint64_t> Vdso::map(AddressSpace& as)
+{
+    husk_vdso vdso;
+    if (husk_plat_vdso(&vdso) != 0 || !vdso.image || vdso.size == 0)
+        return 0;
+    constexpr size_t kPage = AddressSpace::kPage;
+    size_t image = (vdso.size + kPage - 1) & ~(kPage - 1);
+    uint64_t base = TRY(as.map_anywhere(kPage + image, HUSK_PROT_READ));
+    husk_vvar vvar {};
+    vvar.clock = vdso.clock;
+    TRY(as.write(base, &vvar, sizeof vvar));
+    TRY(as.write(base + kPage, vdso.image, vdso.size));
+    TRY(as.protect(base + kPage, image, HUSK_PROT_READ | HUSK_PROT_EXEC));
+    return base + kPage;
+}
+
+} // namespace husk

@@ -1,0 +1,1 @@
+int missing_function(void) { return 0; }
