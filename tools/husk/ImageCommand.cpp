@@ -98,14 +98,9 @@ int parse(int argc, char** argv, Options& o)
 {
     for (int i = 3; i < argc; ++i) {
         std::string a = argv[i];
-        auto value = [&](const char* name) -> const char* {
-            if (i + 1 >= argc)
-                return nullptr;
-            (void)name;
-            return argv[++i];
-        };
+        auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
         if (a == "-o" || a == "--output" || a == "--suite" || a == "--mirror" || a == "--cache") {
-            const char* v = value(a.c_str());
+            const char* v = value();
             if (!v || !*v)
                 return usage_error("option " + a + " needs a value");
             (a == "-o" || a == "--output" ? o.output : a == "--suite" ? o.suite : a == "--mirror" ? o.mirror : o.cache) = v;
