@@ -165,7 +165,10 @@ ChildResult AptCache::apt(const std::vector<std::string>& args) const
     argv.insert(argv.end(), args.begin(), args.end());
     if (m_verbose)
         std::fprintf(stderr, "husk image: APT_CONFIG=%s/apt.conf %s\n", m_dir.c_str(), command_line(argv).c_str());
-    return run_child(argv, { { "APT_CONFIG=" + m_dir + "/apt.conf", "LC_ALL=C", "DEBIAN_FRONTEND=noninteractive" }, m_verbose });
+    ChildOptions options;
+    options.env = { "APT_CONFIG=" + m_dir + "/apt.conf", "LC_ALL=C", "DEBIAN_FRONTEND=noninteractive" };
+    options.echo = m_verbose;
+    return run_child(argv, options);
 }
 
 std::string AptCache::where() const
