@@ -33,6 +33,9 @@ void usage(FILE* out)
                  "\n"
                  "options:\n"
                  "  -o, --output IMAGE the image file to write (replaced when complete)\n"
+                 "  --tree             write the root as a directory IMAGE (which must not\n"
+                 "                     exist yet) instead of an ext4 image; as a user, its\n"
+                 "                     files are that user's\n"
                  "  --suite NAME       the Debian release (default bookworm)\n"
                  "  --mirror URI       a Debian archive (default: the one this machine's apt\n"
                  "                     sources name for the suite, else deb.debian.org)\n"
@@ -54,7 +57,7 @@ int usage_error(const std::string& message)
 struct Options {
     std::vector<std::string> packages;
     std::string output, suite = "bookworm", mirror, cache;
-    bool refresh = false, verbose = false;
+    bool refresh = false, verbose = false, tree = false;
 };
 
 // NAME, NAME=VERSION or NAME/SUITE with Debian's rules for names (policy 5.6.1).
@@ -104,6 +107,8 @@ int parse(int argc, char** argv, Options& o)
             if (!v || !*v)
                 return usage_error("option " + a + " needs a value");
             (a == "-o" || a == "--output" ? o.output : a == "--suite" ? o.suite : a == "--mirror" ? o.mirror : o.cache) = v;
+        } else if (a == "--tree") {
+            o.tree = true;
         } else if (a == "--refresh") {
             o.refresh = true;
         } else if (a == "-v" || a == "--verbose") {
@@ -133,8 +138,10 @@ int debian_image(const Options& o)
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::path out = fs::absolute(o.output, ec);
-    if (fs::is_directory(out, ec))
+    if (fs::is_directory(out, ec) && !o.tree)
         return status_for(Failure::other(o.output + " is a directory"));
+    if (o.tree && fs::exists(fs::symlink_status(out, ec)))
+        return status_for(Failure::other(o.output + " exists (--tree makes a new directory)"));
     if (!fs::is_directory(out.parent_path(), ec))
         return status_for(Failure::other("no directory " + out.parent_path().string() + " for " + o.output));
 
@@ -166,8 +173,8 @@ int debian_image(const Options& o)
     if (Failure f = cache.download(o.packages, packages))
         return status_for(f);
 
-    StagingDir staging;
-    if (Failure f = staging.create("husk-image-"))
+    StagingDir staging; // beside a tree, which is moved out of it in one rename
+    if (Failure f = staging.create("husk-image-", o.tree ? out.parent_path().string() : ""))
         return status_for(f);
     std::string root = staging.path() + "/root";
     FileTools tools;
@@ -185,8 +192,13 @@ int debian_image(const Options& o)
         return status_for(f);
     if (Failure f = own_by_root(created, tools))
         return status_for(f);
-    if (Failure f = make_ext4_image(root, out.string(), "husk-root", tools.options))
+    if (o.tree) {
+        fs::rename(root, out, ec);
+        if (ec)
+            return status_for(Failure::other("cannot move the tree to " + out.string() + ": " + ec.message()));
+    } else if (Failure f = make_ext4_image(root, out.string(), "husk-root", tools.options)) {
         return status_for(f);
+    }
     std::fprintf(stderr, "husk image: %s is ready: %zu packages\n", o.output.c_str(), packages.size());
     return 0;
 }

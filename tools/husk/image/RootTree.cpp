@@ -25,10 +25,11 @@ StagingDir::~StagingDir()
     fs::remove_all(m_path, ec);
 }
 
-Failure StagingDir::create(const char* prefix)
+Failure StagingDir::create(const char* prefix, const std::string& where)
 {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+    std::string dir = !where.empty() ? where : tmp && *tmp ? tmp : "/tmp";
+    std::string pattern = dir + "/" + prefix + "XXXXXX";
     if (!mkdtemp(pattern.data()))
         return Failure::other("cannot create a directory " + pattern + ": " + std::strerror(errno));
     m_path = pattern;

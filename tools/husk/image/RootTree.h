@@ -10,15 +10,15 @@
 
 namespace husk::tools::image {
 
-// A fresh directory under $TMPDIR, removed with everything in it when this
-// goes out of scope.
+// A fresh directory under $TMPDIR (or `where`), removed with everything in
+// it when this goes out of scope.
 class StagingDir {
 public:
     StagingDir() = default;
     ~StagingDir();
     StagingDir(const StagingDir&) = delete;
     StagingDir& operator=(const StagingDir&) = delete;
-    Failure create(const char* prefix);
+    Failure create(const char* prefix, const std::string& where = "");
     const std::string& path() const { return m_path; }
 
 private:
