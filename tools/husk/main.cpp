@@ -9,6 +9,7 @@
 #include <husk/version.h>
 #include "BakeCommand.h"
 #include "CompileCommand.h"
+#include "ImageCommand.h"
 #include "RunCommand.h"
 #include "remote/Ctl.h"
 #include "remote/ServerCommand.h"
@@ -28,6 +29,8 @@ int usage(FILE* out, int status)
                  "  cc, c++ [ARGS]     compile a static program for husk run (musl; C++: glibc)\n"
                  "  bake CONFIG PROGRAM -o IMAGE\n"
                  "                     link a static program and the kernel into one image\n"
+                 "  image debian [options] PACKAGE... -o IMAGE\n"
+                 "                     a root file system image from Debian's packages\n"
                  "  run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS]\n"
                  "                     boot a Husk image, or a static program as a unikernel\n"
                  "  server [options]   a Husk kernel in its own process, serving husk ctl\n"
@@ -110,6 +113,8 @@ int dispatch(int argc, char** argv)
         return husk::remote::ctl_command(argc, argv);
     if (cmd == "bake")
         return husk::tools::bake_command(argc, argv);
+    if (cmd == "image")
+        return husk::tools::image_command(argc, argv);
     if (cmd == "run")
         return husk::tools::run_command(argc, argv);
     if (cmd == "syscalls")
