@@ -450,6 +450,11 @@ ErrorOr<void> TcpSocket::set_option(int level, int name, const void* value, uint
             else if (m_pcb)
                 tcp_nagle_enable(m_pcb);
             return {};
+        case linux::TCP_CORK:
+            if (m_cork && !v && m_pcb && m_state == State::Connected)
+                tcp_output(m_pcb);
+            m_cork = v != 0;
+            return {};
         case linux::TCP_KEEPIDLE:
         case linux::TCP_KEEPINTVL:
         case linux::TCP_KEEPCNT:
@@ -493,6 +498,8 @@ ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32
     int v;
     if (level == linux::IPPROTO_TCP && name == linux::TCP_NODELAY)
         v = m_nodelay;
+    else if (level == linux::IPPROTO_TCP && name == linux::TCP_CORK)
+        v = m_cork;
     else if (level == linux::SOL_SOCKET && name == linux::SO_ACCEPTCONN)
         v = m_state == State::Listening;
     else

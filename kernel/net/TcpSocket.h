@@ -64,6 +64,9 @@ private:
     bool m_shut_read { false }, m_shut_write { false };
     bool m_bound { false };
     bool m_nodelay { false };
+    // TCP_CORK: kept and reported. lwIP already fills segments from what
+    // is queued, so corking changes no byte the peer sees; uncorking pushes.
+    bool m_cork { false };
     int m_backlog { 0 };
     kstd::Vector<kstd::RefPtr<Socket>> m_pending; // established, not yet accepted
 };
