@@ -183,6 +183,10 @@ int run_command(int argc, char** argv)
     o.kvm = platform == "kvm";
     for (; i < argc; ++i) {
         std::string a = argv[i];
+        if (!o.image.empty()) { // everything after PROGRAM is the program's; "--" may separate them
+            program_args.insert(program_args.end(), argv + i + (a == "--"), argv + argc);
+            break;
+        }
         auto value = [&](const char* what) -> const char* {
             if (i + 1 >= argc) {
                 usage_error("%s needs a value", what);
@@ -278,15 +282,10 @@ int run_command(int argc, char** argv)
                 o.qemu_args.push_back(word);
         } else if (a == "--dry-run" || a == "-p") {
             dry_run = true;
-        } else if (a == "--" && !o.image.empty()) {
-            program_args.insert(program_args.end(), argv + i + 1, argv + argc);
-            break;
-        } else if (!a.empty() && a[0] == '-' && o.image.empty()) {
+        } else if (!a.empty() && a[0] == '-') {
             return usage_error("unknown option '%s'", a.c_str());
-        } else if (o.image.empty()) {
-            o.image = a;
         } else {
-            program_args.push_back(a); // the program's arguments start here
+            o.image = a;
         }
     }
     if (o.image.empty())
