@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 11
+#define HUSK_PLATFORM_VERSION 12
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -74,6 +74,17 @@ size_t husk_plat_mem_regions(struct husk_mem_region *out, size_t max);
 /* Writes len bytes to the console (serial port, or stderr when hosted).
  * Any context; may spin briefly but never sleeps. */
 void husk_plat_console_write(const char *buf, size_t len);
+
+/* The program's standard error (descriptor 2 of the first process): the
+ * console's terminal, on a stream of its own where the platform has one
+ * (x86_64 under husk run: the debug port 0xea), else the console. Any
+ * context; never sleeps. */
+void husk_plat_console_write_error(const char *buf, size_t len);
+
+/* The kernel's own messages (its log, panics): kept apart from the program's
+ * output where the platform can (x86_64 under husk run: the debug port
+ * 0xe9; hosted: stderr), else the console. Any context; never sleeps. */
+void husk_plat_log_write(const char *buf, size_t len);
 
 /* Reads up to len bytes of console input that already arrived. Returns the
  * count (0 when nothing is pending), -ENODEV when the console has no input

@@ -238,6 +238,8 @@ int run_command(int argc, char** argv)
             environment.push_back(env);
         } else if (a == "-i") {
             o.interactive = true;
+        } else if (a == "-v" || a == "--verbose") {
+            o.verbose = true;
         } else if (a == "--machine") {
             const char* v = value("--machine");
             if (!v)
@@ -372,9 +374,14 @@ int run_command(int argc, char** argv)
     }
     if (o.timeout_s > 0 && !o.interactive && !dry_run)
         return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
+    if (o.interactive && dry_run)
+        o.console_input = isatty(STDIN_FILENO) ? "console_input=1" : "console_input=stream";
     QemuLauncher launcher(o);
     if (dry_run) {
-        for (const auto& arg : launcher.arguments("file,path=STATUS"))
+        GuestChardevs shown { "stdio", "socket,fd=STDERR", "socket,fd=LOG", "socket,fd=STATUS" };
+        if (!o.interactive)
+            shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG.status" };
+        for (const auto& arg : launcher.arguments(shown))
             std::printf("%s ", arg.c_str());
         std::printf("\n");
         return 0;
