@@ -114,6 +114,10 @@ int dispatch(int argc, char** argv)
         return husk::tools::run_command(argc, argv);
     if (cmd == "syscalls")
         return cmd_syscalls(argc, argv);
+    if (cmd == "help" && argc > 2) { // husk help CMD: CMD's own help
+        std::vector<char*> args = { argv[0], argv[2], const_cast<char*>("--help"), nullptr };
+        return dispatch(3, args.data());
+    }
     if (cmd == "help" || cmd == "--help" || cmd == "-h")
         return usage(stdout, 0);
     std::fprintf(stderr, "husk: unknown command '%s'\n", argv[1]);

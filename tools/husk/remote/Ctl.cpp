@@ -456,6 +456,8 @@ int ctl_command(int argc, char** argv)
                      "  dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N]\n"
                      "     [conv=notrunc,fsync] [status=none|noxfer]\n"
                      "  find [PATH...]   du -s [PATH...]   mount DEV DIR [-t TYPE] [-o ro]   umount DIR\n"
+                     "  ifconfig [-a] | IFACE [ADDR] [netmask MASK] [up|down]\n"
+                     "  route [-n] | route add default gw ADDR | route del default\n"
                      "  sysinfo   dmesg   sync   halt (sync, unmount, stop the server)\n"
                      "  shell (commands from standard input, one per line, on one connection)\n");
         return i >= argc ? 2 : 0;

@@ -29,7 +29,7 @@ bool parse_size(const std::string& text, unsigned long long& out)
             return false;
         std::string suffix = rest;
         static const struct { const char* s; unsigned long long m; } kUnits[] = {
-            { "", 1 }, { "c", 1 }, { "w", 2 }, { "b", 512 }, { "kB", 1000 }, { "K", 1024 }, { "KiB", 1024 },
+            { "", 1 }, { "c", 1 }, { "w", 2 }, { "b", 512 }, { "kB", 1000 }, { "K", 1024 }, { "k", 1024 }, { "KiB", 1024 },
             { "MB", 1000000 }, { "M", 1 << 20 }, { "MiB", 1 << 20 }, { "GB", 1000000000 }, { "G", 1 << 30 }, { "GiB", 1 << 30 },
         };
         bool known = false;
