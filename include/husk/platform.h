@@ -75,16 +75,16 @@ size_t husk_plat_mem_regions(struct husk_mem_region *out, size_t max);
  * Any context; may spin briefly but never sleeps. */
 void husk_plat_console_write(const char *buf, size_t len);
 
-/* The program's standard error (descriptor 2 of the first process): the
- * console's terminal, on a stream of its own where the platform has one
- * (x86_64 under husk run: the debug port 0xea), else the console. Any
- * context; never sleeps. */
-void husk_plat_console_write_error(const char *buf, size_t len);
-
-/* The kernel's own messages (its log, panics): kept apart from the program's
- * output where the platform can (x86_64 under husk run: the debug port
- * 0xe9; hosted: stderr), else the console. Any context; never sleeps. */
-void husk_plat_log_write(const char *buf, size_t len);
+/* Output streams kept apart from the console where the platform has a
+ * place for them (x86_64 under husk run: QEMU debug console ports 0xea and
+ * 0xe9; hosted: stderr), else written to the console:
+ *   HUSK_STREAM_ERROR  the program's standard error (descriptor 2 of the
+ *                      first process, the console's terminal all the same)
+ *   HUSK_STREAM_LOG    the kernel's own messages (its log, panics)
+ * Any context; never sleeps. */
+#define HUSK_STREAM_ERROR 2
+#define HUSK_STREAM_LOG 3
+void husk_plat_stream_write(int stream, const char *buf, size_t len);
 
 /* Reads up to len bytes of console input that already arrived. Returns the
  * count (0 when nothing is pending), -ENODEV when the console has no input

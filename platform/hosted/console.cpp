@@ -24,8 +24,7 @@ void write_stderr(const char* buf, size_t len)
 // The console, the program's error stream and the kernel's log all go to
 // stderr: a hosted kernel's stdout belongs to its client.
 extern "C" void husk_plat_console_write(const char* buf, size_t len) { write_stderr(buf, len); }
-extern "C" void husk_plat_console_write_error(const char* buf, size_t len) { write_stderr(buf, len); }
-extern "C" void husk_plat_log_write(const char* buf, size_t len) { write_stderr(buf, len); }
+extern "C" void husk_plat_stream_write(int, const char* buf, size_t len) { write_stderr(buf, len); }
 
 extern "C" long husk_plat_console_read(char* buf, size_t len)
 {

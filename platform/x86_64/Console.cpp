@@ -49,8 +49,13 @@ size_t unescape(char* buf, size_t n)
 } // namespace
 
 extern "C" void husk_plat_console_write(const char* buf, size_t len) { husk::x86::Serial::write(buf, len); }
-extern "C" void husk_plat_console_write_error(const char* buf, size_t len) { husk::x86::Serial::write_error(buf, len); }
-extern "C" void husk_plat_log_write(const char* buf, size_t len) { husk::x86::Serial::write_log(buf, len); }
+extern "C" void husk_plat_stream_write(int stream, const char* buf, size_t len)
+{
+    if (stream == HUSK_STREAM_ERROR)
+        husk::x86::Serial::write_error(buf, len);
+    else
+        husk::x86::Serial::write_log(buf, len);
+}
 
 extern "C" long husk_plat_console_read(char* buf, size_t len)
 {

@@ -106,7 +106,7 @@ ErrorOr<size_t> write_console_error(IoBuffer buf, size_t n)
     for (size_t done = 0; done < n;) {
         size_t c = kstd::min(n - done, sizeof chunk);
         TRY(buf.read_into(chunk, done, c));
-        husk_plat_console_write_error(chunk, c);
+        husk_plat_stream_write(HUSK_STREAM_ERROR, chunk, c);
         done += c;
     }
     return n;
