@@ -91,6 +91,37 @@ int usage_error(const std::string& what)
 }
 } // namespace
 
+std::string dd_operand_problem(std::string& a)
+{
+    size_t eq = a.find('=');
+    if (eq == std::string::npos)
+        return "unrecognized operand '" + a + "'";
+    std::string key = a.substr(0, eq), value = a.substr(eq + 1);
+    unsigned long long n = 0;
+    if (key == "bs" || key == "ibs" || key == "obs" || key == "count" || key == "skip" || key == "seek") {
+        if (!parse_size(value, n))
+            return "invalid number: '" + value + "'";
+        if ((key == "bs" || key == "ibs" || key == "obs") && (n == 0 || n > (64u << 20)))
+            return "invalid number: '" + value + "' (block sizes are 1 byte to 64 MiB here)";
+        return "";
+    }
+    if (key == "conv") {
+        for (size_t at = 0; at <= value.size();) {
+            size_t end = value.find(',', at);
+            std::string c = value.substr(at, end == std::string::npos ? std::string::npos : end - at);
+            if (c != "notrunc" && c != "fsync" && c != "fdatasync")
+                return "invalid conversion: '" + c + "'";
+            if (end == std::string::npos)
+                break;
+            at = end + 1;
+        }
+        return "";
+    }
+    if (key == "status")
+        return value == "none" || value == "noxfer" || value == "progress" ? "" : "invalid status level: '" + value + "'";
+    return key == "if" || key == "of" ? "" : "unrecognized operand '" + a + "'";
+}
+
 int cmd_dd(Kernel& k, const std::vector<std::string>& args)
 {
     std::string in_path, out_path;
