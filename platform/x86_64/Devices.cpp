@@ -81,6 +81,8 @@ void Devices::probe()
     if (stream || BootInfo::has_word("console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {
+            if (stream)
+                Serial::enable_fifo();
             Serial::enable_receive_interrupt();
             g_console_input = true;
             g_console_stream = stream;

@@ -42,7 +42,10 @@ void Serial::init()
     outb(kData, 0x01);
     outb(kIntEnable, 0x00);
     outb(kLineCtl, 0x03); // 8N1
-    outb(kFifo, 0xc7);    // FIFOs on, cleared
+    // FIFOs off: switching them on drops what was already received (a key
+    // typed before boot); a relayed stream turns them on before it asks
+    // for bytes (enable_fifo).
+    outb(kFifo, 0x00);
     outb(kModemCtl, 0x0b); // DTR, RTS, OUT2 (routes the IRQ line)
     g_log_port = debugcon_present(kLogPort);
     g_error_port = debugcon_present(kErrorPort);
@@ -97,6 +100,8 @@ size_t Serial::read(char* buf, size_t len)
 }
 
 void Serial::enable_receive_interrupt() { outb(kIntEnable, 0x01); }
+
+void Serial::enable_fifo() { outb(kFifo, 0xc7); } // on, cleared, 14-byte trigger
 
 size_t Serial::read_status_channel(char* buf, size_t len)
 {

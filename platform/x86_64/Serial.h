@@ -39,6 +39,9 @@ public:
     static bool input_pending();
     // Interrupt on received data (for HUSK_EVENT_CONSOLE while idle).
     static void enable_receive_interrupt();
+    // 16-byte FIFOs: input in bursts (husk run's relayed stream); before
+    // anything is sent, since the switch drops bytes already received.
+    static void enable_fifo();
 };
 
 } // namespace husk::x86
