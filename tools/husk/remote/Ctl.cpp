@@ -455,14 +455,14 @@ const std::vector<CtlCommand>& ctl_commands()
               auto all = std::make_shared<bool>(false);
               app.add_flag("-a", *all, "every interface (the default)");
               auto w = operands(app, "WORDS", 0, -1, "IFACE [ADDR] [netmask MASK] [up|down]");
-              return [w](Kernel& k) { return cmd_ifconfig(k, *w); };
+              return [all, w](Kernel& k) { return cmd_ifconfig(k, *w); }; // all: the flag's storage lives on
           } },
         { "route", "show or change routes, as net-tools' route", [](CLI::App& app) -> CtlRunner {
               tools::describe(app, std::string("usage: ") + "husk ctl route [-n] | route add default gw ADDR | route del default");
               auto numeric = std::make_shared<bool>(false);
               app.add_flag("-n", *numeric, "numeric addresses (always)");
               auto w = operands(app, "WORDS", 0, -1, "add default gw ADDR | del default");
-              return [w](Kernel& k) { return cmd_route(k, *w); };
+              return [numeric, w](Kernel& k) { return cmd_route(k, *w); }; // numeric: the flag's storage lives on
           } },
         { "sysinfo", "uptime, memory, processes", [](CLI::App&) -> CtlRunner { return cmd_sysinfo; } },
         { "dmesg", "the kernel's log", [](CLI::App&) -> CtlRunner { return cmd_dmesg; } },
