@@ -176,7 +176,7 @@ Runner declare_bake(CLI::App& app)
     auto* program = app.add_option("PROGRAM", a->program, "a static x86-64 Linux executable");
     auto* output = app.add_option("-o,--output", a->output, "the image to write")->type_name("IMAGE");
     app.add_option("--rootfs", a->rootfs, "pack DIR's files, directories and symbolic links into the image's root file system")
-        ->type_name("DIR")->check(CLI::ExistingDirectory);
+        ->type_name("DIR")->check(CLI::Validator(CLI::ExistingDirectory).description(""));
     for (auto* needed : { config, program, output })
         needed->excludes(list);
     app.callback([=] {

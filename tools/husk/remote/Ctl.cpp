@@ -375,8 +375,8 @@ const std::vector<CtlCommand>& ctl_commands()
           [](CLI::App& app) { return on_words(app, "SRC DST", 2, 2, "source and destination", cmd_cp); } },
         { "dd", "copy and convert as coreutils' dd (if= of= are the server's files, host:PATH the host's)",
           [](CLI::App& app) -> CtlRunner {
-              tools::describe(app, std::string("usage: ") + "husk ctl dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N]\n"
-                        "                   [conv=notrunc,fsync] [status=none|noxfer|progress]");
+              tools::describe(app, "usage: husk ctl dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N] "
+                                   "[conv=notrunc,fsync] [status=none|noxfer|progress]");
               auto words = operands(app, "OPERAND", 0, -1, "KEY=VALUE; sizes take dd's suffixes (k K M G kB MB ... xN)");
               app.get_option("OPERAND")->check(CLI::Validator(dd_operand_problem, "", ""));
               return [words](Kernel& k) { return cmd_dd(k, *words); };
