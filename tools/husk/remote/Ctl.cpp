@@ -516,6 +516,16 @@ int cmd_shell(Kernel& k)
             continue;
         if (words[0] == "exit" || words[0] == "quit")
             break;
+        std::vector<std::string> names;
+        for (const CtlCommand& c : ctl_commands())
+            names.push_back(c.name);
+        if (std::find(names.begin(), names.end(), words[0]) == names.end()) {
+            std::string near = tools::closest(words[0], names);
+            std::fprintf(stderr, "husk ctl: unknown command '%s'%s\n", words[0].c_str(),
+                         near.empty() ? "" : (" (did you mean '" + near + "'?)").c_str());
+            status = 2;
+            continue;
+        }
         CLI::App app("husk ctl shell", "husk ctl");
         app.require_subcommand(1, 1);
         auto runners = declare_table(app);
