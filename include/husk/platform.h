@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 12
+#define HUSK_PLATFORM_VERSION 13
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -74,6 +74,17 @@ size_t husk_plat_mem_regions(struct husk_mem_region *out, size_t max);
 /* Writes len bytes to the console (serial port, or stderr when hosted).
  * Any context; may spin briefly but never sleeps. */
 void husk_plat_console_write(const char *buf, size_t len);
+
+/* Output streams kept apart from the console where the platform has a
+ * place for them (x86_64 under husk run: QEMU debug console ports 0xea and
+ * 0xe9; hosted: stderr), else written to the console:
+ *   HUSK_STREAM_ERROR  the program's standard error (descriptor 2 of the
+ *                      first process, the console's terminal all the same)
+ *   HUSK_STREAM_LOG    the kernel's own messages (its log, panics)
+ * Any context; never sleeps. */
+#define HUSK_STREAM_ERROR 2
+#define HUSK_STREAM_LOG 3
+void husk_plat_stream_write(int stream, const char *buf, size_t len);
 
 /* Reads up to len bytes of console input that already arrived. Returns the
  * count (0 when nothing is pending), -ENODEV when the console has no input

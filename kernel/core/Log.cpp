@@ -34,7 +34,7 @@ void Log::write(LogLevel level, const char* fmt, va_list ap)
         g_ring[(g_head + i) % kRingSize] = line[i];
     g_head += n;
     if (int(level) <= int(g_console_level))
-        husk_plat_console_write(line, n);
+        husk_plat_stream_write(HUSK_STREAM_LOG, line, n);
 }
 
 size_t Log::size() { return g_head < kRingSize ? g_head : kRingSize; }

@@ -37,7 +37,7 @@ void panic(const char* fmt, ...)
     kstd::vformat(message, sizeof message, fmt, ap);
     va_end(ap);
     if (g_panicking) {
-        husk_plat_console_write("husk: panic while panicking\n", 28);
+        husk_plat_stream_write(HUSK_STREAM_LOG, "husk: panic while panicking\n", 28);
         husk_plat_halt(kPanicExitStatus);
     }
     g_panicking = true;

@@ -9,6 +9,7 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../fs/devfs/DevFileSystem.h"
+#include "../fs/devfs/DeviceNode.h"
 #include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/overlay/OverlayFileSystem.h"
@@ -133,13 +134,15 @@ kstd::ErrorOr<void> make_root_tree()
     return {};
 }
 
-// Descriptors 0, 1 and 2 are the console, as for any Linux process.
+// Descriptors 0, 1 and 2 are the console, as for any Linux process; 2
+// writes to the platform's error stream, so that husk run can keep a
+// program's stderr apart from its stdout, as a host shell would.
 kstd::ErrorOr<void> open_console(Process& p)
 {
     Resolved r = TRY(Vfs::resolve(p.path_context(), Vfs::root(), "/dev/console", FollowLast));
     for (int fd = 0; fd < 3; ++fd) {
         int flags = (fd == 0 ? linux::O_RDONLY : linux::O_WRONLY) | linux::O_LARGEFILE;
-        kstd::RefPtr<File> file = TRY(r.vnode->open_device(flags));
+        kstd::RefPtr<File> file = fd == 2 ? TRY(open_console_error(*r.vnode, flags)) : TRY(r.vnode->open_device(flags));
         if (!file)
             return kstd::err(kstd::ENODEV);
         file->set_opened_at(r.parent, r.name_view());
@@ -175,11 +178,15 @@ extern "C" int husk_kernel_boot(void)
          husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
     klog(LogLevel::Info, "command line: %s", husk_plat_cmdline());
 
-    // The cache may not crowd out everything else: at most half the memory.
+    // The cache may not crowd out everything else: at most half the memory
+    // (16 MiB by default; a small guest quietly gets less, a bcache_mib=
+    // that does not fit is worth a warning).
+    bool asked = !Config::get("bcache_mib").is_empty();
     size_t budget = Config::get_number("bcache_mib", 16) << 20;
     size_t half = heap.total_pages * kPageSize / 2;
     if (budget > half) {
-        klog(LogLevel::Warning, "bcache_mib=%zu exceeds half the kernel's memory: %zu MiB instead", budget >> 20, half >> 20);
+        if (asked)
+            klog(LogLevel::Warning, "bcache_mib=%zu exceeds half the kernel's memory: %zu MiB instead", budget >> 20, half >> 20);
         budget = half;
     }
     BufferCache::set_budget(budget);

@@ -6,7 +6,8 @@
 #include <unistd.h>
 #include "HostedPlatform.h"
 
-extern "C" void husk_plat_console_write(const char* buf, size_t len)
+namespace {
+void write_stderr(const char* buf, size_t len)
 {
     while (len) {
         ssize_t n = write(STDERR_FILENO, buf, len);
@@ -18,6 +19,12 @@ extern "C" void husk_plat_console_write(const char* buf, size_t len)
         len -= size_t(n);
     }
 }
+} // namespace
+
+// The console, the program's error stream and the kernel's log all go to
+// stderr: a hosted kernel's stdout belongs to its client.
+extern "C" void husk_plat_console_write(const char* buf, size_t len) { write_stderr(buf, len); }
+extern "C" void husk_plat_stream_write(int, const char* buf, size_t len) { write_stderr(buf, len); }
 
 extern "C" long husk_plat_console_read(char* buf, size_t len)
 {

@@ -42,7 +42,7 @@ extern "C" uint32_t husk_plat_yield(uint64_t deadline)
         // single local client this is a deadlock (Linux would hang forever).
         // Say so and stop rather than hang the host process.
         static const char msg[] = "husk: deadlock: every kernel thread is blocked with no timeout and no event source\n";
-        husk_plat_console_write(msg, sizeof msg - 1);
+        husk_plat_stream_write(HUSK_STREAM_LOG, msg, sizeof msg - 1);
         husk_plat_halt(124);
     }
     timespec ts {};

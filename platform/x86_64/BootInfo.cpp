@@ -54,11 +54,11 @@ bool BootInfo::parse(uint64_t start_info_phys)
 {
     const auto* si = early<StartInfo>(start_info_phys);
     if (!si || si->magic != kStartInfoMagic) {
-        Serial::write("husk: no PVH start_info (was this image booted by a PVH loader?)\n");
+        Serial::write_log("husk: no PVH start_info (was this image booted by a PVH loader?)\n");
         return false;
     }
     if (si->version < 1 || !si->memmap_entries) {
-        Serial::write("husk: PVH start_info carries no memory map (version 0)\n");
+        Serial::write_log("husk: PVH start_info carries no memory map (version 0)\n");
         return false;
     }
     if (const char* c = si->cmdline_paddr ? early<char>(si->cmdline_paddr) : nullptr) {

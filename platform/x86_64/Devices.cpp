@@ -16,7 +16,7 @@
 namespace husk::x86 {
 
 namespace {
-bool g_console_input;
+bool g_console_input, g_console_stream;
 
 void on_serial(void*) { Events::post(HUSK_EVENT_CONSOLE); }
 bool console_can_wake() { return g_console_input; }
@@ -69,6 +69,7 @@ void found_pci(PciAddress a)
 } // namespace
 
 bool Devices::console_input() { return g_console_input; }
+bool Devices::console_stream() { return g_console_stream; }
 
 void Devices::probe()
 {
@@ -76,12 +77,20 @@ void Devices::probe()
     if (Pci::present())
         Pci::each_function(found_pci);
     StopChannel::init();
-    if (BootInfo::has_word("console_input=1")) {
+    bool stream = BootInfo::has_word("console_input=stream");
+    if (stream || BootInfo::has_word("console_input=1")) {
         uint8_t vector = IoApic::vector_for(Serial::kIrq);
         if (Idt::set_handler(vector, on_serial, nullptr) && IoApic::route(Serial::kIrq, vector, false)) {
+            if (stream)
+                Serial::enable_fifo();
             Serial::enable_receive_interrupt();
             g_console_input = true;
+            g_console_stream = stream;
             Events::add_source(console_can_wake);
+            // husk run holds a stream back until now: bytes arriving before
+            // the receive FIFO was set up would be lost.
+            if (stream)
+                Serial::write_status("husk-input\n", 11);
         }
     }
 }

@@ -9,6 +9,9 @@ public:
     static void probe();
     // Whether console input was asked for (console_input=1) and works.
     static bool console_input();
+    // Whether that input is husk run's escaped stream (console_input=stream:
+    // a pipe or file, with its end) rather than a terminal's bytes.
+    static bool console_stream();
 };
 
 } // namespace husk::x86

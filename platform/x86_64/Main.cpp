@@ -72,7 +72,8 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
     using namespace husk::x86;
     Clock::record_boot_tsc();
     Serial::init();
-    Serial::write("husk]\n");
+    // The banner: boot.S wrote its '[' on the log port, lost when there is none.
+    Serial::write_log(Serial::has_log_port() ? "husk]\n" : "[husk]\n");
     Gdt::init();
     Idt::init();
     run_constructors();

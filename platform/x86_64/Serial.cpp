@@ -22,6 +22,17 @@ void put(uint16_t port, char c)
         asm volatile("pause");
     outb(port, uint8_t(c));
 }
+
+// An isa-debugcon reads back its configured value (husk run sets it to the
+// port's number); an empty port reads 0xff.
+bool g_log_port, g_error_port;
+bool debugcon_present(uint16_t port) { return inb(port) == uint8_t(port); }
+
+void write_debugcon(uint16_t port, const char* s, size_t len)
+{
+    for (size_t i = 0; i < len; ++i)
+        outb(port, uint8_t(s[i]));
+}
 } // namespace
 
 void Serial::init()
@@ -31,17 +42,39 @@ void Serial::init()
     outb(kData, 0x01);
     outb(kIntEnable, 0x00);
     outb(kLineCtl, 0x03); // 8N1
-    outb(kFifo, 0xc7);    // FIFOs on, cleared
+    // FIFOs off: switching them on drops what was already received (a key
+    // typed before boot); a relayed stream turns them on before it asks
+    // for bytes (enable_fifo).
+    outb(kFifo, 0x00);
     outb(kModemCtl, 0x0b); // DTR, RTS, OUT2 (routes the IRQ line)
+    g_log_port = debugcon_present(kLogPort);
+    g_error_port = debugcon_present(kErrorPort);
 }
 
 void Serial::write(const char* s, size_t len)
 {
-    for (size_t i = 0; i < len; ++i) {
-        if (s[i] == '\n')
-            put(kData, '\r');
+    for (size_t i = 0; i < len; ++i)
         put(kData, s[i]);
-    }
+}
+
+void Serial::write_log(const char* s, size_t len)
+{
+    if (g_log_port)
+        write_debugcon(kLogPort, s, len);
+    else
+        write(s, len);
+}
+
+void Serial::write_log(const char* s) { write_log(s, kstd::StringView::cstrlen(s)); }
+
+bool Serial::has_log_port() { return g_log_port; }
+
+void Serial::write_error(const char* s, size_t len)
+{
+    if (g_error_port)
+        write_debugcon(kErrorPort, s, len);
+    else
+        write(s, len);
 }
 
 void Serial::write(const char* s) { write(s, kstd::StringView::cstrlen(s)); }
@@ -67,6 +100,8 @@ size_t Serial::read(char* buf, size_t len)
 }
 
 void Serial::enable_receive_interrupt() { outb(kIntEnable, 0x01); }
+
+void Serial::enable_fifo() { outb(kFifo, 0xc7); } // on, cleared, 14-byte trigger
 
 size_t Serial::read_status_channel(char* buf, size_t len)
 {

@@ -14,8 +14,19 @@ public:
     static constexpr uint8_t kIrq = 4;
 
     static void init();
+    // The console (COM1): the program's terminal. Bytes go out as they are
+    // (no CR added: the host's terminal adds it, and a file or pipe on the
+    // host gets the program's exact bytes).
     static void write(const char* s, size_t len);
     static void write(const char* s);
+    // The kernel's log and the program's standard error: QEMU debug
+    // console ports (isa-debugcon: output only, one OUT per byte, no
+    // interrupt) when husk run gave them, else the console.
+    static constexpr uint16_t kLogPort = 0xe9, kErrorPort = 0xea;
+    static void write_log(const char* s, size_t len);
+    static void write_log(const char* s);
+    static bool has_log_port();
+    static void write_error(const char* s, size_t len);
     // COM2 carries the exit status to `husk run` (one line, husk-exit:N)
     // and stop requests from it (one line, husk-stop:SIGNAL).
     static constexpr uint16_t kCom2 = 0x2f8;
@@ -28,6 +39,9 @@ public:
     static bool input_pending();
     // Interrupt on received data (for HUSK_EVENT_CONSOLE while idle).
     static void enable_receive_interrupt();
+    // 16-byte FIFOs: input in bursts (husk run's relayed stream); before
+    // anything is sent, since the switch drops bytes already received.
+    static void enable_fifo();
 };
 
 } // namespace husk::x86

@@ -28,8 +28,9 @@ husk_x86_pvh_entry:
     rdtsc                                 /* for the boot-time report */
     movl %eax, PHYS(husk_x86_entry_tsc)
     movl %edx, PHYS(husk_x86_entry_tsc) + 4
-    /* First sign of life on COM1, before anything can fail. */
-    movw $0x3f8, %dx
+    /* First sign of life on the log port (QEMU's debug console at 0xe9,
+     * where husk run puts the kernel's messages), before anything can fail. */
+    movw $0xe9, %dx
     movb $'[', %al
     outb %al, %dx
 

@@ -35,5 +35,8 @@ inline uint64_t word(long v) { return uint64_t(v); }
 
 // Opens in the server and returns the host descriptor standing for it.
 int remote_open(const Route& r, int flags, unsigned mode);
+// After a dup2 onto 0, 1 or 2 made it remote: stdin, stdout or stderr
+// becomes a stream on it (glibc's own stream writes past this library).
+void rebind_standard_stream(int fd);
 
 } // namespace husk::hijack

@@ -218,8 +218,10 @@ int dup3(int fd, int to, int flags)
             Connection::call(SYS_close, { word(copy) });
         return r;
     }
-    if (copy >= 0)
+    if (copy >= 0) {
         RemoteFds::set(to, int(copy));
+        rebind_standard_stream(to);
+    }
     return r;
 }
 

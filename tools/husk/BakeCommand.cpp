@@ -10,11 +10,11 @@
 #include <unistd.h>
 #include <vector>
 #include "ImageFiles.h"
+#include <memory>
 
 namespace husk::tools {
 
 namespace {
-constexpr int kUsageError = 2;
 
 struct Config {
     const char* name;
@@ -83,18 +83,6 @@ bool write_newc(const std::string& dir, const std::string& out_path)
     return bool(out);
 }
 
-void usage(FILE* out)
-{
-    std::fprintf(out,
-                 "usage: husk bake [--list] [--rootfs DIR] CONFIG PROGRAM -o IMAGE\n"
-                 "\n"
-                 "Links the static x86-64 Linux executable PROGRAM with the Husk kernel into\n"
-                 "one bootable image: husk run IMAGE -- ARGS boots it. CONFIG is hw_virtio\n"
-                 "(default machine microvm) or hw_generic (q35/pc); --list describes them.\n"
-                 "--rootfs DIR packs DIR's files, directories and symbolic links into the\n"
-                 "image; the program finds them in its root file system.\n");
-}
-
 int error(const char* fmt, const std::string& arg)
 {
     std::fprintf(stderr, "husk bake: ");
@@ -108,62 +96,25 @@ bool run(const std::string& command)
     return std::system(command.c_str()) == 0;
 }
 
-} // namespace
+struct BakeArgs {
+    bool list = false;
+    std::string config, program, output, rootfs;
+};
 
-int bake_command(int argc, char** argv)
+int bake(const BakeArgs& a)
 {
-    std::vector<std::string> positional;
-    std::string output, rootfs;
-    for (int i = 2; i < argc; ++i) {
-        std::string a = argv[i];
-        if (a == "--help" || a == "-h") {
-            usage(stdout);
-            return 0;
-        }
-        if (a == "--list") {
-            for (const auto& c : kConfigs)
-                std::printf("%-11s %s\n", c.name, c.what);
-            return 0;
-        }
-        if (a == "--rootfs") {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "husk bake: --rootfs needs a directory\n");
-                return kUsageError;
-            }
-            rootfs = argv[++i];
-            std::error_code ec;
-            if (!std::filesystem::is_directory(rootfs, ec)) {
-                std::fprintf(stderr, "husk bake: --rootfs: '%s' is not a directory\n", rootfs.c_str());
-                return kUsageError;
-            }
-            continue;
-        }
-        if (a == "-o") {
-            if (i + 1 >= argc) {
-                std::fprintf(stderr, "husk bake: -o needs a value\n");
-                return kUsageError;
-            }
-            output = argv[++i];
-        } else if (!a.empty() && a[0] == '-') {
-            std::fprintf(stderr, "husk bake: unknown option '%s'\nTry 'husk bake --help'.\n", a.c_str());
-            return kUsageError;
-        } else {
-            positional.push_back(a);
-        }
-    }
-    if (positional.size() != 2 || output.empty()) {
-        usage(stderr);
-        return kUsageError;
+    if (a.list) {
+        for (const auto& c : kConfigs)
+            std::printf("%-11s %s\n", c.name, c.what);
+        return 0;
     }
     const Config* config = nullptr;
     for (const auto& c : kConfigs)
-        if (positional[0] == c.name)
+        if (a.config == c.name)
             config = &c;
-    if (!config) {
-        std::fprintf(stderr, "husk bake: unknown configuration '%s' (husk bake --list)\n", positional[0].c_str());
-        return kUsageError;
-    }
-    const std::string& program = positional[1];
+    const std::string& program = a.program;
+    const std::string& output = a.output;
+    const std::string& rootfs = a.rootfs;
     if (program.find_first_of("\"\\\n") != std::string::npos)
         return error("%s: quotes, backslashes and newlines in the path are not supported", program);
     if (std::string why = inspect(program).program_problem; !why.empty())
@@ -208,6 +159,31 @@ int bake_command(int argc, char** argv)
         return error("linking %s failed (see above)", output);
     std::printf("husk bake: %s: %s with the Husk kernel, for %s\n", output.c_str(), program.c_str(), config->what);
     return 0;
+}
+} // namespace
+
+Runner declare_bake(CLI::App& app)
+{
+    auto a = std::make_shared<BakeArgs>();
+    describe(app, "Links the static x86-64 Linux executable PROGRAM with the Husk kernel into one bootable\n"
+                    "image: husk run qemu IMAGE -- ARGS boots it. CONFIG hw_virtio boots on QEMU's microvm\n"
+                    "(virtio-mmio), hw_generic on PC machines (q35, pc; virtio-pci).");
+    std::vector<std::string> names;
+    for (const auto& c : kConfigs)
+        names.push_back(c.name);
+    auto* list = app.add_flag("--list", a->list, "describe the configurations and exit");
+    auto* config = app.add_option("CONFIG", a->config, "hw_virtio or hw_generic")->check(CLI::IsMember(names));
+    auto* program = app.add_option("PROGRAM", a->program, "a static x86-64 Linux executable");
+    auto* output = app.add_option("-o,--output", a->output, "the image to write")->type_name("IMAGE");
+    app.add_option("--rootfs", a->rootfs, "pack DIR's files, directories and symbolic links into the image's root file system")
+        ->type_name("DIR")->check(CLI::Validator(CLI::ExistingDirectory).description(""));
+    for (auto* needed : { config, program, output })
+        needed->excludes(list);
+    app.callback([=] {
+        if (!a->list && (a->config.empty() || a->program.empty() || a->output.empty()))
+            throw CLI::RequiredError("CONFIG, PROGRAM and -o IMAGE (or --list)");
+    });
+    return [a] { return bake(*a); };
 }
 
 } // namespace husk::tools

@@ -4,8 +4,10 @@
 // its own symbols (gdb: add-symbol-file PROGRAM).
 #pragma once
 
+#include "Cli.h"
+
 namespace husk::tools {
 
-int bake_command(int argc, char** argv);
+Runner declare_bake(CLI::App& app);
 
 } // namespace husk::tools

@@ -4,8 +4,15 @@
 // library for musl. Everything after the command goes to the compiler.
 #pragma once
 
+#include <string>
+#include <vector>
+#include "Cli.h"
+
 namespace husk::tools {
 
-int compile_command(int argc, char** argv);
+Runner declare_cc(CLI::App& app);
+Runner declare_cxx(CLI::App& app);
+// Runs the compiler with args (does not return when it could start it).
+int compile(bool cxx, const std::vector<std::string>& args);
 
 } // namespace husk::tools

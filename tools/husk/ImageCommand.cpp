@@ -17,42 +17,7 @@ namespace {
 using namespace husk::tools::image;
 
 // Exit statuses: a script can tell a misspelt package from a network problem.
-constexpr int kFailed = 1, kUsageError = 2, kNoSuchPackage = 3, kUnreachable = 4;
-
-void usage(FILE* out)
-{
-    std::fprintf(out,
-                 "usage: husk image debian [options] PACKAGE... -o IMAGE\n"
-                 "\n"
-                 "Builds a root file system for husk run --rootfs from Debian binary packages:\n"
-                 "apt resolves the PACKAGEs' dependencies (libc6 and the rest come along) and\n"
-                 "downloads them into a cache of your own; dpkg-deb unpacks them (no maintainer\n"
-                 "script runs, no root, no chroot) into a merged-/usr tree with /etc/passwd and\n"
-                 "/etc/group; mke2fs -d makes a compact ext4 image of it. Progress goes to\n"
-                 "stderr. A PACKAGE may name a version (NAME=VERSION) or a suite (NAME/SUITE).\n"
-                 "\n"
-                 "options:\n"
-                 "  -o, --output IMAGE the image file to write (replaced when complete)\n"
-                 "  --tree             write the root as a directory IMAGE (which must not\n"
-                 "                     exist yet) instead of an ext4 image; as a user, its\n"
-                 "                     files are that user's\n"
-                 "  --suite NAME       the Debian release (default bookworm)\n"
-                 "  --mirror URI       a Debian archive (default: the one this machine's apt\n"
-                 "                     sources name for the suite, else deb.debian.org)\n"
-                 "  --cache DIR        the download cache (default $XDG_CACHE_HOME/husk/debian,\n"
-                 "                     or ~/.cache/husk/debian)\n"
-                 "  --refresh          read the archive's package index again first\n"
-                 "  -v, --verbose      show the commands run and their output\n"
-                 "\n"
-                 "Exit status: 0 when the image is made, 1 on other failures, 2 for a bad option,\n"
-                 "3 when the archive has no such package, 4 when the archive cannot be reached.\n");
-}
-
-int usage_error(const std::string& message)
-{
-    std::fprintf(stderr, "husk image: %s\nTry 'husk image --help'.\n", message.c_str());
-    return kUsageError;
-}
+constexpr int kFailed = 1, kNoSuchPackage = 3, kUnreachable = 4; // 2: a bad command line (Cli.h)
 
 struct Options {
     std::vector<std::string> packages;
@@ -95,42 +60,6 @@ int status_for(const Failure& f)
     default:
         return kFailed;
     }
-}
-
-int parse(int argc, char** argv, Options& o)
-{
-    for (int i = 3; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-        if (a == "-o" || a == "--output" || a == "--suite" || a == "--mirror" || a == "--cache") {
-            const char* v = value();
-            if (!v || !*v)
-                return usage_error("option " + a + " needs a value");
-            (a == "-o" || a == "--output" ? o.output : a == "--suite" ? o.suite : a == "--mirror" ? o.mirror : o.cache) = v;
-        } else if (a == "--tree") {
-            o.tree = true;
-        } else if (a == "--refresh") {
-            o.refresh = true;
-        } else if (a == "-v" || a == "--verbose") {
-            o.verbose = true;
-        } else if (!a.empty() && a[0] == '-') {
-            return usage_error("unknown option '" + a + "'");
-        } else if (!valid_package(a)) {
-            return usage_error("'" + a + "' is not a Debian package name");
-        } else {
-            o.packages.push_back(a);
-        }
-    }
-    if (o.packages.empty())
-        return usage_error("no package named");
-    if (o.output.empty())
-        return usage_error("no image file given (-o IMAGE)");
-    if (o.mirror.find("://") == std::string::npos && !o.mirror.empty())
-        return usage_error("--mirror needs a URI such as http://deb.debian.org/debian");
-    for (char c : o.suite)
-        if (!std::isalnum((unsigned char)c) && c != '-')
-            return usage_error("'" + o.suite + "' is not a Debian suite name");
-    return 0;
 }
 
 int debian_image(const Options& o)
@@ -205,22 +134,50 @@ int debian_image(const Options& o)
 
 } // namespace
 
-int image_command(int argc, char** argv)
+Runner declare_image(CLI::App& app)
 {
-    for (int i = 2; i < argc; ++i)
-        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        }
-    if (argc < 3)
-        return usage_error("which source? (debian)");
-    std::string source = argv[2];
-    if (source != "debian")
-        return usage_error("unknown source '" + source + "' (known: debian)");
-    Options o;
-    if (int status = parse(argc, argv, o))
-        return status;
-    return debian_image(o);
+    describe(app, "usage: husk image debian [options] PACKAGE... -o IMAGE\n"
+                  "Builds a root file system for husk run --rootfs from a distribution's packages\n"
+                  "(Debian's today): husk image debian --help tells more.");
+    app.require_subcommand(1);
+    CLI::App* debian = app.add_subcommand("debian", "a root of Debian binary packages and their dependencies");
+    describe(*debian,
+             "usage: husk image debian [options] PACKAGE... -o IMAGE\n"
+             "Builds a root file system for husk run --rootfs from Debian binary packages:\n"
+             "apt resolves the PACKAGEs' dependencies (libc6 and the rest come along) and\n"
+             "downloads them into a cache of your own; dpkg-deb unpacks them (no maintainer\n"
+             "script runs, no root, no chroot) into a merged-/usr tree with /etc/passwd and\n"
+             "/etc/group; mke2fs -d makes a compact ext4 image of it. Progress goes to\n"
+             "stderr. A PACKAGE may name a version (NAME=VERSION) or a suite (NAME/SUITE).\n"
+             "Exit status: 0 when the image is made, 1 on other failures, 2 for a bad option,\n"
+             "3 when the archive has no such package, 4 when the archive cannot be reached.");
+    auto o = std::make_shared<Options>();
+    debian->add_option("PACKAGE", o->packages, "Debian packages (NAME, NAME=VERSION or NAME/SUITE)")
+        ->required()
+        ->check(CLI::Validator([](std::string& w) { return valid_package(w) ? "" : "'" + w + "' is not a Debian package name"; },
+                               "PACKAGE"));
+    debian->add_option("-o,--output", o->output, "the image file to write (replaced when complete)")
+        ->type_name("IMAGE")->required();
+    debian->add_flag("--tree", o->tree, "write the root as a directory IMAGE (which must not exist yet) instead of an ext4 image");
+    debian->add_option("--suite", o->suite, "the Debian release (default bookworm)")
+        ->type_name("NAME")
+        ->check(CLI::Validator([](std::string& v) {
+            for (char c : v)
+                if (!std::isalnum((unsigned char)c) && c != '-')
+                    return "'" + v + "' is not a Debian suite name";
+            return std::string();
+        }, "NAME"));
+    debian->add_option("--mirror", o->mirror, "a Debian archive (default: the one this machine's apt sources name, else deb.debian.org)")
+        ->type_name("URI")
+        ->check(CLI::Validator([](std::string& v) {
+            return v.find("://") == std::string::npos ? std::string("needs a URI such as http://deb.debian.org/debian")
+                                                      : std::string();
+        }, "URI"));
+    debian->add_option("--cache", o->cache, "the download cache (default $XDG_CACHE_HOME/husk/debian, or ~/.cache/husk/debian)")
+        ->type_name("DIR");
+    debian->add_flag("--refresh", o->refresh, "read the archive's package index again first");
+    debian->add_flag("-v,--verbose", o->verbose, "show the commands run and their output");
+    return [o] { return debian_image(*o); };
 }
 
 } // namespace husk::tools

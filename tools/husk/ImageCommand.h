@@ -1,9 +1,11 @@
 // husk image: builds a root file system image for husk run --rootfs.
 #pragma once
 
+#include "Cli.h"
+
 namespace husk::tools {
 
 // husk image debian [options] PACKAGE... -o IMAGE
-int image_command(int argc, char** argv);
+Runner declare_image(CLI::App& app);
 
 } // namespace husk::tools

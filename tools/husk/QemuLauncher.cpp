@@ -8,17 +8,21 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <string>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <x86intrin.h>
+#include "GuestStdio.h"
 
 namespace husk::tools {
 
 namespace {
 constexpr int kStatusTimeout = 124;
 constexpr int kStatusNoStatus = 125;
+constexpr int kStatusCannotRun = 126;
 constexpr int kStatusKilled = 128 + SIGKILL;
 
 uint64_t now_ns()
@@ -39,16 +43,6 @@ int parse_status(const std::string& text)
     return status;
 }
 
-// What QEMU wrote on the channel (it has exited: read to the end).
-std::string drain(int fd)
-{
-    std::string text;
-    char buf[256];
-    for (ssize_t n; (n = recv(fd, buf, sizeof buf, MSG_DONTWAIT)) > 0 || (n < 0 && errno == EINTR);)
-        if (n > 0)
-            text.append(buf, size_t(n));
-    return text;
-}
 } // namespace
 
 namespace {
@@ -126,7 +120,7 @@ unsigned long host_tsc_khz()
 
 QemuLauncher::QemuLauncher(RunOptions options) : m_options(std::move(options)) {}
 
-std::vector<std::string> QemuLauncher::arguments(const std::string& status_chardev) const
+std::vector<std::string> QemuLauncher::arguments(const GuestChardevs& c) const
 {
     const RunOptions& o = m_options;
     bool mmio = o.machine == "microvm";
@@ -134,12 +128,18 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_chard
     // microvm without ACPI announces its virtio-mmio devices on the kernel
     // command line (virtio_mmio.device=SIZE@BASE:IRQ), which Husk reads.
     a.insert(a.end(), { "-M", mmio ? "microvm,acpi=off" : o.machine, "-accel", o.kvm ? "kvm" : "tcg", "-cpu", "qemu64" });
-    a.insert(a.end(), { "-m", std::to_string(o.memory_mib), "-nodefaults", "-no-user-config", "-nographic",
-                        "-no-reboot", "-display", "none" });
+    a.insert(a.end(), { "-m", std::to_string(o.memory_mib), "-nodefaults", "-no-user-config", "-no-reboot", "-display", "none" });
     // COM1 is the console; COM2 (an explicit device: microvm makes only one
-    // serial port itself) carries the exit status.
-    a.insert(a.end(), { "-serial", "stdio", "-chardev", status_chardev + ",id=husk-status",
+    // serial port itself) carries the exit status. The program's stderr and
+    // the kernel's log go out on debug console ports, which read back their
+    // number so that the guest knows they are there.
+    a.insert(a.end(), { "-chardev", c.console + ",id=husk-console", "-serial", "chardev:husk-console",
+                        "-chardev", c.status + ",id=husk-status",
                         "-device", "isa-serial,chardev=husk-status,iobase=0x2f8,irq=3" });
+    if (!c.error.empty())
+        a.insert(a.end(), { "-chardev", c.error + ",id=husk-stderr", "-device", "isa-debugcon,iobase=0xea,readback=0xea,chardev=husk-stderr" });
+    if (!c.log.empty())
+        a.insert(a.end(), { "-chardev", c.log + ",id=husk-log", "-device", "isa-debugcon,iobase=0xe9,readback=0xe9,chardev=husk-log" });
     a.insert(a.end(), { "-device", "isa-debug-exit,iobase=0x501,iosize=1" });
     for (size_t i = 0; i <= o.disks.size(); ++i) {
         bool root = i == o.disks.size();
@@ -160,8 +160,8 @@ std::vector<std::string> QemuLauncher::arguments(const std::string& status_chard
         cmdline = "tsc_khz=" + std::to_string(khz);
     // The memory -M gave, for the kernel's out-of-memory report.
     cmdline += (cmdline.empty() ? "mem=" : " mem=") + std::to_string(o.memory_mib);
-    if (o.interactive)
-        cmdline += " console_input=1";
+    if (!o.console_input.empty())
+        cmdline += " " + o.console_input;
     // How long a stop may take: the guest gives its program most of it.
     char stop[32];
     std::snprintf(stop, sizeof stop, " stop_timeout_ms=%llu", (unsigned long long)(o.stop_timeout_s * 1000));
@@ -183,46 +183,73 @@ int QemuLauncher::start_detached()
         std::fprintf(stderr, "husk run: cannot create a console log: %s\n", std::strerror(errno));
         return kStatusNoStatus;
     }
-    std::string status_path = std::string(log_path) + ".status";
-    std::vector<std::string> args = arguments("file,path=" + status_path);
+    close(log);
+    std::string status_path = std::string(log_path) + ".status", pid_path = std::string(log_path) + ".pid";
+    // Every stream in the one log, in the order written (O_APPEND each).
+    std::string to_log = "file,path=" + std::string(log_path) + ",append=on";
+    GuestChardevs chardevs { to_log, to_log, to_log, "file,path=" + status_path };
+    std::vector<std::string> args = arguments(chardevs);
+    // -daemonize: QEMU's first process exits once the guest's QEMU has
+    // opened everything (disks included: husk run's temporary images may go
+    // after that), 0 when it did; until then its errors come on the pipe.
+    args.insert(args.end(), { "-daemonize", "-pidfile", pid_path });
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
     argv.push_back(nullptr);
-    int ready[2];
-    if (pipe2(ready, O_CLOEXEC) != 0)
+    int errors[2];
+    if (pipe2(errors, O_CLOEXEC) != 0)
         return kStatusNoStatus;
     pid_t pid = fork();
     if (pid == 0) {
-        setsid(); // the guest outlives this terminal session's signals
-        int null = open("/dev/null", O_RDONLY);
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         dup2(null, STDIN_FILENO);
-        dup2(log, STDOUT_FILENO);
-        dup2(log, STDERR_FILENO);
+        dup2(errors[1], STDOUT_FILENO);
+        dup2(errors[1], STDERR_FILENO);
         execvp(argv[0], argv.data());
-        int e = errno;
-        (void)!write(ready[1], &e, sizeof e);
+        std::fprintf(stderr, "cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
         _exit(127);
     }
-    close(ready[1]);
-    close(log);
-    int exec_error = 0;
-    bool failed = pid < 0 || read(ready[0], &exec_error, sizeof exec_error) == sizeof exec_error;
-    close(ready[0]);
-    if (failed) {
-        std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0],
-                     std::strerror(pid < 0 ? errno : exec_error));
+    close(errors[1]);
+    std::string said;
+    char buf[4096];
+    for (ssize_t n; (n = read(errors[0], buf, sizeof buf)) != 0;)
+        if (n > 0)
+            said.append(buf, size_t(n));
+        else if (errno != EINTR)
+            break;
+    close(errors[0]);
+    int wstatus = 0;
+    if (pid < 0 || waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+        while (!said.empty() && said.back() == '\n')
+            said.pop_back();
+        std::fprintf(stderr, "husk run: QEMU could not start the guest%s%s\n", said.empty() ? "" : ": ", said.c_str());
+        unlink(log_path);
+        unlink(status_path.c_str());
+        unlink(pid_path.c_str());
         return kStatusNoStatus;
     }
-    std::printf("husk run: the guest runs in the background as pid %d\n"
+    if (!said.empty())
+        std::fputs(said.c_str(), stderr); // QEMU's warnings
+    // QEMU would remove its pid file when it ends; nothing needs it after
+    // this, so nothing is left of it.
+    std::string guest_pid = read_line(pid_path);
+    unlink(pid_path.c_str());
+    std::printf("husk run: the guest runs in the background as pid %s\n"
                 "husk run: console: %s\n"
                 "husk run: its exit status goes to %s (husk-exit:N) when it stops\n",
-                int(pid), log_path, status_path.c_str());
+                guest_pid.c_str(), log_path, status_path.c_str());
     return 0;
 }
 
 int QemuLauncher::run()
 {
+    GuestStdio stdio(m_options.verbose);
+    if (std::string why = stdio.open(); !why.empty()) {
+        std::fprintf(stderr, "husk run: %s\n", why.c_str());
+        return kStatusNoStatus;
+    }
+    m_options.console_input = stdio.console_input_word();
     // COM2 is one end of a socket pair whose other end husk run keeps: the
     // status comes back on it, and nothing is left in the file system,
     // whatever ends husk run (even SIGKILL).
@@ -231,19 +258,21 @@ int QemuLauncher::run()
         std::fprintf(stderr, "husk run: cannot create a socket pair: %s\n", std::strerror(errno));
         return kStatusNoStatus;
     }
-    std::vector<std::string> args = arguments("socket,fd=" + std::to_string(channel[1]));
+    GuestChardevs chardevs { "stdio", stdio.error_chardev(), stdio.log_chardev(), "socket,fd=" + std::to_string(channel[1]) };
+    std::vector<std::string> args = arguments(chardevs);
     std::vector<char*> argv;
     for (auto& s : args)
         argv.push_back(s.data());
     argv.push_back(nullptr);
 
-    // Waited for with sigtimedwait: SIGCHLD (QEMU ended) and the signals
+    // Signals arrive on a descriptor: SIGCHLD (QEMU ended) and the signals
     // that stop husk run (below).
     sigset_t waited, old;
     sigemptyset(&waited);
     for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
         sigaddset(&waited, s);
     sigprocmask(SIG_BLOCK, &waited, &old);
+    int signals = signalfd(-1, &waited, SFD_CLOEXEC | SFD_NONBLOCK);
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
@@ -253,6 +282,7 @@ int QemuLauncher::run()
         if (getppid() != parent)
             _exit(kStatusNoStatus);
         fcntl(channel[1], F_SETFD, 0); // QEMU's end crosses exec
+        stdio.prepare_child();
         // Ctrl-C and a closed terminal signal the whole foreground process
         // group: QEMU would quit at once, before the guest could sync.
         // Blocked, they stay pending in QEMU; husk run turns them into a stop.
@@ -265,6 +295,7 @@ int QemuLauncher::run()
         _exit(127);
     }
     close(channel[1]);
+    stdio.after_fork();
     // A signal meant to stop husk run (kill, Ctrl-C, a closed terminal)
     // asks the guest to stop on COM2: it syncs, unmounts and halts with
     // 128 + signal. Past the stop timeout, or at a second signal, QEMU is
@@ -272,7 +303,15 @@ int QemuLauncher::run()
     int wstatus = 0;
     bool timed_out = false, killed = false, second_signal = false;
     int stop_signal = 0;
+    std::string status_text;
+    auto read_status = [&] {
+        char buf[256];
+        for (ssize_t n; (n = recv(channel[0], buf, sizeof buf, MSG_DONTWAIT)) > 0;)
+            status_text.append(buf, size_t(n));
+        stdio.status_text(status_text);
+    };
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
+    std::vector<pollfd> fds;
     for (;;) {
         if (waitpid(pid, &wstatus, WNOHANG) == pid)
             break;
@@ -283,12 +322,18 @@ int QemuLauncher::run()
             killed = stop_signal != 0;
             break;
         }
-        timespec wait { 3600, 0 };
-        if (deadline) {
-            uint64_t left = deadline - now;
-            wait = { time_t(left / 1000000000), long(left % 1000000000) };
-        }
-        int sig = sigtimedwait(&waited, nullptr, &wait);
+        fds.assign({ { signals, POLLIN, 0 }, { channel[0], POLLIN, 0 } });
+        stdio.add_poll_fds(fds);
+        int wait_ms = deadline ? int((deadline - now) / 1000000) + 1 : 3600 * 1000;
+        if (poll(fds.data(), fds.size(), wait_ms) <= 0)
+            continue;
+        if (fds[1].revents)
+            read_status();
+        stdio.handle(fds);
+        if (!fds[0].revents)
+            continue;
+        signalfd_siginfo info;
+        int sig = read(signals, &info, sizeof info) == sizeof info ? int(info.ssi_signo) : 0;
         if (sig <= 0 || sig == SIGCHLD)
             continue;
         if (stop_signal) {
@@ -301,9 +346,12 @@ int QemuLauncher::run()
         (void)!send(channel[0], request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         deadline = now_ns() + uint64_t(m_options.stop_timeout_s * 1e9);
     }
+    close(signals);
     if (!stop_signal) // else a second signal stays blocked: it must not cut husk run's end short
         sigprocmask(SIG_SETMASK, &old, nullptr);
-    int reported = parse_status(drain(channel[0]));
+    read_status();
+    stdio.drain();
+    int reported = parse_status(status_text);
     close(channel[0]);
     if (stop_signal) {
         if (killed || reported < 0) {
@@ -321,6 +369,12 @@ int QemuLauncher::run()
                      signal_name(stop_signal), reported & 0xff);
         return reported & 0xff;
     }
+    // The kernel's messages matter when the guest failed: a crash (the
+    // kernel's, or the program killed by a signal), a program that could
+    // not run, a boot that never ended.
+    bool failed = timed_out || reported < 0 || reported == kStatusNoStatus || reported == kStatusCannotRun || reported > 128;
+    if (failed)
+        stdio.show_log();
     if (timed_out) {
         std::fprintf(stderr, "husk run: the guest did not stop within %g s; killed it\n", m_options.timeout_s);
         return kStatusTimeout;

@@ -15,7 +15,9 @@ struct RunOptions {
     std::string root_disk;            // --rootfs's image: attached read-only after disks
     std::vector<std::string> netdevs; // QEMU -netdev specs, one virtio-net device each
     bool interactive = false;        // console input from stdin
+    bool verbose = false;            // -v: the kernel's log on stderr as it comes
     std::vector<std::string> cmdline; // kernel command line words
+    std::string console_input;        // console_input=1 (a terminal) or =stream (husk run's relay), or none
     double timeout_s = 0;            // 0: none
     double stop_timeout_s = 10;      // how long a stop (SIGTERM to husk run) waits for the guest
     std::vector<std::string> qemu_args; // -g: appended to QEMU's command line as they are
@@ -23,20 +25,30 @@ struct RunOptions {
     std::string program; // a static executable the image runs (a PVH module), or empty
 };
 
+// Where QEMU sends each of the guest's streams: chardev backends ("stdio",
+// "socket,fd=N", "file,path=P,append=on"); error "" shares the console.
+struct GuestChardevs {
+    std::string console = "stdio"; // COM1: the program's terminal (fd 0, 1)
+    std::string error;             // debug port 0xea: the program's stderr
+    std::string log;               // debug port 0xe9: the kernel's messages
+    std::string status;            // COM2: husk-exit:N, husk-input; husk-stop:SIGNAL
+};
+
 class QemuLauncher {
 public:
     explicit QemuLauncher(RunOptions options);
-    // The QEMU arguments (argv[0] included); status_chardev is the backend
-    // of COM2's -chardev (e.g. "file,path=PATH"), which carries the status.
-    std::vector<std::string> arguments(const std::string& status_chardev) const;
-    // Runs the guest in the foreground; returns its exit status (0..255),
-    // 124 on timeout, or 125 when QEMU failed or the guest stopped without
-    // reporting one. SIGTERM, SIGINT or SIGHUP ask the guest to stop (it
-    // syncs and halts with 128 + signal); 137 when it did not in time.
+    // The QEMU arguments (argv[0] included).
+    std::vector<std::string> arguments(const GuestChardevs& chardevs) const;
+    // Runs the guest in the foreground, its streams as husk run's own
+    // (GuestStdio.h); returns its exit status (0..255), 124 on timeout, or
+    // 125 when QEMU failed or the guest stopped without reporting one.
+    // SIGTERM, SIGINT or SIGHUP ask the guest to stop (it syncs and halts
+    // with 128 + signal); 137 when it did not in time.
     int run();
     // Starts the guest detached from this process (rumprun without -i):
-    // its console goes to a log file, its status to LOG.status; prints
-    // where. 0 when it started.
+    // every stream goes to a log file, its status to LOG.status; prints
+    // where. Returns once QEMU has opened everything (-daemonize): 0, or
+    // 125 with QEMU's reason when it could not start.
     int start_detached();
 
 private:

@@ -14,11 +14,14 @@
 #include <unistd.h>
 #include "../../platform/hosted/ImageLock.h"
 #include "ImageFiles.h"
-#include "ProgramLibraries.h"
 #include "JsonText.h"
 #include "NetworkOptions.h"
+#include "ProgramLibraries.h"
 #include "QemuLauncher.h"
 #include "RootFs.h"
+#include <algorithm>
+#include <map>
+#include <memory>
 
 namespace husk::tools {
 
@@ -26,69 +29,6 @@ namespace {
 constexpr int kUsageError = 2;
 constexpr int kBusyImage = 125; // as when QEMU cannot start
 constexpr int kCannotRun = 126; // as a shell's status for a file it cannot execute
-
-void usage(FILE* out)
-{
-    std::fprintf(out,
-                 "usage: husk run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS...]\n"
-                 "\n"
-                 "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM, or a static\n"
-                 "Linux x86-64 executable PROGRAM as a unikernel (Husk's program image with\n"
-                 "PROGRAM beside it), with ARGS as its arguments. With -i the guest's console\n"
-                 "is this terminal and husk run exits with the guest's (the program's) exit\n"
-                 "status; without -i the guest runs in the background, its console in a log\n"
-                 "file (husk run prints where), as rumprun does.\n"
-                 "\n"
-                 "  qemu               software emulation (TCG), always available\n"
-                 "  kvm                hardware virtualisation (/dev/kvm)\n"
-                 "options:\n"
-                 "  -M MB              guest memory in MiB (default 64, at least 4)\n"
-                 "  -e NAME=VALUE      put NAME=VALUE in the program's environment\n"
-                 "  -b DISK[,MOUNTPOINT]\n"
-                 "                     attach the raw image DISK as the next virtio block\n"
-                 "                     device (vda, vdb, ...); a program sees it (ext2/3/4)\n"
-                 "                     at MOUNTPOINT, by default /data, /data1, ... A\n"
-                 "                     directory is first copied into an ext2 image\n"
-                 "  -r, --rootfs IMAGE|DIR\n"
-                 "                     the root file system: an ext2/3/4 image or a directory\n"
-                 "                     (made into an image), read-only under a tmpfs overlay that\n"
-                 "                     takes the run's changes; a PROGRAM starting with '/' is a\n"
-                 "                     path inside it (./PROGRAM: a host file). 'IMAGE /PATH'\n"
-                 "                     in PROGRAM's place means '--rootfs IMAGE /PATH'\n"
-                 "  -n inet,static,ADDR/PFX[,GATEWAY] | inet,dhcp | inet6,auto\n"
-                 "                     a new network interface (vioif0, vioif1, ...) on QEMU's\n"
-                 "                     user-mode network (10.0.2.0/24, gateway 10.0.2.2 = the\n"
-                 "                     host's loopback, DHCP and DNS at 10.0.2.2/10.0.2.3)\n"
-                 "  -I IFTAG,vioif,BACKEND\n"
-                 "                     a network interface on a QEMU -netdev backend, e.g.\n"
-                 "                     'tap,ifname=tap0,script=no,downscript=no' (default user)\n"
-                 "  -W IFTAG,inet,static,ADDR/PFX[,GATEWAY] | IFTAG,inet,dhcp | IFTAG,inet6,auto\n"
-                 "                     configure the -I interface IFTAG\n"
-                 "  -P [tcp:|udp:]HOSTPORT:GUESTPORT\n"
-                 "                     forward 127.0.0.1:HOSTPORT on the host to the guest's\n"
-                 "                     GUESTPORT (the first user-mode interface)\n"
-                 "  -i                 interactive: wait for the guest, its console is this\n"
-                 "                     terminal (output and input)\n"
-                 "  --machine TYPE     microvm (default; virtio-mmio), q35 or pc (virtio-pci)\n"
-                 "  --append WORDS     extra kernel command line words\n"
-                 "  --timeout SECONDS  with -i: stop the guest after SECONDS (exit status 124)\n"
-                 "  --stop-timeout SECONDS\n"
-                 "                     with -i: how long SIGTERM, SIGINT or SIGHUP to husk run\n"
-                 "                     wait for the guest to sync its disks and stop (default\n"
-                 "                     10; exit status 128+signal) before killing it (137)\n"
-                 "  -g 'QEMU ARGS'     extra arguments for QEMU, split at white space\n"
-                 "  -D PORT            QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for\n"
-                 "                     gdb before its first instruction\n"
-                 "  -p, --dry-run      print the QEMU command line instead of running it\n"
-                 "\n"
-                 "Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or\n"
-                 "QEMU could not run the image, 126 when PROGRAM cannot be run (a directory,\n"
-                 "not a static x86-64 executable), 128+N when a signal N killed it (139:\n"
-                 "SIGSEGV, 133: SIGTRAP, 137: it ran out of the guest's memory, as Linux's\n"
-                 "OOM killer) or N stopped husk run and the guest synced and stopped (143:\n"
-                 "SIGTERM), 137 when the guest did not stop within --stop-timeout and was\n"
-                 "killed, 2 for a bad option or value.\n");
-}
 
 int usage_error(const char* fmt, const char* arg)
 {
@@ -165,143 +105,101 @@ bool parse_number(const char* s, double* out)
     *out = std::strtod(s, &end);
     return end && end != s && *end == 0 && std::isfinite(*out) && *out >= 0 && *out < 1e9;
 }
-} // namespace
+// What the command line gave, as CLI11 parsed it (values checked).
+struct RunArgs {
+    bool kvm = false, interactive = false, verbose = false, dry_run = false;
+    std::string memory, machine;
+    std::vector<std::string> env, disks, appends, qemu_words, program_args;
+    double timeout_s = 0, stop_timeout_s = 10;
+    unsigned gdb_port = 0;
+    std::string image, rootfs;
+    // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
+    std::vector<std::pair<char, std::string>> network;
+};
 
-int run_command(int argc, char** argv)
+// "128", "128M", "128MiB", "1G": MiB.
+std::string memory_problem(const std::string& text, unsigned* mib)
+{
+    size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    std::string unit = text.substr(digits);
+    unsigned long long n = digits == 0 || digits > 9 ? 0 : std::stoull(text.substr(0, digits));
+    if (unit == "G" || unit == "GiB" || unit == "g")
+        n *= 1024;
+    else if (!unit.empty() && unit != "M" && unit != "MiB" && unit != "m")
+        n = 0;
+    if (n < 4 || n > 65536)
+        return "wants a memory size from 4M to 64G (MiB, or with M or G), not '" + text + "'";
+    if (mib)
+        *mib = unsigned(n);
+    return "";
+}
+
+// A positive number of seconds ("inf" and "nan" are not).
+CLI::Validator seconds()
+{
+    return CLI::Validator(
+        [](std::string& v) -> std::string {
+            double s;
+            return parse_number(v.c_str(), &s) && s > 0 ? "" : "wants a positive number of seconds, not '" + v + "'";
+        },
+        "", "");
+}
+
+int run_guest(RunArgs& a)
 {
     RunOptions o;
-    bool dry_run = false;
-    std::vector<std::string> program_args;
-    std::vector<std::string> environment; // -e NAME=VALUE
+    bool dry_run = a.dry_run;
+    std::vector<std::string> program_args = a.program_args;
+    std::vector<std::string> environment;  // NAME=VALUE
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
     NetworkOptions network;
     RootFs rootfs;
-    bool baked = false, machine_given = false;
-    unsigned gdb_port = 0;
-    int i = 2;
-    if (i < argc && (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))) {
-        usage(stdout);
-        return 0;
-    }
-    if (i >= argc)
-        return usage_error("%s", "missing platform: qemu or kvm");
-    std::string platform = argv[i++];
-    if (platform != "qemu" && platform != "kvm")
-        return usage_error("unknown platform '%s' (expected qemu or kvm)", platform.c_str());
-    o.kvm = platform == "kvm";
-    for (; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&](const char* what) -> const char* {
-            if (i + 1 >= argc) {
-                usage_error("%s needs a value", what);
-                return nullptr;
-            }
-            return argv[++i];
-        };
-        if (a == "--help" || a == "-h") {
-            usage(stdout);
-            return 0;
-        } else if (a == "-M") {
-            const char* v = value("-M");
-            double mib;
-            if (!v)
-                return kUsageError;
-            if (!parse_number(v, &mib) || mib < 4 || mib > 65536 || mib != double(unsigned(mib)))
-                return usage_error("-M wants a memory size in MiB between 4 and 65536, not '%s'", v);
-            o.memory_mib = unsigned(mib);
-        } else if (a == "-b") {
-            const char* v = value("-b");
-            if (!v)
-                return kUsageError;
-            std::string disk = v, mountpoint;
-            if (size_t comma = disk.find(','); comma != std::string::npos) {
-                mountpoint = disk.substr(comma + 1);
-                disk = disk.substr(0, comma);
-                if (mountpoint.empty() || mountpoint[0] != '/' || mountpoint.find_first_of(" ,:\t") != std::string::npos)
-                    return usage_error("-b %s: the mount point must be an absolute path without spaces, commas or colons", v);
-            }
-            if (access(disk.c_str(), R_OK) != 0)
-                return usage_error("-b: cannot read disk image or directory '%s'", disk.c_str());
-            o.disks.push_back(disk);
-            mountpoints.push_back(mountpoint);
-        } else if (a == "-r" || a == "--rootfs") {
-            const char* v = value(a.c_str());
-            if (!v)
-                return kUsageError;
-            rootfs.source = v;
-        } else if (a == "-n" || a == "-I" || a == "-W" || a == "-P") {
-            const char* v = value(a.c_str());
-            if (!v)
-                return kUsageError;
-            std::string e = a == "-n" ? network.add_n(v) : a == "-I" ? network.add_interface(v)
-                          : a == "-W" ? network.add_config(v) : network.add_forward(v);
-            if (!e.empty())
-                return usage_error("%s", e.c_str());
-        } else if (a == "-e") {
-            const char* v = value("-e");
-            if (!v)
-                return kUsageError;
-            std::string env = v;
-            if (env.find('=') == std::string::npos || env[0] == '=')
-                return usage_error("-e wants NAME=VALUE, not '%s'", v);
-            environment.push_back(env);
-        } else if (a == "-i") {
-            o.interactive = true;
-        } else if (a == "--machine") {
-            const char* v = value("--machine");
-            if (!v)
-                return kUsageError;
-            std::string m = v;
-            if (m != "microvm" && m != "q35" && m != "pc")
-                return usage_error("--machine: unknown machine type '%s' (microvm, q35 or pc)", v);
-            o.machine = m;
-            machine_given = true;
-        } else if (a == "--append") {
-            const char* v = value("--append");
-            if (!v)
-                return kUsageError;
-            o.cmdline.push_back(v);
-        } else if (a == "--timeout") {
-            const char* v = value("--timeout");
-            if (!v)
-                return kUsageError;
-            if (!parse_number(v, &o.timeout_s) || o.timeout_s == 0)
-                return usage_error("--timeout wants a positive number of seconds, not '%s'", v);
-        } else if (a == "--stop-timeout") {
-            const char* v = value("--stop-timeout");
-            if (!v)
-                return kUsageError;
-            if (!parse_number(v, &o.stop_timeout_s) || o.stop_timeout_s == 0)
-                return usage_error("--stop-timeout wants a positive number of seconds, not '%s'", v);
-        } else if (a == "-D") {
-            const char* v = value("-D");
-            double port;
-            if (!v)
-                return kUsageError;
-            if (!parse_number(v, &port) || port < 1 || port > 65535 || port != double(unsigned(port)))
-                return usage_error("-D wants a TCP port number, not '%s'", v);
-            gdb_port = unsigned(port);
-            o.qemu_args.insert(o.qemu_args.end(), { "-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port), "-S" });
-        } else if (a == "-g") {
-            const char* v = value("-g");
-            if (!v)
-                return kUsageError;
-            std::istringstream words(v);
-            for (std::string word; words >> word;)
-                o.qemu_args.push_back(word);
-        } else if (a == "--dry-run" || a == "-p") {
-            dry_run = true;
-        } else if (a == "--" && !o.image.empty()) {
-            program_args.insert(program_args.end(), argv + i + 1, argv + argc);
-            break;
-        } else if (!a.empty() && a[0] == '-' && o.image.empty()) {
-            return usage_error("unknown option '%s'", a.c_str());
-        } else if (o.image.empty()) {
-            o.image = a;
-        } else {
-            program_args.push_back(a); // the program's arguments start here
+    rootfs.source = a.rootfs;
+    bool baked = false, machine_given = !a.machine.empty();
+    unsigned gdb_port = a.gdb_port;
+    o.kvm = a.kvm;
+    o.interactive = a.interactive;
+    o.verbose = a.verbose;
+    o.image = a.image;
+    o.timeout_s = a.timeout_s;
+    o.stop_timeout_s = a.stop_timeout_s;
+    o.cmdline = a.appends;
+    if (machine_given)
+        o.machine = a.machine;
+    if (!a.memory.empty())
+        memory_problem(a.memory, &o.memory_mib);
+    // "--" between PROGRAM and its arguments is husk's, as in "PROGRAM [--] ARGS".
+    if (!program_args.empty() && program_args[0] == "--")
+        program_args.erase(program_args.begin());
+    for (const auto& e : a.env) {
+        if (e.find('=') != std::string::npos) {
+            environment.push_back(e);
+        } else if (const char* host = std::getenv(e.c_str())) { // -e NAME: the host's value, as docker run
+            environment.push_back(e + "=" + host);
         }
+    }
+    for (const auto& v : a.disks) {
+        std::string disk = v, mountpoint;
+        if (size_t comma = disk.find(','); comma != std::string::npos) {
+            mountpoint = disk.substr(comma + 1);
+            disk = disk.substr(0, comma);
+        }
+        o.disks.push_back(disk);
+        mountpoints.push_back(mountpoint);
+    }
+    for (const auto& [flag, spec] : a.network) {
+        std::string e = flag == 'n' ? network.add_n(spec) : flag == 'I' ? network.add_interface(spec)
+                      : flag == 'W' ? network.add_config(spec) : network.add_forward(spec);
+        if (!e.empty())
+            return usage_error("%s", e.c_str());
+    }
+    if (gdb_port)
+        o.qemu_args.insert(o.qemu_args.end(), { "-gdb", "tcp:127.0.0.1:" + std::to_string(gdb_port), "-S" });
+    for (const auto& g : a.qemu_words) {
+        std::istringstream words(g);
+        for (std::string word; words >> word;)
+            o.qemu_args.push_back(word);
     }
     if (o.image.empty())
         return usage_error("%s", "missing IMAGE");
@@ -410,14 +308,126 @@ int run_command(int argc, char** argv)
     }
     if (o.timeout_s > 0 && !o.interactive && !dry_run)
         return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
+    if (o.interactive && dry_run)
+        o.console_input = isatty(STDIN_FILENO) ? "console_input=1" : "console_input=stream";
     QemuLauncher launcher(o);
     if (dry_run) {
-        for (const auto& arg : launcher.arguments("file,path=STATUS"))
+        GuestChardevs shown { "stdio", "socket,fd=STDERR", "socket,fd=LOG", "socket,fd=STATUS" };
+        if (!o.interactive)
+            shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG.status" };
+        for (const auto& arg : launcher.arguments(shown))
             std::printf("%s ", arg.c_str());
         std::printf("\n");
         return 0;
     }
     return o.interactive ? launcher.run() : launcher.start_detached();
+}
+
+CLI::Validator disk_spec()
+{
+    return CLI::Validator(
+        [](std::string& v) -> std::string {
+            std::string disk = v.substr(0, v.find(','));
+            if (size_t comma = v.find(','); comma != std::string::npos) {
+                std::string mountpoint = v.substr(comma + 1);
+                if (mountpoint.empty() || mountpoint[0] != '/' || mountpoint.find_first_of(" ,:\t") != std::string::npos)
+                    return "'" + v + "': the mount point must be an absolute path without spaces, commas or colons";
+            }
+            if (access(disk.c_str(), R_OK) != 0)
+                return "cannot read disk image or directory '" + disk + "'";
+            return "";
+        },
+        "", "");
+}
+} // namespace
+
+Runner declare_run(CLI::App& app)
+{
+    auto a = std::make_shared<RunArgs>();
+    describe(app, 
+        "usage: husk run [OPTIONS] qemu|kvm [OPTIONS] IMAGE|PROGRAM [--] [ARGS...]\n\n"
+        "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM, or a static Linux x86-64\n"
+        "executable PROGRAM as a unikernel, with ARGS as its arguments: everything after PROGRAM\n"
+        "is the program's. With -i, husk run behaves as the program would on the host: its\n"
+        "stdin, stdout and stderr are husk run's, its exit status husk run's. Without -i the guest\n"
+        "runs in the background, every stream in a log file (husk run prints where), as rumprun does.");
+    app.require_subcommand(1, 1);
+    app.add_option("-M,--memory", a->memory, "guest memory: MiB, or with a unit (128M, 1G); default 64M")
+        ->type_name("SIZE")
+        ->check(CLI::Validator([](std::string& v) { return memory_problem(v, nullptr); }, "", ""));
+    repeatable(app.add_option("-e,--env", a->env, "NAME=VALUE into the program's environment; NAME alone: the host's value")
+        ->type_name("NAME[=VALUE]")
+        ->check(CLI::Validator([](std::string& v) -> std::string { return v.empty() || v[0] == '=' ? "wants NAME=VALUE or NAME, not '" + v + "'" : ""; }, "", "")));
+    repeatable(app.add_option("-b,--disk", a->disks,
+                   "attach the raw image DISK as the next virtio block device; a program sees it (ext2/3/4) at "
+                   "MOUNTPOINT, by default /data, /data1, ... A directory is first copied into an ext2 image")
+        ->type_name("DISK[,MOUNTPOINT]")
+        ->check(disk_spec()));
+    app.add_option("-r,--rootfs", a->rootfs,
+                   "the root file system: an ext2/3/4 image or a directory (made into an image), read-only under a "
+                   "tmpfs overlay that takes the run's changes; a PROGRAM starting with '/' is a path inside it "
+                   "(./PROGRAM: a host file). 'IMAGE /PATH' in PROGRAM's place means '--rootfs IMAGE /PATH'")
+        ->type_name("IMAGE|DIR");
+    auto* n = app.add_option("-n", "a new network interface (vioif0, vioif1, ...) on QEMU's user-mode network "
+                                   "(10.0.2.0/24, the host is 10.0.2.2)")
+                  ->type_name("inet,static,ADDR/PFX[,GW]|inet,dhcp|inet6,auto");
+    auto* I = app.add_option("-I", "a network interface on a QEMU -netdev backend, e.g. "
+                                   "'tap,ifname=tap0,script=no,downscript=no' (default user)")
+                  ->type_name("IFTAG,vioif,BACKEND");
+    auto* W = app.add_option("-W", "configure the -I interface IFTAG")->type_name("IFTAG,inet,...|IFTAG,inet6,auto");
+    auto* P = app.add_option("-P,-p,--publish", "forward 127.0.0.1:HOSTPORT on the host to the guest's GUESTPORT "
+                                                "(the first user-mode interface)")
+                  ->type_name("[tcp:|udp:]HOSTPORT:GUESTPORT");
+    app.add_flag("-i,--interactive", a->interactive, "wait for the guest; its stdio are husk run's");
+    app.add_flag("-v,--verbose", a->verbose, "with -i: the kernel's log on stderr as it comes (else only when the guest failed)");
+    app.add_option("--machine", a->machine, "microvm (default; virtio-mmio), q35 or pc (virtio-pci)")
+        ->type_name("TYPE")
+        ->check(CLI::IsMember({ "microvm", "q35", "pc" }));
+    repeatable(app.add_option("--append", a->appends, "extra kernel command line words (docs/configuration.md)")->type_name("WORDS"));
+    app.add_option("--timeout", a->timeout_s, "with -i: stop the guest after SECONDS (exit status 124)")
+        ->type_name("SECONDS")
+        ->check(seconds());
+    app.add_option("--stop-timeout", a->stop_timeout_s,
+                   "with -i: how long SIGTERM, SIGINT or SIGHUP to husk run wait for the guest to sync its disks "
+                   "and stop (default 10; exit status 128+signal) before killing it (137)")
+        ->type_name("SECONDS")
+        ->check(seconds());
+    repeatable(app.add_option("-g", a->qemu_words, "extra arguments for QEMU, split at white space")->type_name("'QEMU ARGS'"));
+    app.add_option("-D,--gdb", a->gdb_port, "QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for gdb before its first instruction")
+        ->type_name("PORT")
+        ->check(whole_number("a TCP port number", 1, 65535));
+    app.add_flag("--dry-run", a->dry_run, "print the QEMU command line instead of running it");
+    app.footer("Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or QEMU could not run\n"
+               "the image, 126 when PROGRAM cannot be run (a directory, not a static x86-64 executable),\n"
+               "128+N when a signal N killed it (139: SIGSEGV, 133: SIGTRAP, 137: it ran out of the guest's\n"
+               "memory, as Linux's OOM killer) or N stopped husk run and the guest synced and stopped (143:\n"
+               "SIGTERM), 137 when the guest did not stop within --stop-timeout and was killed, 2 for a bad\n"
+               "option or value.");
+    for (const char* platform : { "qemu", "kvm" }) {
+        CLI::App* sub = app.add_subcommand(platform, std::string(platform) == "qemu" ? "software emulation (TCG), always available"
+                                                                                   : "hardware virtualisation (/dev/kvm)");
+        sub->fallthrough();       // husk run's options, before PROGRAM
+        sub->positionals_at_end(); // PROGRAM ends them: the rest is the program's
+        sub->add_option("IMAGE", a->image, "a Husk image, or a static Linux x86-64 executable (PROGRAM)")
+            ->required()
+            ->type_name("IMAGE|PROGRAM");
+        sub->add_option("ARGS", a->program_args, "the program's arguments (options included)");
+        sub->footer("husk run's options (-i, -e, -b, -M, -n, -p, -v, --timeout, ...) come before PROGRAM: husk run --help\n"
+                    "lists them. Everything after PROGRAM is the program's.");
+        sub->callback([a, platform] { a->kvm = std::string(platform) == "kvm"; });
+    }
+    for (CLI::Option* o : { n, I, W, P })
+        repeatable(o);
+    // The network flags in command-line order: interface numbers follow it.
+    app.callback([a, n, I, W, P, &app] {
+        std::map<const CLI::Option*, size_t> taken;
+        for (const CLI::Option* o : app.parse_order()) {
+            char flag = o == n ? 'n' : o == I ? 'I' : o == W ? 'W' : o == P ? 'P' : 0;
+            if (flag)
+                a->network.emplace_back(flag, o->results()[taken[o]++]);
+        }
+    });
+    return [a] { return run_guest(*a); };
 }
 
 } // namespace husk::tools

@@ -2,8 +2,10 @@
 // qemu|kvm`), forwards the console, and exits with the guest's status.
 #pragma once
 
+#include "Cli.h"
+
 namespace husk::tools {
 
-int run_command(int argc, char** argv);
+Runner declare_run(CLI::App& app);
 
 } // namespace husk::tools

@@ -1,13 +1,11 @@
-// The husk command-line tool. Subcommands grow with the project
-// (cc, bake, run, server, ctl); each has --help.
+// The husk command-line tool: one table of commands (Cli.h), each
+// declaring its options in its own file.
 #include <cstdio>
-#include <cstring>
-#include <exception>
-#include <stdexcept>
 #include <string>
 #include <vector>
 #include <husk/version.h>
 #include "BakeCommand.h"
+#include "Cli.h"
 #include "CompileCommand.h"
 #include "ImageCommand.h"
 #include "RunCommand.h"
@@ -17,76 +15,47 @@
 
 namespace {
 
-constexpr const char* kVersion = HUSK_VERSION; // CMakeLists.txt's project VERSION (husk/version.h)
+using husk::tools::Runner;
 
-int usage(FILE* out, int status)
+Runner declare_version(CLI::App& app)
 {
-    std::fprintf(out,
-                 "usage: husk <command> [args]\n"
-                 "\n"
-                 "commands:\n"
-                 "  version            print the Husk version\n"
-                 "  cc, c++ [ARGS]     compile a static program for husk run (musl; C++: glibc)\n"
-                 "  bake CONFIG PROGRAM -o IMAGE\n"
-                 "                     link a static program and the kernel into one image\n"
-                 "  image debian [options] PACKAGE... -o IMAGE\n"
-                 "                     a root file system image from Debian's packages\n"
-                 "  run qemu|kvm [options] IMAGE|PROGRAM [--] [ARGS]\n"
-                 "                     boot a Husk image, or a static program as a unikernel\n"
-                 "  server [options]   a Husk kernel in its own process, serving husk ctl\n"
-                 "  ctl COMMAND [ARGS] ls, cat, cp, mkdir, rm, ... against a husk server\n"
-                 "  syscalls [--markdown]\n"
-                 "                     list the Linux syscalls and their support status\n"
-                 "  help               this text\n"
-                 "\n"
-                 "Run 'husk <command> --help' for a command's options.\n");
-    return status;
-}
-
-bool wants_help(int argc, char** argv)
-{
-    for (int i = 2; i < argc; ++i)
-        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h"))
-            return true;
-    return false;
-}
-
-int cmd_version(int argc, char** argv)
-{
-    if (wants_help(argc, argv)) {
-        std::printf("usage: husk version\n\nPrints the Husk version.\n");
+    husk::tools::describe(app, "Prints the Husk version.");
+    return [] {
+        std::printf("husk %s\n", HUSK_VERSION); // CMakeLists.txt's project VERSION (husk/version.h)
         return 0;
-    }
-    if (argc > 2) {
-        std::fprintf(stderr, "husk version: unexpected argument '%s'\n", argv[2]);
-        return 2;
-    }
-    std::printf("husk %s\n", kVersion);
-    return 0;
+    };
 }
 
-int cmd_syscalls(int argc, char** argv)
+Runner declare_syscalls(CLI::App& app)
 {
-    if (wants_help(argc, argv)) {
-        std::printf("usage: husk syscalls [--markdown]\n\n"
-                    "Lists every Linux x86_64 syscall with its support status in Husk.\n"
-                    "--markdown prints docs/syscalls.md.\n");
+    husk::tools::describe(app, "Lists every Linux x86_64 syscall with its support status in Husk.");
+    auto markdown = std::make_shared<bool>(false);
+    app.add_flag("--markdown", *markdown, "print docs/syscalls.md");
+    return [markdown] {
+        std::fputs((*markdown ? husk::tools::syscall_markdown() : husk::tools::syscall_table_text()).c_str(), stdout);
         return 0;
-    }
-    bool markdown = false;
-    for (int i = 2; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--markdown")) {
-            markdown = true;
-        } else {
-            std::fprintf(stderr, "husk syscalls: unknown option '%s'\n", argv[i]);
-            return 2;
-        }
-    }
-    std::fputs(markdown ? husk::tools::syscall_markdown().c_str() : husk::tools::syscall_table_text().c_str(), stdout);
-    return 0;
+    };
 }
 
-int dispatch(int argc, char** argv)
+const std::vector<husk::tools::Command>& commands()
+{
+    static const std::vector<husk::tools::Command> table = {
+        { "version", "print the Husk version", declare_version },
+        { "cc", "compile a static C program for husk run (musl-gcc -static)", husk::tools::declare_cc },
+        { "c++", "compile a static C++ program for husk run (g++ -static, glibc)", husk::tools::declare_cxx },
+        { "bake", "link a static program and the kernel into one bootable image", husk::tools::declare_bake },
+        { "image", "build a root file system image from Debian's packages (for run --rootfs)", husk::tools::declare_image },
+        { "run", "boot a Husk image, or a static program as a unikernel, in QEMU", husk::tools::declare_run },
+        { "server", "a Husk kernel in its own process, serving husk ctl and libhusk-hijack.so", husk::remote::declare_server },
+        { "ctl", "ls, cat, cp, dd, mkdir, ifconfig, ... against a husk server's kernel", husk::remote::declare_ctl },
+        { "syscalls", "list the Linux syscalls and their support status", declare_syscalls },
+    };
+    return table;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
 {
     // Called as x86_64-husk-linux-musl-gcc (or -cc, -g++, -c++): the
     // cross-compiler names ./configure --host=x86_64-husk-linux-musl uses.
@@ -95,54 +64,17 @@ int dispatch(int argc, char** argv)
     const std::string triple = "x86_64-husk-linux-musl-";
     if (self.rfind(triple, 0) == 0) {
         std::string tool = self.substr(triple.size());
-        std::vector<char*> args = { argv[0], const_cast<char*>(tool == "g++" || tool == "c++" ? "c++" : "cc") };
-        args.insert(args.end(), argv + 1, argv + argc);
-        args.push_back(nullptr);
-        return husk::tools::compile_command(int(args.size() - 1), args.data());
+        return husk::tools::compile(tool == "g++" || tool == "c++", std::vector<std::string>(argv + 1, argv + argc));
     }
-    if (argc < 2)
-        return usage(stderr, 2);
-    std::string cmd = argv[1];
-    if (cmd == "version" || cmd == "--version")
-        return cmd_version(argc, argv);
-    if (cmd == "cc" || cmd == "c++")
-        return husk::tools::compile_command(argc, argv);
-    if (cmd == "server")
-        return husk::remote::server_command(argc, argv);
-    if (cmd == "ctl")
-        return husk::remote::ctl_command(argc, argv);
-    if (cmd == "bake")
-        return husk::tools::bake_command(argc, argv);
-    if (cmd == "image")
-        return husk::tools::image_command(argc, argv);
-    if (cmd == "run")
-        return husk::tools::run_command(argc, argv);
-    if (cmd == "syscalls")
-        return cmd_syscalls(argc, argv);
-    if (cmd == "help" || cmd == "--help" || cmd == "-h")
-        return usage(stdout, 0);
-    std::fprintf(stderr, "husk: unknown command '%s'\n", argv[1]);
-    return usage(stderr, 2);
-}
-
-} // namespace
-
-int main(int argc, char** argv)
-{
-    // Every subcommand checks its values and says what is wrong; this is
-    // the backstop that keeps a missed check from ending in "terminate
-    // called" and a core dump (134).
-    const char* cmd = argc > 1 ? argv[1] : "";
+    if (argc == 2 && std::string(argv[1]) == "--version")
+        return declare_version(*std::make_unique<CLI::App>())();
+    // Every command checks its values and says what is wrong; this is the
+    // backstop that keeps a missed check from ending in "terminate called"
+    // and a core dump (134).
     try {
-        return dispatch(argc, argv);
-    } catch (const std::invalid_argument& e) {
-        std::fprintf(stderr, "husk %s: a value is not a number (%s)\nTry 'husk %s --help'.\n", cmd, e.what(), cmd);
-        return 2;
-    } catch (const std::out_of_range& e) {
-        std::fprintf(stderr, "husk %s: a value is out of range (%s)\nTry 'husk %s --help'.\n", cmd, e.what(), cmd);
-        return 2;
+        return husk::tools::run_cli(argc, argv, commands());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "husk %s: %s\n", cmd, e.what());
+        std::fprintf(stderr, "husk %s: %s\n", argc > 1 ? argv[1] : "", e.what());
         return 1;
     }
 }

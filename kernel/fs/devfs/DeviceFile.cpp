@@ -3,7 +3,8 @@
 
 namespace husk {
 
-DeviceFile::DeviceFile(kstd::RefPtr<DeviceNode> node, int flags) : File(flags), m_node(kstd::move(node))
+DeviceFile::DeviceFile(kstd::RefPtr<DeviceNode> node, int flags, const CharDevice& device)
+    : File(flags), m_node(kstd::move(node)), m_device(device)
 {
     m_node->fs().file_opened();
 }
@@ -14,21 +15,21 @@ kstd::ErrorOr<size_t> DeviceFile::read(IoBuffer buf, size_t n)
 {
     if (!is_readable())
         return kstd::err(kstd::EBADF);
-    return m_node->device().read(buf, n, is_nonblocking());
+    return m_device.read(buf, n, is_nonblocking());
 }
 
 kstd::ErrorOr<size_t> DeviceFile::write(IoBuffer buf, size_t n)
 {
     if (!is_writable())
         return kstd::err(kstd::EBADF);
-    return m_node->device().write(buf, n);
+    return m_device.write(buf, n);
 }
 
 kstd::ErrorOr<long> DeviceFile::ioctl(unsigned long request, IoBuffer arg)
 {
-    if (!m_node->device().ioctl)
+    if (!m_device.ioctl)
         return kstd::err(kstd::ENOTTY);
-    return m_node->device().ioctl(request, arg);
+    return m_device.ioctl(request, arg);
 }
 
 kstd::ErrorOr<void> DeviceFile::stat(linux::stat& out)

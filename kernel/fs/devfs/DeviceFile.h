@@ -9,7 +9,9 @@ namespace husk {
 
 class DeviceFile final : public File {
 public:
-    DeviceFile(kstd::RefPtr<DeviceNode> node, int flags);
+    // device: how it reads and writes (the node's own, or the console's
+    // error stream for the console node).
+    DeviceFile(kstd::RefPtr<DeviceNode> node, int flags, const CharDevice& device);
     ~DeviceFile() override;
 
     kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n) override;
@@ -23,6 +25,7 @@ public:
 
 private:
     kstd::RefPtr<DeviceNode> m_node;
+    const CharDevice& m_device;
 };
 
 } // namespace husk

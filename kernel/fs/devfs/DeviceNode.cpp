@@ -18,7 +18,7 @@ DeviceNode::DeviceNode(FileSystem& fs, uint64_t ino, const CharDevice& device)
 
 ErrorOr<kstd::RefPtr<File>> DeviceNode::open_device(int flags)
 {
-    auto file = kstd::adopt_new<DeviceFile>(kstd::RefPtr<DeviceNode>(this), flags);
+    auto file = kstd::adopt_new<DeviceFile>(kstd::RefPtr<DeviceNode>(this), flags, m_device);
     if (!file)
         return err(ENOMEM);
     return kstd::RefPtr<File>(file);
@@ -100,6 +100,22 @@ ErrorOr<size_t> write_console(IoBuffer buf, size_t n)
     return n;
 }
 
+ErrorOr<size_t> write_console_error(IoBuffer buf, size_t n)
+{
+    char chunk[256];
+    for (size_t done = 0; done < n;) {
+        size_t c = kstd::min(n - done, sizeof chunk);
+        TRY(buf.read_into(chunk, done, c));
+        husk_plat_stream_write(HUSK_STREAM_ERROR, chunk, c);
+        done += c;
+    }
+    return n;
+}
+
+// The console as the program's standard error: the same terminal (device
+// 5,1, its modes), written to the platform's error stream.
+const CharDevice g_console_error = { "console", 5, 1, read_console, write_console_error, ConsoleTerminal::ioctl };
+
 const CharDevice g_devices[] = {
     { "null", 1, 3, read_eof, write_sink, nullptr },
     { "zero", 1, 5, read_zero, write_sink, nullptr },
@@ -111,6 +127,16 @@ const CharDevice g_devices[] = {
 };
 
 } // namespace
+
+ErrorOr<kstd::RefPtr<File>> open_console_error(Vnode& console, int flags)
+{
+    if ((console.mode() & linux::S_IFMT) != linux::S_IFCHR || console.rdev() != linux::makedev(g_console_error.major, g_console_error.minor))
+        return err(ENODEV);
+    auto file = kstd::adopt_new<DeviceFile>(kstd::RefPtr<DeviceNode>(static_cast<DeviceNode*>(&console)), flags, g_console_error);
+    if (!file)
+        return err(ENOMEM);
+    return kstd::RefPtr<File>(file);
+}
 
 const CharDevice* builtin_devices(size_t& count)
 {

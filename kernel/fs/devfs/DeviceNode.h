@@ -27,6 +27,10 @@ private:
     const CharDevice& m_device;
 };
 
+// /dev/console (console must be it) opened as the program's standard
+// error: the same terminal, its output on the platform's error stream.
+kstd::ErrorOr<kstd::RefPtr<File>> open_console_error(Vnode& console, int flags);
+
 // The built-in devices, in /dev order.
 const CharDevice* builtin_devices(size_t& count);
 

@@ -16,6 +16,8 @@
 #include <vector>
 #include "Client.h"
 #include "CtlCommands.h"
+#include <map>
+#include <memory>
 
 namespace husk::remote::ctl {
 
@@ -122,15 +124,10 @@ int cmd_cp(Kernel& k, const std::vector<std::string>& args)
     return int(status);
 }
 
-int cmd_mkdir(Kernel& k, const std::vector<std::string>& args)
+int cmd_mkdir(Kernel& k, bool parents, const std::vector<std::string>& dirs)
 {
-    bool parents = false;
     int status = 0;
-    for (const auto& a : args) {
-        if (a == "-p") {
-            parents = true;
-            continue;
-        }
+    for (const auto& a : dirs) {
         if (parents) {
             for (size_t i = 1; i <= a.size(); ++i)
                 if (i == a.size() || a[i] == '/') {
@@ -165,16 +162,10 @@ long remove_tree(Kernel& k, const std::string& p)
     return k.unlink(p, AT_REMOVEDIR);
 }
 
-int cmd_rm(Kernel& k, const std::vector<std::string>& args)
+int cmd_rm(Kernel& k, bool recursive, bool force, const std::vector<std::string>& paths)
 {
-    bool recursive = false, force = false;
     int status = 0;
-    for (const auto& a : args) {
-        if (a.size() > 1 && a[0] == '-') {
-            recursive = recursive || a.find_first_of("rR") != std::string::npos;
-            force = force || a.find('f') != std::string::npos;
-            continue;
-        }
+    for (const auto& a : paths) {
         long r = recursive ? remove_tree(k, a) : k.unlink(a, 0);
         if (r < 0 && !(force && r == -ENOENT))
             status = complain("cannot remove '" + a + "'", r);
@@ -267,9 +258,245 @@ long usage(Kernel& k, const std::string& p, bool each, unsigned long long& total
     return 0;
 }
 
-int run(Kernel& k, const std::string& c, const std::vector<std::string>& args);
+int cmd_find(Kernel& k, const std::vector<std::string>& args)
+{
+    int status = 0;
+    for (const auto& p : args.empty() ? std::vector<std::string> { "/" } : args)
+        if (long r = walk(k, p, [](const std::string& path, const struct stat&) { std::printf("%s\n", path.c_str()); }); r < 0)
+            status = complain("'" + p + "'", r);
+    return status;
+}
 
-// Commands read from standard input, one per line, on one connection.
+int cmd_du(Kernel& k, bool summary, std::vector<std::string> paths)
+{
+    if (paths.empty())
+        paths.push_back("/");
+    int status = 0;
+    for (const auto& p : paths) {
+        unsigned long long total = 0;
+        long r = usage(k, p, !summary, total);
+        if (r < 0)
+            status = complain("cannot access '" + p + "'", r);
+        else
+            std::printf("%llu\t%s\n", total, p.c_str());
+    }
+    return status;
+}
+
+int cmd_touch(Kernel& k, const std::vector<std::string>& args)
+{
+    int status = 0;
+    for (const auto& p : args) {
+        long r = k.touch(p);
+        if (r == -ENOENT && (r = k.open(p, O_WRONLY | O_CREAT, 0644)) >= 0)
+            r = k.close(r);
+        if (r < 0)
+            status = complain("cannot touch '" + p + "'", r);
+    }
+    return status;
+}
+
+int cmd_chmod(Kernel& k, const std::string& mode_text, const std::vector<std::string>& paths)
+{
+    int status = 0;
+    int mode = int(std::strtol(mode_text.c_str(), nullptr, 8));
+    for (const auto& p : paths)
+        if (long r = k.chmod(p, mode); r < 0)
+            status = complain("cannot access '" + p + "'", r);
+    return status;
+}
+
+int cmd_dmesg(Kernel& k)
+{
+    std::vector<char> buf(1 << 20);
+    long n = k.syslog(buf.data(), buf.size());
+    if (n < 0)
+        return complain("read kernel buffer failed", n);
+    std::fwrite(buf.data(), 1, size_t(n), stdout);
+    return 0;
+}
+
+int cmd_sysinfo(Kernel& k)
+{
+    struct sysinfo info;
+    long r = k.sysinfo(&info);
+    if (r < 0)
+        return complain("sysinfo", r);
+    std::printf("uptime: %ld s\nmemory: %lu KiB total, %lu KiB free\nprocesses: %u\n", info.uptime,
+                (unsigned long)(info.totalram * info.mem_unit / 1024), (unsigned long)(info.freeram * info.mem_unit / 1024),
+                unsigned(info.procs));
+    return 0;
+}
+
+// ---- The commands' command lines: one table, for husk ctl and its shell.
+
+using CtlRunner = std::function<int(Kernel&)>;
+struct CtlCommand {
+    const char* name;
+    const char* summary;
+    CtlRunner (*declare)(CLI::App& app);
+};
+
+// The operands of a command (PATH..., SRC DST): their name, how many.
+std::shared_ptr<std::vector<std::string>> operands(CLI::App& app, const char* name, int min, int max, const char* what)
+{
+    auto words = std::make_shared<std::vector<std::string>>();
+    auto* o = app.add_option(name, *words, what);
+    if (min == max)
+        o->expected(min);
+    else
+        o->expected(min, max < 0 ? CLI::detail::expected_max_vector_size : max);
+    if (min > 0)
+        o->required();
+    return words;
+}
+
+using WordsCommand = int (*)(Kernel&, const std::vector<std::string>&);
+CtlRunner on_words(CLI::App& app, const char* name, int min, int max, const char* what, WordsCommand f)
+{
+    auto w = operands(app, name, min, max, what);
+    return [w, f](Kernel& k) { return f(k, *w); };
+}
+
+const std::vector<CtlCommand>& ctl_commands()
+{
+    static const std::vector<CtlCommand> table = {
+        { "ls", "list directories as coreutils' ls does (-l: its long format)",
+          [](CLI::App& app) -> CtlRunner {
+              auto o = std::make_shared<ListOptions>();
+              app.add_flag("-a,--all", o->all, "include names starting with '.'");
+              app.add_flag("-l", o->long_format, "the long format");
+              app.add_flag("-d,--directory", o->directories_as_files, "list directories themselves, not their contents");
+              auto paths = operands(app, "PATH", 0, -1, "what to list (default /)");
+              return [o, paths](Kernel& k) { return cmd_ls(k, *o, *paths); };
+          } },
+        { "cat", "print files", [](CLI::App& app) { return on_words(app, "FILE", 1, -1, "files of the server", cmd_cat); } },
+        { "cp", "copy a file (host:PATH is the host's)",
+          [](CLI::App& app) { return on_words(app, "SRC DST", 2, 2, "source and destination", cmd_cp); } },
+        { "dd", "copy and convert as coreutils' dd (if= of= are the server's files, host:PATH the host's)",
+          [](CLI::App& app) -> CtlRunner {
+              tools::describe(app, "usage: husk ctl dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N] "
+                                   "[conv=notrunc,fsync] [status=none|noxfer|progress]");
+              auto words = operands(app, "OPERAND", 0, -1, "KEY=VALUE; sizes take dd's suffixes (k K M G kB MB ... xN)");
+              app.get_option("OPERAND")->check(CLI::Validator(dd_operand_problem, "", ""));
+              return [words](Kernel& k) { return cmd_dd(k, *words); };
+          } },
+        { "mkdir", "make directories",
+          [](CLI::App& app) -> CtlRunner {
+              auto parents = std::make_shared<bool>(false);
+              app.add_flag("-p,--parents", *parents, "make parents as needed, no error if existing");
+              auto dirs = operands(app, "DIR", 1, -1, "directories to make");
+              return [parents, dirs](Kernel& k) { return cmd_mkdir(k, *parents, *dirs); };
+          } },
+        { "rm", "remove files (-r: directories and what they hold)",
+          [](CLI::App& app) -> CtlRunner {
+              auto recursive = std::make_shared<bool>(false), force = std::make_shared<bool>(false);
+              app.add_flag("-r,-R,--recursive", *recursive, "remove directories and their contents");
+              app.add_flag("-f,--force", *force, "ignore missing files");
+              auto paths = operands(app, "PATH", 1, -1, "what to remove");
+              return [recursive, force, paths](Kernel& k) { return cmd_rm(k, *recursive, *force, *paths); };
+          } },
+        { "mv", "rename", [](CLI::App& app) -> CtlRunner {
+              auto w = operands(app, "SRC DST", 2, 2, "old and new name");
+              return [w](Kernel& k) {
+                  long r = k.rename((*w)[0], (*w)[1]);
+                  return r < 0 ? complain("cannot move '" + (*w)[0] + "' to '" + (*w)[1] + "'", r) : 0;
+              };
+          } },
+        { "ln", "make a hard link (-s: a symbolic link)", [](CLI::App& app) -> CtlRunner {
+              auto symbolic = std::make_shared<bool>(false);
+              app.add_flag("-s,--symbolic", *symbolic, "a symbolic link");
+              auto w = operands(app, "TARGET NAME", 2, 2, "what to link to, and the new name");
+              return [symbolic, w](Kernel& k) {
+                  long r = *symbolic ? k.symlink((*w)[0], (*w)[1]) : k.link((*w)[0], (*w)[1]);
+                  return r < 0 ? complain("failed to create link '" + (*w)[1] + "'", r) : 0;
+              };
+          } },
+        { "stat", "size, blocks, links, mode, owner and inode of files",
+          [](CLI::App& app) { return on_words(app, "PATH", 1, -1, "files", cmd_stat); } },
+        { "df", "file system usage", [](CLI::App& app) { return on_words(app, "PATH", 0, -1, "mounted paths (default /)", cmd_df); } },
+        { "du", "disk usage (-s: a total each)", [](CLI::App& app) -> CtlRunner {
+              auto summary = std::make_shared<bool>(false);
+              app.add_flag("-s,--summarize", *summary, "a total for each PATH only");
+              auto paths = operands(app, "PATH", 0, -1, "default /");
+              return [summary, paths](Kernel& k) { return cmd_du(k, *summary, *paths); };
+          } },
+        { "find", "every path below", [](CLI::App& app) { return on_words(app, "PATH", 0, -1, "default /", cmd_find); } },
+        { "touch", "create files or update their times", [](CLI::App& app) { return on_words(app, "FILE", 1, -1, "files", cmd_touch); } },
+        { "chmod", "change modes (octal)", [](CLI::App& app) -> CtlRunner {
+              auto mode = std::make_shared<std::string>();
+              app.add_option("MODE", *mode, "octal, e.g. 644")->required()->check(CLI::Validator(
+                  [](std::string& v) -> std::string {
+                      return !v.empty() && v.size() <= 4 && v.find_first_not_of("01234567") == std::string::npos
+                                 ? "" : "wants an octal mode, not '" + v + "'";
+                  }, "", ""));
+              auto paths = operands(app, "PATH", 1, -1, "files");
+              return [mode, paths](Kernel& k) { return cmd_chmod(k, *mode, *paths); };
+          } },
+        { "mount", "mount a disk of the server", [](CLI::App& app) -> CtlRunner {
+              auto type = std::make_shared<std::string>("ext2"), opts = std::make_shared<std::string>();
+              app.add_option("-t,--types", *type, "the file system type (default ext2)")->type_name("TYPE");
+              app.add_option("-o,--options", *opts, "ro: read-only")->type_name("OPTIONS")->check(CLI::IsMember({ "ro", "rw" }));
+              auto w = operands(app, "DEV DIR", 2, 2, "the disk's name and the mount point");
+              return [type, opts, w](Kernel& k) {
+                  long r = k.mount((*w)[0], (*w)[1], *type, *opts == "ro" ? MS_RDONLY : 0);
+                  return r < 0 ? complain((*w)[1], r) : 0;
+              };
+          } },
+        { "umount", "unmount", [](CLI::App& app) -> CtlRunner {
+              auto w = operands(app, "DIR", 1, 1, "the mount point");
+              return [w](Kernel& k) {
+                  long r = k.umount((*w)[0]);
+                  return r < 0 ? complain((*w)[0], r) : 0;
+              };
+          } },
+        { "ifconfig", "show or change network interfaces, as net-tools' ifconfig", [](CLI::App& app) -> CtlRunner {
+              tools::describe(app, std::string("usage: ") + "husk ctl ifconfig [-a] | IFACE | IFACE [ADDR] [netmask MASK] [up|down]");
+              auto all = std::make_shared<bool>(false);
+              app.add_flag("-a", *all, "every interface (the default)");
+              auto w = operands(app, "WORDS", 0, -1, "IFACE [ADDR] [netmask MASK] [up|down]");
+              return [all, w](Kernel& k) { return cmd_ifconfig(k, *w); }; // all: the flag's storage lives on
+          } },
+        { "route", "show or change routes, as net-tools' route", [](CLI::App& app) -> CtlRunner {
+              tools::describe(app, std::string("usage: ") + "husk ctl route [-n] | route add default gw ADDR | route del default");
+              auto numeric = std::make_shared<bool>(false);
+              app.add_flag("-n", *numeric, "numeric addresses (always)");
+              auto w = operands(app, "WORDS", 0, -1, "add default gw ADDR | del default");
+              return [numeric, w](Kernel& k) { return cmd_route(k, *w); }; // numeric: the flag's storage lives on
+          } },
+        { "sysinfo", "uptime, memory, processes", [](CLI::App&) -> CtlRunner { return cmd_sysinfo; } },
+        { "dmesg", "the kernel's log", [](CLI::App&) -> CtlRunner { return cmd_dmesg; } },
+        { "sync", "write every dirty block", [](CLI::App&) -> CtlRunner { return [](Kernel& k) { return k.sync() < 0 ? 1 : 0; }; } },
+        { "halt", "sync, unmount, stop the server",
+          [](CLI::App&) -> CtlRunner { return [](Kernel& k) { return k.halt() < 0 ? complain("halt", -EIO) : 0; }; } },
+    };
+    return table;
+}
+
+// One command line of the table on app (husk ctl, or a line of its shell):
+// the chosen command's runner after parsing, or nullptr.
+std::map<const CLI::App*, CtlRunner> declare_table(CLI::App& app)
+{
+    std::map<const CLI::App*, CtlRunner> runners;
+    for (const CtlCommand& c : ctl_commands()) {
+        CLI::App* sub = app.add_subcommand(c.name, c.summary);
+        runners[sub] = c.declare(*sub);
+    }
+    return runners;
+}
+
+CtlRunner chosen(const std::map<const CLI::App*, CtlRunner>& runners, std::string& name)
+{
+    for (const auto& [sub, runner] : runners)
+        if (sub->parsed()) {
+            name = sub->get_name();
+            return runner;
+        }
+    return nullptr;
+}
+
+// Commands read from standard input, one per line, on one connection; each
+// line parsed as husk ctl's command line is.
 int cmd_shell(Kernel& k)
 {
     bool tty = isatty(STDIN_FILENO);
@@ -289,130 +516,42 @@ int cmd_shell(Kernel& k)
             continue;
         if (words[0] == "exit" || words[0] == "quit")
             break;
-        g_command = words[0];
-        status = run(k, words[0], std::vector<std::string>(words.begin() + 1, words.end()));
+        std::vector<std::string> names;
+        for (const CtlCommand& c : ctl_commands())
+            names.push_back(c.name);
+        if (std::find(names.begin(), names.end(), words[0]) == names.end()) {
+            std::string near = tools::closest(words[0], names);
+            std::fprintf(stderr, "husk ctl: unknown command '%s'%s\n", words[0].c_str(),
+                         near.empty() ? "" : (" (did you mean '" + near + "'?)").c_str());
+            status = 2;
+            continue;
+        }
+        CLI::App app("husk ctl shell", "husk ctl");
+        app.require_subcommand(1, 1);
+        auto runners = declare_table(app);
+        std::reverse(words.begin(), words.end()); // CLI11 takes them last first
+        try {
+            app.parse(words);
+        } catch (const CLI::CallForHelp&) {
+            const CLI::App* at = &app;
+            for (const CLI::App* sub : app.get_subcommands())
+                at = sub;
+            std::fputs(at->help().c_str(), stdout);
+            continue;
+        } catch (const CLI::ParseError& e) {
+            std::fprintf(stderr, "husk ctl: %s\n", e.what());
+            status = 2;
+            continue;
+        }
+        std::string name;
+        CtlRunner run = chosen(runners, name);
+        g_command = name;
+        status = run(k);
         std::fflush(stdout);
-        if (words[0] == "halt")
+        if (name == "halt")
             break;
     }
     return status;
-}
-} // namespace
-
-namespace {
-int run(Kernel& k, const std::string& c, const std::vector<std::string>& args)
-{
-    if (c == "find") {
-        int status = 0;
-        for (const auto& p : args.empty() ? std::vector<std::string> { "/" } : args)
-            if (long r = walk(k, p, [](const std::string& path, const struct stat&) { std::printf("%s\n", path.c_str()); }); r < 0)
-                status = complain("'" + p + "'", r);
-        return status;
-    }
-    if (c == "du") {
-        bool summary = !args.empty() && args[0] == "-s";
-        std::vector<std::string> paths(args.begin() + (summary ? 1 : 0), args.end());
-        if (paths.empty())
-            paths.push_back("/");
-        int status = 0;
-        for (const auto& p : paths) {
-            unsigned long long total = 0;
-            long r = usage(k, p, !summary, total);
-            if (r < 0)
-                status = complain("cannot access '" + p + "'", r);
-            else
-                std::printf("%llu\t%s\n", total, p.c_str());
-        }
-        return status;
-    }
-    if (c == "mount" && args.size() >= 2) {
-        std::string type = "ext2";
-        unsigned long flags = 0;
-        for (size_t j = 2; j + 1 < args.size(); j += 2) {
-            if (args[j] == "-t")
-                type = args[j + 1];
-            else if (args[j] == "-o" && args[j + 1] == "ro")
-                flags |= MS_RDONLY;
-        }
-        long r = k.mount(args[0], args[1], type, flags);
-        return r < 0 ? complain(args[1], r) : 0;
-    }
-    if (c == "umount" && args.size() == 1) {
-        long r = k.umount(args[0]);
-        return r < 0 ? complain(args[0], r) : 0;
-    }
-    if (c == "sysinfo") {
-        struct sysinfo info;
-        long r = k.sysinfo(&info);
-        if (r < 0)
-            return complain("sysinfo", r);
-        std::printf("uptime: %ld s\nmemory: %lu KiB total, %lu KiB free\nprocesses: %u\n", info.uptime,
-                    (unsigned long)(info.totalram * info.mem_unit / 1024), (unsigned long)(info.freeram * info.mem_unit / 1024),
-                    unsigned(info.procs));
-        return 0;
-    }
-    if (c == "ls")
-        return cmd_ls(k, args);
-    if (c == "dd")
-        return cmd_dd(k, args);
-    if (c == "ifconfig")
-        return cmd_ifconfig(k, args);
-    if (c == "route")
-        return cmd_route(k, args);
-    if (c == "cat")
-        return cmd_cat(k, args);
-    if (c == "cp")
-        return cmd_cp(k, args);
-    if (c == "mkdir")
-        return cmd_mkdir(k, args);
-    if (c == "rm")
-        return cmd_rm(k, args);
-    if (c == "stat")
-        return cmd_stat(k, args);
-    if (c == "df")
-        return cmd_df(k, args);
-    if (c == "mv" && args.size() == 2) {
-        long r = k.rename(args[0], args[1]);
-        return r < 0 ? complain("cannot move '" + args[0] + "' to '" + args[1] + "'", r) : 0;
-    }
-    if (c == "ln" && (args.size() == 2 || (args.size() == 3 && args[0] == "-s"))) {
-        bool sym = args.size() == 3;
-        long r = sym ? k.symlink(args[1], args[2]) : k.link(args[0], args[1]);
-        return r < 0 ? complain("failed to create link '" + args.back() + "'", r) : 0;
-    }
-    if (c == "touch") {
-        int status = 0;
-        for (const auto& p : args) {
-            long r = k.touch(p);
-            if (r == -ENOENT && (r = k.open(p, O_WRONLY | O_CREAT, 0644)) >= 0)
-                r = k.close(r);
-            if (r < 0)
-                status = complain("cannot touch '" + p + "'", r);
-        }
-        return status;
-    }
-    if (c == "chmod" && args.size() >= 2) {
-        int status = 0;
-        int mode = int(std::strtol(args[0].c_str(), nullptr, 8));
-        for (size_t j = 1; j < args.size(); ++j)
-            if (long r = k.chmod(args[j], mode); r < 0)
-                status = complain("cannot access '" + args[j] + "'", r);
-        return status;
-    }
-    if (c == "dmesg") {
-        std::vector<char> buf(1 << 20);
-        long n = k.syslog(buf.data(), buf.size());
-        if (n < 0)
-            return complain("read kernel buffer failed", n);
-        std::fwrite(buf.data(), 1, size_t(n), stdout);
-        return 0;
-    }
-    if (c == "sync")
-        return k.sync() < 0 ? 1 : 0;
-    if (c == "halt")
-        return k.halt() < 0 ? complain("halt", -EIO) : 0;
-    std::fprintf(stderr, "husk ctl: unknown command or wrong arguments: %s (husk ctl --help)\n", c.c_str());
-    return 2;
 }
 } // namespace
 
@@ -422,59 +561,43 @@ namespace husk::remote {
 
 using namespace ctl;
 
-int ctl_command(int argc, char** argv)
+tools::Runner declare_ctl(CLI::App& app)
 {
-    std::string server = std::getenv("HUSK_SERVER") ? std::getenv("HUSK_SERVER") : "";
-    Client::Options options;
-    int i = 2;
-    for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] == '-' && std::strcmp(argv[i], "--help"); i += 2) {
-        std::string option = argv[i], value = argv[i + 1];
-        if (option == "--server") {
-            server = value;
-        } else if (option == "--token-file") {
-            options.token_file = value;
-        } else if (option == "--timeout" && !value.empty() && value.size() <= 6
-                   && value.find_first_not_of("0123456789") == std::string::npos) {
-            options.timeout = unsigned(std::stoul(value));
-        } else if (option == "--timeout") {
-            std::fprintf(stderr, "husk ctl: --timeout wants whole seconds (0: wait forever), not '%s'\n", value.c_str());
+    struct Args {
+        std::string server = std::getenv("HUSK_SERVER") ? std::getenv("HUSK_SERVER") : "";
+        Client::Options options;
+    };
+    auto a = std::make_shared<Args>();
+    tools::describe(app, "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] [--token-file PATH] [--timeout SECONDS] COMMAND [ARGS...]\n"
+                         "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default), as NetBSD's\n"
+                    "rumpctrl does. Over tcp, the server's token comes from --token-file, HUSK_TOKEN_FILE,\n"
+                    "HUSK_TOKEN or the default file the server printed.");
+    app.add_option("--server", a->server, "the server (default $HUSK_SERVER)")->type_name("unix:PATH|tcp:HOST:PORT");
+    app.add_option("--token-file", a->options.token_file, "the tcp server's token")->type_name("PATH");
+    app.add_option("--timeout", a->options.timeout, "how long to wait for an answer (30; 0: forever)")
+        ->type_name("SECONDS")
+        ->check(tools::whole_number("whole seconds", 0, 999999));
+    app.require_subcommand(1, 1);
+    auto runners = std::make_shared<std::map<const CLI::App*, CtlRunner>>(declare_table(app));
+    CLI::App* shell = app.add_subcommand("shell", "commands from standard input, one per line, on one connection");
+    return [a, runners, shell] {
+        if (a->server.empty()) {
+            std::fprintf(stderr, "husk ctl: no server: set HUSK_SERVER or give --server\n");
             return 2;
-        } else {
-            break;
         }
-    }
-    if (i >= argc || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-        std::fprintf(i >= argc ? stderr : stdout,
-                     "usage: husk ctl [--server unix:PATH|tcp:HOST:PORT] [--token-file PATH] [--timeout SECONDS]\n"
-                     "                COMMAND [ARGS...]\n\n"
-                     "Runs COMMAND against the kernel of a husk server (HUSK_SERVER by default).\n"
-                     "Over tcp: the server's token from --token-file, HUSK_TOKEN_FILE, HUSK_TOKEN or the\n"
-                     "default file the server printed. --timeout: how long to wait for an answer (30).\n"
-                     "  ls [-a] [-l] [-d] [PATH...]   cat FILE...   cp SRC DST (host:PATH is the host's)\n"
-                     "  mkdir [-p] DIR...   rm [-r] [-f] PATH...   mv SRC DST   ln [-s] TARGET NAME\n"
-                     "  stat PATH...   df [PATH...]   touch FILE...   chmod MODE PATH...\n"
-                     "  dd [if=FILE] [of=FILE] [bs=N] [ibs=N] [obs=N] [count=N] [skip=N] [seek=N]\n"
-                     "     [conv=notrunc,fsync] [status=none|noxfer]\n"
-                     "  find [PATH...]   du -s [PATH...]   mount DEV DIR [-t TYPE] [-o ro]   umount DIR\n"
-                     "  sysinfo   dmesg   sync   halt (sync, unmount, stop the server)\n"
-                     "  shell (commands from standard input, one per line, on one connection)\n");
-        return i >= argc ? 2 : 0;
-    }
-    g_command = argv[i++];
-    std::vector<std::string> args(argv + i, argv + argc);
-    if (server.empty()) {
-        std::fprintf(stderr, "husk ctl: no server: set HUSK_SERVER or give --server\n");
-        return 2;
-    }
-    Client client;
-    if (std::string why = Client::connect(server, client, options); !why.empty()) {
-        std::fprintf(stderr, "husk ctl: %s\n", why.c_str());
-        return 1;
-    }
-    Kernel k(client);
-    if (g_command == "shell")
-        return cmd_shell(k);
-    return run(k, g_command, args);
+        std::string name;
+        CtlRunner run = chosen(*runners, name);
+        Client client;
+        if (std::string why = Client::connect(a->server, client, a->options); !why.empty()) {
+            std::fprintf(stderr, "husk ctl: %s\n", why.c_str());
+            return 1;
+        }
+        Kernel k(client);
+        if (shell->parsed())
+            return cmd_shell(k);
+        g_command = name;
+        return run(k);
+    };
 }
 
 } // namespace husk::remote

@@ -3,8 +3,10 @@
 // dmesg, sync, halt).
 #pragma once
 
+#include "../Cli.h"
+
 namespace husk::remote {
 
-int ctl_command(int argc, char** argv);
+tools::Runner declare_ctl(CLI::App& app);
 
 } // namespace husk::remote

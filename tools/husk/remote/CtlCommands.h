@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <vector>
+#include <CLI/CLI.hpp>
 #include "Client.h"
 
 namespace husk::remote::ctl {
@@ -118,8 +119,14 @@ struct End {
     long close() { return host ? host_result(::close(int(fd))) : k.close(fd); }
 };
 
-int cmd_ls(Kernel& k, std::vector<std::string> args);
-int cmd_dd(Kernel& k, const std::vector<std::string>& args);
+struct ListOptions {
+    bool all = false, long_format = false, directories_as_files = false; // -a, -l, -d
+};
+int cmd_ls(Kernel& k, const ListOptions& options, std::vector<std::string> paths);
+// dd's operands (KEY=VALUE), each checked first by dd_operand_problem ("" or
+// what is wrong, as coreutils says it).
+int cmd_dd(Kernel& k, const std::vector<std::string>& operands);
+std::string dd_operand_problem(std::string& operand);
 int cmd_ifconfig(Kernel& k, const std::vector<std::string>& args);
 int cmd_route(Kernel& k, const std::vector<std::string>& args);
 

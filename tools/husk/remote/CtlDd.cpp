@@ -29,7 +29,7 @@ bool parse_size(const std::string& text, unsigned long long& out)
             return false;
         std::string suffix = rest;
         static const struct { const char* s; unsigned long long m; } kUnits[] = {
-            { "", 1 }, { "c", 1 }, { "w", 2 }, { "b", 512 }, { "kB", 1000 }, { "K", 1024 }, { "KiB", 1024 },
+            { "", 1 }, { "c", 1 }, { "w", 2 }, { "b", 512 }, { "kB", 1000 }, { "K", 1024 }, { "k", 1024 }, { "KiB", 1024 },
             { "MB", 1000000 }, { "M", 1 << 20 }, { "MiB", 1 << 20 }, { "GB", 1000000000 }, { "G", 1 << 30 }, { "GiB", 1 << 30 },
         };
         bool known = false;
@@ -90,6 +90,37 @@ int usage_error(const std::string& what)
     return 1;
 }
 } // namespace
+
+std::string dd_operand_problem(std::string& a)
+{
+    size_t eq = a.find('=');
+    if (eq == std::string::npos)
+        return "unrecognized operand '" + a + "'";
+    std::string key = a.substr(0, eq), value = a.substr(eq + 1);
+    unsigned long long n = 0;
+    if (key == "bs" || key == "ibs" || key == "obs" || key == "count" || key == "skip" || key == "seek") {
+        if (!parse_size(value, n))
+            return "invalid number: '" + value + "'";
+        if ((key == "bs" || key == "ibs" || key == "obs") && (n == 0 || n > (64u << 20)))
+            return "invalid number: '" + value + "' (block sizes are 1 byte to 64 MiB here)";
+        return "";
+    }
+    if (key == "conv") {
+        for (size_t at = 0; at <= value.size();) {
+            size_t end = value.find(',', at);
+            std::string c = value.substr(at, end == std::string::npos ? std::string::npos : end - at);
+            if (c != "notrunc" && c != "fsync" && c != "fdatasync")
+                return "invalid conversion: '" + c + "'";
+            if (end == std::string::npos)
+                break;
+            at = end + 1;
+        }
+        return "";
+    }
+    if (key == "status")
+        return value == "none" || value == "noxfer" || value == "progress" ? "" : "invalid status level: '" + value + "'";
+    return key == "if" || key == "of" ? "" : "unrecognized operand '" + a + "'";
+}
 
 int cmd_dd(Kernel& k, const std::vector<std::string>& args)
 {

@@ -85,19 +85,9 @@ void print_rows(const std::vector<Row>& rows)
 }
 } // namespace
 
-int cmd_ls(Kernel& k, std::vector<std::string> args)
+int cmd_ls(Kernel& k, const ListOptions& options, std::vector<std::string> paths)
 {
-    bool all = false, longf = false, dirs_as_files = false;
-    std::vector<std::string> paths;
-    for (auto& a : args) {
-        if (a.size() > 1 && a[0] == '-') {
-            all = all || a.find('a') != std::string::npos;
-            longf = longf || a.find('l') != std::string::npos;
-            dirs_as_files = dirs_as_files || a.find('d') != std::string::npos;
-        } else {
-            paths.push_back(a);
-        }
-    }
+    bool all = options.all, longf = options.long_format, dirs_as_files = options.directories_as_files;
     if (paths.empty())
         paths.push_back("/");
     int status = 0;

@@ -1,8 +1,10 @@
 // husk server's command line (rump_server's flags where they fit).
 #pragma once
 
+#include "../Cli.h"
+
 namespace husk::remote {
 
-int server_command(int argc, char** argv);
+tools::Runner declare_server(CLI::App& app);
 
 } // namespace husk::remote
