@@ -106,6 +106,10 @@ void UserThread::main(void* arg)
                 die_of_out_of_memory(process, trap);
                 break;
             }
+            if (fault == AddressSpace::Fault::BeyondEnd) {
+                die_of(process, trap, regs, linux::SIGBUS); // past the end of a mapped file
+                break;
+            }
         }
         die_of(process, trap, regs);
     }
@@ -141,9 +145,11 @@ void UserThread::die_of_out_of_memory(Process& process, const husk_trap& trap)
     Signals::terminate(process, linux::SIGKILL);
 }
 
-void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs)
+void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs, int signal)
 {
-    int signal = signal_for(trap);
+    bool beyond_end = signal == linux::SIGBUS && trap.kind == HUSK_TRAP_PAGE_FAULT;
+    if (!signal)
+        signal = signal_for(trap);
     uint64_t ip = husk_user_ip(&regs);
     char where[128] = "?";
     if (process.image())
@@ -151,7 +157,8 @@ void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user
     if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
         klog(LogLevel::Error, "%s killed by %s: %s of address 0x%lx (%s) at %s 0x%lx (%s)", process.name(),
              Signals::describe(signal), access_of(trap), (unsigned long)trap.address,
-             (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped", HUSK_USER_IP_NAME, (unsigned long)ip,
+             beyond_end ? "past the end of the mapped file" : (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped",
+             HUSK_USER_IP_NAME, (unsigned long)ip,
              where);
     } else {
         klog(LogLevel::Error, "%s killed by %s: CPU exception %u (error code 0x%x) at %s 0x%lx (%s)", process.name(),

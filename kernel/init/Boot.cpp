@@ -82,6 +82,11 @@ kstd::ErrorOr<void> make_root_tree()
     auto dev = TRY(r->mkdir("dev", 0755, superuser));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(devfs, *dev, 0));
+    // POSIX shared memory (shm_open) lives in /dev/shm, a tmpfs anyone may
+    // create in, as on Linux.
+    auto shm = TRY(devfs->root()->lookup("shm"));
+    FileSystem* shmfs = TRY(RamfsFileSystem::create("shm", 0, "mode=1777"));
+    TRY(Vfs::mount(shmfs, *shm, 0));
     auto proc = TRY(r->mkdir("proc", 0555, superuser));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(procfs, *proc, 0));

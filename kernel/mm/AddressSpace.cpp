@@ -25,7 +25,7 @@ unsigned read_only(unsigned prot) { return prot & ~HUSK_PROT_WRITE; }
 
 AddressSpace::Region AddressSpace::Region::piece(uintptr_t from, uintptr_t to, unsigned rights) const
 {
-    return Region { from, to, rights, shared, shared_first + (from - start) / kPage };
+    return Region { from, to, rights, shared, shared_first + (from - start) / kPage, may_write };
 }
 
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
@@ -48,6 +48,8 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
 AddressSpace::~AddressSpace()
 {
     drop_pages(m_user_lo, m_user_hi);
+    for (const Region& r : m_regions)
+        region_closed(r);
     if (m_platform)
         husk_plat_aspace_destroy(m_platform);
 }
@@ -79,9 +81,11 @@ const AddressSpace::Region* AddressSpace::region_at(uintptr_t address) const
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
 {
     kstd::RefPtr<AddressSpace> child = TRY(create());
-    for (const Region& r : m_regions)
+    for (const Region& r : m_regions) {
         if (!child->m_regions.append(r))
             return err(kstd::ENOMEM);
+        child->regions_opened(r, 1); // a System V segment's attachment is inherited
+    }
     child->m_brk_start = m_brk_start;
     child->m_brk_end = m_brk_end;
     // The child's page tables are filled now (eagerly), as Linux copies
@@ -159,7 +163,10 @@ void* AddressSpace::page_for(uintptr_t va, const Region& r)
     void* page;
     if (r.shared) {
         // The shared memory keeps its page; this space becomes an owner too.
-        page = r.shared->page(r.shared_first + (va - r.start) / kPage);
+        size_t index = r.shared_first + (va - r.start) / kPage;
+        if (index >= r.shared->end_page())
+            return nullptr; // past the end of a file
+        page = r.shared->page(index);
         if (!page || !PageRefs::share(page))
             return nullptr;
     } else {
@@ -228,6 +235,19 @@ void AddressSpace::drop_pages(uintptr_t start, uintptr_t end)
     });
 }
 
+void AddressSpace::regions_opened(const Region& r, size_t n)
+{
+    if (r.shared)
+        for (size_t i = 0; i < n; ++i)
+            r.shared->region_opened(*this);
+}
+
+void AddressSpace::region_closed(const Region& r)
+{
+    if (r.shared)
+        r.shared->region_closed(*this);
+}
+
 ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
 {
     kstd::Vector<Region> kept;
@@ -243,31 +263,60 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
             return err(kstd::ENOMEM);
     }
     drop_pages(start, end);
+    // A shared region cut away closes; one cut in two opens a second (as
+    // Linux's VMAs: a segment's attachment count follows them).
+    for (const Region& r : m_regions) {
+        if (r.end <= start || r.start >= end)
+            continue;
+        if (r.start < start && r.end > end)
+            regions_opened(r, 1);
+        else if (r.start >= start && r.end <= end)
+            region_closed(r);
+    }
     m_regions = kstd::move(kept);
     return {};
 }
 
-ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing)
+ErrorOr<void> AddressSpace::insert(Region region)
 {
-    uintptr_t end = start + len;
-    if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
-        return err(kstd::EINVAL);
-    kstd::RefPtr<SharedMemory> shared;
-    if (sharing == Sharing::Shared && !(shared = SharedMemory::create()))
-        return err(kstd::ENOMEM);
-    TRY(carve(start, end));
     size_t at = 0;
-    while (at < m_regions.size() && m_regions[at].start < start)
+    while (at < m_regions.size() && m_regions[at].start < region.start)
         ++at;
     if (!m_regions.append(Region {}))
         return err(kstd::ENOMEM);
     for (size_t i = m_regions.size() - 1; i > at; --i)
         m_regions[i] = m_regions[i - 1];
-    m_regions[at] = Region { start, end, prot, kstd::move(shared), 0 };
+    m_regions[at] = kstd::move(region);
+    regions_opened(m_regions[at], 1);
     return {};
 }
 
+ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing)
+{
+    Backing backing;
+    if (sharing == Sharing::Shared && !(backing.shared = SharedMemory::create()))
+        return err(kstd::ENOMEM);
+    return map_fixed(start, len, prot, kstd::move(backing));
+}
+
+ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Backing backing)
+{
+    uintptr_t end = start + len;
+    if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
+        return err(kstd::EINVAL);
+    TRY(carve(start, end));
+    return insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page, backing.may_write });
+}
+
 ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing sharing)
+{
+    Backing backing;
+    if (sharing == Sharing::Shared && !(backing.shared = SharedMemory::create()))
+        return err(kstd::ENOMEM);
+    return map_anywhere(len, prot, kstd::move(backing));
+}
+
+ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Backing backing)
 {
     if (!aligned(len) || len == 0)
         return err(kstd::EINVAL);
@@ -284,7 +333,7 @@ ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing
     if (top < m_user_lo + len)
         return err(kstd::ENOMEM);
     uintptr_t start = top - len;
-    TRY(map_fixed(start, len, prot, sharing));
+    TRY(map_fixed(start, len, prot, kstd::move(backing)));
     return start;
 }
 
@@ -296,6 +345,36 @@ ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
     return carve(start, start + len);
 }
 
+ErrorOr<void> AddressSpace::unmap_object(uintptr_t start, size_t len, const SharedMemory& object)
+{
+    uintptr_t end = start + len < start ? m_user_hi : start + len;
+    for (;;) {
+        // One region at a time: each carve rebuilds the list.
+        const Region* found = nullptr;
+        for (const Region& r : m_regions)
+            if (r.shared.ptr() == &object && r.start >= start && r.end <= end) {
+                found = &r;
+                break;
+            }
+        if (!found)
+            return {};
+        TRY(carve(found->start, found->end));
+    }
+}
+
+void AddressSpace::drop_object_pages(const SharedMemory& object, size_t first)
+{
+    for (const Region& r : m_regions) {
+        if (r.shared.ptr() != &object)
+            continue;
+        size_t pages = (r.end - r.start) / kPage;
+        if (first >= r.shared_first + pages)
+            continue;
+        uintptr_t from = first > r.shared_first ? r.start + (first - r.shared_first) * kPage : r.start;
+        drop_pages(from, r.end);
+    }
+}
+
 ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
 {
     len = (len + kPage - 1) & ~(kPage - 1);
@@ -304,6 +383,10 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
         return err(kstd::EINVAL);
     if (!covered(start, len))
         return err(kstd::ENOMEM); // as Linux: the range has unmapped holes
+    if (prot & HUSK_PROT_WRITE)
+        for (const Region& r : m_regions)
+            if (r.start < end && r.end > start && !r.may_write)
+                return err(kstd::EACCES); // a read-only file's or SHM_RDONLY view
     // Split at the edges, then change the rights of what lies inside.
     kstd::Vector<Region> updated;
     for (const Region& r : m_regions) {
@@ -320,6 +403,9 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
         if (!ok)
             return err(kstd::ENOMEM);
     }
+    for (const Region& r : m_regions)
+        if (r.start < end && r.end > start)
+            regions_opened(r, (r.start < start) + (r.end > end)); // the pieces beyond the first
     m_regions = kstd::move(updated);
     // A page another space still maps stays read-only while the region
     // allows writing: its first write must copy it.
@@ -343,6 +429,8 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
         return Fault::Refused;
     uintptr_t va = page_down(address);
     Mapping* m = m_pages.get(va / kPage);
+    if (!m && r->shared && r->shared_first + (va - r->start) / kPage >= r->shared->end_page())
+        return Fault::BeyondEnd;
     // A page, its page table or its bookkeeping could not be had: memory.
     if (!m)
         return page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;

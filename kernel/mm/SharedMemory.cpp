@@ -1,5 +1,6 @@
 #include "SharedMemory.h"
 #include "../core/Heap.h"
+#include "AddressSpace.h"
 #include "PageRefs.h"
 
 namespace husk {
@@ -19,6 +20,56 @@ void* SharedMemory::page(size_t index)
         return nullptr;
     }
     return page;
+}
+
+void* SharedMemory::find(size_t index)
+{
+    void** p = m_pages.get(index);
+    return p ? *p : nullptr;
+}
+
+void SharedMemory::set_end(uint64_t bytes)
+{
+    uint64_t pages = bytes / AddressSpace::kPage + (bytes % AddressSpace::kPage != 0);
+    m_end_page = pages >= kNoEnd ? kNoEnd : size_t(pages);
+}
+
+void SharedMemory::discard_from(size_t first)
+{
+    // The mappings let go first, so that the object's release frees them.
+    for (Mapper& m : m_mappers)
+        m.space->drop_object_pages(*this, first);
+    m_pages.remove_if([&](size_t index, void*& page) {
+        if (index < first)
+            return false;
+        PageRefs::release(page);
+        return true;
+    });
+}
+
+void SharedMemory::region_opened(AddressSpace& space)
+{
+    bool known = false;
+    for (Mapper& m : m_mappers)
+        if (m.space == &space) {
+            ++m.regions;
+            known = true;
+        }
+    // Out of memory for the entry: that space's pages would survive a
+    // shrink of the object, owned by the space alone (no crash, stale data).
+    if (!known)
+        (void)m_mappers.append(Mapper { &space, 1 });
+    opened();
+}
+
+void SharedMemory::region_closed(AddressSpace& space)
+{
+    for (size_t i = 0; i < m_mappers.size(); ++i)
+        if (m_mappers[i].space == &space && --m_mappers[i].regions == 0) {
+            m_mappers.remove(i);
+            break;
+        }
+    closed();
 }
 
 } // namespace husk

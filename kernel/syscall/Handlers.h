@@ -136,6 +136,7 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
 SysResult sys_munmap(uint64_t addr, size_t len);
 SysResult sys_mprotect(uint64_t addr, size_t len, int prot);
 SysResult sys_madvise(uint64_t addr, size_t len, int advice);
+SysResult sys_msync(uint64_t addr, size_t len, int flags);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
 SysResult sys_brk(uint64_t addr);
 

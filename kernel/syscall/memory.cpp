@@ -1,9 +1,10 @@
-// Application memory: mmap, munmap, mprotect, madvise, mremap, brk. Only
+// Application memory: mmap, munmap, mprotect, madvise, msync, mremap, brk. Only
 // processes that run a program have an address space (unikernel use); for
 // local clients these calls answer ENOSYS.
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../mm/AddressSpace.h"
+#include "../mm/SharedMemory.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -70,18 +71,31 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
         return err(ENOMEM);
     bool anonymous = flags & kMapAnonymous;
     // MAP_SHARED anonymous memory is one set of pages a forked child shares
-    // (no copy-on-write); a file's MAP_SHARED view is a private copy.
-    auto sharing = anonymous && type != kMapPrivate ? AddressSpace::Sharing::Shared : AddressSpace::Sharing::Private;
+    // (no copy-on-write). A file's MAP_SHARED view maps the file's own pages
+    // where its file system keeps them in memory (ramfs: /tmp, /dev/shm);
+    // elsewhere (ext2) it is a private copy, so only a read-only one.
+    AddressSpace::Backing backing;
     RefPtr<File> file;
+    if (anonymous && type != kMapPrivate && !(backing.shared = SharedMemory::create()))
+        return err(ENOMEM);
     if (!anonymous) {
         file = TRY(file_of(fd));
         if (!file->is_readable())
             return err(EACCES);
-        if (type != kMapPrivate && (prot & HUSK_PROT_WRITE)) {
-            // A shared writable view needs pages the file system and the
-            // application share; Husk copies file data into private pages.
-            klog(LogLevel::Warning, "mmap: MAP_SHARED with PROT_WRITE of a file is not supported (ENODEV)");
-            return err(ENODEV);
+        if (type != kMapPrivate) {
+            bool writable = file->is_writable();
+            if ((prot & HUSK_PROT_WRITE) && !writable)
+                return err(EACCES);
+            auto pages = file->vnode() ? file->vnode()->shared_pages() : ErrorOr<RefPtr<SharedMemory>>(err(ENODEV));
+            if (!pages.is_error()) {
+                backing = { pages.release_value(), size_t(uint64_t(offset) / kPage), writable };
+                file = nullptr; // nothing to copy: the region maps the file
+            } else if (prot & HUSK_PROT_WRITE) {
+                klog(LogLevel::Warning, "mmap: MAP_SHARED with PROT_WRITE of a file outside ramfs is not supported (ENODEV)");
+                return err(ENODEV);
+            } else {
+                backing.may_write = false; // a copy: it must not pretend to write through
+            }
         }
     }
     uintptr_t at;
@@ -90,13 +104,13 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
             return err(EINVAL);
         if ((flags & kMapFixedNoReplace) && !(flags & kMapFixed) && !as.is_free(addr, size))
             return err(EEXIST);
-        TRY(as.map_fixed(addr, size, unsigned(prot), sharing));
+        TRY(as.map_fixed(addr, size, unsigned(prot), kstd::move(backing)));
         at = addr;
     } else if (addr && page_aligned(addr) && as.is_free(addr, size)
-               && !as.map_fixed(addr, size, unsigned(prot), sharing).is_error()) {
+               && !as.map_fixed(addr, size, unsigned(prot), backing).is_error()) {
         at = addr; // the hint was free
     } else {
-        at = TRY(as.map_anywhere(size, unsigned(prot), sharing));
+        at = TRY(as.map_anywhere(size, unsigned(prot), kstd::move(backing)));
     }
     if (file) {
         if (auto r = fill_from_file(as, *file, at, len, uint64_t(offset)); r.is_error()) {
@@ -137,6 +151,22 @@ SysResult sys_madvise(uint64_t addr, size_t len, int advice)
     if (advice == kMadvDontNeed)
         as.discard(addr, len); // private anonymous memory reads back as zeros, shared keeps its contents
     return 0;                  // other advice is a hint
+}
+
+SysResult sys_msync(uint64_t addr, size_t len, int flags)
+{
+    constexpr int kAsync = 1, kInvalidate = 2, kSync = 4;
+    AddressSpace& as = *TRY(space());
+    if ((flags & ~(kAsync | kInvalidate | kSync)) || !page_aligned(addr) || ((flags & kAsync) && (flags & kSync)))
+        return err(EINVAL);
+    size_t size = (len + kPage - 1) & ~(kPage - 1);
+    if (size < len || addr + size < addr)
+        return err(ENOMEM);
+    // Shared mappings are the files' own pages (ramfs: nothing to write
+    // back, as tmpfs); other file mappings are private copies.
+    if (size && !as.covered(addr, size))
+        return err(ENOMEM);
+    return 0;
 }
 
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr)

@@ -35,6 +35,7 @@ ErrorOr<size_t> Vnode::write(uint64_t, IoBuffer, size_t) { return err(is_directo
 ErrorOr<void> Vnode::truncate(uint64_t) { return err(is_directory() ? EISDIR : EINVAL); }
 ErrorOr<size_t> Vnode::readlink(char*, size_t) { return err(EINVAL); }
 ErrorOr<void> Vnode::sync() { return {}; }
+ErrorOr<RefPtr<SharedMemory>> Vnode::shared_pages() { return err(ENODEV); }
 
 ErrorOr<void> Vnode::setattr(const AttrChange& change)
 {

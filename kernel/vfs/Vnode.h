@@ -7,6 +7,7 @@
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
 #include "../kstd/StringView.h"
+#include "../mm/SharedMemory.h"
 #include "Credentials.h"
 #include "IoBuffer.h"
 
@@ -93,6 +94,11 @@ public:
     // SEEK_DATA / SEEK_HOLE support: next data/hole offset at or after offset.
     virtual kstd::ErrorOr<uint64_t> seek_data(uint64_t offset, bool want_hole);
     virtual kstd::ErrorOr<void> sync();
+    // The pages that hold the file's data, for mmap(MAP_SHARED) to map:
+    // writes through the mapping are the file's, and read(2), write(2) and
+    // truncation act on the same pages. ENODEV where the file system keeps
+    // data elsewhere (ext2's blocks: mmap then makes a private copy).
+    virtual kstd::ErrorOr<kstd::RefPtr<SharedMemory>> shared_pages();
 
     // --- metadata
     virtual uint64_t blocks() const { return 0; } // 512-byte units in use
