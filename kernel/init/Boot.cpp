@@ -12,6 +12,7 @@
 #include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
+#include "../ipc/Semaphores.h"
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
@@ -156,6 +157,7 @@ extern "C" int husk_kernel_boot(void)
         return -r.error().code();
     }
     AddressSpace::set_current_lookup(Process::current_address_space);
+    Process::add_exit_hook(Semaphores::process_exited); // SEM_UNDO
     auto init = Process::create("init", nullptr);
     if (init.is_error())
         return -init.error().code();

@@ -121,6 +121,8 @@ public:
         return n;
     }
     const Region* region_at(uintptr_t address) const;
+    // The regions, sorted by address.
+    const kstd::Vector<Region>& regions() const { return m_regions; }
 
 private:
     // A page mapped here: the kernel page, and whether it is mapped
