@@ -12,7 +12,7 @@
  *     it later, are EACCES; MAP_SHARED read-only views work;
  *   - a regular file under $TMPDIR (or /tmp) mapped MAP_SHARED by two
  *     processes: stores, read(2) and write(2) agree both ways. */
-#include "proctest.h"
+#include "ipctest.h"
 #include <sys/mman.h>
 
 static char shm_name[64];

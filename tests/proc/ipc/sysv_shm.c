@@ -9,7 +9,7 @@
  *     SHM_RND, SHM_REMAP, the address rules;
  *   - IPC_SET, IPC_RMID with attachments (SHM_DEST, the key is free, the
  *     segment lives until the last detach), IPC_INFO, SHM_INFO. */
-#include "proctest.h"
+#include "ipctest.h"
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -20,14 +20,6 @@ static struct shmid_ds stat_of(int id)
     memset(&ds, 0, sizeof ds);
     must(shmctl(id, IPC_STAT, &ds) == 0, "shmctl IPC_STAT");
     return ds;
-}
-
-static void expect_octal(const char* what, unsigned got, unsigned want)
-{
-    char g[16], w[16];
-    snprintf(g, sizeof g, "%o", got);
-    snprintf(w, sizeof w, "%o", want);
-    expect_str(what, g, w);
 }
 
 static long nattch(int id) { return (long)stat_of(id).shm_nattch; }
@@ -129,18 +121,18 @@ static void basics(void)
     must(t != (void*)-1, "shmat");
     must(munmap(t + 4096, 4096) == 0, "munmap");
     expect_long("shm_nattch after munmap of the middle page", nattch(id3), 2);
-    expect_outcome("shmdt of the address", shmdt(t), "ok");
+    expect_ipc("shmdt of the address", shmdt(t), "ok");
     expect_long("shm_nattch after shmdt", nattch(id3), 0);
-    expect_outcome("shmdt again", shmdt(t), "EINVAL");
+    expect_ipc("shmdt again", shmdt(t), "EINVAL");
     must(shmctl(id3, IPC_RMID, NULL) == 0, "IPC_RMID");
 
     say("-- IPC_SET, IPC_RMID");
     memset(&ds, 0, sizeof ds);
     ds = stat_of(id);
     ds.shm_perm.mode = 0640;
-    expect_outcome("IPC_SET mode 0640", shmctl(id, IPC_SET, &ds), "ok");
+    expect_ipc("IPC_SET mode 0640", shmctl(id, IPC_SET, &ds), "ok");
     expect_octal("the new permission bits", stat_of(id).shm_perm.mode & 0777, 0640);
-    expect_outcome("IPC_RMID while attached", shmctl(id, IPC_RMID, NULL), "ok");
+    expect_ipc("IPC_RMID while attached", shmctl(id, IPC_RMID, NULL), "ok");
     ds = stat_of(id);
     expect_yes("SHM_DEST is set, the segment is still there", (ds.shm_perm.mode & SHM_DEST) && ds.shm_nattch == 1);
     strcpy(p, "still usable");
@@ -148,10 +140,10 @@ static void basics(void)
     if (pid == 0)
         _exit(strcmp(p, "still usable") == 0 && nattch(id) == 2 ? 0 : 1);
     expect_str("a child still shares it (0 = yes)", status_text(pt_wait(pid)), "exited 0");
-    expect_outcome("the last shmdt", shmdt(p), "ok");
+    expect_ipc("the last shmdt", shmdt(p), "ok");
     struct shmid_ds gone;
-    expect_outcome("IPC_STAT after it: the segment is gone", shmctl(id, IPC_STAT, &gone), "EINVAL");
-    expect_outcome("shmat of the removed id", (long)shmat(id, NULL, 0) == -1 ? -1 : 0, "EINVAL");
+    expect_ipc("IPC_STAT after it: the segment is gone", shmctl(id, IPC_STAT, &gone), "EINVAL");
+    expect_ipc("shmat of the removed id", (long)shmat(id, NULL, 0) == -1 ? -1 : 0, "EINVAL");
 }
 
 static void keys(void)
@@ -162,12 +154,12 @@ static void keys(void)
     shmctl(shmget(key, 0, 0), IPC_RMID, NULL); /* a leftover of an earlier run */
     int id = shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600);
     expect_yes("shmget IPC_CREAT|IPC_EXCL of a new key", id >= 0);
-    expect_outcome("again", shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600), "EEXIST");
+    expect_ipc("again", shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600), "EEXIST");
     expect_yes("IPC_CREAT alone finds it", shmget(key, 8192, IPC_CREAT | 0600) == id);
     expect_yes("so does size 0 without flags", shmget(key, 0, 0) == id);
     expect_yes("and a smaller size", shmget(key, 100, 0) == id);
-    expect_outcome("a larger size", shmget(key, 8193, 0), "EINVAL");
-    expect_outcome("an unused key without IPC_CREAT", shmget(other, 4096, 0600), "ENOENT");
+    expect_ipc("a larger size", shmget(key, 8193, 0), "EINVAL");
+    expect_ipc("an unused key without IPC_CREAT", shmget(other, 4096, 0600), "ENOENT");
     expect_yes("IPC_STAT reports the key", stat_of(id).shm_perm.__key == key);
     pid_t pid = pt_fork();
     if (pid == 0) {
@@ -184,8 +176,8 @@ static void keys(void)
     must(p != (void*)-1, "shmat");
     expect_str("the parent reads what it wrote", p, "by key");
     must(shmdt(p) == 0, "shmdt");
-    expect_outcome("IPC_RMID", shmctl(id, IPC_RMID, NULL), "ok");
-    expect_outcome("the key after IPC_RMID", shmget(key, 0, 0), "ENOENT");
+    expect_ipc("IPC_RMID", shmctl(id, IPC_RMID, NULL), "ok");
+    expect_ipc("the key after IPC_RMID", shmget(key, 0, 0), "ENOENT");
 }
 
 static void rules(void)
@@ -193,17 +185,17 @@ static void rules(void)
     say("-- attach rules");
     int id = shmget(IPC_PRIVATE, 4096, 0600);
     must(id >= 0, "shmget");
-    expect_outcome("shmget IPC_PRIVATE of size 0", shmget(IPC_PRIVATE, 0, 0600), "EINVAL");
+    expect_ipc("shmget IPC_PRIVATE of size 0", shmget(IPC_PRIVATE, 0, 0600), "EINVAL");
     int gone = shmget(IPC_PRIVATE, 4096, 0600);
     must(gone >= 0 && shmctl(gone, IPC_RMID, NULL) == 0, "shmget, IPC_RMID");
-    expect_outcome("shmat of a removed segment's id", (long)shmat(gone, NULL, 0) == -1 ? -1 : 0, "EINVAL");
-    expect_outcome("shmat of a negative id", (long)shmat(-1, NULL, 0) == -1 ? -1 : 0, "EINVAL");
-    expect_outcome("shmdt of an address with no segment", shmdt((void*)0x10000), "EINVAL");
-    expect_outcome("shmdt of an unaligned address", shmdt((void*)0x10001), "EINVAL");
+    expect_ipc("shmat of a removed segment's id", (long)shmat(gone, NULL, 0) == -1 ? -1 : 0, "EINVAL");
+    expect_ipc("shmat of a negative id", (long)shmat(-1, NULL, 0) == -1 ? -1 : 0, "EINVAL");
+    expect_ipc("shmdt of an address with no segment", shmdt((void*)0x10000), "EINVAL");
+    expect_ipc("shmdt of an unaligned address", shmdt((void*)0x10001), "EINVAL");
 
     char* ro = shmat(id, NULL, SHM_RDONLY);
     must(ro != (void*)-1, "shmat SHM_RDONLY");
-    expect_outcome("mprotect adding PROT_WRITE to a SHM_RDONLY attachment", mprotect(ro, 4096, PROT_READ | PROT_WRITE), "EACCES");
+    expect_ipc("mprotect adding PROT_WRITE to a SHM_RDONLY attachment", mprotect(ro, 4096, PROT_READ | PROT_WRITE), "EACCES");
     pid_t pid = pt_fork();
     if (pid == 0) {
         no_core();
@@ -215,13 +207,13 @@ static void rules(void)
     /* A place that is free: reserve it, then give it back. */
     char* spot = mmap(NULL, 3 * 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     must(spot != MAP_FAILED, "mmap");
-    expect_outcome("shmat over a mapping without SHM_REMAP", (long)shmat(id, spot, 0) == -1 ? -1 : 0, "EINVAL");
+    expect_ipc("shmat over a mapping without SHM_REMAP", (long)shmat(id, spot, 0) == -1 ? -1 : 0, "EINVAL");
     expect_yes("with SHM_REMAP it replaces it", shmat(id, spot, SHM_REMAP) == spot);
     spot[100] = 'x';
     expect_yes("both attachments show the same page", ro[100] == 'x');
-    expect_outcome("an unaligned address", (long)shmat(id, spot + 4096 + 10, SHM_REMAP) == -1 ? -1 : 0, "EINVAL");
+    expect_ipc("an unaligned address", (long)shmat(id, spot + 4096 + 10, SHM_REMAP) == -1 ? -1 : 0, "EINVAL");
     expect_yes("SHM_RND rounds it down", shmat(id, spot + 4096 + 10, SHM_RND | SHM_REMAP) == spot + 4096);
-    expect_outcome("SHM_REMAP without an address", (long)shmat(id, NULL, SHM_REMAP) == -1 ? -1 : 0, "EINVAL");
+    expect_ipc("SHM_REMAP without an address", (long)shmat(id, NULL, SHM_REMAP) == -1 ? -1 : 0, "EINVAL");
     expect_long("shm_nattch", nattch(id), 3);
     must(shmdt(ro) == 0 && shmdt(spot) == 0 && shmdt(spot + 4096) == 0, "shmdt");
     expect_long("shm_nattch after three shmdt", nattch(id), 0);
@@ -233,7 +225,7 @@ static void rules(void)
     struct shm_info usage;
     expect_yes("SHM_INFO", shmctl(0, SHM_INFO, (struct shmid_ds*)&usage) >= 0);
     expect_yes("at least one segment in use", usage.used_ids >= 1);
-    expect_outcome("an unknown command", shmctl(id, 999, NULL), "EINVAL");
+    expect_ipc("an unknown command", shmctl(id, 999, NULL), "EINVAL");
     must(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID");
 }
 
