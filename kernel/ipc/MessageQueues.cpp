@@ -46,7 +46,8 @@ public:
     bool fits(size_t size) const { return size + bytes <= max_bytes && 1 + count <= max_bytes; }
     Message* find(long type, int flags);
     // The one place senders and receivers sleep (uninterruptible until
-    // signals can interrupt waits).
+    // signals can interrupt waits; then msgsnd and msgrcv return
+    // ERESTARTNOHAND, as Linux: EINTR when a handler ran).
     void sleep(WaitQueue& queue) { queue.wait(); }
 };
 
@@ -197,6 +198,8 @@ ErrorOr<long> MessageQueues::receive(const IpcCaller& caller, int id, IoBuffer m
     }
     size_t n = kstd::min(m->size, size_t(size));
     if (flags & linux::MSG_COPY) {
+        if (m->size > size_t(size))
+            return err(EINVAL); // Linux's copy_msg: MSG_NOERROR does not cut a copy
         TRY(message.write_from(0, &m->type, sizeof m->type));
         TRY(message.write_from(sizeof m->type, m->text(), n));
         return long(n);
@@ -237,7 +240,7 @@ ErrorOr<long> MessageQueues::control(const IpcCaller& caller, int id, int cmd, l
         if (ds.msg_perm.uid == ~0u || ds.msg_perm.gid == ~0u)
             return err(EINVAL);
         // Raising the limit past MSGMNB takes CAP_SYS_RESOURCE.
-        if (ds.msg_qbytes > uint64_t(linux::MSGMNB) && ds.msg_qbytes > q->max_bytes && !caller.credentials.is_superuser())
+        if (ds.msg_qbytes > uint64_t(linux::MSGMNB) && !caller.credentials.is_superuser())
             return err(EPERM);
         q->max_bytes = size_t(ds.msg_qbytes);
         q->set(ds.msg_perm);

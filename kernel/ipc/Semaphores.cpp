@@ -61,7 +61,9 @@ public:
     // Retries the waiters in order after a change.
     void update();
     // Waits for p's outcome until the deadline: the one place a semaphore
-    // caller sleeps (uninterruptible until signals can interrupt waits).
+    // caller sleeps (uninterruptible until signals can interrupt waits;
+    // then an interrupted semop leaves the queue with EINTR, as Linux: it
+    // is never restarted).
     WaitQueue::Result sleep(Pending& p, uint64_t deadline) { return p.waiter.wait(deadline); }
     // semncnt / semzcnt: waiters blocked on semaphore n for a decrease or zero.
     int count_waiters(size_t n, bool for_zero);
@@ -276,9 +278,12 @@ ErrorOr<long> Semaphores::operate(const IpcCaller& caller, int id, const linux::
     RefPtr<SemaphoreSet> hold(set);
     set->pending.append(p);
     while (p.status == Pending::kWaiting) {
-        if (set->sleep(p, deadline) == WaitQueue::Result::TimedOut && p.status == Pending::kWaiting) {
+        WaitQueue::Result woke = set->sleep(p, deadline);
+        if (p.status != Pending::kWaiting)
+            break; // a waker did them (or the set went), whatever ended the sleep
+        if (woke == WaitQueue::Result::TimedOut) {
             kstd::IntrusiveList<Pending, &Pending::node>::remove(p);
-            return err(EAGAIN);
+            return err(EAGAIN); // semtimedop's timeout
         }
     }
     if (p.status < 0)
