@@ -26,6 +26,20 @@ static void expect_octal(const char* what, unsigned got, unsigned want)
     expect_str(what, g, w);
 }
 
+/* A key no other run is likely to use: the host's IPC namespace is shared
+ * by test runs at the same time, in PID namespaces of their own (so a pid
+ * is no good). Random, positive, never IPC_PRIVATE. */
+static key_t fresh_key(void)
+{
+    unsigned r = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, &r, sizeof r) != (ssize_t)sizeof r)
+        r = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+    if (fd >= 0)
+        close(fd);
+    return (key_t)((r & 0x3fffffff) | 0x10000);
+}
+
 /* A child's exit status that carries an errno (0: success). */
 static const char* errno_of_status(int status)
 {

@@ -188,13 +188,12 @@ static void removal(void)
 static void keys(void)
 {
     say("-- keys");
-    key_t key = (key_t)(0x48570000 | (getpid() & 0xffff));
-    msgctl(msgget(key, 0), IPC_RMID, NULL); /* a leftover of an earlier run */
+    key_t key = fresh_key();
     int id = msgget(key, IPC_CREAT | IPC_EXCL | 0600);
     expect_yes("msgget IPC_CREAT|IPC_EXCL of a new key", id >= 0);
     expect_ipc("again", msgget(key, IPC_CREAT | IPC_EXCL | 0600), "EEXIST");
     expect_yes("without flags it is found", msgget(key, 0) == id);
-    expect_ipc("an unused key", msgget(key ^ 0x8000, 0), "ENOENT");
+    expect_ipc("an unused key", msgget(key ^ 0x40000000, 0), "ENOENT");
     pid_t pid = pt_fork();
     if (pid == 0) {
         int cid = msgget(key, 0);

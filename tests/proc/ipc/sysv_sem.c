@@ -282,8 +282,7 @@ static void removal(void)
 static void keys(void)
 {
     say("-- keys and counts");
-    key_t key = (key_t)(0x48560000 | (getpid() & 0xffff));
-    semctl(semget(key, 0, 0), 0, IPC_RMID); /* a leftover of an earlier run */
+    key_t key = fresh_key();
     int id = semget(key, 2, IPC_CREAT | IPC_EXCL | 0640);
     expect_yes("semget IPC_CREAT|IPC_EXCL of a new key", id >= 0);
     expect_ipc("again", semget(key, 2, IPC_CREAT | IPC_EXCL | 0640), "EEXIST");

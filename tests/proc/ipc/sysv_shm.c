@@ -149,9 +149,8 @@ static void basics(void)
 static void keys(void)
 {
     say("-- keys");
-    key_t key = (key_t)(0x48550000 | (getpid() & 0xffff));
-    key_t other = key ^ 0x8000;
-    shmctl(shmget(key, 0, 0), IPC_RMID, NULL); /* a leftover of an earlier run */
+    key_t key = fresh_key();
+    key_t other = key ^ 0x40000000;
     int id = shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600);
     expect_yes("shmget IPC_CREAT|IPC_EXCL of a new key", id >= 0);
     expect_ipc("again", shmget(key, 8192, IPC_CREAT | IPC_EXCL | 0600), "EEXIST");
