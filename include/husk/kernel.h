@@ -68,10 +68,10 @@ void husk_kernel_page_free(void *page);
  * thread is in husk_plat_yield), just before resuming the interrupted
  * code; from_user says it was application code. The kernel may switch
  * threads here (preemption) when the interrupted code holds no kernel
- * state. Nonzero: the interrupted code was application code whose thread
- * the kernel needs back (a signal, an exit): instead of resuming it, the
- * platform ends its husk_plat_user_run with HUSK_TRAP_INTERRUPT, its
- * registers saved. Platforms without interrupts never call it. */
+ * state. Returns nonzero when interrupted application code should not
+ * resume but its run end (husk_plat_user_run reports
+ * HUSK_TRAP_INTERRUPTED): a signal waits for the thread. Platforms without
+ * interrupts never call it. */
 int husk_kernel_interrupt_return(int from_user);
 
 #ifdef __cplusplus

@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 10
+#define HUSK_PLATFORM_VERSION 11
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -310,12 +310,26 @@ void husk_plat_aspace_activate(husk_aspace_t *as);
  * HUSK_PROT_* rights, replacing any mapping there. 0, -EINVAL (address) or
  * -ENOMEM (page tables). Kernel context. */
 int husk_plat_aspace_map(husk_aspace_t *as, uintptr_t va, void *page, unsigned prot);
-/* Removes the mapping at va; returns the kernel page it mapped, or NULL if
- * none. Kernel context. */
-void *husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t va);
 /* Changes the rights of the page at va: 0, or -ENOENT when unmapped.
  * Kernel context. */
 int husk_plat_aspace_protect(husk_aspace_t *as, uintptr_t va, unsigned prot);
+/* Removes every mapping in the page-aligned range [start, end), in one
+ * call however large (munmap, brk, MADV_DONTNEED); the mapped pages stay
+ * the kernel's, page tables the range covers may be returned. Kernel
+ * context. */
+void husk_plat_aspace_unmap(husk_aspace_t *as, uintptr_t start, uintptr_t end);
+
+/* A page-aligned range of user addresses, [start, end). */
+struct husk_range {
+    uintptr_t start, end;
+};
+/* Takes write rights from every page `as` maps in the ranges, leaving it
+ * its other rights: fork(2)'s copy-on-write, in bulk. The kernel gives them
+ * back page by page (husk_plat_aspace_map or _protect) when a write faults.
+ * The cost is one pass over the page tables, not a call per page (a
+ * platform may take a whole table's rights at once), and one TLB flush of
+ * an active space, not one per page. Kernel context. */
+void husk_plat_aspace_write_protect(husk_aspace_t *as, const struct husk_range *ranges, size_t count);
 
 /* The application's registers (struct husk_user_regs) and their accessors
  * come from the architecture's header, included above. */
@@ -332,12 +346,14 @@ enum husk_trap_kind {
                                bad segment, non-canonical address (SIGSEGV) */
     HUSK_TRAP_ALIGNMENT,    /* a misaligned access the CPU refused (SIGBUS) */
     HUSK_TRAP_OTHER,        /* any other exception (SIGSEGV) */
-    HUSK_TRAP_INTERRUPT,    /* no fault: the kernel asked for the thread back
-                               (husk_kernel_interrupt_return); resume as it is */
+    HUSK_TRAP_INTERRUPTED,  /* no fault: the kernel asked for the thread back at the
+                               end of an interrupt (husk_kernel_interrupt_return),
+                               e.g. to run a signal handler */
 };
 #define HUSK_FAULT_WRITE   1u /* the access was a write */
 #define HUSK_FAULT_EXEC    2u /* an instruction fetch */
 #define HUSK_FAULT_PRESENT 4u /* the page was mapped (a rights violation) */
+#define HUSK_FAULT_INTEGER 8u /* arithmetic: an integer divide error (else floating point) */
 
 struct husk_trap {
     uint32_t kind;   /* enum husk_trap_kind */
@@ -354,6 +370,17 @@ struct husk_trap {
  * (the kernel may preempt the thread there, see husk_kernel_interrupt_return).
  * -ENOSYS where applications cannot run. Kernel context. */
 int husk_plat_user_run(struct husk_user_regs *regs, struct husk_trap *trap);
+
+/* The floating-point and vector state (x87/SSE on x86-64) of the calling
+ * kernel thread's application, in the architecture's layout
+ * (HUSK_ARCH_FPU_STATE_SIZE bytes): saved into buf, or restored from it
+ * (signal handlers run with their own and get the program's back). A
+ * restore checks what the CPU would refuse (-EINVAL: reserved bits set in
+ * a control register) and changes nothing then; buf NULL restores the
+ * state a new program starts with. 0, -EINVAL (len too small) or -ENOSYS
+ * where applications cannot run. Kernel context. */
+int husk_plat_user_fpu_save(void *buf, size_t len);
+int husk_plat_user_fpu_restore(const void *buf, size_t len);
 
 /* Whether the host asked the system to stop (a graceful stop: husk run
  * got SIGTERM): the signal number it names, reported once with

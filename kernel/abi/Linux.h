@@ -214,42 +214,17 @@ inline constexpr int NSIG = 64; // signals are 1..NSIG; a sigset_t has bit sig -
 inline constexpr int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 inline constexpr uint64_t SIG_DFL = 0, SIG_IGN = 1;
 inline constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
-// siginfo_t (128 bytes): the union starts at 16 on x86-64.
-struct siginfo {
-    int32_t si_signo, si_errno, si_code, pad0;
-    union {
-        struct {
-            int32_t pid;
-            uint32_t uid;
-        } kill;
-        struct {
-            int32_t pid;
-            uint32_t uid;
-            int32_t status;
-            int32_t pad;
-            int64_t utime, stime;
-        } child;
-        struct {
-            int32_t pid;
-            uint32_t uid;
-            uint64_t value;
-        } queued;
-        struct {
-            uint64_t addr;
-        } fault;
-        uint8_t bytes[112];
-    } fields;
-};
-static_assert(sizeof(siginfo) == 128);
+inline constexpr uint32_t SS_AUTODISARM = 1u << 31;
+inline constexpr size_t MINSIGSTKSZ = 2048, SIGSTKSZ = 8192;
+// sigaction's flags.
+inline constexpr uint64_t SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_RESTORER = 0x04000000,
+                          SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000,
+                          SA_RESETHAND = 0x80000000;
 struct rusage {
     int64_t utime_sec, utime_usec, stime_sec, stime_usec;
     int64_t counters[14];
 };
 static_assert(sizeof(rusage) == 144);
-
-constexpr uint64_t SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_ONSTACK = 0x08000000,
-                   SA_RESTART = 0x10000000, SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000,
-                   SA_RESTORER = 0x04000000;
 struct k_sigaction {
     uint64_t handler;
     uint64_t flags;
@@ -261,6 +236,61 @@ struct stack_t {
     int32_t ss_flags;
     int32_t pad;
     uint64_t ss_size;
+};
+
+// siginfo_t: who sent a signal and why. si_code says which union member
+// is meaningful: SI_USER/SI_TKILL (kill, tkill: si_pid, si_uid), SI_QUEUE
+// (sigqueue: also si_value), SI_KERNEL, SI_TIMER; for SIGCHLD the CLD_*
+// codes (si_pid, si_uid, si_status, si_utime, si_stime); for faults the
+// SEGV_/BUS_/FPE_/ILL_/TRAP_ codes (si_addr).
+inline constexpr int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3,
+                     SI_ASYNCIO = -4, SI_SIGIO = -5, SI_TKILL = -6;
+inline constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, FPE_INTDIV = 1,
+                     FPE_INTOVF = 2, FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6,
+                     FPE_FLTINV = 7, ILL_ILLOPC = 1, ILL_ILLOPN = 2, TRAP_BRKPT = 1, TRAP_TRACE = 2;
+inline constexpr int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
+                     CLD_CONTINUED = 6;
+struct siginfo {
+    int32_t si_signo;
+    int32_t si_errno;
+    int32_t si_code;
+    int32_t pad0;
+    union {
+        struct {
+            int32_t si_pid;                // SI_TIMER: the timer's id
+            uint32_t si_uid;               // SI_TIMER: the overrun count
+            union {
+                int32_t si_status;         // SIGCHLD: exit status or signal
+                uint64_t si_value;         // SI_QUEUE, SI_TIMER: sigval
+            };
+            int64_t si_utime, si_stime;    // SIGCHLD: the child's CPU time (clock ticks)
+        };
+        uint64_t si_addr;                  // faults: the address
+        uint8_t si_fields[112];
+    };
+};
+static_assert(sizeof(siginfo) == 128);
+
+// signalfd(2): what a read returns per signal, and signalfd4's flags.
+inline constexpr int SFD_CLOEXEC = O_CLOEXEC, SFD_NONBLOCK = O_NONBLOCK;
+struct signalfd_siginfo {
+    uint32_t ssi_signo;
+    int32_t ssi_errno, ssi_code;
+    uint32_t ssi_pid, ssi_uid;
+    int32_t ssi_fd;
+    uint32_t ssi_tid, ssi_band, ssi_overrun, ssi_trapno;
+    int32_t ssi_status, ssi_int;
+    uint64_t ssi_ptr, ssi_utime, ssi_stime, ssi_addr;
+    uint16_t ssi_addr_lsb;
+    uint8_t pad[46];
+};
+static_assert(sizeof(signalfd_siginfo) == 128);
+
+// Interval timers (setitimer, getitimer, alarm).
+inline constexpr int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+struct itimerval {
+    timeval it_interval;
+    timeval it_value;
 };
 
 // Resource limits (prlimit64, getrlimit).
@@ -293,7 +323,10 @@ inline constexpr int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4
                      SO_PASSCRED = 16, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
 inline constexpr int TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6, IPV6_V6ONLY = 26;
 inline constexpr int MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,
-                     MSG_NOSIGNAL = 0x4000;
+                     MSG_NOSIGNAL = 0x4000, MSG_CMSG_CLOEXEC = 0x40000000;
+// Control messages (cmsg(3)): a header, then its data, each aligned to 8.
+inline constexpr int SCM_RIGHTS = 1, SCM_CREDENTIALS = 2;
+inline constexpr int SCM_MAX_FD = 253; // descriptors one sendmsg may pass
 inline constexpr int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
 
 struct sockaddr_in {
@@ -332,6 +365,12 @@ struct msghdr {
     uint32_t pad1;
 };
 static_assert(sizeof(msghdr) == 56);
+struct cmsghdr {
+    uint64_t cmsg_len; // header and data, not the padding after
+    int32_t cmsg_level;
+    int32_t cmsg_type;
+};
+static_assert(sizeof(cmsghdr) == 16);
 struct linger {
     int32_t l_onoff;
     int32_t l_linger;

@@ -10,6 +10,10 @@ namespace {
 constexpr size_t kClassSizes[] = { 16, 32, 64, 128, 256, 512, 1024, 2048 };
 constexpr size_t kClassCount = sizeof(kClassSizes) / sizeof(kClassSizes[0]);
 constexpr size_t kMaxRegions = 8;
+// Free pages are counted per chunk of 512, so that a search for free pages
+// skips full chunks: a process's 256 MiB of pages in a row costs 128
+// looks, not 65536.
+constexpr size_t kChunk = 512;
 
 // Per-page tag: what the page currently holds.
 enum PageKind : uint8_t { PageFree = 0, PageSlab = 1, PageLargeHead = 2, PageLargeTail = 3, PageRaw = 4, PageMeta = 5 };
@@ -25,7 +29,8 @@ struct Heap::Region {
     size_t pages;
     size_t free_pages;    // lets a full region be skipped without a scan
     uint8_t* kind;        // PageKind per page
-    uint32_t* info;       // slab: class index; large head: page count
+    uint32_t* info;       // slab: class index; large head: page count; raw: page_word
+    uint16_t* chunk_free; // free pages per kChunk pages
     size_t search_hint;
 };
 
@@ -47,17 +52,25 @@ bool Heap::init(const husk_mem_region* regions, size_t count)
         if (end <= base || (end - base) / kPageSize < 16)
             continue;
         size_t pages = (end - base) / kPageSize;
-        // Metadata (kind + info per page) sits at the start of the region.
-        size_t meta_bytes = pages * (sizeof(uint8_t) + sizeof(uint32_t));
+        // Metadata (info + kind per page, free pages per chunk) sits at the
+        // start of the region.
+        size_t chunks = (pages + kChunk - 1) / kChunk;
+        size_t chunk_at = kstd::align_up<size_t>(pages * (sizeof(uint32_t) + sizeof(uint8_t)), sizeof(uint16_t));
+        size_t meta_bytes = chunk_at + chunks * sizeof(uint16_t);
         size_t meta_pages = (meta_bytes + kPageSize - 1) / kPageSize;
         auto& r = g_regions_storage[g_region_count++];
         r.base = base;
         r.pages = pages;
         r.info = reinterpret_cast<uint32_t*>(base);
         r.kind = reinterpret_cast<uint8_t*>(base + pages * sizeof(uint32_t));
+        r.chunk_free = reinterpret_cast<uint16_t*>(base + chunk_at);
         memset(r.kind, PageFree, pages);
-        for (size_t p = 0; p < meta_pages; ++p)
+        for (size_t c = 0; c < chunks; ++c)
+            r.chunk_free[c] = uint16_t(c + 1 < chunks ? kChunk : pages - c * kChunk);
+        for (size_t p = 0; p < meta_pages; ++p) {
             r.kind[p] = PageMeta;
+            --r.chunk_free[p / kChunk];
+        }
         r.search_hint = meta_pages;
         r.free_pages = pages - meta_pages;
         g_stats.total_pages += pages - meta_pages;
@@ -98,11 +111,18 @@ void* Heap::take_pages(size_t count)
             size_t start = pass == 0 ? r.search_hint : 0;
             size_t run = 0;
             for (size_t p = start; p < r.pages; ++p) {
+                if (run == 0 && r.chunk_free[p / kChunk] == 0) {
+                    p = (p / kChunk + 1) * kChunk - 1; // a full chunk: the next
+                    continue;
+                }
                 run = r.kind[p] == PageFree ? run + 1 : 0;
                 if (run == count) {
                     size_t first = p + 1 - count;
-                    for (size_t q = first; q <= p; ++q)
+                    for (size_t q = first; q <= p; ++q) {
                         r.kind[q] = PageRaw;
+                        r.info[q] = 0;
+                        --r.chunk_free[q / kChunk];
+                    }
                     r.search_hint = p + 1;
                     r.free_pages -= count;
                     g_stats.free_pages -= count;
@@ -124,11 +144,22 @@ void Heap::free_pages(void* base, size_t count)
         if (r->kind[q] == PageFree || r->kind[q] == PageMeta)
             panic("free_pages: page %p freed twice", reinterpret_cast<void*>(r->base + q * kPageSize));
         r->kind[q] = PageFree;
+        ++r->chunk_free[q / kChunk];
     }
     if (first < r->search_hint)
         r->search_hint = first;
     r->free_pages += count;
     g_stats.free_pages += count;
+}
+
+uint32_t& Heap::page_word(const void* page)
+{
+    // The first region is nearly always the page's: one compare, then the index.
+    auto a = reinterpret_cast<uintptr_t>(page);
+    Region* r = &g_regions_storage[0];
+    if (a - r->base >= r->pages * kPageSize && !(r = region_of(page)))
+        panic("page_word: %p is not kernel memory", page);
+    return r->info[(a - r->base) / kPageSize];
 }
 
 void* Heap::allocate(size_t size)

@@ -25,6 +25,11 @@ public:
 
     static void* allocate_pages(size_t count);  // zeroed, page aligned
     static void free_pages(void* base, size_t count);
+    // A word of the frame table for each page allocate_pages hands out,
+    // 0 when handed out, for the page's holder to keep (kernel/mm counts the
+    // owners of application pages in it): an array access, no lookup
+    // structure, no memory of its own. `page` must be such a page.
+    static uint32_t& page_word(const void* page);
 
     static void* allocate(size_t size);
     static void free(void* ptr);

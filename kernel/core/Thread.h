@@ -11,6 +11,7 @@
 namespace husk {
 
 class Process;
+struct WaitQueueWaiter;
 
 class Thread : public kstd::HeapObject {
 public:
@@ -48,7 +49,7 @@ public:
     // Something wants the thread out of application code at the next
     // chance (a fatal signal, exit_group, execve, a signal to deliver): a
     // platform interrupt that arrives while it runs application code ends
-    // the run (HUSK_TRAP_INTERRUPT) instead of resuming it.
+    // the run (HUSK_TRAP_INTERRUPTED) instead of resuming it.
     bool needs_attention() const { return m_attention; }
     void request_attention() { m_attention = true; }
     void clear_attention() { m_attention = false; }
@@ -68,9 +69,18 @@ public:
     }
     // The signals a program thread blocks and those waiting for it.
     ThreadSignals& signals() { return m_signals; }
+    // Whether a signal it does not block waits for it, or its process is
+    // ending (Linux's TIF_SIGPENDING): kernel/proc keeps it up to date; an
+    // interruptible wait (WaitQueue::wait_interruptible) ends on it, and
+    // the thread leaves its program to act on it.
+    bool signal_pending() const { return m_signal_pending; }
+    void set_signal_pending(bool pending) { m_signal_pending = pending; }
     // set_tid_address(2): zeroed and futex-woken when the thread ends.
     uintptr_t clear_child_tid() const { return m_clear_child_tid; }
     void set_clear_child_tid(uintptr_t address) { m_clear_child_tid = address; }
+    // set_robust_list(2): the head of its list of held robust locks, or 0.
+    uintptr_t robust_list() const { return m_robust_list; }
+    void set_robust_list(uintptr_t head) { m_robust_list = head; }
 
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
@@ -95,13 +105,16 @@ private:
     husk_aspace_t* m_user_space { nullptr };
     bool m_attention { false };
     uintptr_t m_clear_child_tid { 0 };
+    uintptr_t m_robust_list { 0 };
     ThreadSignals m_signals;
+    bool m_signal_pending { false };
+    WaitQueueWaiter* m_interruptible_wait { nullptr }; // the wait a signal ends
     bool m_exit_requested { false };
     int m_exit_code { 0 };
 
 public:
     kstd::ListNode run_node;     // run queue or dead list
-    kstd::ListNode process_node; // its process's program threads
+    kstd::ListNode process_node; // its process's program threads (kernel/proc)
 
 private:
     static inline size_t s_live = 0;

@@ -1,5 +1,8 @@
 // Threads waiting for a condition. A waiter may give a deadline; wait()
-// tells whether it was woken or timed out.
+// tells whether it was woken or timed out. An interruptible wait also ends
+// when a signal the thread does not block arrives (Linux's
+// TASK_INTERRUPTIBLE): the caller then returns a restart errno
+// (kstd::ERESTARTSYS, ...) that the way back to user space acts on.
 #pragma once
 
 #include "../kstd/IntrusiveList.h"
@@ -7,25 +10,37 @@
 
 namespace husk {
 
+struct WaitQueueWaiter {
+    Thread* thread;
+    bool woken { false };
+    bool interrupted { false };
+    kstd::ListNode node;
+};
+
 class WaitQueue {
 public:
-    enum class Result { Woken, TimedOut };
+    enum class Result { Woken, TimedOut, Interrupted };
 
     // Blocks the current thread until wake_one/wake_all or the deadline
     // (UINT64_MAX: none). Callers re-check their condition afterwards.
     Result wait(uint64_t deadline = UINT64_MAX);
+    // As wait, and Interrupted when the thread has a signal pending
+    // (Thread::signal_pending) before or while it waits.
+    Result wait_interruptible(uint64_t deadline = UINT64_MAX);
     bool wake_one();
     size_t wake_all();
     bool has_waiters() const { return !m_waiters.is_empty(); }
 
+    // Ends the interruptible wait thread is in, if any (a signal for it).
+    static void interrupt(Thread& thread);
+
 private:
-    struct Waiter {
-        Thread* thread;
-        bool woken { false };
-        kstd::ListNode node;
-    };
+    Result wait(uint64_t deadline, bool interruptible);
     static void on_timeout(void* waiter);
-    kstd::IntrusiveList<Waiter, &Waiter::node> m_waiters;
+    kstd::IntrusiveList<WaitQueueWaiter, &WaitQueueWaiter::node> m_waiters;
 };
+
+// A sleep until deadline that a signal ends early: Interrupted or TimedOut.
+WaitQueue::Result sleep_interruptible(uint64_t deadline);
 
 } // namespace husk

@@ -6,6 +6,8 @@
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
+#include "../proc/Signals.h"
+#include "../proc/RobustFutex.h"
 #include "../vfs/IoBuffer.h"
 #include "../vfs/Vfs.h"
 
@@ -169,6 +171,8 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
     }
     while (process.program_threads() > 1)
         Scheduler::sleep_until(husk_plat_clock_monotonic() + 1'000'000);
+    // As Linux's exec_mm_release: the caller's robust and PI locks too.
+    RobustFutex::release(caller);
 
     process.set_address_space(loaded.space);
     caller.set_user_space(loaded.space->platform_handle());
@@ -188,7 +192,7 @@ void Exec::replace_image(Process& process, Thread& caller, husk_user_regs& regs,
             process.set_fds(own.release_value());
     }
     process.fds().close_on_exec();
-    process.signal_actions().reset_for_exec();
+    Signals::exec(process, caller); // handlers to SIG_DFL, no alternate stack
     process.release_vfork_parent();
     husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);
 }

@@ -3,6 +3,7 @@
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
 #include "../proc/Process.h"
+#include "../proc/Signals.h"
 #include "UserThread.h"
 
 namespace husk {
@@ -58,7 +59,7 @@ ErrorOr<uint32_t> Fork::clone_process(Process& parent, Thread& caller, const hus
         child->discard();
         return thread.error();
     }
-    thread.value()->signals().blocked = caller.signals().blocked; // nothing pending is inherited
+    Signals::inherit_thread(caller, *thread.value()); // mask and alternate stack; nothing pending
     if (flags & kChildCleartid)
         thread.value()->set_clear_child_tid(request.child_tid);
     while (!vfork.done && (flags & kVfork))

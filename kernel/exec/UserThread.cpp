@@ -9,6 +9,7 @@
 #include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
 #include "../proc/Process.h"
+#include "../proc/RobustFutex.h"
 #include "../proc/Signals.h"
 #include "../syscall/SyscallTable.h"
 #include "ElfImage.h"
@@ -31,6 +32,42 @@ int signal_for(const husk_trap& trap)
     case HUSK_TRAP_ALIGNMENT: return linux::SIGBUS;
     default: return linux::SIGSEGV; // page faults, general protection, the rest
     }
+}
+
+// The siginfo Linux gives a fault's signal: why (si_code: a page fault
+// inside a mapping is an access error, elsewhere a mapping error) and where
+// (si_addr: the address a page fault touched, the instruction of an
+// illegal opcode or a divide error; none for protection faults).
+// A page fault past the end of a mapped file (`signal` SIGBUS) is
+// BUS_ADRERR at the address.
+linux::siginfo info_for(const husk_trap& trap, Process& process, int signal)
+{
+    linux::siginfo info {};
+    info.si_signo = signal ? signal : signal_for(trap);
+    switch (trap.kind) {
+    case HUSK_TRAP_PAGE_FAULT:
+        if (signal == linux::SIGBUS)
+            info.si_code = linux::BUS_ADRERR;
+        else
+            info.si_code = process.address_space()->region_at(trap.address) ? linux::SEGV_ACCERR : linux::SEGV_MAPERR;
+        info.si_addr = trap.address;
+        break;
+    case HUSK_TRAP_ILLEGAL:
+        info.si_code = linux::ILL_ILLOPN;
+        info.si_addr = trap.address;
+        break;
+    case HUSK_TRAP_ARITHMETIC:
+        info.si_code = (trap.flags & HUSK_FAULT_INTEGER) ? linux::FPE_INTDIV : linux::FPE_FLTINV;
+        info.si_addr = trap.address;
+        break;
+    case HUSK_TRAP_ALIGNMENT:
+        info.si_code = linux::BUS_ADRALN;
+        break;
+    default:
+        info.si_code = linux::SI_KERNEL; // breakpoints, protection faults, the rest
+        break;
+    }
+    return info;
 }
 
 const char* access_of(const husk_trap& trap)
@@ -68,7 +105,7 @@ ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs,
         return err(kstd::EAGAIN);
     }
     t->set_user_space(process.address_space()->platform_handle());
-    process.add_program_thread(*t);
+    Signals::thread_started(process, *t);
     return t;
 }
 
@@ -80,8 +117,15 @@ void UserThread::main(void* arg)
     delete start;
     Thread* self = Scheduler::current();
     self->set_user_regs(&regs);
-    while (!process.exiting() && !self->exit_requested()) {
+    ThreadSignals& signals = self->signals();
+    Signals::recalc(*self); // signals sent before it ran
+    for (;;) {
+        // Signals act on the way back to the program (a handler's frame, a
+        // default action, the restart of an interrupted call).
         self->clear_attention();
+        Signals::deliver(*self, regs);
+        if (process.exiting() || self->exit_requested())
+            break;
         husk_trap trap {};
         if (husk_plat_user_run(&regs, &trap) < 0) {
             klog(LogLevel::Error, "%s: this platform cannot run programs", process.name());
@@ -90,14 +134,17 @@ void UserThread::main(void* arg)
         }
         if (process.exiting())
             break; // another thread ended the program while this one ran
-        if (trap.kind == HUSK_TRAP_INTERRUPT)
-            continue; // the kernel wanted the thread back: the loop looks why
         if (trap.kind == HUSK_TRAP_SYSCALL) {
             uint64_t args[6];
             husk_user_syscall_args(&regs, args);
-            husk_user_syscall_return(&regs, uint64_t(SyscallTable::dispatch(husk_user_syscall_nr(&regs), args)));
+            signals.syscall_nr = husk_user_syscall_nr(&regs); // rt_sigreturn clears it
+            long result = SyscallTable::dispatch(signals.syscall_nr, args);
+            husk_user_syscall_return(&regs, uint64_t(result));
             continue;
         }
+        if (trap.kind == HUSK_TRAP_INTERRUPTED)
+            continue; // a signal to act on
+        int signal = 0; // the trap's own (signal_for), unless a fault says otherwise
         if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
             auto fault = process.address_space()->handle_fault(trap.address, trap.flags);
             if (fault == AddressSpace::Fault::Resolved)
@@ -106,22 +153,30 @@ void UserThread::main(void* arg)
                 die_of_out_of_memory(process, trap);
                 break;
             }
-            if (fault == AddressSpace::Fault::BeyondEnd) {
-                die_of(process, trap, regs, linux::SIGBUS); // past the end of a mapped file
-                break;
-            }
+            signals.fault_address = trap.address;
+            if (fault == AddressSpace::Fault::BeyondEnd)
+                signal = linux::SIGBUS; // past the end of a mapped file (BUS_ADRERR)
         }
-        die_of(process, trap, regs);
+        // What sigcontext shows of the fault; its signal goes to the
+        // program's handler if it has one it does not block.
+        signals.fault_code = trap.code;
+        signals.fault_error = trap.error;
+        if (Signals::fault(*self, info_for(trap, process, signal)))
+            continue;
+        die_of(process, trap, regs, signal);
     }
     self->set_user_regs(nullptr);
+    // Locks it still holds go to their waiters (robust and PI futexes).
+    RobustFutex::release(*self);
     // exit(2): CLONE_CHILD_CLEARTID's word is zeroed and woken (pthread_join);
     // pointless when the whole program ends.
     uintptr_t tid_word = self->clear_child_tid();
     if (tid_word && !process.exiting()) {
         uint32_t zero = 0;
         if (user_copy_out(reinterpret_cast<void*>(tid_word), &zero, sizeof zero) == 0)
-            Futex::wake(process.address_space(), tid_word, 1, Futex::kAnyBit);
+            Futex::wake(FutexKey::of(process.address_space(), tid_word, true), 1, Futex::kAnyBit);
     }
+    Signals::thread_ended(process, *self);
     // The process may go with its last thread (and its address space with
     // it): this thread no longer runs in either.
     self->set_user_space(nullptr);

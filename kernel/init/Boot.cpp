@@ -172,12 +172,21 @@ extern "C" int husk_kernel_boot(void)
 
 extern "C" int husk_kernel_interrupt_return(int from_user)
 {
-    return husk::Scheduler::interrupt_return(from_user != 0) ? 1 : 0;
+    bool attention = husk::Scheduler::interrupt_return(from_user != 0);
+    // (Perhaps much later, when the thread runs again.) A signal for a
+    // thread interrupted in its program, or its process ending or execing:
+    // the program loop acts on it.
+    husk::Thread* self = husk::Scheduler::current();
+    return from_user && self->user_regs() && (attention || self->signal_pending());
 }
+
+// A call interrupted by a signal never leaves its restart errno with a
+// client, which has no signal handlers to restart it around: EINTR.
+static long client_result(long r) { return kstd::is_restart(int(-r)) ? -long(kstd::EINTR) : r; }
 
 extern "C" long husk_kernel_syscall(long nr, const uint64_t args[6])
 {
-    return husk::SyscallTable::dispatch(nr, args);
+    return client_result(husk::SyscallTable::dispatch(nr, args));
 }
 
 // Processes for remote clients (husk server): each connection is one, with
@@ -204,7 +213,7 @@ extern "C" long husk_kernel_syscall_as(long pid, long nr, const uint64_t args[6]
     self->set_process(p);
     long r = SyscallTable::dispatch(nr, args);
     self->set_process(own);
-    return r;
+    return client_result(r);
 }
 
 extern "C" int husk_kernel_process_destroy(long pid)

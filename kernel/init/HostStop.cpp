@@ -46,10 +46,10 @@ void stop_thread(void*)
     if (interrupt) {
         Process::for_each([&](Process& p) {
             if (p.pgid() == group && !p.is_zombie())
-                Signals::send_to_process(p, info);
+                (void)Signals::send_to_process(p, info);
         });
     } else {
-        Signals::send_to_process(*init, info);
+        (void)Signals::send_to_process(*init, info);
     }
     uint64_t deadline = husk_plat_clock_monotonic() + grace_ms * kMillisecond;
     while (program_running(init) && husk_plat_clock_monotonic() < deadline)

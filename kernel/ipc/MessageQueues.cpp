@@ -45,10 +45,16 @@ public:
     // messages against msg_qbytes).
     bool fits(size_t size) const { return size + bytes <= max_bytes && 1 + count <= max_bytes; }
     Message* find(long type, int flags);
-    // The one place senders and receivers sleep (uninterruptible until
-    // signals can interrupt waits; then msgsnd and msgrcv return
-    // ERESTARTNOHAND, as Linux: EINTR when a handler ran).
-    void sleep(WaitQueue& queue) { queue.wait(); }
+    // The one place senders and receivers sleep; a signal ends the wait
+    // with ERESTARTNOHAND, as Linux: EINTR when a handler ran (never
+    // restarted, whatever SA_RESTART says), made again when none did (a
+    // stop and continue).
+    kstd::ErrorOr<void> sleep(WaitQueue& queue)
+    {
+        if (queue.wait_interruptible() == WaitQueue::Result::Interrupted)
+            return err(kstd::ERESTARTNOHAND);
+        return {};
+    }
 };
 
 size_t g_total_messages, g_total_bytes;
@@ -153,7 +159,10 @@ ErrorOr<long> MessageQueues::send(const IpcCaller& caller, int id, long type, Io
             Message::destroy(m);
             return err(EAGAIN);
         }
-        q->sleep(q->senders);
+        if (auto slept = q->sleep(q->senders); slept.is_error()) {
+            Message::destroy(m);
+            return slept.error();
+        }
     }
     if (q->removed) {
         Message::destroy(m);
@@ -194,7 +203,7 @@ ErrorOr<long> MessageQueues::receive(const IpcCaller& caller, int id, IoBuffer m
         }
         if (flags & linux::IPC_NOWAIT)
             return err(ENOMSG);
-        q->sleep(q->receivers);
+        TRY(q->sleep(q->receivers));
     }
     size_t n = kstd::min(m->size, size_t(size));
     if (flags & linux::MSG_COPY) {

@@ -60,11 +60,10 @@ public:
     int perform(Pending& p);
     // Retries the waiters in order after a change.
     void update();
-    // Waits for p's outcome until the deadline: the one place a semaphore
-    // caller sleeps (uninterruptible until signals can interrupt waits;
-    // then an interrupted semop leaves the queue with EINTR, as Linux: it
-    // is never restarted).
-    WaitQueue::Result sleep(Pending& p, uint64_t deadline) { return p.waiter.wait(deadline); }
+    // Waits for p's outcome until the deadline or a signal: the one place a
+    // semaphore caller sleeps (an interrupted semop leaves the queue with
+    // EINTR, as Linux: it is never restarted, whatever SA_RESTART says).
+    WaitQueue::Result sleep(Pending& p, uint64_t deadline) { return p.waiter.wait_interruptible(deadline); }
     // semncnt / semzcnt: waiters blocked on semaphore n for a decrease or zero.
     int count_waiters(size_t n, bool for_zero);
 };
@@ -284,6 +283,10 @@ ErrorOr<long> Semaphores::operate(const IpcCaller& caller, int id, const linux::
         if (woke == WaitQueue::Result::TimedOut) {
             kstd::IntrusiveList<Pending, &Pending::node>::remove(p);
             return err(EAGAIN); // semtimedop's timeout
+        }
+        if (woke == WaitQueue::Result::Interrupted) {
+            kstd::IntrusiveList<Pending, &Pending::node>::remove(p);
+            return err(EINTR);
         }
     }
     if (p.status < 0)

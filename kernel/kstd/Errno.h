@@ -28,6 +28,18 @@ enum : int {
 }
 #endif
 
+// Kernel-internal results of a system call a signal interrupted (Linux's
+// values; never seen by a program): the way back to user space turns them
+// into EINTR or into the call made again (signal(7), "Interruption of
+// system calls by signal handlers").
+namespace kstd::errno_values {
+inline constexpr int ERESTARTSYS = 512;           // EINTR after a handler without SA_RESTART, else made again
+inline constexpr int ERESTARTNOINTR = 513;        // always made again
+inline constexpr int ERESTARTNOHAND = 514;        // EINTR after a handler, made again if none ran
+inline constexpr int ERESTART_RESTARTBLOCK = 516; // EINTR after a handler, else restart_syscall
+inline constexpr bool is_restart(int e) { return e >= ERESTARTSYS && e <= ERESTART_RESTARTBLOCK; }
+}
+
 namespace kstd {
 using namespace errno_values;
 // "ENOENT" for 2; "E?" for unknown values. Used by logs and docs.

@@ -2,17 +2,17 @@
 // mmap, brk, shmat and the ELF loader create) and the pages behind them,
 // filled on first touch (demand paging). The platform holds the page
 // tables (husk_plat_aspace_*); this object decides what may be mapped
-// where. One per process; threads share it, fork() copies it: the child
-// maps the same pages, private ones copy-on-write (PageRefs counts a
-// page's owners), shared ones for good (a SharedMemory object holds them:
+// where, and its PageMap says what is. One per process; threads share it,
+// fork() copies it: the child maps the same pages, private ones
+// copy-on-write, shared ones for good (a SharedMemory object holds them:
 // MAP_SHARED anonymous memory, a ramfs file, a System V segment).
 #pragma once
 
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
-#include "../kstd/HashMap.h"
 #include "../kstd/RefPtr.h"
 #include "../kstd/Vector.h"
+#include "PageMap.h"
 #include "SharedMemory.h"
 
 namespace husk {
@@ -87,7 +87,8 @@ public:
     bool is_free(uintptr_t start, size_t len) const;
     // Releases the pages of [start, start+len) (MADV_DONTNEED): the regions
     // stay, the next touch finds zeros (private memory) or the shared pages.
-    void discard(uintptr_t start, size_t len);
+    // ENOMEM: nothing released (see PageMap::drop).
+    kstd::ErrorOr<void> discard(uintptr_t start, size_t len);
 
     // Resolves a page fault of the application: Resolved if the access is
     // allowed (the page is now mapped), Refused for a segmentation fault,
@@ -123,41 +124,44 @@ public:
     const Region* region_at(uintptr_t address) const;
     // The regions, sorted by address.
     const kstd::Vector<Region>& regions() const { return m_regions; }
+    // What backs `address` when it is MAP_SHARED memory: the shared object
+    // and the byte offset within it, the same in every space that maps it
+    // (process-shared futexes key on it, as Linux keys on inode and page
+    // offset). No memory for private (and unmapped) addresses.
+    struct SharedKey {
+        kstd::RefPtr<SharedMemory> memory;
+        uint64_t offset { 0 };
+    };
+    SharedKey shared_key(uintptr_t address) const;
 
 private:
-    // A page mapped here: the kernel page, and whether it is mapped
-    // read-only although its region allows writing (shared at a fork: the
-    // next write copies it or, if no one else holds it any more, takes it
-    // back writable).
-    struct Mapping {
-        void* page;
-        bool copy_on_write;
-    };
-
     AddressSpace() = default;
     // Kernel page backing page-aligned va of region r, mapping one (fresh
     // and zeroed, or the shared memory's) if needed; nullptr: no memory.
     void* page_for(uintptr_t va, const Region& r);
-    // The same, but a page this space may write: a copy-on-write page is
-    // copied first (or taken back when no one else holds it).
+    // The same, but a page this space may write, mapped writable: a
+    // copy-on-write page is copied first (or taken back when no one else
+    // holds it).
     void* writable_page_for(uintptr_t va, const Region& r);
-    // Unmaps the pages of [start, end), releasing them (PageRefs).
-    void drop_pages(uintptr_t start, uintptr_t end);
+    // Unmaps the pages of [start, end), releasing them; ENOMEM: they stay
+    // (the next fault maps each again).
+    kstd::ErrorOr<void> drop_pages(uintptr_t start, uintptr_t end);
     kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end); // removes [start, end) from regions
     kstd::ErrorOr<void> insert(Region region); // into the sorted list, at its place (free)
     // A shared region of this space began (+n) or ceased (-1) to exist: its
     // object hears of it (SharedMemory::region_opened/closed).
     void regions_opened(const Region& r, size_t n);
     void region_closed(const Region& r);
-    // Calls f(number, mapping) for the pages mapped in [start, end); f
-    // returns true to forget the page. Walks the range or the pages,
-    // whichever is shorter.
-    template<typename F>
-    void visit_pages(uintptr_t start, uintptr_t end, F f);
+    // The rights the platform gives the page at va of region r: a private
+    // page another space may reach is read-only until written (copied).
+    unsigned rights(uintptr_t va, const Region& r) const;
+    // After a forked child's first touch of va: maps the pages of its map
+    // near va (of region r) too, as they are likely next.
+    void map_around(uintptr_t va, const Region& r);
 
     husk_aspace_t* m_platform { nullptr };
     kstd::Vector<Region> m_regions;            // sorted, disjoint
-    kstd::HashMap<uintptr_t, Mapping> m_pages; // page number -> what is mapped there
+    PageMap m_pages; // page number -> kernel page
     uintptr_t m_user_lo { 0 }, m_user_hi { 0 };
     uintptr_t m_brk_start { 0 }, m_brk_end { 0 };
 };

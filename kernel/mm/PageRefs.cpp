@@ -1,46 +1,36 @@
 #include "PageRefs.h"
 #include "../core/Heap.h"
-#include "../kstd/HashMap.h"
-#include "../kstd/NeverDestroyed.h"
+#include "../core/Panic.h"
 
 namespace husk {
 
 namespace {
 // Single CPU, kernel code not preemptible: no lock.
-kstd::HashMap<uintptr_t, uint32_t>& counts()
-{
-    static kstd::NeverDestroyed<kstd::HashMap<uintptr_t, uint32_t>> map;
-    return map.get();
-}
-uintptr_t key(const void* page) { return reinterpret_cast<uintptr_t>(page); }
+size_t g_shared_pages;
 } // namespace
 
-bool PageRefs::share(void* page)
+void PageRefs::share(void* page)
 {
-    if (uint32_t* n = counts().get(key(page))) {
-        ++*n;
-        return true;
-    }
-    return counts().set(key(page), 2);
+    uint32_t& extra = Heap::page_word(page);
+    if (extra == UINT32_MAX)
+        panic("PageRefs: %p has 2^32 owners", page);
+    if (extra++ == 0)
+        ++g_shared_pages;
 }
 
 void PageRefs::release(void* page)
 {
-    uint32_t* n = counts().get(key(page));
-    if (!n) {
+    uint32_t& extra = Heap::page_word(page);
+    if (extra == 0) {
         Heap::free_pages(page, 1);
         return;
     }
-    if (--*n == 1)
-        counts().remove(key(page));
+    if (--extra == 0)
+        --g_shared_pages;
 }
 
-uint32_t PageRefs::owners(const void* page)
-{
-    uint32_t* n = counts().get(key(page));
-    return n ? *n : 1;
-}
+uint32_t PageRefs::owners(const void* page) { return Heap::page_word(page) + 1; }
 
-size_t PageRefs::shared_pages() { return counts().size(); }
+size_t PageRefs::shared_pages() { return g_shared_pages; }
 
 } // namespace husk

@@ -1,9 +1,10 @@
-// Owners of the kernel pages behind applications' memory. After a fork a
-// page may be mapped by several address spaces (copy-on-write until one
-// writes, or MAP_SHARED memory for good), and a MAP_SHARED mapping's pages
-// are held by its SharedMemory too. A page is freed with its last owner.
-// Most pages have one owner, which needs no entry: only counts of two or
-// more are stored, keyed by the page's kernel address.
+// Owners of the kernel pages behind applications' memory: the page maps'
+// leaves that hold a page (a leaf shared by several address spaces after a
+// fork is one owner: kernel/mm/PageMap), and the SharedMemory of a
+// MAP_SHARED mapping. A page is freed with its last owner. The count sits
+// in the heap's frame table (Heap::page_word: the owners beyond the
+// first), so counting is an array access. PageMap counts the owners of its
+// leaves (the maps sharing one) the same way.
 #pragma once
 
 #include "../kstd/Types.h"
@@ -12,11 +13,11 @@ namespace husk {
 
 class PageRefs {
 public:
-    // One more owner of `page`; false when out of memory (nothing changed).
-    [[nodiscard]] static bool share(void* page);
+    // One more owner of `page` (a page from Heap::allocate_pages).
+    static void share(void* page);
     // One owner fewer; the last one frees the page.
     static void release(void* page);
-    // How many owners `page` has (1 when it has no entry).
+    // How many owners `page` has.
     static uint32_t owners(const void* page);
     // Pages with more than one owner (tests).
     static size_t shared_pages();

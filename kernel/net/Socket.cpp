@@ -19,6 +19,18 @@ ErrorOr<SocketAddress> Socket::peer_address() { return err(ENOTCONN); }
 ErrorOr<size_t> Socket::send(IoBuffer, size_t, int, const SocketAddress*) { return err(EOPNOTSUPP); }
 ErrorOr<size_t> Socket::receive(IoBuffer, size_t, int, SocketAddress*) { return err(EOPNOTSUPP); }
 
+ErrorOr<size_t> Socket::send_with_files(IoBuffer buf, size_t n, int flags, const SocketAddress* to, PassedFiles files)
+{
+    if (!files.is_empty())
+        return err(EINVAL);
+    return send(buf, n, flags, to);
+}
+
+ErrorOr<size_t> Socket::receive_with_files(IoBuffer buf, size_t n, int flags, SocketAddress* from, PassedFiles&)
+{
+    return receive(buf, n, flags, from);
+}
+
 ErrorOr<size_t> Socket::take(const uint8_t* data, size_t n)
 {
     return send(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, nullptr);
@@ -127,8 +139,16 @@ ErrorOr<void> Socket::sleep(bool sending, WaitQueue& queue)
 {
     uint64_t timeout = sending ? m_sndtimeo_ns : m_rcvtimeo_ns;
     uint64_t deadline = timeout ? husk_plat_clock_monotonic() + timeout : UINT64_MAX;
-    if (queue.wait(deadline) == WaitQueue::Result::TimedOut)
+    switch (queue.wait_interruptible(deadline)) {
+    case WaitQueue::Result::TimedOut:
         return err(EAGAIN);
+    case WaitQueue::Result::Interrupted:
+        // Linux's sock_intr_errno: with a timeout, EINTR even under
+        // SA_RESTART (signal(7)).
+        return err(timeout ? EINTR : ERESTARTSYS);
+    case WaitQueue::Result::Woken:
+        break;
+    }
     return {};
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "../core/WaitQueue.h"
+#include "../kstd/Vector.h"
 #include "../vfs/File.h"
 #include "SocketAddress.h"
 
@@ -28,6 +29,16 @@ public:
     // (UDP, AF_UNIX: empty for an unnamed sender); TCP leaves it alone.
     virtual kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to);
     virtual kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from);
+    // The same with descriptors passed along (SCM_RIGHTS): the open files
+    // travel with the data and stay open while in flight. Only AF_UNIX
+    // passes them; the defaults refuse files (EINVAL, as Linux) and receive
+    // none.
+    using PassedFiles = kstd::Vector<kstd::RefPtr<File>>;
+    virtual kstd::ErrorOr<size_t> send_with_files(IoBuffer buf, size_t n, int flags, const SocketAddress* to,
+                                                  PassedFiles files);
+    // `files` gets those that came with what was read (none: left empty).
+    virtual kstd::ErrorOr<size_t> receive_with_files(IoBuffer buf, size_t n, int flags, SocketAddress* from,
+                                                     PassedFiles& files);
     // Options: value is the option's bytes as the program passed them.
     virtual kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length);
     virtual kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room);

@@ -194,7 +194,10 @@ ErrorOr<void> TcpSocket::connect(const SocketAddress& addr)
     InetAddress a = TRY(InetAddress::from(addr, m_family));
     switch (m_state) {
     case State::Connected: return err(EISCONN);
-    case State::Connecting: return err(EALREADY);
+    case State::Connecting:
+        if (is_nonblocking())
+            return err(EALREADY);
+        break; // a blocking connect a signal interrupted, made again (SA_RESTART): it waits on, as on Linux
     case State::Listening: return err(EISCONN);
     case State::Closed:
         if (int e = take_error()) // a failed nonblocking connect reports once
@@ -202,17 +205,19 @@ ErrorOr<void> TcpSocket::connect(const SocketAddress& addr)
         return err(m_peer_closed ? EISCONN : EINVAL);
     case State::Fresh: break;
     }
-    if (!m_pcb)
-        return err(EINVAL);
-    a.any_means_loopback();
-    err_t e = tcp_connect(m_pcb, &a.ip, a.port, on_connected);
-    if (e != ERR_OK)
-        return err(errno_of(e));
-    m_bound = true;
-    m_state = State::Connecting;
-    NetStack::kick();
-    if (is_nonblocking())
-        return err(EINPROGRESS);
+    if (m_state == State::Fresh) {
+        if (!m_pcb)
+            return err(EINVAL);
+        a.any_means_loopback();
+        err_t e = tcp_connect(m_pcb, &a.ip, a.port, on_connected);
+        if (e != ERR_OK)
+            return err(errno_of(e));
+        m_bound = true;
+        m_state = State::Connecting;
+        NetStack::kick();
+        if (is_nonblocking())
+            return err(EINPROGRESS);
+    }
     while (m_state == State::Connecting)
         TRY(sleep(true));
     if (m_state != State::Connected) {

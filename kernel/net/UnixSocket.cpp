@@ -294,15 +294,21 @@ ErrorOr<void> UnixSocket::wait_for_room(UnixSocket& receiver, int flags)
 
 ErrorOr<size_t> UnixSocket::send(IoBuffer buf, size_t n, int flags, const SocketAddress* to)
 {
+    return send_with_files(buf, n, flags, to, {});
+}
+
+ErrorOr<size_t> UnixSocket::send_with_files(IoBuffer buf, size_t n, int flags, const SocketAddress* to,
+                                            PassedFiles files)
+{
     if (m_type == SOCK_STREAM) {
         if (to && to->length)
             return err(m_state == State::Connected ? EISCONN : EOPNOTSUPP);
-        return send_stream(buf, n, flags);
+        return send_stream(buf, n, flags, kstd::move(files));
     }
-    return send_record(buf, n, flags, m_type == SOCK_SEQPACKET ? nullptr : to);
+    return send_record(buf, n, flags, m_type == SOCK_SEQPACKET ? nullptr : to, kstd::move(files));
 }
 
-ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags)
+ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags, PassedFiles files)
 {
     if (m_state != State::Connected)
         return err(ENOTCONN);
@@ -332,6 +338,8 @@ ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags)
         auto copied = buf.read_into(m.data.data(), sent, chunk);
         if (copied.is_error())
             return sent ? ErrorOr<size_t>(sent) : ErrorOr<size_t>(copied.error());
+        if (sent == 0)
+            m.files = kstd::move(files); // they go with the first byte, as Linux's first skb
         if (!peer.m_incoming.append(kstd::move(m)))
             return sent ? ErrorOr<size_t>(sent) : ErrorOr<size_t>(err(ENOMEM));
         peer.m_incoming_bytes += chunk;
@@ -341,7 +349,8 @@ ErrorOr<size_t> UnixSocket::send_stream(IoBuffer buf, size_t n, int flags)
     return sent;
 }
 
-ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, const SocketAddress* to)
+ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, const SocketAddress* to,
+                                        PassedFiles files)
 {
     RefPtr<UnixSocket> target;
     if (m_snd_shutdown)
@@ -373,6 +382,7 @@ ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, const
     if (n)
         TRY(buf.read_into(m.data.data(), 0, n));
     m.from = m_name;
+    m.files = kstd::move(files);
     for (;;) {
         // Find the receiver again after each wait: it may have gone.
         UnixSocket* receiver = target.ptr();
@@ -426,21 +436,40 @@ void UnixSocket::consumed(size_t bytes)
 
 ErrorOr<size_t> UnixSocket::receive(IoBuffer buf, size_t n, int flags, SocketAddress* from)
 {
+    PassedFiles files; // a plain read closes what came along
+    return receive_with_files(buf, n, flags, from, files);
+}
+
+ErrorOr<void> UnixSocket::hand_files(Message& m, bool peek, PassedFiles& files)
+{
+    if (!peek) {
+        files = kstd::move(m.files);
+        return {};
+    }
+    for (auto& f : m.files)
+        if (!files.append(f))
+            return err(ENOMEM);
+    return {};
+}
+
+ErrorOr<size_t> UnixSocket::receive_with_files(IoBuffer buf, size_t n, int flags, SocketAddress* from,
+                                               PassedFiles& files)
+{
     m_last_receive_flags = 0;
     if (m_type == SOCK_STREAM) {
         if (m_state != State::Connected)
             return err(EINVAL);
-        size_t got = TRY(receive_stream(buf, n, flags));
+        size_t got = TRY(receive_stream(buf, n, flags, files));
         if (from)
             *from = source_address(m_peer ? m_peer->m_name : UnixName());
         return got;
     }
     if (m_type == SOCK_SEQPACKET && m_state != State::Connected)
         return err(m_state == State::Listening ? EINVAL : ENOTCONN);
-    return receive_record(buf, n, flags, from);
+    return receive_record(buf, n, flags, from, files);
 }
 
-ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags)
+ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags, PassedFiles& files)
 {
     if (n == 0)
         return 0;
@@ -456,11 +485,17 @@ ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags)
         }
         size_t index = 0;
         bool peek = flags & MSG_PEEK;
-        while (got < n && index < m_incoming.size()) {
+        bool carried_files = false;
+        while (got < n && index < m_incoming.size() && !carried_files) {
             Message& m = m_incoming[index];
             size_t k = kstd::min(m.data.size() - m.consumed, n - got);
             TRY(buf.write_from(got, m.data.data() + m.consumed, k));
             got += k;
+            // Reading stops after a message that carried descriptors, so
+            // that they reach the reader with their own bytes (Linux).
+            carried_files = !m.files.is_empty();
+            if (carried_files)
+                TRY(hand_files(m, peek, files));
             if (peek) {
                 ++index;
                 continue;
@@ -470,13 +505,14 @@ ErrorOr<size_t> UnixSocket::receive_stream(IoBuffer buf, size_t n, int flags)
             if (m.consumed == m.data.size())
                 m_incoming.remove(0);
         }
-        if (peek || !(flags & MSG_WAITALL))
+        if (peek || carried_files || !(flags & MSG_WAITALL))
             break;
     }
     return got;
 }
 
-ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, SocketAddress* from)
+ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, SocketAddress* from,
+                                           PassedFiles& files)
 {
     if (!TRY(wait_for_data(flags)))
         return 0;
@@ -489,6 +525,7 @@ ErrorOr<size_t> UnixSocket::receive_record(IoBuffer buf, size_t n, int flags, So
         *from = source_address(m.from);
     if (size > n)
         m_last_receive_flags = MSG_TRUNC;
+    TRY(hand_files(m, flags & MSG_PEEK, files));
     if (!(flags & MSG_PEEK)) {
         m_incoming.remove(0);
         consumed(size);

@@ -5,7 +5,9 @@
 // end as Linux shows it (EOF, EPIPE, ECONNRESET when data was left unread).
 // A datagram socket connected by name looks its target up at each send.
 // Data waits in the receiver's queue; a writer sleeps on its own queue and
-// its peer wakes it as it reads.
+// its peer wakes it as it reads. Descriptors passed along (SCM_RIGHTS) wait
+// with the message they came with, which keeps their files open; a
+// stream's reader stops after the message that carried some.
 #pragma once
 
 #include "../kstd/Vector.h"
@@ -31,6 +33,10 @@ public:
     kstd::ErrorOr<SocketAddress> peer_address() override;
     kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to) override;
     kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from) override;
+    kstd::ErrorOr<size_t> send_with_files(IoBuffer buf, size_t n, int flags, const SocketAddress* to,
+                                          PassedFiles files) override;
+    kstd::ErrorOr<size_t> receive_with_files(IoBuffer buf, size_t n, int flags, SocketAddress* from,
+                                             PassedFiles& files) override;
     kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
     kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
     short poll_events() override;
@@ -46,6 +52,7 @@ private:
         kstd::Vector<uint8_t> data;
         size_t consumed { 0 };
         UnixName from; // a datagram's sender
+        PassedFiles files; // descriptors in flight with it
     };
     UnixSocket(int type, int flags);
     bool is_datagram() const { return m_type == linux::SOCK_DGRAM; }
@@ -58,11 +65,13 @@ private:
     kstd::ErrorOr<void> bind_path(UnixName& name);
     // Whether this (receiving) socket can take `bytes` more from `sender`.
     bool has_room_for(size_t bytes, const UnixSocket* sender) const;
-    kstd::ErrorOr<size_t> send_stream(IoBuffer buf, size_t n, int flags);
-    kstd::ErrorOr<size_t> send_record(IoBuffer buf, size_t n, int flags, const SocketAddress* to);
+    kstd::ErrorOr<size_t> send_stream(IoBuffer buf, size_t n, int flags, PassedFiles files);
+    kstd::ErrorOr<size_t> send_record(IoBuffer buf, size_t n, int flags, const SocketAddress* to, PassedFiles files);
     kstd::ErrorOr<void> wait_for_room(UnixSocket& receiver, int flags);
-    kstd::ErrorOr<size_t> receive_stream(IoBuffer buf, size_t n, int flags);
-    kstd::ErrorOr<size_t> receive_record(IoBuffer buf, size_t n, int flags, SocketAddress* from);
+    kstd::ErrorOr<size_t> receive_stream(IoBuffer buf, size_t n, int flags, PassedFiles& files);
+    kstd::ErrorOr<size_t> receive_record(IoBuffer buf, size_t n, int flags, SocketAddress* from, PassedFiles& files);
+    // A message's files for its reader: taken, or copied by a peek.
+    static kstd::ErrorOr<void> hand_files(Message& m, bool peek, PassedFiles& files);
     // Waits for data or the end (false: nothing will come).
     kstd::ErrorOr<bool> wait_for_data(int flags);
     void consumed(size_t bytes);

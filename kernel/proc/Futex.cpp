@@ -7,8 +7,7 @@ namespace husk {
 
 namespace {
 struct Waiter {
-    AddressSpace* space;
-    uintptr_t address;
+    FutexKey key;
     uint32_t bitset;
     WaitQueue queue;
     kstd::ListNode node;
@@ -21,7 +20,7 @@ WaiterList& waiters()
 }
 } // namespace
 
-kstd::ErrorOr<long> Futex::wait(AddressSpace* space, uintptr_t address, uint32_t expected, uint64_t deadline,
+kstd::ErrorOr<long> Futex::wait(const FutexKey& key, uintptr_t address, uint32_t expected, uint64_t deadline,
                                 uint32_t bitset)
 {
     if (address & 3 || bitset == 0)
@@ -33,23 +32,25 @@ kstd::ErrorOr<long> Futex::wait(AddressSpace* space, uintptr_t address, uint32_t
         return kstd::err(kstd::EFAULT);
     if (value != expected)
         return kstd::err(kstd::EAGAIN);
-    Waiter w { space, address, bitset, {}, {} };
+    Waiter w { key, bitset, {}, {} };
     waiters().append(w);
-    auto result = w.queue.wait(deadline);
+    auto result = w.queue.wait_interruptible(deadline);
     if (w.node.is_linked())
         WaiterList::remove(w);
     if (result == WaitQueue::Result::TimedOut)
         return kstd::err(kstd::ETIMEDOUT);
+    if (result == WaitQueue::Result::Interrupted)
+        return kstd::err(kstd::ERESTARTSYS);
     return 0;
 }
 
-long Futex::wake(AddressSpace* space, uintptr_t address, int count, uint32_t bitset)
+long Futex::wake(const FutexKey& key, int count, uint32_t bitset)
 {
     long woken = 0;
     for (Waiter& w : waiters()) {
         if (woken >= count)
             break;
-        if (w.space == space && w.address == address && (w.bitset & bitset)) {
+        if (w.key == key && (w.bitset & bitset)) {
             WaiterList::remove(w);
             w.queue.wake_one();
             ++woken;
@@ -58,18 +59,18 @@ long Futex::wake(AddressSpace* space, uintptr_t address, int count, uint32_t bit
     return woken;
 }
 
-long Futex::requeue(AddressSpace* space, uintptr_t address, int count, int move, uintptr_t target)
+long Futex::requeue(const FutexKey& key, int count, int move, const FutexKey& target)
 {
     long woken = 0, moved = 0;
     for (Waiter& w : waiters()) {
-        if (w.space != space || w.address != address)
+        if (!(w.key == key))
             continue;
         if (woken < count) {
             WaiterList::remove(w);
             w.queue.wake_one();
             ++woken;
         } else if (moved < move) {
-            w.address = target;
+            w.key = target;
             ++moved;
         } else {
             break;

@@ -61,8 +61,14 @@ ErrorOr<Process*> Process::create(const char* name, Process* parent)
         p->m_cwd = Vfs::root();
         p->m_root = Vfs::root();
         p->m_pgid = p->m_sid = p->m_pid; // the first process leads its group and session
-        if (!g_init)
+        if (!g_init) {
             g_init = p;
+            // A child stopped or continued: its parent's wait looks again.
+            Signals::set_stop_listener([](Process& child) {
+                if (child.parent())
+                    child.parent()->child_waiters().wake_all();
+            });
+        }
     }
     all().append(*p);
     return p;
@@ -73,7 +79,7 @@ ErrorOr<Process*> Process::fork(Process& parent)
     auto fds = TRY(parent.m_fds->copy());
     Process* child = TRY(create(parent.m_name, &parent));
     child->m_fds = kstd::move(fds);
-    child->m_signal_actions = parent.m_signal_actions;
+    Signals::inherit(parent, *child);
     child->m_image = parent.m_image;
     child->m_executable = parent.m_executable;
     if (auto path = kstd::String::from(parent.m_executable_path.view()); !path.is_error())
@@ -113,10 +119,15 @@ void Process::exit(int status)
     m_exiting = true;
     m_exit_status = status & 0xff;
     m_wait_status = (status & 0xff) << 8;
-    // Threads in application code come back at the next interrupt and see
-    // the process is exiting.
-    for (Thread& t : m_threads)
+    // Threads in application code come back at the next interrupt, and
+    // those waiting in the kernel leave their waits: all see the process
+    // is exiting.
+    for (Thread& t : m_signals.threads) {
         t.request_attention();
+        Signals::recalc(t);
+        if (t.signal_pending())
+            WaitQueue::interrupt(t);
+    }
     m_exit_waiters.wake_all();
 }
 
@@ -130,8 +141,7 @@ void Process::exit_by_signal(int sig)
 
 void Process::remove_program_thread(Thread& t)
 {
-    ThreadList::remove(t);
-    if (!m_threads.is_empty())
+    if (!m_signals.threads.is_empty())
         return;
     exit(t.exit_code()); // the last thread's status is the process's, unless one was decided
     become_zombie();

@@ -35,7 +35,6 @@ class Process : public kstd::HeapObject {
 public:
     kstd::ListNode all_node;
     kstd::ListNode child_node;
-    using ThreadList = kstd::IntrusiveList<Thread, &Thread::process_node>;
     using ChildList = kstd::IntrusiveList<Process, &Process::child_node>;
 
     static kstd::ErrorOr<Process*> create(const char* name, Process* parent);
@@ -106,11 +105,13 @@ public:
     void set_command_line(kstd::String line) { m_command_line = kstd::move(line); }
 
     // Signals (Signals.h): the dispositions its threads share, those sent
-    // to the process while blocked, and a local client's own thread state
-    // (a program's threads keep theirs in Thread).
-    SignalActions& signal_actions() { return m_signal_actions; }
-    SignalSet& pending_signals() { return m_pending_signals; }
-    ThreadSignals& client_signals() { return m_client_signals; }
+    // to the process that no thread took yet, its program threads, its
+    // ITIMER_REAL, and a local client's own thread state (a program's
+    // threads keep theirs in Thread).
+    ProcessSignals& signals() { return m_signals; }
+    SignalActions& signal_actions() { return m_signals.actions; }
+    SignalQueue& pending_signals() { return m_signals.pending; }
+    ThreadSignals& client_signals() { return m_signals.client; }
 
     // exit_group or the last thread's exit (status 0..255), or a fatal
     // signal: how the process ends. The first reason stands. Its program
@@ -124,12 +125,13 @@ public:
     int wait_status() const { return m_wait_status; }
     WaitQueue& exit_waiters() { return m_exit_waiters; }
 
-    // Threads running the process's program.
-    size_t program_threads() const { return m_threads.size(); }
-    ThreadList& threads() { return m_threads; }
-    void add_program_thread(Thread& t) { m_threads.append(t); }
-    // The calling program thread is done with the process. The last one
-    // makes it a zombie (or frees it): the caller must not touch it after.
+    // Threads running the process's program (Signals::thread_started and
+    // thread_ended keep the list).
+    size_t program_threads() const { return m_signals.threads.size(); }
+    auto& threads() { return m_signals.threads; }
+    // The calling program thread is done with the process (after
+    // Signals::thread_ended). The last one makes it a zombie (or frees it):
+    // the caller must not touch it after.
     void remove_program_thread(Thread& t);
 
     bool is_zombie() const { return m_zombie; }
@@ -187,15 +189,12 @@ private:
     kstd::RefPtr<Vnode> m_root;
     kstd::RefPtr<FdTable> m_fds;
     kstd::RefPtr<AddressSpace> m_address_space;
-    SignalActions m_signal_actions;
-    SignalSet m_pending_signals;
-    ThreadSignals m_client_signals;
     kstd::RefPtr<ProcessImage> m_image;
     kstd::RefPtr<Vnode> m_executable;
     kstd::String m_executable_path;
     kstd::String m_command_line;
+    ProcessSignals m_signals;
     WaitQueue m_exit_waiters;
-    ThreadList m_threads;
     bool m_exiting { false };
     bool m_zombie { false };
     int m_exit_status { 0 };

@@ -6,7 +6,30 @@ namespace husk {
 using namespace kstd::errno_values;
 
 namespace {
-constexpr int kCldExited = 1, kCldKilled = 2;
+constexpr int kCldExited = 1, kCldKilled = 2, kCldStopped = 5, kCldContinued = 6;
+
+// A stop or continue of a child that a wait with WUNTRACED or WCONTINUED
+// reports (once, unless WNOWAIT); nothing otherwise.
+bool stop_change(Process& child, unsigned options, ProcessTree::Change& c)
+{
+    ProcessSignals& s = child.signals();
+    if (s.stop_changed == ProcessSignals::StopEvent::Stopped && (options & ProcessTree::kUntraced)) {
+        c.wait_status = (s.stop_signal << 8) | 0x7f;
+        c.code = kCldStopped;
+        c.status = s.stop_signal;
+    } else if (s.stop_changed == ProcessSignals::StopEvent::Continued && (options & ProcessTree::kContinued)) {
+        c.wait_status = 0xffff;
+        c.code = kCldContinued;
+        c.status = linux::SIGCONT;
+    } else {
+        return false;
+    }
+    c.pid = child.pid();
+    c.uid = child.credentials().uid;
+    if (!(options & ProcessTree::kNoWait))
+        s.stop_changed = ProcessSignals::StopEvent::None;
+    return true;
+}
 
 bool matches(Process& child, ProcessTree::Target target, unsigned options)
 {
@@ -35,10 +58,13 @@ ErrorOr<ProcessTree::Change> ProcessTree::wait(Process& parent, Target target, u
             if (!matches(child, target, options))
                 continue;
             any = true;
-            if (child.is_zombie()) {
+            if (child.is_zombie() && (options & kExited)) {
                 ended = &child;
                 break;
             }
+            Change c;
+            if (!child.is_zombie() && stop_change(child, options, c))
+                return c;
         }
         if (!any)
             return err(ECHILD);

@@ -112,17 +112,17 @@ SysResult sys_epoll_create1(int flags);
 SysResult sys_epoll_ctl(int epfd, int op, int fd, UserPtr<linux::epoll_event> event);
 SysResult sys_epoll_wait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, int timeout_ms);
 SysResult sys_epoll_pwait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, int timeout_ms,
-                          UserPtr<const void> sigmask, size_t sigsetsize);
+                          UserPtr<const uint64_t> sigmask, size_t sigsetsize);
 SysResult sys_epoll_pwait2(int epfd, UserPtr<linux::epoll_event> events, int maxevents,
-                           UserPtr<const linux::timespec> timeout, UserPtr<const void> sigmask, size_t sigsetsize);
+                           UserPtr<const linux::timespec> timeout, UserPtr<const uint64_t> sigmask, size_t sigsetsize);
 SysResult sys_eventfd(unsigned initval);
 SysResult sys_eventfd2(unsigned initval, int flags);
 
 // poll.cpp — poll, ppoll, select, pselect6
 SysResult sys_poll(UserPtr<linux::pollfd> fds, uint64_t nfds, int timeout_ms);
-SysResult sys_ppoll(UserPtr<linux::pollfd> fds, uint64_t nfds, UserPtr<const linux::timespec> timeout, UserPtr<const void> sigmask, size_t sigsetsize);
+SysResult sys_ppoll(UserPtr<linux::pollfd> fds, uint64_t nfds, UserPtr<const linux::timespec> timeout, UserPtr<const uint64_t> sigmask, size_t sigsetsize);
 SysResult sys_select(int nfds, UserPtr<uint64_t> readfds, UserPtr<uint64_t> writefds, UserPtr<uint64_t> exceptfds, UserPtr<linux::timeval> timeout);
-SysResult sys_pselect6(int nfds, UserPtr<uint64_t> readfds, UserPtr<uint64_t> writefds, UserPtr<uint64_t> exceptfds, UserPtr<const linux::timespec> timeout, UserPtr<const void> sigmask);
+SysResult sys_pselect6(int nfds, UserPtr<uint64_t> readfds, UserPtr<uint64_t> writefds, UserPtr<uint64_t> exceptfds, UserPtr<const linux::timespec> timeout, UserPtr<const uint64_t> sigmask);
 
 // time.cpp
 SysResult sys_clock_gettime(int clock, UserPtr<linux::timespec> tp);
@@ -140,6 +140,10 @@ SysResult sys_getuid();
 SysResult sys_geteuid();
 SysResult sys_getgid();
 SysResult sys_getegid();
+SysResult sys_setuid(uint32_t uid);
+SysResult sys_setgid(uint32_t gid);
+SysResult sys_getgroups(int size, UserPtr<uint32_t> list);
+SysResult sys_setgroups(int size, UserPtr<const uint32_t> list);
 SysResult sys_sched_yield();
 SysResult sys_uname(UserPtr<linux::utsname> buf);
 SysResult sys_sysinfo(UserPtr<linux::sysinfo> info);
@@ -155,16 +159,11 @@ SysResult sys_msync(uint64_t addr, size_t len, int flags);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
 SysResult sys_brk(uint64_t addr);
 
-// process.cpp — exit, thread area, signals, limits, affinity
+// process.cpp — exit, thread area, limits, affinity
 SysResult sys_exit(int status);
 SysResult sys_exit_group(int status);
 SysResult sys_arch_prctl(int code, uint64_t addr);
 SysResult sys_set_tid_address(uint64_t tidptr);
-SysResult sys_set_robust_list(uint64_t head, size_t len);
-SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
-                           size_t sigsetsize);
-SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize);
-SysResult sys_sigaltstack(UserPtr<const linux::stack_t> ss, UserPtr<linux::stack_t> old);
 SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_limit, UserPtr<linux::rlimit> old);
 SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
@@ -172,12 +171,34 @@ SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
 SysResult sys_clone3(uint64_t args, size_t size);
 SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig);
+
+// signal.cpp — dispositions, masks, sending, waiting, handlers' return, timers
+SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
+                           size_t sigsetsize);
+SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize);
+SysResult sys_rt_sigpending(UserPtr<uint64_t> set, size_t sigsetsize);
+SysResult sys_sigaltstack(UserPtr<const linux::stack_t> ss, UserPtr<linux::stack_t> old);
+SysResult sys_rt_sigreturn();
+SysResult sys_rt_sigsuspend(UserPtr<const uint64_t> mask, size_t sigsetsize);
+SysResult sys_pause();
+SysResult sys_rt_sigtimedwait(UserPtr<const uint64_t> which, UserPtr<linux::siginfo> info,
+                              UserPtr<const linux::timespec> timeout, size_t sigsetsize);
 SysResult sys_kill(int pid, int sig);
 SysResult sys_tkill(int tid, int sig);
 SysResult sys_tgkill(int tgid, int tid, int sig);
+SysResult sys_rt_sigqueueinfo(int pid, int sig, UserPtr<const linux::siginfo> info);
+SysResult sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, UserPtr<const linux::siginfo> info);
+SysResult sys_getitimer(int which, UserPtr<linux::itimerval> value);
+SysResult sys_setitimer(int which, UserPtr<const linux::itimerval> value, UserPtr<linux::itimerval> old);
+SysResult sys_alarm(unsigned seconds);
+SysResult sys_restart_syscall();
+SysResult sys_signalfd(int fd, UserPtr<const uint64_t> mask, size_t sizemask);
+SysResult sys_signalfd4(int fd, UserPtr<const uint64_t> mask, size_t sizemask, int flags);
 
 // futex.cpp
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
+SysResult sys_set_robust_list(uint64_t head, size_t len);
+SysResult sys_get_robust_list(int pid, UserPtr<uint64_t> head, UserPtr<uint64_t> len);
 
 // socket.cpp — BSD sockets over kernel/net
 SysResult sys_socket(int domain, int type, int protocol);

@@ -91,17 +91,36 @@ SysResult sys_epoll_wait(int epfd, UserPtr<linux::epoll_event> events, int maxev
     return do_epoll_wait(epfd, events, maxevents, deadline_after_ms(timeout_ms));
 }
 
-SysResult sys_epoll_pwait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, int timeout_ms,
-                          UserPtr<const void>, size_t)
+namespace {
+// epoll_pwait, epoll_pwait2: the caller's mask replaced for the wait; an
+// interrupted wait (EINTR) keeps it until the handler's frame has the old.
+SysResult masked_epoll_wait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, uint64_t deadline,
+                            UserPtr<const uint64_t> sigmask, size_t sigsetsize)
 {
-    return do_epoll_wait(epfd, events, maxevents, deadline_after_ms(timeout_ms));
+    SignalSet set;
+    if (!sigmask.is_null()) {
+        if (sigsetsize != sizeof(uint64_t))
+            return err(EINVAL);
+        set = SignalSet::from_bits(TRY(copy_in(sigmask)));
+    }
+    Signals::TemporaryMask mask(sigmask.is_null() ? nullptr : &set);
+    SysResult n = do_epoll_wait(epfd, events, maxevents, deadline);
+    mask.done(n.is_error() && n.error().code() == EINTR);
+    return n;
+}
+} // namespace
+
+SysResult sys_epoll_pwait(int epfd, UserPtr<linux::epoll_event> events, int maxevents, int timeout_ms,
+                          UserPtr<const uint64_t> sigmask, size_t sigsetsize)
+{
+    return masked_epoll_wait(epfd, events, maxevents, deadline_after_ms(timeout_ms), sigmask, sigsetsize);
 }
 
 SysResult sys_epoll_pwait2(int epfd, UserPtr<linux::epoll_event> events, int maxevents,
-                           UserPtr<const linux::timespec> timeout, UserPtr<const void>, size_t)
+                           UserPtr<const linux::timespec> timeout, UserPtr<const uint64_t> sigmask, size_t sigsetsize)
 {
     int64_t ns = TRY(timeout_ns(timeout));
-    return do_epoll_wait(epfd, events, maxevents, deadline_after(ns));
+    return masked_epoll_wait(epfd, events, maxevents, deadline_after(ns), sigmask, sigsetsize);
 }
 
 SysResult sys_eventfd2(unsigned initval, int flags)

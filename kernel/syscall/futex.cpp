@@ -1,9 +1,14 @@
-// futex(2): WAIT, WAKE and their bitset forms, private or not, with
-// relative (WAIT) or absolute (WAIT_BITSET, either clock) timeouts;
-// REQUEUE and CMP_REQUEUE (musl's condition variables use them). The
-// priority-inheritance operations and WAKE_OP are not supported (ENOSYS).
+// futex(2): WAIT, WAKE and their bitset forms, REQUEUE and CMP_REQUEUE
+// (musl's condition variables use them), private or process-shared (a
+// word in MAP_SHARED memory is one futex in every process mapping it);
+// the priority-inheritance locks LOCK_PI, LOCK_PI2, TRYLOCK_PI and
+// UNLOCK_PI. WAKE_OP and the requeue-PI pair are not supported (ENOSYS).
+// set_robust_list(2), get_robust_list(2): the list a thread's end walks.
+#include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Futex.h"
+#include "../proc/FutexPi.h"
+#include "../proc/RobustFutex.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -11,12 +16,40 @@ namespace husk {
 
 using namespace kstd::errno_values;
 
+namespace {
+long resume_wait(RestartBlock& restart)
+{
+    FutexKey key = FutexKey::of(AddressSpace::current(), restart.args[0], restart.args[3] != 0);
+    auto waited = Futex::wait(key, restart.args[0], uint32_t(restart.args[1]), restart.deadline,
+                              uint32_t(restart.args[2]));
+    if (!waited.is_error())
+        return waited.value();
+    int code = waited.error().code();
+    return -long(code == ERESTARTSYS ? ERESTART_RESTARTBLOCK : code); // the block stays for the next restart
+}
+
+// The monotonic deadline of an absolute timeout on either clock.
+uint64_t absolute_deadline(uint64_t ns, bool realtime)
+{
+    if (!realtime)
+        return ns;
+    uint64_t now = husk_plat_clock_monotonic(), wall = husk_plat_clock_wall();
+    return ns <= wall ? now : now + (ns - wall);
+}
+} // namespace
+
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)
 {
-    constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWaitBitset = 9, kWakeBitset = 10;
+    constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kLockPi = 6, kUnlockPi = 7, kTrylockPi = 8,
+                  kWaitBitset = 9, kWakeBitset = 10, kWaitRequeuePi = 11, kLockPi2 = 13;
     constexpr int kPrivate = 128, kClockRealtime = 256;
     int cmd = op & ~(kPrivate | kClockRealtime);
+    // Linux takes FUTEX_CLOCK_REALTIME only where a deadline is absolute.
+    if ((op & kClockRealtime) && cmd != kWaitBitset && cmd != kWaitRequeuePi && cmd != kLockPi2)
+        return err(ENOSYS);
     AddressSpace* space = AddressSpace::current();
+    bool shared = !(op & kPrivate);
+    FutexKey key = FutexKey::of(space, uaddr, shared);
     switch (cmd) {
     case kWait:
     case kWaitBitset: {
@@ -25,22 +58,28 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
         if (timeout) {
             uint64_t ns = TRY(timespec_to_ns(UserPtr<const linux::timespec>(timeout)));
             uint64_t now = husk_plat_clock_monotonic();
-            if (cmd == kWait) { // relative
+            if (cmd == kWait) // relative
                 deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
-            } else if (op & kClockRealtime) { // absolute, wall clock
-                uint64_t wall = husk_plat_clock_wall();
-                deadline = ns <= wall ? now : now + (ns - wall);
-            } else { // absolute, monotonic
-                deadline = ns;
-            }
+            else
+                deadline = absolute_deadline(ns, op & kClockRealtime);
         }
-        return TRY(Futex::wait(space, uaddr, val, deadline, bitset));
+        auto waited = Futex::wait(key, uaddr, val, deadline, bitset);
+        if (waited.is_error() && waited.error().code() == ERESTARTSYS && deadline != UINT64_MAX) {
+            // With a timeout, no handler run: restart_syscall waits on till
+            // the same deadline (Linux's futex_wait_restart).
+            RestartBlock& restart = Signals::of_current_thread().restart;
+            restart = { resume_wait, deadline, { uaddr, val, bitset, shared ? 1u : 0u } };
+            return err(ERESTART_RESTARTBLOCK);
+        }
+        if (waited.is_error())
+            return waited.error();
+        return waited.value();
     }
     case kWake:
     case kWakeBitset:
         if (cmd == kWakeBitset && val3 == 0)
             return err(EINVAL);
-        return Futex::wake(space, uaddr, int(val > 0x7fffffff ? 0x7fffffff : val), cmd == kWake ? Futex::kAnyBit : val3);
+        return Futex::wake(key, int(val > 0x7fffffff ? 0x7fffffff : val), cmd == kWake ? Futex::kAnyBit : val3);
     case kRequeue:
     case kCmpRequeue: {
         // The timeout argument carries the number to move.
@@ -53,11 +92,41 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
         }
         if ((uaddr2 & 3) || (uaddr & 3))
             return err(EINVAL);
-        return Futex::requeue(space, uaddr, wake, move, uaddr2);
+        return Futex::requeue(key, wake, move, FutexKey::of(space, uaddr2, shared));
     }
+    case kLockPi:
+    case kLockPi2:
+    case kTrylockPi: {
+        // LOCK_PI's deadline is on the wall clock, LOCK_PI2's monotonic
+        // unless FUTEX_CLOCK_REALTIME; both absolute. TRYLOCK_PI has none.
+        uint64_t deadline = UINT64_MAX;
+        if (timeout && cmd != kTrylockPi) {
+            uint64_t ns = TRY(timespec_to_ns(UserPtr<const linux::timespec>(timeout)));
+            deadline = absolute_deadline(ns, cmd == kLockPi || (op & kClockRealtime));
+        }
+        return TRY(FutexPi::lock(key, uaddr, deadline, cmd == kTrylockPi));
+    }
+    case kUnlockPi:
+        return TRY(FutexPi::unlock(key, uaddr));
     default:
         return err(ENOSYS);
     }
+}
+
+SysResult sys_set_robust_list(uint64_t head, size_t len)
+{
+    if (len != RobustFutex::kHeadSize)
+        return err(EINVAL);
+    Scheduler::current()->set_robust_list(uintptr_t(head));
+    return 0;
+}
+
+SysResult sys_get_robust_list(int pid, UserPtr<uint64_t> head, UserPtr<uint64_t> len)
+{
+    uintptr_t list = TRY(RobustFutex::list_of(uint32_t(pid)));
+    TRY(copy_out(len, uint64_t(RobustFutex::kHeadSize)));
+    TRY(copy_out(head, uint64_t(list)));
+    return 0;
 }
 
 } // namespace husk

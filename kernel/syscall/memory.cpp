@@ -149,7 +149,7 @@ SysResult sys_madvise(uint64_t addr, size_t len, int advice)
     if (!page_aligned(addr))
         return err(EINVAL);
     if (advice == kMadvDontNeed)
-        as.discard(addr, len); // private anonymous memory reads back as zeros, shared keeps its contents
+        TRY(as.discard(addr, len)); // private anonymous memory reads back as zeros, shared keeps its contents
     return 0;                  // other advice is a hint
 }
 

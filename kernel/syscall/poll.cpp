@@ -2,6 +2,7 @@
 #include <husk/platform.h>
 #include "../kstd/Vector.h"
 #include "../vfs/PollHub.h"
+#include "../proc/Signals.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -38,7 +39,8 @@ SysResult do_poll(UserPtr<linux::pollfd> ufds, uint64_t nfds, uint64_t deadline)
         }
         if (ready || husk_plat_clock_monotonic() >= deadline)
             break;
-        PollHub::wait(deadline);
+        if (PollHub::wait(deadline) == WaitQueue::Result::Interrupted)
+            return err(ERESTARTNOHAND); // EINTR after a handler (never restarted then)
     }
     if (nfds)
         TRY(ufds.buffer().write_from(0, fds.data(), sizeof(linux::pollfd) * nfds));
@@ -93,7 +95,8 @@ SysResult do_select(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr<
         }
         if (ready || husk_plat_clock_monotonic() >= deadline)
             break;
-        PollHub::wait(deadline);
+        if (PollHub::wait(deadline) == WaitQueue::Result::Interrupted)
+            return err(ERESTARTNOHAND); // EINTR after a handler (never restarted then)
     }
     TRY(write_set(r, got.in, bytes));
     TRY(write_set(w, got.out, bytes));
@@ -118,10 +121,38 @@ SysResult sys_poll(UserPtr<linux::pollfd> fds, uint64_t nfds, int timeout_ms)
     return do_poll(fds, nfds, deadline_after_ms(timeout_ms));
 }
 
-SysResult sys_ppoll(UserPtr<linux::pollfd> fds, uint64_t nfds, UserPtr<const linux::timespec> timeout, UserPtr<const void>, size_t)
+// ppoll, pselect6: the caller's mask replaced for the wait. An
+// interrupted wait keeps it until the handler's frame has the old one
+// (Linux's poll_select_finish); the call ends with EINTR after a handler,
+// and starts again, for the time left, when none ran.
+ErrorOr<SignalSet> copy_in_mask(UserPtr<const uint64_t> mask, size_t size)
+{
+    if (size != sizeof(uint64_t))
+        return err(EINVAL);
+    return SignalSet::from_bits(TRY(copy_in(mask)));
+}
+
+SysResult finish_masked(Signals::TemporaryMask& mask, SysResult result)
+{
+    mask.done(result.is_error() && result.error().code() == ERESTARTNOHAND);
+    return result;
+}
+
+SysResult sys_ppoll(UserPtr<linux::pollfd> fds, uint64_t nfds, UserPtr<const linux::timespec> timeout,
+                    UserPtr<const uint64_t> sigmask, size_t sigsetsize)
 {
     int64_t ns = TRY(timeout_ns(timeout));
-    return do_poll(fds, nfds, deadline_after(ns));
+    uint64_t deadline = deadline_after(ns);
+    SignalSet set;
+    if (!sigmask.is_null())
+        set = TRY(copy_in_mask(sigmask, sigsetsize));
+    Signals::TemporaryMask mask(sigmask.is_null() ? nullptr : &set);
+    SysResult n = finish_masked(mask, do_poll(fds, nfds, deadline));
+    if (!timeout.is_null() && ns != 0) {
+        auto out = UserPtr<linux::timespec>(timeout.address());
+        TRY(store_remaining(deadline, [&](int64_t s, int64_t nsec) { return copy_out(out, linux::timespec { s, nsec }); }));
+    }
+    return n;
 }
 
 SysResult sys_select(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr<uint64_t> e, UserPtr<linux::timeval> tv)
@@ -134,18 +165,33 @@ SysResult sys_select(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr
         ns = t.tv_sec * 1000000000 + (t.tv_usec % 1000000) * 1000 + (t.tv_usec / 1000000) * 1000000000;
     }
     uint64_t deadline = deadline_after(ns);
-    long n = TRY(do_select(nfds, r, w, e, deadline));
-    if (!tv.is_null())
+    SysResult n = do_select(nfds, r, w, e, deadline);
+    // Linux writes the time left back even when interrupted: a restarted
+    // select waits only for the rest.
+    if (!tv.is_null() && ns != 0)
         TRY(store_remaining(deadline, [&](int64_t s, int64_t nsec) { return copy_out(tv, linux::timeval { s, nsec / 1000 }); }));
     return n;
 }
 
-SysResult sys_pselect6(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr<uint64_t> e, UserPtr<const linux::timespec> ts, UserPtr<const void>)
+SysResult sys_pselect6(int nfds, UserPtr<uint64_t> r, UserPtr<uint64_t> w, UserPtr<uint64_t> e, UserPtr<const linux::timespec> ts,
+                       UserPtr<const uint64_t> sig)
 {
     int64_t ns = TRY(timeout_ns(ts));
     uint64_t deadline = deadline_after(ns);
-    long n = TRY(do_select(nfds, r, w, e, deadline));
-    if (!ts.is_null()) {
+    // The sixth argument points at { const sigset_t *mask; size_t size; }.
+    SignalSet set;
+    bool masked = false;
+    if (!sig.is_null()) {
+        uint64_t words[2];
+        TRY(sig.buffer().read_into(words, 0, sizeof words));
+        if (words[0]) {
+            set = TRY(copy_in_mask(UserPtr<const uint64_t>(uintptr_t(words[0])), size_t(words[1])));
+            masked = true;
+        }
+    }
+    Signals::TemporaryMask mask(masked ? &set : nullptr);
+    SysResult n = finish_masked(mask, do_select(nfds, r, w, e, deadline));
+    if (!ts.is_null() && ns != 0) {
         auto out = UserPtr<linux::timespec>(ts.address());
         TRY(store_remaining(deadline, [&](int64_t s, int64_t nsec) { return copy_out(out, linux::timespec { s, nsec }); }));
     }

@@ -1,6 +1,6 @@
 // The process environment of a program: exit, thread-area and tid
-// registration (clone, fork and vfork are in fork.cpp), signals (kernel/proc/Signals.h), resource limits, CPU
-// affinity.
+// registration, resource limits, CPU affinity. (New threads and
+// processes: fork.cpp; signals: signal.cpp.)
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../exec/Fork.h"
@@ -61,49 +61,6 @@ SysResult sys_set_tid_address(uint64_t tidptr)
     Thread* t = Scheduler::current();
     t->set_clear_child_tid(tidptr);
     return t->tid();
-}
-
-SysResult sys_set_robust_list(uint64_t head, size_t len)
-{
-    if (len != 24) // sizeof(struct robust_list_head)
-        return err(EINVAL);
-    return 0; // robust futexes matter once threads can die holding locks
-}
-
-SysResult sys_rt_sigaction(int sig, UserPtr<const linux::k_sigaction> act, UserPtr<linux::k_sigaction> oldact,
-                           size_t sigsetsize)
-{
-    if (sigsetsize != sizeof(uint64_t) || !Signals::is_valid(sig))
-        return err(EINVAL);
-    SignalActions& actions = Process::current().signal_actions();
-    linux::k_sigaction old = actions.get(sig);
-    if (!act.is_null())
-        TRY(actions.set(sig, TRY(copy_in(act))));
-    if (!oldact.is_null())
-        TRY(copy_out(oldact, old));
-    return 0;
-}
-
-SysResult sys_rt_sigprocmask(int how, UserPtr<const uint64_t> set, UserPtr<uint64_t> oldset, size_t sigsetsize)
-{
-    if (sigsetsize != sizeof(uint64_t))
-        return err(EINVAL);
-    SignalSet old = Signals::of_current_thread().blocked;
-    if (!set.is_null())
-        TRY(Signals::change_blocked(how, SignalSet::from_bits(TRY(copy_in(set)))));
-    if (!oldset.is_null())
-        TRY(copy_out(oldset, old.bits()));
-    Signals::act_on_pending();
-    return 0;
-}
-
-SysResult sys_sigaltstack(UserPtr<const linux::stack_t> ss, UserPtr<linux::stack_t> old)
-{
-    if (!ss.is_null())
-        TRY(copy_in(ss)); // accepted; used once handlers run
-    if (!old.is_null())
-        TRY(copy_out(old, linux::stack_t { 0, linux::SS_DISABLE, 0, 0 }));
-    return 0;
 }
 
 namespace {
@@ -205,29 +162,6 @@ SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
 {
     return err(ENOSYS); // restartable sequences need preemption notices; glibc copes without
-}
-
-SysResult sys_kill(int pid, int sig)
-{
-    if (pid != 0 && pid != -1 && uint32_t(pid) != Process::current().pid())
-        return err(ESRCH); // other processes come with fork
-    TRY(Signals::send_to_current_process(sig));
-    return 0;
-}
-
-SysResult sys_tkill(int tid, int sig)
-{
-    if (uint32_t(tid) != Scheduler::current()->tid())
-        return err(ESRCH);
-    TRY(Signals::send_to_current_thread(sig));
-    return 0;
-}
-
-SysResult sys_tgkill(int tgid, int tid, int sig)
-{
-    if (uint32_t(tgid) != Process::current().pid())
-        return err(ESRCH);
-    return sys_tkill(tid, sig);
 }
 
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask)

@@ -23,6 +23,44 @@ SysResult sys_geteuid() { return Process::current().credentials().euid; }
 SysResult sys_getgid() { return Process::current().credentials().gid; }
 SysResult sys_getegid() { return Process::current().credentials().egid; }
 
+SysResult sys_setuid(uint32_t uid)
+{
+    TRY(Process::current().credentials().set_uid(uid));
+    return 0;
+}
+
+SysResult sys_setgid(uint32_t gid)
+{
+    TRY(Process::current().credentials().set_gid(gid));
+    return 0;
+}
+
+SysResult sys_getgroups(int size, UserPtr<uint32_t> list)
+{
+    const Credentials& me = Process::current().credentials();
+    if (size < 0)
+        return err(EINVAL);
+    if (size == 0)
+        return me.group_count;
+    if (uint32_t(size) < me.group_count)
+        return err(EINVAL);
+    for (uint32_t i = 0; i < me.group_count; i++)
+        TRY(copy_out(list.offset(i * sizeof(uint32_t)), me.groups[i]));
+    return me.group_count;
+}
+
+SysResult sys_setgroups(int size, UserPtr<const uint32_t> list)
+{
+    // A negative size is a huge one to Linux (EINVAL); set_groups refuses a
+    // caller or a size before looking at the list.
+    size_t count = size_t(uint32_t(size));
+    uint32_t ids[Credentials::kMaxGroups];
+    for (size_t i = 0; i < count && count <= Credentials::kMaxGroups; i++)
+        ids[i] = TRY(copy_in(list.offset(i * sizeof(uint32_t))));
+    TRY(Process::current().credentials().set_groups(ids, count));
+    return 0;
+}
+
 SysResult sys_sched_yield()
 {
     Scheduler::yield();

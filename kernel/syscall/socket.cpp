@@ -4,6 +4,7 @@
 #include "../net/UdpSocket.h"
 #include "../core/Log.h"
 #include "../net/UnixSocket.h"
+#include "ControlMessages.h"
 #include "Handlers.h"
 #include "Helpers.h"
 #include "SocketAddressCopy.h"
@@ -159,14 +160,13 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
     RefPtr<Socket> s = TRY(socket_of(fd));
     linux::msghdr m = TRY(copy_in(msg));
     SocketAddress dest = TRY(copy_in_message_address(m.msg_name, m.msg_namelen));
-    if (m.msg_controllen && s->family() == AF_UNIX) {
-        // SCM_RIGHTS/SCM_CREDENTIALS dropped silently would lose what the
-        // program meant to send: refuse instead.
-        klog(LogLevel::Warning, "sendmsg: ancillary data on AF_UNIX sockets (fd passing) is not supported yet");
-        return err(EOPNOTSUPP);
-    }
     kstd::Vector<iovec> iov;
     size_t total = TRY(message_iovecs(m, iov));
+    // Descriptors to pass (SCM_RIGHTS), on AF_UNIX sockets; other families
+    // take no control messages here.
+    Socket::PassedFiles files;
+    if (s->family() == AF_UNIX)
+        files = TRY(copy_in_rights(m, Process::current().fds()));
     kstd::Vector<uint8_t> data;
     if (!data.resize(total))
         return err(ENOMEM);
@@ -177,7 +177,10 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
             TRY(IoBuffer::user(uintptr_t(v.iov_base)).read_into(data.data() + at, 0, k));
         at += k;
     }
-    return with_sigpipe(*s, s->send(IoBuffer::kernel(data.data()), total, flags, dest.length ? &dest : nullptr), flags);
+    return with_sigpipe(*s,
+                        s->send_with_files(IoBuffer::kernel(data.data()), total, flags, dest.length ? &dest : nullptr,
+                                           kstd::move(files)),
+                        flags);
 }
 
 SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
@@ -190,7 +193,10 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     if (!data.resize(total ? total : 1))
         return err(ENOMEM);
     SocketAddress source; // empty unless the protocol names the sender
-    size_t n = TRY(s->receive(IoBuffer::kernel(data.data()), total, flags, m.msg_name ? &source : nullptr));
+    bool cloexec = flags & MSG_CMSG_CLOEXEC;
+    Socket::PassedFiles files;
+    size_t n = TRY(s->receive_with_files(IoBuffer::kernel(data.data()), total, flags & ~MSG_CMSG_CLOEXEC,
+                                         m.msg_name ? &source : nullptr, files));
     size_t at = 0;
     for (auto& v : iov) {
         if (at >= n)
@@ -202,9 +208,12 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     if (m.msg_name)
         TRY(copy_out_address(source, UserPtr<void>(m.msg_name),
                              UserPtr<uint32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_namelen))));
-    // No ancillary data is produced; flags report a truncated record.
-    TRY(copy_out(UserPtr<uint64_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_controllen)), uint64_t(0)));
-    TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(s->last_receive_flags())));
+    // Received descriptors as an SCM_RIGHTS message (MSG_CTRUNC when short
+    // of room); flags report a truncated record too.
+    int msg_flags = s->last_receive_flags() | (flags & MSG_CMSG_CLOEXEC); // Linux echoes it
+    uint64_t control = TRY(copy_out_rights(kstd::move(files), m, Process::current().fds(), cloexec, msg_flags));
+    TRY(copy_out(UserPtr<uint64_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_controllen)), control));
+    TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(msg_flags)));
     return long(n);
 }
 

@@ -1,6 +1,7 @@
 // Clocks and sleeping.
 #include <husk/platform.h>
 #include "../core/Scheduler.h"
+#include "../core/WaitQueue.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -84,15 +85,43 @@ SysResult sys_time(UserPtr<int64_t> t)
     return now;
 }
 
-SysResult sys_nanosleep(UserPtr<const linux::timespec> req, UserPtr<linux::timespec>)
+namespace {
+long resume_sleep(RestartBlock& restart);
+
+// Linux's do_nanosleep: a signal ends the sleep early. A relative sleep
+// stores the time left in rem and returns ERESTART_RESTARTBLOCK (EINTR
+// after a handler, else restart_syscall sleeps on till the same deadline);
+// an absolute one is simply made again (ERESTARTNOHAND).
+SysResult sleep_until(uint64_t deadline, UserPtr<linux::timespec> rem, bool absolute)
+{
+    if (sleep_interruptible(deadline) != WaitQueue::Result::Interrupted)
+        return 0;
+    if (absolute)
+        return err(ERESTARTNOHAND);
+    uint64_t now = husk_plat_clock_monotonic();
+    if (now >= deadline)
+        return 0;
+    if (!rem.is_null())
+        TRY(copy_out(rem, to_timespec(deadline - now)));
+    Signals::of_current_thread().restart = { resume_sleep, deadline, { rem.address(), 0, 0, 0 } };
+    return err(ERESTART_RESTARTBLOCK);
+}
+
+long resume_sleep(RestartBlock& restart)
+{
+    auto r = sleep_until(restart.deadline, UserPtr<linux::timespec>(uintptr_t(restart.args[0])), false);
+    return r.is_error() ? -long(r.error().code()) : r.value();
+}
+} // namespace
+
+SysResult sys_nanosleep(UserPtr<const linux::timespec> req, UserPtr<linux::timespec> rem)
 {
     uint64_t ns = TRY(timespec_to_ns(req));
     uint64_t now = husk_plat_clock_monotonic();
-    Scheduler::sleep_until(ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
-    return 0; // no signals, so never interrupted and rem is never written
+    return sleep_until(ns > UINT64_MAX - now ? UINT64_MAX : now + ns, rem, false);
 }
 
-SysResult sys_clock_nanosleep(int clock, int flags, UserPtr<const linux::timespec> req, UserPtr<linux::timespec>)
+SysResult sys_clock_nanosleep(int clock, int flags, UserPtr<const linux::timespec> req, UserPtr<linux::timespec> rem)
 {
     if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC && clock != CLOCK_BOOTTIME)
         return err(clock == CLOCK_THREAD_CPUTIME_ID ? EINVAL : (clock == CLOCK_PROCESS_CPUTIME_ID ? EOPNOTSUPP : EINVAL));
@@ -105,8 +134,7 @@ SysResult sys_clock_nanosleep(int clock, int flags, UserPtr<const linux::timespe
     } else {
         deadline = ns > UINT64_MAX - mono ? UINT64_MAX : mono + ns;
     }
-    Scheduler::sleep_until(deadline);
-    return 0;
+    return sleep_until(deadline, rem, flags & TIMER_ABSTIME);
 }
 
 } // namespace husk

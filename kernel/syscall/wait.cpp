@@ -59,9 +59,9 @@ SysResult sys_waitid(int idtype, int id, UserPtr<linux::siginfo> info, int optio
         if (change.pid) {
             si.si_signo = linux::SIGCHLD;
             si.si_code = change.code;
-            si.fields.child.pid = int32_t(change.pid);
-            si.fields.child.uid = change.uid;
-            si.fields.child.status = change.status;
+            si.si_pid = int32_t(change.pid);
+            si.si_uid = change.uid;
+            si.si_status = change.status;
         }
         TRY(copy_out(info, si)); // all zero when WNOHANG found nothing
     }

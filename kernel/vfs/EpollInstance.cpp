@@ -151,7 +151,8 @@ ErrorOr<size_t> EpollInstance::wait(epoll_event* out, size_t max, uint64_t deadl
         }
         if (count || husk_plat_clock_monotonic() >= deadline)
             return count;
-        PollHub::wait(deadline);
+        if (PollHub::wait(deadline) == WaitQueue::Result::Interrupted)
+            return err(EINTR); // never restarted (signal(7))
     }
 }
 

@@ -25,7 +25,8 @@ ErrorOr<size_t> EventFd::read(IoBuffer buf, size_t n)
     while (m_count == 0) {
         if (is_nonblocking())
             return err(EAGAIN);
-        m_waiters.wait();
+        if (m_waiters.wait_interruptible() == WaitQueue::Result::Interrupted)
+            return err(ERESTARTSYS);
     }
     uint64_t value = m_semaphore ? 1 : m_count;
     TRY(buf.write_from(0, &value, sizeof value));
@@ -45,7 +46,8 @@ ErrorOr<size_t> EventFd::write(IoBuffer buf, size_t n)
     while (m_count > kMax - value) {
         if (is_nonblocking())
             return err(EAGAIN);
-        m_waiters.wait();
+        if (m_waiters.wait_interruptible() == WaitQueue::Result::Interrupted)
+            return err(ERESTARTSYS);
     }
     m_count += value;
     if (value)

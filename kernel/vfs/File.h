@@ -51,6 +51,7 @@ public:
     virtual bool is_path_only() const { return false; }
     virtual bool is_socket() const { return false; }
     virtual bool is_epoll() const { return false; }
+    virtual bool is_signalfd() const { return false; }
     // Whether EPIPE from a write comes with SIGPIPE (pipes, stream sockets).
     virtual bool raises_sigpipe() const { return false; }
     void add_watch(FileWatch& w) { m_watches.append(w); }

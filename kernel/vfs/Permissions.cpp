@@ -15,7 +15,7 @@ kstd::ErrorOr<void> check_access(const Vnode& v, const Credentials& who, int mas
     uint32_t bits;
     if (uid == v.uid())
         bits = (mode >> 6) & 7;
-    else if (gid == v.gid())
+    else if (gid == v.gid() || who.in_groups(v.gid()))
         bits = (mode >> 3) & 7;
     else
         bits = mode & 7;

@@ -55,7 +55,8 @@ ErrorOr<size_t> Pipe::read(IoBuffer buf, size_t n, bool nonblocking)
             return 0; // EOF
         if (nonblocking)
             return err(EAGAIN);
-        m_read_waiters.wait();
+        if (m_read_waiters.wait_interruptible() == WaitQueue::Result::Interrupted)
+            return err(ERESTARTSYS); // a signal: EINTR, or read again after its handler (SA_RESTART)
     }
     size_t done = 0;
     while (done < n && !is_empty()) {
@@ -114,7 +115,8 @@ ErrorOr<size_t> Pipe::write(IoBuffer buf, size_t n, bool nonblocking)
         }
         if (nonblocking)
             return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(err(EAGAIN));
-        m_write_waiters.wait();
+        if (m_write_waiters.wait_interruptible() == WaitQueue::Result::Interrupted)
+            return done ? ErrorOr<size_t>(done) : ErrorOr<size_t>(err(ERESTARTSYS)); // what was written counts
     }
 }
 

@@ -20,6 +20,6 @@ void PollHub::notify(PollGeneration& source, short which)
         ++source.out;
     notify();
 }
-WaitQueue::Result PollHub::wait(uint64_t deadline) { return queue().wait(deadline); }
+WaitQueue::Result PollHub::wait(uint64_t deadline) { return queue().wait_interruptible(deadline); }
 
 } // namespace husk

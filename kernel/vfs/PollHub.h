@@ -23,6 +23,8 @@ public:
     // (output), as Linux's wakeups carry a key: bumps its counters, then
     // wakes every sleeper.
     static void notify(PollGeneration& source, short which);
+    // Sleeps until a notification, the deadline or a signal (Interrupted:
+    // poll and select return ERESTARTNOHAND, epoll_wait EINTR, as Linux).
     static WaitQueue::Result wait(uint64_t deadline);
 };
 

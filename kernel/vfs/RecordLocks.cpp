@@ -143,8 +143,10 @@ kstd::ErrorOr<void> RecordLocks::set(const Vnode& v, const Owner& owner, const R
                 return err(EDEADLK);
             if (!waiting().append({ owner.key, l->owner.key }))
                 return err(ENOLCK);
-            changes().wait();
+            auto waited = changes().wait_interruptible();
             remove_waiting(owner.key);
+            if (waited == WaitQueue::Result::Interrupted)
+                return err(kstd::ERESTARTSYS); // F_SETLKW: EINTR, or waits again after SA_RESTART
         }
     }
     auto& list = locks();

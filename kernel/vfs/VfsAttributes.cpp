@@ -41,7 +41,7 @@ ErrorOr<void> Vfs::chown(const PathContext& context, Vnode& v, uint32_t uid, uin
     const Credentials& who = context.credentials;
     bool uid_change = uid != kUnchanged && uid != v.uid();
     bool gid_change = gid != kUnchanged && gid != v.gid();
-    if (!who.is_superuser() && (uid_change || (gid_change && (who.euid != v.uid() || gid != who.egid))))
+    if (!who.is_superuser() && (uid_change || (gid_change && (who.euid != v.uid() || !who.in_group(gid)))))
         return err(EPERM);
     if (v.fs().is_read_only())
         return err(EROFS);

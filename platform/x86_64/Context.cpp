@@ -2,6 +2,7 @@
 // under every thread stack (an overflow faults instead of corrupting the
 // page below), and interrupt masking with cli/sti.
 #include <husk/platform.h>
+#include "../../kernel/kstd/Errno.h"
 #include "../common/X86_64Swap.h"
 #include "Cpu.h"
 #include "Gdt.h"
@@ -62,7 +63,58 @@ void claim_fpu()
     g_fpu_owner = me;
 }
 
+namespace {
+// The MXCSR bits this CPU accepts (FXSAVE's MXCSR_MASK; 0 there means the
+// original SSE's 0xffbf): a restore with any other set would #GP.
+uint32_t mxcsr_mask()
+{
+    static uint32_t mask;
+    if (!mask) {
+        alignas(16) uint8_t image[512] = {};
+        asm volatile("fxsave64 %0" : "=m"(image));
+        __builtin_memcpy(&mask, image + 28, sizeof mask);
+        if (!mask)
+            mask = 0xffbf;
+    }
+    return mask;
+}
+} // namespace
+
 } // namespace husk::x86
+
+// The calling thread's application state: claim_fpu puts it in the CPU
+// (saving whoever else's is there), where FXSAVE and FXRSTOR reach it.
+extern "C" int husk_plat_user_fpu_save(void* buf, size_t len)
+{
+    using namespace husk::x86;
+    if (len < sizeof kFreshFpu.bytes)
+        return -kstd::EINVAL;
+    claim_fpu();
+    alignas(16) uint8_t image[512];
+    asm volatile("fxsave64 %0" : "=m"(image));
+    __builtin_memcpy(buf, image, sizeof image);
+    return 0;
+}
+
+extern "C" int husk_plat_user_fpu_restore(const void* buf, size_t len)
+{
+    using namespace husk::x86;
+    alignas(16) uint8_t image[512];
+    if (!buf) {
+        __builtin_memcpy(image, kFreshFpu.bytes, sizeof image);
+    } else {
+        if (len < sizeof image)
+            return -kstd::EINVAL;
+        __builtin_memcpy(image, buf, sizeof image);
+        uint32_t mxcsr;
+        __builtin_memcpy(&mxcsr, image + 24, sizeof mxcsr);
+        if (mxcsr & ~mxcsr_mask())
+            return -kstd::EINVAL;
+    }
+    claim_fpu();
+    asm volatile("fxrstor64 %0" ::"m"(image));
+    return 0;
+}
 
 // Threads start with interrupts on: the switch that started them ran with
 // them off, and no irq_restore follows on a fresh stack.

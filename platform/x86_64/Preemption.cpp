@@ -29,8 +29,8 @@ void Preemption::at_interrupt_exit(const InterruptFrame& frame)
 {
     if (Events::in_idle())
         return; // the idle thread handles what arrived when yield returns
-    if (husk_kernel_interrupt_return(frame.from_user() ? 1 : 0))
-        UserRun::interrupted(frame); // the kernel wants the thread back: the run ends here
+    if (husk_kernel_interrupt_return(frame.from_user() ? 1 : 0) && frame.from_user())
+        UserRun::interrupted(frame); // the kernel wants the thread back (a signal): never returns
 }
 
 uint64_t Preemption::ticks() { return g_ticks; }

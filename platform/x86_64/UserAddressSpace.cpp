@@ -68,11 +68,13 @@ void UserAddressSpace::activate()
     write_cr3(m_root);
 }
 
-uint64_t* UserAddressSpace::pte(uintptr_t va, bool create)
+uint64_t* UserAddressSpace::pte(uintptr_t va, bool create, uint64_t** pde)
 {
     uint64_t* t = table(m_root);
     for (int level = 3; level > 0; --level) {
         uint64_t& e = t[index(va, level)];
+        if (pde)
+            *pde = &e; // the last one: level 1
         if (!(e & kPresent)) {
             if (!create)
                 return nullptr;
@@ -90,36 +92,137 @@ int UserAddressSpace::map(uintptr_t va, void* page, unsigned prot)
 {
     if (!user_page(va) || (reinterpret_cast<uintptr_t>(page) & (kPage - 1)))
         return -kstd::EINVAL;
-    uint64_t* e = pte(va, true);
+    uint64_t* pde;
+    uint64_t* e = pte(va, true, &pde);
     if (!e)
         return -kstd::ENOMEM;
+    if (prot & HUSK_PROT_WRITE)
+        allow_writes(pde);
     *e = virt_to_phys(page) | leaf_flags(prot);
     if (g_active_root == m_root)
         invlpg(reinterpret_cast<void*>(va));
     return 0;
 }
 
-void* UserAddressSpace::unmap(uintptr_t va)
-{
-    uint64_t* e = user_page(va) ? pte(va, false) : nullptr;
-    if (!e || !(*e & kPresent))
-        return nullptr;
-    void* page = phys_to_virt(*e & kAddrMask);
-    *e = 0;
-    if (g_active_root == m_root)
-        invlpg(reinterpret_cast<void*>(va));
-    return page;
-}
-
 int UserAddressSpace::protect(uintptr_t va, unsigned prot)
 {
-    uint64_t* e = user_page(va) ? pte(va, false) : nullptr;
+    uint64_t* pde;
+    uint64_t* e = user_page(va) ? pte(va, false, &pde) : nullptr;
     if (!e || !(*e & kPresent))
         return -kstd::ENOENT;
+    if (prot & HUSK_PROT_WRITE)
+        allow_writes(pde);
     *e = (*e & kAddrMask) | leaf_flags(prot);
     if (g_active_root == m_root)
         invlpg(reinterpret_cast<void*>(va));
     return 0;
+}
+
+void UserAddressSpace::invalidate(const StaleEntries& stale)
+{
+    if (g_active_root != m_root)
+        return; // the next activation's CR3 load flushes
+    if (stale.all) {
+        write_cr3(m_root);
+        return;
+    }
+    for (unsigned i = 0; i < stale.count; ++i)
+        invlpg(reinterpret_cast<void*>(stale.pages[i]));
+}
+
+// Which entries of a table at `level`, covering addresses from base on,
+// meet [start, end): from first_index up to end_index.
+namespace {
+uintptr_t span_of(int level) { return uintptr_t(1) << (12 + 9 * level); }
+unsigned first_index(uintptr_t base, uintptr_t start, int level)
+{
+    return start > base ? unsigned((start - base) / span_of(level)) : 0;
+}
+unsigned end_index(uintptr_t base, uintptr_t end, int level)
+{
+    uintptr_t n = (end - base + span_of(level) - 1) / span_of(level);
+    return n < 512 ? unsigned(n) : 512u;
+}
+} // namespace
+
+void UserAddressSpace::write_protect_tables(uint64_t* t, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+                                            StaleEntries* stale)
+{
+    unsigned i = first_index(base, start, level), last = end_index(base, end, level);
+    for (; i < last; ++i) {
+        uint64_t& e = t[i];
+        if (!(e & kPresent))
+            continue;
+        uintptr_t lo = base + i * span_of(level), hi = lo + span_of(level);
+        // A page, or a whole leaf table at once: x86 grants writes only
+        // where every level does, so a read-only directory entry protects
+        // its 512 pages (2 MiB) with one store. allow_writes undoes it.
+        if (level == 0 || (level == 1 && start <= lo && end >= hi)) {
+            if (e & kWritable) {
+                e &= ~kWritable;
+                if (level == 0)
+                    stale->add(lo);
+                else
+                    stale->all = true;
+            }
+            continue;
+        }
+        write_protect_tables(table(e & kAddrMask), level - 1, lo, start > lo ? start : lo, end, stale);
+    }
+}
+
+void UserAddressSpace::write_protect(uintptr_t start, uintptr_t end, StaleEntries* stale)
+{
+    if (start < end && end <= kUserTop)
+        write_protect_tables(table(m_root), 3, 0, start, end, stale);
+}
+
+void UserAddressSpace::allow_writes(uint64_t* pde)
+{
+    if (*pde & kWritable)
+        return;
+    // The directory entry took the rights of its table's pages: they go
+    // to each page (all read-only: what the entry made them), and the
+    // entry lets each page decide again.
+    uint64_t* t = table(*pde & kAddrMask);
+    for (unsigned i = 0; i < 512; ++i)
+        t[i] &= ~kWritable;
+    *pde |= kWritable;
+}
+
+void UserAddressSpace::clear_tables(uint64_t* t, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+                                    StaleEntries* stale)
+{
+    unsigned i = first_index(base, start, level), last = end_index(base, end, level);
+    for (; i < last; ++i) {
+        if (!(t[i] & kPresent))
+            continue;
+        uintptr_t lo = base + i * span_of(level), hi = lo + span_of(level);
+        if (level == 0) {
+            t[i] = 0;
+            stale->add(lo);
+        } else if (start <= lo && end >= hi) {
+            free_tables(t[i] & kAddrMask, level - 1); // wholly inside: the tables go too
+            t[i] = 0;
+            stale->all = true; // and the CPU's caches of them
+        } else {
+            clear_tables(table(t[i] & kAddrMask), level - 1, lo, start > lo ? start : lo, end, stale);
+        }
+    }
+}
+
+void UserAddressSpace::unmap(uintptr_t start, uintptr_t end)
+{
+    start &= ~uintptr_t(kPage - 1);
+    if (end > kUserTop)
+        end = kUserTop;
+    if (start < kUserBottom)
+        start = kUserBottom;
+    if (start >= end)
+        return;
+    StaleEntries stale;
+    clear_tables(table(m_root), 3, 0, start, end, &stale);
+    invalidate(stale);
 }
 
 } // namespace husk::x86
@@ -139,8 +242,19 @@ extern "C" int husk_plat_aspace_map(husk_aspace_t* as, uintptr_t va, void* page,
 {
     return UserAddressSpace(as).map(va, page, prot);
 }
-extern "C" void* husk_plat_aspace_unmap(husk_aspace_t* as, uintptr_t va) { return UserAddressSpace(as).unmap(va); }
 extern "C" int husk_plat_aspace_protect(husk_aspace_t* as, uintptr_t va, unsigned prot)
 {
     return UserAddressSpace(as).protect(va, prot);
+}
+extern "C" void husk_plat_aspace_unmap(husk_aspace_t* as, uintptr_t start, uintptr_t end)
+{
+    UserAddressSpace(as).unmap(start, end);
+}
+extern "C" void husk_plat_aspace_write_protect(husk_aspace_t* as, const husk_range* ranges, size_t count)
+{
+    UserAddressSpace space(as);
+    UserAddressSpace::StaleEntries stale;
+    for (size_t i = 0; i < count; ++i)
+        space.write_protect(ranges[i].start, ranges[i].end, &stale);
+    space.invalidate(stale); // once for all ranges
 }

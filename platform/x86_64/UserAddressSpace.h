@@ -17,14 +17,44 @@ public:
     void destroy();
     void activate();
     int map(uintptr_t va, void* page, unsigned prot);
-    void* unmap(uintptr_t va);
     int protect(uintptr_t va, unsigned prot);
+    // The TLB entries a change of many mappings makes stale: a few pages,
+    // invalidated one by one (INVLPG), or more, flushed at once (as Linux's
+    // tlb_single_page_flush_ceiling).
+    struct StaleEntries {
+        static constexpr unsigned kMax = 32;
+        uintptr_t pages[kMax];
+        unsigned count = 0;
+        bool all = false;
+        void add(uintptr_t va)
+        {
+            if (count < kMax)
+                pages[count++] = va;
+            else
+                all = true;
+        }
+    };
+    void unmap(uintptr_t start, uintptr_t end);
+    // Takes write rights from the mappings of [start, end), noting what
+    // changed in *stale.
+    void write_protect(uintptr_t start, uintptr_t end, StaleEntries* stale);
+    // Drops the stale entries from the TLB if this space is the CPU's.
+    void invalidate(const StaleEntries& stale);
 
 private:
     // The PTE for va, creating the tables above it if asked; nullptr if
-    // absent (or out of memory when creating).
-    uint64_t* pte(uintptr_t va, bool create);
+    // absent (or out of memory when creating). *pde: the directory entry
+    // above it.
+    uint64_t* pte(uintptr_t va, bool create, uint64_t** pde = nullptr);
     static void free_tables(uint64_t table_phys, int level);
+    static void write_protect_tables(uint64_t* table, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+                                     StaleEntries* stale);
+    // Before a page under the directory entry *pde gets write rights: if
+    // write_protect took them from the whole table, each page loses them
+    // instead.
+    static void allow_writes(uint64_t* pde);
+    static void clear_tables(uint64_t* table, int level, uintptr_t base, uintptr_t start, uintptr_t end,
+                             StaleEntries* stale);
     uint64_t m_root = 0; // physical
 };
 

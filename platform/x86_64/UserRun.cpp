@@ -63,8 +63,9 @@ RunState* UserRun::current() { return husk_x86_user_run; }
 void UserRun::set_current(RunState* run) { husk_x86_user_run = run; }
 
 namespace {
-void save_registers(const InterruptFrame& f, husk_user_regs& r)
+void store_registers(RunState* rs, const InterruptFrame& f)
 {
+    husk_user_regs& r = *rs->regs;
     r = { f.rax, f.rbx, f.rcx, f.rdx, f.rsi, f.rdi, f.rbp, f.rsp, f.r8, f.r9, f.r10, f.r11, f.r12, f.r13, f.r14,
           f.r15, f.rip, f.rflags, r.fs_base, r.gs_base };
 }
@@ -73,11 +74,9 @@ void save_registers(const InterruptFrame& f, husk_user_regs& r)
 void UserRun::interrupted(const InterruptFrame& f)
 {
     RunState* rs = husk_x86_user_run;
-    if (!rs || !f.from_user())
-        return;
-    save_registers(f, *rs->regs);
-    *rs->trap = { HUSK_TRAP_INTERRUPT, 0, uint32_t(f.vector), 0, f.rip };
-    husk_x86_leave_user(rs, HUSK_TRAP_INTERRUPT);
+    store_registers(rs, f);
+    *rs->trap = { HUSK_TRAP_INTERRUPTED, 0, uint32_t(f.vector), 0, f.rip };
+    husk_x86_leave_user(rs, HUSK_TRAP_INTERRUPTED);
 }
 
 bool UserRun::exception(InterruptFrame& f)
@@ -85,8 +84,8 @@ bool UserRun::exception(InterruptFrame& f)
     RunState* rs = husk_x86_user_run;
     if (!rs || !f.from_user())
         return false;
+    store_registers(rs, f);
     husk_user_regs& r = *rs->regs;
-    save_registers(f, r);
     if (f.vector == kPageFaultVector && f.rip == reinterpret_cast<uint64_t>(husk_x86_syscall_entry)) {
         // A SYSCALL that jumped to its entry but stayed in ring 3 (the KVM of
         // the development machines, which has no hardware virtualisation
@@ -108,6 +107,8 @@ bool UserRun::exception(InterruptFrame& f)
     } else {
         t.kind = fault_kind(f.vector);
         t.address = f.rip;
+        if (f.vector == 0)
+            t.flags = HUSK_FAULT_INTEGER; // divide error (#DE), not x87 or SIMD
     }
     husk_x86_leave_user(rs, t.kind);
 }

@@ -27,9 +27,9 @@ public:
     // returns then); false when no run is in progress (a platform bug).
     static bool exception(InterruptFrame& frame);
     // An interrupt of ring 3 after which the kernel wants the thread back
-    // (husk_kernel_interrupt_return): the run ends with HUSK_TRAP_INTERRUPT
-    // (never returns). Does nothing when the frame is not from ring 3.
-    static void interrupted(const InterruptFrame& frame);
+    // (husk_kernel_interrupt_return): ends the run with
+    // HUSK_TRAP_INTERRUPTED; never returns.
+    [[noreturn]] static void interrupted(const InterruptFrame& frame);
     // Kept per kernel thread across context switches.
     static RunState* current();
     static void set_current(RunState* run);

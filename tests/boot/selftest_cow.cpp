@@ -92,17 +92,25 @@ void test_cow_fork()
     for (unsigned i = 0; i < kTouched; ++i)
         CHECK(put(priv + i * kPage, label(text, "private", i)), "fill private page %u", i);
     CHECK(put(shared, "shared 0"), "fill shared page 0");
+    // The break: what the child's brk shrinks the parent keeps.
+    constexpr uintptr_t kBrk = 0x10000000;
+    parent->set_brk_start(kBrk);
+    CHECK(sys(nr::brk, kBrk + 4 * kPage) == long(kBrk + 4 * kPage), "brk");
+    CHECK(put(kBrk + 3 * kPage, "brk 3"), "fill the break");
     size_t resident = parent->resident_pages();
-    CHECK(resident == kTouched + 1, "%zu pages resident", resident);
+    CHECK(resident == kTouched + 2, "%zu pages resident", resident);
 
+    // fork copies page tables, not pages: the child's tables and its
+    // map's upper levels (the leaves are shared) are all it takes.
+    size_t before_fork = free_pages();
     auto forked = parent->fork();
     CHECK(!forked.is_error(), "fork: %d", forked.is_error() ? forked.error().code() : 0);
     if (forked.is_error())
         return;
     RefPtr<AddressSpace> child = forked.release_value();
+    CHECK(before_fork - free_pages() < 16, "fork took %zu pages", before_fork - free_pages());
     CHECK(child->resident_pages() == resident, "the child maps %zu pages, the parent %zu", child->resident_pages(),
           resident);
-    CHECK(PageRefs::shared_pages() == resident, "%zu pages shared", PageRefs::shared_pages());
 
     // The parent: its private pages are read-only now; its writes copy them.
     CHECK(!writable(priv), "a copy-on-write page is writable in the parent");
@@ -123,7 +131,10 @@ void test_cow_fork()
     sys(nr::close, fd[1]);
 
     // The child sees the memory as it was at the fork, and the shared writes.
+    // Its page tables fill on demand: its first touch of shared page 0 is a
+    // kernel copy.
     become(self, child);
+    CHECK(put(shared + 32, "the child's copy"), "a kernel copy into shared memory the child never touched");
     CHECK(holds(priv, "private 0"), "the child sees the parent's write after the fork");
     CHECK(holds(priv + 2 * kPage, "private 2"), "the child sees the parent's read(2)");
     CHECK(holds(priv + 40 * kPage, "private 40"), "the child sees the parent's pipe2");
@@ -149,6 +160,30 @@ void test_cow_fork()
     CHECK(!child->write(priv + 10 * kPage, "loaded 10", 10).is_error(), "AddressSpace::write");
     CHECK(put(priv + 50 * kPage, "child 50"), "fresh private page");
     CHECK(sys(nr::munmap, priv + 20 * kPage, 10 * kPage) == 0, "munmap in the child");
+    // brk shrinks and grows back: zeros for the child, not the parent's.
+    CHECK(holds(kBrk + 3 * kPage, "brk 3"), "the child's break");
+    CHECK(sys(nr::brk, kBrk + kPage) == long(kBrk + kPage), "brk shrinks");
+    CHECK(sys(nr::brk, kBrk + 4 * kPage) == long(kBrk + 4 * kPage), "brk grows");
+    CHECK(holds(kBrk + 3 * kPage, ""), "brk grown back shows old data");
+
+    // A grandchild: leaves shared by three spaces, copied by whoever writes.
+    auto forked_again = child->fork();
+    CHECK(!forked_again.is_error(), "fork of the child");
+    if (forked_again.is_error())
+        return;
+    RefPtr<AddressSpace> grandchild = forked_again.release_value();
+    become(self, grandchild);
+    CHECK(holds(priv, "child 0") && holds(priv + 4 * kPage, "private 4"), "the grandchild's memory");
+    CHECK(put(priv + 4 * kPage, "grandchild 4") && put(priv + 5 * kPage, "grandchild 5"), "grandchild writes");
+    CHECK(holds(priv + 4 * kPage, "grandchild 4"), "the grandchild lost its write");
+    become(self, child);
+    CHECK(holds(priv + 4 * kPage, "private 4"), "the child sees the grandchild's write");
+    CHECK(put(priv + 5 * kPage, "child 5"), "child write after the grandchild's");
+    become(self, grandchild);
+    CHECK(holds(priv + 5 * kPage, "grandchild 5"), "the grandchild sees the child's write");
+    become(self, child);
+    grandchild = nullptr;
+    CHECK(holds(priv + 5 * kPage, "child 5"), "the grandchild's exit took the child's page");
 
     // The parent sees none of the child's private writes, all its shared ones.
     become(self, parent);
@@ -160,6 +195,9 @@ void test_cow_fork()
     CHECK(holds(priv + 20 * kPage, "private 20"), "the child's munmap took the parent's page");
     CHECK(holds(priv + 50 * kPage, ""), "the parent sees the child's fresh private page");
     CHECK(holds(shared + 6 * kPage, "shared 6 by the child"), "the parent misses the child's shared write");
+    CHECK(holds(shared + 32, "the child's copy"), "the parent misses the child's kernel copy into shared memory");
+    CHECK(holds(priv + 4 * kPage, "private 4") && holds(priv + 5 * kPage, "private 5"), "the parent sees a grandchild");
+    CHECK(holds(kBrk + 3 * kPage, "brk 3"), "the child's brk took the parent's page");
     // The child unmapped pages 20..29: the parent, their last owner, takes
     // them back without copying.
     before = free_pages();
@@ -171,9 +209,9 @@ void test_cow_fork()
     CHECK(holds(shared, "shared by the parent"), "MADV_DONTNEED lost shared memory");
     CHECK(sys(nr::madvise, priv + kPage, kPage, kMadvDontNeed) == 0, "madvise private");
     CHECK(holds(priv + kPage, ""), "MADV_DONTNEED left private memory");
-    // Its touched pages, shared page 0, and the two it read since (private
-    // page 50, shared page 6).
-    CHECK(parent->resident_pages() == kTouched + 3, "the parent maps %zu pages", parent->resident_pages());
+    // Its touched pages, shared page 0, the break's page, and the two it
+    // read since (private page 50, shared page 6).
+    CHECK(parent->resident_pages() == kTouched + 4, "the parent maps %zu pages", parent->resident_pages());
 
     // Both spaces go: every page they held is free again.
     idle.value()->activate();
@@ -181,7 +219,7 @@ void test_cow_fork()
     parent = nullptr;
     child = nullptr;
     CHECK(PageRefs::shared_pages() == 0, "%zu pages still shared", PageRefs::shared_pages());
-    // Slack for the heap's own bookkeeping (PageRefs' table, slabs).
+    // Slack for the heap's own bookkeeping (slabs).
     size_t leaked = pages_at_start - free_pages();
     CHECK(pages_at_start < free_pages() + 8, "%zu pages not freed", leaked);
     (void)idle.value().leak(); // never destroyed: the CPU stays on it

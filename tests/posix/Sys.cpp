@@ -825,6 +825,67 @@ long Sys::recvmsg(int fd, size_t n, int flags)
     return r;
 }
 
+long Sys::sendmsg_fds(int fd, const std::string& data, const std::vector<int>& fds, int flags)
+{
+    std::vector<uint64_t> control((CMSG_SPACE(sizeof(int) * fds.size()) + 7) / 8, 0);
+    iovec v { const_cast<char*>(data.data()), data.size() };
+    msghdr m {};
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = control.data();
+    m.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+    if (!fds.empty()) // an empty vector's data() may be null, which memcpy may not take
+        std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
+    long r = call(SYS_sendmsg, fd, long(&m), flags);
+    std::string names;
+    for (int passed : fds)
+        names += (names.empty() ? "" : " ") + fd_name(passed);
+    record("sendmsg(" + fd_name(fd) + ", " + std::to_string(data.size()) + " bytes, SCM_RIGHTS [" + names + "], " +
+               octal(flags) + ")",
+           r);
+    return r;
+}
+
+long Sys::recvmsg_fds(int fd, size_t n, size_t room, int flags, std::vector<int>* fds)
+{
+    std::string buf(n ? n : 1, '\0');
+    std::vector<uint64_t> control((room + 7) / 8 + 1, 0);
+    iovec v { buf.data(), n };
+    msghdr m {};
+    m.msg_iov = &v;
+    m.msg_iovlen = 1;
+    m.msg_control = room ? control.data() : nullptr;
+    m.msg_controllen = room;
+    long r = call(SYS_recvmsg, fd, long(&m), flags);
+    std::string got;
+    if (r >= 0) {
+        got = escape(buf.data(), size_t(std::min<long>(r, long(n)))) + " fds [";
+        std::string names;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                continue;
+            size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (size_t i = 0; i < count; ++i) {
+                int received;
+                std::memcpy(&received, CMSG_DATA(c) + i * sizeof(int), sizeof received);
+                m_opened.push_back(received);
+                if (fds)
+                    fds->push_back(received);
+                names += (names.empty() ? "" : " ") + fd_name(received);
+            }
+        }
+        got += names + "] flags " + octal(m.msg_flags) + " controllen " + std::to_string(m.msg_controllen);
+    }
+    record("recvmsg(" + fd_name(fd) + ", " + std::to_string(n) + ", control " + std::to_string(room) + ", " +
+               octal(flags) + ")",
+           r, false, got);
+    return r;
+}
+
 long Sys::peercred(int fd)
 {
     ucred c {};

@@ -152,6 +152,12 @@ public:
     std::pair<int, int> socketpair(int domain, int type, int protocol = 0); // {-1,-1} on failure
     // recvmsg into one buffer of n bytes: traces the data, the sender and msg_flags.
     long recvmsg(int fd, size_t n, int flags);
+    // sendmsg of data with `fds` in one SCM_RIGHTS control message.
+    long sendmsg_fds(int fd, const std::string& data, const std::vector<int>& fds, int flags = 0);
+    // recvmsg of up to n bytes with `room` bytes of control buffer: traces
+    // the data, the descriptors received (they are the scenario's to
+    // close), msg_flags and msg_controllen. `fds` gets them.
+    long recvmsg_fds(int fd, size_t n, size_t room, int flags, std::vector<int>* fds = nullptr);
     // SO_PEERCRED: traces whether the pid is this process's and the ids.
     long peercred(int fd);
     // The port a socket is bound to (not traced; 0 on failure).

@@ -276,3 +276,73 @@ SCENARIO(unix, readiness_with_epoll)
     s.close(a);
     s.epoll_wait(ep, 4, 0);                     // the end is an edge too
 }
+
+// Descriptor passing (SCM_RIGHTS) within one process: the received
+// descriptor is the lowest free one and names the same open file (its
+// offset), in-flight files stay open, MSG_CTRUNC closes what does not fit,
+// MSG_CMSG_CLOEXEC, a stream read stops after the bytes that carried
+// descriptors, records keep theirs when truncated, EBADF and EINVAL.
+SCENARIO(unix, pass_descriptors)
+{
+    auto [a, b] = s.socketpair(AF_UNIX, SOCK_STREAM);
+    auto [r, w] = s.pipe2(0);
+    s.put("f", "0123456789");
+    int f = int(s.open("f", O_RDONLY));
+    s.lseek(f, 3, SEEK_SET);
+    s.sendmsg_fds(a, "F", { f });
+    s.close(f); // in flight: still open
+    s.unlink("f");
+    std::vector<int> got;
+    s.recvmsg_fds(b, 10, CMSG_SPACE(sizeof(int)), 0, &got);
+    if (!got.empty()) {
+        s.read(got[0], 3);
+        s.lseek(got[0], 0, SEEK_CUR);
+        s.fcntl(got[0], F_GETFD);
+        s.close(got[0]);
+    }
+
+    got.clear();
+    s.sendmsg_fds(a, "ab", { a, b, a });
+    s.recvmsg_fds(b, 10, CMSG_SPACE(sizeof(int)), MSG_CMSG_CLOEXEC, &got); // two fit
+    if (!got.empty())
+        s.fcntl(got[0], F_GETFD);
+    for (int fd : got)
+        s.close(fd);
+
+    s.sendmsg_fds(a, "cd", { r });
+    s.write(a, "ef");
+    got.clear();
+    s.recvmsg_fds(b, 10, 64, 0, &got); // "cd" alone
+    s.recvmsg_fds(b, 10, 64, 0);       // then "ef"
+    for (int fd : got)
+        s.close(fd);
+    s.sendmsg_fds(a, "gh", { r });
+    s.read(b, 10);                     // a plain read drops them
+    s.sendmsg_fds(a, "x", { 9999 });   // EBADF
+    s.sendmsg_fds(a, "x", std::vector<int>(254, r)); // EINVAL
+    s.sendmsg_fds(a, "x", {});         // no descriptors: fine
+    s.recvmsg_fds(b, 10, 64, 0);
+    s.close(a);
+    s.close(b);
+
+    // (Few descriptors at a time: the host process may hold the next ones.)
+    auto [c, d] = s.socketpair(AF_UNIX, SOCK_DGRAM);
+    s.sendmsg_fds(c, "dgram", { r, w });
+    got.clear();
+    s.recvmsg_fds(d, 2, 64, MSG_PEEK, &got); // copies
+    for (int fd : got)
+        s.close(fd);
+    got.clear();
+    s.recvmsg_fds(d, 2, 64, 0, &got); // MSG_TRUNC, with the descriptors
+    for (int fd : got)
+        s.close(fd);
+    s.sendmsg_fds(c, "y", { r });
+    s.recvmsg_fds(d, 1, 0, 0);          // no control buffer: MSG_CTRUNC
+    s.close(c);
+    s.close(d);
+    auto [e, g] = s.socketpair(AF_UNIX, SOCK_SEQPACKET);
+    s.sendmsg_fds(e, "record", { w });
+    s.recvmsg_fds(g, 10, 8, 0);         // shorter than a header: MSG_CTRUNC
+    s.sendmsg_fds(e, "record", { w });
+    s.recvmsg_fds(g, 10, 64, 0);
+}

@@ -1,5 +1,6 @@
 // The kernel allocator: pages, size classes, statistics, exhaustion.
 #include "Boot.h"
+#include <algorithm>
 #include <vector>
 #include "core/Heap.h"
 #include "kstd/Memory.h"
@@ -80,4 +81,34 @@ TEST(Heap, DoubleFreePanics)
             Heap::free_pages(p, 1);
         },
         testing::ExitedWithCode(125), "PANIC: free_pages: page .* freed twice");
+}
+
+TEST(Heap, FindsFreePagesPastLongUsedStretches)
+{
+    boot_kernel();
+    auto before = Heap::stats();
+    // Thousands of pages in use (a process's memory), two freed far apart:
+    // the search skips the full chunks between them and finds each.
+    std::vector<void*> pages;
+    for (int i = 0; i < 3000; ++i) {
+        void* p = Heap::allocate_pages(1);
+        ASSERT_NE(p, nullptr);
+        pages.push_back(p);
+    }
+    void* low = std::min(pages[100], pages[2500]);
+    void* high = std::max(pages[100], pages[2500]);
+    Heap::free_pages(pages[100], 1);
+    Heap::free_pages(pages[2500], 1);
+    void* first = Heap::allocate_pages(1);
+    void* second = Heap::allocate_pages(1);
+    EXPECT_EQ(first, low);
+    EXPECT_EQ(second, high);
+    // A run longer than a chunk spans chunk boundaries.
+    void* run = Heap::allocate_pages(1500);
+    ASSERT_NE(run, nullptr);
+    memset(run, 0x5a, 1500 * husk::kPageSize);
+    Heap::free_pages(run, 1500);
+    for (void* p : pages)
+        Heap::free_pages(p, 1);
+    EXPECT_EQ(Heap::stats().free_pages, before.free_pages);
 }

@@ -47,6 +47,45 @@ TEST(Signals, SetsUseLinuxBits)
     EXPECT_TRUE(SignalSet().is_empty());
 }
 
+TEST(Signals, StandardSignalsCoalesceRealtimeOnesQueue)
+{
+    boot_kernel(); // the queue allocates from the kernel heap
+    // (Numbers, not names: the host's <csignal> defines SIGRTMIN as a call.)
+    auto info = [](int sig, int code) {
+        linux::siginfo i {};
+        i.si_signo = sig;
+        i.si_code = code;
+        return i;
+    };
+    SignalQueue q;
+    EXPECT_EQ(q.add(info(10, 1)), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(info(10, 2)), SignalQueue::Added::AlreadyPending);
+    EXPECT_EQ(q.add(info(40, 1)), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(info(40, 2)), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(info(35, 3)), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.set().bits(), bit(10) | bit(35) | bit(40));
+    EXPECT_EQ(q.set().lowest(), 10);
+    linux::siginfo got {};
+    ASSERT_TRUE(q.take(40, got));
+    EXPECT_EQ(got.si_code, 1);
+    EXPECT_TRUE(q.contains(40)); // one more waits
+    ASSERT_TRUE(q.take(40, got));
+    EXPECT_EQ(got.si_code, 2);
+    EXPECT_FALSE(q.contains(40));
+    EXPECT_FALSE(q.take(40, got));
+    ASSERT_TRUE(q.take(10, got));
+    EXPECT_EQ(got.si_code, 1); // the first siginfo stands
+    q.discard(SignalSet::of(35));
+    EXPECT_TRUE(q.set().is_empty());
+    // Real-time signals queue up to a limit (Linux: EAGAIN from sigqueue).
+    for (size_t i = 0; i < SignalQueue::kMaxQueued; ++i)
+        ASSERT_EQ(q.add(info(50, int(i))), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(info(50, 0)), SignalQueue::Added::Full);
+    EXPECT_EQ(q.add(info(11, 0)), SignalQueue::Added::Queued); // a standard one still gets its bit
+    q.clear();
+    EXPECT_TRUE(q.set().is_empty());
+}
+
 TEST(Signals, EachClientBlocksForItself)
 {
     boot_kernel();

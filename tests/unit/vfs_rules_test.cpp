@@ -4,12 +4,14 @@
 // (Kernel headers first: host macros would clash with the kernel's Linux
 // ABI constants of the same names.)
 #include "abi/Linux.h"
+#include "vfs/Permissions.h"
 #include "vfs/Vfs.h"
 
 namespace {
 // Named before the host headers below define macros of the same names.
 constexpr uint32_t kRegular = husk::linux::S_IFREG;
-constexpr int kEperm = kstd::EPERM, kEacces = kstd::EACCES;
+constexpr int kEperm = kstd::EPERM, kEacces = kstd::EACCES, kEinval = kstd::EINVAL;
+constexpr int kReadable = husk::linux::R_OK;
 } // namespace
 
 #include "Boot.h"
@@ -83,4 +85,42 @@ TEST(VfsRules, MetadataIsTheOwners)
     EXPECT_EQ(v.mtime().sec, 2);
     EXPECT_EQ(error_of(Vfs::truncate(bob, v, 0)), kEacces);
     EXPECT_EQ(error_of(Vfs::unlink(root, root.root, "/tmp/meta")), 0);
+}
+
+TEST(VfsRules, DroppingRootAndSupplementaryGroups)
+{
+    boot_kernel();
+    // A server started as root becomes nobody: setgroups, setgid, setuid.
+    PathContext server = caller(0), root = caller(0);
+    uint32_t web[] = { 33, 65534 };
+    ASSERT_EQ(error_of(server.credentials.set_groups(web, 2)), 0);
+    ASSERT_EQ(error_of(server.credentials.set_gid(65534)), 0);
+    ASSERT_EQ(error_of(server.credentials.set_uid(65534)), 0);
+    const Credentials& c = server.credentials;
+    EXPECT_EQ(c.uid, 65534u);
+    EXPECT_EQ(c.euid, 65534u);
+    EXPECT_EQ(c.gid, 65534u);
+    EXPECT_EQ(c.egid, 65534u);
+    // Once dropped, root stays out of reach; keeping one's own IDs is fine.
+    EXPECT_EQ(error_of(server.credentials.set_uid(0)), kEperm);
+    EXPECT_EQ(error_of(server.credentials.set_gid(0)), kEperm);
+    EXPECT_EQ(error_of(server.credentials.set_groups(nullptr, 0)), kEperm);
+    EXPECT_EQ(error_of(server.credentials.set_uid(65534)), 0);
+    uint32_t too_many[Credentials::kMaxGroups + 1] = {};
+    EXPECT_EQ(error_of(root.credentials.set_groups(too_many, Credentials::kMaxGroups + 1)), kEinval);
+    EXPECT_EQ(error_of(root.credentials.set_uid(uint32_t(-1))), kEinval);
+    // A supplementary group opens a file's group bits, and is a group
+    // the owner may give the file.
+    auto made = Vfs::mknod(root, root.root, "/tmp/www", kRegular | 0640, 0);
+    ASSERT_FALSE(made.is_error());
+    Vnode& v = *made.value();
+    ASSERT_EQ(error_of(Vfs::chown(root, v, 1000, 33)), 0);
+    EXPECT_EQ(error_of(check_access(v, server.credentials, kReadable)), 0);
+    EXPECT_EQ(error_of(check_access(v, caller(1001).credentials, kReadable)), kEacces);
+    PathContext owner = caller(1000);
+    EXPECT_EQ(error_of(Vfs::chown(owner, v, uint32_t(-1), 34)), kEperm);
+    owner.credentials.groups[0] = 34;
+    owner.credentials.group_count = 1;
+    EXPECT_EQ(error_of(Vfs::chown(owner, v, uint32_t(-1), 34)), 0);
+    EXPECT_EQ(error_of(Vfs::unlink(root, root.root, "/tmp/www")), 0);
 }

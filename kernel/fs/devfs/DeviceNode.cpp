@@ -82,7 +82,8 @@ ErrorOr<size_t> read_console(IoBuffer buf, size_t n, bool nonblocking)
         }
         if (nonblocking || n == 0)
             return err(EAGAIN);
-        console_waiters().wait();
+        if (console_waiters().wait_interruptible() == WaitQueue::Result::Interrupted)
+            return err(ERESTARTSYS); // as a terminal's read (n_tty)
     }
 }
 

@@ -82,7 +82,7 @@ void ProcProcessText::stat(Process& p, ProcText& out)
 {
     ThreadSignals& thread = main_signals(p);
     Dispositions d = dispositions(p);
-    uint64_t pending = (thread.pending | p.pending_signals()).bits();
+    uint64_t pending = (thread.pending.set() | p.pending_signals().set()).bits();
     constexpr uint64_t kLow31 = 0x7fffffff; // the obsolete fields, as Linux cuts them
     // pid (comm) state ppid pgrp session tty_nr tpgid flags
     out.add("%u (%s) %c %u %u %u 0 -1 0", p.pid(), p.name(), state(p), p.ppid(), p.pgid(), p.sid());
@@ -133,8 +133,8 @@ void ProcProcessText::status(Process& p, ProcText& out)
         out.add("VmRSS:\t%8zu kB\nRssAnon:\t%8zu kB\nRssFile:\t%8u kB\nRssShmem:\t%8u kB\n", kib, kib, 0u, 0u);
     }
     out.add("Threads:\t%zu\nSigQ:\t0/%llu\n", thread_count(p), (unsigned long long)kUnlimited);
-    out.add("SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (unsigned long long)thread.pending.bits(),
-            (unsigned long long)p.pending_signals().bits());
+    out.add("SigPnd:\t%016llx\nShdPnd:\t%016llx\n", (unsigned long long)thread.pending.set().bits(),
+            (unsigned long long)p.pending_signals().set().bits());
     out.add("SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n", (unsigned long long)thread.blocked.bits(),
             (unsigned long long)d.ignored, (unsigned long long)d.caught);
     // The superuser has every capability (CAP_LAST_CAP 40), others none.

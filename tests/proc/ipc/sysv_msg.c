@@ -8,10 +8,13 @@
  *     IPC_NOWAIT's EAGAIN; IPC_SET of msg_qbytes (lower, and back up to
  *     MSGMNB: past it takes CAP_SYS_RESOURCE, which a test host may lack);
  *   - IPC_RMID wakes a blocked receiver and a blocked sender with EIDRM;
+ *   - a signal ends a blocked msgrcv and msgsnd with EINTR, even under
+ *     SA_RESTART;
  *   - the argument rules: type < 1, size > MSGMAX, a bad id: EINVAL. */
 #include "ipctest.h"
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/time.h>
 
 struct msg {
     long type;
@@ -209,6 +212,36 @@ static void keys(void)
     expect_ipc("the key after IPC_RMID", msgget(key, 0), "ENOENT");
 }
 
+static void on_alarm(int sig) { (void)sig; }
+
+static void alarm_in_100ms(void)
+{
+    struct itimerval t = { { 0, 0 }, { 0, 100000 } };
+    must(setitimer(ITIMER_REAL, &t, NULL) == 0, "setitimer");
+}
+
+/* A handler with SA_RESTART runs while msgrcv or msgsnd waits: EINTR all
+ * the same (signal(7): System V IPC calls are never restarted). */
+static void interrupted(int id)
+{
+    say("-- interrupted");
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    must(sigaction(SIGALRM, &sa, NULL) == 0, "sigaction");
+    static struct msg m;
+    alarm_in_100ms();
+    expect_ipc("a blocked msgrcv, SIGALRM handled", msgrcv(id, &m, 100, 0, 0), "EINTR");
+    m.type = 1;
+    must(msgsnd(id, &m, 8192, 0) == 0 && msgsnd(id, &m, 8192, 0) == 0, "msgsnd");
+    alarm_in_100ms();
+    expect_ipc("a blocked msgsnd, SIGALRM handled", msgsnd(id, &m, 1, 0), "EINTR");
+    expect_long("nothing was added", (long)stat_of(id).msg_qnum, 2);
+    must(msgrcv(id, &m, 8192, 0, 0) == 8192 && msgrcv(id, &m, 8192, 0, 0) == 8192, "msgrcv");
+    signal(SIGALRM, SIG_DFL);
+}
+
 int main(int argc, char** argv)
 {
     pt_start("sysv_msg", argc, argv);
@@ -217,6 +250,7 @@ int main(int argc, char** argv)
     choices(id);
     rules(id);
     waiting(id);
+    interrupted(id);
     must(msgctl(id, IPC_RMID, NULL) == 0, "IPC_RMID");
     removal();
     keys();

@@ -8,10 +8,12 @@
  *     lets it go; semtimedop's timeout is EAGAIN;
  *   - SEM_UNDO: applied when the process exits (normally, killed by a
  *     fault, after an execve), not inherited by a fork's child, cleared by SETVAL;
- *   - IPC_RMID wakes a waiter with EIDRM. */
+ *   - IPC_RMID wakes a waiter with EIDRM;
+ *   - a signal ends a blocked semop with EINTR, even under SA_RESTART. */
 #include "ipctest.h"
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <sys/time.h>
 
 union semun {
     int val;
@@ -308,6 +310,27 @@ static void keys(void)
     expect_ipc("the key after IPC_RMID", semget(key, 0, 0), "ENOENT");
 }
 
+static void on_alarm(int sig) { (void)sig; }
+
+/* A handler with SA_RESTART runs while semop waits: EINTR all the same
+ * (signal(7): System V IPC calls are never restarted). */
+static void interrupted(int id)
+{
+    say("-- interrupted");
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sa.sa_flags = SA_RESTART;
+    must(sigaction(SIGALRM, &sa, NULL) == 0, "sigaction");
+    setval(id, 0, 0);
+    struct itimerval t = { { 0, 0 }, { 0, 100000 } };
+    must(setitimer(ITIMER_REAL, &t, NULL) == 0, "setitimer");
+    expect_ipc("a blocked decrement, SIGALRM handled", op(id, 0, -1, 0), "EINTR");
+    expect_long("the value is unchanged", val(id, 0), 0);
+    expect_long("no waiter is left (GETNCNT)", semctl(id, 0, GETNCNT), 0);
+    signal(SIGALRM, SIG_DFL);
+}
+
 int main(int argc, char** argv)
 {
     if (argc > 5 && strcmp(argv[2], "--after-exec") == 0)
@@ -319,6 +342,7 @@ int main(int argc, char** argv)
     operations(id);
     blocking(id);
     undo(id);
+    interrupted(id);
     must(semctl(id, 0, IPC_RMID) == 0, "IPC_RMID");
     removal();
     keys();

@@ -1,0 +1,42 @@
+// Priority-inheritance futexes (FUTEX_LOCK_PI, LOCK_PI2, TRYLOCK_PI,
+// UNLOCK_PI): the kernel takes part in the lock protocol. The word is the
+// owner's tid | FUTEX_WAITERS (someone sleeps in the kernel: unlocking must
+// come here) | FUTEX_OWNER_DIED (the owner ended holding it). Locking a free
+// word writes the caller's tid; unlocking hands the lock to the first
+// waiter by writing its tid. Every thread has the same priority, so the
+// waiters are served in order and nobody's priority changes. The waiters
+// have a list of their own, apart from Futex's.
+//
+// Kernel code runs until it blocks and no program code runs meanwhile
+// (one CPU), so reading and then writing the word is as atomic as Linux's
+// cmpxchg.
+#pragma once
+
+#include "../kstd/ErrorOr.h"
+#include "FutexKey.h"
+
+namespace husk {
+
+class FutexPi {
+public:
+    static constexpr uint32_t kWaiters = 0x80000000;   // FUTEX_WAITERS
+    static constexpr uint32_t kOwnerDied = 0x40000000; // FUTEX_OWNER_DIED
+    static constexpr uint32_t kTidMask = 0x3fffffff;   // FUTEX_TID_MASK
+
+    // Takes the lock of `key` (the caller's word at `address`) for the
+    // calling thread: at once when the word's owner is 0 (FUTEX_OWNER_DIED
+    // kept), else after sleeping until an unlock or the owner's end hands
+    // it over, or until the monotonic deadline (ETIMEDOUT). EDEADLK when the
+    // caller owns it, ESRCH when the owner tid is no thread. With try_only
+    // it does not sleep (EAGAIN).
+    static kstd::ErrorOr<long> lock(const FutexKey& key, uintptr_t address, uint64_t deadline, bool try_only);
+    // Releases the caller's lock: to the first waiter (the word becomes its
+    // tid | FUTEX_WAITERS), else the word becomes 0. EPERM when the caller
+    // does not own it.
+    static kstd::ErrorOr<long> unlock(const FutexKey& key, uintptr_t address);
+    // Thread `tid` ended: the first waiter of each lock it owned gets it,
+    // FUTEX_OWNER_DIED kept (Linux's exit_pi_state_list).
+    static void owner_gone(uint32_t tid);
+};
+
+} // namespace husk

@@ -1,0 +1,86 @@
+#include "ControlMessages.h"
+#include "../vfs/FdTable.h"
+#include "../vfs/IoBuffer.h"
+
+namespace husk {
+
+using namespace kstd::errno_values;
+using namespace linux;
+
+namespace {
+constexpr uint64_t kMaxControl = 128 * 1024; // Linux's net.core.optmem_max
+constexpr uint64_t kHeader = sizeof(cmsghdr);
+
+uint64_t aligned(uint64_t length) { return (length + 7) & ~uint64_t(7); } // CMSG_ALIGN
+} // namespace
+
+ErrorOr<Socket::PassedFiles> copy_in_rights(const msghdr& m, const FdTable& fds)
+{
+    Socket::PassedFiles files;
+    uint64_t length = m.msg_controllen;
+    if (length < kHeader)
+        return files; // no first header (CMSG_FIRSTHDR is null)
+    if (length > kMaxControl)
+        return err(ENOBUFS);
+    kstd::Vector<uint8_t> control;
+    if (!control.resize(size_t(length)))
+        return err(ENOMEM);
+    TRY(IoBuffer::user(uintptr_t(m.msg_control)).read_into(control.data(), 0, size_t(length)));
+    // Each header, then the next at its aligned end while a whole header
+    // fits (CMSG_NXTHDR).
+    cmsghdr h;
+    for (uint64_t at = 0; at + kHeader <= length; at += aligned(h.cmsg_len)) {
+        memcpy(&h, control.data() + at, sizeof h);
+        if (h.cmsg_len < kHeader || h.cmsg_len > length - at)
+            return err(EINVAL);
+        if (h.cmsg_level != SOL_SOCKET || h.cmsg_type == SCM_CREDENTIALS)
+            continue;
+        if (h.cmsg_type != SCM_RIGHTS)
+            return err(EINVAL);
+        size_t count = size_t((h.cmsg_len - kHeader) / sizeof(int32_t));
+        if (files.size() + count > size_t(SCM_MAX_FD))
+            return err(EINVAL);
+        for (size_t i = 0; i < count; ++i) {
+            int32_t fd;
+            memcpy(&fd, control.data() + at + kHeader + i * sizeof fd, sizeof fd);
+            if (!files.append(TRY(fds.get(fd))))
+                return err(ENOMEM);
+        }
+    }
+    return files;
+}
+
+ErrorOr<uint64_t> copy_out_rights(Socket::PassedFiles files, const msghdr& m, FdTable& fds, bool cloexec,
+                                  int& msg_flags)
+{
+    if (files.is_empty())
+        return uint64_t(0);
+    uint64_t room = m.msg_controllen;
+    size_t fit = room <= kHeader ? 0 : size_t(kstd::min<uint64_t>((room - kHeader) / sizeof(int32_t), files.size()));
+    kstd::Vector<int32_t> installed;
+    for (size_t i = 0; i < fit; ++i) {
+        auto fd = fds.allocate(files[i], cloexec);
+        if (fd.is_error() || !installed.append(int32_t(fd.value()))) {
+            if (!fd.is_error())
+                (void)fds.close(fd.value());
+            break; // EMFILE: what is left is closed, as on Linux
+        }
+    }
+    if (installed.size() < files.size())
+        msg_flags |= MSG_CTRUNC;
+    if (installed.is_empty())
+        return uint64_t(0);
+    uint64_t data = installed.size() * sizeof(int32_t);
+    cmsghdr h { kHeader + data, SOL_SOCKET, SCM_RIGHTS };
+    IoBuffer out = IoBuffer::user(uintptr_t(m.msg_control));
+    bool written = !out.write_from(0, &h, sizeof h).is_error()
+        && !out.write_from(sizeof h, installed.data(), size_t(data)).is_error();
+    if (!written) {
+        for (int32_t fd : installed)
+            (void)fds.close(fd);
+        return err(EFAULT);
+    }
+    return kstd::min(aligned(kHeader + data), room); // CMSG_SPACE, within the buffer
+}
+
+} // namespace husk
