@@ -15,14 +15,24 @@ uintptr_t page_down(uintptr_t a) { return a & ~uintptr_t(kPage - 1); }
 bool aligned(uintptr_t a) { return (a & (kPage - 1)) == 0; }
 
 // Private memory a program may write: copy-on-write once another space
-// may reach its pages.
-bool private_writable(const AddressSpace::Region& r) { return !r.shared && (r.prot & HUSK_PROT_WRITE); }
+// may reach its pages (a private view of a file: always, while it maps the
+// file cache's page).
+bool private_writable(const AddressSpace::Region& r)
+{
+    return (!r.shared || r.private_copy) && (r.prot & HUSK_PROT_WRITE);
+}
+// A shared view of an object whose pages are mapped read-only until
+// written (a file cache: the first write marks the page dirty).
+bool tracked_shared(const AddressSpace::Region& r)
+{
+    return r.shared && !r.private_copy && r.shared->tracks_writes();
+}
 unsigned read_only(unsigned prot) { return prot & ~HUSK_PROT_WRITE; }
 } // namespace
 
 AddressSpace::Region AddressSpace::Region::piece(uintptr_t from, uintptr_t to, unsigned rights) const
 {
-    return Region { from, to, rights, shared, shared_first + (from - start) / kPage, may_write };
+    return Region { from, to, rights, shared, shared_first + (from - start) / kPage, may_write, private_copy };
 }
 
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
@@ -44,12 +54,18 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
 
 AddressSpace::~AddressSpace()
 {
-    // The page tables go at once; m_pages then releases the pages (a leaf
-    // still shared with another space is one reference dropped).
-    if (m_platform)
-        husk_plat_aspace_destroy(m_platform);
+    // Files mapped shared get what was written through this space (the
+    // objects then clean the pages in every space, this one too: its page
+    // tables still exist). The page tables go next; m_pages then releases
+    // the pages (a leaf still shared with another space is one reference
+    // dropped).
     for (const Region& r : m_regions)
         region_closed(r);
+    for (const Region& r : m_regions)
+        if (tracked_shared(r))
+            (void)r.shared->write_back();
+    if (m_platform)
+        husk_plat_aspace_destroy(m_platform);
 }
 
 AddressSpace* AddressSpace::current() { return g_current_lookup ? g_current_lookup() : nullptr; }
@@ -79,8 +95,8 @@ const AddressSpace::Region* AddressSpace::region_at(uintptr_t address) const
 AddressSpace::SharedKey AddressSpace::shared_key(uintptr_t address) const
 {
     const Region* r = region_at(address);
-    if (!r || !r->shared)
-        return {};
+    if (!r || !r->shared || r->private_copy)
+        return {}; // private: the address is the key
     uint64_t page = r->shared_first + (page_down(address) - r->start) / kPage;
     return { r->shared, page * kPage + (address & (kPage - 1)) };
 }
@@ -155,7 +171,11 @@ ErrorOr<void> AddressSpace::discard(uintptr_t start, size_t len)
 
 unsigned AddressSpace::rights(uintptr_t va, const Region& r) const
 {
-    return private_writable(r) && m_pages.shared(va / kPage) ? read_only(r.prot) : r.prot;
+    if (private_writable(r))
+        return m_pages.shared(va / kPage) ? read_only(r.prot) : r.prot;
+    if (tracked_shared(r) && !r.shared->dirty(r.object_page(va)))
+        return read_only(r.prot);
+    return r.prot;
 }
 
 void* AddressSpace::page_for(uintptr_t va, const Region& r)
@@ -168,7 +188,7 @@ void* AddressSpace::page_for(uintptr_t va, const Region& r)
     void* page;
     if (r.shared) {
         // The shared memory keeps its page; this space becomes an owner too.
-        size_t index = r.shared_first + (va - r.start) / kPage;
+        size_t index = r.object_page(va);
         if (index >= r.shared->end_page())
             return nullptr; // past the end of a file
         page = r.shared->page(index);
@@ -181,7 +201,10 @@ void* AddressSpace::page_for(uintptr_t va, const Region& r)
             return nullptr;
     }
     // The map's slot first (what may need memory), so that set cannot fail.
-    if (!m_pages.own(number) || husk_plat_aspace_map(m_platform, va, page, r.prot) != 0) {
+    // A file cache's page is read-only in a private view (written: copied)
+    // and, while clean, in a shared one.
+    unsigned prot = r.private_copy ? read_only(r.prot) : rights(va, r);
+    if (!m_pages.own(number) || husk_plat_aspace_map(m_platform, va, page, prot) != 0) {
         PageRefs::release(page);
         return nullptr;
     }
@@ -193,10 +216,19 @@ void* AddressSpace::writable_page_for(uintptr_t va, const Region& r)
 {
     uintptr_t number = va / kPage;
     void* page = m_pages.get(number);
-    if (!page)
-        return page_for(va, r); // fresh, or the shared memory's: mapped writable
-    if (r.shared) // writable in every space (a forked child's tables fill on demand)
+    if (!page) {
+        page = page_for(va, r);
+        if (!page || !r.shared)
+            return page; // fresh: mapped writable
+        // An object's page: a file cache's is mapped read-only (below).
+    }
+    if (r.shared && !r.private_copy) {
+        // Writable in every space (a forked child's tables fill on
+        // demand); a file's page is dirty from now on.
+        if (r.shared->tracks_writes())
+            r.shared->mark_dirty(r.object_page(va));
         return husk_plat_aspace_map(m_platform, va, page, r.prot) == 0 ? page : nullptr;
+    }
     if (m_pages.shared(number)) {
         // Another space may reach it: write into a copy of our own.
         void* copy = m_pages.own(number) ? Heap::allocate_pages(1) : nullptr;
@@ -256,6 +288,10 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
             return err(kstd::ENOMEM);
     }
     TRY(drop_pages(start, end));
+    kstd::Vector<kstd::RefPtr<SharedMemory>> written;
+    for (const Region& r : m_regions)
+        if (r.end > start && r.start < end && tracked_shared(r))
+            (void)written.append(r.shared); // no memory: written back later (exit, sync)
     // A shared region cut away closes; one cut in two opens a second (as
     // Linux's VMAs: a segment's attachment count follows them).
     for (const Region& r : m_regions) {
@@ -267,7 +303,109 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
             region_closed(r);
     }
     m_regions = kstd::move(kept);
+    write_back(written);
     return {};
+}
+
+void AddressSpace::write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects)
+{
+    // munmap writes a shared file mapping's pages back (Linux leaves them
+    // dirty in its page cache, which outlives the mapping; Husk's file
+    // cache lives while mapped). An error stays with the pages (EIO later).
+    for (auto& object : objects)
+        (void)object->write_back();
+}
+
+void AddressSpace::reprotect_object(const SharedMemory& object)
+{
+    for (const Region& r : m_regions) {
+        if (r.shared.ptr() != &object || r.private_copy)
+            continue;
+        m_pages.for_each(r.start / kPage, r.end / kPage, [&](uintptr_t number, void*) {
+            uintptr_t va = number * kPage;
+            husk_plat_aspace_protect(m_platform, va, rights(va, r));
+        });
+    }
+}
+
+ErrorOr<void> AddressSpace::move_pages(uintptr_t from, uintptr_t to, size_t len)
+{
+    // Gathered first: the map changes under a walk. Each page gains its
+    // owner at `to` before `from` lets go of it (the caller's carve).
+    struct Moved {
+        uintptr_t number;
+        void* page;
+    };
+    kstd::Vector<Moved> pages;
+    bool ok = true;
+    m_pages.for_each(from / kPage, (from + len) / kPage, [&](uintptr_t number, void* page) {
+        ok = ok && pages.append(Moved { number - from / kPage + to / kPage, page });
+    });
+    if (!ok)
+        return err(kstd::ENOMEM);
+    for (const Moved& m : pages) {
+        if (!m_pages.own(m.number))
+            return err(kstd::ENOMEM); // those moved so far are mapped twice until the carve
+        PageRefs::share(m.page);
+        (void)m_pages.set(m.number, m.page);
+    }
+    return {};
+}
+
+ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size_t new_len, bool may_move, bool fixed,
+                                      uintptr_t new_start)
+{
+    // Linux's checks (mm/mremap.c): the old range lies in one region.
+    const Region* found = region_at(old_start);
+    if (!found)
+        return err(kstd::EFAULT);
+    if (old_len > found->end - old_start)
+        return err(kstd::EFAULT);
+    if (old_len == 0 && (!found->shared || found->private_copy))
+        return err(kstd::EINVAL); // a second view of the same pages: shared memory only
+    Region r = found->piece(old_start, old_start + old_len, found->prot);
+    bool region_ends_here = found->end == old_start + old_len;
+    size_t index = size_t(found - m_regions.data());
+    if (fixed) {
+        uintptr_t new_end = new_start + new_len;
+        if (!aligned(new_start) || new_end < new_start || new_start < m_user_lo || new_end > m_user_hi)
+            return err(kstd::EINVAL);
+        if (new_start < old_start + old_len && old_start < new_end)
+            return err(kstd::EINVAL); // the ranges overlap
+        TRY(carve(new_start, new_end));
+        if (old_len > new_len) {
+            TRY(carve(old_start + new_len, old_start + old_len));
+            old_len = new_len;
+        }
+    } else if (new_len <= old_len) {
+        if (new_len < old_len)
+            TRY(carve(old_start + new_len, old_start + old_len));
+        return old_start;
+    } else if (old_len && region_ends_here && is_free(old_start + old_len, new_len - old_len)) {
+        m_regions[index].end = old_start + new_len; // grown where it lies
+        return old_start;
+    } else if (!may_move) {
+        return err(kstd::ENOMEM);
+    } else {
+        new_start = TRY(find_free(new_len));
+    }
+    // Moved: a region at new_start viewing what the old one did, its pages
+    // along, then the old range unmapped (a second view for old_len 0).
+    r.start = new_start;
+    r.end = new_start + new_len;
+    TRY(insert(kstd::move(r)));
+    TRY(move_pages(old_start, new_start, old_len));
+    if (old_len)
+        TRY(carve(old_start, old_start + old_len));
+    return new_start;
+}
+
+bool AddressSpace::resident(uintptr_t va) const
+{
+    if (m_pages.get(va / kPage))
+        return true;
+    const Region* r = region_at(va);
+    return r && r->shared && r->shared->find(r->object_page(va));
 }
 
 void AddressSpace::regions_opened(const Region& r, size_t n)
@@ -311,7 +449,8 @@ ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot
     if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
         return err(kstd::EINVAL);
     TRY(carve(start, end));
-    return insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page, backing.may_write });
+    return insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page, backing.may_write,
+                           backing.private_copy });
 }
 
 ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing sharing)
@@ -323,6 +462,13 @@ ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing
 }
 
 ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Backing backing)
+{
+    uintptr_t start = TRY(find_free(len));
+    TRY(map_fixed(start, len, prot, kstd::move(backing)));
+    return start;
+}
+
+ErrorOr<uintptr_t> AddressSpace::find_free(size_t len) const
 {
     if (!aligned(len) || len == 0)
         return err(kstd::EINVAL);
@@ -338,9 +484,7 @@ ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Backing
     }
     if (top < m_user_lo + len)
         return err(kstd::ENOMEM);
-    uintptr_t start = top - len;
-    TRY(map_fixed(start, len, prot, kstd::move(backing)));
-    return start;
+    return top - len;
 }
 
 ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
@@ -435,13 +579,15 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
         return Fault::Refused;
     uintptr_t va = page_down(address);
     void* page = m_pages.get(va / kPage);
-    if (!page && r->shared && r->shared_first + (va - r->start) / kPage >= r->shared->end_page())
+    if (!page && r->shared && r->object_page(va) >= r->shared->end_page())
         return Fault::BeyondEnd;
+    bool write = flags & HUSK_FAULT_WRITE;
     // A page, its page table or its bookkeeping could not be had: memory.
     if (!page)
-        return page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
-    // A write to a private page mapped read-only: copy-on-write.
-    if ((flags & HUSK_FAULT_WRITE) && private_writable(*r))
+        return (write ? writable_page_for(va, *r) : page_for(va, *r)) ? Fault::Resolved : Fault::OutOfMemory;
+    // A write to a private page mapped read-only: copy-on-write; to a clean
+    // page of a file mapped shared: it becomes dirty.
+    if (write && (private_writable(*r) || tracked_shared(*r)))
         return writable_page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
     if (flags & HUSK_FAULT_PRESENT)
         return Fault::Refused; // mapped with these very rights and still refused: not ours to fix

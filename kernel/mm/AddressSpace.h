@@ -50,10 +50,13 @@ public:
     // offset, a System V segment). may_write: whether mprotect may grant
     // PROT_WRITE later (Linux's VM_MAYWRITE: not for a file opened
     // read-only, nor an attachment made with SHM_RDONLY).
+    // private_copy: a MAP_PRIVATE view of the object (a file's cache): its
+    // pages until this space writes one, which copies it.
     struct Backing {
         kstd::RefPtr<SharedMemory> shared;
         size_t first_page { 0 };
         bool may_write { true };
+        bool private_copy { false };
     };
 
     struct Region {
@@ -62,6 +65,9 @@ public:
         kstd::RefPtr<SharedMemory> shared; // shared memory: its pages (null: private)
         size_t shared_first { 0 };        // the page of `shared` at `start`
         bool may_write { true };          // mprotect may add HUSK_PROT_WRITE
+        bool private_copy { false };      // `shared`'s pages until written (MAP_PRIVATE of a file)
+        // The page of `shared` at va (page aligned, inside).
+        size_t object_page(uintptr_t va) const { return shared_first + (va - start) / kPage; }
         // [from, to) of this region, with rights `rights`.
         Region piece(uintptr_t from, uintptr_t to, unsigned rights) const;
     };
@@ -82,6 +88,18 @@ public:
     // Takes away this space's mappings of object's pages from index `first`
     // on (SharedMemory::discard_from: the object shrinks); the regions stay.
     void drop_object_pages(const SharedMemory& object, size_t first);
+    // Gives object's pages mapped here the rights they have now: a file
+    // cache cleaned them (SharedMemory::take_dirty), so shared views map
+    // them read-only until the next write.
+    void reprotect_object(const SharedMemory& object);
+    // mremap(2): [old_start, old_start+old_len) inside one region, grown or
+    // shrunk to new_len, in place or (may_move) elsewhere, at new_start
+    // when `fixed`; its pages go along. The new start; Linux's errors.
+    kstd::ErrorOr<uintptr_t> remap(uintptr_t old_start, size_t old_len, size_t new_len, bool may_move, bool fixed,
+                                   uintptr_t new_start);
+    // mincore(2): whether the page at va (page aligned, in a region) is in
+    // memory: mapped here, or held by the object a file mapping views.
+    bool resident(uintptr_t va) const;
     // Whether [start, start+len) is wholly covered by regions / touches none.
     bool covered(uintptr_t start, size_t len) const;
     bool is_free(uintptr_t start, size_t len) const;
@@ -152,6 +170,13 @@ private:
     // object hears of it (SharedMemory::region_opened/closed).
     void regions_opened(const Region& r, size_t n);
     void region_closed(const Region& r);
+    // The objects of the regions meeting [start, end) write back what was
+    // written through them (munmap): called with the regions updated.
+    static void write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects);
+    // The start of a free gap of len bytes, top down below the stack area.
+    kstd::ErrorOr<uintptr_t> find_free(size_t len) const;
+    // Moves the pages mapped at [from, from+len) to `to` (mremap).
+    kstd::ErrorOr<void> move_pages(uintptr_t from, uintptr_t to, size_t len);
     // The rights the platform gives the page at va of region r: a private
     // page another space may reach is read-only until written (copied).
     unsigned rights(uintptr_t va, const Region& r) const;

@@ -15,7 +15,7 @@ void* SharedMemory::page(size_t index)
     if (void** p = m_pages.get(index))
         return *p;
     void* page = Heap::allocate_pages(1);
-    if (page && !m_pages.set(index, page)) {
+    if (page && (!load(index, page) || !m_pages.set(index, page))) {
         Heap::free_pages(page, 1);
         return nullptr;
     }
@@ -39,12 +39,37 @@ void SharedMemory::discard_from(size_t first)
     // The mappings let go first, so that the object's release frees them.
     for (Mapper& m : m_mappers)
         m.space->drop_object_pages(*this, first);
+    m_dirty.remove_if([&](size_t index, void*&) { return index >= first; });
     m_pages.remove_if([&](size_t index, void*& page) {
         if (index < first)
             return false;
         PageRefs::release(page);
         return true;
     });
+}
+
+void SharedMemory::mark_dirty(size_t index)
+{
+    void** p = m_pages.get(index);
+    // No memory for the entry: the page stays mapped writable but is not
+    // written back until it is written again after a clean (rare).
+    if (p)
+        (void)m_dirty.set(index, *p);
+}
+
+kstd::ErrorOr<kstd::Vector<SharedMemory::DirtyPage>> SharedMemory::take_dirty()
+{
+    kstd::Vector<DirtyPage> pages;
+    if (!pages.ensure_capacity(m_dirty.size()))
+        return kstd::err(kstd::ENOMEM);
+    m_dirty.for_each([&](size_t index, void*& page) {
+        PageRefs::share(page); // the caller's: a truncate may drop it meanwhile
+        (void)pages.append(DirtyPage { index, page });
+    });
+    m_dirty.clear();
+    for (Mapper& m : m_mappers)
+        m.space->reprotect_object(*this);
+    return pages;
 }
 
 void SharedMemory::region_opened(AddressSpace& space)

@@ -12,8 +12,17 @@
 // ftruncate) takes the pages away from every mapping first. Subclasses
 // (kernel/ipc's segments) hear of those regions too: Linux's vm_ops
 // open/close, which count a segment's attachments.
+//
+// A file cache (kernel/vfs/FileCache: the data of an ext2 file that is
+// mapped) fills its pages from the file (load) and tracks writes: its
+// pages are mapped read-only until written, the first write marks the page
+// dirty, and write_back hands the dirty pages to the file and maps them
+// read-only again in every space (Linux's page_mkclean). MAP_PRIVATE
+// views of such an object map its clean pages too (AddressSpace's
+// private_copy regions): a write copies the page.
 #pragma once
 
+#include "../kstd/ErrorOr.h"
 #include "../kstd/HashMap.h"
 #include "../kstd/RefPtr.h"
 #include "../kstd/Vector.h"
@@ -28,8 +37,9 @@ public:
     SharedMemory() = default;
     virtual ~SharedMemory();
 
-    // The index-th page, a fresh zeroed one the first time; nullptr when
-    // out of memory. The object owns it (one PageRefs owner).
+    // The index-th page, a fresh zeroed one the first time (filled by
+    // load); nullptr when out of memory or the load failed. The object owns
+    // it (one PageRefs owner).
     void* page(size_t index);
     // The index-th page if it has one (nullptr: a hole, which reads as zeros).
     void* find(size_t index);
@@ -56,7 +66,35 @@ public:
     void region_opened(AddressSpace& space);
     void region_closed(AddressSpace& space);
 
+    // Whether writes through shared mappings are tracked page by page (a
+    // file cache): then a clean page is mapped read-only, and the fault of
+    // its first write marks it dirty.
+    bool tracks_writes() const { return m_tracks_writes; }
+    bool dirty(size_t index) { return m_dirty.get(index) != nullptr; }
+    void mark_dirty(size_t index);
+    // Writes the dirty pages back where they come from (a file); nothing
+    // for memory that is its own backing. Called at msync, munmap and the
+    // end of an address space; ENOMEM/EIO: some stay dirty.
+    virtual kstd::ErrorOr<void> write_back() { return {}; }
+    // write_back, then the backing's own flush to its device (msync's
+    // MS_SYNC, fsync).
+    virtual kstd::ErrorOr<void> sync() { return write_back(); }
+
 protected:
+    // Tracks writes (see tracks_writes): file caches.
+    explicit SharedMemory(bool tracks_writes) : m_tracks_writes(tracks_writes) {}
+    // Fills `page` (fresh, zeroed) with the contents of page `index` of the
+    // object; false: it could not (an I/O error). Nothing by default.
+    virtual bool load(size_t, void*) { return true; }
+    // Takes the dirty pages (index, page), leaving them clean: each is
+    // mapped read-only again in every space that maps the object first, so
+    // that a later write marks it dirty anew. The caller owns one PageRefs
+    // owner of each page it got.
+    struct DirtyPage {
+        size_t index;
+        void* page;
+    };
+    kstd::ErrorOr<kstd::Vector<DirtyPage>> take_dirty();
     // What a subclass does when a region begins or ceases to map it
     // (System V segments count attachments); nothing by default.
     virtual void opened() {}
@@ -68,7 +106,9 @@ private:
         uint32_t regions;
     };
     kstd::HashMap<size_t, void*> m_pages;
+    kstd::HashMap<size_t, void*> m_dirty; // index -> page (of m_pages)
     kstd::Vector<Mapper> m_mappers;
+    bool m_tracks_writes { false };
     size_t m_end_page { kNoEnd };
 };
 

@@ -157,6 +157,7 @@ SysResult sys_mprotect(uint64_t addr, size_t len, int prot);
 SysResult sys_madvise(uint64_t addr, size_t len, int advice);
 SysResult sys_msync(uint64_t addr, size_t len, int flags);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
+SysResult sys_mincore(uint64_t addr, size_t len, UserPtr<uint8_t> vec);
 SysResult sys_brk(uint64_t addr);
 
 // process.cpp — exit, thread area, limits, affinity

@@ -1,6 +1,7 @@
 #include "Vnode.h"
 #include <husk/platform.h>
 #include "File.h"
+#include "FileCache.h"
 #include "FileSystem.h"
 
 namespace husk {
@@ -39,8 +40,10 @@ ErrorOr<RefPtr<SharedMemory>> Vnode::shared_pages() { return err(ENODEV); }
 
 ErrorOr<void> Vnode::setattr(const AttrChange& change)
 {
-    if (change.mask & AttrChange::Size)
+    if (change.mask & AttrChange::Size) {
         TRY(truncate(change.size));
+        FileCache::resized(*this); // mappings of the file lose what lies past the end
+    }
     if (!(change.mask & ~AttrChange::Size))
         return {};
     if (change.mask & AttrChange::Mode)

@@ -15,6 +15,7 @@ namespace husk {
 
 class FileSystem;
 class File;
+class FileCache;
 struct Mount;
 
 struct Timestamp {
@@ -99,6 +100,10 @@ public:
     // truncation act on the same pages. ENODEV where the file system keeps
     // data elsewhere (ext2's blocks: mmap then makes a private copy).
     virtual kstd::ErrorOr<kstd::RefPtr<SharedMemory>> shared_pages();
+    // The FileCache of this vnode while a mapping views it (it sets this;
+    // ext2's shared_pages makes it).
+    FileCache* page_cache() const { return m_page_cache; }
+    void set_page_cache(FileCache* cache) { m_page_cache = cache; }
 
     // --- metadata
     virtual uint64_t blocks() const { return 0; } // 512-byte units in use
@@ -134,6 +139,7 @@ protected:
 private:
     FileSystem* m_fs;
     uint64_t m_ino;
+    FileCache* m_page_cache { nullptr };
 };
 
 } // namespace husk

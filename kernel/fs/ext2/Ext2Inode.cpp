@@ -2,6 +2,7 @@
 #include "Ext2FileSystem.h"
 #include "Ext2Format.h"
 #include "Ext2InodeEntries.h"
+#include "../../vfs/FileCache.h"
 
 namespace husk {
 
@@ -180,6 +181,13 @@ ErrorOr<Ext2Inode::Mapping> Ext2Inode::map_extent(uint64_t index, uint64_t max_r
         expected_depth = depth - 1;
     }
     return ext2().corrupt("inode %lu: extent tree too deep", (unsigned long)ino());
+}
+
+ErrorOr<RefPtr<SharedMemory>> Ext2Inode::shared_pages()
+{
+    if (!is_regular())
+        return err(ENODEV);
+    return FileCache::of(*this);
 }
 
 ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)

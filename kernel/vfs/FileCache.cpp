@@ -1,0 +1,165 @@
+#include "FileCache.h"
+#include "../core/Heap.h"
+#include "../mm/PageRefs.h"
+#include "../kstd/NeverDestroyed.h"
+#include "FileSystem.h"
+#include "Vnode.h"
+
+namespace husk {
+
+using namespace kstd::errno_values;
+
+namespace {
+constexpr size_t kPage = kPageSize;
+
+using CacheList = kstd::IntrusiveList<FileCache, &FileCache::all_node>;
+CacheList& all_caches()
+{
+    static kstd::NeverDestroyed<CacheList> list;
+    return list.get();
+}
+
+// The cached pages meeting [offset, offset+len): f(page, offset of the
+// page's part, the part's length, where it is in the range).
+template<typename F>
+void for_cached(SharedMemory& cache, uint64_t offset, size_t len, F f)
+{
+    for (uint64_t at = offset; at < offset + len;) {
+        size_t in_page = size_t(at % kPage);
+        size_t chunk = size_t(kstd::min<uint64_t>(kPage - in_page, offset + len - at));
+        if (auto* page = static_cast<uint8_t*>(cache.find(size_t(at / kPage))))
+            f(size_t(at / kPage), page + in_page, chunk, size_t(at - offset));
+        at += chunk;
+    }
+}
+} // namespace
+
+FileCache::FileCache(Vnode& vnode) : SharedMemory(true), m_vnode(vnode)
+{
+    vnode.set_page_cache(this);
+    vnode.fs().file_opened(); // a mapped file keeps its file system busy, as an open one
+    m_size = vnode.size();
+    set_end(m_size);
+    all_caches().append(*this);
+}
+
+FileCache::~FileCache()
+{
+    // The last mapping went; its end wrote the dirty pages back.
+    CacheList::remove(*this);
+    m_vnode->set_page_cache(nullptr);
+    m_vnode->fs().file_closed();
+}
+
+ErrorOr<RefPtr<SharedMemory>> FileCache::of(Vnode& vnode)
+{
+    if (FileCache* cache = vnode.page_cache())
+        return RefPtr<SharedMemory>(cache);
+    auto cache = kstd::adopt_new<FileCache>(vnode);
+    if (!cache)
+        return err(ENOMEM);
+    return RefPtr<SharedMemory>(cache.ptr());
+}
+
+bool FileCache::load(size_t index, void* page)
+{
+    // The file system's data (the part past the end reads as zeros).
+    return !m_vnode->read(uint64_t(index) * kPage, IoBuffer::kernel(page), kPage).is_error();
+}
+
+ErrorOr<void> FileCache::write_back()
+{
+    auto pages = TRY(take_dirty());
+    ErrorOr<void> result {};
+    for (const DirtyPage& d : pages) {
+        uint64_t at = uint64_t(d.index) * kPage;
+        uint64_t size = m_vnode->size();
+        if (at < size && !result.is_error()) {
+            size_t n = size_t(kstd::min<uint64_t>(kPage, size - at));
+            auto wrote = m_vnode->write(at, IoBuffer::kernel(d.page), n);
+            if (wrote.is_error()) {
+                result = wrote.error(); // the page stays dirty for the next try
+                mark_dirty(d.index);
+            }
+        }
+        PageRefs::release(d.page);
+    }
+    return result;
+}
+
+ErrorOr<void> FileCache::sync()
+{
+    TRY(write_back());
+    return m_vnode->sync();
+}
+
+ErrorOr<void> FileCache::after_read(Vnode& vnode, uint64_t offset, IoBuffer buf, size_t done)
+{
+    FileCache* cache = vnode.page_cache();
+    if (!cache)
+        return {};
+    // Clean pages hold what the file system gave; dirty ones are newer.
+    ErrorOr<void> result {};
+    for_cached(*cache, offset, done, [&](size_t index, uint8_t* from, size_t n, size_t at) {
+        if (cache->dirty(index) && !result.is_error())
+            result = buf.write_from(at, from, n);
+    });
+    return result;
+}
+
+ErrorOr<void> FileCache::after_write(Vnode& vnode, uint64_t offset, IoBuffer buf, size_t done)
+{
+    FileCache* cache = vnode.page_cache();
+    if (!cache)
+        return {};
+    resized(vnode); // perhaps longer
+    ErrorOr<void> result {};
+    for_cached(*cache, offset, done, [&](size_t, uint8_t* to, size_t n, size_t at) {
+        if (!result.is_error())
+            result = buf.read_into(to, at, n);
+    });
+    return result;
+}
+
+void FileCache::resized(Vnode& vnode)
+{
+    FileCache* cache = vnode.page_cache();
+    if (!cache)
+        return;
+    uint64_t size = vnode.size();
+    bool shrunk = size < cache->m_size;
+    cache->m_size = size;
+    cache->set_end(size);
+    if (!shrunk)
+        return;
+    // As RamfsFile::truncate: whole pages past the end leave every mapping
+    // (the next touch there is SIGBUS), the last one's tail is zeroed (a
+    // later extension reads zeros there).
+    cache->discard_from(size_t((size + kPage - 1) / kPage));
+    if (size % kPage)
+        if (auto* last = static_cast<uint8_t*>(cache->find(size_t(size / kPage))))
+            memset(last + size % kPage, 0, kPage - size % kPage);
+}
+
+ErrorOr<void> FileCache::write_back(Vnode& vnode)
+{
+    FileCache* cache = vnode.page_cache();
+    return cache ? cache->write_back() : ErrorOr<void> {};
+}
+
+ErrorOr<void> FileCache::write_back_all()
+{
+    // A reference each, taken first: a write may sleep (the disk), and a
+    // mapping, the last of its cache, may go meanwhile.
+    kstd::Vector<RefPtr<FileCache>> caches;
+    for (FileCache& cache : all_caches())
+        if (!caches.append(RefPtr<FileCache>(&cache)))
+            return err(ENOMEM);
+    ErrorOr<void> result {};
+    for (auto& cache : caches)
+        if (auto r = cache->write_back(); r.is_error() && !result.is_error())
+            result = r;
+    return result;
+}
+
+} // namespace husk

@@ -1,0 +1,57 @@
+// The pages of a file that is mapped (Linux's page cache, for the files
+// whose file system keeps data in blocks: ext2/ext4). One per vnode while
+// some mapping views it, made by the first mmap and gone with the last
+// mapping: MAP_SHARED views map its pages writable (dirty pages are written
+// back at msync, munmap, the end of an address space, fsync and sync), and
+// MAP_PRIVATE views map its clean pages read-only and copy one at their
+// first write, so N processes mapping a library privately hold one copy.
+//
+// The file system's own data stays where it was (the buffer cache's blocks,
+// kernel/block); this cache is a second copy of the pages it holds, kept
+// coherent above the file system (VnodeFile): read(2) sees dirty pages,
+// write(2) and truncation update the cached ones. See docs/architecture.md,
+// "File pages and the buffer cache".
+#pragma once
+
+#include "../kstd/IntrusiveList.h"
+#include "../mm/SharedMemory.h"
+#include "IoBuffer.h"
+
+namespace husk {
+
+class Vnode;
+
+class FileCache final : public SharedMemory {
+public:
+    // The vnode's cache, made if it has none. ENOMEM.
+    static kstd::ErrorOr<kstd::RefPtr<SharedMemory>> of(Vnode& vnode);
+    ~FileCache() override;
+
+    kstd::ErrorOr<void> write_back() override;
+    kstd::ErrorOr<void> sync() override;
+
+    // What VnodeFile does around the file system's read and write when the
+    // vnode has a cache: `done` bytes at offset went through the file
+    // system; dirty pages overlay a read, a write lands in cached pages too.
+    static kstd::ErrorOr<void> after_read(Vnode& vnode, uint64_t offset, IoBuffer buf, size_t done);
+    static kstd::ErrorOr<void> after_write(Vnode& vnode, uint64_t offset, IoBuffer buf, size_t done);
+    // The file's size became `size` (ftruncate, a write past the end):
+    // pages past it leave every mapping (SIGBUS there), the last one's tail
+    // is zeroed.
+    static void resized(Vnode& vnode);
+    // fsync: the vnode's dirty pages written back (nothing without a cache).
+    static kstd::ErrorOr<void> write_back(Vnode& vnode);
+    // sync(2): every cache's dirty pages written back.
+    static kstd::ErrorOr<void> write_back_all();
+
+    explicit FileCache(Vnode& vnode);
+    kstd::ListNode all_node; // in the list of every cache (sync)
+
+private:
+    bool load(size_t index, void* page) override;
+
+    kstd::RefPtr<Vnode> m_vnode; // the vnode points back (Vnode::page_cache), without a reference
+    uint64_t m_size { 0 };       // the file's, when last seen (resized)
+};
+
+} // namespace husk
