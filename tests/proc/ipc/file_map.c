@@ -119,6 +119,23 @@ static void shared(void)
     expect_yes("the parent sees them", m[20] == 'C' && m[PAGE + 30] == 'D');
     expect_long("and read(2) too", byte_at(fd, PAGE + 30), 'D');
 
+    say("-- the kernel stores into a mapping");
+    int pipefd[2];
+    must(pipe(pipefd) == 0, "pipe");
+    volatile char c = m[2 * PAGE + 100]; /* read first: a clean page */
+    (void)c;
+    must(write(pipefd[1], "piped", 5) == 5, "write");
+    expect_long("read(2) from a pipe into a clean mapped page", read(pipefd[0], m + 2 * PAGE + 100, 5), 5);
+    expect_yes("the file has the bytes", byte_at(fd, 2 * PAGE + 104) == 'd');
+    char* priv = map(fd, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, 2 * PAGE);
+    c = priv[0];
+    must(write(pipefd[1], "mine!", 5) == 5, "write");
+    expect_long("read(2) into a clean private page", read(pipefd[0], priv + 100, 5), 5);
+    expect_yes("copies it: the file keeps its bytes", priv[104] == '!' && byte_at(fd, 2 * PAGE + 104) == 'd');
+    munmap(priv, PAGE);
+    close(pipefd[0]);
+    close(pipefd[1]);
+
     say("-- msync and munmap");
     m[200] = 'M';
     expect_outcome("msync MS_SYNC", msync(m, 3 * PAGE, MS_SYNC), "ok");
