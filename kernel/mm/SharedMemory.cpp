@@ -15,7 +15,19 @@ void* SharedMemory::page(size_t index)
     if (void** p = m_pages.get(index))
         return *p;
     void* page = Heap::allocate_pages(1);
-    if (page && (!load(index, page) || !m_pages.set(index, page))) {
+    if (!page)
+        return nullptr;
+    if (!load(index, page)) {
+        Heap::free_pages(page, 1);
+        return nullptr;
+    }
+    // A load may sleep (the disk), and another thread fill the page
+    // meanwhile: its page is the object's.
+    if (void** p = m_pages.get(index)) {
+        Heap::free_pages(page, 1);
+        return *p;
+    }
+    if (!m_pages.set(index, page)) {
         Heap::free_pages(page, 1);
         return nullptr;
     }
