@@ -14,21 +14,27 @@ void* SharedMemory::page(size_t index)
 {
     if (void** p = m_pages.get(index))
         return *p;
-    void* page = Heap::allocate_pages(1);
-    if (!page)
+    bool failed;
+    void* page = borrow(index, failed);
+    if (failed)
         return nullptr;
-    if (!load(index, page)) {
-        Heap::free_pages(page, 1);
-        return nullptr;
+    if (!page) {
+        page = Heap::allocate_pages(1);
+        if (!page)
+            return nullptr;
+        if (!load(index, page)) {
+            Heap::free_pages(page, 1);
+            return nullptr;
+        }
     }
     // A load may sleep (the disk), and another thread fill the page
     // meanwhile: its page is the object's.
     if (void** p = m_pages.get(index)) {
-        Heap::free_pages(page, 1);
+        PageRefs::release(page);
         return *p;
     }
     if (!m_pages.set(index, page)) {
-        Heap::free_pages(page, 1);
+        PageRefs::release(page);
         return nullptr;
     }
     return page;
@@ -58,6 +64,7 @@ void SharedMemory::discard_from(size_t first)
         PageRefs::release(page);
         return true;
     });
+    discarded_from(first);
 }
 
 void SharedMemory::mark_dirty(size_t index)

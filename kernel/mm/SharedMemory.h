@@ -86,6 +86,16 @@ protected:
     // Fills `page` (fresh, zeroed) with the contents of page `index` of the
     // object; false: it could not (an I/O error). Nothing by default.
     virtual bool load(size_t, void*) { return true; }
+    // A page that already holds page `index` elsewhere (a file system's
+    // block buffer), with one PageRefs owner taken for the object; nullptr:
+    // a fresh one is filled (load). `failed`: an I/O error.
+    virtual void* borrow(size_t, bool& failed)
+    {
+        failed = false;
+        return nullptr;
+    }
+    // The pages from `first` on were dropped (discard_from).
+    virtual void discarded_from(size_t) {}
     // Takes the dirty pages (index, page), leaving them clean: each is
     // mapped read-only again in every space that maps the object first, so
     // that a later write marks it dirty anew. The caller owns one PageRefs

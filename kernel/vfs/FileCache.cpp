@@ -61,6 +61,40 @@ ErrorOr<RefPtr<SharedMemory>> FileCache::of(Vnode& vnode)
     return RefPtr<SharedMemory>(cache.ptr());
 }
 
+void* FileCache::borrow(size_t index, bool& failed)
+{
+    failed = false;
+    auto pin = m_vnode->pin_page(index);
+    if (pin.is_error()) {
+        failed = true;
+        return nullptr;
+    }
+    RefPtr<PagePin> p = pin.release_value();
+    if (!p || !m_pins.set(index, p))
+        return nullptr; // none (or no memory to keep it): a copy
+    void* page = p->page();
+    PageRefs::share(page); // the object's owner
+    return page;
+}
+
+bool FileCache::pinned(size_t index)
+{
+    RefPtr<PagePin>* pin = m_pins.get(index);
+    return pin && (*pin)->page() == find(index);
+}
+
+void FileCache::discarded_from(size_t first)
+{
+    m_pins.remove_if([&](size_t index, RefPtr<PagePin>&) { return index >= first; });
+}
+
+void FileCache::zero_tail(uint64_t size)
+{
+    if (size % kPage)
+        if (auto* last = static_cast<uint8_t*>(find(size_t(size / kPage))))
+            memset(last + size % kPage, 0, kPage - size % kPage);
+}
+
 bool FileCache::load(size_t index, void* page)
 {
     // The file system's data (the part past the end reads as zeros).
@@ -74,7 +108,13 @@ ErrorOr<void> FileCache::write_back()
     for (const DirtyPage& d : pages) {
         uint64_t at = uint64_t(d.index) * kPage;
         uint64_t size = m_vnode->size();
-        if (at < size && !result.is_error()) {
+        if (at < size && pinned(d.index)) {
+            // The block's own buffer: past the end it must read zeros (a
+            // store there is not the file's, as Linux's write-out zeroes).
+            if (size - at < kPage)
+                memset(static_cast<uint8_t*>(d.page) + (size - at), 0, size_t(kPage - (size - at)));
+            (*m_pins.get(d.index))->mark_dirty();
+        } else if (at < size && !result.is_error()) {
             size_t n = size_t(kstd::min<uint64_t>(kPage, size - at));
             auto wrote = m_vnode->write(at, IoBuffer::kernel(d.page), n);
             if (wrote.is_error()) {
@@ -101,7 +141,7 @@ ErrorOr<void> FileCache::after_read(Vnode& vnode, uint64_t offset, IoBuffer buf,
     // Clean pages hold what the file system gave; dirty ones are newer.
     ErrorOr<void> result {};
     for_cached(*cache, offset, done, [&](size_t index, uint8_t* from, size_t n, size_t at) {
-        if (cache->dirty(index) && !result.is_error())
+        if (cache->dirty(index) && !cache->pinned(index) && !result.is_error())
             result = buf.write_from(at, from, n);
     });
     return result;
@@ -114,8 +154,8 @@ ErrorOr<void> FileCache::after_write(Vnode& vnode, uint64_t offset, IoBuffer buf
         return {};
     resized(vnode); // perhaps longer
     ErrorOr<void> result {};
-    for_cached(*cache, offset, done, [&](size_t, uint8_t* to, size_t n, size_t at) {
-        if (!result.is_error())
+    for_cached(*cache, offset, done, [&](size_t index, uint8_t* to, size_t n, size_t at) {
+        if (!cache->pinned(index) && !result.is_error()) // a pinned page is what the file system wrote
             result = buf.read_into(to, at, n);
     });
     return result;
@@ -127,18 +167,27 @@ void FileCache::resized(Vnode& vnode)
     if (!cache)
         return;
     uint64_t size = vnode.size();
-    bool shrunk = size < cache->m_size;
+    uint64_t old = cache->m_size;
     cache->m_size = size;
     cache->set_end(size);
-    if (!shrunk)
+    if (size > old) {
+        cache->zero_tail(old); // what a mapping stored past the old end is not the file's
+        return;
+    }
+    if (size == old)
         return;
     // As RamfsFile::truncate: whole pages past the end leave every mapping
     // (the next touch there is SIGBUS), the last one's tail is zeroed (a
     // later extension reads zeros there).
     cache->discard_from(size_t((size + kPage - 1) / kPage));
-    if (size % kPage)
-        if (auto* last = static_cast<uint8_t*>(cache->find(size_t(size / kPage))))
-            memset(last + size % kPage, 0, kPage - size % kPage);
+    cache->zero_tail(size);
+}
+
+void FileCache::before_write(Vnode& vnode, uint64_t end)
+{
+    FileCache* cache = vnode.page_cache();
+    if (cache && end > cache->m_size)
+        cache->zero_tail(cache->m_size);
 }
 
 ErrorOr<void> FileCache::write_back(Vnode& vnode)

@@ -6,16 +6,20 @@
 // MAP_PRIVATE views map its clean pages read-only and copy one at their
 // first write, so N processes mapping a library privately hold one copy.
 //
-// The file system's own data stays where it was (the buffer cache's blocks,
-// kernel/block); this cache is a second copy of the pages it holds, kept
-// coherent above the file system (VnodeFile): read(2) sees dirty pages,
-// write(2) and truncation update the cached ones. See docs/architecture.md,
-// "File pages and the buffer cache".
+// Where the file system holds a page of the file in memory itself (ext2
+// with 4 KiB blocks: the block's buffer, Vnode::pin_page), the cache maps
+// that very page, pinned in the buffer cache while cached: one copy, which
+// read(2) and write(2) use too, and write-back marks the block dirty.
+// Elsewhere (holes, smaller blocks) a cached page is a copy of its own,
+// kept coherent above the file system (VnodeFile): read(2) sees dirty
+// pages, write(2) and truncation update the cached ones. See
+// docs/architecture.md, "File pages and the buffer cache".
 #pragma once
 
 #include "../kstd/IntrusiveList.h"
 #include "../mm/SharedMemory.h"
 #include "IoBuffer.h"
+#include "Vnode.h"
 
 namespace husk {
 
@@ -35,6 +39,9 @@ public:
     // system; dirty pages overlay a read, a write lands in cached pages too.
     static kstd::ErrorOr<void> after_read(Vnode& vnode, uint64_t offset, IoBuffer buf, size_t done);
     static kstd::ErrorOr<void> after_write(Vnode& vnode, uint64_t offset, IoBuffer buf, size_t done);
+    // Before a write of the file system that ends past the file's end: the
+    // old last page's tail, which a mapping may have written, reads zeros.
+    static void before_write(Vnode& vnode, uint64_t end);
     // The file's size became `size` (ftruncate, a write past the end):
     // pages past it leave every mapping (SIGBUS there), the last one's tail
     // is zeroed.
@@ -49,6 +56,13 @@ public:
 
 private:
     bool load(size_t index, void* page) override;
+    void* borrow(size_t index, bool& failed) override;
+    void discarded_from(size_t first) override;
+    // Whether page `index` is the file system's own (a pinned buffer).
+    bool pinned(size_t index);
+    // Zeroes page bytes of the file's last page from `size` on.
+    void zero_tail(uint64_t size);
+    kstd::HashMap<size_t, kstd::RefPtr<PagePin>> m_pins;
 
     kstd::RefPtr<Vnode> m_vnode; // the vnode points back (Vnode::page_cache), without a reference
     uint64_t m_size { 0 };       // the file's, when last seen (resized)

@@ -37,6 +37,7 @@ ErrorOr<void> Vnode::truncate(uint64_t) { return err(is_directory() ? EISDIR : E
 ErrorOr<size_t> Vnode::readlink(char*, size_t) { return err(EINVAL); }
 ErrorOr<void> Vnode::sync() { return {}; }
 ErrorOr<RefPtr<SharedMemory>> Vnode::shared_pages() { return err(ENODEV); }
+ErrorOr<RefPtr<PagePin>> Vnode::pin_page(uint64_t) { return RefPtr<PagePin>(); }
 
 ErrorOr<void> Vnode::setattr(const AttrChange& change)
 {

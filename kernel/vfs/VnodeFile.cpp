@@ -43,6 +43,7 @@ ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
         offset = m_vnode->size(); // Linux appends even for pwrite (see pwrite(2) BUGS)
     if (offset > kMaxFileSize || n > kMaxFileSize - offset)
         return err(EFBIG);
+    FileCache::before_write(*m_vnode, offset + n);
     size_t done = TRY(m_vnode->write(offset, buf, n));
     TRY(FileCache::after_write(*m_vnode, offset, buf, done)); // into the mappings' pages too
     return done;
