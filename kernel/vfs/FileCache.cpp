@@ -90,9 +90,14 @@ void FileCache::discarded_from(size_t first)
 
 void FileCache::zero_tail(uint64_t size)
 {
-    if (size % kPage)
-        if (auto* last = static_cast<uint8_t*>(find(size_t(size / kPage))))
-            memset(last + size % kPage, 0, kPage - size % kPage);
+    if (size % kPage == 0)
+        return;
+    size_t index = size_t(size / kPage);
+    if (auto* last = static_cast<uint8_t*>(find(index))) {
+        memset(last + size % kPage, 0, kPage - size % kPage);
+        if (pinned(index))
+            (*m_pins.get(index))->mark_dirty(); // the block's tail on the disk too
+    }
 }
 
 bool FileCache::load(size_t index, void* page)
@@ -181,6 +186,13 @@ void FileCache::resized(Vnode& vnode)
     // later extension reads zeros there).
     cache->discard_from(size_t((size + kPage - 1) / kPage));
     cache->zero_tail(size);
+}
+
+void FileCache::truncating(Vnode& vnode, uint64_t size)
+{
+    FileCache* cache = vnode.page_cache();
+    if (cache && size < cache->m_size)
+        cache->discard_from(size_t((size + kPage - 1) / kPage));
 }
 
 void FileCache::before_write(Vnode& vnode, uint64_t end)

@@ -46,6 +46,11 @@ public:
     // pages past it leave every mapping (SIGBUS there), the last one's tail
     // is zeroed.
     static void resized(Vnode& vnode);
+    // Before the file system truncates to `size`: the pages wholly past it
+    // leave every mapping and the cache (should the truncation fail, the
+    // clean ones come back from the file; a dirty copied page's stores
+    // are lost).
+    static void truncating(Vnode& vnode, uint64_t size);
     // fsync: the vnode's dirty pages written back (nothing without a cache).
     static kstd::ErrorOr<void> write_back(Vnode& vnode);
     // sync(2): every cache's dirty pages written back.

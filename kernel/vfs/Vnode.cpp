@@ -42,8 +42,11 @@ ErrorOr<RefPtr<PagePin>> Vnode::pin_page(uint64_t) { return RefPtr<PagePin>(); }
 ErrorOr<void> Vnode::setattr(const AttrChange& change)
 {
     if (change.mask & AttrChange::Size) {
+        // Mappings lose what lies past the new end before the file system
+        // frees its blocks (a pinned block buffer must not outlive them).
+        FileCache::truncating(*this, change.size);
         TRY(truncate(change.size));
-        FileCache::resized(*this); // mappings of the file lose what lies past the end
+        FileCache::resized(*this);
     }
     if (!(change.mask & ~AttrChange::Size))
         return {};
