@@ -7,6 +7,8 @@
 #include "vfs/FileCache.h"
 #include "vfs/FileSystem.h"
 #include "vfs/VnodeFile.h"
+#include "core/Heap.h"
+#include "mm/PageRefs.h"
 #include "Boot.h"
 #include <cstring>
 #include <vector>
@@ -156,4 +158,115 @@ TEST(FileCache, TruncationDropsPagesAndZeroesTheTail)
     int writes = f.file->writes;
     ASSERT_FALSE(cache->write_back().is_error());
     EXPECT_EQ(f.file->writes, writes) << "the dropped dirty page is not written";
+}
+
+namespace {
+
+// A file whose pages live in kernel pages it lends to the cache (as ext2's
+// 4 KiB block buffers): counts the pins alive and the pages marked dirty.
+class PinningVnode final : public husk::Vnode {
+public:
+    PinningVnode(husk::FileSystem& fs, size_t pages) : Vnode(fs, 9, 0100644)
+    {
+        for (size_t i = 0; i < pages; ++i) {
+            auto* p = static_cast<char*>(husk::Heap::allocate_pages(1));
+            memset(p, 'a' + int(i), kPage);
+            page_data.push_back(p);
+        }
+        m_size = pages * kPage;
+    }
+    ~PinningVnode() override
+    {
+        for (char* p : page_data)
+            husk::PageRefs::release(p);
+    }
+
+    struct Pin final : husk::PagePin {
+        PinningVnode* file;
+        char* data;
+        Pin(PinningVnode* f, char* d) : file(f), data(d) { ++file->pins; }
+        ~Pin() override { --file->pins; }
+        void* page() const override { return data; }
+        void mark_dirty() override { ++file->marked_dirty; }
+    };
+
+    kstd::ErrorOr<kstd::RefPtr<husk::PagePin>> pin_page(uint64_t index) override
+    {
+        if (index >= page_data.size())
+            return kstd::RefPtr<husk::PagePin>();
+        auto pin = kstd::adopt_new<Pin>(this, page_data[index]);
+        return kstd::RefPtr<husk::PagePin>(pin.ptr());
+    }
+    kstd::ErrorOr<size_t> read(uint64_t offset, husk::IoBuffer buf, size_t n) override
+    {
+        if (offset >= m_size)
+            return size_t(0);
+        n = std::min<size_t>(n, size_t(m_size - offset));
+        for (size_t done = 0; done < n;) {
+            size_t at = size_t(offset) + done, chunk = std::min(n - done, kPage - at % kPage);
+            TRY(buf.write_from(done, page_data[at / kPage] + at % kPage, chunk));
+            done += chunk;
+        }
+        return n;
+    }
+    kstd::ErrorOr<size_t> write(uint64_t offset, husk::IoBuffer buf, size_t n) override
+    {
+        ++writes;
+        for (size_t done = 0; done < n;) {
+            size_t at = size_t(offset) + done, chunk = std::min(n - done, kPage - at % kPage);
+            TRY(buf.read_into(page_data[at / kPage] + at % kPage, done, chunk));
+            done += chunk;
+        }
+        return n;
+    }
+    kstd::ErrorOr<kstd::RefPtr<husk::SharedMemory>> shared_pages() override { return husk::FileCache::of(*this); }
+
+    std::vector<char*> page_data;
+    int pins { 0 }, marked_dirty { 0 }, writes { 0 }, pins_at_truncate { -1 };
+
+private:
+    kstd::ErrorOr<void> truncate(uint64_t size) override
+    {
+        pins_at_truncate = pins;
+        m_size = size;
+        return {};
+    }
+};
+
+} // namespace
+
+TEST(FileCache, LentPagesAreOneCopy)
+{
+    boot_kernel();
+    auto* fs = new TestFs();
+    {
+        auto file = kstd::adopt_new<PinningVnode>(*fs, 3);
+        auto open = kstd::adopt_new<husk::VnodeFile>(kstd::RefPtr<husk::Vnode>(file.ptr()), husk::linux::O_RDWR);
+        auto cache = file->shared_pages().release_value();
+        EXPECT_EQ(cache->page(1), file->page_data[1]) << "the cache maps the file system's page";
+        EXPECT_EQ(file->pins, 1);
+        // A store through a mapping is what read(2) sees at once.
+        file->page_data[1][5] = 'S';
+        char c = 0;
+        ASSERT_FALSE(open->pread(husk::IoBuffer::kernel(&c), 1, kPage + 5).is_error());
+        EXPECT_EQ(c, 'S');
+        // Written back: the page is marked dirty, not copied by a write.
+        cache->mark_dirty(1);
+        ASSERT_FALSE(cache->write_back().is_error());
+        EXPECT_EQ(file->marked_dirty, 1);
+        EXPECT_EQ(file->writes, 0);
+        // A truncation lets go of the pages past the end first.
+        ASSERT_NE(cache->page(2), nullptr);
+        EXPECT_EQ(file->pins, 2);
+        husk::AttrChange change;
+        change.mask = husk::AttrChange::Size;
+        change.size = kPage + 100;
+        ASSERT_FALSE(file->setattr(change).is_error());
+        EXPECT_EQ(file->pins_at_truncate, 1) << "page 2's pin went before the file system truncated";
+        EXPECT_EQ(file->page_data[1][100], 0) << "the last page's tail is zeroed";
+        EXPECT_EQ(file->marked_dirty, 2) << "and its block dirtied";
+        cache = nullptr;
+        EXPECT_EQ(file->pins, 0);
+    }
+    delete fs;
 }
