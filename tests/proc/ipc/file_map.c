@@ -118,6 +118,18 @@ static void shared(void)
     expect_str("the child stores", status_text(pt_wait(pid)), "exited 0");
     expect_yes("the parent sees them", m[20] == 'C' && m[PAGE + 30] == 'D');
     expect_long("and read(2) too", byte_at(fd, PAGE + 30), 'D');
+    pid = pt_fork();
+    if (pid == 0) {
+        /* A mapping of its own, not inherited: the same pages. */
+        int cfd = open(path, O_RDWR | O_CLOEXEC);
+        char* own = cfd < 0 ? MAP_FAILED : mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 2 * PAGE);
+        if (own == MAP_FAILED)
+            _exit(2);
+        own[50] = 'O';
+        _exit(own[9] == 'R' ? 0 : 1);
+    }
+    expect_str("a child maps the file itself, sees a store, stores", status_text(pt_wait(pid)), "exited 0");
+    expect_long("the parent's mapping sees its store", m[2 * PAGE + 50], 'O');
 
     say("-- the kernel stores into a mapping");
     int pipefd[2];
