@@ -72,8 +72,11 @@ void SharedMemory::mark_dirty(size_t index)
     void** p = m_pages.get(index);
     // No memory for the entry: the page stays mapped writable but is not
     // written back until it is written again after a clean (rare).
-    if (p)
-        (void)m_dirty.set(index, *p);
+    if (!p)
+        return;
+    bool first = m_dirty.size() == 0;
+    if (m_dirty.set(index, *p) && first)
+        first_dirty();
 }
 
 kstd::ErrorOr<kstd::Vector<SharedMemory::DirtyPage>> SharedMemory::take_dirty()

@@ -71,6 +71,7 @@ public:
     // its first write marks it dirty.
     bool tracks_writes() const { return m_tracks_writes; }
     bool dirty(size_t index) { return m_dirty.get(index) != nullptr; }
+    bool has_dirty() const { return m_dirty.size() != 0; }
     void mark_dirty(size_t index);
     // Writes the dirty pages back where they come from (a file); nothing
     // for memory that is its own backing. Called at msync, munmap and the
@@ -96,6 +97,8 @@ protected:
     }
     // The pages from `first` on were dropped (discard_from).
     virtual void discarded_from(size_t) {}
+    // A page became dirty while none was (a file cache starts its clock).
+    virtual void first_dirty() {}
     // Takes the dirty pages (index, page), leaving them clean: each is
     // mapped read-only again in every space that maps the object first, so
     // that a later write marks it dirty anew. The caller owns one PageRefs

@@ -1,4 +1,6 @@
 #include "FileCache.h"
+#include <husk/platform.h>
+#include "../block/Flusher.h"
 #include "../core/Heap.h"
 #include "../mm/PageRefs.h"
 #include "../kstd/NeverDestroyed.h"
@@ -41,6 +43,7 @@ FileCache::FileCache(Vnode& vnode) : SharedMemory(true), m_vnode(vnode)
     m_size = vnode.size();
     set_end(m_size);
     all_caches().append(*this);
+    Flusher::set_page_writer(write_expired);
 }
 
 FileCache::~FileCache()
@@ -81,6 +84,32 @@ bool FileCache::pinned(size_t index)
 {
     RefPtr<PagePin>* pin = m_pins.get(index);
     return pin && (*pin)->page() == find(index);
+}
+
+void FileCache::first_dirty()
+{
+    m_dirty_since = husk_plat_clock_monotonic();
+    Flusher::dirtied(); // a check is due within the interval
+}
+
+bool FileCache::write_expired(uint64_t dirtied_before)
+{
+    kstd::Vector<RefPtr<FileCache>> expired;
+    bool left = false;
+    for (FileCache& cache : all_caches()) {
+        if (!cache.has_dirty())
+            continue;
+        if (cache.m_dirty_since < dirtied_before && expired.append(RefPtr<FileCache>(&cache)))
+            continue;
+        left = true;
+    }
+    // A reference each (taken above): a write may sleep, and the last
+    // mapping go meanwhile. An error leaves its pages dirty: tried again.
+    for (auto& cache : expired) {
+        (void)cache->write_back();
+        left = left || cache->has_dirty();
+    }
+    return left;
 }
 
 void FileCache::discarded_from(size_t first)

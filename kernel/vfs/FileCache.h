@@ -55,6 +55,9 @@ public:
     static kstd::ErrorOr<void> write_back(Vnode& vnode);
     // sync(2): every cache's dirty pages written back.
     static kstd::ErrorOr<void> write_back_all();
+    // The flusher's periodic write-back (Flusher::PageWriter): the caches
+    // with pages dirty since before `dirtied_before`; whether any remain.
+    static bool write_expired(uint64_t dirtied_before);
 
     explicit FileCache(Vnode& vnode);
     kstd::ListNode all_node; // in the list of every cache (sync)
@@ -63,6 +66,7 @@ private:
     bool load(size_t index, void* page) override;
     void* borrow(size_t index, bool& failed) override;
     void discarded_from(size_t first) override;
+    void first_dirty() override;
     // Whether page `index` is the file system's own (a pinned buffer).
     bool pinned(size_t index);
     // Zeroes page bytes of the file's last page from `size` on.
@@ -71,6 +75,7 @@ private:
 
     kstd::RefPtr<Vnode> m_vnode; // the vnode points back (Vnode::page_cache), without a reference
     uint64_t m_size { 0 };       // the file's, when last seen (resized)
+    uint64_t m_dirty_since { 0 }; // monotonic ns when a page last became dirty while none was
 };
 
 } // namespace husk

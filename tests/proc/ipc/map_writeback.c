@@ -6,7 +6,9 @@
  *          wrote may be on the disk;
  *   exit   "exit-ok" at 200 and 8000, then exits: the end of the process
  *          and the kernel's sync at shutdown write them back;
- *   munmap "unmap-ok" at 400, munmap, then exits likewise. */
+ *   munmap "unmap-ok" at 400, munmap, then exits likewise;
+ *   flush  "flush-ok" at 500, says "stored" and waits to be killed: the
+ *          kernel's periodic write-back (dirty_expire) must write it. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +47,13 @@ int main(int argc, char** argv)
         memcpy(m + 200, "exit-ok", 7);
         memcpy(m + 8000, "exit-ok", 7);
         return 0;
+    }
+    if (strcmp(argv[2], "flush") == 0) {
+        memcpy(m + 500, "flush-ok", 8);
+        printf("stored\n");
+        fflush(stdout);
+        for (;;)
+            pause();
     }
     if (strcmp(argv[2], "munmap") == 0) {
         memcpy(m + 400, "unmap-ok", 8);
