@@ -21,8 +21,8 @@ CacheList& all_caches()
     return list.get();
 }
 
-// The cached pages meeting [offset, offset+len): f(page, offset of the
-// page's part, the part's length, where it is in the range).
+// The cached pages meeting [offset, offset+len): f(page index, the part
+// of the page inside the range, its length, its offset in the range).
 template<typename F>
 void for_cached(SharedMemory& cache, uint64_t offset, size_t len, F f)
 {
@@ -186,7 +186,12 @@ ErrorOr<void> FileCache::after_write(Vnode& vnode, uint64_t offset, IoBuffer buf
     FileCache* cache = vnode.page_cache();
     if (!cache)
         return {};
-    resized(vnode); // perhaps longer
+    if (vnode.size() > cache->m_size) {
+        // Longer: mappings reach the new pages (before_write zeroed the old
+        // tail; the bytes there now are the write's).
+        cache->m_size = vnode.size();
+        cache->set_end(cache->m_size);
+    }
     ErrorOr<void> result {};
     for_cached(*cache, offset, done, [&](size_t index, uint8_t* to, size_t n, size_t at) {
         if (!cache->pinned(index) && !result.is_error()) // a pinned page is what the file system wrote

@@ -213,6 +213,16 @@ static void truncation(void)
     must(ftruncate(fd, 3 * PAGE) == 0, "ftruncate");
     expect_str("grown again, the page is back", touch(m + 2 * PAGE, false), "ok");
     expect_yes("reading zeros", m[2 * PAGE] == 0 && m[PAGE + 200] == 0 && p[2 * PAGE] == 0);
+    must(ftruncate(fd, PAGE + 100) == 0, "ftruncate");
+    m[PAGE + 150] = 'x'; /* past the end, in the last page: not the file's */
+    must(pwrite(fd, "appended", 8, PAGE + 100) == 8, "pwrite");
+    expect_yes("write(2) appending in the mapped last page", memcmp(m + PAGE + 100, "appended", 8) == 0);
+    char back[9] = { 0 };
+    must(pread(fd, back, 8, PAGE + 100) == 8, "pread");
+    expect_str("read(2) of the appended bytes", back, "appended");
+    expect_long("the file's size", lseek(fd, 0, SEEK_END), PAGE + 108);
+    must(ftruncate(fd, 3 * PAGE) == 0, "ftruncate");
+    expect_long("a store past the old end reads zero once the file grows", m[PAGE + 150], 0);
     munmap(m, 3 * PAGE);
     munmap(p, 3 * PAGE);
     char* big = map(fd, 5 * PAGE, PROT_READ, MAP_SHARED, 0);
