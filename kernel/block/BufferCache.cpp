@@ -6,6 +6,7 @@
 #include "../kstd/NeverDestroyed.h"
 #include "../kstd/Sort.h"
 #include "../kstd/Vector.h"
+#include "../mm/PageRefs.h"
 #include "BlockDevice.h"
 #include "Flusher.h"
 
@@ -80,6 +81,26 @@ void BufferCache::release(Buffer& b)
 
 void BufferCache::set_budget(size_t bytes) { cache().stats.budget_bytes = bytes; }
 
+namespace {
+// A block of a page's size is a heap page, which a mapped file's page
+// cache may map too (FileCache through ext2's pin_page: one copy of the
+// data); PageRefs counts its owners, so a mapping that still holds it
+// when the buffer goes keeps valid memory.
+uint8_t* allocate_data(uint32_t size)
+{
+    if (size == kPageSize)
+        return static_cast<uint8_t*>(Heap::allocate_pages(1));
+    return static_cast<uint8_t*>(kstd::kmalloc(size));
+}
+void free_data(uint8_t* data, uint32_t size)
+{
+    if (size == kPageSize && data)
+        PageRefs::release(data);
+    else
+        kstd::kfree(data);
+}
+} // namespace
+
 void BufferCache::destroy(Buffer& b)
 {
     auto& c = cache();
@@ -87,7 +108,7 @@ void BufferCache::destroy(Buffer& b)
     LruList::remove(b);
     c.stats.cached_bytes -= b.size;
     --c.stats.buffers;
-    kstd::kfree(b.data);
+    free_data(b.data, b.size);
     kstd::destroy(&b);
 }
 
@@ -206,9 +227,9 @@ ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t blo
     b->device = &device;
     b->block = block;
     b->size = block_size;
-    b->data = static_cast<uint8_t*>(kstd::kmalloc(block_size));
+    b->data = allocate_data(block_size);
     if (!b->data || !c.index.set(Key { &device, block }, b)) {
-        kstd::kfree(b->data);
+        free_data(b->data, block_size);
         kstd::destroy(b);
         return err(ENOMEM);
     }

@@ -16,6 +16,7 @@ struct FlusherState {
     uint64_t expire_ns { 30'000'000'000 };
     uint64_t interval_ns { 5'000'000'000 };
     Thread* thread { nullptr };
+    Flusher::PageWriter page_writer { nullptr };
     bool due { false };
     Timer timer;
     WaitQueue waiters;
@@ -43,6 +44,8 @@ void Flusher::configure(uint64_t expire_ns, uint64_t interval_ns)
     state().expire_ns = expire_ns;
     state().interval_ns = interval_ns;
 }
+
+void Flusher::set_page_writer(PageWriter writer) { state().page_writer = writer; }
 
 void Flusher::on_timer(void*)
 {
@@ -72,12 +75,17 @@ void Flusher::thread_main(void*)
             s.waiters.wait();
         s.due = false;
         uint64_t now = husk_plat_clock_monotonic();
-        auto remaining = BufferCache::write_expired(now > s.expire_ns ? now - s.expire_ns : 0);
+        uint64_t cutoff = now > s.expire_ns ? now - s.expire_ns : 0;
+        // Expired mapped pages first: they become dirty blocks, written by
+        // a later check once those expire (a mapped page reaches the disk
+        // within about twice the expiry).
+        bool pages_left = s.page_writer && s.page_writer(cutoff);
+        auto remaining = BufferCache::write_expired(cutoff);
         if (remaining.is_error())
             klog(LogLevel::Warning, "flusher: write-back failed (%s); retrying in the next interval",
                  kstd::errno_name(remaining.error().code()));
-        if (remaining.is_error() || remaining.value())
-            arm(); // else the next dirty block arms it
+        if (remaining.is_error() || remaining.value() || pages_left)
+            arm(); // else the next dirty block or page arms it
     }
 }
 

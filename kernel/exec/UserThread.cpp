@@ -39,13 +39,18 @@ int signal_for(const husk_trap& trap)
 // inside a mapping is an access error, elsewhere a mapping error) and where
 // (si_addr: the address a page fault touched, the instruction of an
 // illegal opcode or a divide error; none for protection faults).
-linux::siginfo info_for(const husk_trap& trap, Process& process)
+// A page fault past the end of a mapped file (`signal` SIGBUS) is
+// BUS_ADRERR at the address.
+linux::siginfo info_for(const husk_trap& trap, Process& process, int signal)
 {
     linux::siginfo info {};
-    info.si_signo = signal_for(trap);
+    info.si_signo = signal ? signal : signal_for(trap);
     switch (trap.kind) {
     case HUSK_TRAP_PAGE_FAULT:
-        info.si_code = process.address_space()->region_at(trap.address) ? linux::SEGV_ACCERR : linux::SEGV_MAPERR;
+        if (signal == linux::SIGBUS)
+            info.si_code = linux::BUS_ADRERR;
+        else
+            info.si_code = process.address_space()->region_at(trap.address) ? linux::SEGV_ACCERR : linux::SEGV_MAPERR;
         info.si_addr = trap.address;
         break;
     case HUSK_TRAP_ILLEGAL:
@@ -145,6 +150,7 @@ void UserThread::main(void* arg)
         }
         if (trap.kind == HUSK_TRAP_INTERRUPTED)
             continue; // a signal to act on
+        int signal = 0; // the trap's own (signal_for), unless a fault says otherwise
         if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
             auto fault = process.address_space()->handle_fault(trap.address, trap.flags);
             if (fault == AddressSpace::Fault::Resolved) {
@@ -157,14 +163,16 @@ void UserThread::main(void* arg)
                 break;
             }
             signals.fault_address = trap.address;
+            if (fault == AddressSpace::Fault::BeyondEnd)
+                signal = linux::SIGBUS; // past the end of a mapped file (BUS_ADRERR)
         }
         // What sigcontext shows of the fault; its signal goes to the
         // program's handler if it has one it does not block.
         signals.fault_code = trap.code;
         signals.fault_error = trap.error;
-        if (Signals::fault(*self, info_for(trap, process)))
+        if (Signals::fault(*self, info_for(trap, process, signal)))
             continue;
-        die_of(process, trap, regs);
+        die_of(process, trap, regs, signal);
     }
     self->set_user_regs(nullptr);
     // Locks it still holds go to their waiters (robust and PI futexes).
@@ -201,9 +209,11 @@ void UserThread::die_of_out_of_memory(Process& process, const husk_trap& trap)
     Signals::terminate(process, linux::SIGKILL);
 }
 
-void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs)
+void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs, int signal)
 {
-    int signal = signal_for(trap);
+    bool beyond_end = signal == linux::SIGBUS && trap.kind == HUSK_TRAP_PAGE_FAULT;
+    if (!signal)
+        signal = signal_for(trap);
     uint64_t ip = husk_user_ip(&regs);
     char where[128] = "?";
     if (process.image())
@@ -211,7 +221,8 @@ void UserThread::die_of(Process& process, const husk_trap& trap, const husk_user
     if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
         klog(LogLevel::Error, "%s killed by %s: %s of address 0x%lx (%s) at %s 0x%lx (%s)", process.name(),
              Signals::describe(signal), access_of(trap), (unsigned long)trap.address,
-             (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped", HUSK_USER_IP_NAME, (unsigned long)ip,
+             beyond_end ? "past the end of the mapped file" : (trap.flags & HUSK_FAULT_PRESENT) ? "not allowed" : "not mapped",
+             HUSK_USER_IP_NAME, (unsigned long)ip,
              where);
     } else {
         klog(LogLevel::Error, "%s killed by %s: CPU exception %u (error code 0x%x) at %s 0x%lx (%s)", process.name(),

@@ -20,8 +20,9 @@ public:
 
 private:
     static void main(void* start);
-    // Ends the process with the signal a fault delivers, after a report.
-    static void die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs);
+    // Ends the process with the signal a fault delivers (or `signal`:
+    // SIGBUS for a page past the end of a mapped file), after a report.
+    static void die_of(Process& process, const husk_trap& trap, const husk_user_regs& regs, int signal = 0);
     // Ends the process as Linux's OOM killer does (SIGKILL) when a page
     // it may touch cannot be backed.
     static void die_of_out_of_memory(Process& process, const husk_trap& trap);

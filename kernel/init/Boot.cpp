@@ -14,6 +14,7 @@
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/overlay/OverlayFileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
+#include "../ipc/Semaphores.h"
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/Process.h"
@@ -128,6 +129,11 @@ kstd::ErrorOr<void> make_root_tree()
     auto dev = TRY(directory(*r, "dev", 0755));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(devfs, *dev, 0));
+    // POSIX shared memory (shm_open) lives in /dev/shm, a tmpfs anyone may
+    // create in, as on Linux.
+    auto shm = TRY(devfs->root()->lookup("shm"));
+    FileSystem* shmfs = TRY(RamfsFileSystem::create("shm", 0, "mode=1777"));
+    TRY(Vfs::mount(shmfs, *shm, 0));
     auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(procfs, *proc, 0));
@@ -204,6 +210,7 @@ extern "C" int husk_kernel_boot(void)
         return -r.error().code();
     }
     AddressSpace::set_current_lookup(Process::current_address_space);
+    Process::add_exit_hook(Semaphores::process_exited); // SEM_UNDO
     auto init = Process::create("init", nullptr);
     if (init.is_error())
         return -init.error().code();

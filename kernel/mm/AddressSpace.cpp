@@ -15,14 +15,24 @@ uintptr_t page_down(uintptr_t a) { return a & ~uintptr_t(kPage - 1); }
 bool aligned(uintptr_t a) { return (a & (kPage - 1)) == 0; }
 
 // Private memory a program may write: copy-on-write once another space
-// may reach its pages.
-bool private_writable(const AddressSpace::Region& r) { return !r.shared && (r.prot & HUSK_PROT_WRITE); }
+// may reach its pages (a private view of a file: always, while it maps the
+// file cache's page).
+bool private_writable(const AddressSpace::Region& r)
+{
+    return (!r.shared || r.private_copy) && (r.prot & HUSK_PROT_WRITE);
+}
+// A shared view of an object whose pages are mapped read-only until
+// written (a file cache: the first write marks the page dirty).
+bool tracked_shared(const AddressSpace::Region& r)
+{
+    return r.shared && !r.private_copy && r.shared->tracks_writes();
+}
 unsigned read_only(unsigned prot) { return prot & ~HUSK_PROT_WRITE; }
 } // namespace
 
 AddressSpace::Region AddressSpace::Region::piece(uintptr_t from, uintptr_t to, unsigned rights) const
 {
-    return Region { from, to, rights, shared, shared_first + (from - start) / kPage };
+    return Region { from, to, rights, shared, shared_first + (from - start) / kPage, may_write, private_copy };
 }
 
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
@@ -44,8 +54,16 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
 
 AddressSpace::~AddressSpace()
 {
-    // The page tables go at once; m_pages then releases the pages (a leaf
-    // still shared with another space is one reference dropped).
+    // Files mapped shared get what was written through this space (the
+    // objects then clean the pages in every space, this one too: its page
+    // tables still exist). The page tables go next; m_pages then releases
+    // the pages (a leaf still shared with another space is one reference
+    // dropped).
+    for (const Region& r : m_regions)
+        region_closed(r);
+    for (const Region& r : m_regions)
+        if (tracked_shared(r))
+            (void)r.shared->write_back();
     if (m_platform)
         husk_plat_aspace_destroy(m_platform);
 }
@@ -77,8 +95,8 @@ const AddressSpace::Region* AddressSpace::region_at(uintptr_t address) const
 AddressSpace::SharedKey AddressSpace::shared_key(uintptr_t address) const
 {
     const Region* r = region_at(address);
-    if (!r || !r->shared)
-        return {};
+    if (!r || !r->shared || r->private_copy)
+        return {}; // private: the address is the key
     uint64_t page = r->shared_first + (page_down(address) - r->start) / kPage;
     return { r->shared, page * kPage + (address & (kPage - 1)) };
 }
@@ -86,14 +104,17 @@ AddressSpace::SharedKey AddressSpace::shared_key(uintptr_t address) const
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
 {
     kstd::RefPtr<AddressSpace> child = TRY(create());
-    for (const Region& r : m_regions)
+    for (const Region& r : m_regions) {
         if (!child->m_regions.append(r))
             return err(kstd::ENOMEM);
+        child->regions_opened(r, 1); // a System V segment's attachment is inherited
+    }
     child->m_brk_start = m_brk_start;
     child->m_brk_end = m_brk_end;
     // fork costs O(page tables), not O(pages): the child's map shares
     // this one's leaves (PageMap::share), and the platform takes write
-    // rights from this space's private pages in bulk, a whole table at a
+    // rights from this space's private pages in bulk (shared memory's stay
+    // writable in both: its pages are the SharedMemory's, never copied), a whole table at a
     // time where it can (husk_plat_aspace_write_protect). The child's page
     // tables start empty and fill on its faults from its map, 64 KiB around
     // each read. Copying them at once instead, as Linux copies those of
@@ -150,7 +171,11 @@ ErrorOr<void> AddressSpace::discard(uintptr_t start, size_t len)
 
 unsigned AddressSpace::rights(uintptr_t va, const Region& r) const
 {
-    return private_writable(r) && m_pages.shared(va / kPage) ? read_only(r.prot) : r.prot;
+    if (private_writable(r))
+        return m_pages.shared(va / kPage) ? read_only(r.prot) : r.prot;
+    if (tracked_shared(r) && !r.shared->dirty(r.object_page(va)))
+        return read_only(r.prot);
+    return r.prot;
 }
 
 void* AddressSpace::page_for(uintptr_t va, const Region& r)
@@ -163,7 +188,10 @@ void* AddressSpace::page_for(uintptr_t va, const Region& r)
     void* page;
     if (r.shared) {
         // The shared memory keeps its page; this space becomes an owner too.
-        page = r.shared->page(r.shared_first + (va - r.start) / kPage);
+        size_t index = r.object_page(va);
+        if (index >= r.shared->end_page())
+            return nullptr; // past the end of a file
+        page = r.shared->page(index);
         if (!page)
             return nullptr;
         PageRefs::share(page);
@@ -173,7 +201,10 @@ void* AddressSpace::page_for(uintptr_t va, const Region& r)
             return nullptr;
     }
     // The map's slot first (what may need memory), so that set cannot fail.
-    if (!m_pages.own(number) || husk_plat_aspace_map(m_platform, va, page, r.prot) != 0) {
+    // A file cache's page is read-only in a private view (written: copied)
+    // and, while clean, in a shared one.
+    unsigned prot = r.private_copy ? read_only(r.prot) : rights(va, r);
+    if (!m_pages.own(number) || husk_plat_aspace_map(m_platform, va, page, prot) != 0) {
         PageRefs::release(page);
         return nullptr;
     }
@@ -185,10 +216,19 @@ void* AddressSpace::writable_page_for(uintptr_t va, const Region& r)
 {
     uintptr_t number = va / kPage;
     void* page = m_pages.get(number);
-    if (!page)
-        return page_for(va, r); // fresh, or the shared memory's: mapped writable
-    if (r.shared) // writable in every space (a forked child's tables fill on demand)
+    if (!page) {
+        page = page_for(va, r);
+        if (!page || !r.shared)
+            return page; // fresh: mapped writable
+        // An object's page: a file cache's is mapped read-only (below).
+    }
+    if (r.shared && !r.private_copy) {
+        // Writable in every space (a forked child's tables fill on
+        // demand); a file's page is dirty from now on.
+        if (r.shared->tracks_writes())
+            r.shared->mark_dirty(r.object_page(va));
         return husk_plat_aspace_map(m_platform, va, page, r.prot) == 0 ? page : nullptr;
+    }
     if (m_pages.shared(number)) {
         // Another space may reach it: write into a copy of our own.
         void* copy = m_pages.own(number) ? Heap::allocate_pages(1) : nullptr;
@@ -248,31 +288,187 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
             return err(kstd::ENOMEM);
     }
     TRY(drop_pages(start, end));
+    kstd::Vector<kstd::RefPtr<SharedMemory>> written;
+    for (const Region& r : m_regions)
+        if (r.end > start && r.start < end && tracked_shared(r))
+            (void)written.append(r.shared); // no memory: written back later (exit, sync)
+    // A shared region cut away closes; one cut in two opens a second (as
+    // Linux's VMAs: a segment's attachment count follows them).
+    for (const Region& r : m_regions) {
+        if (r.end <= start || r.start >= end)
+            continue;
+        if (r.start < start && r.end > end)
+            regions_opened(r, 1);
+        else if (r.start >= start && r.end <= end)
+            region_closed(r);
+    }
     m_regions = kstd::move(kept);
+    write_back(written);
     return {};
 }
 
-ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing)
+void AddressSpace::write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects)
 {
-    uintptr_t end = start + len;
-    if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
-        return err(kstd::EINVAL);
-    kstd::RefPtr<SharedMemory> shared;
-    if (sharing == Sharing::Shared && !(shared = SharedMemory::create()))
+    // munmap writes a shared file mapping's pages back (Linux leaves them
+    // dirty in its page cache, which outlives the mapping; Husk's file
+    // cache lives while mapped). An error stays with the pages (EIO later).
+    for (auto& object : objects)
+        (void)object->write_back();
+}
+
+void AddressSpace::reprotect_object(const SharedMemory& object)
+{
+    for (const Region& r : m_regions) {
+        if (r.shared.ptr() != &object || r.private_copy)
+            continue;
+        m_pages.for_each(r.start / kPage, r.end / kPage, [&](uintptr_t number, void*) {
+            uintptr_t va = number * kPage;
+            husk_plat_aspace_protect(m_platform, va, rights(va, r));
+        });
+    }
+}
+
+ErrorOr<void> AddressSpace::move_pages(uintptr_t from, uintptr_t to, size_t len)
+{
+    // Gathered first: the map changes under a walk. Each page gains its
+    // owner at `to` before `from` lets go of it (the caller's carve).
+    struct Moved {
+        uintptr_t number;
+        void* page;
+    };
+    kstd::Vector<Moved> pages;
+    bool ok = true;
+    m_pages.for_each(from / kPage, (from + len) / kPage, [&](uintptr_t number, void* page) {
+        ok = ok && pages.append(Moved { number - from / kPage + to / kPage, page });
+    });
+    if (!ok)
         return err(kstd::ENOMEM);
-    TRY(carve(start, end));
+    for (const Moved& m : pages) {
+        if (!m_pages.own(m.number))
+            return err(kstd::ENOMEM); // those moved so far are mapped twice until the carve
+        PageRefs::share(m.page);
+        (void)m_pages.set(m.number, m.page);
+    }
+    return {};
+}
+
+ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size_t new_len, bool may_move, bool fixed,
+                                      uintptr_t new_start)
+{
+    // Linux's checks (mm/mremap.c): the old range lies in one region.
+    const Region* found = region_at(old_start);
+    if (!found)
+        return err(kstd::EFAULT);
+    if (old_len > found->end - old_start)
+        return err(kstd::EFAULT);
+    if (old_len == 0 && (!found->shared || found->private_copy))
+        return err(kstd::EINVAL); // a second view of the same pages: shared memory only
+    Region r = found->piece(old_start, old_start + old_len, found->prot);
+    bool region_ends_here = found->end == old_start + old_len;
+    size_t index = size_t(found - m_regions.data());
+    if (fixed) {
+        uintptr_t new_end = new_start + new_len;
+        if (!aligned(new_start) || new_end < new_start || new_start < m_user_lo || new_end > m_user_hi)
+            return err(kstd::EINVAL);
+        if (new_start < old_start + old_len && old_start < new_end)
+            return err(kstd::EINVAL); // the ranges overlap
+        TRY(carve(new_start, new_end));
+        if (old_len > new_len) {
+            TRY(carve(old_start + new_len, old_start + old_len));
+            old_len = new_len;
+        }
+    } else if (new_len <= old_len) {
+        if (new_len < old_len)
+            TRY(carve(old_start + new_len, old_start + old_len));
+        return old_start;
+    } else if (old_len && region_ends_here && is_free(old_start + old_len, new_len - old_len)) {
+        m_regions[index].end = old_start + new_len; // grown where it lies
+        return old_start;
+    } else if (!may_move) {
+        return err(kstd::ENOMEM);
+    } else {
+        new_start = TRY(find_free(new_len));
+    }
+    // Moved: a region at new_start viewing what the old one did, its pages
+    // along, then the old range unmapped (a second view for old_len 0).
+    r.start = new_start;
+    r.end = new_start + new_len;
+    TRY(insert(kstd::move(r)));
+    TRY(move_pages(old_start, new_start, old_len));
+    if (old_len)
+        TRY(carve(old_start, old_start + old_len));
+    return new_start;
+}
+
+bool AddressSpace::resident(uintptr_t va) const
+{
+    if (m_pages.get(va / kPage))
+        return true;
+    const Region* r = region_at(va);
+    return r && r->shared && r->shared->find(r->object_page(va));
+}
+
+void AddressSpace::regions_opened(const Region& r, size_t n)
+{
+    if (r.shared)
+        for (size_t i = 0; i < n; ++i)
+            r.shared->region_opened(*this);
+}
+
+void AddressSpace::region_closed(const Region& r)
+{
+    if (r.shared)
+        r.shared->region_closed(*this);
+}
+
+ErrorOr<void> AddressSpace::insert(Region region)
+{
     size_t at = 0;
-    while (at < m_regions.size() && m_regions[at].start < start)
+    while (at < m_regions.size() && m_regions[at].start < region.start)
         ++at;
     if (!m_regions.append(Region {}))
         return err(kstd::ENOMEM);
     for (size_t i = m_regions.size() - 1; i > at; --i)
         m_regions[i] = m_regions[i - 1];
-    m_regions[at] = Region { start, end, prot, kstd::move(shared), 0 };
+    m_regions[at] = kstd::move(region);
+    regions_opened(m_regions[at], 1);
     return {};
 }
 
+ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing)
+{
+    Backing backing;
+    if (sharing == Sharing::Shared && !(backing.shared = SharedMemory::create()))
+        return err(kstd::ENOMEM);
+    return map_fixed(start, len, prot, kstd::move(backing));
+}
+
+ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Backing backing)
+{
+    uintptr_t end = start + len;
+    if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
+        return err(kstd::EINVAL);
+    TRY(carve(start, end));
+    return insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page, backing.may_write,
+                           backing.private_copy });
+}
+
 ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing sharing)
+{
+    Backing backing;
+    if (sharing == Sharing::Shared && !(backing.shared = SharedMemory::create()))
+        return err(kstd::ENOMEM);
+    return map_anywhere(len, prot, kstd::move(backing));
+}
+
+ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Backing backing)
+{
+    uintptr_t start = TRY(find_free(len));
+    TRY(map_fixed(start, len, prot, kstd::move(backing)));
+    return start;
+}
+
+ErrorOr<uintptr_t> AddressSpace::find_free(size_t len) const
 {
     if (!aligned(len) || len == 0)
         return err(kstd::EINVAL);
@@ -288,9 +484,7 @@ ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing
     }
     if (top < m_user_lo + len)
         return err(kstd::ENOMEM);
-    uintptr_t start = top - len;
-    TRY(map_fixed(start, len, prot, sharing));
-    return start;
+    return top - len;
 }
 
 ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
@@ -301,6 +495,38 @@ ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
     return carve(start, start + len);
 }
 
+ErrorOr<void> AddressSpace::unmap_object(uintptr_t start, size_t len, const SharedMemory& object)
+{
+    uintptr_t end = start + len < start ? m_user_hi : start + len;
+    for (;;) {
+        // One region at a time: each carve rebuilds the list.
+        const Region* found = nullptr;
+        for (const Region& r : m_regions)
+            if (r.shared.ptr() == &object && r.start >= start && r.end <= end) {
+                found = &r;
+                break;
+            }
+        if (!found)
+            return {};
+        TRY(carve(found->start, found->end));
+    }
+}
+
+void AddressSpace::drop_object_pages(const SharedMemory& object, size_t first)
+{
+    for (const Region& r : m_regions) {
+        if (r.shared.ptr() != &object)
+            continue;
+        size_t pages = (r.end - r.start) / kPage;
+        if (first >= r.shared_first + pages)
+            continue;
+        uintptr_t from = first > r.shared_first ? r.start + (first - r.shared_first) * kPage : r.start;
+        // ENOMEM (a shared leaf cut in two could not be copied): the pages
+        // stay mapped here, owned by this space too (stale, not freed).
+        (void)drop_pages(from, r.end);
+    }
+}
+
 ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
 {
     len = (len + kPage - 1) & ~(kPage - 1);
@@ -309,6 +535,10 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
         return err(kstd::EINVAL);
     if (!covered(start, len))
         return err(kstd::ENOMEM); // as Linux: the range has unmapped holes
+    if (prot & HUSK_PROT_WRITE)
+        for (const Region& r : m_regions)
+            if (r.start < end && r.end > start && !r.may_write)
+                return err(kstd::EACCES); // a read-only file's or SHM_RDONLY view
     // Split at the edges, then change the rights of what lies inside.
     kstd::Vector<Region> updated;
     for (const Region& r : m_regions) {
@@ -325,6 +555,9 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
         if (!ok)
             return err(kstd::ENOMEM);
     }
+    for (const Region& r : m_regions)
+        if (r.start < end && r.end > start)
+            regions_opened(r, (r.start < start) + (r.end > end)); // the pieces beyond the first
     m_regions = kstd::move(updated);
     // A page another space may reach stays read-only while the region
     // allows writing: its first write must copy it.
@@ -346,11 +579,15 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
         return Fault::Refused;
     uintptr_t va = page_down(address);
     void* page = m_pages.get(va / kPage);
+    if (!page && r->shared && r->object_page(va) >= r->shared->end_page())
+        return Fault::BeyondEnd;
+    bool write = flags & HUSK_FAULT_WRITE;
     // A page, its page table or its bookkeeping could not be had: memory.
     if (!page)
-        return page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
-    // A write to a private page mapped read-only: copy-on-write.
-    if ((flags & HUSK_FAULT_WRITE) && private_writable(*r))
+        return (write ? writable_page_for(va, *r) : page_for(va, *r)) ? Fault::Resolved : Fault::OutOfMemory;
+    // A write to a private page mapped read-only: copy-on-write; to a clean
+    // page of a file mapped shared: it becomes dirty.
+    if (write && (private_writable(*r) || tracked_shared(*r)))
         return writable_page_for(va, *r) ? Fault::Resolved : Fault::OutOfMemory;
     if (flags & HUSK_FAULT_PRESENT)
         return Fault::Refused; // mapped with these very rights and still refused: not ours to fix

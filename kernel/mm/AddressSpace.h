@@ -1,10 +1,11 @@
 // An application's address space: its regions (start, end, rights — what
-// mmap, brk and the ELF loader create) and the pages behind them, filled on
-// first touch (demand paging). The platform holds the page tables
-// (husk_plat_aspace_*); this object decides what may be mapped where, and
-// its PageMap says what is. One per process; threads share it, fork()
-// copies it: the child maps the same pages, private ones copy-on-write,
-// MAP_SHARED ones for good (SharedMemory).
+// mmap, brk, shmat and the ELF loader create) and the pages behind them,
+// filled on first touch (demand paging). The platform holds the page
+// tables (husk_plat_aspace_*); this object decides what may be mapped
+// where, and its PageMap says what is. One per process; threads share it,
+// fork() copies it: the child maps the same pages, private ones
+// copy-on-write, shared ones for good (a SharedMemory object holds them:
+// MAP_SHARED anonymous memory, a ramfs file, a System V segment).
 #pragma once
 
 #include <husk/platform.h>
@@ -44,12 +45,29 @@ public:
     // Private memory (each process its own after a fork) or MAP_SHARED
     // anonymous memory (one set of pages, shared across fork).
     enum class Sharing { Private, Shared };
+    // What a new region maps: private memory (no object), or the pages of
+    // a shared object from first_page on (a file's MAP_SHARED view at an
+    // offset, a System V segment). may_write: whether mprotect may grant
+    // PROT_WRITE later (Linux's VM_MAYWRITE: not for a file opened
+    // read-only, nor an attachment made with SHM_RDONLY).
+    // private_copy: a MAP_PRIVATE view of the object (a file's cache): its
+    // pages until this space writes one, which copies it.
+    struct Backing {
+        kstd::RefPtr<SharedMemory> shared;
+        size_t first_page { 0 };
+        bool may_write { true };
+        bool private_copy { false };
+    };
 
     struct Region {
         uintptr_t start, end; // page aligned
         unsigned prot;        // HUSK_PROT_*
-        kstd::RefPtr<SharedMemory> shared; // MAP_SHARED anonymous: its pages
+        kstd::RefPtr<SharedMemory> shared; // shared memory: its pages (null: private)
         size_t shared_first { 0 };        // the page of `shared` at `start`
+        bool may_write { true };          // mprotect may add HUSK_PROT_WRITE
+        bool private_copy { false };      // `shared`'s pages until written (MAP_PRIVATE of a file)
+        // The page of `shared` at va (page aligned, inside).
+        size_t object_page(uintptr_t va) const { return shared_first + (va - start) / kPage; }
         // [from, to) of this region, with rights `rights`.
         Region piece(uintptr_t from, uintptr_t to, unsigned rights) const;
     };
@@ -57,10 +75,31 @@ public:
     // Reserves [start, start+len) (page aligned, inside the user range) with
     // `prot`, replacing what was there (its pages are released).
     kstd::ErrorOr<void> map_fixed(uintptr_t start, size_t len, unsigned prot, Sharing sharing = Sharing::Private);
+    kstd::ErrorOr<void> map_fixed(uintptr_t start, size_t len, unsigned prot, Backing backing);
     // Finds room for len bytes, top down below the stack area; returns it.
     kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot, Sharing sharing = Sharing::Private);
+    kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot, Backing backing);
     kstd::ErrorOr<void> unmap(uintptr_t start, size_t len);
+    // Unmaps the regions inside [start, start+len) that map `object`,
+    // leaving the others (shmdt(2)).
+    kstd::ErrorOr<void> unmap_object(uintptr_t start, size_t len, const SharedMemory& object);
+    // EACCES when a region of the range may not become writable (may_write).
     kstd::ErrorOr<void> protect(uintptr_t start, size_t len, unsigned prot);
+    // Takes away this space's mappings of object's pages from index `first`
+    // on (SharedMemory::discard_from: the object shrinks); the regions stay.
+    void drop_object_pages(const SharedMemory& object, size_t first);
+    // Gives object's pages mapped here the rights they have now: a file
+    // cache cleaned them (SharedMemory::take_dirty), so shared views map
+    // them read-only until the next write.
+    void reprotect_object(const SharedMemory& object);
+    // mremap(2): [old_start, old_start+old_len) inside one region, grown or
+    // shrunk to new_len, in place or (may_move) elsewhere, at new_start
+    // when `fixed`; its pages go along. The new start; Linux's errors.
+    kstd::ErrorOr<uintptr_t> remap(uintptr_t old_start, size_t old_len, size_t new_len, bool may_move, bool fixed,
+                                   uintptr_t new_start);
+    // mincore(2): whether the page at va (page aligned, in a region) is in
+    // memory: mapped here, or held by the object a file mapping views.
+    bool resident(uintptr_t va) const;
     // Whether [start, start+len) is wholly covered by regions / touches none.
     bool covered(uintptr_t start, size_t len) const;
     bool is_free(uintptr_t start, size_t len) const;
@@ -71,8 +110,10 @@ public:
 
     // Resolves a page fault of the application: Resolved if the access is
     // allowed (the page is now mapped), Refused for a segmentation fault,
-    // OutOfMemory when it is allowed but no page is left to back it.
-    enum class Fault { Resolved, Refused, OutOfMemory };
+    // OutOfMemory when it is allowed but no page is left to back it,
+    // BeyondEnd for a page of a shared object past its end (a file's
+    // mapping past the end of the file: SIGBUS on Linux).
+    enum class Fault { Resolved, Refused, OutOfMemory, BeyondEnd };
     Fault handle_fault(uintptr_t address, uint32_t fault_flags);
     // Maps every page of [start, start+len) that regions allow (kernel
     // copies into fresh memory go through here; with HUSK_PROT_WRITE
@@ -99,6 +140,8 @@ public:
         return n;
     }
     const Region* region_at(uintptr_t address) const;
+    // The regions, sorted by address.
+    const kstd::Vector<Region>& regions() const { return m_regions; }
     // What backs `address` when it is MAP_SHARED memory: the shared object
     // and the byte offset within it, the same in every space that maps it
     // (process-shared futexes key on it, as Linux keys on inode and page
@@ -122,6 +165,18 @@ private:
     // (the next fault maps each again).
     kstd::ErrorOr<void> drop_pages(uintptr_t start, uintptr_t end);
     kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end); // removes [start, end) from regions
+    kstd::ErrorOr<void> insert(Region region); // into the sorted list, at its place (free)
+    // A shared region of this space began (+n) or ceased (-1) to exist: its
+    // object hears of it (SharedMemory::region_opened/closed).
+    void regions_opened(const Region& r, size_t n);
+    void region_closed(const Region& r);
+    // The objects of the regions meeting [start, end) write back what was
+    // written through them (munmap): called with the regions updated.
+    static void write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects);
+    // The start of a free gap of len bytes, top down below the stack area.
+    kstd::ErrorOr<uintptr_t> find_free(size_t len) const;
+    // Moves the pages mapped at [from, from+len) to `to` (mremap).
+    kstd::ErrorOr<void> move_pages(uintptr_t from, uintptr_t to, size_t len);
     // The rights the platform gives the page at va of region r: a private
     // page another space may reach is read-only until written (copied).
     unsigned rights(uintptr_t va, const Region& r) const;

@@ -12,7 +12,21 @@ namespace husk {
 namespace {
 using ProcessList = kstd::IntrusiveList<Process, &Process::all_node>;
 Process* g_init; // the first process without a parent: pid 1, which adopts orphans
+Process::ExitHook g_exit_hooks[Process::kMaxExitHooks];
 } // namespace
+
+void Process::add_exit_hook(ExitHook hook)
+{
+    for (ExitHook& slot : g_exit_hooks) {
+        if (slot == hook)
+            return;
+        if (!slot) {
+            slot = hook;
+            return;
+        }
+    }
+    panic("Process::add_exit_hook: more than %d hooks", int(kMaxExitHooks));
+}
 
 kstd::IntrusiveList<Process, &Process::all_node>& Process::all()
 {
@@ -173,11 +187,15 @@ void Process::release_vfork_parent()
 
 void Process::become_zombie()
 {
-    // What exit(2) releases: descriptors, locks, memory, the directories.
+    // What exit(2) releases: descriptors, locks, memory, the directories,
+    // and what other subsystems keep for the process.
     release_fds();
     RecordLocks::release_all(this);
     if (m_address_space)
         note_resident(m_address_space->resident_pages());
+    for (ExitHook hook : g_exit_hooks)
+        if (hook)
+            hook(*this);
     m_address_space = nullptr;
     m_image = nullptr;
     m_executable = nullptr;

@@ -166,6 +166,13 @@ public:
     void set_vfork_parent(VforkDone* done) { m_vfork = done; }
     void release_vfork_parent();
 
+    // Subsystems above proc that keep state per process (System V
+    // semaphores' SEM_UNDO adjustments) hear of each exit, as the process
+    // becomes a zombie; at most kMaxExitHooks, installed at boot.
+    using ExitHook = void (*)(Process&);
+    static constexpr size_t kMaxExitHooks = 4;
+    static void add_exit_hook(ExitHook hook);
+
     // Whether any process has its cwd or root on fs (umount's EBUSY).
     static bool any_inside(const FileSystem& fs);
     static size_t count();

@@ -2,6 +2,7 @@
 // arguments in, TRY each step, return the result. One file per family.
 #pragma once
 
+#include "../abi/Ipc.h"
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
 #include "../mm/UserPtr.h"
@@ -88,6 +89,20 @@ SysResult sys_chroot(UChar path);
 SysResult sys_mount(UChar source, UChar target, UChar fstype, unsigned long flags, UserPtr<const void> data);
 SysResult sys_umount2(UChar target, int flags);
 
+// ipc.cpp — System V IPC: shared memory, semaphores, message queues
+SysResult sys_shmget(int32_t key, size_t size, int flags);
+SysResult sys_shmat(int id, uint64_t addr, int flags);
+SysResult sys_shmdt(uint64_t addr);
+SysResult sys_shmctl(int id, int cmd, UserPtr<void> buf);
+SysResult sys_semget(int32_t key, int nsems, int flags);
+SysResult sys_semop(int id, UserPtr<const linux::sembuf> ops, unsigned nsops);
+SysResult sys_semtimedop(int id, UserPtr<const linux::sembuf> ops, unsigned nsops, UserPtr<const linux::timespec> timeout);
+SysResult sys_semctl(int id, int semnum, int cmd, uint64_t arg);
+SysResult sys_msgget(int32_t key, int flags);
+SysResult sys_msgsnd(int id, UserPtr<const void> msgp, size_t size, int flags);
+SysResult sys_msgrcv(int id, UserPtr<void> msgp, size_t size, long type, int flags);
+SysResult sys_msgctl(int id, int cmd, UserPtr<void> buf);
+
 // pipe.cpp
 SysResult sys_pipe(UserPtr<int> fds);
 SysResult sys_pipe2(UserPtr<int> fds, int flags);
@@ -163,7 +178,9 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
 SysResult sys_munmap(uint64_t addr, size_t len);
 SysResult sys_mprotect(uint64_t addr, size_t len, int prot);
 SysResult sys_madvise(uint64_t addr, size_t len, int advice);
+SysResult sys_msync(uint64_t addr, size_t len, int flags);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
+SysResult sys_mincore(uint64_t addr, size_t len, UserPtr<uint8_t> vec);
 SysResult sys_brk(uint64_t addr);
 
 // process.cpp — exit, thread area, limits, affinity

@@ -1,5 +1,6 @@
 // open, read, write, seek, truncate, sync: the file I/O family.
 #include "../kstd/Vector.h"
+#include "../vfs/FileCache.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -77,6 +78,7 @@ ErrorOr<void> sync_file(int fd)
     RefPtr<File> f = TRY(io_file(fd));
     if (!f->vnode())
         return err(EINVAL);
+    TRY(FileCache::write_back(*f->vnode())); // what mappings wrote
     return f->vnode()->sync();
 }
 
@@ -179,8 +181,10 @@ SysResult sys_sync()
 SysResult sys_syncfs(int fd)
 {
     RefPtr<File> f = TRY(io_file(fd));
-    if (f->vnode())
+    if (f->vnode()) {
+        (void)FileCache::write_back_all(); // mapped files' pages (of every file system: simpler, rare)
         TRY(f->vnode()->fs().sync());
+    }
     return 0;
 }
 

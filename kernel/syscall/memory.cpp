@@ -1,9 +1,11 @@
-// Application memory: mmap, munmap, mprotect, madvise, mremap, brk. Only
+// Application memory: mmap, munmap, mprotect, madvise, msync, mremap, mincore, brk. Only
 // processes that run a program have an address space (unikernel use); for
 // local clients these calls answer ENOSYS.
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../mm/AddressSpace.h"
+#include "../mm/SharedMemory.h"
+#include "../mm/UserAccess.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -28,8 +30,9 @@ ErrorOr<AddressSpace*> space()
 
 bool page_aligned(uint64_t v) { return (v & (kPage - 1)) == 0; }
 
-// MAP_PRIVATE of a file: a private copy of [offset, offset+len) of it,
-// read now (what lies past the end of the file reads as zero).
+// MAP_PRIVATE of a file whose file system has no pages to share (procfs):
+// a private copy of [offset, offset+len) of it, read now (what lies past
+// the end of the file reads as zero).
 ErrorOr<void> fill_from_file(AddressSpace& as, File& file, uintptr_t at, size_t len, uint64_t offset)
 {
     constexpr size_t kChunk = 64 * 1024;
@@ -70,18 +73,35 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
         return err(ENOMEM);
     bool anonymous = flags & kMapAnonymous;
     // MAP_SHARED anonymous memory is one set of pages a forked child shares
-    // (no copy-on-write); a file's MAP_SHARED view is a private copy.
-    auto sharing = anonymous && type != kMapPrivate ? AddressSpace::Sharing::Shared : AddressSpace::Sharing::Private;
+    // (no copy-on-write). A file's views map the file's pages: ramfs's own
+    // (/tmp, /dev/shm), ext2's FileCache; a MAP_SHARED view writes into
+    // them, a MAP_PRIVATE one copies a page at its first write. A file
+    // system without pages (procfs) gets a private copy, so only a
+    // read-only shared view.
+    AddressSpace::Backing backing;
     RefPtr<File> file;
+    if (anonymous && type != kMapPrivate && !(backing.shared = SharedMemory::create()))
+        return err(ENOMEM);
     if (!anonymous) {
         file = TRY(file_of(fd));
         if (!file->is_readable())
             return err(EACCES);
-        if (type != kMapPrivate && (prot & HUSK_PROT_WRITE)) {
-            // A shared writable view needs pages the file system and the
-            // application share; Husk copies file data into private pages.
-            klog(LogLevel::Warning, "mmap: MAP_SHARED with PROT_WRITE of a file is not supported (ENODEV)");
+        bool shared = type != kMapPrivate;
+        bool writable = file->is_writable();
+        if (shared && (prot & HUSK_PROT_WRITE) && !writable)
+            return err(EACCES);
+        auto pages = file->vnode() ? file->vnode()->shared_pages() : ErrorOr<RefPtr<SharedMemory>>(err(ENODEV));
+        if (!pages.is_error()) {
+            backing.shared = pages.release_value();
+            backing.first_page = size_t(uint64_t(offset) / kPage);
+            backing.may_write = !shared || writable;
+            backing.private_copy = !shared;
+            file = nullptr; // nothing to copy: the region maps the file
+        } else if (shared && (prot & HUSK_PROT_WRITE)) {
+            klog(LogLevel::Warning, "mmap: MAP_SHARED with PROT_WRITE of a file without pages (procfs?) is not supported (ENODEV)");
             return err(ENODEV);
+        } else if (shared) {
+            backing.may_write = false; // a copy: it must not pretend to write through
         }
     }
     uintptr_t at;
@@ -90,13 +110,13 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
             return err(EINVAL);
         if ((flags & kMapFixedNoReplace) && !(flags & kMapFixed) && !as.is_free(addr, size))
             return err(EEXIST);
-        TRY(as.map_fixed(addr, size, unsigned(prot), sharing));
+        TRY(as.map_fixed(addr, size, unsigned(prot), kstd::move(backing)));
         at = addr;
     } else if (addr && page_aligned(addr) && as.is_free(addr, size)
-               && !as.map_fixed(addr, size, unsigned(prot), sharing).is_error()) {
+               && !as.map_fixed(addr, size, unsigned(prot), backing).is_error()) {
         at = addr; // the hint was free
     } else {
-        at = TRY(as.map_anywhere(size, unsigned(prot), sharing));
+        at = TRY(as.map_anywhere(size, unsigned(prot), kstd::move(backing)));
     }
     if (file) {
         if (auto r = fill_from_file(as, *file, at, len, uint64_t(offset)); r.is_error()) {
@@ -139,11 +159,68 @@ SysResult sys_madvise(uint64_t addr, size_t len, int advice)
     return 0;                  // other advice is a hint
 }
 
+SysResult sys_msync(uint64_t addr, size_t len, int flags)
+{
+    constexpr int kAsync = 1, kInvalidate = 2, kSync = 4;
+    AddressSpace& as = *TRY(space());
+    if ((flags & ~(kAsync | kInvalidate | kSync)) || !page_aligned(addr) || ((flags & kAsync) && (flags & kSync)))
+        return err(EINVAL);
+    size_t size = (len + kPage - 1) & ~(kPage - 1);
+    if (size < len || addr + size < addr)
+        return err(ENOMEM);
+    if (size && !as.covered(addr, size))
+        return err(ENOMEM);
+    // Shared views of files write their dirty pages back (ext2's FileCache;
+    // ramfs's pages are the file, nothing to do), MS_SYNC to the disk too.
+    // MS_ASYNC writes back as well: the disk sees it at the next flush.
+    kstd::Vector<RefPtr<SharedMemory>> objects;
+    for (const AddressSpace::Region& r : as.regions())
+        if (r.start < addr + size && r.end > addr && r.shared && !r.private_copy)
+            if (!objects.append(r.shared))
+                return err(ENOMEM);
+    for (auto& object : objects)
+        TRY((flags & kSync) ? object->sync() : object->write_back());
+    return 0;
+}
+
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr)
 {
-    TRY(space());
-    // libcs fall back to allocate + copy + free when mremap cannot move.
-    return err(ENOMEM);
+    constexpr int kMayMove = 1, kFixed = 2, kDontUnmap = 4;
+    AddressSpace& as = *TRY(space());
+    if ((flags & ~(kMayMove | kFixed | kDontUnmap)) || ((flags & kFixed) && !(flags & kMayMove)))
+        return err(EINVAL);
+    if (flags & kDontUnmap)
+        return err(EINVAL); // not kept yet (Linux 5.7's, for private anonymous memory)
+    if (!page_aligned(old_addr))
+        return err(EINVAL);
+    size_t old_size = (old_len + kPage - 1) & ~(kPage - 1);
+    size_t new_size = (new_len + kPage - 1) & ~(kPage - 1);
+    if (new_len == 0 || new_size < new_len || old_size < old_len)
+        return err(EINVAL);
+    return long(TRY(as.remap(old_addr, old_size, new_size, flags & kMayMove, flags & kFixed, new_addr)));
+}
+
+SysResult sys_mincore(uint64_t addr, size_t len, UserPtr<uint8_t> vec)
+{
+    AddressSpace& as = *TRY(space());
+    if (!page_aligned(addr))
+        return err(EINVAL);
+    size_t size = (len + kPage - 1) & ~(kPage - 1);
+    if (size < len || addr + size < addr)
+        return err(ENOMEM);
+    if (!as.covered(addr, size))
+        return err(ENOMEM); // as Linux: unmapped pages in the range
+    // Resident: mapped here, or in the memory a shared or file view holds.
+    uint8_t chunk[256];
+    for (size_t done = 0; done < size / kPage;) {
+        size_t n = kstd::min(sizeof chunk, size / kPage - done);
+        for (size_t i = 0; i < n; ++i)
+            chunk[i] = as.resident(addr + (done + i) * kPage) ? 1 : 0;
+        if (user_copy_out(reinterpret_cast<void*>(vec.address() + done), chunk, n) != 0)
+            return err(EFAULT);
+        done += n;
+    }
+    return 0;
 }
 
 SysResult sys_brk(uint64_t addr)

@@ -1,5 +1,6 @@
 #include "Vfs.h"
 #include "../core/Log.h"
+#include "FileCache.h"
 #include "Permissions.h"
 
 namespace husk {
@@ -102,6 +103,7 @@ Mount* Vfs::mounts() { return g_mounts; }
 
 ErrorOr<void> Vfs::sync_all()
 {
+    (void)FileCache::write_back_all(); // mapped files' dirty pages first; a failure stays with them
     for (Mount* m = g_mounts; m; m = m->next)
         TRY(m->fs->sync());
     return {};

@@ -1,6 +1,7 @@
 #include "Vnode.h"
 #include <husk/platform.h>
 #include "File.h"
+#include "FileCache.h"
 #include "FileSystem.h"
 
 namespace husk {
@@ -35,11 +36,18 @@ ErrorOr<size_t> Vnode::write(uint64_t, IoBuffer, size_t) { return err(is_directo
 ErrorOr<void> Vnode::truncate(uint64_t) { return err(is_directory() ? EISDIR : EINVAL); }
 ErrorOr<size_t> Vnode::readlink(char*, size_t) { return err(EINVAL); }
 ErrorOr<void> Vnode::sync() { return {}; }
+ErrorOr<RefPtr<SharedMemory>> Vnode::shared_pages() { return err(ENODEV); }
+ErrorOr<RefPtr<PagePin>> Vnode::pin_page(uint64_t) { return RefPtr<PagePin>(); }
 
 ErrorOr<void> Vnode::setattr(const AttrChange& change)
 {
-    if (change.mask & AttrChange::Size)
+    if (change.mask & AttrChange::Size) {
+        // Mappings lose what lies past the new end before the file system
+        // frees its blocks (a pinned block buffer must not outlive them).
+        FileCache::truncating(*this, change.size);
         TRY(truncate(change.size));
+        FileCache::resized(*this);
+    }
     if (!(change.mask & ~AttrChange::Size))
         return {};
     if (change.mask & AttrChange::Mode)

@@ -7,6 +7,7 @@
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
 #include "../kstd/StringView.h"
+#include "../mm/SharedMemory.h"
 #include "Credentials.h"
 #include "IoBuffer.h"
 
@@ -14,6 +15,7 @@ namespace husk {
 
 class FileSystem;
 class File;
+class FileCache;
 struct Mount;
 
 struct Timestamp {
@@ -30,6 +32,18 @@ struct DirEntryView {
 };
 // Returns false to stop (e.g. the caller's buffer is full).
 using DirEmit = bool (*)(void* ctx, const DirEntryView& entry);
+
+// A page of a file's data that its file system keeps in memory and lends
+// to the file's page cache (FileCache), held while the pin lives: ext2's
+// buffer of a 4 KiB block, so that a mapped file's page and its block are
+// one copy. mark_dirty: the page was written (through a mapping); the file
+// system writes it back with its blocks.
+class PagePin : public kstd::RefCounted<PagePin>, public kstd::HeapObject {
+public:
+    virtual ~PagePin() = default;
+    virtual void* page() const = 0;
+    virtual void mark_dirty() = 0;
+};
 
 // A change of a vnode's metadata (Linux's iattr): mask says which fields
 // to set. The VFS decides whether the change is allowed; Vnode::setattr
@@ -93,6 +107,20 @@ public:
     // SEEK_DATA / SEEK_HOLE support: next data/hole offset at or after offset.
     virtual kstd::ErrorOr<uint64_t> seek_data(uint64_t offset, bool want_hole);
     virtual kstd::ErrorOr<void> sync();
+    // The pages that hold the file's data, for mmap(MAP_SHARED) to map:
+    // writes through the mapping are the file's, and read(2), write(2) and
+    // truncation act on the same pages. ENODEV where the file system keeps
+    // data elsewhere (ext2's blocks: mmap then makes a private copy).
+    virtual kstd::ErrorOr<kstd::RefPtr<SharedMemory>> shared_pages();
+    // The FileCache of this vnode while a mapping views it (it sets this;
+    // ext2's shared_pages makes it).
+    FileCache* page_cache() const { return m_page_cache; }
+    // Page `index` of the file's data as the file system holds it in
+    // memory, pinned there (see PagePin); null where it has none to lend
+    // (a hole, blocks smaller than a page, a file system without blocks):
+    // the page cache then keeps a copy of its own.
+    virtual kstd::ErrorOr<kstd::RefPtr<PagePin>> pin_page(uint64_t index);
+    void set_page_cache(FileCache* cache) { m_page_cache = cache; }
 
     // --- metadata
     virtual uint64_t blocks() const { return 0; } // 512-byte units in use
@@ -128,6 +156,7 @@ protected:
 private:
     FileSystem* m_fs;
     uint64_t m_ino;
+    FileCache* m_page_cache { nullptr };
 };
 
 } // namespace husk

@@ -1,4 +1,5 @@
 #include "VnodeFile.h"
+#include "FileCache.h"
 #include "FileSystem.h"
 #include "RecordLocks.h"
 
@@ -27,7 +28,9 @@ ErrorOr<size_t> VnodeFile::pread(IoBuffer buf, size_t n, uint64_t offset)
         return err(EBADF);
     if (m_vnode->is_directory())
         return err(EISDIR);
-    return m_vnode->read(offset, buf, n);
+    size_t done = TRY(m_vnode->read(offset, buf, n));
+    TRY(FileCache::after_read(*m_vnode, offset, buf, done)); // pages a mapping wrote
+    return done;
 }
 
 ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
@@ -40,7 +43,10 @@ ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
         offset = m_vnode->size(); // Linux appends even for pwrite (see pwrite(2) BUGS)
     if (offset > kMaxFileSize || n > kMaxFileSize - offset)
         return err(EFBIG);
-    return m_vnode->write(offset, buf, n);
+    FileCache::before_write(*m_vnode, offset + n);
+    size_t done = TRY(m_vnode->write(offset, buf, n));
+    TRY(FileCache::after_write(*m_vnode, offset, buf, done)); // into the mappings' pages too
+    return done;
 }
 
 ErrorOr<size_t> VnodeFile::read(IoBuffer buf, size_t n)

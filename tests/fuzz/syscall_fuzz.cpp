@@ -23,13 +23,15 @@ namespace {
 // Calls that may sleep or wait with nothing to wake them (futex waits
 // until a random timeout; listen: without listening sockets no accept,
 // connect or read of a socket can wait; an eventfd's read waits like a
-// pipe's, and so does a socketpair's), chroot (which would hide the tree checked at the end), and
+// pipe's, and so does a socketpair's; semop and msgsnd/msgrcv wait for a
+// semaphore or queue the run made, and no one else changes it), chroot (which would hide the tree checked at the end), and
 // setuid, setgid and setgroups (a root that drops to a random user may no longer write that tree), are
 // not fuzzed.
 const std::set<long> kExcluded = { SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
                                    SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_eventfd, SYS_eventfd2,
                                    SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot, SYS_listen,
-                                   SYS_socketpair, SYS_setuid, SYS_setgid, SYS_setgroups };
+                                   SYS_socketpair, SYS_setuid, SYS_setgid, SYS_setgroups, SYS_semop, SYS_semtimedop,
+                                   SYS_msgsnd, SYS_msgrcv };
 
 std::vector<long> fuzzable_syscalls()
 {

@@ -1,4 +1,5 @@
-// The devfs root directory: a fixed list of device nodes.
+// A devfs directory: a fixed list of device nodes, and of directories
+// that other file systems are mounted on (/dev/shm, a tmpfs).
 #pragma once
 
 #include "../../kstd/Vector.h"
@@ -9,8 +10,10 @@ namespace husk {
 
 class DevDirectory final : public Vnode {
 public:
-    DevDirectory(FileSystem& fs, uint64_t ino);
+    DevDirectory(FileSystem& fs, uint64_t ino, DevDirectory* parent = nullptr);
     kstd::ErrorOr<void> add(kstd::RefPtr<DeviceNode> node);
+    // An empty subdirectory (a mount point); the name must outlive it.
+    kstd::ErrorOr<void> add_directory(const char* name, kstd::RefPtr<DevDirectory> dir);
 
     kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name) override;
     kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx) override;
@@ -19,7 +22,13 @@ public:
     kstd::ErrorOr<void> unlink(kstd::StringView) override { return kstd::err(kstd::EPERM); }
 
 private:
+    struct Subdirectory {
+        const char* name;
+        kstd::RefPtr<DevDirectory> dir;
+    };
     kstd::Vector<kstd::RefPtr<DeviceNode>> m_nodes;
+    kstd::Vector<Subdirectory> m_dirs;
+    DevDirectory* m_parent; // null for the root
 };
 
 } // namespace husk

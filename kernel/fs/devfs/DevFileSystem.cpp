@@ -23,6 +23,14 @@ ErrorOr<FileSystem*> DevFileSystem::create(kstd::StringView, unsigned long, kstd
             return err(kstd::ENOMEM);
         }
     }
+    // /dev/shm: where boot mounts a tmpfs for POSIX shared memory.
+    auto shm = kstd::adopt_new<DevDirectory>(*fs, count + 2, root.ptr());
+    if (!shm || root->add_directory("shm", shm).is_error()) {
+        shm.clear();
+        root.clear();
+        delete fs;
+        return err(kstd::ENOMEM);
+    }
     fs->m_root = root;
     return fs;
 }

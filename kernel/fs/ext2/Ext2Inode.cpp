@@ -2,6 +2,8 @@
 #include "Ext2FileSystem.h"
 #include "Ext2Format.h"
 #include "Ext2InodeEntries.h"
+#include "../../core/Heap.h" // kPageSize
+#include "../../vfs/FileCache.h"
 
 namespace husk {
 
@@ -180,6 +182,43 @@ ErrorOr<Ext2Inode::Mapping> Ext2Inode::map_extent(uint64_t index, uint64_t max_r
         expected_depth = depth - 1;
     }
     return ext2().corrupt("inode %lu: extent tree too deep", (unsigned long)ino());
+}
+
+ErrorOr<RefPtr<SharedMemory>> Ext2Inode::shared_pages()
+{
+    if (!is_regular())
+        return err(ENODEV);
+    return FileCache::of(*this);
+}
+
+namespace {
+// A block buffer lent to a file's page cache: held (never evicted) while
+// the cache keeps the page.
+class BlockPin final : public PagePin {
+public:
+    explicit BlockPin(BufferRef buffer) : m_buffer(kstd::move(buffer)) {}
+    void* page() const override { return m_buffer.data(); }
+    void mark_dirty() override { m_buffer.mark_dirty(); }
+
+private:
+    BufferRef m_buffer;
+};
+} // namespace
+
+ErrorOr<RefPtr<PagePin>> Ext2Inode::pin_page(uint64_t index)
+{
+    // Only where a block is a page; a hole (or the page past the end) has
+    // no block until written: the cache copies then.
+    if (ext2().block_size() != kPageSize || !is_regular() || index * kPageSize >= m_size)
+        return RefPtr<PagePin>();
+    uint64_t physical = TRY(map(index));
+    if (!physical)
+        return RefPtr<PagePin>();
+    BufferRef b = TRY(ext2().block(physical, "a file's data"));
+    auto pin = kstd::adopt_new<BlockPin>(kstd::move(b));
+    if (!pin)
+        return err(ENOMEM);
+    return RefPtr<PagePin>(pin.ptr());
 }
 
 ErrorOr<size_t> Ext2Inode::read(uint64_t offset, IoBuffer buf, size_t n)

@@ -28,6 +28,10 @@ public:
 
     kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
     kstd::ErrorOr<void> sync() override;
+    // A regular file's FileCache (kernel/vfs): what mmap maps.
+    kstd::ErrorOr<kstd::RefPtr<SharedMemory>> shared_pages() override;
+    // With 4 KiB blocks, a data block's buffer (one copy for the page cache).
+    kstd::ErrorOr<kstd::RefPtr<PagePin>> pin_page(uint64_t index) override;
     kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials&, uint64_t rdev) override;
     kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView name, uint32_t mode, const Credentials&) override;
     kstd::ErrorOr<kstd::RefPtr<Vnode>> symlink(kstd::StringView name, kstd::StringView target, const Credentials&) override;

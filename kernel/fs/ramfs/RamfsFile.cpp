@@ -1,5 +1,5 @@
 #include "RamfsFile.h"
-#include "../../core/Heap.h"
+#include "../../core/Heap.h" // kPageSize
 #include "RamfsFileSystem.h"
 
 namespace husk {
@@ -14,15 +14,27 @@ RamfsFile::RamfsFile(RamfsFileSystem& fs, uint64_t ino, uint32_t mode, const Cre
     m_gid = owner.egid;
 }
 
-RamfsFile::~RamfsFile()
-{
-    m_pages.for_each([](uint64_t, uint8_t*& p) { Heap::free_pages(p, 1); });
-}
-
 uint8_t* RamfsFile::page(uint64_t index)
 {
-    uint8_t** p = m_pages.get(index);
-    return p ? *p : nullptr;
+    return m_data && index < SharedMemory::kNoEnd ? static_cast<uint8_t*>(m_data->find(size_t(index))) : nullptr;
+}
+
+ErrorOr<SharedMemory*> RamfsFile::data()
+{
+    if (!m_data) {
+        m_data = SharedMemory::create();
+        if (!m_data)
+            return err(ENOSPC);
+        m_data->set_end(m_size);
+    }
+    return m_data.ptr();
+}
+
+ErrorOr<RefPtr<SharedMemory>> RamfsFile::shared_pages()
+{
+    if (!is_regular())
+        return err(ENODEV); // a socket's name
+    return RefPtr<SharedMemory>(TRY(data()));
 }
 
 ErrorOr<size_t> RamfsFile::read(uint64_t offset, IoBuffer buf, size_t n)
@@ -50,24 +62,21 @@ ErrorOr<size_t> RamfsFile::read(uint64_t offset, IoBuffer buf, size_t n)
 
 ErrorOr<size_t> RamfsFile::write(uint64_t offset, IoBuffer buf, size_t n)
 {
+    if (n == 0)
+        return 0;
+    if (offset / kPageSize >= SharedMemory::kNoEnd || n > UINT64_MAX - offset)
+        return err(EFBIG);
+    SharedMemory& pages = *TRY(data());
     size_t done = 0;
     kstd::Error failure = kstd::err(0);
     while (done < n) {
         uint64_t at = offset + done;
         size_t in_page = at % kPageSize;
         size_t chunk = kstd::min(n - done, kPageSize - in_page);
-        uint8_t* p = page(at / kPageSize);
+        auto* p = static_cast<uint8_t*>(pages.page(size_t(at / kPageSize)));
         if (!p) {
-            p = static_cast<uint8_t*>(Heap::allocate_pages(1));
-            if (!p) {
-                failure = err(ENOSPC);
-                break;
-            }
-            if (!m_pages.set(at / kPageSize, p)) {
-                Heap::free_pages(p, 1);
-                failure = err(ENOSPC);
-                break;
-            }
+            failure = err(ENOSPC);
+            break;
         }
         if (auto r = buf.read_into(p + in_page, done, chunk); r.is_error()) {
             failure = r.error();
@@ -77,29 +86,32 @@ ErrorOr<size_t> RamfsFile::write(uint64_t offset, IoBuffer buf, size_t n)
     }
     if (done == 0 && n > 0)
         return failure;
-    if (offset + done > m_size)
+    if (offset + done > m_size) {
         m_size = offset + done;
+        pages.set_end(m_size); // mappings may now reach the new pages
+    }
     m_mtime = m_ctime = Timestamp::now();
     return done;
 }
 
 ErrorOr<void> RamfsFile::truncate(uint64_t size)
 {
-    if (size < m_size) {
-        uint64_t keep = (size + kPageSize - 1) / kPageSize;
-        // Free whole pages past the end; zero the tail of the last one so a
-        // later extension reads zeros, as POSIX requires.
-        m_pages.remove_if([&](uint64_t index, uint8_t*& data) {
-            if (index < keep)
-                return false;
-            Heap::free_pages(data, 1);
-            return true;
-        });
+    if (size / kPageSize >= SharedMemory::kNoEnd)
+        return err(EFBIG);
+    if (size < m_size && m_data) {
+        // Free whole pages past the end, unmapping them from every program
+        // first (their next touch there is SIGBUS, as on Linux); zero the
+        // tail of the last one, which mappings still see, so a later
+        // extension reads zeros, as POSIX requires.
+        m_data->set_end(size);
+        m_data->discard_from(size_t((size + kPageSize - 1) / kPageSize));
         if (size % kPageSize)
             if (uint8_t* last = page(size / kPageSize))
                 memset(last + size % kPageSize, 0, kPageSize - size % kPageSize);
     }
     m_size = size;
+    if (m_data)
+        m_data->set_end(size);
     m_mtime = m_ctime = Timestamp::now();
     return {};
 }
@@ -116,10 +128,11 @@ ErrorOr<uint64_t> RamfsFile::seek_data(uint64_t offset, bool want_hole)
     }
     // Smallest allocated page at or after offset.
     uint64_t best = UINT64_MAX;
-    m_pages.for_each([&](uint64_t i, uint8_t*&) {
-        if (i >= index && i < best)
-            best = i;
-    });
+    if (m_data)
+        m_data->for_each([&](size_t i, void*) {
+            if (i >= index && i < best)
+                best = i;
+        });
     if (best == UINT64_MAX || best * kPageSize >= m_size)
         return err(ENXIO);
     return kstd::max<uint64_t>(best * kPageSize, offset);

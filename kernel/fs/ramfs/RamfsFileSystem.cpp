@@ -4,12 +4,40 @@
 
 namespace husk {
 
-ErrorOr<FileSystem*> RamfsFileSystem::create(kstd::StringView, unsigned long, kstd::StringView)
+namespace {
+// The root's permissions from tmpfs's "mode=OCTAL" option (0755 without
+// it); the other options (size=, nr_inodes=, ...) are accepted and ignored.
+ErrorOr<uint32_t> root_mode(kstd::StringView data)
 {
+    uint32_t mode = 0755;
+    for (size_t at = 0; at < data.length();) {
+        long comma = data.find(',', at);
+        size_t end = comma < 0 ? data.length() : size_t(comma);
+        kstd::StringView option = data.substring(at, end - at);
+        if (option.starts_with("mode=")) {
+            if (option.length() == 5)
+                return err(kstd::EINVAL);
+            mode = 0;
+            for (size_t i = 5; i < option.length(); ++i) {
+                if (option[i] < '0' || option[i] > '7' || mode > 07777)
+                    return err(kstd::EINVAL);
+                mode = mode * 8 + uint32_t(option[i] - '0');
+            }
+            mode &= 07777;
+        }
+        at = end + 1;
+    }
+    return mode;
+}
+} // namespace
+
+ErrorOr<FileSystem*> RamfsFileSystem::create(kstd::StringView, unsigned long, kstd::StringView data)
+{
+    uint32_t mode = TRY(root_mode(data));
     auto* fs = new RamfsFileSystem();
     if (!fs)
         return err(kstd::ENOMEM);
-    auto root = RamfsDirectory::create(*fs, 0755 | linux::S_IFDIR, Credentials {}, nullptr);
+    auto root = RamfsDirectory::create(*fs, mode | linux::S_IFDIR, Credentials {}, nullptr);
     if (root.is_error()) {
         delete fs;
         return root.error();
