@@ -52,6 +52,8 @@ public:
     void status_text(const std::string& text);
     // QEMU is gone: the rest of the program's stderr and the kernel's log.
     void drain();
+    // Whether the kernel's log so far holds text.
+    bool log_mentions(const char* text) const { return m_log_text.find(text) != std::string::npos; }
     // Writes the kernel's log to stderr unless -v already did.
     void show_log();
 

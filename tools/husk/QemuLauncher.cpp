@@ -370,9 +370,15 @@ int QemuLauncher::run()
         return reported & 0xff;
     }
     // The kernel's messages matter when the guest failed: a crash (the
-    // kernel's, or the program killed by a signal), a program that could
-    // not run, a boot that never ended.
-    bool failed = timed_out || reported < 0 || reported == kStatusNoStatus || reported == kStatusCannotRun || reported > 128;
+    // kernel's, or the program killed by a signal that dumps core on
+    // Linux, when the kernel reports the fault; or the out-of-memory
+    // kill), a program that could not run, a boot that never ended. A
+    // program ended by SIGTERM or SIGINT is no failure to explain.
+    int signal = reported > 128 && reported < 128 + 65 ? reported - 128 : 0;
+    bool crashed = signal == SIGQUIT || signal == SIGILL || signal == SIGTRAP || signal == SIGABRT || signal == SIGBUS
+                   || signal == SIGFPE || signal == SIGSEGV || signal == SIGXCPU || signal == SIGXFSZ || signal == SIGSYS
+                   || (signal == SIGKILL && stdio.log_mentions("Out of memory"));
+    bool failed = timed_out || reported < 0 || reported == kStatusNoStatus || reported == kStatusCannotRun || crashed;
     if (failed)
         stdio.show_log();
     if (timed_out) {
