@@ -32,6 +32,20 @@ SysResult sys_fdatasync(int fd);
 SysResult sys_sync();
 SysResult sys_syncfs(int fd);
 SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t count);
+SysResult sys_preadv2(int fd, UserPtr<const linux::iovec> iov, int iovcnt, int64_t offset, int64_t offset_high, int flags);
+SysResult sys_pwritev2(int fd, UserPtr<const linux::iovec> iov, int iovcnt, int64_t offset, int64_t offset_high, int flags);
+
+// filerange.cpp — copy_file_range and the advice calls about file data
+SysResult sys_copy_file_range(int fd_in, UserPtr<int64_t> off_in, int fd_out, UserPtr<int64_t> off_out, size_t len,
+                              unsigned flags);
+SysResult sys_fadvise64(int fd, int64_t offset, int64_t len, int advice);
+SysResult sys_readahead(int fd, int64_t offset, size_t count);
+SysResult sys_sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned flags);
+SysResult sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
+
+// mmsg.cpp — several messages in one call
+SysResult sys_sendmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags);
+SysResult sys_recvmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags, UserPtr<linux::timespec> timeout);
 
 // fd.cpp — descriptor table operations
 SysResult sys_dup(int fd);
