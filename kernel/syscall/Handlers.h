@@ -163,6 +163,25 @@ SysResult sys_mprotect(uint64_t addr, size_t len, int prot);
 SysResult sys_madvise(uint64_t addr, size_t len, int advice);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
 SysResult sys_brk(uint64_t addr);
+SysResult sys_mlock(uint64_t addr, size_t len);
+SysResult sys_mlock2(uint64_t addr, size_t len, unsigned flags);
+SysResult sys_munlock(uint64_t addr, size_t len);
+SysResult sys_mlockall(int flags);
+SysResult sys_munlockall();
+
+// sched.cpp — priorities, scheduling policies, personality, capabilities
+SysResult sys_getpriority(int which, int who);
+SysResult sys_setpriority(int which, int who, int nice);
+SysResult sys_sched_getscheduler(int pid);
+SysResult sys_sched_setscheduler(int pid, int policy, UserPtr<const int> param);
+SysResult sys_sched_getparam(int pid, UserPtr<int> param);
+SysResult sys_sched_setparam(int pid, UserPtr<const int> param);
+SysResult sys_sched_get_priority_max(int policy);
+SysResult sys_sched_get_priority_min(int policy);
+SysResult sys_sched_rr_get_interval(int pid, UserPtr<linux::timespec> interval);
+SysResult sys_personality(unsigned persona);
+SysResult sys_capget(UserPtr<void> header, UserPtr<void> data);
+SysResult sys_capset(UserPtr<void> header, UserPtr<const void> data);
 
 // process.cpp — exit, thread area, limits, affinity
 SysResult sys_exit(int status);
