@@ -76,6 +76,9 @@ SysResult sys_lchown(UChar path, uint32_t uid, uint32_t gid);
 SysResult sys_fchownat(int dirfd, UChar path, uint32_t uid, uint32_t gid, int flags);
 SysResult sys_umask(uint32_t mask);
 SysResult sys_utimensat(int dirfd, UChar path, UserPtr<const linux::timespec> times, int flags);
+SysResult sys_utimes(UChar path, UserPtr<const linux::timeval> times);
+SysResult sys_futimesat(int dirfd, UChar path, UserPtr<const linux::timeval> times);
+SysResult sys_utime(UChar path, UserPtr<const int64_t> times);
 SysResult sys_statfs(UChar path, UserPtr<linux::statfs> buf);
 SysResult sys_fstatfs(int fd, UserPtr<linux::statfs> buf);
 
@@ -95,6 +98,7 @@ SysResult sys_linkat(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, i
 SysResult sys_symlink(UChar target, UChar linkpath);
 SysResult sys_symlinkat(UChar target, int newdirfd, UChar linkpath);
 SysResult sys_getdents64(int fd, UserPtr<void> dirp, size_t count);
+SysResult sys_getdents(int fd, UserPtr<void> dirp, size_t count);
 SysResult sys_getcwd(UserPtr<char> buf, size_t size);
 SysResult sys_chdir(UChar path);
 SysResult sys_fchdir(int fd);
@@ -152,6 +156,8 @@ SysResult sys_getgroups(int size, UserPtr<uint32_t> list);
 SysResult sys_setgroups(int size, UserPtr<const uint32_t> list);
 SysResult sys_sched_yield();
 SysResult sys_uname(UserPtr<linux::utsname> buf);
+SysResult sys_sethostname(UserPtr<const char> name, int length);
+SysResult sys_setdomainname(UserPtr<const char> name, int length);
 SysResult sys_sysinfo(UserPtr<linux::sysinfo> info);
 SysResult sys_syslog(int type, UserPtr<char> buf, int len);
 SysResult sys_getrandom(UserPtr<void> buf, size_t len, unsigned flags);

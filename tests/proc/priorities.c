@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 /* (musl's sched_* wrappers answer ENOSYS themselves: raw calls throughout.) */
 
 /* The raw syscall: getpriority returns 20 - nice. */
@@ -188,6 +189,45 @@ static void locking(void)
     munmap(m, 4 * page);
 }
 
+/* sethostname/setdomainname: only set to what they already are (the host
+ * run must not rename the machine); the errors around them. */
+static void names(void)
+{
+    struct utsname u;
+    must(uname(&u) == 0, "uname");
+    char host[65], domain[65];
+    snprintf(host, sizeof host, "%s", u.nodename);
+    snprintf(domain, sizeof domain, "%s", u.domainname);
+    expect_outcome("sethostname(the same)", sethostname(host, strlen(host)), "ok");
+    expect_outcome("setdomainname(the same)", setdomainname(domain, strlen(domain)), "ok");
+    must(uname(&u) == 0, "uname");
+    expect_yes("uname: the same names", strcmp(u.nodename, host) == 0 && strcmp(u.domainname, domain) == 0);
+    char big[80];
+    memset(big, 'a', sizeof big);
+    expect_outcome("sethostname(65 bytes)", sethostname(big, 65), "EINVAL");
+    expect_outcome("setdomainname(-1)", syscall(SYS_setdomainname, big, -1), "EINVAL");
+    expect_outcome("sethostname(bad pointer)", syscall(SYS_sethostname, (void*)8, 4), "EFAULT");
+    int p[2];
+    must(pipe(p) == 0, "pipe");
+    pid_t pid = pt_fork();
+    if (pid == 0) {
+        close(p[0]);
+        int r = setuid(1000);
+        long h = sethostname(host, strlen(host)) == 0 ? 0 : errno;
+        long d = setdomainname(big, 65) == 0 ? 0 : errno;
+        dprintf(p[1], "unprivileged: setuid %d, sethostname %s, setdomainname(65) %s\n", r, errno_name((int)h),
+                errno_name((int)d));
+        _exit(0);
+    }
+    close(p[1]);
+    char line[256] = "";
+    size_t n = read_full(p[0], line, sizeof line - 1);
+    line[n] = 0;
+    close(p[0]);
+    fputs(line, stdout);
+    expect_str("the child", status_text(pt_wait(pid)), "exited 0");
+}
+
 int main(int argc, char** argv)
 {
     pt_start("priorities", argc, argv);
@@ -196,5 +236,6 @@ int main(int argc, char** argv)
     persona();
     capabilities();
     locking();
+    names();
     return pt_finish();
 }
