@@ -43,6 +43,9 @@ SysResult sys_readahead(int fd, int64_t offset, size_t count);
 SysResult sys_sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned flags);
 SysResult sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
 
+// memfd.cpp
+SysResult sys_memfd_create(UChar name, unsigned flags);
+
 // mmsg.cpp — several messages in one call
 SysResult sys_sendmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags);
 SysResult sys_recvmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags, UserPtr<linux::timespec> timeout);
