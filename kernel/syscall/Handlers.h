@@ -46,6 +46,11 @@ SysResult sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
 // memfd.cpp
 SysResult sys_memfd_create(UChar name, unsigned flags);
 
+// timerfd.cpp
+SysResult sys_timerfd_create(int clock, int flags);
+SysResult sys_timerfd_settime(int fd, int flags, UserPtr<const void> new_value, UserPtr<void> old_value);
+SysResult sys_timerfd_gettime(int fd, UserPtr<void> cur);
+
 // mmsg.cpp — several messages in one call
 SysResult sys_sendmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags);
 SysResult sys_recvmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags, UserPtr<linux::timespec> timeout);
