@@ -54,6 +54,15 @@ ErrorOr<Process*> Process::create(const char* name, Process* parent)
         parent->m_children.append(*p);
         p->m_credentials = parent->m_credentials;
         p->m_umask = parent->m_umask;
+        p->m_nice = parent->m_nice;
+        p->m_personality = parent->m_personality;
+        // SCHED_RESET_ON_FORK: the child starts over as SCHED_OTHER.
+        if (!(parent->m_sched_policy & 0x40000000)) {
+            p->m_sched_policy = parent->m_sched_policy;
+            p->m_sched_priority = parent->m_sched_priority;
+        } else if (p->m_nice < 0) {
+            p->m_nice = 0;
+        }
         p->m_cwd = parent->m_cwd;
         p->m_root = parent->m_root;
         p->m_pgid = parent->m_pgid;

@@ -75,6 +75,20 @@ public:
     void set_name(kstd::StringView name);
     Credentials& credentials() { return m_credentials; }
     uint32_t umask() const { return m_umask; }
+    // The nice value (-20..19; kept, the scheduler has one priority) and
+    // the scheduling policy (SCHED_OTHER, SCHED_BATCH or SCHED_IDLE).
+    int nice() const { return m_nice; }
+    void set_nice(int nice) { m_nice = nice; }
+    int sched_policy() const { return m_sched_policy; }
+    // personality(2): PER_LINUX with its flag bits, kept for queries.
+    unsigned personality() const { return m_personality; }
+    void set_personality(unsigned p) { m_personality = p; }
+    int sched_priority() const { return m_sched_priority; }
+    void set_sched_policy(int policy, int priority)
+    {
+        m_sched_policy = policy;
+        m_sched_priority = priority;
+    }
     void set_umask(uint32_t mask) { m_umask = mask & 0777; }
     kstd::RefPtr<Vnode> cwd() const { return m_cwd; }
     void set_cwd(kstd::RefPtr<Vnode> v) { m_cwd = kstd::move(v); }
@@ -202,6 +216,10 @@ private:
     char m_name[16] {};
     Credentials m_credentials;
     uint32_t m_umask { 022 };
+    int m_nice { 0 };
+    int m_sched_policy { 0 };
+    int m_sched_priority { 0 };
+    unsigned m_personality { 0 };
     kstd::RefPtr<Vnode> m_cwd;
     kstd::RefPtr<Vnode> m_root;
     kstd::RefPtr<FdTable> m_fds;

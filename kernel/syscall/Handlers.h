@@ -33,6 +33,28 @@ SysResult sys_fdatasync(int fd);
 SysResult sys_sync();
 SysResult sys_syncfs(int fd);
 SysResult sys_sendfile(int out_fd, int in_fd, UserPtr<int64_t> offset, size_t count);
+SysResult sys_preadv2(int fd, UserPtr<const linux::iovec> iov, int iovcnt, int64_t offset, int64_t offset_high, int flags);
+SysResult sys_pwritev2(int fd, UserPtr<const linux::iovec> iov, int iovcnt, int64_t offset, int64_t offset_high, int flags);
+
+// filerange.cpp — copy_file_range and the advice calls about file data
+SysResult sys_copy_file_range(int fd_in, UserPtr<int64_t> off_in, int fd_out, UserPtr<int64_t> off_out, size_t len,
+                              unsigned flags);
+SysResult sys_fadvise64(int fd, int64_t offset, int64_t len, int advice);
+SysResult sys_readahead(int fd, int64_t offset, size_t count);
+SysResult sys_sync_file_range(int fd, int64_t offset, int64_t nbytes, unsigned flags);
+SysResult sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
+
+// memfd.cpp
+SysResult sys_memfd_create(UChar name, unsigned flags);
+
+// timerfd.cpp
+SysResult sys_timerfd_create(int clock, int flags);
+SysResult sys_timerfd_settime(int fd, int flags, UserPtr<const void> new_value, UserPtr<void> old_value);
+SysResult sys_timerfd_gettime(int fd, UserPtr<void> cur);
+
+// mmsg.cpp — several messages in one call
+SysResult sys_sendmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags);
+SysResult sys_recvmmsg(int fd, UserPtr<void> msgvec, unsigned vlen, int flags, UserPtr<linux::timespec> timeout);
 
 // fd.cpp — descriptor table operations
 SysResult sys_dup(int fd);
@@ -63,6 +85,9 @@ SysResult sys_lchown(UChar path, uint32_t uid, uint32_t gid);
 SysResult sys_fchownat(int dirfd, UChar path, uint32_t uid, uint32_t gid, int flags);
 SysResult sys_umask(uint32_t mask);
 SysResult sys_utimensat(int dirfd, UChar path, UserPtr<const linux::timespec> times, int flags);
+SysResult sys_utimes(UChar path, UserPtr<const linux::timeval> times);
+SysResult sys_futimesat(int dirfd, UChar path, UserPtr<const linux::timeval> times);
+SysResult sys_utime(UChar path, UserPtr<const int64_t> times);
 SysResult sys_statfs(UChar path, UserPtr<linux::statfs> buf);
 SysResult sys_fstatfs(int fd, UserPtr<linux::statfs> buf);
 
@@ -82,6 +107,7 @@ SysResult sys_linkat(int olddirfd, UChar oldpath, int newdirfd, UChar newpath, i
 SysResult sys_symlink(UChar target, UChar linkpath);
 SysResult sys_symlinkat(UChar target, int newdirfd, UChar linkpath);
 SysResult sys_getdents64(int fd, UserPtr<void> dirp, size_t count);
+SysResult sys_getdents(int fd, UserPtr<void> dirp, size_t count);
 SysResult sys_getcwd(UserPtr<char> buf, size_t size);
 SysResult sys_chdir(UChar path);
 SysResult sys_fchdir(int fd);
@@ -169,6 +195,8 @@ SysResult sys_sched_yield();
 SysResult sys_getcpu(UserPtr<unsigned> cpu, UserPtr<unsigned> node, UserPtr<void> cache);
 SysResult sys_membarrier(int cmd, unsigned flags, int cpu_id);
 SysResult sys_uname(UserPtr<linux::utsname> buf);
+SysResult sys_sethostname(UserPtr<const char> name, int length);
+SysResult sys_setdomainname(UserPtr<const char> name, int length);
 SysResult sys_sysinfo(UserPtr<linux::sysinfo> info);
 SysResult sys_syslog(int type, UserPtr<char> buf, int len);
 SysResult sys_getrandom(UserPtr<void> buf, size_t len, unsigned flags);
@@ -182,6 +210,25 @@ SysResult sys_msync(uint64_t addr, size_t len, int flags);
 SysResult sys_mremap(uint64_t old_addr, size_t old_len, size_t new_len, int flags, uint64_t new_addr);
 SysResult sys_mincore(uint64_t addr, size_t len, UserPtr<uint8_t> vec);
 SysResult sys_brk(uint64_t addr);
+SysResult sys_mlock(uint64_t addr, size_t len);
+SysResult sys_mlock2(uint64_t addr, size_t len, unsigned flags);
+SysResult sys_munlock(uint64_t addr, size_t len);
+SysResult sys_mlockall(int flags);
+SysResult sys_munlockall();
+
+// sched.cpp — priorities, scheduling policies, personality, capabilities
+SysResult sys_getpriority(int which, int who);
+SysResult sys_setpriority(int which, int who, int nice);
+SysResult sys_sched_getscheduler(int pid);
+SysResult sys_sched_setscheduler(int pid, int policy, UserPtr<const int> param);
+SysResult sys_sched_getparam(int pid, UserPtr<int> param);
+SysResult sys_sched_setparam(int pid, UserPtr<const int> param);
+SysResult sys_sched_get_priority_max(int policy);
+SysResult sys_sched_get_priority_min(int policy);
+SysResult sys_sched_rr_get_interval(int pid, UserPtr<linux::timespec> interval);
+SysResult sys_personality(unsigned persona);
+SysResult sys_capget(UserPtr<void> header, UserPtr<void> data);
+SysResult sys_capset(UserPtr<void> header, UserPtr<const void> data);
 
 // process.cpp — exit, thread area, limits, affinity
 SysResult sys_exit(int status);

@@ -136,6 +136,46 @@ SysResult sys_writev(int fd, UserPtr<const linux::iovec> iov, int n) { return do
 SysResult sys_preadv(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off) { return do_vector_io<false>(fd, iov, n, off, true); }
 SysResult sys_pwritev(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off) { return do_vector_io<true>(fd, iov, n, off, true); }
 
+// preadv2/pwritev2: offset -1 is the file's own; RWF_HIPRI and RWF_NOWAIT
+// are hints here (nothing polls, cached data never waits), RWF_DSYNC and
+// RWF_SYNC sync the file after the write, RWF_APPEND writes at the end.
+namespace {
+constexpr int RWF_HIPRI = 1, RWF_DSYNC = 2, RWF_SYNC = 4, RWF_NOWAIT = 8, RWF_APPEND = 0x10;
+
+template<bool Write>
+SysResult do_vector_io2(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off, int flags)
+{
+    if (flags & ~(RWF_HIPRI | RWF_DSYNC | RWF_SYNC | RWF_NOWAIT | RWF_APPEND))
+        return err(EOPNOTSUPP);
+    bool positioned = off != -1;
+    if (Write && (flags & RWF_APPEND)) {
+        RefPtr<File> f = TRY(io_file(fd));
+        if (!f->is_writable())
+            return err(EBADF);
+        if (!positioned)
+            TRY(f->seek(0, SEEK_END));
+        else if (f->vnode() && f->vnode()->is_regular())
+            off = int64_t(f->vnode()->size());
+    }
+    long done = TRY(do_vector_io<Write>(fd, iov, n, off, positioned));
+    if (Write && (flags & (RWF_DSYNC | RWF_SYNC)) && done > 0) {
+        RefPtr<File> f = TRY(io_file(fd));
+        if (f->vnode())
+            TRY(f->vnode()->sync());
+    }
+    return done;
+}
+} // namespace
+
+SysResult sys_preadv2(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off, int64_t, int flags)
+{
+    return do_vector_io2<false>(fd, iov, n, off, flags);
+}
+SysResult sys_pwritev2(int fd, UserPtr<const linux::iovec> iov, int n, int64_t off, int64_t, int flags)
+{
+    return do_vector_io2<true>(fd, iov, n, off, flags);
+}
+
 SysResult sys_lseek(int fd, int64_t offset, int whence)
 {
     RefPtr<File> f = TRY(io_file(fd));

@@ -230,3 +230,58 @@ SysResult sys_brk(uint64_t addr)
 }
 
 } // namespace husk
+
+namespace husk {
+
+// mlock and friends: memory is never swapped, so locking is checking the
+// range is mapped (ENOMEM) and the flags are known (EINVAL).
+namespace {
+ErrorOr<void> check_lock_range(uint64_t addr, size_t len)
+{
+    AddressSpace& as = *TRY(space());
+    uint64_t start = addr & ~uint64_t(kPage - 1);
+    uint64_t end = (addr + len + kPage - 1) & ~uint64_t(kPage - 1);
+    if (end < start || addr + len < addr)
+        return err(ENOMEM);
+    if (end > start && !as.covered(start, end - start))
+        return err(ENOMEM);
+    return {};
+}
+} // namespace
+
+SysResult sys_mlock(uint64_t addr, size_t len)
+{
+    TRY(check_lock_range(addr, len));
+    return 0;
+}
+
+SysResult sys_mlock2(uint64_t addr, size_t len, unsigned flags)
+{
+    if (flags & ~1u) // MLOCK_ONFAULT
+        return err(EINVAL);
+    TRY(check_lock_range(addr, len));
+    return 0;
+}
+
+SysResult sys_munlock(uint64_t addr, size_t len)
+{
+    TRY(check_lock_range(addr, len));
+    return 0;
+}
+
+SysResult sys_mlockall(int flags)
+{
+    constexpr int MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
+    if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags == MCL_ONFAULT)
+        return err(EINVAL);
+    TRY(space());
+    return 0;
+}
+
+SysResult sys_munlockall()
+{
+    TRY(space());
+    return 0;
+}
+
+} // namespace husk

@@ -118,6 +118,12 @@ SysResult sys_getdents64(int fd, UserPtr<void> dirp, size_t count)
     return long(TRY(f->getdents(dirp.buffer(), kstd::min<size_t>(count, INT32_MAX))));
 }
 
+SysResult sys_getdents(int fd, UserPtr<void> dirp, size_t count)
+{
+    RefPtr<File> f = TRY(file_of(fd));
+    return long(TRY(f->getdents(dirp.buffer(), kstd::min<size_t>(count, INT32_MAX), true)));
+}
+
 SysResult sys_getcwd(UserPtr<char> buf, size_t size)
 {
     PathContext context = path_context();

@@ -5,6 +5,7 @@
 #include "../core/Log.h"
 #include "../core/Scheduler.h"
 #include "../init/Config.h"
+#include "../init/SystemNames.h"
 #include "../init/Uptime.h"
 #include "../init/Version.h"
 #include "Handlers.h"
@@ -149,15 +150,37 @@ void copy_field(char* dst, kstd::StringView src)
 }
 } // namespace
 
+namespace {
+// sethostname/setdomainname: root only (CAP_SYS_ADMIN), then the length.
+SysResult set_name(UserPtr<const char> name, int length, ErrorOr<void> (*set)(const char*, size_t))
+{
+    if (!Process::current().credentials().is_superuser())
+        return err(EPERM);
+    if (length < 0 || size_t(length) > SystemNames::kMaxLength)
+        return err(EINVAL);
+    char chars[SystemNames::kMaxLength];
+    if (length)
+        TRY(name.buffer().read_into(chars, 0, size_t(length)));
+    TRY(set(chars, size_t(length)));
+    return 0;
+}
+} // namespace
+
+SysResult sys_sethostname(UserPtr<const char> name, int length) { return set_name(name, length, SystemNames::set_hostname); }
+SysResult sys_setdomainname(UserPtr<const char> name, int length)
+{
+    return set_name(name, length, SystemNames::set_domainname);
+}
+
 SysResult sys_uname(UserPtr<linux::utsname> buf)
 {
     linux::utsname u {};
     copy_field(u.sysname, "Linux"); // what libcs and configure scripts expect
-    copy_field(u.nodename, Config::get("hostname", "husk"));
+    copy_field(u.nodename, SystemNames::hostname());
     copy_field(u.release, kUnameRelease);
     copy_field(u.version, kUnameVersion);
     copy_field(u.machine, "x86_64");
-    copy_field(u.domainname, "(none)");
+    copy_field(u.domainname, SystemNames::domainname());
     TRY(copy_out(buf, u));
     return 0;
 }

@@ -200,15 +200,10 @@ SysResult sys_umask(uint32_t mask)
     return old;
 }
 
-SysResult sys_utimensat(int dirfd, UChar path, UserPtr<const linux::timespec> utimes, int flags)
+namespace {
+// utimensat's work, with the times already copied in (nullptr: now).
+SysResult set_times_at(int dirfd, UChar path, const linux::timespec* t, int flags)
 {
-    linux::timespec times[2];
-    if (!utimes.is_null()) {
-        TRY(utimes.buffer().read_into(times, 0, sizeof times));
-        if (!valid_nsec(times[0].tv_nsec) || !valid_nsec(times[1].tv_nsec))
-            return err(EINVAL);
-    }
-    const linux::timespec* t = utimes.is_null() ? nullptr : times;
     if (path.is_null() && dirfd != AT_FDCWD) {
         // futimens(): the descriptor itself.
         if (flags)
@@ -224,6 +219,52 @@ SysResult sys_utimensat(int dirfd, UChar path, UserPtr<const linux::timespec> ut
     RefPtr<Vnode> v = TRY(vnode_at(dirfd, path, flags, !(flags & AT_SYMLINK_NOFOLLOW)));
     TRY(Vfs::set_times(path_context(), *v, t));
     return 0;
+}
+
+// utimes/futimesat: two timevals (microseconds 0..999999, else EINVAL).
+SysResult set_timevals_at(int dirfd, UChar path, UserPtr<const linux::timeval> tv)
+{
+    if (tv.is_null())
+        return set_times_at(dirfd, path, nullptr, 0);
+    linux::timeval in[2];
+    TRY(tv.buffer().read_into(in, 0, sizeof in));
+    linux::timespec times[2];
+    for (int i = 0; i < 2; ++i) {
+        if (in[i].tv_usec < 0 || in[i].tv_usec >= 1000000)
+            return err(EINVAL);
+        times[i] = { in[i].tv_sec, in[i].tv_usec * 1000 };
+    }
+    return set_times_at(dirfd, path, times, 0);
+}
+} // namespace
+
+SysResult sys_utimensat(int dirfd, UChar path, UserPtr<const linux::timespec> utimes, int flags)
+{
+    linux::timespec times[2];
+    if (!utimes.is_null()) {
+        TRY(utimes.buffer().read_into(times, 0, sizeof times));
+        if (!valid_nsec(times[0].tv_nsec) || !valid_nsec(times[1].tv_nsec))
+            return err(EINVAL);
+    }
+    return set_times_at(dirfd, path, utimes.is_null() ? nullptr : times, flags);
+}
+
+SysResult sys_utimes(UChar path, UserPtr<const linux::timeval> times) { return set_timevals_at(AT_FDCWD, path, times); }
+
+SysResult sys_futimesat(int dirfd, UChar path, UserPtr<const linux::timeval> times)
+{
+    return set_timevals_at(dirfd, path, times);
+}
+
+// utime: struct utimbuf, whole seconds.
+SysResult sys_utime(UChar path, UserPtr<const int64_t> times)
+{
+    if (times.is_null())
+        return set_times_at(AT_FDCWD, path, nullptr, 0);
+    int64_t in[2];
+    TRY(times.buffer().read_into(in, 0, sizeof in));
+    linux::timespec t[2] = { { in[0], 0 }, { in[1], 0 } };
+    return set_times_at(AT_FDCWD, path, t, 0);
 }
 
 SysResult sys_statfs(UChar path, UserPtr<linux::statfs> buf)

@@ -18,6 +18,10 @@ struct Credentials {
     uint32_t group_count { 0 };
 
     bool is_superuser() const { return euid == 0; }
+    // Capabilities (capget): root holds every one Linux 5.9+ names (0..40),
+    // others none. Husk checks euid == 0 where Linux checks a capability.
+    static constexpr uint64_t kAllCapabilities = (uint64_t(1) << 41) - 1;
+    uint64_t capabilities() const { return is_superuser() ? kAllCapabilities : 0; }
     // The effective group or a supplementary one (the group bits of a
     // file's mode apply to a member).
     bool in_group(uint32_t g) const;

@@ -48,7 +48,7 @@ ErrorOr<size_t> File::pread(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
 ErrorOr<size_t> File::pwrite(IoBuffer, size_t, uint64_t) { return err(ESPIPE); }
 ErrorOr<uint64_t> File::seek(int64_t, int) { return err(ESPIPE); }
 ErrorOr<long> File::ioctl(unsigned long, IoBuffer) { return err(ENOTTY); }
-ErrorOr<size_t> File::getdents(IoBuffer, size_t) { return err(ENOTDIR); }
+ErrorOr<size_t> File::getdents(IoBuffer, size_t, bool) { return err(ENOTDIR); }
 short File::poll_events() { return linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM; }
 
 ErrorOr<void> File::stat(linux::stat& out)

@@ -39,8 +39,9 @@ public:
     // file's bytes from its cache directly.
     static constexpr int64_t kOwnOffset = -1;
     virtual kstd::ErrorOr<size_t> send_from(File& in, int64_t position, size_t count);
-    // Fills buf with linux_dirent64 records; returns bytes used.
-    virtual kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size);
+    // Fills buf with linux_dirent64 records (legacy: the old getdents's
+    // linux_dirent, d_type in the record's last byte); returns bytes used.
+    virtual kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size, bool legacy = false);
     virtual short poll_events();
     virtual PollGeneration poll_generation() const { return {}; }
     // Whether poll readiness means anything (Linux: a poll operation);

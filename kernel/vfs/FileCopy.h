@@ -8,13 +8,21 @@
 
 namespace husk {
 
+// copy_file_range(2) with Linux 5.19's rules: regular files on any file
+// systems, in and out positions (null: the file's offset, moved; else
+// moved by what was copied), count cut at in's end, no overlapping range
+// within one file.
+kstd::ErrorOr<size_t> copy_file_range(File& in, int64_t* in_position, File& out, int64_t* out_position, size_t count,
+                                      unsigned flags);
+
 class FileCopy {
 public:
     static constexpr size_t kChunk = 64 * 1024;
 
     // Reads `in` at `position` (onwards, by what was done) or, with
     // File::kOwnOffset, at and moving in's own offset.
-    FileCopy(File& in, File& out, int64_t position) : m_in(in), m_out(out), m_position(position) {}
+    FileCopy(File& in, File& out, int64_t position, int64_t out_position = File::kOwnOffset)
+        : m_in(in), m_out(out), m_position(position), m_out_position(out_position) {}
     ~FileCopy();
     FileCopy(const FileCopy&) = delete;
     FileCopy& operator=(const FileCopy&) = delete;
@@ -33,6 +41,7 @@ private:
     File& m_in;
     File& m_out;
     int64_t m_position;
+    int64_t m_out_position;
     void* m_buffer { nullptr };
 };
 

@@ -118,18 +118,33 @@ struct DentsCursor {
     size_t used;
     uint64_t cookie;
     bool fault;
+    bool legacy;
 };
+
+// The old getdents's struct linux_dirent: d_ino, d_off, d_reclen, the
+// name, a NUL, padding, and d_type in the last byte.
+constexpr size_t kLegacyNameOffset = 18;
 
 bool emit_dirent(void* ctx, const DirEntryView& e)
 {
     auto& c = *static_cast<DentsCursor*>(ctx);
-    size_t reclen = kstd::align_up<size_t>(linux::kDirent64NameOffset + e.name.length() + 1, 8);
+    size_t name_at = c.legacy ? kLegacyNameOffset : linux::kDirent64NameOffset;
+    size_t reclen = kstd::align_up<size_t>(name_at + e.name.length() + (c.legacy ? 2 : 1), 8);
     if (c.used + reclen > c.size)
         return false;
     alignas(8) uint8_t record[linux::kDirent64NameOffset + linux::NAME_MAX + 1 + 8] = {};
-    linux::dirent64_header h { e.ino, int64_t(e.next_cookie), uint16_t(reclen), e.type };
-    memcpy(record, &h, linux::kDirent64NameOffset);
-    memcpy(record + linux::kDirent64NameOffset, e.name.data(), e.name.length());
+    if (c.legacy) {
+        uint64_t ino = e.ino, off = e.next_cookie;
+        uint16_t len16 = uint16_t(reclen);
+        memcpy(record, &ino, 8);
+        memcpy(record + 8, &off, 8);
+        memcpy(record + 16, &len16, 2);
+        record[reclen - 1] = e.type;
+    } else {
+        linux::dirent64_header h { e.ino, int64_t(e.next_cookie), uint16_t(reclen), e.type };
+        memcpy(record, &h, linux::kDirent64NameOffset);
+    }
+    memcpy(record + name_at, e.name.data(), e.name.length());
     if (c.buf.write_from(c.used, record, reclen).is_error()) {
         c.fault = true;
         return false;
@@ -140,7 +155,7 @@ bool emit_dirent(void* ctx, const DirEntryView& e)
 }
 } // namespace
 
-ErrorOr<size_t> VnodeFile::getdents(IoBuffer buf, size_t size)
+ErrorOr<size_t> VnodeFile::getdents(IoBuffer buf, size_t size, bool legacy)
 {
     if (is_path_only())
         return err(EBADF);
@@ -148,7 +163,7 @@ ErrorOr<size_t> VnodeFile::getdents(IoBuffer buf, size_t size)
         return err(ENOTDIR);
     if (m_vnode->nlink() == 0)
         return err(ENOENT); // a removed directory cannot be listed
-    DentsCursor cursor { buf, size, 0, m_offset, false };
+    DentsCursor cursor { buf, size, 0, m_offset, false, legacy };
     TRY(m_vnode->readdir(m_offset, emit_dirent, &cursor));
     if (cursor.fault)
         return err(EFAULT);

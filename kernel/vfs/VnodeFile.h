@@ -17,7 +17,7 @@ public:
     kstd::ErrorOr<size_t> pwrite(IoBuffer buf, size_t n, uint64_t offset) override;
     kstd::ErrorOr<uint64_t> seek(int64_t offset, int whence) override;
     kstd::ErrorOr<void> stat(linux::stat& out) override;
-    kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size) override;
+    kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size, bool legacy = false) override;
     kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg) override;
     short poll_events() override { return m_vnode->poll_events(); }
     bool is_pollable() const override { return false; } // files and directories are always ready
