@@ -45,9 +45,12 @@ void usage(FILE* out)
                  "  -e NAME=VALUE      put NAME=VALUE in the program's environment\n"
                  "  -b DISK[,MOUNTPOINT]\n"
                  "                     attach the raw image DISK as the next virtio block\n"
-                 "                     device (vda, vdb, ...); a program sees it (ext2/3/4)\n"
-                 "                     at MOUNTPOINT, by default /data, /data1, ... A\n"
-                 "                     directory is first copied into an ext2 image\n"
+                 "                     device (vda, vdb, ...); a program sees it (ext2/3/4,\n"
+                 "                     or ISO 9660 read-only, by its contents) at MOUNTPOINT,\n"
+                 "                     by default /data, /data1, ...; a relative one (data)\n"
+                 "                     is under / as rumprun's, and one over /etc hides the\n"
+                 "                     generated files. A directory is first copied into an\n"
+                 "                     ext2 image\n"
                  "  -r, --rootfs IMAGE|DIR\n"
                  "                     the root file system: an ext2/3/4 image or a directory\n"
                  "                     (made into an image), read-only under a tmpfs overlay that\n"
@@ -217,8 +220,10 @@ int run_command(int argc, char** argv)
             if (size_t comma = disk.find(','); comma != std::string::npos) {
                 mountpoint = disk.substr(comma + 1);
                 disk = disk.substr(0, comma);
-                if (mountpoint.empty() || mountpoint[0] != '/' || mountpoint.find_first_of(" ,:\t") != std::string::npos)
-                    return usage_error("-b %s: the mount point must be an absolute path without spaces, commas or colons", v);
+                if (mountpoint.empty() || mountpoint.find_first_of(" ,:\t") != std::string::npos)
+                    return usage_error("-b %s: the mount point must be a path without spaces, commas or colons", v);
+                if (mountpoint[0] != '/')
+                    mountpoint = "/" + mountpoint; // rumprun's -b IMAGE,data: /data
             }
             if (access(disk.c_str(), R_OK) != 0)
                 return usage_error("-b: cannot read disk image or directory '%s'", disk.c_str());

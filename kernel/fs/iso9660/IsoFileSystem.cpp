@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "../../core/Log.h"
 #include "../../kstd/Format.h"
+#include "../../kstd/Memory.h"
 #include "IsoEntries.h"
 #include "IsoFormat.h"
 #include "IsoNode.h"
@@ -53,12 +54,15 @@ void IsoFileSystem::register_type() { FileSystemTypes::add({ "iso9660", create }
 
 bool IsoFileSystem::recognizes(BlockDevice& device)
 {
-    uint8_t head[8];
+    // Device reads are whole sectors (of 512 to 2048 bytes): read one ISO sector.
     if (device.size_bytes() < (kFirstDescriptor + 1) * kSector)
         return false;
-    if (device.read(kFirstDescriptor * kSector, head, sizeof head).is_error())
+    auto* head = static_cast<uint8_t*>(kstd::kmalloc(kSector));
+    if (!head)
         return false;
-    return memcmp(head + vd::id, kStandardId, 5) == 0;
+    bool found = !device.read(kFirstDescriptor * kSector, head, kSector).is_error() && memcmp(head + vd::id, kStandardId, 5) == 0;
+    kstd::kfree(head);
+    return found;
 }
 
 ErrorOr<FileSystem*> IsoFileSystem::create(kstd::StringView source, unsigned long, kstd::StringView)
