@@ -1,6 +1,7 @@
 #include "BootMounts.h"
 #include "../block/BlockDevice.h"
 #include "../core/Log.h"
+#include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/iso9660/IsoFileSystem.h"
 #include "../kstd/Format.h"
 #include "../kstd/NeverDestroyed.h"
@@ -27,7 +28,12 @@ ErrorOr<FileSystem*> mount_by_content(const char* device, kstd::StringView where
     BlockDevice* block = BlockDevice::find(device);
     if (!block)
         return err(kstd::ENXIO);
-    const char* type = IsoFileSystem::recognizes(*block) ? "iso9660" : "ext2";
+    const char* type = IsoFileSystem::recognizes(*block) ? "iso9660" : Ext2FileSystem::recognizes(*block) ? "ext2" : nullptr;
+    if (!type) {
+        klog(LogLevel::Error, "boot: %s holds no ext2/3/4 or ISO 9660 file system (no ext2 magic at byte 1080, no CD001 "
+             "at byte 32769)", device);
+        return err(kstd::EINVAL);
+    }
     const FileSystemType* fs = FileSystemTypes::find(type);
     if (!fs)
         return err(kstd::ENODEV);
