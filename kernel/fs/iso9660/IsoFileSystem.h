@@ -79,7 +79,7 @@ private:
     kstd::ErrorOr<void> parse_record(const uint8_t* record, uint64_t position, bool root_dot, IsoEntry& entry,
                                      kstd::Vector<char>* link);
     template<typename Visit>
-    kstd::ErrorOr<void> for_each_susp(const uint8_t* record, bool root_dot, Visit visit);
+    kstd::ErrorOr<void> for_each_susp(const uint8_t* record, uint64_t position, bool root_dot, Visit visit);
     kstd::ErrorOr<void> check_sections(const IsoEntry& entry);
     kstd::ErrorOr<void> set_name(IsoEntry& entry, const uint8_t* record);
 

@@ -127,7 +127,7 @@ ErrorOr<void> IsoFileSystem::set_name(IsoEntry& e, const uint8_t* r)
 }
 
 template<typename Visit>
-ErrorOr<void> IsoFileSystem::for_each_susp(const uint8_t* r, bool root_dot, Visit visit)
+ErrorOr<void> IsoFileSystem::for_each_susp(const uint8_t* r, uint64_t position, bool root_dot, Visit visit)
 {
     size_t start = dr::system_use(r) + (root_dot ? 0 : m_susp_skip);
     const uint8_t* area = r + start;
@@ -143,9 +143,16 @@ ErrorOr<void> IsoFileSystem::for_each_susp(const uint8_t* r, bool root_dot, Visi
             if (p[0] == 0)
                 break; // padding
             uint8_t len = p[2];
-            if (len < 4 || at + len > length)
-                return corrupt("Rock Ridge entry '%c%c' (length %u) overruns its area (%lu bytes left)", p[0], p[1], len,
-                               (unsigned long)(length - at));
+            if (len < 4 || at + len > length) {
+                // Linux ignores the rest of the record's entries (genisoimage
+                // writes such for symlinks of more than about 500 bytes).
+                klog(LogLevel::Warning,
+                     "iso9660: %s: Rock Ridge entry '%c%c' (length %u) overruns its area at record byte %lu (%lu bytes "
+                     "left): the rest is ignored",
+                     m_device.name(), p[0] >= ' ' && p[0] < 127 ? p[0] : '?', p[1] >= ' ' && p[1] < 127 ? p[1] : '?', len,
+                     (unsigned long)position, (unsigned long)(length - at));
+                return {};
+            }
             uint16_t s = rr::sig(char(p[0]), char(p[1]));
             if (s == rr::sig('S', 'T'))
                 break;
@@ -210,7 +217,7 @@ ErrorOr<void> IsoFileSystem::parse_record(const uint8_t* r, uint64_t position, b
     char name[256];
     size_t name_length = 0;
     bool has_name = false, link_root = false, link_continues = false;
-    TRY(for_each_susp(r, root_dot, [&](uint16_t sig, const uint8_t* p, size_t len) -> ErrorOr<void> {
+    TRY(for_each_susp(r, position, root_dot, [&](uint16_t sig, const uint8_t* p, size_t len) -> ErrorOr<void> {
         switch (sig) {
         case rr::sig('P', 'X'):
             if (len < 36)
