@@ -50,7 +50,8 @@ void usage(FILE* out)
                  "                     by default /data, /data1, ...; a relative one (data)\n"
                  "                     is under / as rumprun's, and one over /etc hides the\n"
                  "                     generated files. A directory is first copied into an\n"
-                 "                     ext2 image\n"
+                 "                     ext2 image (with --iso: an ISO 9660 image, read-only,\n"
+                 "                     made by genisoimage -R -J)\n"
                  "  -r, --rootfs IMAGE|DIR\n"
                  "                     the root file system: an ext2/3/4 image or a directory\n"
                  "                     (made into an image), read-only under a tmpfs overlay that\n"
@@ -138,6 +139,20 @@ public:
         return path;
     }
 
+    // A read-only ISO 9660 image of dir's tree (Rock Ridge and Joliet), or "".
+    std::string iso_from_directory(const std::string& dir)
+    {
+        int fd = unnamed_file();
+        if (fd < 0)
+            return "";
+        m_fds.push_back(fd);
+        std::string path = "/proc/self/fd/" + std::to_string(fd);
+        std::string cmd = "genisoimage -quiet -R -J -joliet-long -o " + path + " " + shell_word(dir) + " >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0)
+            return "";
+        return path;
+    }
+
 private:
     // Inherited by the children (no O_CLOEXEC): they open it by its /proc path.
     static int unnamed_file()
@@ -173,6 +188,7 @@ int run_command(int argc, char** argv)
 {
     RunOptions o;
     bool dry_run = false;
+    bool iso_disks = false; // --iso: -b DIR becomes an ISO 9660 image (read-only), not ext2
     std::vector<std::string> program_args;
     std::vector<std::string> environment; // -e NAME=VALUE
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
@@ -296,6 +312,8 @@ int run_command(int argc, char** argv)
                 o.qemu_args.push_back(word);
         } else if (a == "--dry-run" || a == "-p") {
             dry_run = true;
+        } else if (a == "--iso") {
+            iso_disks = true;
         } else if (a == "--" && !o.image.empty()) {
             program_args.insert(program_args.end(), argv + i + 1, argv + argc);
             break;
@@ -352,9 +370,11 @@ int run_command(int argc, char** argv)
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
         if (stat(o.disks[i].c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-            std::string image = temporary.from_directory(o.disks[i]);
+            std::string image = iso_disks ? temporary.iso_from_directory(o.disks[i]) : temporary.from_directory(o.disks[i]);
             if (image.empty())
-                return usage_error("-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)", o.disks[i].c_str());
+                return usage_error(iso_disks ? "-b %s: cannot make an ISO 9660 image of this directory (is genisoimage installed?)"
+                                             : "-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)",
+                                   o.disks[i].c_str());
             o.disks[i] = image;
         }
         // QEMU locks the image itself (a second writer makes it fail with a
