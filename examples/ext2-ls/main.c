@@ -1,4 +1,4 @@
-/* ext2-ls IMAGE [PATH]: lists a directory of an ext2/ext3/ext4 image, or
+/* ext2-ls IMAGE [PATH]: lists a directory of an ext2/ext3/ext4 or ISO 9660 image, or
  * prints a file, through the Husk kernel running in this process (like
  * debugfs's ls and cat). The image is attached read-only and never changed. */
 #define _GNU_SOURCE
@@ -64,7 +64,13 @@ int main(int argc, char **argv)
     if (husk_init("mem=64 loglevel=error") != 0)
         return fail("cannot boot the kernel", argv[1]);
     husk_sys_mkdir("/image", 0755);
-    if (husk_sys_mount("/dev/vda", "/image", "ext2", MS_RDONLY, NULL) != 0)
+    /* The type by content, as mount(8) asks blkid: ISO 9660 has "CD001" in sector 16. */
+    char id[5] = { 0 };
+    int image = open(argv[1], O_RDONLY);
+    int iso = image >= 0 && pread(image, id, sizeof id, 16 * 2048 + 1) == 5 && memcmp(id, "CD001", 5) == 0;
+    if (image >= 0)
+        close(image);
+    if (husk_sys_mount("/dev/vda", "/image", iso ? "iso9660" : "ext2", MS_RDONLY, NULL) != 0)
         return fail("cannot mount (see the kernel's message above)", argv[1]);
     char path[4096];
     snprintf(path, sizeof path, "/image/%s", inside[0] == '/' ? inside + 1 : inside);

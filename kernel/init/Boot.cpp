@@ -12,6 +12,7 @@
 #include "../fs/devfs/DeviceNode.h"
 #include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
+#include "../fs/iso9660/IsoFileSystem.h"
 #include "../fs/overlay/OverlayFileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../ipc/Semaphores.h"
@@ -204,6 +205,7 @@ extern "C" int husk_kernel_boot(void)
     DevFileSystem::register_type();
     ProcFileSystem::register_type();
     Ext2FileSystem::register_type();
+    IsoFileSystem::register_type();
     OverlayFileSystem::register_type();
     if (auto r = make_root_tree(); r.is_error()) {
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));

@@ -1,5 +1,8 @@
 #include "BootMounts.h"
+#include "../block/BlockDevice.h"
 #include "../core/Log.h"
+#include "../fs/ext2/Ext2FileSystem.h"
+#include "../fs/iso9660/IsoFileSystem.h"
 #include "../kstd/Format.h"
 #include "../kstd/NeverDestroyed.h"
 #include "../proc/Process.h"
@@ -17,34 +20,58 @@ struct Mounted {
 kstd::NeverDestroyed<Mounted> g_mounted; // kernel lifetime: no static destructor
 size_t g_count;
 
-// Mounts the device `source` ("vda" or "/dev/vda") at `where`.
+// The file system the device holds, by its contents: ISO 9660 (read-only)
+// or ext2/3/4 (read-write, or read-only for the ext4 features Husk cannot
+// write, with a log line).
+ErrorOr<FileSystem*> mount_by_content(const char* device, kstd::StringView where, unsigned long& flags)
+{
+    BlockDevice* block = BlockDevice::find(device);
+    if (!block)
+        return err(kstd::ENXIO);
+    const char* type = IsoFileSystem::recognizes(*block) ? "iso9660" : Ext2FileSystem::recognizes(*block) ? "ext2" : nullptr;
+    if (!type) {
+        klog(LogLevel::Error, "boot: %s holds no ext2/3/4 or ISO 9660 file system (no ext2 magic at byte 1080, no CD001 "
+             "at byte 32769)", device);
+        return err(kstd::EINVAL);
+    }
+    const FileSystemType* fs = FileSystemTypes::find(type);
+    if (!fs)
+        return err(kstd::ENODEV);
+    flags = kstd::StringView(type) == "iso9660" ? linux::MS_RDONLY : 0;
+    auto writable = fs->create(device, flags, {});
+    if (flags || !writable.is_error() || writable.error().code() != kstd::EROFS)
+        return writable;
+    flags = linux::MS_RDONLY; // e.g. an ext4 image: readable, not writable by Husk
+    FileSystem* mounted = TRY(fs->create(device, flags, {}));
+    klog(LogLevel::Warning, "boot: %s mounted read-only at %.*s (see the line above)", device, int(where.length()),
+         where.data());
+    return mounted;
+}
+
+// Mounts the device `source` ("vda" or "/dev/vda") at `where` (a relative
+// `where` is under /, as rumprun's "data"). Mounting over a directory with
+// files, such as /etc and its generated hostname, hosts, passwd, ...,
+// hides them, as on rumprun.
 ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
 {
     if (source.starts_with("/dev/"))
         source = source.substring(5);
-    if (source.is_empty() || source.length() > 16 || where.is_empty() || where[0] != '/')
+    if (source.is_empty() || source.length() > 16 || where.is_empty() || where.length() > 200)
         return err(kstd::EINVAL);
     char device[32];
     kstd::format(device, sizeof device, "/dev/%.*s", int(source.length()), source.data());
+    char absolute[208];
+    if (where[0] != '/') {
+        size_t n = kstd::format(absolute, sizeof absolute, "/%.*s", int(where.length()), where.data());
+        where = kstd::StringView(absolute, n);
+    }
     if (g_count == kMaxMounts)
         return err(kstd::ENOSPC);
     RefPtr<Vnode> dir = TRY(Vfs::make_directories(where, 0755));
     if (dir->mounted_here)
         return err(kstd::EBUSY);
-    const FileSystemType* ext2 = FileSystemTypes::find("ext2");
-    if (!ext2)
-        return err(kstd::ENODEV);
     unsigned long flags = 0;
-    auto writable = ext2->create(device, flags, {});
-    FileSystem* mounted;
-    if (writable.is_error() && writable.error().code() == kstd::EROFS) {
-        flags = linux::MS_RDONLY; // e.g. an ext4 image: readable, not writable by Husk
-        mounted = TRY(ext2->create(device, flags, {}));
-        klog(LogLevel::Warning, "boot: %s mounted read-only at %.*s (see the line above)", device,
-             int(where.length()), where.data());
-    } else {
-        mounted = TRY(kstd::move(writable));
-    }
+    FileSystem* mounted = TRY(mount_by_content(device, where, flags));
     if (auto m = Vfs::mount(mounted, *dir, flags); m.is_error()) {
         delete mounted;
         return m.error();

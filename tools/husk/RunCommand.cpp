@@ -76,6 +76,20 @@ public:
         return path;
     }
 
+    // A read-only ISO 9660 image of dir's tree (Rock Ridge and Joliet), or "".
+    std::string iso_from_directory(const std::string& dir)
+    {
+        int fd = unnamed_file();
+        if (fd < 0)
+            return "";
+        m_fds.push_back(fd);
+        std::string path = "/proc/self/fd/" + std::to_string(fd);
+        std::string cmd = "genisoimage -quiet -R -J -joliet-long -o " + path + " " + shell_word(dir) + " >/dev/null 2>&1";
+        if (std::system(cmd.c_str()) != 0)
+            return "";
+        return path;
+    }
+
 private:
     // Inherited by the children (no O_CLOEXEC): they open it by its /proc path.
     static int unnamed_file()
@@ -108,6 +122,7 @@ bool parse_number(const char* s, double* out)
 // What the command line gave, as CLI11 parsed it (values checked).
 struct RunArgs {
     bool kvm = false, interactive = false, verbose = false, dry_run = false;
+    bool iso = false; // -b DIR becomes an ISO 9660 image (read-only), not ext2
     std::string memory, machine;
     std::vector<std::string> env, disks, appends, qemu_words, program_args;
     double timeout_s = 0, stop_timeout_s = 10;
@@ -184,6 +199,8 @@ int run_guest(RunArgs& a)
         if (size_t comma = disk.find(','); comma != std::string::npos) {
             mountpoint = disk.substr(comma + 1);
             disk = disk.substr(0, comma);
+            if (mountpoint[0] != '/')
+                mountpoint = "/" + mountpoint; // rumprun's -b IMAGE,data: /data
         }
         o.disks.push_back(disk);
         mountpoints.push_back(mountpoint);
@@ -257,9 +274,11 @@ int run_guest(RunArgs& a)
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
         if (stat(o.disks[i].c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-            std::string image = temporary.from_directory(o.disks[i]);
+            std::string image = a.iso ? temporary.iso_from_directory(o.disks[i]) : temporary.from_directory(o.disks[i]);
             if (image.empty())
-                return usage_error("-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)", o.disks[i].c_str());
+                return usage_error(a.iso ? "-b %s: cannot make an ISO 9660 image of this directory (is genisoimage installed?)"
+                                         : "-b %s: cannot make an ext2 image of this directory (is mke2fs installed?)",
+                                   o.disks[i].c_str());
             o.disks[i] = image;
         }
         // QEMU locks the image itself (a second writer makes it fail with a
@@ -330,8 +349,8 @@ CLI::Validator disk_spec()
             std::string disk = v.substr(0, v.find(','));
             if (size_t comma = v.find(','); comma != std::string::npos) {
                 std::string mountpoint = v.substr(comma + 1);
-                if (mountpoint.empty() || mountpoint[0] != '/' || mountpoint.find_first_of(" ,:\t") != std::string::npos)
-                    return "'" + v + "': the mount point must be an absolute path without spaces, commas or colons";
+                if (mountpoint.empty() || mountpoint.find_first_of(" ,:\t") != std::string::npos)
+                    return "'" + v + "': the mount point must be a path without spaces, commas or colons";
             }
             if (access(disk.c_str(), R_OK) != 0)
                 return "cannot read disk image or directory '" + disk + "'";
@@ -359,10 +378,13 @@ Runner declare_run(CLI::App& app)
         ->type_name("NAME[=VALUE]")
         ->check(CLI::Validator([](std::string& v) -> std::string { return v.empty() || v[0] == '=' ? "wants NAME=VALUE or NAME, not '" + v + "'" : ""; }, "", "")));
     repeatable(app.add_option("-b,--disk", a->disks,
-                   "attach the raw image DISK as the next virtio block device; a program sees it (ext2/3/4) at "
-                   "MOUNTPOINT, by default /data, /data1, ... A directory is first copied into an ext2 image")
+                   "attach the raw image DISK as the next virtio block device; a program sees it (ext2/3/4, or ISO 9660 "
+                   "read-only, by its contents) at MOUNTPOINT, by default /data, /data1, ...; a relative one (data) is "
+                   "under / as rumprun's, and one over /etc hides the generated files. A directory is first copied "
+                   "into an ext2 image (with --iso: an ISO 9660 image)")
         ->type_name("DISK[,MOUNTPOINT]")
         ->check(disk_spec()));
+    app.add_flag("--iso", a->iso, "a directory given to -b becomes a read-only ISO 9660 image (genisoimage -R -J), not ext2");
     app.add_option("-r,--rootfs", a->rootfs,
                    "the root file system: an ext2/3/4 image or a directory (made into an image), read-only under a "
                    "tmpfs overlay that takes the run's changes; a PROGRAM starting with '/' is a path inside it "

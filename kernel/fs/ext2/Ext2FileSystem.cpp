@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include "../../core/Log.h"
 #include "../../kstd/Format.h"
+#include "../../kstd/Memory.h"
 #include "Ext2Format.h"
 #include "Ext2Inode.h"
 
@@ -83,6 +84,23 @@ void Ext2FileSystem::register_type()
     FileSystemTypes::add({ "ext2", create });
     FileSystemTypes::add({ "ext3", create });
     FileSystemTypes::add({ "ext4", create });
+}
+
+bool Ext2FileSystem::recognizes(BlockDevice& device)
+{
+    // Device reads are whole sectors: the superblock's 1024 bytes, or the
+    // first sector when a sector holds them.
+    bool big = device.sector_size() > kSuperblockOffset;
+    uint64_t at = big ? 0 : kSuperblockOffset;
+    size_t length = big ? device.sector_size() : 1024;
+    if (device.size_bytes() < 2048 || length > 65536)
+        return false;
+    auto* buffer = static_cast<uint8_t*>(kstd::kmalloc(length));
+    if (!buffer)
+        return false;
+    bool found = !device.read(at, buffer, length).is_error() && le16(buffer + kSuperblockOffset - at + sb::magic) == kMagic;
+    kstd::kfree(buffer);
+    return found;
 }
 
 ErrorOr<FileSystem*> Ext2FileSystem::create(kstd::StringView source, unsigned long flags, kstd::StringView)

@@ -19,6 +19,8 @@ class Ext2FileSystem final : public FileSystem {
 public:
     static kstd::ErrorOr<FileSystem*> create(kstd::StringView source, unsigned long flags, kstd::StringView data);
     static void register_type();
+    // Whether the device holds an ext2/3/4 superblock magic (0xEF53 at byte 1080).
+    static bool recognizes(BlockDevice& device);
     ~Ext2FileSystem() override;
 
     const char* type_name() const override { return m_type_name; }

@@ -116,6 +116,18 @@ void refuse(int fd, Refusal reason)
     close(fd);
 }
 
+// The file system type a host image holds, by its contents: ISO 9660's
+// "CD001" at sector 16 (2048-byte sectors), else ext2/3/4.
+const char* type_of_image(const std::string& path)
+{
+    char id[5] = {};
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    bool iso = fd >= 0 && pread(fd, id, sizeof id, 16 * 2048 + 1) == 5 && std::memcmp(id, "CD001", 5) == 0;
+    if (fd >= 0)
+        close(fd);
+    return iso ? "iso9660" : "ext2";
+}
+
 // Mounts, syncs and unmounts, in the kernel's own process.
 bool mount_all(const ServerOptions& o)
 {
@@ -131,8 +143,9 @@ bool mount_all(const ServerOptions& o)
                 husk_sys_mkdir(path.c_str(), 0755);
             }
         }
-        unsigned long flags = o.disks[index].read_only ? MS_RDONLY : 0;
-        if (husk_sys_mount(dev.c_str(), m.mountpoint.c_str(), "ext2", flags, nullptr) != 0
+        const char* type = type_of_image(o.disks[index].path);
+        unsigned long flags = o.disks[index].read_only || type[0] == 'i' ? MS_RDONLY : 0;
+        if (husk_sys_mount(dev.c_str(), m.mountpoint.c_str(), type, flags, nullptr) != 0
             && !(errno == EROFS && husk_sys_mount(dev.c_str(), m.mountpoint.c_str(), "ext2", MS_RDONLY, nullptr) == 0)) {
             log_line("cannot mount %s at %s (husk ctl dmesg tells why)", m.key, m.mountpoint);
             return false;

@@ -161,7 +161,7 @@ tools::Runner declare_server(CLI::App& app)
         "halt, SIGTERM or SIGINT sync and unmount every file system, then stop it.");
     tools::repeatable(app.add_option("-d,--disk", a->disks, "attach host FILE as disk NAME (ro: read-only, size=: FILE is created, or grown, to that size)")
         ->type_name("key=NAME,hostpath=FILE[,size=N[KMG]][,ro]"));
-    tools::repeatable(app.add_option("-m,--mount", a->mounts, "mount disk NAME (ext2/3/4) at MOUNTPOINT")->type_name("NAME:MOUNTPOINT"));
+    tools::repeatable(app.add_option("-m,--mount", a->mounts, "mount disk NAME at MOUNTPOINT: ext2/3/4, or ISO 9660 (read-only), as its contents say")->type_name("NAME:MOUNTPOINT"));
     auto* n = tools::repeatable(app.add_option("-n", a->n, "a user-mode network interface (libslirp, 10.0.2.0/24) with this configuration")
         ->type_name("inet,static,ADDR/PFX[,GW]|inet,dhcp|inet6,auto"));
     auto* I = tools::repeatable(app.add_option("-I", a->interfaces,
