@@ -40,7 +40,12 @@ inline constexpr unsigned RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHIT
 inline constexpr int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4,
                      F_GETLK = 5, F_SETLK = 6, F_SETLKW = 7, F_DUPFD_CLOEXEC = 1030,
                      F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1, F_OFD_GETLK = 36, F_OFD_SETLK = 37,
-                     F_OFD_SETLKW = 38;
+                     F_OFD_SETLKW = 38, F_SETOWN = 8, F_GETOWN = 9, F_SETSIG = 10, F_GETSIG = 11,
+                     F_SETOWN_EX = 15, F_GETOWN_EX = 16, F_OWNER_TID = 0, F_OWNER_PID = 1, F_OWNER_PGRP = 2;
+struct f_owner_ex {
+    int32_t type;
+    int32_t pid;
+};
 inline constexpr short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 inline constexpr int LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8; // flock(2)
 
@@ -79,7 +84,7 @@ inline constexpr size_t PATH_MAX = 4096, NAME_MAX = 255, PIPE_BUF = 4096;
 inline constexpr unsigned IOV_MAX = 1024;
 
 inline constexpr unsigned long TCGETS = 0x5401, TIOCGWINSZ = 0x5413, FIONREAD = 0x541B,
-                               FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+                               FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452;
 
 inline constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2,
                      CLOCK_THREAD_CPUTIME_ID = 3, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
@@ -257,6 +262,7 @@ inline constexpr int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2
 inline constexpr int SEGV_MAPERR = 1, SEGV_ACCERR = 2, BUS_ADRALN = 1, BUS_ADRERR = 2, FPE_INTDIV = 1,
                      FPE_INTOVF = 2, FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6,
                      FPE_FLTINV = 7, ILL_ILLOPC = 1, ILL_ILLOPN = 2, TRAP_BRKPT = 1, TRAP_TRACE = 2;
+inline constexpr int POLL_IN = 1, POLL_OUT = 2, POLL_MSG = 3, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
 inline constexpr int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_TRAPPED = 4, CLD_STOPPED = 5,
                      CLD_CONTINUED = 6;
 struct siginfo {
@@ -275,6 +281,10 @@ struct siginfo {
             int64_t si_utime, si_stime;    // SIGCHLD: the child's CPU time (clock ticks)
         };
         uint64_t si_addr;                  // faults: the address
+        struct {
+            int64_t si_band;               // SIGIO (F_SETSIG): POLLIN, POLLOUT...
+            int32_t si_fd;                 // SIGIO (F_SETSIG): the descriptor
+        };
         uint8_t si_fields[112];
     };
 };

@@ -18,6 +18,7 @@
 #include "../ipc/Semaphores.h"
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
+#include "../proc/AsyncSignals.h"
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
@@ -213,6 +214,7 @@ extern "C" int husk_kernel_boot(void)
     }
     AddressSpace::set_current_lookup(Process::current_address_space);
     Process::add_exit_hook(Semaphores::process_exited); // SEM_UNDO
+    AsyncSignals::install();                             // O_ASYNC: SIGIO
     auto init = Process::create("init", nullptr);
     if (init.is_error())
         return -init.error().code();

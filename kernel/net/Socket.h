@@ -62,6 +62,7 @@ public:
     // recvmsg's msg_flags for the last receive (MSG_TRUNC...).
     virtual int last_receive_flags() const { return 0; }
     PollGeneration poll_generation() const override { return m_generation; }
+    const PollGeneration* async_source() const override { return &m_generation; }
 
 protected:
     Socket(int family, int type, int flags) : File(flags), m_family(family), m_type(type) {}

@@ -1,5 +1,6 @@
 // dup, fcntl, ioctl, close_range, flock: operations on the descriptor table.
 #include "../vfs/Pipe.h"
+#include "../vfs/AsyncFiles.h"
 #include "../vfs/FlockLocks.h"
 #include "../vfs/RecordLocks.h"
 #include "Handlers.h"
@@ -124,8 +125,42 @@ SysResult sys_fcntl(int fd, int cmd, uint64_t arg)
     case F_GETFL:
         return f->status_flags();
     case F_SETFL:
+        // O_ASYNC goes through the file's async support (Linux's fasync);
+        // a file without it keeps the flag clear, silently, as Linux.
+        if ((int(arg) ^ f->status_flags()) & O_ASYNC) {
+            if (auto r = AsyncFiles::enable(*f, fd, int(arg) & O_ASYNC); r.is_error() && r.error().code() != ENOTTY)
+                return r.error();
+        }
         f->set_status_flags(int(arg));
         return 0;
+    case F_SETOWN:
+        f->set_async_owner(int32_t(arg));
+        return 0;
+    case F_GETOWN:
+        return f->async_owner();
+    case F_SETOWN_EX: {
+        auto owner = TRY(copy_in(UserPtr<const linux::f_owner_ex>(arg)));
+        if (owner.type == F_OWNER_TID || owner.type == F_OWNER_PID)
+            f->set_async_owner(owner.pid); // a thread's signal goes to its process (one CPU: the same)
+        else if (owner.type == F_OWNER_PGRP)
+            f->set_async_owner(-owner.pid);
+        else
+            return err(EINVAL);
+        return 0;
+    }
+    case F_GETOWN_EX: {
+        int32_t owner = f->async_owner();
+        linux::f_owner_ex out { owner < 0 ? F_OWNER_PGRP : F_OWNER_PID, owner < 0 ? -owner : owner };
+        TRY(copy_out(UserPtr<linux::f_owner_ex>(arg), out));
+        return 0;
+    }
+    case F_SETSIG:
+        if (arg > 64)
+            return err(EINVAL);
+        f->set_async_signal(int(arg));
+        return 0;
+    case F_GETSIG:
+        return f->async_signal();
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
@@ -153,6 +188,11 @@ SysResult sys_ioctl(int fd, unsigned long request, uint64_t arg)
     case FIONCLEX:
         TRY(fds.set_cloexec(fd, request == FIOCLEX));
         return 0;
+    case FIOASYNC: {
+        int on = TRY(copy_in(UserPtr<int>(arg)));
+        TRY(AsyncFiles::enable(*f, fd, on != 0));
+        return 0;
+    }
     case FIONBIO: {
         int on = TRY(copy_in(UserPtr<int>(arg)));
         f->set_status_flags(on ? (f->status_flags() | O_NONBLOCK) : (f->status_flags() & ~O_NONBLOCK));

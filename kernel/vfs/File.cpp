@@ -1,4 +1,5 @@
 #include "File.h"
+#include "AsyncFiles.h"
 #include "FlockLocks.h"
 #include "FileSystem.h"
 
@@ -11,6 +12,8 @@ File::~File()
     while (FileWatch* w = m_watches.take_first())
         w->file_gone();
     FlockLocks::release_all(this);
+    if (m_flags & linux::O_ASYNC)
+        AsyncFiles::forget(*this);
 }
 
 void File::set_opened_at(kstd::RefPtr<Vnode> directory, kstd::StringView name)

@@ -44,6 +44,16 @@ public:
     virtual kstd::ErrorOr<size_t> getdents(IoBuffer buf, size_t size, bool legacy = false);
     virtual short poll_events();
     virtual PollGeneration poll_generation() const { return {}; }
+    // The readiness source behind the file when it can signal its owner on
+    // a change (O_ASYNC: sockets, pipes), else nullptr (AsyncFiles.h).
+    virtual const PollGeneration* async_source() const { return nullptr; }
+    // F_SETOWN/F_GETOWN (a pid, or -pgid; 0: none) and F_SETSIG/F_GETSIG.
+    int32_t async_owner() const { return m_async_owner; }
+    void set_async_owner(int32_t owner) { m_async_owner = owner; }
+    int async_signal() const { return m_async_signal; }
+    void set_async_signal(int sig) { m_async_signal = sig; }
+    // O_ASYNC in the status flags (AsyncFiles::enable decides).
+    void set_async(bool on) { m_flags = on ? (m_flags | linux::O_ASYNC) : (m_flags & ~linux::O_ASYNC); }
     // Whether poll readiness means anything (Linux: a poll operation);
     // epoll refuses the others (EPERM), e.g. regular files.
     virtual bool is_pollable() const { return true; }
@@ -75,6 +85,8 @@ private:
     kstd::IntrusiveList<FileWatch, &FileWatch::file_node> m_watches;
     kstd::RefPtr<Vnode> m_opened_in;
     kstd::String m_opened_name;
+    int32_t m_async_owner { 0 };
+    int m_async_signal { 0 };
 };
 
 // Fills st from a vnode's metadata.

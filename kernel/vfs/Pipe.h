@@ -24,6 +24,7 @@ public:
     kstd::ErrorOr<size_t> write(IoBuffer buf, size_t n, bool nonblocking);
     short poll_events(bool read_end) const;
     PollGeneration generation() const { return m_generation; }
+    const PollGeneration* generation_source() const { return &m_generation; }
     size_t available() const;
 
     void attach(bool read_end);
@@ -61,6 +62,7 @@ public:
     kstd::ErrorOr<long> ioctl(unsigned long request, IoBuffer arg) override;
     short poll_events() override { return m_pipe->poll_events(m_read_end); }
     PollGeneration poll_generation() const override { return m_pipe->generation(); }
+    const PollGeneration* async_source() const override { return m_pipe->generation_source(); }
     uint64_t ino() const { return m_ino; }
     bool raises_sigpipe() const override { return true; }
 

@@ -1,4 +1,5 @@
 #include "PollHub.h"
+#include "AsyncFiles.h"
 
 namespace husk {
 
@@ -19,6 +20,7 @@ void PollHub::notify(PollGeneration& source, short which)
     if (which & linux::POLLOUT)
         ++source.out;
     notify();
+    AsyncFiles::changed(source, which);
 }
 WaitQueue::Result PollHub::wait(uint64_t deadline) { return queue().wait_interruptible(deadline); }
 

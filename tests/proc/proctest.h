@@ -74,6 +74,7 @@ static const char* errno_name(int e)
     case ENOSYS: return "ENOSYS";
     case ELOOP: return "ELOOP";
     case ENOTSUP: return "ENOTSUP";
+    case ENOTTY: return "ENOTTY";
     default: {
         static char buf[32];
         snprintf(buf, sizeof buf, "errno %d", e);
