@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../linux-peer-modules.h"
 
 static char cmdline[4096];
 
@@ -39,43 +40,6 @@ static void fail(const char* what)
 {
     fprintf(stderr, "linux-root-init: %s: %s\n", what, strerror(errno));
     stop(255);
-}
-
-/* The NAME.key=value words of the kernel command line as "key=value ...". */
-static void module_params(const char* name, char* out, size_t size)
-{
-    size_t n = strlen(name), used = 0;
-    char copy[sizeof cmdline];
-    out[0] = 0;
-    snprintf(copy, sizeof copy, "%s", cmdline);
-    for (char *save = NULL, *w = strtok_r(copy, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
-        if (strncmp(w, name, n) != 0 || w[n] != '.')
-            continue;
-        int k = snprintf(out + used, size - used, "%s%s", used ? " " : "", w + n + 1);
-        if (k < 0 || (size_t)k >= size - used)
-            break;
-        used += (size_t)k;
-    }
-}
-
-static void load_modules(void)
-{
-    FILE* order = fopen("/lib/modules/load-order", "r");
-    if (!order)
-        return;
-    char name[64];
-    while (fscanf(order, "%63s", name) == 1) {
-        char path[128], params[1024];
-        snprintf(path, sizeof path, "/lib/modules/%s.ko", name);
-        module_params(name, params, sizeof params);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            fail(path);
-        if (syscall(SYS_finit_module, fd, params, 0) != 0 && errno != EEXIST)
-            fail(path);
-        close(fd);
-    }
-    fclose(order);
 }
 
 /* The words after "--" on the kernel command line, as an argument vector. */
@@ -107,7 +71,7 @@ int main(void)
     mkdir("/dev", 0755);
     if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) != 0)
         fail("mount /dev");
-    load_modules();
+    load_modules(cmdline, fail);
     mkdir("/root", 0755);
     /* The disk appears when virtio_blk has probed it: wait a little. */
     int tries = 0;

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "../linux-peer-modules.h"
 
 static char cmdline[4096];
 
@@ -33,43 +34,6 @@ static void fail(const char* what)
 {
     fprintf(stderr, "linux-net-init: %s: %s\n", what, strerror(errno));
     exit(1);
-}
-
-/* The NAME.key=value words of the kernel command line as "key=value ...". */
-static void module_params(const char* name, char* out, size_t size)
-{
-    size_t n = strlen(name), used = 0;
-    char copy[sizeof cmdline];
-    out[0] = 0;
-    snprintf(copy, sizeof copy, "%s", cmdline);
-    for (char* save = NULL, *w = strtok_r(copy, " \n", &save); w; w = strtok_r(NULL, " \n", &save)) {
-        if (strncmp(w, name, n) != 0 || w[n] != '.')
-            continue;
-        int k = snprintf(out + used, size - used, "%s%s", used ? " " : "", w + n + 1);
-        if (k < 0 || (size_t)k >= size - used)
-            break;
-        used += (size_t)k;
-    }
-}
-
-static void load_modules(void)
-{
-    FILE* order = fopen("/lib/modules/load-order", "r");
-    if (!order)
-        return;
-    char name[64];
-    while (fscanf(order, "%63s", name) == 1) {
-        char path[128], params[1024];
-        snprintf(path, sizeof path, "/lib/modules/%s.ko", name);
-        module_params(name, params, sizeof params);
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            fail(path);
-        if (syscall(SYS_finit_module, fd, params, 0) != 0 && errno != EEXIST)
-            fail(path);
-        close(fd);
-    }
-    fclose(order);
 }
 
 static void set_address(int s, unsigned long request, const char* ifname, in_addr_t addr)
@@ -154,7 +118,7 @@ int main(int argc, char** argv)
     if (fd < 0 || read(fd, cmdline, sizeof cmdline - 1) < 0)
         fail("/proc/cmdline");
     close(fd);
-    load_modules();
+    load_modules(cmdline, fail);
     configure_network();
     if (argc < 2) {
         fprintf(stderr, "linux-net-init: no command after -- on the kernel command line\n");
