@@ -61,7 +61,7 @@ size_t g_total_messages, g_total_bytes;
 
 IpcTable<MessageQueue>& queues()
 {
-    static kstd::NeverDestroyed<IpcTable<MessageQueue>> table(size_t(linux::MSGMNI));
+    static kstd::NeverDestroyed<IpcTable<MessageQueue>> table { size_t(linux::MSGMNI) };
     return table.get();
 }
 

@@ -72,7 +72,7 @@ size_t g_total_semaphores;
 
 IpcTable<SemaphoreSet>& sets()
 {
-    static kstd::NeverDestroyed<IpcTable<SemaphoreSet>> table(size_t(linux::SEMMNI));
+    static kstd::NeverDestroyed<IpcTable<SemaphoreSet>> table { size_t(linux::SEMMNI) };
     return table.get();
 }
 

@@ -28,7 +28,7 @@ private:
 
 IpcTable<Segment>& segments()
 {
-    static kstd::NeverDestroyed<IpcTable<Segment>> table(size_t(linux::SHMMNI));
+    static kstd::NeverDestroyed<IpcTable<Segment>> table { size_t(linux::SHMMNI) };
     return table.get();
 }
 
