@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 13
+#define HUSK_PLATFORM_VERSION 14
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -142,6 +142,8 @@ void husk_plat_irq_restore(unsigned long state);
                                         (hosted: see husk_kernel_wait_host) */
 #define HUSK_EVENT_STOP    (1u << 5) /* the host asks the system to stop
                                         (see husk_plat_stop_requested) */
+#define HUSK_EVENT_SIGNAL  (1u << 6) /* the host sends pid 1 a signal
+                                        (see husk_plat_host_signal) */
 
 /* Called by the idle thread when no kernel thread can run: blocks the CPU
  * until an event arrives or the monotonic clock reaches `deadline`
@@ -439,6 +441,14 @@ int husk_plat_vdso(struct husk_vdso *out);
  * and halts with 128 + signal. Platforms without such a channel return 0.
  * Kernel context. */
 int husk_plat_stop_requested(void);
+
+/* A signal the host sends the system's pid 1 (husk kill -s SIGNAL: a
+ * SIGHUP that makes a server reload): takes one pending signal number
+ * (1..64) and returns it, 0 when none is pending (another of the same
+ * number sent meanwhile merges with it, as a standard signal's does).
+ * HUSK_EVENT_SIGNAL says some are pending. -ENOSYS on platforms without
+ * such a channel. Kernel context. */
+int husk_plat_host_signal(void);
 
 /* Ends the whole system with the given exit status (0..255). Flushes the
  * console. Never returns. Any context. */

@@ -61,8 +61,28 @@ void stop_thread(void*)
     // The boot code sees pid 1 end, syncs, unmounts and halts.
 }
 
+// husk kill -s SIGNAL: the signal to pid 1, as kill(2) from outside would
+// send it (a handler runs, or its default action).
+void deliver_host_signals()
+{
+    for (int sig; (sig = husk_plat_host_signal()) > 0;) {
+        Process* init = Process::init();
+        if (!init || init->is_zombie() || init->exiting()) {
+            klog(LogLevel::Notice, "signal: the host sent signal %d, but pid 1 has ended", sig);
+            continue;
+        }
+        klog(LogLevel::Notice, "signal: the host sent signal %d to pid %u", sig, unsigned(init->pid()));
+        linux::siginfo info {};
+        info.si_signo = sig;
+        info.si_code = 0; // SI_USER
+        (void)Signals::send_to_process(*init, info);
+    }
+}
+
 void on_platform_events(uint32_t events)
 {
+    if (events & HUSK_EVENT_SIGNAL)
+        deliver_host_signals();
     if (!(events & HUSK_EVENT_STOP) || g_stopping)
         return;
     int signal = husk_plat_stop_requested();

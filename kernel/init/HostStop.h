@@ -7,13 +7,15 @@
 // SIGTERM ended, 137 for one that had to be killed). Without a program,
 // the disks are synced and unmounted at once and the status is 128 + the
 // signal.
+// A signal the host sends (HUSK_EVENT_SIGNAL: `husk kill -s SIGNAL`) goes
+// to pid 1 as kill(2) would send it.
 #pragma once
 
 namespace husk {
 
 class HostStop {
 public:
-    // Listens for the platform's stop event. Called once at boot.
+    // Listens for the platform's stop and signal events. Called once at boot.
     static void install();
 };
 

@@ -57,6 +57,8 @@ extern "C" int husk_plat_symbolize(uintptr_t addr, char* buf, size_t len)
 
 // The embedder stops a hosted kernel itself (husk server's SIGTERM).
 extern "C" int husk_plat_stop_requested(void) { return 0; }
+// No host outside the process to send pid 1 a signal.
+extern "C" int husk_plat_host_signal(void) { return -ENOSYS; }
 
 extern "C" void husk_plat_halt(int status)
 {

@@ -10,25 +10,42 @@ namespace husk::x86 {
 namespace {
 char g_line[32]; // the line being received (interrupt context only)
 unsigned g_length;
-int g_signal;    // set by the interrupt, read by the kernel
+int g_signal;       // set by the interrupt, read by the kernel
+uint64_t g_pending; // host signals to pid 1: bit N-1 for signal N
 
-// "husk-stop:N" with N in 1..64; anything else is ignored.
-int parse(const char* line, unsigned length)
+// "PREFIXN" with N in 1..64, else 0.
+int parse(const char* line, unsigned length, const char* prefix)
 {
-    static const char prefix[] = "husk-stop:";
-    constexpr unsigned kPrefix = sizeof prefix - 1;
-    if (length <= kPrefix || length > kPrefix + 2)
+    unsigned n_prefix = 0;
+    while (prefix[n_prefix])
+        ++n_prefix;
+    if (length <= n_prefix || length > n_prefix + 2)
         return 0;
-    for (unsigned i = 0; i < kPrefix; ++i)
+    for (unsigned i = 0; i < n_prefix; ++i)
         if (line[i] != prefix[i])
             return 0;
     int n = 0;
-    for (unsigned i = kPrefix; i < length; ++i) {
+    for (unsigned i = n_prefix; i < length; ++i) {
         if (line[i] < '0' || line[i] > '9')
             return 0;
         n = n * 10 + (line[i] - '0');
     }
     return n >= 1 && n <= 64 ? n : 0;
+}
+
+// "husk-stop:N" asks for a stop, "husk-signal:N" sends pid 1 signal N;
+// anything else is ignored.
+void on_line(const char* line, unsigned length)
+{
+    if (int signal = parse(line, length, "husk-stop:")) {
+        if (!__atomic_load_n(&g_signal, __ATOMIC_RELAXED)) {
+            __atomic_store_n(&g_signal, signal, __ATOMIC_RELAXED);
+            Events::post(HUSK_EVENT_STOP);
+        }
+    } else if (int signal = parse(line, length, "husk-signal:")) {
+        __atomic_or_fetch(&g_pending, uint64_t(1) << (signal - 1), __ATOMIC_RELAXED);
+        Events::post(HUSK_EVENT_SIGNAL);
+    }
 }
 
 void on_input(void*)
@@ -41,12 +58,8 @@ void on_input(void*)
                     g_line[g_length++] = buf[i];
                 continue;
             }
-            int signal = parse(g_line, g_length);
+            on_line(g_line, g_length);
             g_length = 0;
-            if (signal && !__atomic_load_n(&g_signal, __ATOMIC_RELAXED)) {
-                __atomic_store_n(&g_signal, signal, __ATOMIC_RELAXED);
-                Events::post(HUSK_EVENT_STOP);
-            }
         }
     }
 }
@@ -61,6 +74,18 @@ void StopChannel::init()
 
 int StopChannel::requested() { return __atomic_load_n(&g_signal, __ATOMIC_RELAXED); }
 
+int StopChannel::take_signal()
+{
+    uint64_t pending = __atomic_load_n(&g_pending, __ATOMIC_RELAXED);
+    while (pending) {
+        uint64_t lowest = pending & -pending;
+        if (__atomic_compare_exchange_n(&g_pending, &pending, pending & ~lowest, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+            return __builtin_ctzll(lowest) + 1;
+    }
+    return 0;
+}
+
 } // namespace husk::x86
 
 extern "C" int husk_plat_stop_requested(void) { return husk::x86::StopChannel::requested(); }
+extern "C" int husk_plat_host_signal(void) { return husk::x86::StopChannel::take_signal(); }

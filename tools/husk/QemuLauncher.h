@@ -45,11 +45,6 @@ public:
     // SIGTERM, SIGINT or SIGHUP ask the guest to stop (it syncs and halts
     // with 128 + signal); 137 when it did not in time.
     int run();
-    // Starts the guest detached from this process (rumprun without -i):
-    // every stream goes to a log file, its status to LOG.status; prints
-    // where. Returns once QEMU has opened everything (-daemonize): 0, or
-    // 125 with QEMU's reason when it could not start.
-    int start_detached();
 
 private:
     RunOptions m_options;

@@ -19,6 +19,7 @@
 #include "ProgramLibraries.h"
 #include "QemuLauncher.h"
 #include "RootFs.h"
+#include "Supervisor.h"
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -123,6 +124,8 @@ bool parse_number(const char* s, double* out)
 struct RunArgs {
     bool kvm = false, interactive = false, verbose = false, dry_run = false;
     bool iso = false; // -b DIR becomes an ISO 9660 image (read-only), not ext2
+    bool detach = false, remove = false; // -d, --rm (docker's spellings)
+    std::string name;                    // --name: the background instance's
     std::string memory, machine;
     std::vector<std::string> env, disks, appends, qemu_words, program_args;
     double timeout_s = 0, stop_timeout_s = 10;
@@ -158,6 +161,24 @@ CLI::Validator seconds()
             return parse_number(v.c_str(), &s) && s > 0 ? "" : "wants a positive number of seconds, not '" + v + "'";
         },
         "", "");
+}
+
+// What husk ps and husk inspect show of a background guest: the line as given.
+InstanceRecord instance_record(const RunArgs& a)
+{
+    InstanceRecord r;
+    r.name = a.name;
+    r.auto_remove = a.remove;
+    std::error_code ec;
+    r.image = a.image.find('/') == std::string::npos ? a.image : std::filesystem::absolute(a.image, ec).string();
+    r.command = a.program_args;
+    if (!r.command.empty() && r.command[0] == "--")
+        r.command.erase(r.command.begin());
+    for (const auto& [flag, spec] : a.network)
+        if (flag == 'P')
+            r.ports.push_back(spec);
+    r.disks = a.disks;
+    return r;
 }
 
 int run_guest(RunArgs& a)
@@ -327,19 +348,24 @@ int run_guest(RunArgs& a)
     }
     if (o.timeout_s > 0 && !o.interactive && !dry_run)
         return usage_error("%s", "--timeout needs -i (a background guest runs until it stops)");
+    if (o.interactive && (a.detach || !a.name.empty()))
+        return usage_error("%s", a.detach ? "-d runs the guest in the background, -i in the foreground: not both"
+                                          : "--name names a background instance (without -i)");
     if (o.interactive && dry_run)
         o.console_input = isatty(STDIN_FILENO) ? "console_input=1" : "console_input=stream";
     QemuLauncher launcher(o);
     if (dry_run) {
         GuestChardevs shown { "stdio", "socket,fd=STDERR", "socket,fd=LOG", "socket,fd=STATUS" };
         if (!o.interactive)
-            shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG.status" };
+            shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "socket,fd=STATUS" };
         for (const auto& arg : launcher.arguments(shown))
             std::printf("%s ", arg.c_str());
         std::printf("\n");
         return 0;
     }
-    return o.interactive ? launcher.run() : launcher.start_detached();
+    if (o.interactive)
+        return launcher.run();
+    return start_instance(launcher, o.stop_timeout_s, instance_record(a));
 }
 
 CLI::Validator disk_spec()
@@ -368,8 +394,9 @@ Runner declare_run(CLI::App& app)
         "Boots a Husk image (an ELF with a PVH note) in a QEMU microVM, or a static Linux x86-64\n"
         "executable PROGRAM as a unikernel, with ARGS as its arguments: everything after PROGRAM\n"
         "is the program's. With -i, husk run behaves as the program would on the host: its\n"
-        "stdin, stdout and stderr are husk run's, its exit status husk run's. Without -i the guest\n"
-        "runs in the background, every stream in a log file (husk run prints where), as rumprun does.");
+        "stdin, stdout and stderr are husk run's, its exit status husk run's. Without -i (or with -d)\n"
+        "the guest runs in the background as a named instance (husk run prints its name): husk ps,\n"
+        "husk logs, husk stop, husk kill, husk rm and husk inspect act on it (docs/instances.md).");
     app.require_subcommand(1, 1);
     app.add_option("-M,--memory", a->memory, "guest memory: MiB, or with a unit (128M, 1G); default 64M")
         ->type_name("SIZE")
@@ -401,6 +428,13 @@ Runner declare_run(CLI::App& app)
                                                 "(the first user-mode interface)")
                   ->type_name("[tcp:|udp:]HOSTPORT:GUESTPORT");
     app.add_flag("-i,--interactive", a->interactive, "wait for the guest; its stdio are husk run's");
+    app.add_flag("-d,--detach", a->detach, "run the guest in the background as a named instance (the default without -i)");
+    app.add_option("--name", a->name, "the background instance's name (default: a generated one); husk ps, logs, stop, ...")
+        ->type_name("NAME")
+        ->check(CLI::Validator([](std::string& v) -> std::string {
+            return valid_instance_name(v) ? "" : "wants a name of letters, digits, '_', '.' and '-' (a letter or digit first), not '" + v + "'";
+        }, "", ""));
+    app.add_flag("--rm", a->remove, "remove the instance's record and log when its guest ends");
     app.add_flag("-v,--verbose", a->verbose, "with -i: the kernel's log on stderr as it comes (else only when the guest failed)");
     app.add_option("--machine", a->machine, "microvm (default; virtio-mmio), q35 or pc (virtio-pci)")
         ->type_name("TYPE")
@@ -410,7 +444,7 @@ Runner declare_run(CLI::App& app)
         ->type_name("SECONDS")
         ->check(seconds());
     app.add_option("--stop-timeout", a->stop_timeout_s,
-                   "with -i: how long SIGTERM, SIGINT or SIGHUP to husk run wait for the guest to sync its disks "
+                   "how long SIGTERM, SIGINT or SIGHUP to husk run (or husk stop's request) wait for the guest to sync its disks "
                    "and stop (default 10; exit status 128+signal) before killing it (137)")
         ->type_name("SECONDS")
         ->check(seconds());

@@ -8,6 +8,7 @@
 #include "Cli.h"
 #include "CompileCommand.h"
 #include "ImageCommand.h"
+#include "InstanceCommands.h"
 #include "RunCommand.h"
 #include "remote/Ctl.h"
 #include "remote/ServerCommand.h"
@@ -46,6 +47,12 @@ const std::vector<husk::tools::Command>& commands()
         { "bake", "link a static program and the kernel into one bootable image", husk::tools::declare_bake },
         { "image", "build a root file system image from Debian's packages (for run --rootfs)", husk::tools::declare_image },
         { "run", "boot a Husk image, or a static program as a unikernel, in QEMU", husk::tools::declare_run },
+        { "ps", "list the background instances (husk run -d)", husk::tools::declare_ps },
+        { "logs", "print a background instance's output", husk::tools::declare_logs },
+        { "stop", "stop background instances gracefully (SIGTERM to pid 1, sync, halt)", husk::tools::declare_stop },
+        { "kill", "kill a background instance, or send its pid 1 a signal", husk::tools::declare_kill },
+        { "rm", "remove ended background instances", husk::tools::declare_rm },
+        { "inspect", "print what is recorded of background instances (JSON)", husk::tools::declare_inspect },
         { "server", "a Husk kernel in its own process, serving husk ctl and libhusk-hijack.so", husk::remote::declare_server },
         { "ctl", "ls, cat, cp, dd, mkdir, ifconfig, ... against a husk server's kernel", husk::remote::declare_ctl },
         { "syscalls", "list the Linux syscalls and their support status", declare_syscalls },
