@@ -132,6 +132,9 @@ std::string inspect_json(const Instance& i)
     j += "        \"Ports\": " + json_strings(r.ports) + ",\n";
     j += "        \"Disks\": " + json_strings(r.disks) + ",\n";
     j += "        \"AutoRemove\": " + std::string(r.auto_remove ? "true" : "false") + ",\n";
+    char stop[32];
+    std::snprintf(stop, sizeof stop, "%g", r.stop_timeout_s);
+    j += "        \"StopTimeout\": " + std::string(stop) + ",\n";
     j += "        \"LogPath\": " + json_string(i.dir + "/console.log") + ",\n";
     j += "        \"StateDir\": " + json_string(i.dir) + "\n";
     return j + "    }";
@@ -220,9 +223,11 @@ Runner declare_stop(CLI::App& app)
                   "Stops running instances as SIGTERM to husk run -i would: the guest's pid 1 gets SIGTERM, the\n"
                   "kernel syncs and unmounts its disks and halts (status 143, or the program's own); a guest still\n"
                   "running after the timeout is killed (137). Prints each name; an ended one is no error.");
-    auto timeout = std::make_shared<double>(10);
+    auto timeout = std::make_shared<double>(-1); // the run's --stop-timeout
     auto names = std::make_shared<std::vector<std::string>>();
-    app.add_option("-t,--time", *timeout, "seconds to wait for the guest to stop before killing it (default 10)")
+    app.add_option("-t,--time", *timeout,
+                   "seconds to wait for the guest to stop before killing it (default: husk run's --stop-timeout, 10 unless "
+                   "given; the guest gives its pid 1 that less one second, whatever -t says)")
         ->type_name("SECONDS")
         ->check(CLI::Range(0.0, 1e6));
     names_option(app, *names);
@@ -235,9 +240,10 @@ Runner declare_stop(CLI::App& app)
                 continue;
             }
             if (instance->running) {
+                double seconds = *timeout >= 0 ? *timeout : instance->record.stop_timeout_s;
                 char request[64];
-                std::snprintf(request, sizeof request, "stop %g", *timeout);
-                std::string why = control_request(instance->dir, request, *timeout + kRecordMarginS);
+                std::snprintf(request, sizeof request, "stop %g", seconds);
+                std::string why = control_request(instance->dir, request, seconds + kRecordMarginS);
                 if (!why.empty() && !wait_ended(instance->dir, 1)) {
                     std::fprintf(stderr, "husk stop: %s: %s\n", name.c_str(), why.c_str());
                     status = kInstanceError;

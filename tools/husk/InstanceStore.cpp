@@ -110,7 +110,7 @@ bool write_record(const std::string& dir, const InstanceRecord& r)
 {
     std::ostringstream out;
     out << "name " << escape(r.name) << "\nid " << r.id << "\npid " << r.pid << "\nimage " << escape(r.image)
-        << "\ncreated " << r.created << "\nauto_remove " << (r.auto_remove ? 1 : 0) << "\n";
+        << "\ncreated " << r.created << "\nauto_remove " << (r.auto_remove ? 1 : 0) << "\nstop_timeout " << r.stop_timeout_s << "\n";
     for (const auto& a : r.command)
         out << "arg " << escape(a) << "\n";
     for (const auto& p : r.ports)
@@ -151,6 +151,8 @@ std::optional<InstanceRecord> read_record(const std::string& dir)
             r.created = std::atoll(value.c_str());
         else if (key == "auto_remove")
             r.auto_remove = value == "1";
+        else if (key == "stop_timeout")
+            r.stop_timeout_s = std::atof(value.c_str());
         else if (key == "arg")
             r.command.push_back(value);
         else if (key == "port")

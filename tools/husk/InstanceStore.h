@@ -30,6 +30,7 @@ struct InstanceRecord {
     std::vector<std::string> disks;   // -b specs as given
     int64_t created = 0;              // seconds since the epoch
     bool auto_remove = false;         // --rm
+    double stop_timeout_s = 10;       // --stop-timeout: the guest's own deadline for a stop
     bool finished = false;
     int exit_status = -1;             // once finished
     int64_t finished_at = 0;

@@ -169,6 +169,7 @@ InstanceRecord instance_record(const RunArgs& a)
     InstanceRecord r;
     r.name = a.name;
     r.auto_remove = a.remove;
+    r.stop_timeout_s = a.stop_timeout_s;
     std::error_code ec;
     r.image = a.image.find('/') == std::string::npos ? a.image : std::filesystem::absolute(a.image, ec).string();
     r.command = a.program_args;
