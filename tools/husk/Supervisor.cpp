@@ -43,13 +43,21 @@ int parse_status(const std::string& text)
     return status;
 }
 
-bool control_address(const std::string& dir, sockaddr_un* addr)
+// The control socket's address. A path too long for sun_path (a deep
+// $TMPDIR) is reached through a descriptor of its directory, which
+// *dir_fd holds until the caller has bound or connected (then closes it).
+bool control_address(const std::string& dir, sockaddr_un* addr, int* dir_fd)
 {
     std::string path = dir + "/control";
+    *dir_fd = -1;
+    if (path.size() >= sizeof addr->sun_path) {
+        *dir_fd = open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (*dir_fd < 0)
+            return false;
+        path = "/proc/self/fd/" + std::to_string(*dir_fd) + "/control";
+    }
     *addr = {};
     addr->sun_family = AF_UNIX;
-    if (path.size() >= sizeof addr->sun_path)
-        return false;
     std::memcpy(addr->sun_path, path.c_str(), path.size() + 1);
     return true;
 }
@@ -272,14 +280,18 @@ void Supervisor::run()
     dup2(m_log, STDERR_FILENO);
     signal(SIGPIPE, SIG_IGN);
 
+    std::string control = m_dir + "/control";
     sockaddr_un address;
-    if (!control_address(m_dir, &address))
-        fail("the state directory's path is too long for a unix socket: " + m_dir);
+    int dir_fd;
+    if (!control_address(m_dir, &address, &dir_fd))
+        fail("cannot open " + m_dir + ": " + std::strerror(errno));
     m_listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    unlink(address.sun_path);
+    unlink(control.c_str());
     if (m_listener < 0 || bind(m_listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0
         || listen(m_listener, 16) != 0)
-        fail(std::string("cannot listen on ") + address.sun_path + ": " + std::strerror(errno));
+        fail("cannot listen on " + control + ": " + std::strerror(errno));
+    if (dir_fd >= 0)
+        close(dir_fd);
 
     sigset_t waited;
     sigemptyset(&waited);
@@ -356,7 +368,7 @@ void Supervisor::run()
         m_record.exit_status = kStatusNoStatus;
     }
     close(m_listener);
-    unlink(address.sun_path);
+    unlink(control.c_str());
     std::error_code ec;
     if (m_record.auto_remove)
         std::filesystem::remove_all(m_dir, ec);
@@ -444,14 +456,18 @@ int start_instance(const QemuLauncher& launcher, double stop_timeout_s, Instance
 std::string control_request(const std::string& dir, const std::string& request, double wait_s)
 {
     sockaddr_un address;
-    if (!control_address(dir, &address))
-        return "the state directory's path is too long for a unix socket";
+    int dir_fd;
+    if (!control_address(dir, &address, &dir_fd))
+        return "cannot open " + dir + ": " + std::strerror(errno);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        std::string why = std::string("cannot reach its supervisor: ") + std::strerror(errno);
+    bool connected = fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    int error = errno;
+    if (dir_fd >= 0)
+        close(dir_fd);
+    if (!connected) {
         if (fd >= 0)
             close(fd);
-        return why;
+        return std::string("cannot reach its supervisor: ") + std::strerror(error);
     }
     write_all(fd, request + "\n");
     // The answer line, then (wait_s) end of file when the supervisor ends.
