@@ -31,7 +31,7 @@ struct GuestChardevs {
     std::string console = "stdio"; // COM1: the program's terminal (fd 0, 1)
     std::string error;             // debug port 0xea: the program's stderr
     std::string log;               // debug port 0xe9: the kernel's messages
-    std::string status;            // COM2: husk-exit:N, husk-input; husk-stop:SIGNAL
+    std::string status;            // COM2: husk-exit:N, husk-input; husk-stop:SIGNAL, husk-signal:N
 };
 
 class QemuLauncher {

@@ -171,7 +171,7 @@ InstanceRecord instance_record(const RunArgs& a)
     r.auto_remove = a.remove;
     r.stop_timeout_s = a.stop_timeout_s;
     std::error_code ec;
-    r.image = a.image.find('/') == std::string::npos ? a.image : std::filesystem::absolute(a.image, ec).string();
+    r.image = access(a.image.c_str(), F_OK) == 0 ? std::filesystem::absolute(a.image, ec).string() : a.image;
     r.command = a.program_args;
     if (!r.command.empty() && r.command[0] == "--")
         r.command.erase(r.command.begin());
