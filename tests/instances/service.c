@@ -2,6 +2,8 @@
 // every TCP connection on PORT (default 80) with a line, says so every few
 // seconds, rereads its "configuration" on SIGHUP (a line in the log, as
 // nginx reloads), and on SIGTERM says goodbye and dies of it (status 143).
+// Given DIR, it first writes DIR/f1 ... DIR/f20 ("file N").
+// Usage: service [PORT [DIR]]
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -31,6 +33,18 @@ int main(int argc, char** argv)
     sa.sa_handler = on_signal;
     sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (argc > 2) {
+        for (int i = 1; i <= 20; ++i) {
+            char path[512];
+            snprintf(path, sizeof path, "%s/f%d", argv[2], i);
+            FILE* f = fopen(path, "w");
+            if (!f || fprintf(f, "file %d\n", i) < 0 || fclose(f) != 0) {
+                printf("service: cannot write %s: %s\n", path, strerror(errno));
+                return 1;
+            }
+        }
+        printf("service: wrote 20 files in %s\n", argv[2]);
+    }
     int listener = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
