@@ -175,6 +175,11 @@ std::string NetworkOptions::finish()
             seen = true;
         }
     }
+    // Docker's `run -p 8080:80 image` needs no network flag: a forward
+    // without any interface brings one on QEMU's user-mode network, as -n
+    // inet,dhcp would (the only backend a forward can go through).
+    if (!m_forwards.empty() && m_interfaces.empty() && m_target == Target::Qemu)
+        m_interfaces.push_back({ "-n0", "user", { { "inet", "dhcp", "", "", "" } } });
     if (!m_forwards.empty()) {
         Interface* user = nullptr;
         for (auto& i : m_interfaces)
@@ -182,7 +187,7 @@ std::string NetworkOptions::finish()
                 user = &i;
         if (!user)
             return m_target == Target::Hosted ? "-P forwards through user-mode networking: give -n, or -I TAG,user"
-                                              : "-P forwards through QEMU's user-mode network: give -n, or -I TAG,vioif,user";
+                                              : "-P forwards through QEMU's user-mode network: add -n, or -I TAG,vioif,user";
         for (const auto& f : m_forwards)
             user->backend += ",hostfwd=" + f.protocol + ":127.0.0.1:" + std::to_string(f.host_port) + "-:"
                              + std::to_string(f.guest_port);

@@ -426,7 +426,7 @@ Runner declare_run(CLI::App& app)
                   ->type_name("IFTAG,vioif,BACKEND");
     auto* W = app.add_option("-W", "configure the -I interface IFTAG")->type_name("IFTAG,inet,...|IFTAG,inet6,auto");
     auto* P = app.add_option("-P,-p,--publish", "forward 127.0.0.1:HOSTPORT on the host to the guest's GUESTPORT "
-                                                "(the first user-mode interface)")
+                                                "(the first user-mode interface; without -n or -I, one configured by DHCP)")
                   ->type_name("[tcp:|udp:]HOSTPORT:GUESTPORT");
     app.add_flag("-i,--interactive", a->interactive, "wait for the guest; its stdio are husk run's");
     app.add_flag("-d,--detach", a->detach, "run the guest in the background as a named instance (the default without -i)");
