@@ -62,7 +62,7 @@ public:
 
 private:
     // The work directory becomes a read-only mount of itself (in this
-    // process's own mount namespace, read_only_namespace()); the flags a
+    // process's own mount namespace, host_read_only()); the flags a
     // user namespace locks (nosuid, nodev, ...) are kept.
     static void bind_read_only(const std::string& dir)
     {
