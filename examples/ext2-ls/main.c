@@ -36,6 +36,11 @@ static void print_entry(const char *dir, const char *name)
     const char *rwx = "rwxrwxrwx";
     for (int i = 0; i < 9; ++i)
         perms[i + 1] = (st.st_mode & (0400 >> i)) ? rwx[i] : '-';
+    /* setuid, setgid and sticky in the x places, as ls shows them */
+    const mode_t special[3] = { S_ISUID, S_ISGID, S_ISVTX };
+    for (int i = 0; i < 3; ++i)
+        if (st.st_mode & special[i])
+            perms[3 * i + 3] = perms[3 * i + 3] == 'x' ? "sst"[i] : "SST"[i];
     char when[32];
     time_t t = st.st_mtime;
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", gmtime(&t));

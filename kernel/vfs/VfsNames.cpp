@@ -18,11 +18,21 @@ using Last = Resolved::Last;
 
 bool is_mount_point(const Vnode& v) { return v.root_of_mount != nullptr || v.mounted_here != nullptr; }
 
-// Any change of dir's entries: write and search permission, a writable
-// file system.
+// Any change of dir's entries: a writable file system (EROFS comes first,
+// as Linux's mnt_want_write before the permission check), write and
+// search permission.
 ErrorOr<void> may_modify(const PathContext& context, Vnode& dir)
 {
-    TRY(check_access(dir, context.credentials, W_OK | X_OK));
+    if (dir.fs().is_read_only())
+        return err(EROFS);
+    return check_access(dir, context.credentials, W_OK | X_OK);
+}
+
+// Linux asks for a writable mount (mnt_want_write) once the parent is
+// found and before it looks the last name up: removing or renaming a
+// missing name on a read-only file system is EROFS, not ENOENT.
+ErrorOr<void> may_write_in(const Vnode& dir)
+{
     if (dir.fs().is_read_only())
         return err(EROFS);
     return {};
@@ -140,12 +150,13 @@ ErrorOr<RefPtr<File>> Vfs::open(const PathContext& context, RefPtr<Vnode> base, 
         bool wants_write = acc != O_RDONLY || (flags & O_TRUNC);
         if (v->is_directory() && wants_write)
             return err(EISDIR);
+        // EROFS before EACCES: Linux's inode_permission asks the mount first.
+        if (wants_write && v->fs().is_read_only() && (v->is_regular() || v->is_directory()))
+            return err(EROFS);
         if (!created) {
             int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
             TRY(check_access(*v, context.credentials, mask));
         }
-        if (wants_write && v->fs().is_read_only() && (v->is_regular() || v->is_directory()))
-            return err(EROFS);
         if ((flags & O_TRUNC) && v->is_regular() && !created) {
             AttrChange change;
             change.mask = AttrChange::Size;
@@ -201,6 +212,7 @@ ErrorOr<void> Vfs::unlink(const PathContext& context, RefPtr<Vnode> base, String
     Resolved r = TRY(resolve(context, kstd::move(base), path, WantParent));
     if (r.last != Last::Normal)
         return err(EISDIR);
+    TRY(may_write_in(*r.parent));
     if (!r.vnode)
         return err(ENOENT);
     if (r.vnode->is_directory())
@@ -218,6 +230,7 @@ ErrorOr<void> Vfs::rmdir(const PathContext& context, RefPtr<Vnode> base, StringV
         return err(ENOTEMPTY);
     if (r.last == Last::Root)
         return err(EBUSY);
+    TRY(may_write_in(*r.parent));
     if (!r.vnode)
         return err(ENOENT);
     if (!r.vnode->is_directory())
@@ -239,6 +252,7 @@ ErrorOr<void> Vfs::rename(const PathContext& context, RefPtr<Vnode> old_base, St
         return err(EBUSY);
     if (to.last != Last::Normal)
         return err((flags & RENAME_NOREPLACE) ? EEXIST : EBUSY);
+    TRY(may_write_in(*to.parent));
     if (!from.vnode)
         return err(ENOENT);
     if ((flags & RENAME_NOREPLACE) && to.vnode)

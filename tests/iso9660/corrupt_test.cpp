@@ -86,8 +86,8 @@ struct Damage {
 const std::vector<Damage>& damages()
 {
     static const std::vector<Damage> all = {
-        { "truncated", [](Image& img) { img.resize(40 * 2048); }, EINVAL, "", 0, "truncated: the volume has" },
-        { "truncated_descriptors", [](Image& img) { img.resize(17 * 2048); }, EINVAL, "", 0,
+        { "truncated", [](Image& img) { img.resize(40 * 2048); }, EUCLEAN, "", 0, "truncated: the volume has" },
+        { "truncated_descriptors", [](Image& img) { img.resize(17 * 2048); }, EUCLEAN, "", 0,
           "truncated: the volume descriptors run past the end of the device" },
         { "zeroed_descriptor", [](Image& img) { std::fill(img.begin() + 16 * 2048, img.begin() + 17 * 2048, '\0'); }, EINVAL,
           "", 0, "zeroed volume descriptor at sector 16" },

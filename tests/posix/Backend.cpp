@@ -9,7 +9,10 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +23,7 @@ namespace {
 class HostBackend final : public Backend {
 public:
     const char* name() const override { return "linux"; }
+    void set_read_only(bool on) { m_read_only = on; }
     long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) override
     {
         long r = ::syscall(nr, a1, a2, a3, a4, a5, a6);
@@ -34,16 +38,20 @@ public:
         std::filesystem::remove_all(m_dir);
         std::filesystem::create_directory(m_dir);
         ::umask(022);
-        if (::chdir(m_dir.c_str()) != 0)
-            throw std::runtime_error("chdir " + m_dir);
         if (seeded)
             write_seed(*this, m_dir);
+        if (m_read_only)
+            bind_read_only(m_dir);
+        if (::chdir(m_dir.c_str()) != 0)
+            throw std::runtime_error("chdir " + m_dir);
         return m_dir;
     }
     void leave_workdir() override
     {
         if (::chdir("/") != 0)
             return;
+        if (m_read_only)
+            ::umount2(m_dir.c_str(), MNT_DETACH);
         std::error_code ec;
         // Scenarios may leave read-only directories behind: open them up first.
         for (auto it = std::filesystem::recursive_directory_iterator(m_dir, ec); !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
@@ -53,7 +61,25 @@ public:
     }
 
 private:
+    // The work directory becomes a read-only mount of itself (in this
+    // process's own mount namespace, host_read_only()); the flags a
+    // user namespace locks (nosuid, nodev, ...) are kept.
+    static void bind_read_only(const std::string& dir)
+    {
+        struct statvfs v {};
+        if (::statvfs(dir.c_str(), &v) != 0 || ::mount(dir.c_str(), dir.c_str(), nullptr, MS_BIND, nullptr) != 0)
+            throw std::runtime_error("bind mount " + dir + ": " + std::strerror(errno));
+        unsigned long keep = 0;
+        for (auto [st, ms] : { std::pair { ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
+                               { ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME } })
+            if (v.f_flag & st)
+                keep |= ms;
+        if (::mount(nullptr, dir.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, nullptr) != 0)
+            throw std::runtime_error("remount " + dir + " read-only: " + std::strerror(errno));
+    }
+
     std::string m_dir;
+    bool m_read_only { false };
 };
 
 class HuskBackend final : public Backend {
@@ -72,7 +98,10 @@ public:
     std::string enter_workdir(const std::string& scenario, bool seeded) override
     {
         boot();
-        if (m_fs_type == "overlay") {
+        if (iso()) {
+            m_dir = "/work"; // the image of the seed, mounted once
+            seeded = false;
+        } else if (m_fs_type == "overlay") {
             m_dir = "/work";
             if (husk_sys_mount("/dev/vda", m_dir.c_str(), "overlay", 0, nullptr) != 0)
                 throw std::runtime_error("mount overlay: " + std::string(std::strerror(errno)));
@@ -96,13 +125,15 @@ public:
     void leave_workdir() override
     {
         husk_sys_chdir("/");
-        if (!disk_backed() && husk_sys_umount2(m_dir.c_str(), 0) != 0)
+        if (!disk_backed() && !iso() && husk_sys_umount2(m_dir.c_str(), 0) != 0)
             throw std::runtime_error("umount /work: " + std::string(std::strerror(errno)));
     }
     std::string verify() override
     {
         if (m_fs_type == "overlay")
             return image_bytes() == m_pristine ? e2fsck() : "the overlay wrote to its read-only lower image";
+        if (iso())
+            return image_bytes() == m_pristine ? "" : "the ISO 9660 image changed";
         if (!disk_backed())
             return {};
         if (husk_sys_sync() != 0)
@@ -157,11 +188,35 @@ private:
         m_pristine = image_bytes();
     }
 
+    // The seed tree as an ISO 9660 image made by genisoimage or xorriso
+    // (Rock Ridge and Joliet), attached read-only as vda.
+    void make_seed_iso()
+    {
+        const char* tmp = std::getenv("TMPDIR");
+        std::string base = std::string(tmp && *tmp ? tmp : "/tmp") + "/husk-posix-" + m_fs_type + "-" + std::to_string(getpid());
+        m_image = base + ".iso";
+        std::string seed = base + ".seed";
+        std::filesystem::remove_all(seed);
+        std::filesystem::create_directory(seed);
+        ::umask(022);
+        ::chmod(seed.c_str(), 0755);
+        write_seed(host_backend(), seed);
+        std::string tool = m_fs_type == "iso-xorriso" ? "xorriso -as mkisofs" : "genisoimage -quiet";
+        int status = std::system((tool + " -R -J -o " + m_image + " " + seed + " >/dev/null 2>&1").c_str());
+        std::filesystem::remove_all(seed);
+        if (status != 0 || husk_attach_hostfile(m_image.c_str(), 1) != 0)
+            throw std::runtime_error("cannot make the ISO image " + m_image + " with " + tool);
+        m_pristine = image_bytes();
+    }
+
     bool disk_backed() const { return m_fs_type == "ext2"; }
+    bool iso() const { return m_fs_type.rfind("iso-", 0) == 0; }
     void boot()
     {
         if (m_booted)
             return;
+        if (iso())
+            make_seed_iso();
         if (m_fs_type == "overlay")
             make_seed_image();
         if (disk_backed()) {
@@ -181,6 +236,8 @@ private:
             throw std::runtime_error("mkdir /work");
         if (disk_backed() && husk_sys_mount("/dev/vda", "/work", "ext2", 0, nullptr) != 0)
             throw std::runtime_error("mount ext2: " + std::string(std::strerror(errno)));
+        if (iso() && husk_sys_mount("/dev/vda", "/work", "iso9660", MS_RDONLY, nullptr) != 0)
+            throw std::runtime_error("mount iso9660: " + std::string(std::strerror(errno)));
         m_booted = true;
     }
 
@@ -191,12 +248,46 @@ private:
     bool m_booted { false };
 };
 
-} // namespace
-
-Backend& host_backend()
+HostBackend& the_host()
 {
     static HostBackend b;
     return b;
+}
+
+// A mount namespace of this process's own: root's, or (unprivileged) one
+// in a new user namespace mapping this user and group to themselves.
+std::string enter_mount_namespace()
+{
+    if (::unshare(CLONE_NEWNS) != 0) {
+        std::string as_root = std::strerror(errno);
+        uid_t uid = ::getuid();
+        gid_t gid = ::getgid();
+        if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+            return "unshare(CLONE_NEWNS): " + as_root + "; with CLONE_NEWUSER: " + std::strerror(errno);
+        auto put = [](const char* file, const std::string& text) {
+            std::ofstream out(file);
+            out << text;
+            return bool(out.flush());
+        };
+        if (!put("/proc/self/setgroups", "deny") || !put("/proc/self/uid_map", std::to_string(uid) + " " + std::to_string(uid) + " 1\n")
+            || !put("/proc/self/gid_map", std::to_string(gid) + " " + std::to_string(gid) + " 1\n"))
+            return "cannot map the user namespace's ids";
+    }
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+        return std::string("making / private: ") + std::strerror(errno);
+    return {};
+}
+
+} // namespace
+
+Backend& host_backend() { return the_host(); }
+
+std::string host_read_only()
+{
+    std::string why = enter_mount_namespace();
+    if (why.empty())
+        the_host().set_read_only(true);
+    return why;
 }
 
 Backend& husk_backend(const std::string& fs_type)

@@ -23,13 +23,20 @@ public:
 
 // The host kernel, in a fresh directory under $TMPDIR.
 Backend& host_backend();
+// From now on the host's work directories are read-only bind mounts of
+// themselves (the oracle for a read-only file system), in a mount
+// namespace of this process's own. Call before any thread starts. Returns
+// why not, or "".
+std::string host_read_only();
 // The Husk kernel in this process. fs_type "ramfs"/"tmpfs": a fresh file
 // system mounted for each scenario. "ext2": an image made by mke2fs,
 // attached as a block device, mounted once; each scenario gets a fresh
 // directory in it and e2fsck -fn checks the image after each one.
 // "overlay": an overlay mounted for each scenario over an ext2 image of
 // the seed tree (read-only: after each scenario the image must be
-// unchanged byte for byte, and clean for e2fsck -fn).
+// unchanged byte for byte, and clean for e2fsck -fn). "iso-genisoimage",
+// "iso-xorriso": an ISO 9660 image of the seed tree made by that tool
+// (-R -J), mounted once, read-only.
 Backend& husk_backend(const std::string& fs_type);
 
 } // namespace posix

@@ -136,10 +136,17 @@ void Sys::record(const std::string& what, long result, bool returns_fd, const st
     m_trace.push_back(what + " = " + r + (extra.empty() || result < 0 ? "" : " " + extra));
 }
 
+bool& Sys::directory_links_traced()
+{
+    static bool traced = true;
+    return traced;
+}
+
 std::string Sys::describe_stat() const
 {
     const struct stat& s = m_stat;
-    std::string d = "{" + type_of(s.st_mode) + " " + octal(s.st_mode & 07777) + " nlink=" + std::to_string(s.st_nlink);
+    std::string d = "{" + type_of(s.st_mode) + " " + octal(s.st_mode & 07777) + " nlink="
+                    + (S_ISDIR(s.st_mode) && !directory_links_traced() ? "?" : std::to_string(s.st_nlink));
     if (S_ISREG(s.st_mode) || S_ISLNK(s.st_mode))
         d += " size=" + std::to_string(s.st_size);
     if (S_ISREG(s.st_mode)) {

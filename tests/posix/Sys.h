@@ -167,6 +167,11 @@ public:
     // --- raw (for bad-input scenarios): traced by name only
     long raw(const char* label, long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0, long a6 = 0);
 
+    // Whether a directory's link count is traced (off where the file system
+    // under test records none that Linux's would show: xorriso writes 1 for
+    // every directory, which Linux's isofs reports).
+    static bool& directory_links_traced();
+
     // Descriptor as traced: "fd+N" for scenario descriptors, else the number.
     std::string fd_name(long fd) const;
     int base_fd() const { return m_base_fd; }

@@ -117,11 +117,10 @@ ErrorOr<void> IsoFileSystem::load()
     uint64_t primary = 0, joliet = 0;
     bool terminated = false;
     for (uint64_t s = kFirstDescriptor; s < kFirstDescriptor + kMaxDescriptors && !terminated; ++s) {
-        if (s >= device_sectors) {
-            klog(LogLevel::Error, "iso9660: %s: truncated: the volume descriptors run past the end of the device (sector %lu)",
-                 m_device.name(), (unsigned long)s);
-            return err(EINVAL);
-        }
+        // CD001 at sector 16 said ISO 9660: from here on, a short device is a
+        // damaged image (EUCLEAN), not another file system (EINVAL).
+        if (s >= device_sectors)
+            return corrupt("truncated: the volume descriptors run past the end of the device (sector %lu)", (unsigned long)s);
         BufferRef b = TRY(sector(s, "a volume descriptor"));
         const uint8_t* d = b.data();
         if (memcmp(d + vd::id, kStandardId, 5) != 0) {
@@ -152,11 +151,9 @@ ErrorOr<void> IsoFileSystem::load()
     uint64_t space = le32(pvd.data() + vd::space_size);
     if (space <= kFirstDescriptor)
         return corrupt("the primary volume descriptor says the volume has %lu sectors", (unsigned long)space);
-    if (space > device_sectors) {
-        klog(LogLevel::Error, "iso9660: %s: truncated: the volume has %lu sectors, the device holds %lu", m_device.name(),
-             (unsigned long)space, (unsigned long)device_sectors);
-        return err(EINVAL);
-    }
+    if (space > device_sectors)
+        return corrupt("truncated: the volume has %lu sectors, the device holds %lu", (unsigned long)space,
+                       (unsigned long)device_sectors);
     m_volume_sectors = space;
 
     // Rock Ridge: an SP entry in the primary root's "." record.

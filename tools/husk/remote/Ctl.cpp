@@ -31,6 +31,33 @@ int complain(const std::string& what, long error)
     return 1;
 }
 
+namespace {
+// mount without -t, as mount(8) without a type: the disk's contents decide.
+// The client cannot read the server's disk, so it tries each type Husk
+// mounts from a disk, as mount(8) does when blkid cannot tell: ISO 9660
+// (read-only; EINVAL: no CD001 at sector 16), then ext2/3/4, read-only when
+// Husk cannot write its features (EROFS), as mount(8)'s "write-protected".
+int mount_by_content(Kernel& k, const std::string& dev, const std::string& dir, unsigned long flags)
+{
+    long r = k.mount(dev, dir, "iso9660", flags | MS_RDONLY);
+    if (r != -EINVAL)
+        return r < 0 ? complain(dir, r) : 0;
+    r = k.mount(dev, dir, "ext2", flags);
+    if (r == -EROFS && !(flags & MS_RDONLY)) {
+        r = k.mount(dev, dir, "ext2", flags | MS_RDONLY);
+        if (r == 0)
+            std::fprintf(stderr, "husk ctl: mount: %s: %s is write-protected (ext4 features), mounted read-only\n", dir.c_str(),
+                         dev.c_str());
+    }
+    if (r == -EINVAL) {
+        std::fprintf(stderr, "husk ctl: mount: %s: %s holds no ext2/3/4 or ISO 9660 file system (husk ctl dmesg tells more)\n",
+                     dir.c_str(), dev.c_str());
+        return 1;
+    }
+    return r < 0 ? complain(dir, r) : 0;
+}
+} // namespace
+
 long list(Kernel& k, const std::string& dir, std::vector<std::string>& names)
 {
     long fd = k.open(dir, O_RDONLY | O_DIRECTORY);
@@ -434,12 +461,16 @@ const std::vector<CtlCommand>& ctl_commands()
               return [mode, paths](Kernel& k) { return cmd_chmod(k, *mode, *paths); };
           } },
         { "mount", "mount a disk of the server", [](CLI::App& app) -> CtlRunner {
-              auto type = std::make_shared<std::string>("ext2"), opts = std::make_shared<std::string>();
-              app.add_option("-t,--types", *type, "the file system type (default ext2)")->type_name("TYPE");
+              auto type = std::make_shared<std::string>(), opts = std::make_shared<std::string>();
+              app.add_option("-t,--types", *type, "the file system type (default: by the disk's contents, iso9660 or ext2)")
+                  ->type_name("TYPE");
               app.add_option("-o,--options", *opts, "ro: read-only")->type_name("OPTIONS")->check(CLI::IsMember({ "ro", "rw" }));
               auto w = operands(app, "DEV DIR", 2, 2, "the disk's name and the mount point");
               return [type, opts, w](Kernel& k) {
-                  long r = k.mount((*w)[0], (*w)[1], *type, *opts == "ro" ? MS_RDONLY : 0);
+                  unsigned long flags = *opts == "ro" ? MS_RDONLY : 0;
+                  if (type->empty())
+                      return mount_by_content(k, (*w)[0], (*w)[1], flags);
+                  long r = k.mount((*w)[0], (*w)[1], *type, flags);
                   return r < 0 ? complain((*w)[1], r) : 0;
               };
           } },
