@@ -1,5 +1,6 @@
 #include "OptionFile.h"
 #include "Cli.h"
+#include <fstream>
 
 namespace husk::tools {
 
@@ -26,6 +27,30 @@ std::vector<std::string> key_names(const CLI::App& app)
     }
     return names;
 }
+// CLI11 2.1's reader ends a line at '#' even inside quotes, and the rest
+// of an array then runs into the next lines: refuse that rather than
+// hand a program other arguments than the file's.
+void refuse_hash_in_strings(const std::string& path)
+{
+    std::ifstream in(path);
+    std::string line;
+    for (unsigned number = 1; std::getline(in, line); ++number) {
+        char quote = 0;
+        for (size_t i = 0; i < line.size(); ++i) {
+            char c = line[i];
+            if (quote && c == '\\' && quote == '"')
+                ++i;
+            else if (quote && c == quote)
+                quote = 0;
+            else if (!quote && (c == '"' || c == '\''))
+                quote = c;
+            else if (c == '#' && quote)
+                throw CLI::ConfigError(path + ":" + std::to_string(number) + ": '#' inside a string (the reader takes it for a comment)");
+            else if (c == '#')
+                break;
+        }
+    }
+}
 } // namespace
 
 void apply_option_file(CLI::App& app, const std::string& path, const OptionFileHook& hook)
@@ -33,9 +58,10 @@ void apply_option_file(CLI::App& app, const std::string& path, const OptionFileH
     std::vector<CLI::ConfigItem> items;
     try {
         items = CLI::ConfigTOML().from_file(path);
-    } catch (const CLI::Error& e) {
+    } catch (const CLI::Error&) {
         throw CLI::ConfigError(path + ": cannot read it");
     }
+    refuse_hash_in_strings(path);
     auto fail = [&](const std::string& why) { throw CLI::ConfigError(path + ": " + why); };
     for (const CLI::ConfigItem& item : items) {
         if (!item.parents.empty()) {

@@ -383,7 +383,7 @@ Runner declare_run(CLI::App& app)
         "is the program's. With -i, husk run behaves as the program would on the host: its\n"
         "stdin, stdout and stderr are husk run's, its exit status husk run's. Without -i the guest\n"
         "runs in the background, every stream in a log file (husk run prints where), as rumprun does.");
-    app.require_subcommand(0, 1); // qemu|kvm, or -f FILE's platform
+    app.require_subcommand(1, 1); // qemu|kvm (or -f FILE's platform: below)
     app.add_option("-M,--memory", a->memory, "guest memory: MiB, or with a unit (128M, 1G); default 64M")
         ->type_name("SIZE")
         ->check(CLI::Validator([](std::string& v) { return memory_problem(v, nullptr); }, "", ""));
@@ -478,6 +478,9 @@ Runner declare_run(CLI::App& app)
                     a->network.emplace_back(o == n ? 'n' : o == I ? 'I' : o == W ? 'W' : 'P', spec);
             return true;
         });
+        // The file may name the platform: CLI11 checks the requirement after this callback.
+        if (!a->file_platform.empty())
+            app.require_subcommand(0, 1);
     });
     // The network flags in command-line order: interface numbers follow it.
     app.callback([a, n, I, W, P, &app] {
