@@ -120,7 +120,7 @@ int bake(const BakeArgs& a)
     if (std::string why = inspect(program).program_problem; !why.empty())
         return error("%s", program + ": " + why);
 
-    std::string kit = tool_dir() + "platform/x86_64/bake/";
+    std::string kit = kit_file(KIT_BAKE);
     if (access((kit + "husk-program.o").c_str(), R_OK) != 0)
         return error("cannot find the kernel's bake kit in %s", kit);
     char work[] = "/tmp/husk-bake-XXXXXX";
@@ -128,6 +128,8 @@ int bake(const BakeArgs& a)
         return error("cannot create a temporary directory%s", "");
     std::string dir = work;
     std::error_code ignored; // for removing it
+    if (!rootfs.empty())
+        std::fprintf(stderr, "husk bake: packing %s into the root file system\n", rootfs.c_str());
     if (!rootfs.empty() && !write_newc(rootfs, dir + "/rootfs.cpio")) {
         std::filesystem::remove_all(dir, ignored);
         return 1;
@@ -151,6 +153,7 @@ int bake(const BakeArgs& a)
     std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + shell_word(kit + "kernel.ld")
                        + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
                        + shell_word(kit + "husk-program.o") + " " + shell_word(dir + "/baked.S") + " ";
+    std::fprintf(stderr, "husk bake: linking %s with the Husk kernel (two passes)\n", program.c_str());
     bool ok = run(link + shell_word(kit + "ksyms-empty.S") + " -o " + shell_word(dir + "/pass1"))
               && run(shell_word(kit + "gen-ksyms") + " " + shell_word(dir + "/pass1") + " " + shell_word(dir + "/ksyms.S"))
               && run(link + shell_word(dir + "/ksyms.S") + " -o " + shell_word(output));

@@ -1,4 +1,5 @@
 #include "Cli.h"
+#include "Completion.h"
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -190,6 +191,8 @@ int run_cli(int argc, char** argv, const std::vector<Command>& table)
     std::map<const CLI::App*, Runner> runners;
     std::string topic;
     add_help_command(app, topic);
+    std::string shell;
+    CLI::App* completion = add_completion_command(app, shell);
     for (const Command& c : table) {
         CLI::App* sub = app.add_subcommand(c.name, c.summary);
         runners[sub] = c.declare(*sub);
@@ -236,6 +239,10 @@ int run_cli(int argc, char** argv, const std::vector<Command>& table)
         if (!is_command(app, topic))
             return usage_error(&app, "unknown command '" + topic + "'", suggestion(&app, { topic }));
         print(help_of(app.get_subcommand(topic)), stdout);
+        return 0;
+    }
+    if (completion->parsed()) {
+        std::fputs(bash_completion(app).c_str(), stdout);
         return 0;
     }
     for (const auto& [sub, runner] : runners)

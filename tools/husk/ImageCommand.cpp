@@ -125,8 +125,10 @@ int debian_image(const Options& o)
         fs::rename(root, out, ec);
         if (ec)
             return status_for(Failure::other("cannot move the tree to " + out.string() + ": " + ec.message()));
-    } else if (Failure f = make_ext4_image(root, out.string(), "husk-root", tools.options)) {
-        return status_for(f);
+    } else {
+        std::fprintf(stderr, "husk image: making the ext4 image %s\n", o.output.c_str());
+        if (Failure f = make_ext4_image(root, out.string(), "husk-root", tools.options))
+            return status_for(f);
     }
     std::fprintf(stderr, "husk image: %s is ready: %zu packages\n", o.output.c_str(), packages.size());
     return 0;

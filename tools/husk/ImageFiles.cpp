@@ -3,6 +3,7 @@
 #include <cstring>
 #include <cerrno>
 #include <elf.h>
+#include <filesystem>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,11 +58,19 @@ std::string tool_dir()
     return path.substr(0, path.rfind('/') + 1);
 }
 
+std::string kit_file(const std::string& name)
+{
+    std::string built = tool_dir() + "platform/x86_64/", installed = tool_dir() + "../lib/husk/";
+    // The build tree has CMake's cache beside husk; an installed tree never does.
+    std::string dir = access((tool_dir() + "CMakeCache.txt").c_str(), F_OK) == 0 ? built : installed;
+    return std::filesystem::path(dir + name).lexically_normal().string();
+}
+
 std::string program_image()
 {
     if (const char* env = std::getenv("HUSK_PROGRAM_IMAGE"))
         return env;
-    return tool_dir() + "platform/x86_64/husk-program.elf";
+    return kit_file(KIT_PROGRAM_IMAGE);
 }
 
 namespace {

@@ -1,6 +1,6 @@
 // What the husk tool needs to know about files: where its own parts are
 // (the program image, the bake kit: beside the husk binary in the build
-// tree), whether a file is a bootable Husk image, and whether a program is a
+// tree, in ../lib/husk/ when installed), whether a file is a bootable Husk image, and whether a program is a
 // static x86-64 Linux executable Husk can run.
 #pragma once
 
@@ -10,7 +10,13 @@ namespace husk::tools {
 
 // The directory of the running husk binary, ending in '/'.
 std::string tool_dir();
-// The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the built one.
+// One of husk's own files (KIT_PROGRAM_IMAGE, KIT_BAKE): in the build tree
+// platform/x86_64/NAME beside the husk binary, installed (bin/husk)
+// ../lib/husk/NAME. Found from /proc/self/exe, so a copied tree works too.
+std::string kit_file(const std::string& name);
+inline constexpr const char* KIT_PROGRAM_IMAGE = "husk-program.elf";
+inline constexpr const char* KIT_BAKE = "bake/";
+// The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the kit's.
 std::string program_image();
 // s as one word for /bin/sh: single-quoted, ' written as '\''.
 std::string shell_word(const std::string& s);

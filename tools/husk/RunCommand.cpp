@@ -16,6 +16,7 @@
 #include "ImageFiles.h"
 #include "JsonText.h"
 #include "NetworkOptions.h"
+#include "OptionFile.h"
 #include "ProgramLibraries.h"
 #include "QemuLauncher.h"
 #include "RootFs.h"
@@ -68,6 +69,8 @@ public:
             if (it->is_regular_file(ec))
                 bytes += it->file_size(ec) + 4096;
         uintmax_t kib = (bytes * 2 + (32u << 20)) / 1024;
+        if (progress) // mke2fs copies the whole tree: seconds for a large one
+            std::fprintf(stderr, "husk run: making an ext2 image of %s (%ju MiB)\n", dir.c_str(), kib / 1024);
         // 4 KiB blocks, as mke2fs gives file systems over 512 MiB (smaller
         // ones get 1 KiB): a quarter of the cache lookups and block maps
         // per byte read (a 100 MiB download over a TAP: 110 -> 150+ MB/s).
@@ -85,6 +88,8 @@ public:
             return "";
         m_fds.push_back(fd);
         std::string path = "/proc/self/fd/" + std::to_string(fd);
+        if (progress)
+            std::fprintf(stderr, "husk run: making an ISO 9660 image of %s\n", dir.c_str());
         std::string cmd = "genisoimage -quiet -R -J -joliet-long -o " + path + " " + shell_word(dir) + " >/dev/null 2>&1";
         if (std::system(cmd.c_str()) != 0)
             return "";
@@ -111,6 +116,10 @@ private:
     }
 
     std::vector<int> m_fds;
+
+public:
+    // Say what is being made (on a terminal, or with -v): stderr is the program's otherwise.
+    bool progress = false;
 };
 
 // A finite number >= 0 (seconds, MiB, a port): "inf" and "nan" are not.
@@ -133,6 +142,9 @@ struct RunArgs {
     std::string image, rootfs;
     // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
     std::vector<std::pair<char, std::string>> network;
+    // -f FILE's platform, program and arguments (used without qemu|kvm PROGRAM).
+    std::string file_platform, file_image;
+    std::vector<std::string> file_args;
 };
 
 // "128", "128M", "128MiB", "1G": MiB.
@@ -190,6 +202,7 @@ int run_guest(RunArgs& a)
     std::vector<std::string> environment;  // NAME=VALUE
     std::vector<std::string> mountpoints; // per -b: where the program sees it ("" = the default)
     TemporaryImages temporary;
+    temporary.progress = a.verbose || isatty(STDERR_FILENO);
     NetworkOptions network;
     RootFs rootfs;
     rootfs.source = a.rootfs;
@@ -398,7 +411,7 @@ Runner declare_run(CLI::App& app)
         "stdin, stdout and stderr are husk run's, its exit status husk run's. Without -i (or with -d)\n"
         "the guest runs in the background as a named instance (husk run prints its name): husk ps,\n"
         "husk logs, husk stop, husk kill, husk rm and husk inspect act on it (docs/instances.md).");
-    app.require_subcommand(1, 1);
+    app.require_subcommand(1, 1); // qemu|kvm (or -f FILE's platform: below)
     app.add_option("-M,--memory", a->memory, "guest memory: MiB, or with a unit (128M, 1G); default 64M")
         ->type_name("SIZE")
         ->check(CLI::Validator([](std::string& v) { return memory_problem(v, nullptr); }, "", ""));
@@ -454,6 +467,9 @@ Runner declare_run(CLI::App& app)
         ->type_name("PORT")
         ->check(whole_number("a TCP port number", 1, 65535));
     app.add_flag("--dry-run", a->dry_run, "print the QEMU command line instead of running it");
+    auto* file = app.add_option("-f,--file", "husk run's flags, the platform, the program and its arguments from a TOML file "
+                                             "(examples/husk.toml); flags on the command line win")
+                     ->type_name("FILE")->configurable(false);
     app.footer("Exit status: the guest's, 124 on timeout, 125 when the kernel crashed or QEMU could not run\n"
                "the image, 126 when PROGRAM cannot be run (a directory, not a static x86-64 executable),\n"
                "128+N when a signal N killed it (139: SIGSEGV, 133: SIGTRAP, 137: it ran out of the guest's\n"
@@ -475,8 +491,43 @@ Runner declare_run(CLI::App& app)
     }
     for (CLI::Option* o : { n, I, W, P })
         repeatable(o);
+    file->each([a, n, I, W, P, &app](const std::string& path) {
+        apply_option_file(app, path, [&](const std::string& key, CLI::Option* o, const std::vector<std::string>& v) {
+            bool one = v.size() == 1 && !v[0].empty();
+            if (key == "platform" && (!one || (v[0] != "qemu" && v[0] != "kvm")))
+                throw CLI::ConfigError("platform: wants qemu or kvm");
+            if ((key == "program") && !one)
+                throw CLI::ConfigError("program: wants one path");
+            if (key == "platform" || key == "program") {
+                (key == "platform" ? a->file_platform : a->file_image) = v[0];
+                return true;
+            }
+            if (key == "args") {
+                a->file_args = v;
+                return true;
+            }
+            if (!o || (o != n && o != I && o != W && o != P))
+                return false;
+            if (o->empty()) // the file's network flags come before the command line's
+                for (const auto& spec : v)
+                    a->network.emplace_back(o == n ? 'n' : o == I ? 'I' : o == W ? 'W' : 'P', spec);
+            return true;
+        });
+        // The file may name the platform: CLI11 checks the requirement after this callback.
+        if (!a->file_platform.empty())
+            app.require_subcommand(0, 1);
+    });
     // The network flags in command-line order: interface numbers follow it.
     app.callback([a, n, I, W, P, &app] {
+        if (app.get_subcommands().empty()) { // the platform and program from -f FILE
+            if (a->file_platform.empty())
+                throw CLI::RequiredError::Subcommand(1);
+            if (a->file_image.empty())
+                throw CLI::RequiredError("IMAGE (program = in the file)");
+            a->kvm = a->file_platform == "kvm";
+            a->image = a->file_image;
+            a->program_args = a->file_args;
+        }
         std::map<const CLI::Option*, size_t> taken;
         for (const CLI::Option* o : app.parse_order()) {
             char flag = o == n ? 'n' : o == I ? 'I' : o == W ? 'W' : o == P ? 'P' : 0;
