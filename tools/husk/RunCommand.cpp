@@ -90,6 +90,24 @@ public:
         return path;
     }
 
+    // A file holding text (the configuration QEMU hands the guest), or "".
+    std::string from_text(const std::string& text)
+    {
+        int fd = unnamed_file();
+        if (fd < 0)
+            return "";
+        m_fds.push_back(fd);
+        for (size_t done = 0; done < text.size();) {
+            ssize_t n = write(fd, text.data() + done, text.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return "";
+            done += size_t(n);
+        }
+        return "/proc/self/fd/" + std::to_string(fd);
+    }
+
 private:
     // Inherited by the children (no O_CLOEXEC): they open it by its /proc path.
     static int unnamed_file()
@@ -131,6 +149,35 @@ struct RunArgs {
     // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
     std::vector<std::pair<char, std::string>> network;
 };
+
+// Linux's execve limits (fs/exec.c), which the guest's kernel applies to
+// the program as Linux would: one string at most MAX_ARG_STRLEN bytes with
+// its NUL; the strings (the program's name, once more, as AT_EXECFN)
+// with a pointer each at most a quarter of the 8 MiB stack. A message
+// saying which was exceeded, or "".
+std::string argument_problem(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+{
+    constexpr size_t kMaxString = 32 * 4096, kMaxTotal = (8u << 20) / 4;
+    size_t total = argv.empty() ? 1 : argv[0].size() + 1;
+    for (const auto* list : { &argv, &env }) {
+        for (size_t i = 0; i < list->size(); ++i) {
+            const std::string& s = (*list)[i];
+            if (s.size() + 1 > kMaxString) {
+                std::string what = list == &argv ? "argument " + std::to_string(i)
+                                                 : "environment variable " + s.substr(0, std::min<size_t>(s.find('='), 40));
+                return what + " is " + std::to_string(s.size()) + " bytes long; Linux takes at most "
+                       + std::to_string(kMaxString - 1) + " (MAX_ARG_STRLEN)";
+            }
+            total += s.size() + 1;
+        }
+    }
+    total += (std::max<size_t>(argv.size(), 1) + env.size()) * sizeof(void*);
+    if (total > kMaxTotal)
+        return "the arguments and environment take " + std::to_string(total)
+               + " bytes with their pointers; Linux takes at most " + std::to_string(kMaxTotal)
+               + " (a quarter of the guest's 8 MiB stack limit)";
+    return "";
+}
 
 // "128", "128M", "128MiB", "1G": MiB.
 std::string memory_problem(const std::string& text, unsigned* mib)
@@ -270,6 +317,10 @@ int run_guest(RunArgs& a)
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
+    if (std::string e = argument_problem(program_args, environment); !e.empty()) {
+        std::fprintf(stderr, "husk run: %s: Argument list too long\n", e.c_str());
+        return kCannotRun; // as a shell's when execve says E2BIG
+    }
     std::vector<std::string> blk; // JSON objects for the program's disks
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
@@ -307,7 +358,7 @@ int run_guest(RunArgs& a)
     // The program's configuration as JSON (docs/configuration.md): exact
     // arguments and environment, whatever characters they hold.
     if (!program_args.empty() || !environment.empty() || !blk.empty() || !network.empty()) {
-        std::string json = "husk.json={\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
+        std::string json = "{\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
         if (!blk.empty()) {
             json += ",\"blk\":[";
             for (size_t i = 0; i < blk.size(); ++i)
@@ -316,7 +367,13 @@ int run_guest(RunArgs& a)
         }
         if (!network.empty())
             json += ",\"net\":" + network.json();
-        o.cmdline.push_back(json + "}");
+        json += "}";
+        // Beside the command line, whose length is limited: a file QEMU
+        // hands the guest (fw_cfg); --dry-run shows it inline.
+        if (dry_run)
+            o.config_text = json;
+        else if ((o.config_file = temporary.from_text(json)).empty())
+            return usage_error("%s", "cannot write the guest's configuration to a temporary file");
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
@@ -334,8 +391,10 @@ int run_guest(RunArgs& a)
         GuestChardevs shown { "stdio", "socket,fd=STDERR", "socket,fd=LOG", "socket,fd=STATUS" };
         if (!o.interactive)
             shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG.status" };
+        // Words with characters a shell would take are quoted: the line runs as it is.
         for (const auto& arg : launcher.arguments(shown))
-            std::printf("%s ", arg.c_str());
+            std::printf("%s ", arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+:@%/=-")
+                                       == std::string::npos ? arg.c_str() : shell_word(arg).c_str());
         std::printf("\n");
         return 0;
     }
