@@ -146,6 +146,7 @@ struct RunArgs {
     double timeout_s = 0, stop_timeout_s = 10;
     unsigned gdb_port = 0;
     std::string image, rootfs;
+    std::string syslog; // udp:ADDRESS:PORT
     // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
     std::vector<std::pair<char, std::string>> network;
 };
@@ -270,6 +271,8 @@ int run_guest(RunArgs& a)
     if (std::string e = network.finish(); !e.empty())
         return usage_error("%s", e.c_str());
     o.netdevs = network.netdevs();
+    if (!a.syslog.empty() && network.empty())
+        return usage_error("%s", "--syslog sends from the guest's network: it needs an interface (-n or -I)");
     // --rootfs IMAGE /usr/bin/PROGRAM (or IMAGE /usr/bin/PROGRAM): the
     // program image runs a file of the root.
     rootfs.take_image_argument(o.image, program_args);
@@ -367,6 +370,8 @@ int run_guest(RunArgs& a)
         }
         if (!network.empty())
             json += ",\"net\":" + network.json();
+        if (!a.syslog.empty())
+            json += ",\"syslog\":" + json_string(a.syslog);
         json += "}";
         // Beside the command line, whose length is limited: a file QEMU
         // hands the guest (fw_cfg); --dry-run shows it inline.
@@ -459,6 +464,21 @@ Runner declare_run(CLI::App& app)
     auto* P = app.add_option("-P,-p,--publish", "forward 127.0.0.1:HOSTPORT on the host to the guest's GUESTPORT "
                                                 "(the first user-mode interface)")
                   ->type_name("[tcp:|udp:]HOSTPORT:GUESTPORT");
+    app.add_option("--syslog", a->syslog,
+                   "forward the program's syslog(3) messages (/dev/log; they are in the kernel's log anyway, -v) "
+                   "as RFC 5424 datagrams to a syslog server, from the guest's network (needs -n or -I; the host "
+                   "is 10.0.2.2 on QEMU's user-mode network)")
+        ->type_name("udp:ADDRESS:PORT")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                unsigned a, b, c, d, port;
+                char end;
+                if (std::sscanf(v.c_str(), "udp:%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &end) != 5 || a > 255
+                    || b > 255 || c > 255 || d > 255 || port < 1 || port > 65535 || v.find_first_of(" +-") != std::string::npos)
+                    return "wants udp:ADDRESS:PORT (an IPv4 address and a port), not '" + v + "'";
+                return "";
+            },
+            "", ""));
     app.add_flag("-i,--interactive", a->interactive, "wait for the guest; its stdio are husk run's");
     app.add_flag("-v,--verbose", a->verbose, "with -i: the kernel's log on stderr as it comes (else only when the guest failed)");
     app.add_option("--machine", a->machine, "microvm (default; virtio-mmio), q35 or pc (virtio-pci)")
