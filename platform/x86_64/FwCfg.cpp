@@ -64,6 +64,7 @@ bool read_next(void* dst, size_t n)
         uint32_t control;
         while ((control = __builtin_bswap32(r->control)) & ~kDmaError)
             asm volatile("pause");
+        asm volatile("" ::: "memory"); // the device wrote g_bounce
         if (control & kDmaError)
             return false;
         __builtin_memcpy(out, g_bounce, chunk);
