@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 14
+#define HUSK_PLATFORM_VERSION 15
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -55,6 +55,15 @@ uint32_t husk_plat_version(void);
  * words (e.g. "mem=64 loglevel=info console=on"). Never NULL; valid for the
  * kernel's lifetime. Any context. */
 const char *husk_plat_cmdline(void);
+
+/* The configuration the host hands over beside the command line, whose
+ * length is limited (x86_64: QEMU's fw_cfg file "opt/husk/config", which
+ * husk run writes): the text of a JSON object, as the command line's
+ * husk.json word holds (docs/configuration.md). Returns its size in bytes
+ * and, when len is at least that, copies it into buf (call with len 0 to
+ * learn the size); 0 when the host gave none, -EIO when it could not be
+ * read, -ENOSYS where the platform has no such channel. Kernel context. */
+long husk_plat_config_read(void *buf, size_t len);
 
 /* ---- Memory ---------------------------------------------------------- */
 

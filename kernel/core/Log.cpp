@@ -12,9 +12,9 @@ size_t g_head;     // total bytes ever written; ring index = g_head % size
 LogLevel g_console_level = LogLevel::Notice;
 uint64_t g_boot_ns;
 bool g_boot_known;
-} // namespace
 
-void Log::write(LogLevel level, const char* fmt, va_list ap)
+// "[seconds.micros] " since the first line.
+size_t stamp(char* line, size_t size)
 {
     uint64_t now = husk_plat_clock_monotonic();
     if (!g_boot_known) {
@@ -22,9 +22,15 @@ void Log::write(LogLevel level, const char* fmt, va_list ap)
         g_boot_known = true;
     }
     uint64_t since = now - g_boot_ns;
+    return kstd::format(line, size, "[%5lu.%06lu] ", (unsigned long)(since / 1000000000),
+                        (unsigned long)(since / 1000 % 1000000));
+}
+} // namespace
+
+void Log::write(LogLevel level, const char* fmt, va_list ap)
+{
     char line[512];
-    size_t n = kstd::format(line, sizeof line, "[%5lu.%06lu] ", (unsigned long)(since / 1000000000),
-                            (unsigned long)(since / 1000 % 1000000));
+    size_t n = stamp(line, sizeof line);
     if (n < sizeof line)
         n += kstd::vformat(line + n, sizeof line - n, fmt, ap);
     if (n > sizeof line - 2)
@@ -35,6 +41,19 @@ void Log::write(LogLevel level, const char* fmt, va_list ap)
     g_head += n;
     if (int(level) <= int(g_console_level))
         husk_plat_stream_write(HUSK_STREAM_LOG, line, n);
+}
+
+void Log::write_service(const char* text, size_t n)
+{
+    char line[1100];
+    size_t used = stamp(line, sizeof line);
+    size_t room = sizeof line - 1 - used;
+    if (n > room)
+        n = room;
+    memcpy(line + used, text, n);
+    used += n;
+    line[used++] = '\n';
+    husk_plat_stream_write(HUSK_STREAM_LOG, line, used);
 }
 
 size_t Log::size() { return g_head < kRingSize ? g_head : kRingSize; }

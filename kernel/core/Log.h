@@ -18,6 +18,11 @@ public:
     static size_t size();
     static void clear();
     static void set_console_level(LogLevel level);
+    // A program's line (its syslog(3) message): stamped as the kernel's
+    // lines are and written to the log stream whatever the console level,
+    // as a service manager's journal keeps them; not kept in the kernel's
+    // ring (dmesg), which Linux keeps apart from /dev/log too.
+    static void write_service(const char* text, size_t n);
 };
 
 void klog(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));

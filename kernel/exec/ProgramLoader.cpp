@@ -82,6 +82,25 @@ ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& imag
     return {};
 }
 
+ErrorOr<void> ProgramLoader::check_limits(const ProgramArgs& args)
+{
+    size_t total = args.execfn.length() + 1;
+    if (total > kMaxArgString)
+        return err(kstd::E2BIG);
+    const kstd::Vector<kstd::StringView>* lists[] = { &args.argv, &args.envp };
+    for (const auto* list : lists) {
+        for (const auto& s : *list) {
+            if (s.length() + 1 > kMaxArgString)
+                return err(kstd::E2BIG);
+            total += s.length() + 1;
+        }
+    }
+    size_t pointers = (args.argv.size() ? args.argv.size() : 1) + args.envp.size();
+    if (total + pointers * sizeof(uint64_t) > kMaxArgTotal)
+        return err(kstd::E2BIG);
+    return {};
+}
+
 ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& image, const LoadedProgram& at,
                                              const ProgramArgs& args)
 {
@@ -102,8 +121,7 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
     uint64_t strings_at = top - strings;
     uint64_t sp = (strings_at - words * 8) & ~uint64_t(15); // the stack pointer points at argc, 16-byte aligned
     size_t total = top - sp;
-    if (total > kStackSize / 4)
-        return err(kstd::E2BIG);
+    TRY(check_limits(args));
 
     size_t pages = (total + kPage - 1) / kPage;
     auto* buf = static_cast<uint8_t*>(Heap::allocate_pages(pages));

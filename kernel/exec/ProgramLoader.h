@@ -32,6 +32,14 @@ class ProgramLoader {
 public:
     // The main thread's stack: this much below the top of the user range.
     static constexpr size_t kStackSize = 8u << 20;
+    // Linux's limits on what execve copies (fs/exec.c): one string at most
+    // MAX_ARG_STRLEN bytes with its NUL; all of them (execfn, argv, envp)
+    // with a pointer for each argument and variable (argc at least 1) at
+    // most a quarter of the stack's limit (RLIMIT_STACK, 8 MiB here).
+    static constexpr size_t kMaxArgString = 32 * 4096;
+    static constexpr size_t kMaxArgTotal = kStackSize / 4;
+    // E2BIG when args exceed them.
+    static kstd::ErrorOr<void> check_limits(const ProgramArgs& args);
     // Where PIEs go (Linux's ELF_ET_DYN_BASE).
     static constexpr uint64_t kPieBase = HUSK_ARCH_PIE_BASE;
 

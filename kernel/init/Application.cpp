@@ -28,6 +28,7 @@
 #include "BootNetwork.h"
 #include "RootArchive.h"
 #include "Config.h"
+#include "Syslog.h"
 
 namespace husk {
 
@@ -179,6 +180,13 @@ extern "C" int husk_kernel_run_program(void)
     if (BootMounts::mount_all().is_error())
         return 125;
     if (BootNetwork::configure_all().is_error()) {
+        BootMounts::unmount_all();
+        return 125;
+    }
+    // /dev/log, the program's syslog(3): into the log, forwarded as syslog= says.
+    if (auto r = Syslog::install(); r.is_error())
+        klog(LogLevel::Warning, "syslog: cannot bind /dev/log: %s", kstd::errno_name(r.error().code()));
+    if (Syslog::start_forwarding().is_error()) {
         BootMounts::unmount_all();
         return 125;
     }

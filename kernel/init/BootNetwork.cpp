@@ -211,6 +211,8 @@ ErrorOr<void> BootNetwork::configure_all()
     return {};
 }
 
+bool BootNetwork::ipv4_address(StringView text, uint32_t& out) { return parse_ipv4(text, out); }
+
 } // namespace husk
 
 extern "C" int husk_kernel_configure_network(void)

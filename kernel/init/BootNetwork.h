@@ -9,6 +9,7 @@
 #pragma once
 
 #include "../kstd/ErrorOr.h"
+#include "../kstd/StringView.h"
 
 namespace husk {
 
@@ -17,6 +18,8 @@ public:
     // Configures every entry, waiting for DHCP leases (dhcp_timeout=
     // seconds, default 15). An error names the entry and the problem.
     static kstd::ErrorOr<void> configure_all();
+    // Dotted-quad IPv4 text in network byte order (false: not one).
+    static bool ipv4_address(kstd::StringView text, uint32_t& out);
 };
 
 } // namespace husk

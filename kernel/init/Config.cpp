@@ -1,4 +1,5 @@
 #include "Config.h"
+#include <husk/platform.h>
 #include "../core/Log.h"
 #include "../kstd/NeverDestroyed.h"
 
@@ -78,21 +79,59 @@ void Config::load(const char* cmdline)
         g_after = cut_program(g_after);
 }
 
+namespace {
+// The configuration the platform carries beside the command line (x86_64:
+// fw_cfg), in kernel memory: it replaces a husk.json word, having no
+// length limit. Null when there is none; `failed` when reading it failed.
+char* platform_config(size_t& length, bool& failed)
+{
+    failed = false;
+    long size = husk_plat_config_read(nullptr, 0);
+    if (size <= 0)
+        return nullptr;
+    auto* text = static_cast<char*>(kstd::kmalloc(size_t(size) + 1));
+    long got = text ? husk_plat_config_read(text, size_t(size)) : -long(kstd::ENOMEM);
+    if (got != size) {
+        klog(LogLevel::Error, "config: cannot read the platform's configuration (%ld bytes): %s", size,
+             got < 0 ? kstd::errno_name(int(-got)) : "its size changed");
+        kstd::kfree(text);
+        failed = true;
+        return nullptr;
+    }
+    length = size_t(size);
+    while (length && (text[length - 1] == 0 || text[length - 1] == '\n' || text[length - 1] == ' '))
+        --length;
+    text[length] = 0;
+    return text;
+}
+} // namespace
+
 kstd::ErrorOr<void> Config::parse_json()
 {
-    if (g_json.is_empty())
-        return {};
-    // Decoded in place: a copy that lives as long as the kernel.
-    auto* text = static_cast<char*>(kstd::kmalloc(g_json.length() + 1));
-    if (!text)
-        return kstd::err(kstd::ENOMEM);
-    memcpy(text, g_json.data(), g_json.length());
-    text[g_json.length()] = 0;
+    size_t length = 0;
+    bool failed = false;
+    char* text = platform_config(length, failed);
+    if (failed)
+        return kstd::err(kstd::EIO);
+    const char* source = text ? "the platform's configuration" : "husk.json";
+    if (text && !g_json.is_empty())
+        klog(LogLevel::Warning, "config: the platform's configuration replaces the command line's husk.json word");
+    if (!text) {
+        if (g_json.is_empty())
+            return {};
+        // Decoded in place: a copy that lives as long as the kernel.
+        length = g_json.length();
+        text = static_cast<char*>(kstd::kmalloc(length + 1));
+        if (!text)
+            return kstd::err(kstd::ENOMEM);
+        memcpy(text, g_json.data(), length);
+        text[length] = 0;
+    }
     size_t used = 0, error_at = 0;
-    auto parsed = kstd::JsonValue::parse(text, g_json.length(), &used, &error_at);
-    if (parsed.is_error() || !parsed.value().is_object() || used != g_json.length()) {
-        klog(LogLevel::Error, "config: husk.json is not a valid JSON object (at character %zu of %zu)",
-             parsed.is_error() ? error_at : used, g_json.length());
+    auto parsed = kstd::JsonValue::parse(text, length, &used, &error_at);
+    if (parsed.is_error() || !parsed.value().is_object() || used != length) {
+        klog(LogLevel::Error, "config: %s is not a valid JSON object (at character %zu of %zu)", source,
+             parsed.is_error() ? error_at : used, length);
         kstd::kfree(text);
         return kstd::err(kstd::EINVAL);
     }

@@ -3,7 +3,10 @@
 // JSON object (what `husk run` writes: rumprun's "cmdline", "env", "blk"
 // and "hostname" keys, and "argv"), whose string members read like words;
 // and optionally a word "--" followed by the program's command line (not
-// configuration). Platforms may append words of their own.
+// configuration). Platforms may append words of their own. A JSON object
+// the platform carries beside the command line (husk_plat_config_read:
+// husk run's fw_cfg file, without the command line's length limit) takes
+// the husk.json word's place.
 #pragma once
 
 #include "../kstd/ErrorOr.h"
@@ -16,8 +19,9 @@ class Config {
 public:
     // Splits the command line (no allocation: before the heap exists).
     static void load(const char* cmdline);
-    // Parses the husk.json word (needs the heap); EINVAL, logged with the
-    // place of the problem, when it is malformed.
+    // Parses the platform's configuration, else the husk.json word (needs
+    // the heap); EINVAL, logged with the place of the problem, when it is
+    // malformed; EIO when the platform could not read it.
     static kstd::ErrorOr<void> parse_json();
 
     // The value of key (the JSON member if a string, else the last word),

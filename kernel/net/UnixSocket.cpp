@@ -399,6 +399,10 @@ ErrorOr<size_t> UnixSocket::send_record(IoBuffer buf, size_t n, int flags, const
             return err(m_type == SOCK_SEQPACKET ? EPIPE : ECONNREFUSED);
         if (receiver->m_rcv_shutdown)
             return err(EPIPE);
+        if (receiver->m_sink) {
+            receiver->m_sink(receiver->m_sink_context, m.data.data(), n, current_cred());
+            return n;
+        }
         if (receiver->has_room_for(n, this)) {
             if (!receiver->m_incoming.append(kstd::move(m)))
                 return err(ENOMEM);

@@ -23,6 +23,15 @@ public:
     // socketpair(2): two connected, unnamed sockets.
     static kstd::ErrorOr<void> create_pair(int type, int flags, kstd::RefPtr<Socket>& a, kstd::RefPtr<Socket>& b);
     ~UnixSocket() override;
+    // A datagram socket whose records go to `sink` as they are sent, not
+    // to its queue: a reader in the kernel (/dev/log's), which never
+    // makes a sender wait. `sender`: who sent the record.
+    using DatagramSink = void (*)(void* context, const uint8_t* data, size_t n, const linux::ucred& sender);
+    void set_datagram_sink(DatagramSink sink, void* context)
+    {
+        m_sink = sink;
+        m_sink_context = context;
+    }
 
     kstd::ErrorOr<void> bind(const SocketAddress& addr) override;
     kstd::ErrorOr<void> listen(int backlog) override;
@@ -92,6 +101,8 @@ private:
     linux::ucred m_peer_cred { 0, 65534, 65534 };     // Linux's answer when unknown
     bool m_passcred { false };
     int m_last_receive_flags { 0 };
+    DatagramSink m_sink { nullptr };
+    void* m_sink_context { nullptr };
 };
 
 } // namespace husk

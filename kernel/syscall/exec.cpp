@@ -13,9 +13,10 @@ using namespace kstd::errno_values;
 
 namespace {
 // Linux's limits: one string at most 32 pages (MAX_ARG_STRLEN), all of
-// them with their pointers at most a quarter of the 8 MiB stack.
-constexpr size_t kMaxString = 32 * 4096;
-constexpr size_t kMaxTotal = (8u << 20) / 4;
+// them with their pointers at most a quarter of the 8 MiB stack (copied in
+// here within them; the loader applies Linux's exact rule, execfn included).
+constexpr size_t kMaxString = ProgramLoader::kMaxArgString;
+constexpr size_t kMaxTotal = ProgramLoader::kMaxArgTotal;
 
 // argv and envp copied in: the strings, NUL-terminated, one after another
 // in kernel memory (freed with it).

@@ -26,6 +26,8 @@ HostWait& host_wait()
 
 extern "C" uint32_t husk_plat_version(void) { return HUSK_PLATFORM_VERSION; }
 extern "C" const char* husk_plat_cmdline(void) { return husk::hosted::settings().cmdline.c_str(); }
+// The hosted kernel's embedder passes its configuration in the command line.
+extern "C" long husk_plat_config_read(void*, size_t) { return -ENOSYS; }
 
 extern "C" int husk_plat_random(void* buf, size_t len)
 {

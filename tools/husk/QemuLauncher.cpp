@@ -169,6 +169,16 @@ std::vector<std::string> QemuLauncher::arguments(const GuestChardevs& c) const
     for (const auto& w : o.cmdline)
         cmdline += " " + w;
     a.insert(a.end(), { "-kernel", o.image, "-append", cmdline });
+    // The configuration beside the command line (which Linux's boot
+    // protocol caps at a few KiB), as a file: QEMU's own arguments are
+    // capped too (128 KiB each). QEMU's option syntax doubles commas.
+    if (!o.config_file.empty() || !o.config_text.empty()) {
+        std::string item = o.config_file.empty() ? "string=" + o.config_text : "file=" + o.config_file;
+        std::string escaped;
+        for (char c : item)
+            escaped += c == ',' ? std::string(",,") : std::string(1, c);
+        a.insert(a.end(), { "-fw_cfg", "name=opt/husk/config," + escaped });
+    }
     if (!o.program.empty())
         a.insert(a.end(), { "-initrd", o.program });
     a.insert(a.end(), o.qemu_args.begin(), o.qemu_args.end());

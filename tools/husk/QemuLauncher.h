@@ -17,6 +17,10 @@ struct RunOptions {
     bool interactive = false;        // console input from stdin
     bool verbose = false;            // -v: the kernel's log on stderr as it comes
     std::vector<std::string> cmdline; // kernel command line words
+    // The guest's configuration (a JSON object, docs/configuration.md),
+    // handed over as fw_cfg's opt/husk/config: a file QEMU reads, or the
+    // text itself (--dry-run shows it so).
+    std::string config_file, config_text;
     std::string console_input;        // console_input=1 (a terminal) or =stream (husk run's relay), or none
     double timeout_s = 0;            // 0: none
     double stop_timeout_s = 10;      // how long a stop (SIGTERM to husk run) waits for the guest

@@ -96,6 +96,24 @@ public:
         return path;
     }
 
+    // A file holding text (the configuration QEMU hands the guest), or "".
+    std::string from_text(const std::string& text)
+    {
+        int fd = unnamed_file();
+        if (fd < 0)
+            return "";
+        m_fds.push_back(fd);
+        for (size_t done = 0; done < text.size();) {
+            ssize_t n = write(fd, text.data() + done, text.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return "";
+            done += size_t(n);
+        }
+        return "/proc/self/fd/" + std::to_string(fd);
+    }
+
 private:
     // Inherited by the children (no O_CLOEXEC): they open it by its /proc path.
     static int unnamed_file()
@@ -140,12 +158,42 @@ struct RunArgs {
     double timeout_s = 0, stop_timeout_s = 10;
     unsigned gdb_port = 0;
     std::string image, rootfs;
+    std::string syslog; // udp:ADDRESS:PORT
     // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
     std::vector<std::pair<char, std::string>> network;
     // -f FILE's platform, program and arguments (used without qemu|kvm PROGRAM).
     std::string file_platform, file_image;
     std::vector<std::string> file_args;
 };
+
+// Linux's execve limits (fs/exec.c), which the guest's kernel applies to
+// the program as Linux would: one string at most MAX_ARG_STRLEN bytes with
+// its NUL; the strings (the program's name, once more, as AT_EXECFN)
+// with a pointer each at most a quarter of the 8 MiB stack. A message
+// saying which was exceeded, or "".
+std::string argument_problem(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+{
+    constexpr size_t kMaxString = 32 * 4096, kMaxTotal = (8u << 20) / 4;
+    size_t total = argv.empty() ? 1 : argv[0].size() + 1;
+    for (const auto* list : { &argv, &env }) {
+        for (size_t i = 0; i < list->size(); ++i) {
+            const std::string& s = (*list)[i];
+            if (s.size() + 1 > kMaxString) {
+                std::string what = list == &argv ? "argument " + std::to_string(i)
+                                                 : "environment variable " + s.substr(0, std::min<size_t>(s.find('='), 40));
+                return what + " is " + std::to_string(s.size()) + " bytes long; Linux takes at most "
+                       + std::to_string(kMaxString - 1) + " (MAX_ARG_STRLEN)";
+            }
+            total += s.size() + 1;
+        }
+    }
+    total += (std::max<size_t>(argv.size(), 1) + env.size()) * sizeof(void*);
+    if (total > kMaxTotal)
+        return "the arguments and environment take " + std::to_string(total)
+               + " bytes with their pointers; Linux takes at most " + std::to_string(kMaxTotal)
+               + " (a quarter of the guest's 8 MiB stack limit)";
+    return "";
+}
 
 // "128", "128M", "128MiB", "1G": MiB.
 std::string memory_problem(const std::string& text, unsigned* mib)
@@ -258,6 +306,8 @@ int run_guest(RunArgs& a)
     if (std::string e = network.finish(); !e.empty())
         return usage_error("%s", e.c_str());
     o.netdevs = network.netdevs();
+    if (!a.syslog.empty() && network.empty())
+        return usage_error("%s", "--syslog sends from the guest's network: it needs an interface (-n or -I)");
     // --rootfs IMAGE /usr/bin/PROGRAM (or IMAGE /usr/bin/PROGRAM): the
     // program image runs a file of the root.
     rootfs.take_image_argument(o.image, program_args);
@@ -305,6 +355,10 @@ int run_guest(RunArgs& a)
     } else if (!program_args.empty()) {
         return usage_error("'%s' is a Husk image: arguments go to programs, not to images", o.image.c_str());
     }
+    if (std::string e = argument_problem(program_args, environment); !e.empty()) {
+        std::fprintf(stderr, "husk run: %s: Argument list too long\n", e.c_str());
+        return kCannotRun; // as a shell's when execve says E2BIG
+    }
     std::vector<std::string> blk; // JSON objects for the program's disks
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
@@ -342,7 +396,7 @@ int run_guest(RunArgs& a)
     // The program's configuration as JSON (docs/configuration.md): exact
     // arguments and environment, whatever characters they hold.
     if (!program_args.empty() || !environment.empty() || !blk.empty() || !network.empty()) {
-        std::string json = "husk.json={\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
+        std::string json = "{\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
         if (!blk.empty()) {
             json += ",\"blk\":[";
             for (size_t i = 0; i < blk.size(); ++i)
@@ -351,7 +405,15 @@ int run_guest(RunArgs& a)
         }
         if (!network.empty())
             json += ",\"net\":" + network.json();
-        o.cmdline.push_back(json + "}");
+        if (!a.syslog.empty())
+            json += ",\"syslog\":" + json_string(a.syslog);
+        json += "}";
+        // Beside the command line, whose length is limited: a file QEMU
+        // hands the guest (fw_cfg); --dry-run shows it inline.
+        if (dry_run)
+            o.config_text = json;
+        else if ((o.config_file = temporary.from_text(json)).empty())
+            return usage_error("%s", "cannot write the guest's configuration to a temporary file");
     }
     if (o.kvm && access("/dev/kvm", R_OK | W_OK) != 0)
         return usage_error("%s", "kvm: /dev/kvm is missing or not accessible (use 'husk run qemu')");
@@ -372,8 +434,10 @@ int run_guest(RunArgs& a)
         GuestChardevs shown { "stdio", "socket,fd=STDERR", "socket,fd=LOG", "socket,fd=STATUS" };
         if (!o.interactive)
             shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "socket,fd=STATUS" };
+        // Words with characters a shell would take are quoted: the line runs as it is.
         for (const auto& arg : launcher.arguments(shown))
-            std::printf("%s ", arg.c_str());
+            std::printf("%s ", arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+:@%/=-")
+                                       == std::string::npos ? arg.c_str() : shell_word(arg).c_str());
         std::printf("\n");
         return 0;
     }
@@ -441,6 +505,21 @@ Runner declare_run(CLI::App& app)
     auto* P = app.add_option("-P,-p,--publish", "forward 127.0.0.1:HOSTPORT on the host to the guest's GUESTPORT "
                                                 "(the first user-mode interface; without -n or -I, one configured by DHCP)")
                   ->type_name("[tcp:|udp:]HOSTPORT:GUESTPORT");
+    app.add_option("--syslog", a->syslog,
+                   "forward the program's syslog(3) messages (/dev/log; they are in the kernel's log anyway, -v) "
+                   "as RFC 5424 datagrams to a syslog server, from the guest's network (needs -n or -I; the host "
+                   "is 10.0.2.2 on QEMU's user-mode network)")
+        ->type_name("udp:ADDRESS:PORT")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                unsigned a, b, c, d, port;
+                char end;
+                if (std::sscanf(v.c_str(), "udp:%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &end) != 5 || a > 255
+                    || b > 255 || c > 255 || d > 255 || port < 1 || port > 65535 || v.find_first_of(" +-") != std::string::npos)
+                    return "wants udp:ADDRESS:PORT (an IPv4 address and a port), not '" + v + "'";
+                return "";
+            },
+            "", ""));
     app.add_flag("-i,--interactive", a->interactive, "wait for the guest; its stdio are husk run's");
     app.add_flag("-d,--detach", a->detach, "run the guest in the background as a named instance (the default without -i)");
     app.add_option("--name", a->name, "the background instance's name (default: a generated one); husk ps, logs, stop, ...")

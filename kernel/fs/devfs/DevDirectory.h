@@ -1,5 +1,7 @@
 // A devfs directory: a fixed list of device nodes, and of directories
-// that other file systems are mounted on (/dev/shm, a tmpfs).
+// that other file systems are mounted on (/dev/shm, a tmpfs); and the
+// sockets bind(2) names in it, as Linux's devtmpfs takes them (/dev/log,
+// the kernel's syslog socket).
 #pragma once
 
 #include "../../kstd/Vector.h"
@@ -17,9 +19,11 @@ public:
 
     kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name) override;
     kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx) override;
-    kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView, uint32_t, const Credentials&, uint64_t) override { return kstd::err(kstd::EPERM); }
+    // Sockets only (EPERM for other types).
+    kstd::ErrorOr<kstd::RefPtr<Vnode>> create(kstd::StringView name, uint32_t mode, const Credentials& who, uint64_t) override;
     kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView, uint32_t, const Credentials&) override { return kstd::err(kstd::EPERM); }
-    kstd::ErrorOr<void> unlink(kstd::StringView) override { return kstd::err(kstd::EPERM); }
+    // A socket's name goes; the devices stay (EPERM).
+    kstd::ErrorOr<void> unlink(kstd::StringView name) override;
 
 private:
     struct Subdirectory {
@@ -28,6 +32,7 @@ private:
     };
     kstd::Vector<kstd::RefPtr<DeviceNode>> m_nodes;
     kstd::Vector<Subdirectory> m_dirs;
+    kstd::Vector<kstd::RefPtr<Vnode>> m_sockets; // DevSocketNode
     DevDirectory* m_parent; // null for the root
 };
 

@@ -42,6 +42,12 @@ void husk_lwip_free(void *p);
 #define LWIP_ARP 1
 #define LWIP_ETHERNET 1
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
+/* Datagrams sent while a neighbour's address is being resolved wait for
+ * it (Linux's unres_qlen), not only the last one: a program's first
+ * syslog messages, or a burst of UDP, before the first ARP reply. */
+#define ARP_QUEUEING 1
+#define ARP_QUEUE_LEN 32
+#define MEMP_NUM_ARP_QUEUE 64
 #define LWIP_NETIF_HOSTNAME 1
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1

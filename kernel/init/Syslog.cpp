@@ -1,0 +1,189 @@
+#include "Syslog.h"
+#include <husk/platform.h>
+#include "../core/Log.h"
+#include "../kstd/Format.h"
+#include "../kstd/NeverDestroyed.h"
+#include "../net/NetStack.h"
+#include "../net/UdpSocket.h"
+#include "../net/UnixSocket.h"
+#include "../proc/Process.h"
+#include "BootNetwork.h"
+#include "Config.h"
+
+namespace husk {
+
+namespace {
+using kstd::StringView;
+
+kstd::NeverDestroyed<kstd::RefPtr<Socket>> g_dev_log;   // bound to /dev/log
+kstd::NeverDestroyed<kstd::RefPtr<Socket>> g_forward;   // connected to the server, or null
+
+// <syslog.h>'s names (RFC 5424's for the facilities Linux leaves unnamed).
+const char* const kFacilities[] = { "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+                                    "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "cron2",
+                                    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7" };
+const char* const kPriorities[] = { "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug" };
+
+// One message, taken apart.
+struct Message {
+    unsigned pri = 13; // LOG_USER | LOG_NOTICE, as syslogd assumes without one
+    StringView tag, text;
+    uint32_t pid = 0;
+};
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+// "Mmm dd hh:mm:ss " (RFC 3164's timestamp, which both libcs write).
+bool is_timestamp(StringView s)
+{
+    return s.length() >= 16 && s[3] == ' ' && s[6] == ' ' && s[9] == ':' && s[12] == ':' && s[15] == ' '
+           && digit(s[7]) && digit(s[8]) && digit(s[10]) && digit(s[11]) && digit(s[13]) && digit(s[14]);
+}
+
+Message parse(StringView s, uint32_t sender)
+{
+    Message m;
+    while (!s.is_empty() && (s[s.length() - 1] == '\n' || s[s.length() - 1] == 0))
+        s = s.substring(0, s.length() - 1);
+    if (s.length() > 2 && s[0] == '<') {
+        size_t i = 1;
+        unsigned pri = 0;
+        while (i < s.length() && i < 5 && digit(s[i]))
+            pri = pri * 10 + unsigned(s[i++] - '0');
+        if (i > 1 && i < s.length() && s[i] == '>' && pri < 8 * 24) {
+            m.pri = pri;
+            s = s.substring(i + 1);
+        }
+    }
+    if (is_timestamp(s))
+        s = s.substring(16);
+    // TAG[PID]: or TAG: (a tag has no spaces)
+    size_t i = 0;
+    while (i < s.length() && i < 64 && s[i] != '[' && s[i] != ':' && s[i] != ' ')
+        ++i;
+    size_t end = i;
+    uint32_t pid = 0;
+    if (i < s.length() && s[i] == '[') {
+        size_t j = i + 1;
+        while (j < s.length() && digit(s[j]))
+            pid = pid * 10 + uint32_t(s[j++] - '0');
+        i = j < s.length() && s[j] == ']' && j > end + 1 ? j + 1 : s.length();
+    }
+    if (end > 0 && i < s.length() && s[i] == ':') {
+        m.tag = s.substring(0, end);
+        m.pid = pid ? pid : sender;
+        s = s.substring(i + 1);
+        if (!s.is_empty() && s[0] == ' ')
+            s = s.substring(1);
+    }
+    m.text = s;
+    return m;
+}
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+void civil(int64_t days, int& year, unsigned& month, unsigned& day)
+{
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    unsigned doe = unsigned(days - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    day = doy - (153 * mp + 2) / 5 + 1;
+    month = mp < 10 ? mp + 3 : mp - 9;
+    year = int(int64_t(yoe) + era * 400 + (month <= 2));
+}
+
+// RFC 5424: <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG
+void forward(const Message& m)
+{
+    Socket* socket = g_forward.get().ptr();
+    if (!socket)
+        return;
+    uint64_t ns = husk_plat_clock_wall();
+    uint64_t seconds = ns / 1000000000;
+    int year;
+    unsigned month, day;
+    civil(int64_t(seconds / 86400), year, month, day);
+    unsigned in_day = unsigned(seconds % 86400);
+    StringView host = Config::get("hostname", "husk");
+    char pid[16] = "-";
+    if (m.pid)
+        kstd::format(pid, sizeof pid, "%u", m.pid);
+    char datagram[1200];
+    size_t n = kstd::format(datagram, sizeof datagram, "<%u>1 %04d-%02u-%02uT%02u:%02u:%02u.%06luZ %.*s %.*s %s - - %.*s",
+                            m.pri, year, month, day, in_day / 3600, in_day / 60 % 60, in_day % 60,
+                            (unsigned long)(ns / 1000 % 1000000), int(host.length()), host.data(),
+                            m.tag.is_empty() ? 1 : int(m.tag.length()), m.tag.is_empty() ? "-" : m.tag.data(), pid,
+                            int(m.text.length()), m.text.data());
+    if (n >= sizeof datagram)
+        n = sizeof datagram - 1;
+    (void)socket->send(IoBuffer::kernel(datagram), n, linux::MSG_DONTWAIT, nullptr);
+}
+
+void receive(void*, const uint8_t* data, size_t n, const linux::ucred& sender)
+{
+    Message m = parse(StringView(reinterpret_cast<const char*>(data), n), uint32_t(sender.pid));
+    char line[1100];
+    unsigned facility = m.pri >> 3;
+    size_t used = kstd::format(line, sizeof line, "<%s.%s> ", kFacilities[facility], kPriorities[m.pri & 7]);
+    if (!m.tag.is_empty())
+        used += kstd::format(line + used, sizeof line - used, "%.*s[%u]: ", int(m.tag.length()), m.tag.data(), m.pid);
+    if (used < sizeof line)
+        used += kstd::format(line + used, sizeof line - used, "%.*s", int(m.text.length()), m.text.data());
+    Log::write_service(line, used < sizeof line ? used : sizeof line - 1);
+    forward(m);
+}
+} // namespace
+
+kstd::ErrorOr<void> Syslog::install()
+{
+    kstd::RefPtr<Socket> socket = TRY(UnixSocket::create(linux::SOCK_DGRAM, 0));
+    static_cast<UnixSocket*>(socket.ptr())->set_datagram_sink(receive, nullptr);
+    linux::sockaddr_un name { linux::AF_UNIX, "/dev/log" };
+    // srw-rw-rw-, as syslogd leaves it: any user may log.
+    Process& init = Process::current();
+    uint32_t umask = init.umask();
+    init.set_umask(0);
+    auto bound = socket->bind(SocketAddress::of(&name, uint32_t(sizeof name.sun_family + sizeof "/dev/log")));
+    init.set_umask(umask);
+    TRY(bound);
+    g_dev_log.get() = kstd::move(socket);
+    return {};
+}
+
+kstd::ErrorOr<void> Syslog::start_forwarding()
+{
+    StringView spec = Config::get("syslog");
+    if (spec.is_empty())
+        return {};
+    // udp:ADDRESS:PORT
+    long colon = spec.starts_with("udp:") ? spec.substring(4).find(':') : -1;
+    uint32_t address = 0;
+    unsigned long port = 0;
+    if (colon > 0) {
+        StringView digits = spec.substring(4 + size_t(colon) + 1);
+        for (size_t i = 0; i < digits.length() && port <= 65535; ++i)
+            port = digit(digits[i]) ? port * 10 + unsigned(digits[i] - '0') : 65536;
+        if (digits.is_empty() || !BootNetwork::ipv4_address(spec.substring(4, size_t(colon)), address))
+            port = 0;
+    }
+    if (!port || port > 65535) {
+        klog(LogLevel::Error, "syslog: syslog=%.*s: expected udp:ADDRESS:PORT (an IPv4 address)", int(spec.length()),
+             spec.data());
+        return kstd::err(kstd::EINVAL);
+    }
+    if (!NetStack::is_up() || NetStack::interface_count() == 0) {
+        klog(LogLevel::Error, "syslog: syslog=%.*s: no network interface to send from (husk run -n)", int(spec.length()),
+             spec.data());
+        return kstd::err(kstd::ENETUNREACH);
+    }
+    kstd::RefPtr<Socket> socket = TRY(UdpSocket::create(linux::AF_INET, 0));
+    linux::sockaddr_in to { linux::AF_INET, uint16_t(__builtin_bswap16(uint16_t(port))), address, {} };
+    TRY(socket->connect(SocketAddress::of(&to, sizeof to)));
+    g_forward.get() = kstd::move(socket);
+    klog(LogLevel::Info, "syslog: forwarding /dev/log to %.*s", int(spec.length()), spec.data());
+    return {};
+}
+
+} // namespace husk
