@@ -72,6 +72,13 @@ Writer& Writer::string(kstd::StringView s)
 
 Writer& Writer::qid(const Qid& q) { return u8(q.type).u32(q.version).u64(q.path); }
 
+void Writer::patch_u32(size_t offset, uint32_t v)
+{
+    if (m_data && offset + 4 <= m_size)
+        for (int i = 0; i < 4; ++i)
+            m_data[offset + size_t(i)] = uint8_t(v >> (8 * i));
+}
+
 void Writer::set_tag(uint16_t tag)
 {
     m_tag = tag;

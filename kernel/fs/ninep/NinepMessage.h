@@ -107,6 +107,14 @@ public:
     Writer& qid(const Qid& q);
     // Room for n bytes the caller fills (Twrite's data); null on overflow.
     uint8_t* reserve(size_t n);
+    // Drops what lies past size bytes (a Twrite whose data was cut short),
+    // and rewrites a 32-bit field at offset (its count).
+    void shorten(size_t size)
+    {
+        if (size < m_size)
+            m_size = size;
+    }
+    void patch_u32(size_t offset, uint32_t v);
     // Stores the size field: the message is complete. EINVAL if it overflowed
     // (or a string was longer than 65535), ENOMEM if the buffer was not had.
     kstd::ErrorOr<void> finish();

@@ -16,6 +16,32 @@ bool same(Timestamp t, uint64_t sec, uint64_t nsec) { return uint64_t(t.sec) == 
 uint32_t major_of(uint64_t dev) { return uint32_t(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull)); }
 uint32_t minor_of(uint64_t dev) { return uint32_t((dev & 0xff) | ((dev >> 12) & ~0xffull)); }
 
+// A copy that stopped at a bad page of a client's buffer goes as far as
+// the page before it, as Linux's read and write do: the bytes copied.
+size_t copy_out_prefix(IoBuffer buf, size_t offset, const uint8_t* src, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t piece = kstd::min(n - done, size_t(4096 - (buf.user_address() + offset + done) % 4096));
+        if (buf.write_from(offset + done, src + done, piece).is_error())
+            break;
+        done += piece;
+    }
+    return done;
+}
+
+size_t copy_in_prefix(IoBuffer buf, size_t offset, uint8_t* dst, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t piece = kstd::min(n - done, size_t(4096 - (buf.user_address() + offset + done) % 4096));
+        if (buf.read_into(dst + done, offset + done, piece).is_error())
+            break;
+        done += piece;
+    }
+    return done;
+}
+
 // Opened for: 0 read, 1 write, 2 both (O_ACCMODE's values).
 bool fits(int open_mode, bool write) { return open_mode == linux::O_RDWR || open_mode == (write ? 1 : 0); }
 } // namespace
@@ -163,8 +189,13 @@ ErrorOr<RefPtr<Vnode>> NinepNode::lookup(StringView name)
     if (name.length() > linux::NAME_MAX)
         return err(ENAMETOOLONG);
     Qid qid;
-    uint32_t fid = TRY(walk(name, &qid));
-    return RefPtr<Vnode>(TRY(p9().node_for(fid, qid)));
+    auto fid = walk(name, &qid);
+    if (fid.is_error() && name == ".." && m_parent)
+        return RefPtr<Vnode>(m_parent);
+    RefPtr<NinepNode> node = TRY(p9().node_for(TRY(fid), qid));
+    if (node->is_directory() && name != "..")
+        node->m_parent = *this;
+    return RefPtr<Vnode>(node);
 }
 
 ErrorOr<RefPtr<NinepNode>> NinepNode::made(StringView name, const Qid& qid, const Credentials& who)
@@ -174,6 +205,8 @@ ErrorOr<RefPtr<NinepNode>> NinepNode::made(StringView name, const Qid& qid, cons
     uint32_t fid = TRY(walk(name, &walked));
     RefPtr<NinepNode> node = TRY(p9().node_for(fid, walked));
     (void)qid;
+    if (node->is_directory())
+        node->m_parent = *this;
     // The server made it as the attaching user (root); the creator owns it.
     if (node->uid() != who.euid) {
         Writer t(Tsetattr, 0, kHeader + 60);
@@ -282,8 +315,11 @@ ErrorOr<void> NinepNode::rename(StringView old_name, Vnode& new_dir, StringView 
     (void)refresh();
     if (&to != this)
         (void)to.refresh();
-    if (moved)
+    if (moved) {
         (void)moved->refresh();
+        if (moved->is_directory())
+            moved->m_parent = to;
+    }
     if (replaced && replaced != moved && replaced->refresh().is_error()) {
         if (replaced->is_directory())
             replaced->m_nlink = 0;
@@ -348,6 +384,7 @@ ErrorOr<size_t> NinepNode::read(uint64_t offset, IoBuffer buf, size_t n)
         if (count == 0)
             break;
         if (auto copied = buf.write_from(done, data, count); copied.is_error()) {
+            done += copy_out_prefix(buf, done, data, count);
             if (done)
                 break;
             return copied.error();
@@ -378,9 +415,17 @@ ErrorOr<size_t> NinepNode::write(uint64_t offset, IoBuffer buf, size_t n)
             failure = err(ENOMEM);
             break;
         }
+        bool cut = false;
         if (auto copied = buf.read_into(data, done, want); copied.is_error()) {
+            // Up to the bad page, then stop.
             failure = copied.error();
-            break;
+            size_t good = copy_in_prefix(buf, done, data, want);
+            if (!good)
+                break;
+            want = uint32_t(good);
+            t.shorten(kWriteHeader + good);
+            t.patch_u32(kWriteHeader - 4, want);
+            cut = true;
         }
         auto r = client().call(t, 64);
         if (r.is_error()) {
@@ -393,7 +438,7 @@ ErrorOr<size_t> NinepNode::write(uint64_t offset, IoBuffer buf, size_t n)
             break;
         }
         done += count;
-        if (count < want)
+        if (count < want || cut)
             break;
     }
     (void)refresh(); // size, times and blocks as the server has them now

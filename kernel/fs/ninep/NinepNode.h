@@ -62,6 +62,9 @@ private:
     int m_open_mode { 0 }; // O_RDONLY, O_WRONLY or O_RDWR: how m_open_fid was opened
     uint64_t m_blocks { 0 };
     ninep::Attr m_server; // the attributes as the server last told them
+    // A directory's parent as last looked up: ".." of a directory removed
+    // while a process stands in it (the server has no path for it then).
+    kstd::RefPtr<NinepNode> m_parent;
 };
 
 } // namespace husk
