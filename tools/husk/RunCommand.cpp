@@ -318,7 +318,9 @@ int run_guest(RunArgs& a)
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
         if (stat(o.disks[i].c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (!told_copy)
+            // A hint for a person (on a terminal), once: scripts that
+            // compare husk run's stderr with a host run's are left alone.
+            if (!told_copy && isatty(STDERR_FILENO))
                 std::fprintf(stderr, "husk run: -b DIR copies DIR into an image; --volume shares it\n");
             told_copy = true;
             std::string image = a.iso ? temporary.iso_from_directory(o.disks[i]) : temporary.from_directory(o.disks[i]);
