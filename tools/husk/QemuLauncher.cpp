@@ -156,7 +156,7 @@ std::vector<std::string> QemuLauncher::arguments(const GuestChardevs& c) const
         std::string id = "fs" + std::to_string(i), path;
         for (char ch : o.volumes[i].host_dir)
             path += ch == ',' ? std::string(",,") : std::string(1, ch); // QEMU's option syntax escapes commas
-        a.insert(a.end(), { "-fsdev", "local,id=" + id + ",path=" + path + ",security_model=none"
+        a.insert(a.end(), { "-fsdev", "local,id=" + id + ",path=" + path + ",security_model=none,multidevs=remap"
                                           + (o.volumes[i].read_only ? ",readonly=on" : "") });
         a.insert(a.end(), { "-device", std::string(mmio ? "virtio-9p-device" : "virtio-9p-pci") + ",fsdev=" + id
                                            + ",mount_tag=husk" + std::to_string(i) });
