@@ -181,6 +181,8 @@ std::string volume_problem(const std::string& spec, std::string& host, std::stri
         return "--volume '" + spec + "': GUESTDIR must be a path without spaces";
     if (guest[0] != '/')
         guest = "/" + guest;
+    if (guest.find_first_not_of('/') == std::string::npos)
+        return "--volume '" + spec + "': GUESTDIR cannot be / (the program and its libraries are there; --rootfs gives a root)";
     struct stat st;
     if (stat(host.c_str(), &st) != 0)
         return "--volume '" + spec + "': " + host + ": " + std::strerror(errno);
