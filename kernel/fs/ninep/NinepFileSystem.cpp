@@ -62,12 +62,6 @@ RefPtr<Vnode> NinepFileSystem::root() { return m_root; }
 
 ErrorOr<RefPtr<NinepNode>> NinepFileSystem::node_for(uint32_t fid, const Qid& qid)
 {
-    if (RefPtr<Vnode> cached = vnode_cache().find(qid.path)) {
-        RefPtr<NinepNode> node(static_cast<NinepNode*>(cached.ptr()));
-        node->replace_fid(fid);
-        TRY(node->refresh());
-        return node;
-    }
     Writer t(Tgetattr, 0, kHeader + 12);
     t.u32(fid).u64(kGetattrBasic);
     auto reply = m_client->call(t, 256);
@@ -79,6 +73,17 @@ ErrorOr<RefPtr<NinepNode>> NinepFileSystem::node_for(uint32_t fid, const Qid& qi
     if (!reply.value().reader.ok()) {
         m_client->clunk(fid);
         return err(EIO);
+    }
+    // The live node of the file, unless the host reused its inode number
+    // for a file of another type since (the old one was removed there).
+    if (RefPtr<Vnode> cached = vnode_cache().find(qid.path)) {
+        if ((cached->mode() & linux::S_IFMT) == (a.mode & linux::S_IFMT)) {
+            RefPtr<NinepNode> node(static_cast<NinepNode*>(cached.ptr()));
+            node->replace_fid(fid);
+            node->set_attributes(a);
+            return node;
+        }
+        vnode_cache().remove(*cached);
     }
     auto node = kstd::adopt_new<NinepNode>(*this, qid.path, a.mode, fid);
     if (!node) {
