@@ -1,4 +1,4 @@
-// virtio-9p (virtio 1.x, 5.?: "9P transport") behind the 9P hypercalls:
+// virtio-9p (device type 9, the transport of QEMU's and Linux's 9p) behind the 9P hypercalls:
 // each request is one descriptor chain, the T-message out and the room for
 // the R-message in, straight from the kernel's buffers; several in flight,
 // completions reaped from the used ring when the kernel asks.
