@@ -6,6 +6,8 @@
  *   sum PATH               print the FNV-1a digest and size of the file
  *   mkdir PATH | rename A B | unlink PATH | symlink TARGET PATH | ls DIR
  *   mode PATH              print the file's mode (octal) and size
+ *   mapwrite PATH TEXT     create PATH of TEXT's size and store TEXT through
+ *                          a MAP_SHARED mapping (written back at munmap)
  * Each step prints "STEP: ok" or "STEP: ERRNO-NAME" and the program goes on;
  * its exit status is the number of failed steps. */
 #define _GNU_SOURCE
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,6 +107,20 @@ int main(int argc, char **argv)
                 printf("mode: %o %lld\n", (unsigned)st.st_mode, (long long)st.st_size);
             report("mode", ok);
             i += 2;
+        } else if (!strcmp(op, "mapwrite") && i + 2 < argc) {
+            size_t n = strlen(argv[i + 2]);
+            int fd = open(argv[i + 1], O_RDWR | O_CREAT | O_TRUNC, 0644);
+            int ok = fd >= 0 && ftruncate(fd, (off_t)n) == 0;
+            char *p = ok ? mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) : MAP_FAILED;
+            ok = p != MAP_FAILED;
+            if (ok) {
+                memcpy(p, argv[i + 2], n);
+                ok = munmap(p, n) == 0;
+            }
+            if (fd >= 0)
+                close(fd);
+            report("mapwrite", ok);
+            i += 3;
         } else if (!strcmp(op, "ls") && i + 1 < argc) {
             DIR *d = opendir(argv[i + 1]);
             struct dirent *e;
