@@ -498,7 +498,7 @@ Runner declare_run(CLI::App& app)
             ->required()
             ->type_name("IMAGE|PROGRAM");
         sub->add_option("ARGS", a->program_args, "the program's arguments (options included)");
-        sub->footer("husk run's options (-i, -e, -b, -M, -n, -p, -v, --timeout, ...) come before PROGRAM: husk run --help\n"
+        sub->footer("husk run's options (-i, -e, -b, -V, -M, -n, -p, -v, --timeout, ...) come before PROGRAM: husk run --help\n"
                     "lists them. Everything after PROGRAM is the program's.");
         sub->callback([a, platform] { a->kvm = std::string(platform) == "kvm"; });
     }
