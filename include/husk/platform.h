@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 15
+#define HUSK_PLATFORM_VERSION 16
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -153,6 +153,7 @@ void husk_plat_irq_restore(unsigned long state);
                                         (see husk_plat_stop_requested) */
 #define HUSK_EVENT_SIGNAL  (1u << 6) /* the host sends pid 1 a signal
                                         (see husk_plat_host_signal) */
+#define HUSK_EVENT_9P      (1u << 7) /* a 9P request completed */
 
 /* Called by the idle thread when no kernel thread can run: blocks the CPU
  * until an event arrives or the monotonic clock reaches `deadline`
@@ -265,6 +266,47 @@ int husk_plat_net_commit(unsigned dev, size_t len, const struct husk_net_tx *tx)
  * pending (wait for HUSK_EVENT_NET), -EMSGSIZE if len is too small.
  * Kernel context. */
 long husk_plat_net_recv(unsigned dev, void *buf, size_t len);
+
+/* ---- 9P channels (shared folders) ----------------------------------------
+ * A channel carries 9P messages between the kernel's 9P client and a file
+ * server of the host (x86_64: a virtio-9p device, QEMU's -fsdev local with
+ * -device virtio-9p-*, named by its mount tag). The kernel speaks the
+ * protocol (9P2000.L); the platform moves whole messages only: a request
+ * is one T-message out and room for its R-message back, and completes
+ * asynchronously, as block requests do (reap on HUSK_EVENT_9P). The hosted
+ * platform has no channels (husk_plat_9p_info: -ENODEV). */
+
+struct husk_9p_info {
+    char tag[64];          /* the mount tag, NUL-terminated (e.g. "husk0") */
+    char name[32];         /* where the device is, for the log */
+    uint32_t max_message;  /* the largest message the channel carries either way
+                              (the kernel's msize is at most this) */
+    uint32_t max_inflight; /* how many requests may be submitted at once (>= 1) */
+};
+
+/* Fills info for channel dev (0, 1, ...): 0, or -ENODEV past the last.
+ * Kernel context. */
+int husk_plat_9p_info(unsigned dev, struct husk_9p_info *info);
+
+struct husk_9p_req {
+    const void *request;  /* the T-message (kernel memory), request_len bytes */
+    uint32_t request_len;
+    uint32_t reply_room;  /* bytes of room at reply */
+    void *reply;          /* kernel memory for the R-message */
+    uint32_t reply_len;   /* set on completion: the bytes the server wrote */
+    int32_t status;       /* set on completion: 0, or -EIO (the channel failed) */
+    void *cookie;         /* the kernel's own; untouched by the platform */
+};
+
+/* Starts a request: 0 when accepted (it completes later, possibly before
+ * this returns), -EAGAIN (queue full), -EINVAL (lengths, or memory the
+ * device cannot reach) or -ENODEV. Both buffers stay the kernel's and must
+ * live until reaped. Kernel context. */
+int husk_plat_9p_submit(unsigned dev, struct husk_9p_req *req);
+
+/* Returns up to max completed requests of dev into done[], oldest first.
+ * Never blocks (wait for HUSK_EVENT_9P with husk_plat_yield). */
+size_t husk_plat_9p_reap(unsigned dev, struct husk_9p_req **done, size_t max);
 
 /* ---- Entropy, user memory, diagnostics, halt -------------------------------- */
 

@@ -13,6 +13,7 @@
 #include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/iso9660/IsoFileSystem.h"
+#include "../fs/ninep/NinepFileSystem.h"
 #include "../fs/overlay/OverlayFileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../ipc/Semaphores.h"
@@ -208,6 +209,8 @@ extern "C" int husk_kernel_boot(void)
     Ext2FileSystem::register_type();
     IsoFileSystem::register_type();
     OverlayFileSystem::register_type();
+    ninep::Client::probe_all();
+    NinepFileSystem::register_type();
     if (auto r = make_root_tree(); r.is_error()) {
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));
         return -r.error().code();

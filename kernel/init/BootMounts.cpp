@@ -48,19 +48,12 @@ ErrorOr<FileSystem*> mount_by_content(const char* device, kstd::StringView where
     return mounted;
 }
 
-// Mounts the device `source` ("vda" or "/dev/vda") at `where` (a relative
-// `where` is under /, as rumprun's "data"). Mounting over a directory with
-// files, such as /etc and its generated hostname, hosts, passwd, ...,
-// hides them, as on rumprun.
-ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
+// Where a mount goes: an absolute path (a relative `where` is under /, as
+// rumprun's "data"), made if missing, with nothing mounted on it yet.
+ErrorOr<RefPtr<Vnode>> mount_point(kstd::StringView& where, char (&absolute)[208])
 {
-    if (source.starts_with("/dev/"))
-        source = source.substring(5);
-    if (source.is_empty() || source.length() > 16 || where.is_empty() || where.length() > 200)
+    if (where.is_empty() || where.length() > 200)
         return err(kstd::EINVAL);
-    char device[32];
-    kstd::format(device, sizeof device, "/dev/%.*s", int(source.length()), source.data());
-    char absolute[208];
     if (where[0] != '/') {
         size_t n = kstd::format(absolute, sizeof absolute, "/%.*s", int(where.length()), where.data());
         where = kstd::StringView(absolute, n);
@@ -70,14 +63,52 @@ ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
     RefPtr<Vnode> dir = TRY(Vfs::make_directories(where, 0755));
     if (dir->mounted_here)
         return err(kstd::EBUSY);
-    unsigned long flags = 0;
-    FileSystem* mounted = TRY(mount_by_content(device, where, flags));
+    return dir;
+}
+
+ErrorOr<void> attach(FileSystem* mounted, RefPtr<Vnode> dir, unsigned long flags)
+{
     if (auto m = Vfs::mount(mounted, *dir, flags); m.is_error()) {
         delete mounted;
         return m.error();
     }
-    g_mounted->dirs[g_count++] = dir;
+    g_mounted->dirs[g_count++] = kstd::move(dir);
+    return {};
+}
+
+// Mounts the device `source` ("vda" or "/dev/vda") at `where`. Mounting
+// over a directory with files, such as /etc and its generated hostname,
+// hosts, passwd, ..., hides them, as on rumprun.
+ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
+{
+    if (source.starts_with("/dev/"))
+        source = source.substring(5);
+    if (source.is_empty() || source.length() > 16)
+        return err(kstd::EINVAL);
+    char device[32];
+    kstd::format(device, sizeof device, "/dev/%.*s", int(source.length()), source.data());
+    char absolute[208];
+    RefPtr<Vnode> dir = TRY(mount_point(where, absolute));
+    unsigned long flags = 0;
+    FileSystem* mounted = TRY(mount_by_content(device, where, flags));
+    TRY(attach(mounted, kstd::move(dir), flags));
     klog(LogLevel::Info, "boot: %s mounted at %.*s", device, int(where.length()), where.data());
+    return {};
+}
+
+// Mounts the 9P channel with mount tag `tag` (a husk run --volume) at `where`.
+ErrorOr<void> mount_volume(kstd::StringView tag, kstd::StringView where, bool read_only)
+{
+    char absolute[208];
+    RefPtr<Vnode> dir = TRY(mount_point(where, absolute));
+    const FileSystemType* type = FileSystemTypes::find("9p");
+    if (!type)
+        return err(kstd::ENODEV);
+    unsigned long flags = read_only ? linux::MS_RDONLY : 0;
+    FileSystem* mounted = TRY(type->create(tag, flags, {}));
+    TRY(attach(mounted, kstd::move(dir), flags));
+    klog(LogLevel::Info, "boot: volume %.*s mounted at %.*s%s", int(tag.length()), tag.data(), int(where.length()),
+         where.data(), read_only ? " (read-only)" : "");
     return {};
 }
 } // namespace
@@ -112,6 +143,27 @@ ErrorOr<void> BootMounts::mount_all()
         else if (blk->is_array())
             for (const auto& b : blk->items())
                 one(b);
+    }
+    // JSON: "volumes": [{"tag": "husk0", "mountpoint": "/data", "readonly": true}]
+    // (husk run --volume: host directories shared over 9P).
+    if (const kstd::JsonValue* volumes = Config::json("volumes"); volumes && volumes->is_array()) {
+        for (const auto& v : volumes->items()) {
+            const kstd::JsonValue* tag = v.get("tag");
+            const kstd::JsonValue* where = v.get("mountpoint");
+            const kstd::JsonValue* ro = v.get("readonly");
+            if (!tag || !where || !tag->is_string() || !where->is_string()) {
+                klog(LogLevel::Error, "boot: a volumes entry needs \"tag\" and \"mountpoint\" strings");
+                result = kstd::err(kstd::EINVAL);
+                continue;
+            }
+            if (result.is_error())
+                break;
+            if (auto r = mount_volume(tag->text(), where->text(), ro && ro->boolean()); r.is_error()) {
+                klog(LogLevel::Error, "boot: cannot mount volume %.*s at %.*s: %s", int(tag->text().length()),
+                     tag->text().data(), int(where->text().length()), where->text().data(), kstd::errno_name(r.error().code()));
+                result = r.error();
+            }
+        }
     }
     // Words: blk=vda:/data.
     Config::each("blk", [&](kstd::StringView word) {

@@ -1,4 +1,5 @@
 #include "Vfs.h"
+#include "../kstd/Memory.h"
 #include "../core/Log.h"
 #include "FileCache.h"
 #include "Permissions.h"
@@ -125,6 +126,14 @@ ErrorOr<RefPtr<Vnode>> Vfs::parent_of(const PathContext& context, Vnode& dir)
 
 namespace {
 
+// A Resolved on the heap for as long as the scope.
+struct HeapResolved {
+    Resolved* p { nullptr };
+    HeapResolved() = default;
+    HeapResolved(const HeapResolved&) = delete;
+    ~HeapResolved() { kstd::destroy(p); }
+};
+
 struct Walker {
     const PathContext& context;
     int links { 0 };
@@ -139,14 +148,45 @@ struct Walker {
         return cross_mounts(kstd::move(child));
     }
 
-    ErrorOr<Resolved> follow(RefPtr<Vnode> dir, Vnode& link, unsigned flags)
+    // Not inlined, and its path on the heap: a chain of 40 links nests 40
+    // walks, which must fit a 64 KiB kernel stack.
+    [[gnu::noinline]] ErrorOr<Resolved> follow(RefPtr<Vnode> dir, Vnode& link, unsigned flags)
     {
         if (++links > kMaxSymlinks)
             return err(ELOOP);
-        char target[linux::PATH_MAX];
-        size_t n = TRY(link.readlink(target, sizeof target - 1));
-        target[n] = 0;
-        return walk(kstd::move(dir), StringView(target, n), flags);
+        auto* target = static_cast<char*>(kstd::kmalloc(linux::PATH_MAX));
+        if (!target)
+            return err(ENOMEM);
+        auto n = link.readlink(target, linux::PATH_MAX - 1);
+        if (n.is_error()) {
+            kstd::kfree(target);
+            return n.error();
+        }
+        auto result = walk(kstd::move(dir), StringView(target, n.value()), flags);
+        kstd::kfree(target);
+        return result;
+    }
+
+    // follow's result into *out (on the heap): one walk's result on the
+    // stack per nested link instead of three.
+    [[gnu::noinline]] ErrorOr<void> follow_into(Resolved* out, RefPtr<Vnode> dir, Vnode& link)
+    {
+        if (++links > kMaxSymlinks)
+            return err(ELOOP);
+        auto* target = static_cast<char*>(kstd::kmalloc(linux::PATH_MAX));
+        if (!target)
+            return err(ENOMEM);
+        auto n = link.readlink(target, linux::PATH_MAX - 1);
+        if (n.is_error()) {
+            kstd::kfree(target);
+            return n.error();
+        }
+        auto result = walk(kstd::move(dir), StringView(target, n.value()), FollowLast);
+        kstd::kfree(target);
+        if (result.is_error())
+            return result.error();
+        *out = result.release_value();
+        return {};
     }
 
     ErrorOr<Resolved> walk(RefPtr<Vnode> cur, StringView path, unsigned flags)
@@ -201,12 +241,15 @@ struct Walker {
             }
 
             RefPtr<Vnode> child = TRY(step(cur, comp, type));
-            Resolved target;
+            HeapResolved target;
             bool followed_last = false;
             if (child->is_symlink() && (!last || (flags & FollowLast) || trailing)) {
-                target = TRY(follow(cur, *child, FollowLast));
-                child = target.vnode;
-                followed_last = last && (flags & FollowLast) && target.last == Resolved::Last::Normal;
+                target.p = kstd::make<Resolved>();
+                if (!target.p)
+                    return err(ENOMEM);
+                TRY(follow_into(target.p, cur, *child));
+                child = target.p->vnode;
+                followed_last = last && (flags & FollowLast) && target.p->last == Resolved::Last::Normal;
             }
             if (last) {
                 if (trailing && !child->is_directory())
@@ -220,8 +263,8 @@ struct Walker {
                 if (followed_last) {
                     // The file a followed link leads to, named where it lives
                     // (execve's path for /proc/PID/exe, open's for /proc/PID/fd).
-                    out.parent = target.parent;
-                    memcpy(out.name, target.name, sizeof out.name);
+                    out.parent = target.p->parent;
+                    memcpy(out.name, target.p->name, sizeof out.name);
                 }
                 return out;
             }

@@ -68,3 +68,9 @@ extern "C" void husk_plat_halt(int status)
     fflush(stderr);
     _exit(status & 0xff);
 }
+
+// No 9P channels: a hosted kernel reaches host directories through its
+// block devices (husk server -d) instead.
+extern "C" int husk_plat_9p_info(unsigned, husk_9p_info*) { return -ENODEV; }
+extern "C" int husk_plat_9p_submit(unsigned, husk_9p_req*) { return -ENODEV; }
+extern "C" size_t husk_plat_9p_reap(unsigned, husk_9p_req**, size_t) { return 0; }

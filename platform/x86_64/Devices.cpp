@@ -9,6 +9,7 @@
 #include "BootInfo.h"
 #include "Console.h"
 #include "Net.h"
+#include "Ninep.h"
 #include "Pci.h"
 #include "VirtioMmio.h"
 #include "VirtioPci.h"
@@ -21,7 +22,7 @@ bool g_console_input, g_console_stream;
 void on_serial(void*) { Events::post(HUSK_EVENT_CONSOLE); }
 bool console_can_wake() { return g_console_input; }
 
-constexpr uint32_t kVirtioNet = 1, kVirtioBlock = 2;
+constexpr uint32_t kVirtioNet = 1, kVirtioBlock = 2, kVirtio9p = 9;
 VirtioMmio g_mmio[16];
 unsigned g_mmio_count;
 VirtioPci g_pci[16];
@@ -37,6 +38,10 @@ void attach(VirtioTransport& t)
     case kVirtioNet:
         if (!NetDevices::add(t))
             Console::print("husk: %s: virtio-net device not usable\n", t.describe());
+        break;
+    case kVirtio9p:
+        if (!NinepChannels::add(t))
+            Console::print("husk: %s: virtio-9p device not usable\n", t.describe());
         break;
     default:
         break; // other device types are not used

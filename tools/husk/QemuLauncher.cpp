@@ -150,6 +150,17 @@ std::vector<std::string> QemuLauncher::arguments(const GuestChardevs& c) const
                                           + (root ? ",readonly=on" : "") });
         a.insert(a.end(), { "-device", std::string(mmio ? "virtio-blk-device" : "virtio-blk-pci") + ",drive=" + id });
     }
+    // --volume: QEMU's 9P server acts on the directory as QEMU's own user
+    // (security_model=none); the guest finds it by its mount tag.
+    for (size_t i = 0; i < o.volumes.size(); ++i) {
+        std::string id = "fs" + std::to_string(i), path;
+        for (char ch : o.volumes[i].host_dir)
+            path += ch == ',' ? std::string(",,") : std::string(1, ch); // QEMU's option syntax escapes commas
+        a.insert(a.end(), { "-fsdev", "local,id=" + id + ",path=" + path + ",security_model=none,multidevs=remap"
+                                          + (o.volumes[i].read_only ? ",readonly=on" : "") });
+        a.insert(a.end(), { "-device", std::string(mmio ? "virtio-9p-device" : "virtio-9p-pci") + ",fsdev=" + id
+                                           + ",mount_tag=husk" + std::to_string(i) });
+    }
     for (size_t i = 0; i < o.netdevs.size(); ++i) {
         std::string id = "net" + std::to_string(i);
         a.insert(a.end(), { "-netdev", o.netdevs[i] + ",id=" + id });

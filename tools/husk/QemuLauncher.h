@@ -14,6 +14,11 @@ struct RunOptions {
     std::vector<std::string> disks;
     std::string root_disk;            // --rootfs's image: attached read-only after disks
     std::vector<std::string> netdevs; // QEMU -netdev specs, one virtio-net device each
+    struct Volume {
+        std::string host_dir; // shared over virtio-9p with mount tag husk0, husk1, ...
+        bool read_only = false;
+    };
+    std::vector<Volume> volumes;
     bool interactive = false;        // console input from stdin
     bool verbose = false;            // -v: the kernel's log on stderr as it comes
     std::vector<std::string> cmdline; // kernel command line words

@@ -155,6 +155,7 @@ struct RunArgs {
     std::string name;                    // --name: the background instance's
     std::string memory, machine;
     std::vector<std::string> env, disks, appends, qemu_words, program_args;
+    std::vector<std::string> volumes; // HOSTDIR:GUESTDIR[:ro|:rw]
     double timeout_s = 0, stop_timeout_s = 10;
     unsigned gdb_port = 0;
     std::string image, rootfs;
@@ -242,6 +243,41 @@ InstanceRecord instance_record(const RunArgs& a)
     return r;
 }
 
+// --volume HOSTDIR:GUESTDIR[:ro|:rw], docker's -v: "" or what is wrong.
+// HOSTDIR must be a directory (made absolute here); a relative GUESTDIR
+// is under /, as -b's mount points.
+std::string volume_problem(const std::string& spec, std::string& host, std::string& guest, std::string& mode)
+{
+    size_t colon = spec.find(':');
+    if (colon == std::string::npos || colon == 0)
+        return "--volume '" + spec + "': wants HOSTDIR:GUESTDIR[:ro]";
+    host = spec.substr(0, colon);
+    guest = spec.substr(colon + 1);
+    if (size_t second = guest.find(':'); second != std::string::npos) {
+        mode = guest.substr(second + 1);
+        guest = guest.substr(0, second);
+        if (mode != "ro" && mode != "rw")
+            return "--volume '" + spec + "': the mode is ro or rw, not '" + mode + "'";
+    }
+    if (guest.empty() || guest.find_first_of(" \t") != std::string::npos)
+        return "--volume '" + spec + "': GUESTDIR must be a path without spaces";
+    if (guest[0] != '/')
+        guest = "/" + guest;
+    if (guest.find_first_not_of('/') == std::string::npos)
+        return "--volume '" + spec + "': GUESTDIR cannot be / (the program and its libraries are there; --rootfs gives a root)";
+    struct stat st;
+    if (stat(host.c_str(), &st) != 0)
+        return "--volume '" + spec + "': " + host + ": " + std::strerror(errno);
+    if (!S_ISDIR(st.st_mode))
+        return "--volume '" + spec + "': " + host + " is not a directory (a disk image goes to -b)";
+    std::error_code ec;
+    std::filesystem::path absolute = std::filesystem::canonical(host, ec);
+    if (ec)
+        return "--volume '" + spec + "': " + host + ": " + ec.message();
+    host = absolute.string();
+    return "";
+}
+
 int run_guest(RunArgs& a)
 {
     RunOptions o;
@@ -287,6 +323,15 @@ int run_guest(RunArgs& a)
         }
         o.disks.push_back(disk);
         mountpoints.push_back(mountpoint);
+    }
+    std::vector<std::string> volume_json; // JSON objects for the program's volumes
+    for (const auto& v : a.volumes) {
+        std::string host, guest, mode;
+        if (std::string e = volume_problem(v, host, guest, mode); !e.empty())
+            return usage_error("%s", e.c_str());
+        o.volumes.push_back({ host, mode == "ro" });
+        volume_json.push_back("{\"tag\":\"husk" + std::to_string(o.volumes.size() - 1) + "\",\"mountpoint\":"
+                              + json_string(guest) + (mode == "ro" ? ",\"readonly\":true}" : "}"));
     }
     for (const auto& [flag, spec] : a.network) {
         std::string e = flag == 'n' ? network.add_n(spec) : flag == 'I' ? network.add_interface(spec)
@@ -360,9 +405,15 @@ int run_guest(RunArgs& a)
         return kCannotRun; // as a shell's when execve says E2BIG
     }
     std::vector<std::string> blk; // JSON objects for the program's disks
+    bool told_copy = false;
     for (size_t i = 0; i < o.disks.size(); ++i) {
         struct stat st;
         if (stat(o.disks[i].c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+            // A hint for a person (on a terminal), once: scripts that
+            // compare husk run's stderr with a host run's are left alone.
+            if (!told_copy && isatty(STDERR_FILENO))
+                std::fprintf(stderr, "husk run: -b DIR copies DIR into an image; --volume shares it\n");
+            told_copy = true;
             std::string image = a.iso ? temporary.iso_from_directory(o.disks[i]) : temporary.from_directory(o.disks[i]);
             if (image.empty())
                 return usage_error(a.iso ? "-b %s: cannot make an ISO 9660 image of this directory (is genisoimage installed?)"
@@ -389,18 +440,26 @@ int run_guest(RunArgs& a)
         std::string where = !mountpoints[i].empty() ? mountpoints[i] : i == 0 ? "/data" : "/data" + std::to_string(i);
         blk.push_back("{\"source\":\"vd" + std::string(1, char('a' + i)) + "\",\"mountpoint\":" + json_string(where) + "}");
     }
+    if (!o.volumes.empty() && o.program.empty() && !baked && guest_program.empty())
+        return usage_error("%s", "--volume is for programs; a Husk image mounts what it needs itself");
     if (!rootfs.source.empty()) {
         if (int status = rootfs.attach(o, dry_run, [&](const std::string& dir) { return temporary.from_directory(dir); }))
             return status;
     }
     // The program's configuration as JSON (docs/configuration.md): exact
     // arguments and environment, whatever characters they hold.
-    if (!program_args.empty() || !environment.empty() || !blk.empty() || !network.empty()) {
+    if (!program_args.empty() || !environment.empty() || !blk.empty() || !network.empty() || !volume_json.empty()) {
         std::string json = "{\"argv\":" + json_strings(program_args) + ",\"env\":" + json_strings(environment);
         if (!blk.empty()) {
             json += ",\"blk\":[";
             for (size_t i = 0; i < blk.size(); ++i)
                 json += (i ? "," : "") + blk[i];
+            json += "]";
+        }
+        if (!volume_json.empty()) {
+            json += ",\"volumes\":[";
+            for (size_t i = 0; i < volume_json.size(); ++i)
+                json += (i ? "," : "") + volume_json[i];
             json += "]";
         }
         if (!network.empty())
@@ -489,6 +548,11 @@ Runner declare_run(CLI::App& app)
                    "into an ext2 image (with --iso: an ISO 9660 image)")
         ->type_name("DISK[,MOUNTPOINT]")
         ->check(disk_spec()));
+    repeatable(app.add_option("-V,--volume", a->volumes,
+                   "share the host directory HOSTDIR with the program at GUESTDIR (docker's -v): a 9P file system "
+                   "(virtio-9p), so what the program writes there is in HOSTDIR at once, as QEMU's user writes it; "
+                   ":ro makes it read-only (EROFS). Unlike -b DIR, which copies DIR into an image")
+        ->type_name("HOSTDIR:GUESTDIR[:ro]"));
     app.add_flag("--iso", a->iso, "a directory given to -b becomes a read-only ISO 9660 image (genisoimage -R -J), not ext2");
     app.add_option("-r,--rootfs", a->rootfs,
                    "the root file system: an ext2/3/4 image or a directory (made into an image), read-only under a "
@@ -554,7 +618,7 @@ Runner declare_run(CLI::App& app)
                "128+N when a signal N killed it (139: SIGSEGV, 133: SIGTRAP, 137: it ran out of the guest's\n"
                "memory, as Linux's OOM killer) or N stopped husk run and the guest synced and stopped (143:\n"
                "SIGTERM), 137 when the guest did not stop within --stop-timeout and was killed, 2 for a bad\n"
-               "option or value.");
+               "option or value (a --volume whose HOSTDIR is not a directory too).");
     for (const char* platform : { "qemu", "kvm" }) {
         CLI::App* sub = app.add_subcommand(platform, std::string(platform) == "qemu" ? "software emulation (TCG), always available"
                                                                                    : "hardware virtualisation (/dev/kvm)");
@@ -564,7 +628,7 @@ Runner declare_run(CLI::App& app)
             ->required()
             ->type_name("IMAGE|PROGRAM");
         sub->add_option("ARGS", a->program_args, "the program's arguments (options included)");
-        sub->footer("husk run's options (-i, -e, -b, -M, -n, -p, -v, --timeout, ...) come before PROGRAM: husk run --help\n"
+        sub->footer("husk run's options (-i, -e, -b, -V, -M, -n, -p, -v, --timeout, ...) come before PROGRAM: husk run --help\n"
                     "lists them. Everything after PROGRAM is the program's.");
         sub->callback([a, platform] { a->kvm = std::string(platform) == "kvm"; });
     }
