@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 
 static struct itimerspec ms(long value_ms, long interval_ms)
@@ -360,6 +361,34 @@ static void sigev_thread(void)
     expect_outcome("timer_delete", timer_delete(timer), "ok");
 }
 
+/* signalfd reads the timer's signal: ssi_tid, ssi_overrun, ssi_int. */
+static void through_signalfd(void)
+{
+    sigset_t usr2 = just(SIGUSR2);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);
+    int fd = signalfd(-1, &usr2, SFD_CLOEXEC);
+    must(fd >= 0, "signalfd");
+    int id = new_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR2, 77);
+    struct itimerspec t = ms(10, 10);
+    k_settime(id, 0, &t, NULL);
+    sleep_ms(100);
+    struct signalfd_siginfo ssi;
+    expect_long("signalfd: read", read(fd, &ssi, sizeof ssi), sizeof ssi);
+    expect_yes("signalfd: SIGUSR2, SI_TIMER", ssi.ssi_signo == SIGUSR2 && ssi.ssi_code == SI_TIMER);
+    expect_yes("signalfd: ssi_tid is the id", (int)ssi.ssi_tid == id);
+    expect_yes("signalfd: ssi_overrun counted (>= 4)", ssi.ssi_overrun >= 4 && ssi.ssi_overrun < 100);
+    expect_yes("signalfd: getoverrun is ssi_overrun", k_overrun(id) == (long)ssi.ssi_overrun);
+    expect_long("signalfd: ssi_int", ssi.ssi_int, 77);
+    expect_long("signalfd: the next one", read(fd, &ssi, sizeof ssi), sizeof ssi);
+    expect_yes("signalfd: SI_TIMER again", ssi.ssi_code == SI_TIMER);
+    k_delete(id);
+    close(fd);
+    struct timespec zero = { 0, 0 };
+    siginfo_t si;
+    (void)sigtimedwait(&usr2, &si, &zero);
+    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+}
+
 static void cpu_clocks(void)
 {
     sigset_t usr1 = just(SIGUSR1);
@@ -459,6 +488,7 @@ int main(int argc, char** argv)
     handler_and_defaults();
     thread_id();
     sigev_thread();
+    through_signalfd();
     cpu_clocks();
     fork_and_exec();
     return pt_finish();
