@@ -1,6 +1,7 @@
 /* pthread_cancel: deferred cancellation at cancellation points a thread
- * is blocked in (read of an empty pipe, nanosleep, pthread_cond_wait,
- * sigwait-free pause(), select) and at pthread_testcancel, asynchronous
+ * is blocked in (read of an empty pipe, nanosleep, pthread_cond_wait and
+ * timedwait, pause, select, poll, sem_wait, accept, sigwaitinfo,
+ * waitpid) and at pthread_testcancel, asynchronous
  * cancellation of a busy loop, a cancel held while disabled, cleanup
  * handlers run last-pushed first (with the mutex pthread_cond_wait
  * re-took), and pthread_join's PTHREAD_CANCELED. musl cancels with
@@ -10,7 +11,10 @@
 #include "proctest.h"
 #include <pthread.h>
 #include <semaphore.h>
+#include <poll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 static sem_t started;
 static int pipe_fds[2];
@@ -93,6 +97,85 @@ static void* in_select(void* arg)
     FD_ZERO(&r);
     FD_SET(pipe_fds[0], &r);
     select(pipe_fds[0] + 1, &r, NULL, NULL, NULL);
+    reached_after = 1;
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static sem_t never_posted;
+static void* in_sem_wait(void* arg)
+{
+    (void)arg;
+    pthread_cleanup_push(cleanup, (void*)8);
+    sem_post(&started);
+    sem_wait(&never_posted);
+    reached_after = 1;
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* in_cond_timedwait(void* arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&lock);
+    pthread_cleanup_push(unlock_cleanup, NULL);
+    sem_post(&started);
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += 60;
+    for (;;)
+        pthread_cond_timedwait(&never, &lock, &t);
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static int listener = -1;
+static void* in_accept(void* arg)
+{
+    (void)arg;
+    pthread_cleanup_push(cleanup, (void*)9);
+    sem_post(&started);
+    (void)accept(listener, NULL, NULL);
+    reached_after = 1;
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* in_poll(void* arg)
+{
+    (void)arg;
+    pthread_cleanup_push(cleanup, (void*)10);
+    sem_post(&started);
+    struct pollfd p = { pipe_fds[0], POLLIN, 0 };
+    (void)poll(&p, 1, -1);
+    reached_after = 1;
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static void* in_sigwaitinfo(void* arg)
+{
+    (void)arg;
+    pthread_cleanup_push(cleanup, (void*)11);
+    sem_post(&started);
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGUSR1);
+    siginfo_t si;
+    (void)sigwaitinfo(&s, &si);
+    reached_after = 1;
+    pthread_cleanup_pop(0);
+    return NULL;
+}
+
+static pid_t sleeper;
+static void* in_waitpid(void* arg)
+{
+    (void)arg;
+    pthread_cleanup_push(cleanup, (void*)12);
+    sem_post(&started);
+    int status;
+    (void)waitpid(sleeper, &status, 0);
     reached_after = 1;
     pthread_cleanup_pop(0);
     return NULL;
@@ -184,6 +267,36 @@ int main(int argc, char** argv)
     expect_cleanups("pause", 1, (const int[]) { 4 });
     run("select", in_select, 50);
     expect_cleanups("select", 1, (const int[]) { 5 });
+    sem_init(&never_posted, 0, 0);
+    run("sem_wait", in_sem_wait, 50);
+    expect_cleanups("sem_wait", 1, (const int[]) { 8 });
+    run("pthread_cond_timedwait", in_cond_timedwait, 50);
+    expect_cleanups("pthread_cond_timedwait (mutex held)", 1, (const int[]) { 100 });
+    expect_long("the mutex is free after it", pthread_mutex_trylock(&lock), 0);
+    pthread_mutex_unlock(&lock);
+    listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", scratch_path("listener"));
+    must(bind(listener, (struct sockaddr*)&addr, sizeof addr) == 0 && listen(listener, 1) == 0, "listen");
+    run("accept", in_accept, 50);
+    expect_cleanups("accept", 1, (const int[]) { 9 });
+    run("poll", in_poll, 50);
+    expect_cleanups("poll", 1, (const int[]) { 10 });
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+    run("sigwaitinfo", in_sigwaitinfo, 50);
+    expect_cleanups("sigwaitinfo", 1, (const int[]) { 11 });
+    sleeper = pt_fork();
+    if (sleeper == 0) {
+        pause();
+        _exit(0);
+    }
+    run("waitpid", in_waitpid, 50);
+    expect_cleanups("waitpid", 1, (const int[]) { 12 });
+    kill(sleeper, SIGKILL);
+    expect_str("the child is still there to reap", status_text(pt_wait(sleeper)), "killed by SIGKILL");
     run("asynchronous", busy, 50);
     expect_cleanups("asynchronous", 1, (const int[]) { 6 });
     expect_yes("it was spinning", spinning > 0);
@@ -206,5 +319,8 @@ int main(int argc, char** argv)
     must(write(pipe_fds[1], "x", 1) == 1, "write");
     char c = 0;
     expect_long("pipe read after", read(pipe_fds[0], &c, 1), 1);
+    close(listener);
+    const char* names[] = { "listener", NULL };
+    scratch_cleanup(names);
     return pt_finish();
 }
