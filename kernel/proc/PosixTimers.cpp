@@ -24,6 +24,7 @@ struct PosixTimer : kstd::HeapObject {
     ClockKind kind { ClockKind::Real };
     int cpu_which { 2 };      // CPU clocks: 0 PROF, 1 VIRT (program time only), 2 SCHED
     uint32_t clock_tid { 0 }; // ThreadCpu: whose clock
+    uint32_t clock_pid { 0 }; // ProcessCpu: whose clock (another process's: the timer is "foreign")
     PosixTimers::Event event {};
     uint64_t deadline { 0 }, interval { 0 };
     State state { State::Disarmed };
@@ -35,9 +36,12 @@ struct PosixTimer : kstd::HeapObject {
     int64_t overrun { -1 }, overrun_last { 0 };
     Timer timer;
     kstd::ListNode node;
+    kstd::ListNode foreign_node; // on the list of timers measuring another process
 
     bool sigev_none() const { return event.notify == SIGEV_NONE; }
     bool cpu_clock() const { return kind == ClockKind::ProcessCpu || kind == ClockKind::ThreadCpu; }
+    bool foreign() const { return kind == ClockKind::ProcessCpu && clock_pid != process->pid(); }
+    bool checked() const { return cpu_clock() && state == State::Armed && !sigev_none(); }
 };
 
 struct PosixTimerTable : kstd::HeapObject {
@@ -47,6 +51,15 @@ struct PosixTimerTable : kstd::HeapObject {
 };
 
 namespace {
+
+// Timers on another process's CPU clock: that process's threads check
+// them, as they check its own.
+using ForeignList = kstd::IntrusiveList<PosixTimer, &PosixTimer::foreign_node>;
+ForeignList& foreign_timers()
+{
+    static ForeignList list;
+    return list;
+}
 
 PosixTimer* find(Process& p, int id)
 {
@@ -65,7 +78,10 @@ uint64_t now_of(PosixTimer& t)
     case ClockKind::RealWall:
         return husk_plat_clock_monotonic();
     case ClockKind::ProcessCpu: {
-        Usage u = t.process->usage();
+        Process* measured = t.foreign() ? Process::find(t.clock_pid) : t.process;
+        if (!measured)
+            return 0; // reaped: its clock stands still
+        Usage u = measured->usage();
         return t.cpu_which == 1 ? u.user_ns : u.cpu_ns();
     }
     case ClockKind::ThreadCpu: {
@@ -92,14 +108,28 @@ uint64_t forward(PosixTimer& t, uint64_t now)
     return n;
 }
 
+// Whether p's threads must check CPU-clock timers (its own, or others'
+// on its clock).
 void update_cpu_flag(Process& p)
 {
     bool armed = false;
     if (p.posix_timers())
         for (PosixTimer& t : p.posix_timers()->timers)
-            if (t.cpu_clock() && t.state == State::Armed && !t.sigev_none())
+            if (t.checked() && !t.foreign())
                 armed = true;
+    for (PosixTimer& t : foreign_timers())
+        if (t.checked() && t.clock_pid == p.pid())
+            armed = true;
     p.set_posix_cpu_timers_armed(armed);
+}
+
+// After t's state changed: the flags of its owner and of the process it measures.
+void update_cpu_flags(PosixTimer& t)
+{
+    update_cpu_flag(*t.process);
+    if (t.foreign())
+        if (Process* measured = Process::find(t.clock_pid))
+            update_cpu_flag(*measured);
 }
 
 int overrun_to_int(int64_t v) { return v > 0x7fffffff ? 0x7fffffff : int(v); }
@@ -148,7 +178,7 @@ void arm(PosixTimer& t)
 {
     t.state = State::Armed;
     if (t.cpu_clock()) {
-        update_cpu_flag(*t.process);
+        update_cpu_flags(t);
         return;
     }
     t.timer.callback = on_expiry;
@@ -160,6 +190,11 @@ void destroy(PosixTimer& t)
 {
     TimerQueue::cancel(t.timer);
     decltype(PosixTimerTable::timers)::remove(t);
+    if (t.foreign()) {
+        ForeignList::remove(t);
+        t.state = State::Disarmed;
+        update_cpu_flags(t);
+    }
     delete &t;
 }
 
@@ -265,14 +300,18 @@ ErrorOr<int> PosixTimers::create(Process& p, int clock, const Event* event)
             t->kind = ClockKind::ThreadCpu;
             t->clock_tid = th->tid();
         } else {
-            if (who && who != p.pid()) {
+            // Any process's clock (Linux: a process, not another thread).
+            if (who && who != p.pid() && !Process::find(who)) {
                 delete t;
-                return err(EINVAL); // another process's clock: not supported
+                return err(EINVAL);
             }
             t->kind = ClockKind::ProcessCpu;
+            t->clock_pid = who ? who : p.pid();
         }
     }
     table.timers.append(*t);
+    if (t->foreign())
+        foreign_timers().append(*t);
     ++table.count;
     return id;
 }
@@ -291,7 +330,7 @@ ErrorOr<PosixTimers::Setting> PosixTimers::set(Process& p, int id, bool absolute
     t->overrun_last = 0;
     t->overrun = -1;
     if (!setting.value_ns) {
-        update_cpu_flag(p);
+        update_cpu_flags(*t);
         return old;
     }
     uint64_t now = now_of(*t);
@@ -307,7 +346,7 @@ ErrorOr<PosixTimers::Setting> PosixTimers::set(Process& p, int id, bool absolute
         t->state = State::Armed; // nothing to send: timer_gettime reads the deadline
     else
         arm(*t);
-    update_cpu_flag(p);
+    update_cpu_flags(*t);
     return old;
 }
 
@@ -398,19 +437,20 @@ void PosixTimers::signal_unignored(Process& p, int sig)
 
 void PosixTimers::check_cpu(Process& p)
 {
-    if (!p.posix_timers())
-        return;
-    bool fired = false;
-    for (PosixTimer& t : p.posix_timers()->timers) {
-        if (!t.cpu_clock() || t.state != State::Armed || t.sigev_none())
-            continue;
-        if (now_of(t) >= t.deadline) {
-            fire(t);
-            fired = true;
+    if (p.posix_timers()) {
+        for (PosixTimer& t : p.posix_timers()->timers) {
+            if (t.checked() && !t.foreign() && now_of(t) >= t.deadline) {
+                fire(t);
+                update_cpu_flags(t);
+            }
         }
     }
-    if (fired)
-        update_cpu_flag(p);
+    for (PosixTimer& t : foreign_timers()) {
+        if (t.checked() && t.clock_pid == p.pid() && now_of(t) >= t.deadline) {
+            fire(t);
+            update_cpu_flags(t);
+        }
+    }
 }
 
 } // namespace husk

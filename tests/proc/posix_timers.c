@@ -115,9 +115,11 @@ static void errors(void)
     expect_outcome("delete", k_delete(0), "ok");
     expect_outcome("delete again", k_delete(0), "EINVAL");
     expect_outcome("gettime of a deleted timer", k_gettime(0, &cur), "EINVAL");
+    clockid_t nobody = (clockid_t)((~4194303u << 3) | 2); /* pid 4194303 (none): its CPU clock */
+    expect_outcome("create, CPU clock of no process", k_create(nobody, &ev, &id), "EINVAL");
     id = -1;
     expect_outcome("create after deletes", k_create(CLOCK_MONOTONIC, &ev, &id), "ok");
-    expect_long("ids are not reused", id, 7);
+    expect_long("ids are not reused", id, 8);
     k_delete(id);
 }
 
@@ -435,6 +437,45 @@ static void cpu_clocks(void)
     sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 }
 
+/* A timer on another process's CPU clock (clock_getcpuclockid). */
+static void other_process_clock(void)
+{
+    sigset_t usr1 = just(SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    pid_t spinner = pt_fork();
+    if (spinner == 0) {
+        struct timespec w0, w;
+        clock_gettime(CLOCK_MONOTONIC, &w0);
+        volatile unsigned long spin = 0;
+        do {
+            for (int i = 0; i < 100000; i++)
+                spin++;
+            clock_gettime(CLOCK_MONOTONIC, &w);
+        } while (w.tv_sec - w0.tv_sec < 20);
+        _exit(0);
+    }
+    clockid_t clock;
+    expect_long("clock_getcpuclockid of a child", clock_getcpuclockid(spinner, &clock), 0);
+    struct sigevent ev = { 0 };
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGUSR1;
+    ev.sigev_value.sival_int = 5;
+    timer_t timer;
+    expect_outcome("timer_create on the child's CPU clock", timer_create(clock, &ev, &timer), "ok");
+    struct itimerspec t = ms(50, 0);
+    timer_settime(timer, 0, &t, NULL);
+    siginfo_t si;
+    expect_str("the child's 50 ms of CPU time: the signal", signal_name(wait_signal(SIGUSR1, &si, 15000)), "SIGUSR1");
+    expect_yes("SI_TIMER, its value", si.si_code == SI_TIMER && si.si_value.sival_int == 5);
+    struct timespec used;
+    clock_gettime(clock, &used);
+    expect_yes("the child's clock passed 50 ms", used.tv_sec > 0 || used.tv_nsec >= 50000000);
+    timer_delete(timer);
+    kill(spinner, SIGKILL);
+    expect_str("the spinner", status_text(pt_wait(spinner)), "killed by SIGKILL");
+    sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+}
+
 static void fork_and_exec(void)
 {
     int id = new_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGUSR1, 0);
@@ -490,6 +531,7 @@ int main(int argc, char** argv)
     sigev_thread();
     through_signalfd();
     cpu_clocks();
+    other_process_clock();
     fork_and_exec();
     return pt_finish();
 }
