@@ -12,8 +12,9 @@
 // Clocks: CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME (deadlines on
 // the monotonic clock; a CLOCK_REALTIME absolute time is converted when
 // set), CLOCK_TAI (as CLOCK_REALTIME), the _ALARM clocks for root, and the
-// caller's process and thread CPU-time clocks (checked when a thread comes
-// back from its program, as CpuTimers).
+// CPU-time clocks of any process and of the caller's threads (checked when
+// a thread of the measured process comes back from its program, as
+// CpuTimers).
 #pragma once
 
 #include "../kstd/ErrorOr.h"
@@ -47,7 +48,8 @@ public:
     static kstd::ErrorOr<void> check_clock(int clock);
     // timer_create: the new timer's id. An id is taken (and not given out
     // again) before the event is checked, as Linux does: EINVAL for a bad
-    // event or clock owner, EAGAIN past kMaxTimers.
+    // event, no such process or no such thread of the caller's, EAGAIN
+    // past kMaxTimers.
     static kstd::ErrorOr<int> create(Process& process, int clock, const Event* event);
     // timer_settime: arms (relative, or absolute on the timer's clock) or
     // disarms (value 0); the previous setting comes back. EINVAL: no such timer.
