@@ -86,6 +86,30 @@ TEST(Signals, StandardSignalsCoalesceRealtimeOnesQueue)
     EXPECT_TRUE(q.set().is_empty());
 }
 
+TEST(Signals, QueueRemembersTheTimerOfAnEntry)
+{
+    boot_kernel();
+    linux::siginfo i {};
+    i.si_signo = 40;
+    i.si_code = -2; // SI_TIMER
+    SignalQueue q;
+    EXPECT_FALSE(q.holds_timer(3));
+    EXPECT_EQ(q.add(i, 3), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(i), SignalQueue::Added::Queued); // a sigqueue with the same code is no timer's
+    EXPECT_TRUE(q.holds_timer(3));
+    EXPECT_FALSE(q.holds_timer(4));
+    linux::siginfo got {};
+    int timer = -5;
+    ASSERT_TRUE(q.take(40, got, &timer));
+    EXPECT_EQ(timer, 3);
+    EXPECT_FALSE(q.holds_timer(3));
+    ASSERT_TRUE(q.take(40, got, &timer));
+    EXPECT_EQ(timer, -1);
+    EXPECT_EQ(q.add(i, 7), SignalQueue::Added::Queued);
+    q.discard(SignalSet::of(40));
+    EXPECT_FALSE(q.holds_timer(7));
+}
+
 TEST(Signals, EachClientBlocksForItself)
 {
     boot_kernel();
