@@ -110,6 +110,34 @@ TEST(Signals, QueueRemembersTheTimerOfAnEntry)
     EXPECT_FALSE(q.holds_timer(7));
 }
 
+TEST(Signals, ClientsHaveTimersOfTheirOwn)
+{
+    boot_kernel();
+    long a = husk_process_create("ta"), b = husk_process_create("tb");
+    ASSERT_GT(a, 1);
+    ASSERT_GT(b, 1);
+    struct {
+        uint64_t value;
+        int32_t signo, notify, tid, pad[11];
+    } none {};
+    none.notify = 1; // SIGEV_NONE: nothing is sent to a client that could not take it
+    int id_a = -1, id_b = -1;
+    ASSERT_EQ(husk_syscall_as(a, SYS_timer_create, CLOCK_MONOTONIC, long(&none), long(&id_a), 0, 0, 0), 0);
+    ASSERT_EQ(husk_syscall_as(b, SYS_timer_create, CLOCK_MONOTONIC, long(&none), long(&id_b), 0, 0, 0), 0);
+    EXPECT_EQ(id_a, 0); // ids are per process
+    EXPECT_EQ(id_b, 0);
+    struct timespec spec[2] = { { 0, 0 }, { 100, 0 } }, cur[2] {};
+    ASSERT_EQ(husk_syscall_as(a, SYS_timer_settime, id_a, 0, long(spec), 0, 0, 0), 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_timer_gettime, id_a, long(cur), 0, 0, 0, 0), 0);
+    EXPECT_TRUE(cur[1].tv_sec == 99 || cur[1].tv_sec == 100);
+    ASSERT_EQ(husk_syscall_as(b, SYS_timer_gettime, id_b, long(cur), 0, 0, 0, 0), 0);
+    EXPECT_EQ(cur[1].tv_sec, 0); // b's own, never set
+    EXPECT_EQ(husk_syscall_as(b, SYS_timer_delete, id_b, 0, 0, 0, 0, 0), 0);
+    EXPECT_EQ(husk_syscall_as(b, SYS_timer_delete, id_b, 0, 0, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(husk_syscall_as(a, SYS_timer_getoverrun, id_a, 0, 0, 0, 0, 0), 0);
+    EXPECT_EQ(husk_syscall_as(a, SYS_timer_delete, id_a, 0, 0, 0, 0, 0), 0);
+}
+
 TEST(Signals, EachClientBlocksForItself)
 {
     boot_kernel();
