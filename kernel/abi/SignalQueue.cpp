@@ -9,9 +9,12 @@ SignalQueue::Added SignalQueue::add(const linux::siginfo& info, int timer)
 {
     int sig = info.si_signo;
     bool realtime = sig >= linux::SIGRTMIN;
-    if (!realtime && m_set.contains(sig))
+    // A POSIX timer's signal has an entry of its own (Linux preallocates
+    // it): queued beside a standard signal already pending, past the limit.
+    bool from_timer = timer >= 0;
+    if (!realtime && m_set.contains(sig) && !from_timer)
         return Added::AlreadyPending;
-    Entry* e = m_count < kMaxQueued ? new Entry() : nullptr;
+    Entry* e = m_count < kMaxQueued || from_timer ? new Entry() : nullptr;
     if (!e) {
         if (realtime)
             return Added::Full;

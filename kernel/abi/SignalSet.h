@@ -57,7 +57,9 @@ public:
     enum class Added { Queued, AlreadyPending, Full };
     // Queues info (its si_signo). A standard signal keeps only its first
     // siginfo, and is still marked pending when no memory is left for it.
-    // `timer`: the POSIX timer (its id) whose signal this is, -1 if none.
+    // `timer`: the POSIX timer (its id) whose signal this is, -1 if none;
+    // a timer's signal is always queued (a standard one too, beside an
+    // instance already pending, as Linux's preallocated entry).
     Added add(const linux::siginfo& info, int timer = -1);
     // Takes the oldest instance of sig into info (a standard signal marked
     // without memory gets a siginfo of SI_KERNEL); false if none waits.

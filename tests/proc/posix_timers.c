@@ -273,6 +273,28 @@ static void handler_and_defaults(void)
     sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 }
 
+/* A timer's standard signal queues beside the same signal already
+ * pending from kill (its entry is its own), and keeps the timer going. */
+static void beside_a_pending_signal(void)
+{
+    sigset_t alrm = just(SIGALRM);
+    sigprocmask(SIG_BLOCK, &alrm, NULL);
+    kill(getpid(), SIGALRM);
+    int id = new_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGALRM, 9);
+    struct itimerspec t = ms(10, 10);
+    k_settime(id, 0, &t, NULL);
+    sleep_ms(50);
+    siginfo_t si;
+    expect_long("kill's SIGALRM first", wait_signal(SIGALRM, &si, 0), SIGALRM);
+    expect_yes("SI_USER", si.si_code == SI_USER);
+    expect_long("then the timer's", wait_signal(SIGALRM, &si, 0), SIGALRM);
+    expect_yes("SI_TIMER", si.si_code == SI_TIMER && si.si_value.sival_int == 9);
+    expect_outcome("nothing more now", wait_signal(SIGALRM, &si, 0), "EAGAIN");
+    expect_long("the timer goes on", wait_signal(SIGALRM, &si, 2000), SIGALRM);
+    k_delete(id);
+    sigprocmask(SIG_UNBLOCK, &alrm, NULL);
+}
+
 /* SIGEV_THREAD_ID: the signal goes to that thread. */
 static volatile int target_tid, got_tid, got_sig;
 static sem_t ready;
@@ -527,6 +549,7 @@ int main(int argc, char** argv)
     errors();
     signal_timers();
     handler_and_defaults();
+    beside_a_pending_signal();
     thread_id();
     sigev_thread();
     through_signalfd();

@@ -108,6 +108,17 @@ TEST(Signals, QueueRemembersTheTimerOfAnEntry)
     EXPECT_EQ(q.add(i, 7), SignalQueue::Added::Queued);
     q.discard(SignalSet::of(40));
     EXPECT_FALSE(q.holds_timer(7));
+    // A timer's standard signal queues beside one already pending.
+    i.si_signo = 14;
+    EXPECT_EQ(q.add(i), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(i), SignalQueue::Added::AlreadyPending);
+    EXPECT_EQ(q.add(i, 2), SignalQueue::Added::Queued);
+    ASSERT_TRUE(q.take(14, got, &timer));
+    EXPECT_EQ(timer, -1);
+    EXPECT_TRUE(q.contains(14));
+    ASSERT_TRUE(q.take(14, got, &timer));
+    EXPECT_EQ(timer, 2);
+    EXPECT_FALSE(q.contains(14));
 }
 
 TEST(Signals, ClientsHaveTimersOfTheirOwn)
