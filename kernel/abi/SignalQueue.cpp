@@ -5,13 +5,16 @@ namespace husk {
 
 static_assert(sizeof(linux::siginfo) == 128);
 
-SignalQueue::Added SignalQueue::add(const linux::siginfo& info)
+SignalQueue::Added SignalQueue::add(const linux::siginfo& info, int timer)
 {
     int sig = info.si_signo;
     bool realtime = sig >= linux::SIGRTMIN;
-    if (!realtime && m_set.contains(sig))
+    // A POSIX timer's signal has an entry of its own (Linux preallocates
+    // it): queued beside a standard signal already pending, past the limit.
+    bool from_timer = timer >= 0;
+    if (!realtime && m_set.contains(sig) && !from_timer)
         return Added::AlreadyPending;
-    Entry* e = m_count < kMaxQueued ? new Entry() : nullptr;
+    Entry* e = m_count < kMaxQueued || from_timer ? new Entry() : nullptr;
     if (!e) {
         if (realtime)
             return Added::Full;
@@ -19,6 +22,7 @@ SignalQueue::Added SignalQueue::add(const linux::siginfo& info)
         return Added::Queued;
     }
     e->sig = sig;
+    e->timer = timer;
     memcpy(e->info, &info, sizeof info);
     m_entries.append(*e);
     ++m_count;
@@ -26,8 +30,18 @@ SignalQueue::Added SignalQueue::add(const linux::siginfo& info)
     return Added::Queued;
 }
 
-bool SignalQueue::take(int sig, linux::siginfo& info)
+bool SignalQueue::holds_timer(int timer) const
 {
+    for (Entry& e : const_cast<SignalQueue*>(this)->m_entries)
+        if (e.timer == timer)
+            return true;
+    return false;
+}
+
+bool SignalQueue::take(int sig, linux::siginfo& info, int* timer)
+{
+    if (timer)
+        *timer = -1;
     if (!m_set.contains(sig))
         return false;
     Entry* found = nullptr;
@@ -50,6 +64,8 @@ bool SignalQueue::take(int sig, linux::siginfo& info)
         return true;
     }
     memcpy(&info, found->info, sizeof info);
+    if (timer)
+        *timer = found->timer;
     decltype(m_entries)::remove(*found);
     --m_count;
     delete found;

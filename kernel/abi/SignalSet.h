@@ -57,10 +57,16 @@ public:
     enum class Added { Queued, AlreadyPending, Full };
     // Queues info (its si_signo). A standard signal keeps only its first
     // siginfo, and is still marked pending when no memory is left for it.
-    Added add(const linux::siginfo& info);
+    // `timer`: the POSIX timer (its id) whose signal this is, -1 if none;
+    // a timer's signal is always queued (a standard one too, beside an
+    // instance already pending, as Linux's preallocated entry).
+    Added add(const linux::siginfo& info, int timer = -1);
     // Takes the oldest instance of sig into info (a standard signal marked
     // without memory gets a siginfo of SI_KERNEL); false if none waits.
-    bool take(int sig, linux::siginfo& info);
+    // *timer: the POSIX timer it came from, or -1.
+    bool take(int sig, linux::siginfo& info, int* timer = nullptr);
+    // Whether timer `timer`'s signal waits here (Linux queues it once).
+    bool holds_timer(int timer) const;
     // Drops every instance of the signals in `which`.
     void discard(SignalSet which);
     void clear() { discard(SignalSet::from_bits(~0ull)); }
@@ -68,6 +74,7 @@ public:
 private:
     struct Entry : kstd::HeapObject {
         int sig;
+        int timer;
         alignas(8) uint8_t info[128]; // a linux::siginfo
         kstd::ListNode node;
     };

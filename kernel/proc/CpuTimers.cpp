@@ -1,4 +1,5 @@
 #include "CpuTimers.h"
+#include "PosixTimers.h"
 #include "Process.h"
 
 namespace husk {
@@ -29,6 +30,7 @@ void CpuTimers::check(Process& process)
 {
     if (!process.cpu_timers_armed())
         return;
+    PosixTimers::check_cpu(process);
     Usage u = process.usage();
     constexpr int kTimers[] = { linux::ITIMER_VIRTUAL, linux::ITIMER_PROF };
     for (int which : kTimers) {

@@ -1,4 +1,5 @@
 #include "Process.h"
+#include "PosixTimers.h"
 #include "../vfs/RecordLocks.h"
 #include "../core/Heap.h"
 #include "../core/Panic.h"
@@ -110,6 +111,7 @@ Process::~Process()
         child->m_parent = nullptr;
     release_fds();
     RecordLocks::release_all(this);
+    PosixTimers::release(*this);
 }
 
 void Process::reparent(Process& new_parent)
@@ -200,6 +202,7 @@ void Process::become_zombie()
     // and what other subsystems keep for the process.
     release_fds();
     RecordLocks::release_all(this);
+    PosixTimers::release(*this);
     if (m_address_space)
         note_resident(m_address_space->resident_pages());
     for (ExitHook hook : g_exit_hooks)

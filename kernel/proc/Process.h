@@ -30,6 +30,7 @@ namespace husk {
 
 class AddressSpace;
 class FileSystem;
+struct PosixTimerTable;
 
 class Process : public kstd::HeapObject {
 public:
@@ -163,7 +164,14 @@ public:
         uint64_t deadline_ns { 0 }, interval_ns { 0 };
     };
     CpuTimer& cpu_timer(int which) { return m_cpu_timers[which == linux::ITIMER_VIRTUAL ? 0 : 1]; }
-    bool cpu_timers_armed() const { return m_cpu_timers[0].deadline_ns || m_cpu_timers[1].deadline_ns; }
+    bool cpu_timers_armed() const
+    {
+        return m_cpu_timers[0].deadline_ns || m_cpu_timers[1].deadline_ns || m_posix_cpu_timers_armed;
+    }
+    // POSIX timers (PosixTimers.h): the process's table (nullptr until
+    // its first timer_create), and whether one runs on a CPU-time clock.
+    PosixTimerTable*& posix_timers() { return m_posix_timers; }
+    void set_posix_cpu_timers_armed(bool armed) { m_posix_cpu_timers_armed = armed; }
 
     bool is_zombie() const { return m_zombie; }
     // The signal the parent gets when this child ends (clone's low byte).
@@ -240,6 +248,8 @@ private:
     Usage m_ended_threads_usage, m_children_usage;
     uint64_t m_peak_resident_kib { 0 };
     CpuTimer m_cpu_timers[2];
+    PosixTimerTable* m_posix_timers { nullptr };
+    bool m_posix_cpu_timers_armed { false };
 };
 
 template<typename Fn>

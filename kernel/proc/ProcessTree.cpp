@@ -53,6 +53,7 @@ ErrorOr<ProcessTree::Change> ProcessTree::wait(Process& parent, Target target, u
 {
     if (options & ~(kNoHang | kUntraced | kExited | kContinued | kNoWait | kNoThread | kAll | kClone))
         return err(EINVAL);
+    bool interrupted = false;
     for (;;) {
         bool any = false;
         Process* ended = nullptr;
@@ -88,7 +89,13 @@ ErrorOr<ProcessTree::Change> ProcessTree::wait(Process& parent, Target target, u
         }
         if (options & kNoHang)
             return Change {};
-        parent.child_waiters().wait();
+        // A signal ends the wait once the children have been looked at
+        // again (Linux's do_wait: -ERESTARTSYS), so a handler runs and a
+        // cancellation reaches a thread in waitpid, and a child that
+        // ended with SIGCHLD is still reported.
+        if (interrupted)
+            return err(ERESTARTSYS);
+        interrupted = parent.child_waiters().wait_interruptible() == WaitQueue::Result::Interrupted;
     }
 }
 

@@ -3,6 +3,7 @@
 #include "../core/Scheduler.h"
 #include "../core/WaitQueue.h"
 #include "AltStack.h"
+#include "PosixTimers.h"
 #include "Process.h"
 #include "SignalFd.h"
 
@@ -200,7 +201,21 @@ bool Signals::is_ignored(const Process& process, int sig)
     return d == SignalDefault::Ignore || d == SignalDefault::Continue;
 }
 
-ErrorOr<void> Signals::send(Process& p, Thread* target, const siginfo& info)
+ErrorOr<void> Signals::send_for_timer(Process& process, Thread* target, const siginfo& info, int timer)
+{
+    return send(process, target, info, timer);
+}
+
+bool Signals::discards(Process& p, Thread* target, int sig)
+{
+    ProcessSignals& ps = p.signals();
+    const ThreadSignals& ts = target               ? target->signals()
+                              : ps.threads.is_empty() ? ps.client
+                                                      : ps.threads.first()->signals();
+    return !(ts.blocked | ts.real_blocked).contains(sig) && is_ignored(p, sig);
+}
+
+ErrorOr<void> Signals::send(Process& p, Thread* target, const siginfo& info, int timer)
 {
     int sig = info.si_signo;
     if (!is_valid(sig))
@@ -223,12 +238,10 @@ ErrorOr<void> Signals::send(Process& p, Thread* target, const siginfo& info)
     // Ignored signals are discarded now, unless blocked (the handler may
     // change before they are unblocked). A process-directed signal asks
     // its main thread, as Linux asks the thread group leader.
-    Thread& asked = target ? *target : *ps.threads.first();
-    const ThreadSignals& ts = asked.signals();
-    if (!(ts.blocked | ts.real_blocked).contains(sig) && is_ignored(p, sig))
+    if (discards(p, target, sig))
         return {};
     SignalQueue& queue = target ? target->signals().pending : ps.pending;
-    switch (queue.add(info)) {
+    switch (queue.add(info, timer)) {
     case SignalQueue::Added::Full:
         return err(EAGAIN);
     case SignalQueue::Added::AlreadyPending:
@@ -469,8 +482,12 @@ ErrorOr<void> Signals::change_action(int sig, const k_sigaction* action, k_sigac
     if (!action)
         return {};
     TRY(p.signal_actions().set(sig, *action));
-    if (is_ignored(p, sig)) {
-        // Linux discards what waits of a signal that is now ignored.
+    if (!is_ignored(p, sig)) {
+        PosixTimers::signal_unignored(p, sig);
+    } else {
+        // Linux discards what waits of a signal that is now ignored (a
+        // periodic timer's waits for the signal to be taken again).
+        PosixTimers::signal_ignored(p, sig);
         SignalSet drop = SignalSet::of(sig);
         p.pending_signals().discard(drop);
         for (Thread& t : p.signals().threads) {
@@ -625,14 +642,20 @@ int Signals::dequeue(Thread& t, SignalSet allowed, siginfo& info)
             take = take & kSynchronous;
         return take.lowest();
     };
-    int sig = next(ts.pending.set());
-    if (sig) {
-        ts.pending.take(sig, info);
-    } else if ((sig = next(shared.set()))) {
-        shared.take(sig, info);
+    for (;;) {
+        int timer = -1;
+        int sig = next(ts.pending.set());
+        if (sig) {
+            ts.pending.take(sig, info, &timer);
+        } else if ((sig = next(shared.set()))) {
+            shared.take(sig, info, &timer);
+        }
+        // A deleted or re-set timer's signal is dropped (Linux 6.13+).
+        if (sig && timer >= 0 && !PosixTimers::taken(*t.process(), timer, info))
+            continue;
+        recalc(t);
+        return sig;
     }
-    recalc(t);
-    return sig;
 }
 
 // ---- Timers ----
@@ -717,6 +740,7 @@ void Signals::inherit_thread(const Thread& parent, Thread& child)
 void Signals::exec(Process& process, Thread& thread)
 {
     process.signal_actions().reset_handlers();
+    PosixTimers::remove_all(process);
     ThreadSignals& ts = thread.signals();
     ts.altstack_sp = ts.altstack_size = 0;
     ts.altstack_flags = SS_DISABLE;

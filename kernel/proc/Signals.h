@@ -101,6 +101,12 @@ public:
     // (SIGPIPE): EINVAL for a bad number, nothing for 0.
     static kstd::ErrorOr<void> send_to_current_process(int sig);
     static kstd::ErrorOr<void> send_to_current_thread(int sig);
+    // A POSIX timer's signal (PosixTimers): to the process, or to target;
+    // the queue remembers the timer, which hears when it is taken.
+    static kstd::ErrorOr<void> send_for_timer(Process& process, Thread* target, const linux::siginfo& info, int timer);
+    // Whether sending sig (to target, or to the process) would discard it:
+    // ignored and not blocked.
+    static bool discards(Process& process, Thread* target, int sig);
     // The program thread with this id, or nullptr; in `process` when given.
     static Thread* find_thread(uint32_t tid, Process* process = nullptr);
     // kill(2)'s process-group targets: pid 0 (the caller's group), -1
@@ -186,7 +192,8 @@ public:
     static void inherit(const Process& parent, Process& child);
     static void inherit_thread(const Thread& parent, Thread& child);
     // execve: handlers back to SIG_DFL (ignored stay ignored), no
-    // alternate stack; the mask, pending signals and timers stay.
+    // alternate stack, POSIX timers deleted; the mask, pending signals and
+    // interval timers stay.
     static void exec(Process& process, Thread& thread);
 
     // A child of parent ended: sends parent the child's exit signal
@@ -210,7 +217,7 @@ public:
     static void recalc(Thread& thread);
 
 private:
-    static kstd::ErrorOr<void> send(Process& process, Thread* thread, const linux::siginfo& info);
+    static kstd::ErrorOr<void> send(Process& process, Thread* thread, const linux::siginfo& info, int timer = -1);
     static kstd::ErrorOr<void> send_to_client(Process& process, const linux::siginfo& info);
     static void complete(Process& process, Thread* thread, int sig);
     static bool is_ignored(const Process& process, int sig);

@@ -47,6 +47,13 @@ SysResult sys_fallocate(int fd, int mode, int64_t offset, int64_t len);
 // memfd.cpp
 SysResult sys_memfd_create(UChar name, unsigned flags);
 
+// timer.cpp
+SysResult sys_timer_create(int clock, UserPtr<const void> event, UserPtr<int32_t> id_out);
+SysResult sys_timer_settime(int id, int flags, UserPtr<const void> new_value, UserPtr<void> old_value);
+SysResult sys_timer_gettime(int id, UserPtr<void> cur);
+SysResult sys_timer_getoverrun(int id);
+SysResult sys_timer_delete(int id);
+
 // timerfd.cpp
 SysResult sys_timerfd_create(int clock, int flags);
 SysResult sys_timerfd_settime(int fd, int flags, UserPtr<const void> new_value, UserPtr<void> old_value);

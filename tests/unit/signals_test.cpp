@@ -86,6 +86,69 @@ TEST(Signals, StandardSignalsCoalesceRealtimeOnesQueue)
     EXPECT_TRUE(q.set().is_empty());
 }
 
+TEST(Signals, QueueRemembersTheTimerOfAnEntry)
+{
+    boot_kernel();
+    linux::siginfo i {};
+    i.si_signo = 40;
+    i.si_code = -2; // SI_TIMER
+    SignalQueue q;
+    EXPECT_FALSE(q.holds_timer(3));
+    EXPECT_EQ(q.add(i, 3), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(i), SignalQueue::Added::Queued); // a sigqueue with the same code is no timer's
+    EXPECT_TRUE(q.holds_timer(3));
+    EXPECT_FALSE(q.holds_timer(4));
+    linux::siginfo got {};
+    int timer = -5;
+    ASSERT_TRUE(q.take(40, got, &timer));
+    EXPECT_EQ(timer, 3);
+    EXPECT_FALSE(q.holds_timer(3));
+    ASSERT_TRUE(q.take(40, got, &timer));
+    EXPECT_EQ(timer, -1);
+    EXPECT_EQ(q.add(i, 7), SignalQueue::Added::Queued);
+    q.discard(SignalSet::of(40));
+    EXPECT_FALSE(q.holds_timer(7));
+    // A timer's standard signal queues beside one already pending.
+    i.si_signo = 14;
+    EXPECT_EQ(q.add(i), SignalQueue::Added::Queued);
+    EXPECT_EQ(q.add(i), SignalQueue::Added::AlreadyPending);
+    EXPECT_EQ(q.add(i, 2), SignalQueue::Added::Queued);
+    ASSERT_TRUE(q.take(14, got, &timer));
+    EXPECT_EQ(timer, -1);
+    EXPECT_TRUE(q.contains(14));
+    ASSERT_TRUE(q.take(14, got, &timer));
+    EXPECT_EQ(timer, 2);
+    EXPECT_FALSE(q.contains(14));
+}
+
+TEST(Signals, ClientsHaveTimersOfTheirOwn)
+{
+    boot_kernel();
+    long a = husk_process_create("ta"), b = husk_process_create("tb");
+    ASSERT_GT(a, 1);
+    ASSERT_GT(b, 1);
+    struct {
+        uint64_t value;
+        int32_t signo, notify, tid, pad[11];
+    } none {};
+    none.notify = 1; // SIGEV_NONE: nothing is sent to a client that could not take it
+    int id_a = -1, id_b = -1;
+    ASSERT_EQ(husk_syscall_as(a, SYS_timer_create, CLOCK_MONOTONIC, long(&none), long(&id_a), 0, 0, 0), 0);
+    ASSERT_EQ(husk_syscall_as(b, SYS_timer_create, CLOCK_MONOTONIC, long(&none), long(&id_b), 0, 0, 0), 0);
+    EXPECT_EQ(id_a, 0); // ids are per process
+    EXPECT_EQ(id_b, 0);
+    struct timespec spec[2] = { { 0, 0 }, { 100, 0 } }, cur[2] {};
+    ASSERT_EQ(husk_syscall_as(a, SYS_timer_settime, id_a, 0, long(spec), 0, 0, 0), 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_timer_gettime, id_a, long(cur), 0, 0, 0, 0), 0);
+    EXPECT_TRUE(cur[1].tv_sec == 99 || cur[1].tv_sec == 100);
+    ASSERT_EQ(husk_syscall_as(b, SYS_timer_gettime, id_b, long(cur), 0, 0, 0, 0), 0);
+    EXPECT_EQ(cur[1].tv_sec, 0); // b's own, never set
+    EXPECT_EQ(husk_syscall_as(b, SYS_timer_delete, id_b, 0, 0, 0, 0, 0), 0);
+    EXPECT_EQ(husk_syscall_as(b, SYS_timer_delete, id_b, 0, 0, 0, 0, 0), -EINVAL);
+    EXPECT_EQ(husk_syscall_as(a, SYS_timer_getoverrun, id_a, 0, 0, 0, 0, 0), 0);
+    EXPECT_EQ(husk_syscall_as(a, SYS_timer_delete, id_a, 0, 0, 0, 0, 0), 0);
+}
+
 TEST(Signals, EachClientBlocksForItself)
 {
     boot_kernel();

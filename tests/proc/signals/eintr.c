@@ -2,7 +2,8 @@
  * EINTR after a handler without SA_RESTART and goes on with it; a write
  * returns what it wrote; sleeps, poll, select, epoll_wait, sigsuspend-like
  * waits fail with EINTR even with SA_RESTART; nanosleep reports the time
- * left; sockets: restarted without a timeout, EINTR with SO_RCVTIMEO. */
+ * left; waitpid fails with EINTR, or goes on with SA_RESTART; sockets:
+ * restarted without a timeout, EINTR with SO_RCVTIMEO. */
 #include "common.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static volatile sig_atomic_t handled;
@@ -170,6 +172,36 @@ int main(void)
     alarm_in(100);
     r = sem_wait(&sem);
     say("sem_wait: %s handled=%d", result(r), handled);
+
+    /* waitpid: EINTR without SA_RESTART, restarted with it; the ending
+     * child's own SIGCHLD does not make it fail. */
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(400000);
+        _exit(7);
+    }
+    int status = 0;
+    handled = 0;
+    alarm_in(100);
+    r = waitpid(child, &status, 0);
+    say("waitpid, no SA_RESTART: %s handled=%d", result(r), handled);
+    install(SIGALRM, on_signal, SA_RESTART);
+    handled = 0;
+    alarm_in(100);
+    r = waitpid(child, &status, 0);
+    say("waitpid, SA_RESTART: %s child=%d exit=%d handled=%d", r == child ? "ok" : result(r), r == child,
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1, handled);
+    install(SIGCHLD, on_signal, 0);
+    child = fork();
+    if (child == 0) {
+        usleep(100000);
+        _exit(8);
+    }
+    handled = 0;
+    r = waitpid(child, &status, 0);
+    say("waitpid with a SIGCHLD handler: %s child=%d exit=%d", r == child ? "ok" : result(r), r == child,
+        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    signal(SIGCHLD, SIG_DFL);
 
     /* Sockets. */
     socketpair(AF_UNIX, SOCK_STREAM, 0, sock_fds);
