@@ -492,7 +492,7 @@ int run_guest(RunArgs& a)
     if (dry_run) {
         GuestChardevs shown { "stdio", "socket,fd=STDERR", "socket,fd=LOG", "socket,fd=STATUS" };
         if (!o.interactive)
-            shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "socket,fd=STATUS" };
+            shown = { "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG,append=on", "file,path=LOG.status" };
         // Words with characters a shell would take are quoted: the line runs as it is.
         for (const auto& arg : launcher.arguments(shown))
             std::printf("%s ", arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789,._+:@%/=-")
