@@ -7,7 +7,7 @@
 namespace husk {
 
 namespace {
-constexpr size_t kStackPages = 16; // 64 KiB kernel stacks
+constexpr size_t kStackPages = Thread::kStackBytes / kPageSize;
 uint32_t g_next_tid = 1;
 
 void copy_name(char* dst, size_t size, const char* src)

@@ -16,6 +16,8 @@ struct WaitQueueWaiter;
 
 class Thread : public kstd::HeapObject {
 public:
+    static constexpr size_t kStackBytes = 64 * 1024; // each thread's kernel stack
+
     enum class State { Ready, Running, Blocked, Dead };
     using Entry = void (*)(void* arg);
 

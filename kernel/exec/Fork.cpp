@@ -1,4 +1,5 @@
 #include "Fork.h"
+#include "../core/Heap.h"
 #include "../core/Thread.h"
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
@@ -7,6 +8,12 @@
 #include "UserThread.h"
 
 namespace husk {
+
+size_t Fork::max_processes()
+{
+    size_t n = Heap::stats().total_pages * kPageSize / (8 * Thread::kStackBytes);
+    return n < 32 ? 32 : n > 4096 ? 4096 : n;
+}
 
 using namespace kstd::errno_values;
 
@@ -21,7 +28,7 @@ ErrorOr<uint32_t> Fork::clone_process(Process& parent, Thread& caller, const hus
         return err(EINVAL); // namespaces and the like; CLONE_SIGHAND needs CLONE_VM
     if ((flags & kParent) && !parent.parent())
         return err(EINVAL); // pid 1 has no parent to give its child
-    if (Process::count() >= kMaxProcesses)
+    if (Process::count() >= max_processes())
         return err(EAGAIN);
     AddressSpace* space = parent.address_space();
     if (!space)

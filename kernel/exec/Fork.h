@@ -27,8 +27,10 @@ public:
         uint64_t child_tid; // CLONE_CHILD_SETTID / CLONE_CHILD_CLEARTID word
     };
 
-    // The most processes that may exist at once (a fork bomb gets EAGAIN).
-    static constexpr size_t kMaxProcesses = 1024;
+    // The most processes that may exist at once (a fork bomb gets EAGAIN
+    // here, before memory runs out): as Linux's threads-max, at most an
+    // eighth of memory in kernel stacks, between 32 and 4096. RLIMIT_NPROC.
+    static size_t max_processes();
 
     // Makes the child and starts its thread at regs (clone returns 0 in
     // it); with CLONE_VFORK, returns only once the child has execed or

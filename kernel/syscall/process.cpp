@@ -74,7 +74,7 @@ linux::rlimit limit_of(int resource)
         return { uint64_t(fds.limit()), uint64_t(fds.hard_limit()) };
     }
     case 4: return { 0, kInfinity };        // RLIMIT_CORE
-    case 6: return { Fork::kMaxProcesses, Fork::kMaxProcesses }; // RLIMIT_NPROC: the kernel's maximum
+    case 6: return { Fork::max_processes(), Fork::max_processes() }; // RLIMIT_NPROC: the kernel's maximum
     default: return { kInfinity, kInfinity };
     }
 }
