@@ -1,5 +1,6 @@
 #include "ProgramImage.h"
 #include "../core/Heap.h"
+#include "../core/Reclaim.h"
 #include "../vfs/IoBuffer.h"
 #include "../vfs/Vnode.h"
 
@@ -9,6 +10,8 @@ ErrorOr<kstd::RefPtr<ProgramImage>> ProgramImage::read(Vnode& file, const char* 
 {
     size_t size = size_t(file.size());
     auto* bytes = static_cast<uint8_t*>(Heap::allocate(size ? size : 1));
+    if (!bytes && Reclaim::reclaim(size / kPageSize + 1)) // exec may wait for the caches' memory
+        bytes = static_cast<uint8_t*>(Heap::allocate(size ? size : 1));
     if (!bytes)
         return err(kstd::ENOMEM);
     size_t done = 0;

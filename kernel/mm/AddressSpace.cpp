@@ -1,6 +1,7 @@
 #include "AddressSpace.h"
 #include <husk/platform.h>
 #include "../core/Heap.h"
+#include "../core/Reclaim.h"
 #include "PageRefs.h"
 
 namespace husk {
@@ -621,6 +622,10 @@ ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t le
         if (!r)
             return err(kstd::EFAULT);
         auto* page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
+        // The kernel writing (exec, fork) may wait for the caches' memory;
+        // the regions may have changed meanwhile.
+        if (!page && Reclaim::reclaim(1) && (r = region_at(address)))
+            page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
         if (!page)
             return err(kstd::ENOMEM);
         size_t offset = address % kPage;
