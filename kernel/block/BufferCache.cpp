@@ -221,11 +221,11 @@ bool BufferCache::frees_memory(const Buffer& b)
 
 // Counted in bytes, then pages: a buffer smaller than a page frees a heap
 // slot (for the next small allocation), not a page of its own.
-size_t BufferCache::evict_clean(size_t pages)
+size_t BufferCache::evict_clean(size_t pages, size_t scan)
 {
     auto& c = cache();
     size_t freed = 0;
-    for (auto it = c.lru.begin(); it != c.lru.end() && freed < pages * kPageSize; ++it) {
+    for (auto it = c.lru.begin(); it != c.lru.end() && freed < pages * kPageSize && scan; ++it, --scan) {
         Buffer& b = *it;
         if (b.dirty || !frees_memory(b))
             continue;
@@ -285,8 +285,8 @@ void BufferCache::keep_watermark()
     if (!Reclaim::below_low_watermark())
         return;
     size_t free = Heap::stats().free_pages, goal = Reclaim::high_watermark();
-    if (free < goal)
-        evict_clean(goal - free);
+    if (free < goal) // a look at a few buffers per block: dirty ones may crowd the LRU's start
+        evict_clean(goal - free, 4 * (goal - free) + 64);
 }
 
 ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created)

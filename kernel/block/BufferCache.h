@@ -70,8 +70,9 @@ private:
     // Whether evicting `buffer` frees its memory (it is unheld and its page
     // is the cache's alone).
     static bool frees_memory(const Buffer& buffer);
-    // Evicts clean buffers from the LRU's start; the pages freed.
-    static size_t evict_clean(size_t pages);
+    // Evicts clean buffers from the LRU's start, looking at `scan` at
+    // most; the pages freed.
+    static size_t evict_clean(size_t pages, size_t scan = ~size_t(0));
     static void destroy(Buffer& buffer);
 };
 
