@@ -22,7 +22,7 @@ enum : uint64_t {
 } // namespace
 
 ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
-                                           const ProgramArgs& args)
+                                           const ProgramArgs& args, const ProgramNames& names)
 {
     uint64_t bias = image.position_independent() ? kPieBase - page_down(image.lowest()) : 0;
     // A fixed-address program must fit where programs live (Linux refuses
@@ -35,7 +35,7 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
              (unsigned long)hi);
         return err(kstd::ENOEXEC);
     }
-    TRY(map_segments(as, image, bias));
+    TRY(map_segments(as, image, bias, names.program));
     as.set_brk_start(page_up(bias + image.highest()));
     LoadedProgram at { bias + image.entry(), 0, bias, 0 };
     if (interpreter) {
@@ -48,7 +48,7 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
             TRY(as.unmap(base, span));
             base -= page_down(interpreter->lowest());
         }
-        TRY(map_segments(as, *interpreter, base));
+        TRY(map_segments(as, *interpreter, base, names.interpreter));
         at.entry = base + interpreter->entry();
         at.interpreter_base = base + page_down(interpreter->lowest());
     }
@@ -57,21 +57,31 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
     return at;
 }
 
-ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias)
+ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias,
+                                          const kstd::RefPtr<RegionName>& name)
 {
     // Regions first (a page two segments share gets both their rights),
     // then the file contents; what lies past a segment's file bytes stays
-    // zero (bss).
+    // zero (bss). The pages holding file bytes are named by the file (at
+    // their offset in it), the bss pages past them are anonymous, as
+    // /proc/PID/maps shows Linux's.
     uint64_t mapped_end = 0;
     unsigned last_prot = 0;
     for (const auto& s : image.segments()) {
-        uint64_t start = page_down(bias + s.vaddr), end = page_up(bias + s.vaddr + s.memsz);
+        uint64_t first = page_down(bias + s.vaddr);
+        uint64_t start = first, end = page_up(bias + s.vaddr + s.memsz);
+        uint64_t file_end = kstd::min(end, page_up(bias + s.vaddr + s.filesz));
         if (start < mapped_end) {
             TRY(as.protect(start, kPage, last_prot | s.prot));
             start = mapped_end;
         }
-        if (start < end)
-            TRY(as.map_fixed(start, end - start, s.prot));
+        AddressSpace::Backing named;
+        named.name = name;
+        named.name_offset = page_down(s.offset) + (start - first);
+        if (start < file_end)
+            TRY(as.map_fixed(start, file_end - start, s.prot, kstd::move(named)));
+        if (kstd::max(start, file_end) < end)
+            TRY(as.map_fixed(kstd::max(start, file_end), end - kstd::max(start, file_end), s.prot));
         if (end > mapped_end) {
             mapped_end = end;
             last_prot = s.prot;
@@ -87,7 +97,9 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
 {
     uintptr_t lo, top;
     husk_plat_user_range(&lo, &top);
-    TRY(as.map_fixed(top - kStackSize, kStackSize, HUSK_PROT_READ | HUSK_PROT_WRITE));
+    AddressSpace::Backing stack;
+    stack.name = RegionName::make("[stack]");
+    TRY(as.map_fixed(top - kStackSize, kStackSize, HUSK_PROT_READ | HUSK_PROT_WRITE, kstd::move(stack)));
 
     // Strings at the very top: execfn, argv, envp, the platform name, then
     // 16 random bytes.

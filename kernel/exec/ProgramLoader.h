@@ -6,6 +6,7 @@
 
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
+#include "../kstd/RefPtr.h"
 #include "../kstd/StringView.h"
 #include "../kstd/Vector.h"
 #include "ElfImage.h"
@@ -13,6 +14,13 @@
 namespace husk {
 
 class AddressSpace;
+struct RegionName;
+
+// The files the segments come from, as /proc/PID/maps names them (either
+// may be null: unnamed).
+struct ProgramNames {
+    kstd::RefPtr<RegionName> program, interpreter;
+};
 
 struct ProgramArgs {
     kstd::Vector<kstd::StringView> argv;
@@ -39,10 +47,11 @@ public:
     // image: it goes where mmap would put it (below the stack, as Linux
     // does), and the program starts at its entry point.
     static kstd::ErrorOr<LoadedProgram> load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
-                                             const ProgramArgs& args);
+                                             const ProgramArgs& args, const ProgramNames& names = {});
 
 private:
-    static kstd::ErrorOr<void> map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias);
+    static kstd::ErrorOr<void> map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias,
+                                            const kstd::RefPtr<RegionName>& name);
     static kstd::ErrorOr<uint64_t> build_stack(AddressSpace& as, const ElfImage& image, const LoadedProgram& at,
                                                const ProgramArgs& args);
 };
