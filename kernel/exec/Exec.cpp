@@ -96,7 +96,8 @@ ErrorOr<kstd::String> command_line_of(const ProgramArgs& args)
 // finds it (binfmt_elf opens it the same way, with the caller's rights).
 // ENOENT when it is missing, ELIBBAD when it is itself dynamic, as Linux.
 ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context, kstd::StringView path,
-                                                     const char* program, kstd::RefPtr<RegionName>& region_name)
+                                                     const char* program, kstd::RefPtr<RegionName>& region_name,
+                                                     kstd::RefPtr<SharedMemory>& pages)
 {
     auto resolved = Vfs::resolve(context, context.root, path, FollowLast);
     if (resolved.is_error() || !resolved.value().vnode) {
@@ -110,7 +111,9 @@ ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context,
     TRY(Vfs::access(context, *file, linux::X_OK, true));
     char name[64];
     kstd::format(name, sizeof name, "%.*s", int(path.length()), path.data());
-    kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name));
+    if (auto lent = file->shared_pages(); !lent.is_error())
+        pages = lent.release_value();
+    kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name, bool(pages)));
     if (auto full = absolute_path(context, resolved.value()); !full.is_error())
         region_name = RegionName::make(full.value().view(), file->fs().device_id(), file->ino());
     if (!interpreter->elf().interpreter().is_empty()) {
@@ -174,12 +177,16 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
 
     char name[64];
     basename_of(request.path, name, sizeof name);
-    kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name));
     kstd::String file_path = TRY(absolute_path(context, resolved));
-    ProgramNames names { RegionName::make(file_path.view(), file->fs().device_id(), file->ino()), nullptr };
+    ProgramNames names { RegionName::make(file_path.view(), file->fs().device_id(), file->ino()), nullptr, nullptr,
+                         nullptr };
+    if (auto pages = file->shared_pages(); !pages.is_error())
+        names.program_pages = pages.release_value();
+    kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name, bool(names.program_pages)));
     kstd::RefPtr<ProgramImage> interpreter;
     if (!image->elf().interpreter().is_empty())
-        interpreter = TRY(read_interpreter(context, image->elf().interpreter(), name, names.interpreter));
+        interpreter = TRY(read_interpreter(context, image->elf().interpreter(), name, names.interpreter,
+                                           names.interpreter_pages));
     kstd::RefPtr<AddressSpace> space = TRY(AddressSpace::create());
     request.args.execfn = execfn;
     LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), interpreter ? &interpreter->elf() : nullptr,
