@@ -92,6 +92,15 @@ ErrorOr<kstd::String> command_line_of(const ProgramArgs& args)
     return line;
 }
 
+// The pages of an executable's file, which its segments map (null: the
+// file system has none to lend; the segments are then copied). An
+// overlay's file lends its layer's.
+kstd::RefPtr<SharedMemory> pages_of(Vnode& file)
+{
+    auto pages = file.data_vnode().shared_pages();
+    return pages.is_error() ? nullptr : pages.release_value();
+}
+
 // The dynamic linker a program names, from the process's root as execve
 // finds it (binfmt_elf opens it the same way, with the caller's rights).
 // ENOENT when it is missing, ELIBBAD when it is itself dynamic, as Linux.
@@ -111,8 +120,7 @@ ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context,
     TRY(Vfs::access(context, *file, linux::X_OK, true));
     char name[64];
     kstd::format(name, sizeof name, "%.*s", int(path.length()), path.data());
-    if (auto lent = file->shared_pages(); !lent.is_error())
-        pages = lent.release_value();
+    pages = pages_of(*file);
     kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name, bool(pages)));
     if (auto full = absolute_path(context, resolved.value()); !full.is_error())
         region_name = RegionName::make(full.value().view(), file->fs().device_id(), file->ino());
@@ -180,8 +188,7 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
     kstd::String file_path = TRY(absolute_path(context, resolved));
     ProgramNames names { RegionName::make(file_path.view(), file->fs().device_id(), file->ino()), nullptr, nullptr,
                          nullptr };
-    if (auto pages = file->shared_pages(); !pages.is_error())
-        names.program_pages = pages.release_value();
+    names.program_pages = pages_of(*file);
     kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name, bool(names.program_pages)));
     kstd::RefPtr<ProgramImage> interpreter;
     if (!image->elf().interpreter().is_empty())
