@@ -46,6 +46,29 @@ bool has_symbols(Vnode& file, const uint8_t* header, size_t available)
     return found;
 }
 
+// Reads the segments' file bytes through the caches into a small buffer
+// and drops them: the program's first touches then find the blocks cached
+// (a few large clustered reads instead of a request per page; the blocks
+// are clean, and the buffer cache gives them back if memory runs short).
+// Without memory for the buffer it is left out.
+void warm(Vnode& file, const ElfImage& elf)
+{
+    constexpr size_t kChunk = 64 * 1024;
+    auto* buf = static_cast<uint8_t*>(Heap::allocate(kChunk));
+    if (!buf)
+        return;
+    uint64_t end = 0;
+    for (const auto& s : elf.segments())
+        end = kstd::max(end, s.offset + s.filesz);
+    for (uint64_t at = 0; at < end;) {
+        auto n = file.read(at, IoBuffer::kernel(buf), size_t(kstd::min<uint64_t>(kChunk, end - at)));
+        if (n.is_error() || n.value() == 0)
+            break;
+        at += n.value();
+    }
+    Heap::free(buf);
+}
+
 // The file's bytes in a kernel allocation; the caches' memory may be
 // needed for a large one (exec may wait).
 uint8_t* allocate(size_t size)
@@ -76,6 +99,7 @@ ErrorOr<kstd::RefPtr<ProgramImage>> ProgramImage::read(Vnode& file, const char* 
         if (!has_symbols(file, bytes, kHeaders)) {
             auto elf = ElfImage::parse(bytes, kHeaders, size, name);
             if (!elf.is_error() && !elf.value().segments_share_pages()) {
+                warm(file, elf.value());
                 auto* image = new ProgramImage(bytes, elf.release_value());
                 if (!image) {
                     Heap::free(bytes);
