@@ -1,6 +1,7 @@
 #include "BufferCache.h"
 #include "../core/Heap.h"
 #include "../core/Log.h"
+#include "../core/Reclaim.h"
 #include "../kstd/HashMap.h"
 #include "../kstd/Memory.h"
 #include "../kstd/NeverDestroyed.h"
@@ -30,7 +31,7 @@ using LruList = kstd::IntrusiveList<Buffer, &Buffer::lru>;
 struct CacheState {
     kstd::HashMap<Key, Buffer*> index;
     LruList lru; // unreferenced buffers, least recently used first
-    BufferCacheStats stats { 16u << 20, 0, 0, 0, 0, 0, 0, 0 };
+    BufferCacheStats stats { 16u << 20, 0, 0, 0, 0, 0, 0, 0, 0 };
 };
 
 CacheState& cache()
@@ -79,7 +80,11 @@ void BufferCache::release(Buffer& b)
     }
 }
 
-void BufferCache::set_budget(size_t bytes) { cache().stats.budget_bytes = bytes; }
+void BufferCache::set_budget(size_t bytes)
+{
+    cache().stats.budget_bytes = bytes;
+    Reclaim::add_shrinker(shrink);
+}
 
 namespace {
 // A block of a page's size is a heap page, which a mapped file's page
@@ -209,6 +214,81 @@ void BufferCache::make_room()
     }
 }
 
+bool BufferCache::frees_memory(const Buffer& b)
+{
+    return b.refs == 0 && (b.size != kPageSize || PageRefs::owners(b.data) == 1);
+}
+
+// Counted in bytes, then pages: a buffer smaller than a page frees a heap
+// slot (for the next small allocation), not a page of its own.
+size_t BufferCache::evict_clean(size_t pages, size_t scan)
+{
+    auto& c = cache();
+    size_t freed = 0;
+    for (auto it = c.lru.begin(); it != c.lru.end() && freed < pages * kPageSize && scan; ++it, --scan) {
+        Buffer& b = *it;
+        if (b.dirty || !frees_memory(b))
+            continue;
+        freed += b.size;
+        ++c.stats.evictions;
+        ++c.stats.reclaimed;
+        destroy(b);
+    }
+    return freed / kPageSize;
+}
+
+size_t BufferCache::shrink(size_t pages, bool may_wait)
+{
+    size_t freed = evict_clean(pages) * kPageSize;
+    if (freed >= pages * kPageSize || !may_wait)
+        return freed / kPageSize;
+    // Dirty buffers from the LRU's start: written back (held meanwhile, so
+    // not evicted or freed under the sleeping write), then evicted if still
+    // clean and unheld. A batch at a time: the list changes while we sleep.
+    auto& c = cache();
+    constexpr size_t kBatch = kMaxCluster;
+    while (freed < pages * kPageSize) {
+        Buffer* batch[kBatch];
+        size_t n = 0;
+        for (auto it = c.lru.begin(); it != c.lru.end() && n < kBatch; ++it)
+            if (it->dirty && frees_memory(*it))
+                batch[n++] = &*it;
+        if (n == 0)
+            break;
+        for (size_t i = 0; i < n; ++i)
+            if (batch[i]->refs++ == 0)
+                LruList::remove(*batch[i]);
+        bool failed = false;
+        for (size_t i = 0; i < n && !failed; ++i)
+            failed = write_back_cluster(*batch[i]).is_error(); // keep the data: never lose a write
+        for (size_t i = 0; i < n; ++i) {
+            Buffer& b = *batch[i];
+            if (--b.refs != 0)
+                continue; // someone took it while the write slept
+            if (!b.dirty && frees_memory(b)) {
+                freed += b.size;
+                ++c.stats.evictions;
+                ++c.stats.reclaimed;
+                destroy(b);
+            } else {
+                c.lru.append(b);
+            }
+        }
+        if (failed)
+            break;
+    }
+    return freed / kPageSize;
+}
+
+void BufferCache::keep_watermark()
+{
+    if (!Reclaim::below_low_watermark())
+        return;
+    size_t free = Heap::stats().free_pages, goal = Reclaim::high_watermark();
+    if (free < goal) // a look at a few buffers per block: dirty ones may crowd the LRU's start
+        evict_clean(goal - free, 4 * (goal - free) + 64);
+}
+
 ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created)
 {
     auto& c = cache();
@@ -221,6 +301,7 @@ ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t blo
     }
     if (block_size % device.sector_size() || uint64_t(block + 1) * block_size > device.size_bytes())
         return err(EIO);
+    keep_watermark(); // memory short: a new block reuses an old one's
     auto* b = kstd::make<Buffer>();
     if (!b)
         return err(ENOMEM);
@@ -228,6 +309,10 @@ ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t blo
     b->block = block;
     b->size = block_size;
     b->data = allocate_data(block_size);
+    if (!b->data) { // an old block's memory, then
+        evict_clean(kstd::max<size_t>(1, block_size / kPageSize));
+        b->data = allocate_data(block_size);
+    }
     if (!b->data || !c.index.set(Key { &device, block }, b)) {
         free_data(b->data, block_size);
         kstd::destroy(b);

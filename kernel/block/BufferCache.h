@@ -1,5 +1,9 @@
-// The buffer cache: blocks of block devices kept in memory within a fixed
-// budget, least recently used first out, written back lazily (write-back).
+// The buffer cache: blocks of block devices kept in memory, least recently
+// used first out, written back lazily (write-back). It is elastic: it grows
+// up to its budget (bcache_mib) while memory is free, takes no new memory
+// for a block while free memory is below the low watermark (it reuses its
+// least recently used clean buffers instead), and gives its unheld buffers
+// back when memory runs short (shrink, Reclaim's shrinker: core/Reclaim.h).
 // sync() writes a device's dirty blocks in block order, then flushes the
 // device, so after it returns the image holds everything. The flusher
 // (Flusher.h) writes blocks that stayed dirty too long, as Linux's does.
@@ -16,6 +20,7 @@ struct BufferCacheStats {
     size_t buffers;
     size_t dirty;
     size_t hits, misses, evictions, writebacks;
+    size_t reclaimed; // buffers evicted for memory (shrink, the watermark)
 };
 
 class BufferCache {
@@ -40,6 +45,14 @@ public:
     // until released, then vanish). Returns how many were still dirty.
     static size_t invalidate(BlockDevice& device);
     static BufferCacheStats stats();
+    // Reclaim's shrinker: evicts unheld buffers, least recently used first,
+    // until memory worth `pages` pages is free; a dirty one is written back
+    // first only if `may_wait` (the caller is at a safe point and may
+    // sleep). A buffer held (BufferRef: ext2's metadata in use, a mapped
+    // file's page pinned by its FileCache) is never evicted, nor one whose
+    // page someone else still owns (evicting it would free nothing).
+    // Returns the pages freed.
+    static size_t shrink(size_t pages, bool may_wait);
 
 private:
     friend class BufferRef;
@@ -51,6 +64,15 @@ private:
     static kstd::ErrorOr<void> write_back_cluster(Buffer& buffer);
     static Buffer* cached(BlockDevice& device, uint64_t block);
     static void make_room();
+    // At the entry points: below the low watermark, clean unheld buffers
+    // go (no I/O, no sleep) until free memory is back at the high one.
+    static void keep_watermark();
+    // Whether evicting `buffer` frees its memory (it is unheld and its page
+    // is the cache's alone).
+    static bool frees_memory(const Buffer& buffer);
+    // Evicts clean buffers from the LRU's start, looking at `scan` at
+    // most; the pages freed.
+    static size_t evict_clean(size_t pages, size_t scan = ~size_t(0));
     static void destroy(Buffer& buffer);
 };
 

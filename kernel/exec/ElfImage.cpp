@@ -17,15 +17,30 @@ bool within(uint64_t offset, uint64_t len, size_t size) { return offset <= size 
 
 ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t size, const char* name)
 {
+    return parse(data, size, size, name);
+}
+
+bool ElfImage::segments_share_pages() const
+{
+    for (size_t i = 1; i < m_segments.size(); ++i) {
+        const Segment& a = m_segments[i - 1];
+        if (m_segments[i].vaddr / 4096 <= (a.vaddr + a.memsz - 1) / 4096)
+            return true;
+    }
+    return false;
+}
+
+ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t available, size_t size, const char* name)
+{
     ElfImage image;
     image.m_data = data;
-    image.m_size = size;
-    if (size < 5 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F')
+    image.m_size = available; // what symbolize may read
+    if (available < 5 || data[0] != 0x7f || data[1] != 'E' || data[2] != 'L' || data[3] != 'F')
         return refuse(name, "not an ELF file");
     if (data[4] == 1) // ELFCLASS32
         return refuse(name, "is a 32-bit program: Husk runs 64-bit " HUSK_ARCH_NAME " programs");
-    if (size < sizeof(elf::Header))
-        return refuse(name, "not an ELF file");
+    if (available < sizeof(elf::Header))
+        return size < sizeof(elf::Header) ? refuse(name, "not an ELF file") : kstd::err(kstd::E2BIG);
     elf::Header h;
     memcpy(&h, data, sizeof h);
     if (h.ident[4] != 2 || h.ident[5] != 1 || h.machine != HUSK_ARCH_ELF_MACHINE)
@@ -35,6 +50,8 @@ ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t size, const char* 
     if (h.phentsize != sizeof(elf::ProgramHeader) || h.phnum == 0 || h.phnum > 256
         || !within(h.phoff, uint64_t(h.phnum) * sizeof(elf::ProgramHeader), size))
         return refuse(name, "damaged program headers");
+    if (!within(h.phoff, uint64_t(h.phnum) * sizeof(elf::ProgramHeader), available))
+        return kstd::err(kstd::E2BIG);
     image.m_pie = h.type == elf::ET_DYN;
     image.m_entry = h.entry;
     image.m_phnum = h.phnum;
@@ -44,8 +61,11 @@ ErrorOr<ElfImage> ElfImage::parse(const uint8_t* data, size_t size, const char* 
         memcpy(&ph, data + h.phoff + i * sizeof ph, sizeof ph);
         if (ph.type == elf::PT_INTERP) {
             // A NUL-terminated path inside the file (binfmt_elf's checks).
-            if (ph.filesz < 2 || ph.filesz > 4096 || !within(ph.offset, ph.filesz, size)
-                || data[ph.offset + ph.filesz - 1] != 0)
+            if (ph.filesz < 2 || ph.filesz > 4096 || !within(ph.offset, ph.filesz, size))
+                return refuse(name, "a damaged interpreter name (PT_INTERP)");
+            if (!within(ph.offset, ph.filesz, available))
+                return kstd::err(kstd::E2BIG);
+            if (data[ph.offset + ph.filesz - 1] != 0)
                 return refuse(name, "a damaged interpreter name (PT_INTERP)");
             auto* path = reinterpret_cast<const char*>(data + ph.offset);
             image.m_interpreter = kstd::StringView(path, kstd::StringView::cstrlen(path));

@@ -22,6 +22,13 @@ public:
     // Checks the image; on failure logs why (naming `name`) and returns
     // ENOEXEC (not ELF, another architecture or word size, damaged) or ENOMEM.
     static kstd::ErrorOr<ElfImage> parse(const uint8_t* data, size_t size, const char* name);
+    // The same with only the file's first `available` bytes at data (its
+    // size is `size`): E2BIG, unlogged, when the headers or the
+    // interpreter's name lie past them (the whole file is needed).
+    static kstd::ErrorOr<ElfImage> parse(const uint8_t* data, size_t available, size_t size, const char* name);
+    // Whether two segments share a page (the loader then copies the
+    // second's bytes from data()).
+    bool segments_share_pages() const;
 
     bool position_independent() const { return m_pie; }
     // The path PT_INTERP names (the dynamic linker), empty for a static one.
@@ -35,6 +42,7 @@ public:
     const kstd::Vector<Segment>& segments() const { return m_segments; }
     uint64_t lowest() const { return m_lowest; }
     uint64_t highest() const { return m_highest; }
+    // The file's bytes held (all of them, or its first part: see parse).
     const uint8_t* data() const { return m_data; }
 
     // "name+0x1c" for an (unrelocated) address, from .symtab; false if unknown.

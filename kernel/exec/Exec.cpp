@@ -92,11 +92,21 @@ ErrorOr<kstd::String> command_line_of(const ProgramArgs& args)
     return line;
 }
 
+// The pages of an executable's file, which its segments map (null: the
+// file system has none to lend; the segments are then copied). An
+// overlay's file lends its layer's.
+kstd::RefPtr<SharedMemory> pages_of(Vnode& file)
+{
+    auto pages = file.data_vnode().shared_pages();
+    return pages.is_error() ? nullptr : pages.release_value();
+}
+
 // The dynamic linker a program names, from the process's root as execve
 // finds it (binfmt_elf opens it the same way, with the caller's rights).
 // ENOENT when it is missing, ELIBBAD when it is itself dynamic, as Linux.
 ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context, kstd::StringView path,
-                                                     const char* program)
+                                                     const char* program, kstd::RefPtr<RegionName>& region_name,
+                                                     kstd::RefPtr<SharedMemory>& pages)
 {
     auto resolved = Vfs::resolve(context, context.root, path, FollowLast);
     if (resolved.is_error() || !resolved.value().vnode) {
@@ -110,7 +120,10 @@ ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context,
     TRY(Vfs::access(context, *file, linux::X_OK, true));
     char name[64];
     kstd::format(name, sizeof name, "%.*s", int(path.length()), path.data());
-    kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name));
+    pages = pages_of(*file);
+    kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name, bool(pages)));
+    if (auto full = absolute_path(context, resolved.value()); !full.is_error())
+        region_name = RegionName::make(full.value().view(), file->fs().device_id(), file->ino());
     if (!interpreter->elf().interpreter().is_empty()) {
         klog(LogLevel::Error, "exec: %s: its interpreter %s is itself dynamically linked", program, name);
         return err(ELIBBAD);
@@ -172,16 +185,20 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
 
     char name[64];
     basename_of(request.path, name, sizeof name);
-    kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name));
+    kstd::String file_path = TRY(absolute_path(context, resolved));
+    ProgramNames names { RegionName::make(file_path.view(), file->fs().device_id(), file->ino()), nullptr, nullptr,
+                         nullptr };
+    names.program_pages = pages_of(*file);
+    kstd::RefPtr<ProgramImage> image = TRY(ProgramImage::read(*file, name, bool(names.program_pages)));
     kstd::RefPtr<ProgramImage> interpreter;
     if (!image->elf().interpreter().is_empty())
-        interpreter = TRY(read_interpreter(context, image->elf().interpreter(), name));
+        interpreter = TRY(read_interpreter(context, image->elf().interpreter(), name, names.interpreter,
+                                           names.interpreter_pages));
     kstd::RefPtr<AddressSpace> space = TRY(AddressSpace::create());
     request.args.execfn = execfn;
     LoadedProgram start = TRY(ProgramLoader::load(*space, image->elf(), interpreter ? &interpreter->elf() : nullptr,
-                                                  request.args));
+                                                  request.args, names));
     image->set_load_bias(start.load_bias);
-    kstd::String file_path = TRY(absolute_path(context, resolved));
     kstd::String command_line = TRY(command_line_of(request.args));
     return Loaded { kstd::move(image), kstd::move(space), kstd::move(file), kstd::move(file_path),
                     kstd::move(command_line), start };

@@ -1,4 +1,5 @@
-// An executable file read into kernel memory and checked (ElfImage), with
+// An executable file read into kernel memory (all of it, or its headers)
+// and checked (ElfImage), with
 // where it was loaded: what a process runs. Forks share it; fault reports
 // name functions from its symbols.
 #pragma once
@@ -14,9 +15,12 @@ class Vnode;
 
 class ProgramImage : public ProcessImage {
 public:
-    // Reads all of file and checks it (ENOEXEC, logged naming `name`, when
-    // it is no executable this machine runs; EIO, ENOMEM).
-    static kstd::ErrorOr<kstd::RefPtr<ProgramImage>> read(Vnode& file, const char* name);
+    // Reads file and checks it (ENOEXEC, logged naming `name`, when it is
+    // no executable this machine runs; EIO, ENOMEM): all of it, or with
+    // `headers_only` (the loader maps its segments from the file's pages)
+    // only its headers where that is enough (no symbol table, headers in
+    // the first page, no page shared by two segments).
+    static kstd::ErrorOr<kstd::RefPtr<ProgramImage>> read(Vnode& file, const char* name, bool headers_only = false);
     ~ProgramImage() override;
 
     const ElfImage& elf() const { return m_elf; }

@@ -22,7 +22,7 @@ enum : uint64_t {
 } // namespace
 
 ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
-                                           const ProgramArgs& args)
+                                           const ProgramArgs& args, const ProgramNames& names)
 {
     uint64_t bias = image.position_independent() ? kPieBase - page_down(image.lowest()) : 0;
     // A fixed-address program must fit where programs live (Linux refuses
@@ -35,7 +35,7 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
              (unsigned long)hi);
         return err(kstd::ENOEXEC);
     }
-    TRY(map_segments(as, image, bias));
+    TRY(map_segments(as, image, bias, names.program, names.program_pages));
     as.set_brk_start(page_up(bias + image.highest()));
     LoadedProgram at { bias + image.entry(), 0, bias, 0 };
     if (interpreter) {
@@ -48,7 +48,7 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
             TRY(as.unmap(base, span));
             base -= page_down(interpreter->lowest());
         }
-        TRY(map_segments(as, *interpreter, base));
+        TRY(map_segments(as, *interpreter, base, names.interpreter, names.interpreter_pages));
         at.entry = base + interpreter->entry();
         at.interpreter_base = base + page_down(interpreter->lowest());
     }
@@ -57,28 +57,70 @@ ErrorOr<LoadedProgram> ProgramLoader::load(AddressSpace& as, const ElfImage& ima
     return at;
 }
 
-ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias)
+ErrorOr<void> ProgramLoader::map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias,
+                                          const kstd::RefPtr<RegionName>& name, const kstd::RefPtr<SharedMemory>& pages)
 {
     // Regions first (a page two segments share gets both their rights),
-    // then the file contents; what lies past a segment's file bytes stays
-    // zero (bss).
+    // then the contents. A segment's file bytes are the file's pages,
+    // mapped copy-on-write (binfmt_elf maps them MAP_PRIVATE), where the
+    // file has pages to lend and the segment sits at its file offset
+    // modulo the page; else a private copy written from the image. What
+    // lies past the file bytes is zero (bss): fresh pages, and the tail
+    // of the last file page, zeroed in a private copy of it (Linux's
+    // padzero). The file pages are named by the file (at their offset in
+    // it), the bss pages past them are anonymous, as /proc/PID/maps shows
+    // Linux's.
     uint64_t mapped_end = 0;
     unsigned last_prot = 0;
+    auto lends = [&](const ElfImage::Segment& s) { return pages && (bias + s.vaddr) % kPage == s.offset % kPage; };
+    kstd::Vector<uint64_t> starts; // where each segment's own region begins
     for (const auto& s : image.segments()) {
-        uint64_t start = page_down(bias + s.vaddr), end = page_up(bias + s.vaddr + s.memsz);
+        uint64_t first = page_down(bias + s.vaddr);
+        uint64_t start = first, end = page_up(bias + s.vaddr + s.memsz);
+        uint64_t file_end = kstd::min(end, page_up(bias + s.vaddr + s.filesz));
         if (start < mapped_end) {
             TRY(as.protect(start, kPage, last_prot | s.prot));
             start = mapped_end;
         }
-        if (start < end)
-            TRY(as.map_fixed(start, end - start, s.prot));
+        if (!starts.append(start))
+            return err(kstd::ENOMEM);
+        AddressSpace::Backing file;
+        file.name = name;
+        file.name_offset = page_down(s.offset) + (start - first);
+        if (lends(s)) {
+            file.shared = pages;
+            file.first_page = size_t(file.name_offset / kPage);
+            file.private_copy = true;
+        }
+        if (start < file_end)
+            TRY(as.map_fixed(start, file_end - start, s.prot, kstd::move(file)));
+        if (kstd::max(start, file_end) < end)
+            TRY(as.map_fixed(kstd::max(start, file_end), end - kstd::max(start, file_end), s.prot));
         if (end > mapped_end) {
             mapped_end = end;
             last_prot = s.prot;
         }
     }
-    for (const auto& s : image.segments())
-        TRY(as.write(bias + s.vaddr, image.data() + s.offset, s.filesz));
+    static const uint8_t zeros[kPage] {};
+    for (size_t i = 0; i < image.segments().size(); ++i) {
+        const auto& s = image.segments()[i];
+        uint64_t at = bias + s.vaddr;
+        if (!lends(s)) {
+            TRY(as.write(at, image.data() + s.offset, s.filesz));
+            continue;
+        }
+        // Bytes on a page the previous segment's region holds: copied there.
+        if (at < starts[i]) {
+            uint64_t head = kstd::min<uint64_t>(starts[i] - at, s.filesz);
+            TRY(as.write(at, image.data() + s.offset, head));
+        }
+        // With a bss, the rest of the last file page is zero up to the
+        // page's end, as Linux's padzero leaves it (ld.so's first
+        // allocations take that memory as zeroed).
+        uint64_t file_bytes_end = at + s.filesz;
+        if (s.memsz > s.filesz && file_bytes_end % kPage)
+            TRY(as.write(file_bytes_end, zeros, page_up(file_bytes_end) - file_bytes_end));
+    }
     return {};
 }
 
@@ -106,7 +148,9 @@ ErrorOr<uint64_t> ProgramLoader::build_stack(AddressSpace& as, const ElfImage& i
 {
     uintptr_t lo, top;
     husk_plat_user_range(&lo, &top);
-    TRY(as.map_fixed(top - kStackSize, kStackSize, HUSK_PROT_READ | HUSK_PROT_WRITE));
+    AddressSpace::Backing stack;
+    stack.name = RegionName::make("[stack]");
+    TRY(as.map_fixed(top - kStackSize, kStackSize, HUSK_PROT_READ | HUSK_PROT_WRITE, kstd::move(stack)));
 
     // Strings at the very top: execfn, argv, envp, the platform name, then
     // 16 random bytes.

@@ -6,6 +6,8 @@
 
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
+#include "../kstd/RefPtr.h"
+#include "../mm/SharedMemory.h"
 #include "../kstd/StringView.h"
 #include "../kstd/Vector.h"
 #include "ElfImage.h"
@@ -13,6 +15,16 @@
 namespace husk {
 
 class AddressSpace;
+struct RegionName;
+
+// The files the segments come from: as /proc/PID/maps names them, and
+// their pages (a file's page cache, Vnode::shared_pages), which the
+// segments map copy-on-write as mmap's MAP_PRIVATE does. Any may be null:
+// unnamed, and copied from the image into private memory.
+struct ProgramNames {
+    kstd::RefPtr<RegionName> program, interpreter;
+    kstd::RefPtr<SharedMemory> program_pages, interpreter_pages;
+};
 
 struct ProgramArgs {
     kstd::Vector<kstd::StringView> argv;
@@ -47,10 +59,12 @@ public:
     // image: it goes where mmap would put it (below the stack, as Linux
     // does), and the program starts at its entry point.
     static kstd::ErrorOr<LoadedProgram> load(AddressSpace& as, const ElfImage& image, const ElfImage* interpreter,
-                                             const ProgramArgs& args);
+                                             const ProgramArgs& args, const ProgramNames& names = {});
 
 private:
-    static kstd::ErrorOr<void> map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias);
+    static kstd::ErrorOr<void> map_segments(AddressSpace& as, const ElfImage& image, uint64_t bias,
+                                            const kstd::RefPtr<RegionName>& name,
+                                            const kstd::RefPtr<SharedMemory>& pages);
     static kstd::ErrorOr<uint64_t> build_stack(AddressSpace& as, const ElfImage& image, const LoadedProgram& at,
                                                const ProgramArgs& args);
 };

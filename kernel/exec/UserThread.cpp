@@ -1,6 +1,7 @@
 #include "UserThread.h"
 #include "../core/Heap.h"
 #include "../core/Log.h"
+#include "../core/Reclaim.h"
 #include "../core/Scheduler.h"
 #include "../core/Thread.h"
 #include "../kstd/Format.h"
@@ -140,6 +141,9 @@ void UserThread::main(void* arg)
         }
         if (process.exiting())
             break; // another thread ended the program while this one ran
+        // A safe point (nothing held, may sleep): caches give memory back
+        // while it is short, before a call or a fault needs it.
+        Reclaim::balance();
         if (trap.kind == HUSK_TRAP_SYSCALL) {
             uint64_t args[6];
             husk_user_syscall_args(&regs, args);
@@ -153,6 +157,11 @@ void UserThread::main(void* arg)
         int signal = 0; // the trap's own (signal_for), unless a fault says otherwise
         if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
             auto fault = process.address_space()->handle_fault(trap.address, trap.flags);
+            if (fault == AddressSpace::Fault::OutOfMemory) {
+                // Before the OOM killer: the caches' memory, and once more.
+                (void)Reclaim::reclaim(1);
+                fault = process.address_space()->handle_fault(trap.address, trap.flags);
+            }
             if (fault == AddressSpace::Fault::Resolved) {
                 self->count_minor_fault();
                 process.note_resident(process.address_space()->resident_pages()); // ru_maxrss

@@ -16,7 +16,12 @@ ErrorOr<uint64_t> Vdso::map(AddressSpace& as)
         return 0;
     constexpr size_t kPage = AddressSpace::kPage;
     size_t image = (vdso.size + kPage - 1) & ~(kPage - 1);
-    uint64_t base = TRY(as.map_anywhere(kPage + image, HUSK_PROT_READ));
+    // Two regions, as Linux's [vvar] and [vdso] (/proc/PID/maps).
+    AddressSpace::Backing vvar_name, vdso_name;
+    vvar_name.name = RegionName::make("[vvar]");
+    vdso_name.name = RegionName::make("[vdso]");
+    uint64_t base = TRY(as.map_anywhere(kPage + image, HUSK_PROT_READ, kstd::move(vvar_name)));
+    TRY(as.map_fixed(base + kPage, image, HUSK_PROT_READ, kstd::move(vdso_name)));
     husk_vvar vvar {};
     vvar.clock = vdso.clock;
     TRY(as.write(base, &vvar, sizeof vvar));

@@ -187,18 +187,11 @@ extern "C" int husk_kernel_boot(void)
          husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
     klog(LogLevel::Info, "command line: %s", husk_plat_cmdline());
 
-    // The cache may not crowd out everything else: at most half the memory
-    // (16 MiB by default; a small guest quietly gets less, a bcache_mib=
-    // that does not fit is worth a warning).
-    bool asked = !Config::get("bcache_mib").is_empty();
-    size_t budget = Config::get_number("bcache_mib", 16) << 20;
-    size_t half = heap.total_pages * kPageSize / 2;
-    if (budget > half) {
-        if (asked)
-            klog(LogLevel::Warning, "bcache_mib=%zu exceeds half the kernel's memory: %zu MiB instead", budget >> 20, half >> 20);
-        budget = half;
-    }
-    BufferCache::set_budget(budget);
+    // The buffer cache's most (16 MiB by default). It is elastic: it grows
+    // while memory is free and gives memory back when it runs short
+    // (BufferCache.h, core/Reclaim.h), so a small guest's programs are not
+    // crowded out by a fixed share.
+    BufferCache::set_budget(Config::get_number("bcache_mib", 16) << 20);
     // Linux's dirty_expire_centisecs and dirty_writeback_centisecs, in seconds.
     constexpr uint64_t kSecond = 1'000'000'000;
     Flusher::configure(Config::get_number("dirty_expire", 30) * kSecond, Config::get_number("writeback_interval", 5) * kSecond);

@@ -123,7 +123,9 @@ ErrorOr<uintptr_t> SharedSegments::attach(const IpcCaller& caller, AddressSpace&
     TRY(s->check_access(caller.credentials, wanted));
     unsigned prot = HUSK_PROT_READ | (read_only ? 0 : HUSK_PROT_WRITE) | (exec ? HUSK_PROT_EXEC : 0);
     size_t size = size_t(s->mapped_size());
-    AddressSpace::Backing backing { RefPtr<SharedMemory>(static_cast<SharedMemory*>(s)), 0, !read_only };
+    AddressSpace::Backing backing;
+    backing.shared = RefPtr<SharedMemory>(static_cast<SharedMemory*>(s));
+    backing.may_write = !read_only;
     if (!fixed)
         return TRY(space.map_anywhere(size, prot, kstd::move(backing)));
     if (addr + size < addr || (!(flags & linux::SHM_REMAP) && !space.is_free(addr, size)))

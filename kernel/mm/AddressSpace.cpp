@@ -1,6 +1,7 @@
 #include "AddressSpace.h"
 #include <husk/platform.h>
 #include "../core/Heap.h"
+#include "../core/Reclaim.h"
 #include "PageRefs.h"
 
 namespace husk {
@@ -32,7 +33,22 @@ unsigned read_only(unsigned prot) { return prot & ~HUSK_PROT_WRITE; }
 
 AddressSpace::Region AddressSpace::Region::piece(uintptr_t from, uintptr_t to, unsigned rights) const
 {
-    return Region { from, to, rights, shared, shared_first + (from - start) / kPage, may_write, private_copy };
+    return Region { from, to, rights, shared, shared_first + (from - start) / kPage, may_write, private_copy, name,
+                    name_offset + (from - start) };
+}
+
+kstd::RefPtr<RegionName> RegionName::make(kstd::StringView text, uint64_t dev, uint64_t ino)
+{
+    auto copy = kstd::String::from(text);
+    if (copy.is_error())
+        return nullptr;
+    auto name = kstd::adopt_new<RegionName>();
+    if (name) {
+        name->text = copy.release_value();
+        name->dev = dev;
+        name->ino = ino;
+    }
+    return name;
 }
 
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::create()
@@ -450,7 +466,7 @@ ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot
         return err(kstd::EINVAL);
     TRY(carve(start, end));
     return insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page, backing.may_write,
-                           backing.private_copy });
+                           backing.private_copy, kstd::move(backing.name), backing.name_offset });
 }
 
 ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing sharing)
@@ -621,6 +637,10 @@ ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t le
         if (!r)
             return err(kstd::EFAULT);
         auto* page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
+        // The kernel writing (exec, fork) may wait for the caches' memory;
+        // the regions may have changed meanwhile.
+        if (!page && Reclaim::reclaim(1) && (r = region_at(address)))
+            page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
         if (!page)
             return err(kstd::ENOMEM);
         size_t offset = address % kPage;

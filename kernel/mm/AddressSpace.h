@@ -11,11 +11,22 @@
 #include <husk/platform.h>
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
+#include "../kstd/String.h"
 #include "../kstd/Vector.h"
 #include "PageMap.h"
 #include "SharedMemory.h"
 
 namespace husk {
+
+// What /proc/PID/maps names a region by (Linux's vm_file, or a special
+// mapping's name): a file's path, device and inode, or "[stack]", "[vdso]",
+// "[vvar]" (device and inode 0). The pieces of a cut region share it.
+struct RegionName : kstd::RefCounted<RegionName>, kstd::HeapObject {
+    kstd::String text;
+    uint64_t dev { 0 }, ino { 0 };
+    // Null without memory (the region is then shown unnamed).
+    static kstd::RefPtr<RegionName> make(kstd::StringView text, uint64_t dev = 0, uint64_t ino = 0);
+};
 
 class AddressSpace : public kstd::RefCounted<AddressSpace>, public kstd::HeapObject {
 public:
@@ -57,6 +68,8 @@ public:
         size_t first_page { 0 };
         bool may_write { true };
         bool private_copy { false };
+        kstd::RefPtr<RegionName> name; // /proc/PID/maps: the file, [stack], ...
+        uint64_t name_offset { 0 };    // the file's byte at the region's start
     };
 
     struct Region {
@@ -66,6 +79,8 @@ public:
         size_t shared_first { 0 };        // the page of `shared` at `start`
         bool may_write { true };          // mprotect may add HUSK_PROT_WRITE
         bool private_copy { false };      // `shared`'s pages until written (MAP_PRIVATE of a file)
+        kstd::RefPtr<RegionName> name;    // what /proc/PID/maps shows (null: anonymous)
+        uint64_t name_offset { 0 };       // its file's byte at `start`
         // The page of `shared` at va (page aligned, inside).
         size_t object_page(uintptr_t va) const { return shared_first + (va - start) / kPage; }
         // [from, to) of this region, with rights `rights`.
@@ -127,6 +142,8 @@ public:
 
     // The program break (brk(2)): [brk_start, brk_end) is a region.
     void set_brk_start(uintptr_t start) { m_brk_start = m_brk_end = start; }
+    uintptr_t brk_start() const { return m_brk_start; }
+    uintptr_t brk_end() const { return m_brk_end; }
     uintptr_t brk(uintptr_t requested);
 
     // Pages mapped in this space (shared ones included).

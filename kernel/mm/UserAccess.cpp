@@ -1,5 +1,6 @@
 #include "UserAccess.h"
 #include <husk/platform.h>
+#include "../core/Reclaim.h"
 #include "../kstd/Errno.h"
 #include "AddressSpace.h"
 
@@ -17,7 +18,10 @@ bool fault_in(const void* start, size_t len, unsigned needed)
     auto end = reinterpret_cast<uintptr_t>(start) + len;
     bool any = false;
     for (; at < end; at += AddressSpace::kPage) {
-        if (!as->populate(at, 1, needed))
+        // No page to be had (not a refusal: memory is short): the caches'
+        // memory (the copy may wait, as a program's fault does), then once more.
+        if (!as->populate(at, 1, needed)
+            && !(Reclaim::below_low_watermark() && Reclaim::reclaim(1) && as->populate(at, 1, needed)))
             break;
         any = true;
     }

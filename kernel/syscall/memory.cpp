@@ -3,6 +3,7 @@
 // local clients these calls answer ENOSYS.
 #include "../core/Heap.h"
 #include "../core/Log.h"
+#include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../mm/SharedMemory.h"
 #include "../mm/UserAccess.h"
@@ -58,6 +59,29 @@ ErrorOr<void> fill_from_file(AddressSpace& as, File& file, uintptr_t at, size_t 
     Heap::free(bounce);
     return result;
 }
+// What /proc/PID/maps names a view of `file` by (Linux's d_path of the
+// mapped file): the path it was opened by, " (deleted)" once unlinked.
+// Null when it has none (or no memory: the view is then unnamed).
+RefPtr<RegionName> region_name_of(File& file)
+{
+    Vnode* v = file.vnode();
+    if (!v || !file.opened_in())
+        return nullptr;
+    auto* buf = static_cast<char*>(Heap::allocate(linux::PATH_MAX));
+    if (!buf)
+        return nullptr;
+    RefPtr<RegionName> name;
+    if (auto n = Vfs::path_of(path_context(), *file.opened_in(), buf, linux::PATH_MAX); !n.is_error()) {
+        size_t length = n.value();
+        kstd::StringView last = file.opened_name();
+        length += kstd::format(buf + length, linux::PATH_MAX - length, "%s%.*s%s",
+                               length && buf[length - 1] == '/' ? "" : "/", int(last.length()), last.data(),
+                               v->nlink() == 0 ? " (deleted)" : "");
+        name = RegionName::make(kstd::StringView(buf, length), v->fs().device_id(), v->ino());
+    }
+    Heap::free(buf);
+    return name;
+}
 } // namespace
 
 SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64_t offset)
@@ -86,6 +110,8 @@ SysResult sys_mmap(uint64_t addr, size_t len, int prot, int flags, int fd, int64
         file = TRY(file_of(fd));
         if (!file->is_readable())
             return err(EACCES);
+        backing.name = region_name_of(*file);
+        backing.name_offset = uint64_t(offset);
         bool shared = type != kMapPrivate;
         bool writable = file->is_writable();
         if (shared && (prot & HUSK_PROT_WRITE) && !writable)

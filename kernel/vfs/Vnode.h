@@ -112,6 +112,9 @@ public:
     // truncation act on the same pages. ENODEV where the file system keeps
     // data elsewhere (ext2's blocks: mmap then makes a private copy).
     virtual kstd::ErrorOr<kstd::RefPtr<SharedMemory>> shared_pages();
+    // The vnode holding this one's data (an overlay's file: its layer's),
+    // whose pages exec maps a program's segments from.
+    virtual Vnode& data_vnode() { return *this; }
     // The FileCache of this vnode while a mapping views it (it sets this;
     // ext2's shared_pages makes it).
     FileCache* page_cache() const { return m_page_cache; }

@@ -2,11 +2,15 @@
 // a fresh child process: devices are attached before the kernel boots.
 #include "block/BlockDevice.h"
 #include "block/BufferCache.h"
+#include "core/Heap.h"
+#include "core/Reclaim.h"
+#include "mm/PageRefs.h"
 #include "Boot.h"
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 using namespace husk;
 
@@ -132,6 +136,96 @@ char host_byte(int fd, off_t at)
     _exit(0);
 }
 
+// A host file of `blocks` page-sized blocks (block i filled with 'a' + i %
+// 26), attached before a 32 MiB kernel boots with the default budget.
+int make_page_image(std::string& path, int blocks)
+{
+    char name[] = "/tmp/husk-block-XXXXXX";
+    int fd = mkstemp(name);
+    if (fd < 0)
+        _exit(20);
+    for (int i = 0; i < blocks; ++i) {
+        std::string block(kPageSize, char('a' + i % 26));
+        if (write(fd, block.data(), block.size()) != ssize_t(block.size()))
+            _exit(21);
+    }
+    path = name;
+    if (husk_attach_hostfile(name, 0) != 0 || husk_init("mem=32") != 0)
+        _exit(22);
+    return fd;
+}
+
+// The eviction policy under memory pressure (Reclaim's shrinker and the
+// low watermark): clean unheld buffers go first, least recently used
+// first; held buffers (ext2's metadata, a mapped file's pinned pages) and
+// pages someone else still owns stay; dirty ones are written back first,
+// and only where the caller may wait.
+[[noreturn]] void cache_gives_memory_back()
+{
+    std::string path;
+    int fd = make_page_image(path, 512);
+    BlockDevice& dev = *BlockDevice::find("vda");
+    for (uint64_t block = 0; block < 300; ++block)
+        REQUIRE(!BufferCache::get(dev, block, kPageSize).is_error(), 1);
+    auto held = BufferCache::get(dev, 300, kPageSize).release_value();
+    for (uint64_t block = 301; block < 311; ++block) {
+        auto b = BufferCache::get(dev, block, kPageSize).release_value();
+        b.data()[0] = '!';
+        b.mark_dirty();
+    }
+    void* mapped = nullptr; // as a FileCache's mapping would hold it
+    {
+        auto b = BufferCache::get(dev, 311, kPageSize).release_value();
+        mapped = b.data();
+        PageRefs::share(mapped);
+    }
+    REQUIRE(BufferCache::stats().buffers == 312, 2);
+
+    // Clean buffers, oldest first, as many as asked.
+    size_t free_before = Heap::stats().free_pages;
+    REQUIRE(BufferCache::shrink(50, false) == 50, 3);
+    REQUIRE(Heap::stats().free_pages == free_before + 50, 4);
+    REQUIRE(!BufferCache::contains(dev, 49) && BufferCache::contains(dev, 50), 5);
+    // Without waiting: every clean one, no dirty one, nothing held or shared.
+    REQUIRE(BufferCache::shrink(1000, false) == 250, 6);
+    for (uint64_t block = 300; block < 312; ++block)
+        REQUIRE(BufferCache::contains(dev, block), 7);
+    REQUIRE(host_byte(fd, 301 * off_t(kPageSize)) == char('a' + 301 % 26), 8);
+    // Waiting allowed: the dirty ones are written, then go.
+    REQUIRE(BufferCache::shrink(1000, true) == 10, 9);
+    for (uint64_t block = 301; block < 311; ++block)
+        REQUIRE(!BufferCache::contains(dev, block) && host_byte(fd, off_t(block * kPageSize)) == '!', 10);
+    REQUIRE(BufferCache::contains(dev, 300) && BufferCache::contains(dev, 311), 11);
+    REQUIRE(held.data()[0] == char('a' + 300 % 26) && static_cast<char*>(mapped)[0] == char('a' + 311 % 26), 12);
+    PageRefs::release(mapped); // the "mapping" goes: now the cache's alone
+    REQUIRE(BufferCache::shrink(1, false) == 1 && !BufferCache::contains(dev, 311), 13);
+
+    // Below the low watermark, a new block reuses old ones' memory: the
+    // cache stops growing and frees memory up to the high watermark.
+    for (uint64_t block = 0; block < 200; ++block)
+        REQUIRE(!BufferCache::get(dev, block, kPageSize).is_error(), 14);
+    std::vector<void*> eaten;
+    while (Heap::stats().free_pages >= Reclaim::low_watermark())
+        eaten.push_back(Heap::allocate_pages(1));
+    size_t buffers = BufferCache::stats().buffers;
+    REQUIRE(!BufferCache::get(dev, 400, kPageSize).is_error(), 15);
+    REQUIRE(BufferCache::stats().buffers < buffers && Heap::stats().free_pages >= Reclaim::low_watermark(), 16);
+    REQUIRE(!BufferCache::contains(dev, 0) && BufferCache::contains(dev, 199), 17);
+
+    // A safe point's reclaim with no page left: every buffer it may take
+    // (the high watermark is out of reach), not the held one.
+    while (Heap::stats().free_pages > 0)
+        eaten.push_back(Heap::allocate_pages(1));
+    auto before = Reclaim::stats();
+    REQUIRE(Reclaim::reclaim(1) && Reclaim::stats().runs == before.runs + 1, 18);
+    REQUIRE(Heap::stats().free_pages > 0 && Reclaim::stats().pages_freed == before.pages_freed + Heap::stats().free_pages, 19);
+    REQUIRE(BufferCache::stats().buffers == 1 && BufferCache::contains(dev, 300), 20);
+    for (void* page : eaten)
+        Heap::free_pages(page, 1);
+    unlink(path.c_str());
+    _exit(0);
+}
+
 } // namespace
 
 class BlockLayer : public testing::Test {
@@ -142,4 +236,5 @@ protected:
 TEST_F(BlockLayer, DeviceReadWriteBoundsAndSplitting) { EXPECT_EXIT(device_io(), testing::ExitedWithCode(0), ""); }
 TEST_F(BlockLayer, ReadOnlyDevice) { EXPECT_EXIT(read_only_device(), testing::ExitedWithCode(0), ""); }
 TEST_F(BlockLayer, CacheIsWriteBackUntilSync) { EXPECT_EXIT(cache_write_back(), testing::ExitedWithCode(0), ""); }
+TEST_F(BlockLayer, CacheGivesMemoryBackUnderPressure) { EXPECT_EXIT(cache_gives_memory_back(), testing::ExitedWithCode(0), ""); }
 TEST_F(BlockLayer, EvictionWritesDirtyBlocksFirst) { EXPECT_EXIT(cache_eviction_keeps_writes(), testing::ExitedWithCode(0), ""); }

@@ -31,6 +31,8 @@ public:
     kstd::ErrorOr<void> sync() override;
     uint64_t blocks() const override { return real().blocks(); }
     short poll_events() const override { return real().poll_events(); }
+    Vnode& data_vnode() override { return real(); }
+    // The layer's own pages (exec maps a program's file from them).
     kstd::ErrorOr<kstd::RefPtr<File>> open_device(int flags) override;
 
     // Set by OverlayFileSystem::vnode_for.

@@ -22,6 +22,7 @@ enum class Node : uint8_t {
     Stat,
     Statm,
     Status,
+    Maps,
 };
 
 // fd numbers stay below 2^24 (FdTable::kNrOpen is 2^20).

@@ -27,6 +27,7 @@ constexpr Entry kEntries[] = {
     { "cmdline", Node::Cmdline, linux::S_IFREG | 0444, nullptr },
     { "stat", Node::Stat, linux::S_IFREG | 0444, nullptr },
     { "statm", Node::Statm, linux::S_IFREG | 0444, nullptr },
+    { "maps", Node::Maps, linux::S_IFREG | 0444, nullptr },
     { "cwd", Node::Cwd, linux::S_IFLNK | 0777, proc_links::cwd },
     { "root", Node::Root, linux::S_IFLNK | 0777, proc_links::root },
     { "exe", Node::Exe, linux::S_IFLNK | 0777, proc_links::exe },

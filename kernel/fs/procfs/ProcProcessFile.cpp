@@ -23,7 +23,9 @@ kstd::ErrorOr<size_t> ProcProcessFile::read(uint64_t offset, IoBuffer buf, size_
     // The text is made whole, then the part asked for is copied out: the
     // copy may sleep (a page of the reader's to bring in), and the process
     // may be gone by then, so nothing of it is read after this.
-    size_t size = m_node == Node::Cmdline ? p->command_line().length() : kMaxText;
+    size_t size = m_node == Node::Cmdline ? p->command_line().length()
+                : m_node == Node::Maps    ? ProcProcessText::maps_size(*p)
+                                          : kMaxText;
     auto* text = static_cast<char*>(Heap::allocate(size ? size : 1));
     if (!text)
         return err(ENOMEM);
@@ -38,6 +40,7 @@ kstd::ErrorOr<size_t> ProcProcessFile::read(uint64_t offset, IoBuffer buf, size_
         case Node::Stat: ProcProcessText::stat(*p, out); break;
         case Node::Statm: ProcProcessText::statm(*p, out); break;
         case Node::Status: ProcProcessText::status(*p, out); break;
+        case Node::Maps: ProcProcessText::maps(*p, out); break;
         default: break;
         }
         length = out.length();

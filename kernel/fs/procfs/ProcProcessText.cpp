@@ -161,4 +161,69 @@ void ProcProcessText::statm(Process& p, ProcText& out)
 
 void ProcProcessText::comm(Process& p, ProcText& out) { out.add("%s\n", p.name()); }
 
+namespace {
+using Region = AddressSpace::Region;
+
+// Whether b continues a as one mapping of Linux's (a vma it would merge):
+// the same rights, object and name, the file's bytes in a row.
+bool continues(const Region& a, const Region& b)
+{
+    return a.end == b.start && a.prot == b.prot && a.shared.ptr() == b.shared.ptr()
+        && a.private_copy == b.private_copy && a.name.ptr() == b.name.ptr()
+        && (!a.name || a.name_offset + (a.end - a.start) == b.name_offset);
+}
+
+// The program break's pages ([heap]): private anonymous memory inside it.
+bool in_heap(const AddressSpace& as, const Region& r)
+{
+    uintptr_t end = (as.brk_end() + AddressSpace::kPage - 1) & ~uintptr_t(AddressSpace::kPage - 1);
+    return !r.name && !r.shared && end > as.brk_start() && r.start < end && r.end > as.brk_start();
+}
+
+} // namespace
+
+size_t ProcProcessText::maps_size(Process& p)
+{
+    size_t size = 1;
+    if (AddressSpace* as = p.address_space())
+        for (const Region& r : as->regions())
+            size += 96 + (r.name ? r.name->text.length() : 0);
+    return size;
+}
+
+void ProcProcessText::maps(Process& p, ProcText& out)
+{
+    AddressSpace* as = p.address_space();
+    if (!as)
+        return;
+    const auto& regions = as->regions();
+    for (size_t i = 0; i < regions.size();) {
+        const Region& r = regions[i];
+        uintptr_t end = r.end;
+        bool heap = in_heap(*as, r);
+        while (++i < regions.size() && continues(regions[i - 1], regions[i]) && in_heap(*as, regions[i]) == heap)
+            end = regions[i].end;
+        bool shared = r.shared && !r.private_copy;
+        uint64_t dev = r.name ? r.name->dev : 0, ino = r.name ? r.name->ino : 0;
+        uint64_t offset = r.name && r.name->ino ? r.name_offset : shared ? uint64_t(r.shared_first) * AddressSpace::kPage : 0;
+        char line[128];
+        size_t n = kstd::format(line, sizeof line, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu ", (unsigned long)r.start,
+                                (unsigned long)end, (r.prot & HUSK_PROT_READ) ? 'r' : '-',
+                                (r.prot & HUSK_PROT_WRITE) ? 'w' : '-', (r.prot & HUSK_PROT_EXEC) ? 'x' : '-',
+                                shared ? 's' : 'p', (unsigned long long)offset, linux::major_of(dev), linux::minor_of(dev),
+                                (unsigned long)ino);
+        out.add(kstd::StringView(line, n));
+        kstd::StringView name = r.name ? r.name->text.view() : heap ? kstd::StringView("[heap]") : kstd::StringView();
+        if (!name.is_empty()) {
+            // Linux pads to column 72 (seq_pad: 25 + 6 * 8 - 1), then a
+            // space: names line up at 73.
+            for (size_t column = n; column < 72; ++column)
+                out.add(" ");
+            out.add(" ");
+            out.add(name);
+        }
+        out.add("\n");
+    }
+}
+
 } // namespace husk
