@@ -118,6 +118,8 @@ ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context,
     if (!linux::is_reg(file->mode()))
         return err(EACCES);
     TRY(Vfs::access(context, *file, linux::X_OK, true));
+    if (file->is_open_for_writing())
+        return err(ETXTBSY); // as Linux's open_exec
     char name[64];
     kstd::format(name, sizeof name, "%.*s", int(path.length()), path.data());
     pages = pages_of(*file);
@@ -160,6 +162,8 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
     if (!linux::is_reg(file->mode()))
         return err(EACCES);
     TRY(Vfs::access(context, *file, linux::X_OK, true));
+    if (file->is_open_for_writing())
+        return err(ETXTBSY); // as Linux's open_exec: a file being written is not run
 
     char line[kScriptLine];
     size_t length = TRY(file->read(0, IoBuffer::kernel(line), sizeof line));

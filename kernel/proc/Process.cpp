@@ -92,7 +92,7 @@ ErrorOr<Process*> Process::fork(Process& parent)
     child->m_fds = kstd::move(fds);
     Signals::inherit(parent, *child);
     child->m_image = parent.m_image;
-    child->m_executable = parent.m_executable;
+    child->set_executable(parent.m_executable, kstd::String());
     if (auto path = kstd::String::from(parent.m_executable_path.view()); !path.is_error())
         child->m_executable_path = path.release_value();
     if (auto line = kstd::String::from(parent.m_command_line.view()); !line.is_error())
@@ -110,6 +110,7 @@ Process::~Process()
     while (Process* child = m_children.take_first())
         child->m_parent = nullptr;
     release_fds();
+    set_executable(nullptr, kstd::String());
     RecordLocks::release_all(this);
     PosixTimers::release(*this);
 }
@@ -210,8 +211,7 @@ void Process::become_zombie()
             hook(*this);
     m_address_space = nullptr;
     m_image = nullptr;
-    m_executable = nullptr;
-    m_executable_path = kstd::String();
+    set_executable(nullptr, kstd::String());
     m_command_line = kstd::String();
     if (this != g_init) {
         m_cwd = nullptr; // pid 1's stay: the boot code goes on in it to unmount
@@ -262,6 +262,15 @@ void Process::set_name(kstd::StringView name)
     size_t n = name.length() < sizeof m_name - 1 ? name.length() : sizeof m_name - 1;
     memcpy(m_name, name.data(), n);
     m_name[n] = 0;
+}
+
+void Process::set_executable(kstd::RefPtr<Vnode> v, kstd::String path)
+{
+    if (m_executable && m_executable_denies_write)
+        m_executable->allow_write_access();
+    m_executable = kstd::move(v);
+    m_executable_denies_write = m_executable && !m_executable->deny_write_access().is_error();
+    m_executable_path = kstd::move(path);
 }
 
 void Process::set_address_space(kstd::RefPtr<AddressSpace> as) { m_address_space = kstd::move(as); }

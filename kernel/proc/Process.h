@@ -109,11 +109,8 @@ public:
     // The executable file and its absolute path (/proc/PID/exe), or nullptr.
     kstd::RefPtr<Vnode> executable() const { return m_executable; }
     kstd::StringView executable_path() const { return m_executable_path.view(); }
-    void set_executable(kstd::RefPtr<Vnode> v, kstd::String path)
-    {
-        m_executable = kstd::move(v);
-        m_executable_path = kstd::move(path);
-    }
+    // While it runs, the file is not written (Vnode::deny_write_access).
+    void set_executable(kstd::RefPtr<Vnode> v, kstd::String path);
     // The program's arguments as execve received them, each followed by a
     // NUL (/proc/PID/cmdline); empty for local clients and zombies.
     kstd::StringView command_line() const { return m_command_line.view(); }
@@ -234,6 +231,7 @@ private:
     kstd::RefPtr<AddressSpace> m_address_space;
     kstd::RefPtr<ProcessImage> m_image;
     kstd::RefPtr<Vnode> m_executable;
+    bool m_executable_denies_write { false };
     kstd::String m_executable_path;
     kstd::String m_command_line;
     ProcessSignals m_signals;

@@ -106,10 +106,13 @@ ErrorOr<void> Vfs::truncate(const PathContext& context, Vnode& v, uint64_t lengt
     TRY(check_access(v, context.credentials, W_OK));
     if (v.fs().is_read_only())
         return err(EROFS);
+    TRY(v.get_write_access()); // ETXTBSY for a running program
     AttrChange change;
     change.mask = AttrChange::Size;
     change.size = length;
-    return v.setattr(change);
+    auto result = v.setattr(change);
+    v.put_write_access();
+    return result;
 }
 
 ErrorOr<void> Vfs::truncate(File& f, uint64_t length)

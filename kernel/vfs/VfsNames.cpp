@@ -143,6 +143,7 @@ ErrorOr<RefPtr<File>> Vfs::open(const PathContext& context, RefPtr<Vnode> base, 
         return err(ENXIO); // a socket is reached with connect(), not open()
     if ((flags & O_DIRECTORY) && !v->is_directory())
         return err(ENOTDIR);
+    bool writer = false; // this open holds the vnode's write access
     if (!path_only) {
         int acc = flags & O_ACCMODE;
         // O_ACCMODE (3) is valid: it needs read and write permission and
@@ -157,17 +158,36 @@ ErrorOr<RefPtr<File>> Vfs::open(const PathContext& context, RefPtr<Vnode> base, 
             int mask = (acc != O_WRONLY ? R_OK : 0) | (wants_write ? W_OK : 0);
             TRY(check_access(*v, context.credentials, mask));
         }
+        // A running program's file is not written (ETXTBSY), as Linux's
+        // get_write_access after the permission check.
+        if (wants_write && v->is_regular())
+            TRY(v->get_write_access());
+        writer = wants_write && v->is_regular();
         if ((flags & O_TRUNC) && v->is_regular() && !created) {
             AttrChange change;
             change.mask = AttrChange::Size;
-            TRY(v->setattr(change));
+            if (auto r = v->setattr(change); r.is_error()) {
+                v->put_write_access();
+                return r.error();
+            }
         }
     }
     // Like Linux on 64-bit, regular opens report O_LARGEFILE; O_PATH ones do not.
     int status = (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | O_NOCTTY)) | (path_only ? 0 : O_LARGEFILE);
-    RefPtr<File> file = path_only ? RefPtr<File>() : TRY(v->open_device(status));
-    if (!file)
-        file = kstd::adopt_new<VnodeFile>(v, status);
+    auto device = path_only ? ErrorOr<RefPtr<File>>(RefPtr<File>()) : v->open_device(status);
+    RefPtr<File> file = device.is_error() ? RefPtr<File>() : device.value();
+    if (!device.is_error() && !file) {
+        RefPtr<VnodeFile> plain = kstd::adopt_new<VnodeFile>(v, status);
+        if (plain && writer) {
+            plain->hold_write_access();
+            writer = false;
+        }
+        file = plain;
+    }
+    if (writer)
+        v->put_write_access(); // a device's own description, or none made
+    if (device.is_error())
+        return device.error();
     if (!file)
         return err(ENOMEM);
     if (!v->is_directory() && r.last == Resolved::Last::Normal)

@@ -81,4 +81,20 @@ ErrorOr<uint64_t> Vnode::seek_data(uint64_t offset, bool want_hole)
 
 ErrorOr<RefPtr<File>> Vnode::open_device(int) { return RefPtr<File>(); }
 
+ErrorOr<void> Vnode::get_write_access()
+{
+    if (m_write_count < 0)
+        return err(ETXTBSY);
+    ++m_write_count;
+    return {};
+}
+
+ErrorOr<void> Vnode::deny_write_access()
+{
+    if (m_write_count > 0)
+        return err(ETXTBSY);
+    --m_write_count;
+    return {};
+}
+
 } // namespace husk

@@ -130,6 +130,16 @@ public:
     // Readiness for poll(): regular files and directories are always ready.
     virtual short poll_events() const { return linux::POLLIN | linux::POLLOUT | linux::POLLRDNORM | linux::POLLWRNORM; }
 
+    // Linux's i_writecount: descriptors open for writing (> 0) or programs
+    // running the file (< 0), which exclude each other: ETXTBSY for an
+    // open for writing or a truncate of a running program, and for an
+    // execve of a file open for writing.
+    kstd::ErrorOr<void> get_write_access();
+    void put_write_access() { --m_write_count; }
+    kstd::ErrorOr<void> deny_write_access();
+    void allow_write_access() { ++m_write_count; }
+    bool is_open_for_writing() const { return m_write_count > 0; }
+
     // Device nodes give their own open file description (it sees the
     // status flags, e.g. O_NONBLOCK); null means "use a plain VnodeFile".
     virtual kstd::ErrorOr<kstd::RefPtr<File>> open_device(int flags);
@@ -160,6 +170,7 @@ private:
     FileSystem* m_fs;
     uint64_t m_ino;
     FileCache* m_page_cache { nullptr };
+    int m_write_count { 0 };
 };
 
 } // namespace husk

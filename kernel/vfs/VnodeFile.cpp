@@ -19,6 +19,8 @@ VnodeFile::VnodeFile(kstd::RefPtr<Vnode> vnode, int flags) : File(flags), m_vnod
 VnodeFile::~VnodeFile()
 {
     RecordLocks::release_all(this); // its OFD locks
+    if (m_holds_write_access)
+        m_vnode->put_write_access();
     m_vnode->fs().file_closed();
 }
 

@@ -9,6 +9,9 @@ namespace husk {
 class VnodeFile final : public File {
 public:
     VnodeFile(kstd::RefPtr<Vnode> vnode, int flags);
+    // The open took the vnode's write access (Vnode::get_write_access):
+    // this description gives it back when it goes.
+    void hold_write_access() { m_holds_write_access = true; }
     ~VnodeFile() override;
 
     kstd::ErrorOr<size_t> read(IoBuffer buf, size_t n) override;
@@ -27,6 +30,7 @@ public:
 private:
     kstd::RefPtr<Vnode> m_vnode;
     uint64_t m_offset { 0 };  // byte offset, or the readdir cookie for directories
+    bool m_holds_write_access { false };
 };
 
 } // namespace husk
