@@ -204,6 +204,19 @@ extern "C" int husk_kernel_run_program(void)
         BootMounts::unmount_all();
         return 125;
     }
+    // cwd=PATH (husk oci's process.cwd, a container's working directory):
+    // the program starts there.
+    if (kstd::StringView cwd = Config::get("cwd"); !cwd.is_empty()) {
+        auto dir = cwd.starts_with("/") ? Vfs::resolve(process.path_context(), Vfs::root(), cwd, FollowLast)
+                                        : ErrorOr<Resolved>(err(kstd::EINVAL));
+        if (dir.is_error() || !dir.value().vnode->is_directory()) {
+            klog(LogLevel::Error, "exec: cwd=%.*s: %s", int(cwd.length()), cwd.data(),
+                 dir.is_error() ? kstd::errno_name(dir.error().code()) : "not a directory");
+            BootMounts::unmount_all();
+            return 127;
+        }
+        process.set_cwd(dir.value().vnode);
+    }
     kstd::StringView program_name = args.argv[0];
     auto status = Program::run(process, installed.value(), kstd::move(args));
     // Whatever the program left open is closed, then every disk is synced
