@@ -2,6 +2,7 @@
 //   container hello ARGS...   prints its arguments, $GREETING, its working
 //                             directory and host name; exits 7
 //   container write FILE      writes "written in the container" to FILE
+//   container cat             copies its stdin to its stdout
 //   container serve           says "serving", then waits; SIGUSR1 is
 //                             answered with a line, SIGTERM kills it (143)
 #include <signal.h>
@@ -39,12 +40,18 @@ int main(int argc, char** argv)
         }
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "cat") == 0) {
+        char buf[4096];
+        for (ssize_t n; (n = read(0, buf, sizeof buf)) > 0;)
+            (void)!write(1, buf, (size_t)n);
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "serve") == 0) {
         signal(SIGUSR1, on_usr1);
         printf("serving\n");
         for (;;)
             pause();
     }
-    fprintf(stderr, "usage: container hello|write FILE|serve\n");
+    fprintf(stderr, "usage: container hello|write FILE|cat|serve\n");
     return 2;
 }

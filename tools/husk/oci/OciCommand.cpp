@@ -328,13 +328,14 @@ private:
         } else if (std::sscanf(request.c_str(), "kill %d", &sig) == 1 && sig > 0 && sig < 65) {
             // KILL and a kill before start end the container: the client
             // reads to end of file, which our exit brings.
-            write_text(fd, "ok\n");
             if (sig == SIGKILL || m_child <= 0) {
+                write_text(fd, "ok\n");
                 m_waiting.push_back(fd);
                 fd = -1;
-            }
-            if (std::string why = deliver(sig); !why.empty() && fd >= 0) {
-                write_text(fd, "error: " + why + "\n");
+                deliver(sig);
+            } else {
+                std::string why = deliver(sig);
+                write_text(fd, why.empty() ? "ok\n" : "error: " + why + "\n");
             }
         } else {
             write_text(fd, "error: unknown request\n");
