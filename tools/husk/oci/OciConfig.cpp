@@ -91,6 +91,11 @@ void map_mounts(const json& mounts, const std::string& bundle, BundleRun* out)
                 fail(field + ".type", "'" + type + "' is not supported (bind, tmpfs, proc, sysfs, devpts, mqueue, cgroup)");
             continue;
         }
+        if (destination == "/dev" || destination.rfind("/dev/", 0) == 0) {
+            // podman's /dev/shm: the guest kernel has its own (shared memory does not cross a VM anyway).
+            out->warnings.push_back(field + ": bind mount on " + destination + " ignored (the guest has its own /dev)");
+            continue;
+        }
         std::string source = member(m, "source") ? string_at(m["source"], field + ".source") : "";
         if (source.empty())
             fail(field + ".source", "a bind mount wants a source");
