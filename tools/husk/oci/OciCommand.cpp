@@ -13,6 +13,7 @@
 #include <optional>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -69,7 +70,7 @@ void debug(const std::string& msg)
 struct State {
     std::string id, bundle, rootfs, annotations = "{}";
     long pid = 0;
-    bool started = false, finished = false;
+    bool started = false, finished = false, terminal = false;
     int exit_status = -1;
     int64_t created = 0;
     std::vector<std::string> run_args;
@@ -91,7 +92,7 @@ bool write_state(const std::string& dir, const State& s)
 {
     json j { { "id", s.id }, { "bundle", s.bundle }, { "rootfs", s.rootfs }, { "annotations", json::parse(s.annotations) },
              { "pid", s.pid }, { "started", s.started }, { "finished", s.finished }, { "exitStatus", s.exit_status },
-             { "created", s.created }, { "runArgs", s.run_args } };
+             { "created", s.created }, { "terminal", s.terminal }, { "runArgs", s.run_args } };
     std::string tmp = dir + "/state.json.tmp";
     {
         std::ofstream out(tmp);
@@ -121,6 +122,7 @@ std::optional<State> read_state(const std::string& dir)
         s.finished = j.value("finished", false);
         s.exit_status = j.value("exitStatus", -1);
         s.created = j.value("created", int64_t(0));
+        s.terminal = j.value("terminal", false);
         s.run_args = j.value("runArgs", std::vector<std::string> {});
     } catch (const json::exception&) {
         return std::nullopt;
@@ -187,7 +189,8 @@ int listen_control(const std::string& dir)
 
 class ContainerSupervisor {
 public:
-    ContainerSupervisor(std::string dir, State state) : m_dir(std::move(dir)), m_state(std::move(state)) { }
+    // tty: the pty's terminal end for the program's stdio (process.terminal), else -1: create's fd 0, 1, 2.
+    ContainerSupervisor(std::string dir, State state, int tty) : m_dir(std::move(dir)), m_state(std::move(state)), m_tty(tty) { }
 
     // In create's child: never returns. ready gets "ok\n" once requests
     // are taken, or the reason it could not start.
@@ -282,10 +285,15 @@ private:
         pid_t parent = getpid();
         pid_t pid = fork();
         if (pid == 0) {
-            setpgid(0, 0); // its own group, QEMU's too: SIGKILL reaches both
+            setsid(); // its own group, QEMU's too: SIGKILL reaches both; the pty its controlling terminal
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (getppid() != parent)
                 _exit(137);
+            if (m_tty >= 0) {
+                ioctl(m_tty, TIOCSCTTY, 0);
+                for (int fd = 0; fd < 3; ++fd)
+                    dup2(m_tty, fd);
+            }
             sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
             std::vector<char*> argv;
             for (auto& a : args)
@@ -348,6 +356,7 @@ private:
     State m_state;
     int m_listener = -1, m_signals = -1;
     sigset_t m_old_mask {};
+    int m_tty = -1;
     pid_t m_child = 0;
     std::vector<int> m_waiting;
 };
@@ -448,6 +457,50 @@ int parse_signal(const std::string& text)
 
 // --- the commands ----------------------------------------------------------------
 
+// process.terminal: a pty whose master goes to the engine's console
+// socket (SCM_RIGHTS, the pty's name as the message, as runc sends it);
+// *tty gets the terminal end, the program's stdio. "" or why not.
+std::string open_console(const std::string& socket_path, int* tty)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) != 0 || unlockpt(master) != 0)
+        return std::string("cannot open a pty: ") + std::strerror(errno);
+    std::string name = ptsname(master);
+    *tty = open(name.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    sockaddr_un address {};
+    address.sun_family = AF_UNIX;
+    if (socket_path.size() >= sizeof address.sun_path) {
+        close(master);
+        return "--console-socket: the path is too long";
+    }
+    std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (*tty < 0 || fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        std::string why = "--console-socket " + socket_path + ": " + std::strerror(errno);
+        close(master);
+        if (fd >= 0)
+            close(fd);
+        return why;
+    }
+    char control[CMSG_SPACE(sizeof(int))] {};
+    iovec iov { name.data(), name.size() };
+    msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &master, sizeof(int));
+    bool sent = sendmsg(fd, &msg, MSG_NOSIGNAL) >= 0;
+    int error = errno;
+    close(fd);
+    close(master);
+    return sent ? "" : "--console-socket " + socket_path + ": cannot send the pty: " + std::strerror(error);
+}
+
 int cmd_create(const std::vector<std::string>& args)
 {
     int status = 0;
@@ -487,6 +540,16 @@ int cmd_create(const std::vector<std::string>& args)
         std::filesystem::remove_all(dir, ec);
         return fail("cannot write " + dir + "/state.json");
     }
+    s.terminal = run.terminal;
+    int tty = -1;
+    if (run.terminal) {
+        std::string why = f->values.count("console-socket") ? open_console(f->values["console-socket"], &tty)
+                                                           : "process.terminal is true: create wants --console-socket";
+        if (!why.empty()) {
+            std::filesystem::remove_all(dir, ec);
+            return fail(why);
+        }
+    }
     int ready[2];
     if (pipe2(ready, O_CLOEXEC) != 0) {
         std::filesystem::remove_all(dir, ec);
@@ -496,9 +559,11 @@ int cmd_create(const std::vector<std::string>& args)
     pid_t pid = fork();
     if (pid == 0) {
         close(ready[0]);
-        ContainerSupervisor(dir, s).run(ready[1]);
+        ContainerSupervisor(dir, s, tty).run(ready[1]);
     }
     close(ready[1]);
+    if (tty >= 0)
+        close(tty);
     std::string answer;
     char buf[512];
     for (ssize_t n; (n = read(ready[0], buf, sizeof buf)) != 0;) {

@@ -153,8 +153,7 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
     if (const json* t = member(*process, "terminal")) {
         if (!t->is_boolean())
             fail("process.terminal", "wants true or false");
-        if (t->get<bool>())
-            fail("process.terminal", "true (a console socket, podman -t) is not supported yet");
+        out->terminal = t->get<bool>();
     }
     std::string cwd = member(*process, "cwd") ? string_at((*process)["cwd"], "process.cwd") : "/";
     if (cwd.empty() || cwd[0] != '/')

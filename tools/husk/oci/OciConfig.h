@@ -11,6 +11,7 @@ struct BundleRun {
     std::vector<std::string> run_args; // husk run's options and PROGRAM ARGS (after "run")
     std::string rootfs;                // the root directory on the host
     bool readonly_root = false;        // root.readonly (the guest's overlay takes writes either way)
+    bool terminal = false;             // process.terminal: a pty, its master sent to --console-socket
     std::vector<std::string> warnings; // what was accepted but not done
     std::string annotations_json = "{}";
 };
