@@ -752,9 +752,9 @@ int cmd_features()
     return 0;
 }
 
-void usage()
+const char* usage_text()
 {
-    std::printf("usage: husk oci [GLOBAL OPTIONS] COMMAND [OPTIONS] ID\n"
+    return "usage: husk oci [GLOBAL OPTIONS] COMMAND [OPTIONS] ID\n"
                 "       husk-oci [GLOBAL OPTIONS] COMMAND [OPTIONS] ID\n\n"
                 "The OCI runtime command line as runc has it: each container a Husk microVM (docs/oci.md).\n\n"
                 "Commands:\n"
@@ -772,8 +772,10 @@ void usage()
                 "  --log-format text|json   --log's format (default text)\n"
                 "  --debug                  log debug messages too\n"
                 "  --systemd-cgroup         accepted and ignored (no cgroups: the container is a VM)\n"
-                "  --version, -v            the version\n");
+                "  --version, -v            the version\n";
 }
+
+void usage() { std::fputs(usage_text(), stdout); }
 
 } // namespace
 
@@ -852,10 +854,11 @@ int oci_main(const std::vector<std::string>& args)
 
 Runner declare_oci(CLI::App& app)
 {
-    describe(app, "usage: husk oci [GLOBAL OPTIONS] create|start|state|kill|delete|list|ps|features ...\n\n"
-                  "The OCI runtime command line (runc's): containers as Husk microVMs. husk oci --help\n"
-                  "lists its commands; docs/oci.md.");
-    app.set_help_flag();
+    // husk oci --help and husk help oci: CLI11's help of this text; after
+    // the command (husk oci create --help) and as husk-oci: usage().
+    std::string text = usage_text();
+    describe(app, text.substr(0, text.rfind("\n\n", text.find("Commands:")) ));
+    app.footer(text.substr(text.find("Commands:")));
     app.prefix_command();
     app.allow_extras();
     return [&app] { return oci_main(app.remaining()); };
