@@ -155,6 +155,7 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
             fail("process.terminal", "wants true or false");
         out->terminal = t->get<bool>();
     }
+    long uid = 0, gid = 0;
     std::string cwd = member(*process, "cwd") ? string_at((*process)["cwd"], "process.cwd") : "/";
     if (cwd.empty() || cwd[0] != '/')
         fail("process.cwd", "wants an absolute path, not '" + cwd + "'");
@@ -164,11 +165,12 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
         for (const char* id : { "uid", "gid" })
             if (const json* v = member(*user, id); v && !(v->is_number_unsigned() || (v->is_number_integer() && v->get<long>() >= 0)))
                 fail(std::string("process.user.") + id, "wants a number");
-        long uid = member(*user, "uid") ? (*user)["uid"].get<long>() : 0;
-        long gid = member(*user, "gid") ? (*user)["gid"].get<long>() : 0;
-        if (uid != 0 || gid != 0)
-            out->warnings.push_back("process.user " + std::to_string(uid) + ":" + std::to_string(gid)
-                                    + ": the program runs as root in its microVM (not yet mapped)");
+        uid = member(*user, "uid") ? (*user)["uid"].get<long>() : 0;
+        gid = member(*user, "gid") ? (*user)["gid"].get<long>() : 0;
+        if (uid > 0xfffffffeL || gid > 0xfffffffeL)
+            fail("process.user", "a uid or gid beyond 4294967294");
+        if (const json* groups = member(*user, "additionalGids"); groups && groups->is_array() && !groups->empty())
+            out->warnings.push_back("process.user.additionalGids: not given to the program yet");
     }
     std::string hostname = member(config, "hostname") ? string_at(config["hostname"], "hostname") : "";
     if (hostname.find_first_of(" \t\n=") != std::string::npos)
@@ -223,6 +225,8 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
         r.insert(r.end(), { "--append", "hostname=" + hostname });
     if (cwd != "/")
         r.insert(r.end(), { "--append", "cwd=" + cwd });
+    if (uid || gid)
+        r.insert(r.end(), { "--append", "uid=" + std::to_string(uid), "--append", "gid=" + std::to_string(gid) });
     r.insert(r.end(), { "--rootfs", out->rootfs, "qemu", program_path(out->rootfs, argv[0], env) });
     r.insert(r.end(), argv.begin() + 1, argv.end());
 }
