@@ -295,6 +295,7 @@ private:
                     dup2(m_tty, fd);
             }
             sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
+            close_range(3, ~0U, 0); // what the engine left open to create is not the guest's
             std::vector<char*> argv;
             for (auto& a : args)
                 argv.push_back(a.data());
