@@ -32,7 +32,7 @@ using nlohmann::json;
 constexpr const char* kSpecVersion = "1.1.0";
 
 struct Globals {
-    std::string root = "/run/husk-oci", log, log_format = "text";
+    std::string root = "/run/husk-oci", log, log_format = "text", platform = "qemu";
     bool debug = false;
 } g;
 
@@ -522,6 +522,7 @@ int cmd_create(const std::vector<std::string>& args)
     if (ec)
         bundle = absolute.string();
     oci::BundleRun run;
+    run.platform = g.platform;
     if (std::string why = oci::read_bundle(bundle, &run); !why.empty())
         return fail(why);
     for (const auto& w : run.warnings)
@@ -772,6 +773,7 @@ const char* usage_text()
                 "  --log FILE               append errors there (as well as on stderr)\n"
                 "  --log-format text|json   --log's format (default text)\n"
                 "  --debug                  log debug messages too\n"
+                "  --platform qemu|kvm      the microVMs' platform: qemu (TCG, the default) or kvm (/dev/kvm)\n"
                 "  --systemd-cgroup         accepted and ignored (no cgroups: the container is a VM)\n"
                 "  --version, -v            the version\n";
 }
@@ -791,7 +793,8 @@ int oci_main(const std::vector<std::string>& args)
             value = name.substr(eq + 1);
             name = name.substr(0, eq);
         }
-        bool takes_value = name == "root" || name == "log" || name == "log-format" || name == "criu" || name == "rootless";
+        bool takes_value = name == "root" || name == "log" || name == "log-format" || name == "criu" || name == "rootless"
+                           || name == "platform";
         if (takes_value && !value) {
             if (i + 1 >= args.size())
                 return fail("flag needs an argument: -" + name);
@@ -805,6 +808,10 @@ int oci_main(const std::vector<std::string>& args)
             if (*value != "text" && *value != "json")
                 return fail("invalid log-format: " + *value);
             g.log_format = *value;
+        } else if (name == "platform") {
+            if (*value != "qemu" && *value != "kvm")
+                return fail("invalid platform: " + *value + " (qemu or kvm)");
+            g.platform = *value;
         } else if (name == "debug")
             g.debug = value.value_or("true") != "false";
         else if (name == "systemd-cgroup" || name == "criu" || name == "rootless") {

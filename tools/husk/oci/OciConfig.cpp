@@ -227,7 +227,7 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
         r.insert(r.end(), { "--append", "cwd=" + cwd });
     if (uid || gid)
         r.insert(r.end(), { "--append", "uid=" + std::to_string(uid), "--append", "gid=" + std::to_string(gid) });
-    r.insert(r.end(), { "--rootfs", out->rootfs, "qemu", program_path(out->rootfs, argv[0], env) });
+    r.insert(r.end(), { "--rootfs", out->rootfs, out->platform, program_path(out->rootfs, argv[0], env) });
     r.insert(r.end(), argv.begin() + 1, argv.end());
 }
 

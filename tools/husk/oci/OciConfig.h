@@ -8,6 +8,7 @@
 namespace husk::tools::oci {
 
 struct BundleRun {
+    std::string platform = "qemu";     // husk run's: qemu (TCG) or kvm (husk oci --platform)
     std::vector<std::string> run_args; // husk run's options and PROGRAM ARGS (after "run")
     std::string rootfs;                // the root directory on the host
     bool readonly_root = false;        // root.readonly (the guest's overlay takes writes either way)
