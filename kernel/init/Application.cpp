@@ -204,6 +204,31 @@ extern "C" int husk_kernel_run_program(void)
         BootMounts::unmount_all();
         return 125;
     }
+    // cwd=PATH (husk oci's process.cwd, a container's working directory):
+    // the program starts there.
+    if (kstd::StringView cwd = Config::get("cwd"); !cwd.is_empty()) {
+        auto dir = cwd.starts_with("/") ? Vfs::resolve(process.path_context(), Vfs::root(), cwd, FollowLast)
+                                        : ErrorOr<Resolved>(err(kstd::EINVAL));
+        if (dir.is_error() || !dir.value().vnode->is_directory()) {
+            klog(LogLevel::Error, "exec: cwd=%.*s: %s", int(cwd.length()), cwd.data(),
+                 dir.is_error() ? kstd::errno_name(dir.error().code()) : "not a directory");
+            BootMounts::unmount_all();
+            return 127;
+        }
+        process.set_cwd(dir.value().vnode);
+    }
+    // uid=N gid=N (husk oci's process.user): the program runs as that user
+    // and group, without supplementary groups, as a container's.
+    unsigned long uid = Config::get_number("uid", 0), gid = Config::get_number("gid", 0);
+    if (uid || gid) {
+        Credentials& credentials = process.credentials();
+        if (uid > 0xfffffffeUL || gid > 0xfffffffeUL || credentials.set_groups(nullptr, 0).is_error()
+            || credentials.set_gid(uint32_t(gid)).is_error() || credentials.set_uid(uint32_t(uid)).is_error()) {
+            klog(LogLevel::Error, "exec: uid=%lu gid=%lu: cannot take them", uid, gid);
+            BootMounts::unmount_all();
+            return 127;
+        }
+    }
     kstd::StringView program_name = args.argv[0];
     auto status = Program::run(process, installed.value(), kstd::move(args));
     // Whatever the program left open is closed, then every disk is synced

@@ -223,7 +223,7 @@ int QemuLauncher::run()
     // that stop husk run (below).
     sigset_t waited, old;
     sigemptyset(&waited);
-    for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP })
+    for (int s : { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 })
         sigaddset(&waited, s);
     sigprocmask(SIG_BLOCK, &waited, &old);
     int signals = signalfd(-1, &waited, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -290,6 +290,11 @@ int QemuLauncher::run()
         int sig = read(signals, &info, sizeof info) == sizeof info ? int(info.ssi_signo) : 0;
         if (sig <= 0 || sig == SIGCHLD)
             continue;
+        if (sig == SIGUSR1 || sig == SIGUSR2) { // the guest's pid 1 gets them (husk oci kill ID USR1)
+            std::string request = "husk-signal:" + std::to_string(sig) + "\n";
+            (void)!send(channel[0], request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            continue;
+        }
         if (stop_signal) {
             kill_and_wait(pid, &wstatus);
             killed = second_signal = true;

@@ -10,6 +10,7 @@
 #include "ImageCommand.h"
 #include "InstanceCommands.h"
 #include "RunCommand.h"
+#include "oci/OciCommand.h"
 #include "remote/Ctl.h"
 #include "remote/ServerCommand.h"
 #include "SyscallDocs.h"
@@ -53,6 +54,7 @@ const std::vector<husk::tools::Command>& commands()
         { "kill", "kill a background instance, or send its pid 1 a signal", husk::tools::declare_kill },
         { "rm", "remove ended background instances", husk::tools::declare_rm },
         { "inspect", "print what is recorded of background instances (JSON)", husk::tools::declare_inspect },
+        { "oci", "the OCI runtime command line (runc's): containers as microVMs (husk-oci)", husk::tools::declare_oci },
         { "server", "a Husk kernel in its own process, serving husk ctl and libhusk-hijack.so", husk::remote::declare_server },
         { "ctl", "ls, cat, cp, dd, mkdir, ifconfig, ... against a husk server's kernel", husk::remote::declare_ctl },
         { "syscalls", "list the Linux syscalls and their support status", declare_syscalls },
@@ -73,6 +75,8 @@ int main(int argc, char** argv)
         std::string tool = self.substr(triple.size());
         return husk::tools::compile(tool == "g++" || tool == "c++", std::vector<std::string>(argv + 1, argv + argc));
     }
+    if (self == "husk-oci") // the OCI runtime's own name (podman --runtime husk-oci)
+        return husk::tools::oci_main(std::vector<std::string>(argv + 1, argv + argc));
     if (argc == 2 && std::string(argv[1]) == "--version")
         return declare_version(*std::make_unique<CLI::App>())();
     // Every command checks its values and says what is wrong; this is the

@@ -1,0 +1,259 @@
+#include "OciConfig.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace husk::tools::oci {
+namespace {
+
+using nlohmann::json;
+
+struct Problem {
+    std::string text;
+};
+
+[[noreturn]] void fail(const std::string& field, const std::string& why) { throw Problem { field + ": " + why }; }
+
+const json* member(const json& object, const char* key) { return object.is_object() && object.contains(key) ? &object.at(key) : nullptr; }
+
+std::string string_at(const json& j, const std::string& field)
+{
+    if (!j.is_string())
+        fail(field, "wants a string");
+    return j.get<std::string>();
+}
+
+std::vector<std::string> strings_at(const json& j, const std::string& field)
+{
+    if (!j.is_array())
+        fail(field, "wants an array of strings");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < j.size(); ++i)
+        out.push_back(string_at(j[i], field + "[" + std::to_string(i) + "]"));
+    return out;
+}
+
+bool is_executable_file(const std::string& path)
+{
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+}
+
+// args[0] without a '/' is looked up in the rootfs along the process's
+// PATH, as runc's exec does inside the container.
+std::string program_path(const std::string& rootfs, const std::string& name, const std::vector<std::string>& env)
+{
+    if (name.find('/') != std::string::npos)
+        return name[0] == '/' ? name : "/" + name;
+    std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (const auto& e : env)
+        if (e.rfind("PATH=", 0) == 0)
+            path = e.substr(5);
+    for (size_t start = 0; start <= path.size();) {
+        size_t end = path.find(':', start);
+        std::string dir = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!dir.empty() && dir[0] == '/' && is_executable_file(rootfs + dir + "/" + name))
+            return dir + "/" + name;
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    fail("process.args[0]", "'" + name + "': executable file not found in $PATH of the root file system");
+}
+
+void map_mounts(const json& mounts, const std::string& bundle, BundleRun* out)
+{
+    if (!mounts.is_array())
+        fail("mounts", "wants an array");
+    for (size_t i = 0; i < mounts.size(); ++i) {
+        std::string field = "mounts[" + std::to_string(i) + "]";
+        const json& m = mounts[i];
+        if (!m.is_object())
+            fail(field, "wants an object");
+        const json* dest = member(m, "destination");
+        if (!dest)
+            fail(field + ".destination", "missing");
+        std::string destination = string_at(*dest, field + ".destination");
+        std::string type = member(m, "type") ? string_at(m["type"], field + ".type") : "";
+        std::vector<std::string> options = member(m, "options") ? strings_at(m["options"], field + ".options") : std::vector<std::string> {};
+        bool bind = type == "bind";
+        for (const auto& o : options)
+            bind = bind || o == "bind" || o == "rbind";
+        if (!bind) {
+            // The guest kernel provides /proc, /sys, /dev, /dev/pts, /dev/shm and /tmp itself.
+            static const char* const provided[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "cgroup2" };
+            bool known = false;
+            for (const char* t : provided)
+                known = known || type == t;
+            if (!known)
+                fail(field + ".type", "'" + type + "' is not supported (bind, tmpfs, proc, sysfs, devpts, mqueue, cgroup)");
+            continue;
+        }
+        if (destination == "/dev" || destination.rfind("/dev/", 0) == 0) {
+            // podman's /dev/shm: the guest kernel has its own (shared memory does not cross a VM anyway).
+            out->warnings.push_back(field + ": bind mount on " + destination + " ignored (the guest has its own /dev)");
+            continue;
+        }
+        std::string source = member(m, "source") ? string_at(m["source"], field + ".source") : "";
+        if (source.empty())
+            fail(field + ".source", "a bind mount wants a source");
+        if (source[0] != '/')
+            source = bundle + "/" + source;
+        struct stat st;
+        if (stat(source.c_str(), &st) != 0)
+            fail(field + ".source", "'" + source + "' does not exist");
+        if (!S_ISDIR(st.st_mode)) {
+            // Engines bind files such as /etc/hosts and /etc/resolv.conf; the
+            // guest generates its own (9P shares directories only).
+            out->warnings.push_back(field + ": bind mount of the file " + source + " on " + destination + " ignored (directories only)");
+            continue;
+        }
+        bool ro = false;
+        for (const auto& o : options)
+            ro = ro || o == "ro";
+        out->run_args.push_back("--volume");
+        out->run_args.push_back(source + ":" + destination + (ro ? ":ro" : ""));
+    }
+}
+
+void map_config(const json& config, const std::string& bundle, BundleRun* out)
+{
+    if (!config.is_object())
+        fail("config.json", "wants a JSON object");
+    if (const json* v = member(config, "ociVersion"); v)
+        string_at(*v, "ociVersion");
+    const json* root = member(config, "root");
+    if (!root || !member(*root, "path"))
+        fail("root.path", "missing");
+    std::string path = string_at((*root)["path"], "root.path");
+    out->rootfs = path.empty() || path[0] != '/' ? bundle + "/" + path : path;
+    struct stat st;
+    if (stat(out->rootfs.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        fail("root.path", "'" + out->rootfs + "' is not a directory");
+    if (const json* ro = member(*root, "readonly")) {
+        if (!ro->is_boolean())
+            fail("root.readonly", "wants true or false");
+        out->readonly_root = ro->get<bool>();
+    }
+    const json* process = member(config, "process");
+    if (!process || !process->is_object())
+        fail("process", "missing");
+    const json* args = member(*process, "args");
+    if (!args)
+        fail("process.args", "missing");
+    std::vector<std::string> argv = strings_at(*args, "process.args");
+    if (argv.empty())
+        fail("process.args", "wants at least the program");
+    std::vector<std::string> env = member(*process, "env") ? strings_at((*process)["env"], "process.env") : std::vector<std::string> {};
+    for (size_t i = 0; i < env.size(); ++i)
+        if (env[i].empty() || env[i][0] == '=' || env[i].find('=') == std::string::npos)
+            fail("process.env[" + std::to_string(i) + "]", "wants NAME=VALUE, not '" + env[i] + "'");
+    if (const json* t = member(*process, "terminal")) {
+        if (!t->is_boolean())
+            fail("process.terminal", "wants true or false");
+        out->terminal = t->get<bool>();
+    }
+    long uid = 0, gid = 0;
+    std::string cwd = member(*process, "cwd") ? string_at((*process)["cwd"], "process.cwd") : "/";
+    if (cwd.empty() || cwd[0] != '/')
+        fail("process.cwd", "wants an absolute path, not '" + cwd + "'");
+    if (cwd.find_first_of(" \t\n") != std::string::npos)
+        fail("process.cwd", "a path with white space is not supported yet");
+    if (const json* user = member(*process, "user")) {
+        for (const char* id : { "uid", "gid" })
+            if (const json* v = member(*user, id); v && !(v->is_number_unsigned() || (v->is_number_integer() && v->get<long>() >= 0)))
+                fail(std::string("process.user.") + id, "wants a number");
+        uid = member(*user, "uid") ? (*user)["uid"].get<long>() : 0;
+        gid = member(*user, "gid") ? (*user)["gid"].get<long>() : 0;
+        if (uid > 0xfffffffeL || gid > 0xfffffffeL)
+            fail("process.user", "a uid or gid beyond 4294967294");
+        if (const json* groups = member(*user, "additionalGids"); groups && groups->is_array() && !groups->empty())
+            out->warnings.push_back("process.user.additionalGids: not given to the program yet");
+    }
+    std::string hostname = member(config, "hostname") ? string_at(config["hostname"], "hostname") : "";
+    if (hostname.find_first_of(" \t\n=") != std::string::npos)
+        fail("hostname", "'" + hostname + "' is not a host name");
+
+    // Memory: the limit in bytes, rounded up to MiB, at least 64 MiB (the
+    // kernel and QEMU's buffers need some) and at most 64 GiB.
+    long memory_mib = 0;
+    if (const json* linux_ = member(config, "linux")) {
+        if (const json* resources = member(*linux_, "resources"))
+            if (const json* memory = member(*resources, "memory"))
+                if (const json* limit = member(*memory, "limit")) {
+                    if (!limit->is_number_integer())
+                        fail("linux.resources.memory.limit", "wants a number of bytes");
+                    long bytes = limit->get<long>();
+                    if (bytes > 0)
+                        memory_mib = std::min(std::max((bytes + (1 << 20) - 1) >> 20, 64L), 65536L);
+                }
+        if (const json* ns = member(*linux_, "namespaces")) {
+            if (!ns->is_array())
+                fail("linux.namespaces", "wants an array");
+            for (size_t i = 0; i < ns->size(); ++i) {
+                std::string field = "linux.namespaces[" + std::to_string(i) + "]";
+                std::string type = member((*ns)[i], "type") ? string_at((*ns)[i]["type"], field + ".type") : "";
+                static const char* const known[] = { "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time" };
+                bool ok = false;
+                for (const char* k : known)
+                    ok = ok || type == k;
+                if (!ok)
+                    fail(field + ".type", "unknown namespace type '" + type + "'");
+                if (type == "network" && member((*ns)[i], "path"))
+                    out->warnings.push_back(field + ": the network namespace " + string_at((*ns)[i]["path"], field + ".path")
+                                            + " is not joined yet: the guest has no network");
+            }
+        }
+    }
+    if (const json* a = member(config, "annotations")) {
+        if (!a->is_object())
+            fail("annotations", "wants an object of strings");
+        for (auto it = a->begin(); it != a->end(); ++it)
+            string_at(it.value(), "annotations." + it.key());
+        out->annotations_json = a->dump();
+    }
+
+    auto& r = out->run_args;
+    r.insert(r.begin(), { "-i" });
+    if (memory_mib)
+        r.insert(r.end(), { "-M", std::to_string(memory_mib) });
+    for (const auto& e : env)
+        r.insert(r.end(), { "-e", e });
+    if (!hostname.empty())
+        r.insert(r.end(), { "--append", "hostname=" + hostname });
+    if (cwd != "/")
+        r.insert(r.end(), { "--append", "cwd=" + cwd });
+    if (uid || gid)
+        r.insert(r.end(), { "--append", "uid=" + std::to_string(uid), "--append", "gid=" + std::to_string(gid) });
+    r.insert(r.end(), { "--rootfs", out->rootfs, out->platform, program_path(out->rootfs, argv[0], env) });
+    r.insert(r.end(), argv.begin() + 1, argv.end());
+}
+
+} // namespace
+
+std::string read_bundle(const std::string& bundle, BundleRun* out)
+{
+    struct stat st;
+    if (stat(bundle.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return "bundle " + bundle + ": not a directory";
+    std::ifstream in(bundle + "/config.json");
+    if (!in)
+        return "bundle " + bundle + ": cannot read config.json";
+    json config = json::parse(in, nullptr, false);
+    if (config.is_discarded())
+        return "config.json: not valid JSON";
+    try {
+        if (const json* m = member(config, "mounts"))
+            map_mounts(*m, bundle, out);
+        map_config(config, bundle, out);
+    } catch (const Problem& p) {
+        return "config.json: " + p.text;
+    } catch (const json::exception& e) {
+        return std::string("config.json: ") + e.what();
+    }
+    return "";
+}
+
+} // namespace husk::tools::oci
