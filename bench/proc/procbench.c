@@ -13,6 +13,10 @@
  *   pipe_pingpong         1-byte round trips between two processes
  *                         over two pipes                  round_trips/s
  *   pipe_throughput       64 KiB writes from a child to its parent  MiB/s
+ *   idle_child_memory     the memory a process that touched 256 MiB
+ *                         and its idle forked child use, as a percent
+ *                         of what the process used alone (sysinfo's
+ *                         free memory before and after)        %_of_parent
  * Usage: procbench [--quick] EXIT0 [NAME...]  (no NAME: all) */
 #define _GNU_SOURCE
 #include <spawn.h>
@@ -20,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +87,53 @@ static void fork_touched(int mib, int n)
         char name[64];
         snprintf(name, sizeof name, "fork_touched_%dMiB", mib);
         result(name, fork_loop(n), "us");
+        _exit(0);
+    }
+    reap(pid);
+}
+
+static double used_bytes(void)
+{
+    struct sysinfo si;
+    if (sysinfo(&si) != 0)
+        die("sysinfo");
+    return ((double)si.totalram - (double)si.freeram) * si.mem_unit;
+}
+
+/* In a child: touches 256 MiB, forks a child that waits on a pipe, and
+ * compares the memory used with what touching took. */
+static void idle_child_memory(void)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        size_t size = (size_t)256 << 20;
+        double before = used_bytes();
+        char* p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            die("mmap");
+        memset(p, 1, size);
+        double alone = used_bytes() - before;
+        int ready[2], hold[2];
+        if (pipe(ready) != 0 || pipe(hold) != 0)
+            die("pipe");
+        pid_t idle = fork();
+        if (idle < 0)
+            die("fork");
+        if (idle == 0) {
+            char c = 1;
+            close(hold[1]); /* else its own copy keeps the read below from seeing EOF */
+            if (write(ready[1], &c, 1) != 1 || read(hold[0], &c, 1) < 0)
+                _exit(1);
+            _exit(0);
+        }
+        char c;
+        if (read(ready[0], &c, 1) != 1)
+            die("read");
+        double both = used_bytes() - before;
+        close(hold[1]);
+        reap(idle);
+        result("idle_child_memory", both / alone * 100, "%_of_parent");
         _exit(0);
     }
     reap(pid);
@@ -220,5 +272,7 @@ int main(int argc, char** argv)
         pingpong();
     if (wanted(argc, argv, i, "pipe_throughput"))
         throughput();
+    if (wanted(argc, argv, i, "idle_child_memory"))
+        idle_child_memory();
     return 0;
 }
