@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "ImageFiles.h"
@@ -19,9 +20,48 @@ namespace husk::tools {
 namespace fs = std::filesystem;
 
 namespace {
-// Written last by a successful build: the recipe version it built.
+// Written last by a successful build: the recipe version it built and the
+// recipe's fingerprint.
 constexpr const char* BUILT_MARK = ".husk-pkg-built";
 constexpr const char* STAGE_LINE = "husk-pkg-stage: ";
+
+// FNV-1a over the recipe's files (names, contents, link targets), for a
+// kind=debian recipe without a build of its own build-debian, for a
+// kind=source one the bake kit: a changed recipe, or a new kernel, is built
+// again even where the version stayed.
+std::string recipe_fingerprint(const Recipe& r)
+{
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](const std::string& s) {
+        for (unsigned char c : s)
+            h = (h ^ c) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    };
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(r.dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (!it->is_directory() || it->is_symlink())
+            files.push_back(it->path());
+    if (access((r.dir + "/build").c_str(), F_OK) != 0)
+        files.push_back(fs::path(r.dir).parent_path() / "build-debian");
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+        std::string why;
+        mix(f.lexically_relative(fs::path(r.dir).parent_path()).string());
+        mix(fs::is_symlink(f, ec) ? fs::read_symlink(f, ec).string() : read_file(f.string(), why));
+    }
+    // A source recipe's image holds the kernel: a new bake kit bakes it again.
+    if (r.kind == "source") {
+        struct stat st {};
+        if (stat((kit_file(KIT_BAKE) + "husk-program.o").c_str(), &st) == 0)
+            mix(std::to_string(st.st_size) + "@" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    return hex;
+}
+
+std::string built_mark(const Recipe& r) { return r.version + " " + recipe_fingerprint(r) + "\n"; }
 
 std::string self_path()
 {
@@ -145,7 +185,7 @@ bool pkg_is_built(const Recipe& r, const std::string& out)
 {
     std::string why;
     std::string mark = read_file(out + "/" + BUILT_MARK, why);
-    return why.empty() && mark == r.version + "\n" && access(pkg_image(r, out).c_str(), R_OK) == 0;
+    return why.empty() && mark == built_mark(r) && access(pkg_image(r, out).c_str(), R_OK) == 0;
 }
 
 int pkg_build(const Recipe& r, const BuildOptions& o)
@@ -192,7 +232,7 @@ int pkg_build(const Recipe& r, const BuildOptions& o)
         std::fprintf(stderr, "husk pkg build: %s: the whole log: %s\n", r.name.c_str(), logs.path().c_str());
         return 1;
     }
-    std::ofstream(out + "/" + BUILT_MARK) << r.version << '\n';
+    std::ofstream(out + "/" + BUILT_MARK) << built_mark(r);
     std::fprintf(stderr, "husk pkg: %s %s built: %s\n", r.name.c_str(), r.version.c_str(), pkg_image(r, out).c_str());
     return 0;
 }

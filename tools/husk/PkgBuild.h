@@ -15,7 +15,9 @@ std::string pkg_cache_root();
 std::string pkg_out_dir(const Recipe& r);
 // The recipe's image in out: NAME.img.
 std::string pkg_image(const Recipe& r, const std::string& out);
-// Whether out holds a complete build of r (its image and the mark written last).
+// Whether out holds a complete build of r (its image and the mark written
+// last, naming r's version and the fingerprint of r's files: a changed
+// recipe is built again).
 bool pkg_is_built(const Recipe& r, const std::string& out);
 
 struct BuildOptions {
