@@ -184,8 +184,9 @@ Runner declare_pkg(CLI::App& app)
     auto* build_cmd = app.add_subcommand("build", "build a recipe (fetch, configure, compile, bake; a log per stage)");
     describe(*build_cmd, "usage: husk pkg build [-o DIR] [--force] [-v] NAME\n"
                          "Builds recipe NAME: its stages are announced on stderr, each stage's output kept in a\n"
-                         "log (OUT/logs/STAGE.log), named with its end when the stage fails. A built recipe is\n"
-                         "not built again (--force does).");
+                         "log (OUT/logs/STAGE.log), named with its end when the stage fails. A recipe built\n"
+                         "and unchanged since (its files, and for a baked image the kernel) is not built\n"
+                         "again (--force does).");
     auto name = std::make_shared<std::string>();
     auto opts = std::make_shared<BuildOptions>();
     build_cmd->add_option("NAME", *name, "the recipe (husk pkg list)")->required();
