@@ -80,6 +80,8 @@ struct RunFlags {
     RunFlags() { declare_run(app); }
     const CLI::Option* find(const std::string& word) const
     {
+        if (word.size() < 2 || word[0] != '-')
+            return nullptr;
         std::string flag = word.substr(0, word.find('='));
         for (const CLI::Option* o : app.get_options())
             if (!o->get_positional() && o->check_name(flag))
@@ -95,7 +97,7 @@ std::vector<std::vector<std::string>> group_flags(const std::vector<std::string>
 {
     std::vector<std::vector<std::string>> groups;
     for (size_t i = 0; i < words.size(); ++i) {
-        const CLI::Option* o = words[i][0] == '-' ? known.find(words[i]) : nullptr;
+        const CLI::Option* o = known.find(words[i]);
         if (RunFlags::takes_value(o) && words[i].find('=') == std::string::npos && i + 1 < words.size())
             groups.push_back({ words[i], words[i + 1] }), ++i;
         else
@@ -137,7 +139,7 @@ int run(const std::vector<std::string>& words)
     const std::set<std::string> adding = { "-e", "-b", "-V", "-n", "-I", "-W", "-g", "--append" };
     std::set<const CLI::Option*> given;
     for (const auto& g : group_flags(user_flags, known))
-        if (const CLI::Option* o = g[0][0] == '-' ? known.find(g[0]) : nullptr) {
+        if (const CLI::Option* o = known.find(g[0])) {
             bool adds = false;
             for (const auto& a : adding)
                 adds = adds || o->check_name(a);
@@ -147,7 +149,7 @@ int run(const std::vector<std::string>& words)
     std::vector<std::string> argv = { tool_dir() + "husk", "run", platform };
     argv.insert(argv.end(), user_flags.begin(), user_flags.end());
     for (const auto& g : group_flags(recipe_flags, known))
-        if (!given.count(g[0][0] == '-' ? known.find(g[0]) : nullptr))
+        if (!given.count(known.find(g[0])))
             argv.insert(argv.end(), g.begin(), g.end());
     if (r->kind == "debian")
         argv.insert(argv.end(), { "--rootfs", pkg_image(*r, out), r->program });
