@@ -9,6 +9,7 @@
 #include "CompileCommand.h"
 #include "ImageCommand.h"
 #include "InstanceCommands.h"
+#include "PkgCommand.h"
 #include "RunCommand.h"
 #include "oci/OciCommand.h"
 #include "remote/Ctl.h"
@@ -47,6 +48,7 @@ const std::vector<husk::tools::Command>& commands()
         { "c++", "compile a static C++ program for husk run (g++ -static, glibc)", husk::tools::declare_cxx },
         { "bake", "link a static program and the kernel into one bootable image", husk::tools::declare_bake },
         { "image", "build a root file system image from Debian's packages (for run --rootfs)", husk::tools::declare_image },
+        { "pkg", "list, build and run the packaged third-party programs (packages/)", husk::tools::declare_pkg },
         { "run", "boot a Husk image, or a static program as a unikernel, in QEMU", husk::tools::declare_run },
         { "ps", "list the background instances (husk run -d)", husk::tools::declare_ps },
         { "logs", "print a background instance's output", husk::tools::declare_logs },
