@@ -25,6 +25,7 @@
 #include "../Supervisor.h"
 #include "OciConfig.h"
 #include "OciNetwork.h"
+#include "OciRootImage.h"
 
 namespace husk::tools {
 namespace {
@@ -572,6 +573,14 @@ int cmd_create(const std::vector<std::string>& args)
         return fail(why);
     for (const auto& w : run.warnings)
         log_line("warning", w);
+    // The root as an ext2 image, found again for a tree seen before (OciRootImage.h).
+    std::string why;
+    std::string image = oci::root_image(g.root + "/@images", run.rootfs, &why);
+    if (image.empty())
+        return fail("config.json: " + why);
+    auto root_arg = std::find(run.run_args.begin(), run.run_args.end(), "--rootfs");
+    if (root_arg != run.run_args.end() && root_arg + 1 != run.run_args.end())
+        root_arg[1] = image;
     std::filesystem::create_directories(g.root, ec);
     std::string dir = dir_of(*id);
     if (mkdir(dir.c_str(), 0700) != 0)
