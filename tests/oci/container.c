@@ -5,10 +5,15 @@
 //   container cat             copies its stdin to its stdout
 //   container serve           says "serving", then waits; SIGUSR1 is
 //                             answered with a line, SIGTERM kills it (143)
+//   container http PORT       an HTTP server on PORT: every request gets
+//                             "hello from the container"; says "listening"
+//   container show FILE       prints FILE
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static void on_usr1(int sig)
@@ -53,6 +58,43 @@ int main(int argc, char** argv)
         for (;;)
             pause();
     }
-    fprintf(stderr, "usage: container hello|write FILE|cat|serve\n");
+    if (argc > 2 && strcmp(argv[1], "http") == 0) {
+        int s = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)atoi(argv[2])) };
+        setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (s < 0 || bind(s, (struct sockaddr*)&a, sizeof a) != 0 || listen(s, 16) != 0) {
+            perror("http");
+            return 1;
+        }
+        printf("listening\n");
+        static const char reply[] = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 25\r\n"
+                                    "Connection: close\r\n\r\nhello from the container\n";
+        for (;;) {
+            int c = accept(s, NULL, NULL);
+            if (c < 0)
+                continue;
+            char request[4096];
+            size_t got = 0;
+            for (ssize_t n; got < sizeof request - 1 && (n = read(c, request + got, sizeof request - 1 - got)) > 0;) {
+                got += (size_t)n;
+                request[got] = 0;
+                if (strstr(request, "\r\n\r\n"))
+                    break;
+            }
+            (void)!write(c, reply, sizeof reply - 1);
+            close(c);
+        }
+    }
+    if (argc > 2 && strcmp(argv[1], "show") == 0) {
+        FILE* f = fopen(argv[2], "r");
+        if (!f) {
+            perror(argv[2]);
+            return 1;
+        }
+        for (int ch; (ch = fgetc(f)) != EOF;)
+            putchar(ch);
+        return 0;
+    }
+    fprintf(stderr, "usage: container hello|write FILE|cat|serve|http PORT|show FILE\n");
     return 2;
 }

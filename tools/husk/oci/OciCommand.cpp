@@ -24,6 +24,8 @@
 #include "../InstanceStore.h"
 #include "../Supervisor.h"
 #include "OciConfig.h"
+#include "OciNetwork.h"
+#include "OciRootImage.h"
 
 namespace husk::tools {
 namespace {
@@ -69,6 +71,7 @@ void debug(const std::string& msg)
 
 struct State {
     std::string id, bundle, rootfs, annotations = "{}";
+    std::string netns, resolv_conf; // the network namespace to join at start (OciNetwork.h)
     long pid = 0;
     bool started = false, finished = false, terminal = false;
     int exit_status = -1;
@@ -92,7 +95,8 @@ bool write_state(const std::string& dir, const State& s)
 {
     json j { { "id", s.id }, { "bundle", s.bundle }, { "rootfs", s.rootfs }, { "annotations", json::parse(s.annotations) },
              { "pid", s.pid }, { "started", s.started }, { "finished", s.finished }, { "exitStatus", s.exit_status },
-             { "created", s.created }, { "terminal", s.terminal }, { "runArgs", s.run_args } };
+             { "created", s.created }, { "terminal", s.terminal }, { "runArgs", s.run_args },
+             { "netns", s.netns }, { "resolvConf", s.resolv_conf } };
     std::string tmp = dir + "/state.json.tmp";
     {
         std::ofstream out(tmp);
@@ -124,6 +128,8 @@ std::optional<State> read_state(const std::string& dir)
         s.created = j.value("created", int64_t(0));
         s.terminal = j.value("terminal", false);
         s.run_args = j.value("runArgs", std::vector<std::string> {});
+        s.netns = j.value("netns", "");
+        s.resolv_conf = j.value("resolvConf", "");
     } catch (const json::exception&) {
         return std::nullopt;
     }
@@ -275,13 +281,19 @@ private:
         return "";
     }
 
-    void start()
+    // Forks husk run (in the container's network namespace, joined with
+    // a TAP, when the engine gave one). "" once it is running, or why not:
+    // what failed before exec comes back on a pipe that exec closes.
+    std::string start()
     {
         char self[4096];
         ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
         self[n > 0 ? n : 0] = 0;
         std::vector<std::string> args { self, "run" };
         args.insert(args.end(), m_state.run_args.begin(), m_state.run_args.end());
+        int report[2];
+        if (pipe2(report, O_CLOEXEC) != 0)
+            return std::string("cannot create a pipe: ") + std::strerror(errno);
         pid_t parent = getpid();
         pid_t pid = fork();
         if (pid == 0) {
@@ -295,20 +307,54 @@ private:
                     dup2(m_tty, fd);
             }
             sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
-            close_range(3, ~0U, 0); // what the engine left open to create is not the guest's
+            // What the engine left open to create is not the guest's; the report pipe is fd 3 until exec.
+            if (report[1] != 3)
+                dup3(report[1], 3, O_CLOEXEC);
+            close_range(4, ~0U, 0);
+            auto refuse = [](const std::string& why) {
+                write_text(3, why);
+                _exit(127);
+            };
+            if (!m_state.netns.empty()) {
+                std::vector<std::string> network;
+                if (std::string why = oci::join_network(m_state.netns, m_state.resolv_conf, &network); !why.empty())
+                    refuse("network: " + why);
+                args.insert(args.begin() + 2, network.begin(), network.end()); // after "husk run"
+            }
             std::vector<char*> argv;
             for (auto& a : args)
                 argv.push_back(a.data());
             argv.push_back(nullptr);
             execv(self, argv.data());
-            std::fprintf(stderr, "husk-oci: cannot run %s: %s\n", self, std::strerror(errno));
-            _exit(127);
+            refuse(std::string("cannot run ") + self + ": " + std::strerror(errno));
         }
-        if (pid > 0)
-            setpgid(pid, pid);
+        close(report[1]);
+        if (pid < 0) {
+            close(report[0]);
+            return std::string("cannot fork: ") + std::strerror(errno);
+        }
+        setpgid(pid, pid);
+        std::string why;
+        char buf[512];
+        for (ssize_t got; (got = read(report[0], buf, sizeof buf)) != 0;) {
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0)
+                break;
+            why.append(buf, size_t(got));
+        }
+        close(report[0]);
         m_child = pid;
+        if (!why.empty()) { // the child has exited (127): the container ends, reaped as any end
+            while (!why.empty() && why.back() == '\n')
+                why.pop_back();
+            for (auto& c : why)
+                c = c == '\n' ? ' ' : c; // the answer is one line
+            return why;
+        }
         m_state.started = true;
         write_state(m_dir, m_state);
+        return "";
     }
 
     void serve()
@@ -330,10 +376,10 @@ private:
         if (request == "start") {
             if (m_child > 0)
                 write_text(fd, "error: cannot start an already running container\n");
-            else {
-                start();
-                write_text(fd, m_child > 0 ? "ok\n" : "error: cannot fork\n");
-            }
+            else if (std::string why = start(); !why.empty())
+                write_text(fd, "error: " + why + "\n");
+            else
+                write_text(fd, "ok\n");
         } else if (std::sscanf(request.c_str(), "kill %d", &sig) == 1 && sig > 0 && sig < 65) {
             // KILL and a kill before start end the container: the client
             // reads to end of file, which our exit brings.
@@ -527,6 +573,14 @@ int cmd_create(const std::vector<std::string>& args)
         return fail(why);
     for (const auto& w : run.warnings)
         log_line("warning", w);
+    // The root as an ext2 image, found again for a tree seen before (OciRootImage.h).
+    std::string why;
+    std::string image = oci::root_image(g.root + "/@images", run.rootfs, &why);
+    if (image.empty())
+        return fail("config.json: " + why);
+    auto root_arg = std::find(run.run_args.begin(), run.run_args.end(), "--rootfs");
+    if (root_arg != run.run_args.end() && root_arg + 1 != run.run_args.end())
+        root_arg[1] = image;
     std::filesystem::create_directories(g.root, ec);
     std::string dir = dir_of(*id);
     if (mkdir(dir.c_str(), 0700) != 0)
@@ -538,6 +592,8 @@ int cmd_create(const std::vector<std::string>& args)
     s.annotations = run.annotations_json;
     s.created = int64_t(std::time(nullptr));
     s.run_args = run.run_args;
+    s.netns = run.netns;
+    s.resolv_conf = run.resolv_conf;
     if (!write_state(dir, s)) {
         std::filesystem::remove_all(dir, ec);
         return fail("cannot write " + dir + "/state.json");

@@ -1,8 +1,13 @@
 #include "OciConfig.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <linux/openat2.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace husk::tools::oci {
@@ -63,6 +68,33 @@ std::string program_path(const std::string& rootfs, const std::string& name, con
     fail("process.args[0]", "'" + name + "': executable file not found in $PATH of the root file system");
 }
 
+// The program must be something the guest's execve takes: an ELF file or
+// a #! script (runc's start fails with "exec format error" otherwise; here
+// create says so, before a VM boots). Symlinks resolve inside the root.
+void check_program(const std::string& rootfs, const std::string& program)
+{
+    int root = open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    open_how how {};
+    how.flags = O_RDONLY | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT;
+    int fd = root < 0 ? -1 : int(syscall(SYS_openat2, root, program.c_str() + 1, &how, sizeof how));
+    if (fd < 0 && root >= 0 && errno == ENOSYS)
+        fd = open((rootfs + program).c_str(), O_RDONLY | O_CLOEXEC);
+    if (root >= 0)
+        close(root);
+    if (fd < 0) { // runc's words ("stat /x: no such file or directory"), which engines map to 127
+        std::string why = std::strerror(errno);
+        why[0] = char(std::tolower(static_cast<unsigned char>(why[0])));
+        fail("process.args[0]", "stat " + program + ": " + why + " (in the root file system)");
+    }
+    unsigned char magic[4] {};
+    ssize_t n = read(fd, magic, sizeof magic);
+    close(fd);
+    bool elf = n == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0, script = n >= 2 && magic[0] == '#' && magic[1] == '!';
+    if (!elf && !script)
+        fail("process.args[0]", "'" + program + "': exec format error (neither an ELF executable nor a #! script)");
+}
+
 void map_mounts(const json& mounts, const std::string& bundle, BundleRun* out)
 {
     if (!mounts.is_array())
@@ -104,6 +136,10 @@ void map_mounts(const json& mounts, const std::string& bundle, BundleRun* out)
         struct stat st;
         if (stat(source.c_str(), &st) != 0)
             fail(field + ".source", "'" + source + "' does not exist");
+        if (!S_ISDIR(st.st_mode) && destination == "/etc/resolv.conf") {
+            out->resolv_conf = source; // the guest writes its own, with these nameservers (OciNetwork)
+            continue;
+        }
         if (!S_ISDIR(st.st_mode)) {
             // Engines bind files such as /etc/hosts and /etc/resolv.conf; the
             // guest generates its own (9P shares directories only).
@@ -201,9 +237,13 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
                     ok = ok || type == k;
                 if (!ok)
                     fail(field + ".type", "unknown namespace type '" + type + "'");
-                if (type == "network" && member((*ns)[i], "path"))
-                    out->warnings.push_back(field + ": the network namespace " + string_at((*ns)[i]["path"], field + ".path")
-                                            + " is not joined yet: the guest has no network");
+                // A network namespace without a path would be a new, empty
+                // one: the guest then has no network, as in one.
+                if (type == "network" && member((*ns)[i], "path")) {
+                    out->netns = string_at((*ns)[i]["path"], field + ".path");
+                    if (access(out->netns.c_str(), R_OK) != 0)
+                        fail(field + ".path", "'" + out->netns + "': " + std::strerror(errno));
+                }
             }
         }
     }
@@ -227,7 +267,9 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
         r.insert(r.end(), { "--append", "cwd=" + cwd });
     if (uid || gid)
         r.insert(r.end(), { "--append", "uid=" + std::to_string(uid), "--append", "gid=" + std::to_string(gid) });
-    r.insert(r.end(), { "--rootfs", out->rootfs, out->platform, program_path(out->rootfs, argv[0], env) });
+    std::string program = program_path(out->rootfs, argv[0], env);
+    check_program(out->rootfs, program);
+    r.insert(r.end(), { "--rootfs", out->rootfs, out->platform, program });
     r.insert(r.end(), argv.begin() + 1, argv.end());
 }
 

@@ -13,6 +13,8 @@ struct BundleRun {
     std::string rootfs;                // the root directory on the host
     bool readonly_root = false;        // root.readonly (the guest's overlay takes writes either way)
     bool terminal = false;             // process.terminal: a pty, its master sent to --console-socket
+    std::string netns;                 // the network namespace's path (linux.namespaces), "" for none
+    std::string resolv_conf;           // the container's /etc/resolv.conf on the host (the guest's DNS servers)
     std::vector<std::string> warnings; // what was accepted but not done
     std::string annotations_json = "{}";
 };
