@@ -23,6 +23,7 @@ EthernetInterface* g_interfaces[NetStack::kMaxInterfaces];
 size_t g_count = 0;
 bool g_up = false;
 bool g_kicked = false;
+bool g_in_lwip = false; // netif_poll_all is running: lwIP must not be entered again
 size_t g_queue_length = NetStack::kMaxTransmitQueue;
 WaitQueue& work()
 {
@@ -69,12 +70,14 @@ void network_thread(void*)
             if (resume)
                 tcp_txnow(); // output again where an interface refused it (TF_NAGLEMEMERR)
             // Delivering a packet makes answers (ACKs, data), timers too.
+            g_in_lwip = true;
             for (int rounds = 0; rounds < 64; ++rounds) {
                 netif_poll_all();
                 sys_check_timeouts();
                 if (!loopback_pending())
                     break;
             }
+            g_in_lwip = false;
         }
         if (g_kicked || loopback_pending())
             continue;
@@ -125,6 +128,27 @@ void NetStack::kick()
 {
     g_kicked = true;
     work().wake_all();
+}
+
+void NetStack::deliver_loopback()
+{
+    if (!loopback_pending())
+        return;
+    if (g_in_lwip) { // the round under way delivers them
+        kick();
+        return;
+    }
+    g_in_lwip = true;
+    {
+        TransmitBatch batch;
+        // Each round delivers the answers to the last (SYN, SYN-ACK, ACK);
+        // the network thread finishes what a long exchange leaves.
+        for (int rounds = 0; rounds < 16 && loopback_pending(); ++rounds)
+            netif_poll_all();
+    }
+    g_in_lwip = false;
+    if (loopback_pending())
+        kick();
 }
 
 void NetStack::transmit_pending()

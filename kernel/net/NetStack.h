@@ -25,6 +25,12 @@ public:
     // Some lwIP work became due (loopback packets queued, timers changed):
     // the network thread runs soon.
     static void kick();
+    // Delivers the packets sockets sent to their own host (127.0.0.1, ::1,
+    // an interface's own address) and the answers they make, before the
+    // sending call returns, as Linux's loopback does: a datagram is queued
+    // at its receiver when sendto returns, a local connect is established.
+    // Does nothing inside lwIP's own processing (a callback).
+    static void deliver_loopback();
     // Hands every interface's waiting frames to its device (as far as it
     // has room); see TransmitBatch.
     static void transmit_pending();

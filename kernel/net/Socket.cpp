@@ -104,12 +104,21 @@ ErrorOr<uint32_t> Socket::get_option(int level, int name, void* value, uint32_t 
 {
     bool handled = false;
     uint32_t n = TRY(get_common_option(level, name, value, room, handled));
-    if (!handled) // Linux: an unknown option is ENOPROTOOPT, an unknown level EOPNOTSUPP
-        return err(level == linux::SOL_SOCKET || level == linux::IPPROTO_TCP || level == linux::IPPROTO_IP
-                           || level == linux::IPPROTO_IPV6 || level == linux::IPPROTO_UDP
-                       ? ENOPROTOOPT
-                       : EOPNOTSUPP);
-    return n;
+    if (handled)
+        return n;
+    // Linux: an unknown option is ENOPROTOOPT. A level an IPv4 socket's
+    // protocol does not know goes down to IPv4's, which says EOPNOTSUPP
+    // (TCP_* on UDP, IPV6_* on IPv4); IPv6's says ENOPROTOOPT to any.
+    if (level == linux::SOL_SOCKET || m_family == linux::AF_INET6)
+        return err(ENOPROTOOPT);
+    if (m_family == linux::AF_INET) {
+        int own = m_type == linux::SOCK_STREAM ? linux::IPPROTO_TCP : linux::IPPROTO_UDP;
+        return err(level == linux::IPPROTO_IP || level == own ? ENOPROTOOPT : EOPNOTSUPP);
+    }
+    return err(level == linux::IPPROTO_TCP || level == linux::IPPROTO_IP || level == linux::IPPROTO_IPV6
+                       || level == linux::IPPROTO_UDP
+                   ? ENOPROTOOPT
+                   : EOPNOTSUPP);
 }
 
 ErrorOr<size_t> Socket::read(IoBuffer buf, size_t n) { return receive(buf, n, 0, nullptr); }
@@ -195,11 +204,24 @@ ErrorOr<bool> Socket::set_common_option(int level, int name, const void* value, 
     case linux::SO_REUSEPORT: m_reuseport = TRY(int_option(value, length)) != 0; return true;
     case linux::SO_KEEPALIVE: m_keepalive = TRY(int_option(value, length)) != 0; return true;
     case linux::SO_BROADCAST: m_broadcast = TRY(int_option(value, length)) != 0; return true;
+    // Recorded and reported, as Linux does; Husk routes and queues alike
+    // whatever they say.
+    case linux::SO_DONTROUTE: m_dontroute = TRY(int_option(value, length)) != 0; return true;
+    case linux::SO_OOBINLINE: m_oobinline = TRY(int_option(value, length)) != 0; return true;
+    case linux::SO_PRIORITY: m_priority = TRY(int_option(value, length)); return true;
+    case linux::SO_RCVLOWAT: {
+        int v = TRY(int_option(value, length));
+        m_rcvlowat = v < 0 ? 0x7fffffff : v;
+        return true;
+    }
+    case linux::SO_SNDLOWAT: return err(ENOPROTOOPT); // fixed at 1 on Linux
     case linux::SO_RCVBUF:
     case linux::SO_SNDBUF: {
-        // Linux doubles the request (bookkeeping overhead) within its limits.
+        // Linux doubles the request (bookkeeping overhead) within its limits
+        // (SOCK_MIN_RCVBUF, SOCK_MIN_SNDBUF, the default rmem_max/wmem_max).
         int v = TRY(int_option(value, length));
-        uint32_t size = v < 1152 ? 2304u : v > 212992 ? 425984u : uint32_t(v) * 2;
+        uint32_t least = name == linux::SO_RCVBUF ? 2304u : 4608u;
+        uint32_t size = v < 0 || uint32_t(v) * 2 < least ? least : v > 212992 ? 425984u : uint32_t(v) * 2;
         (name == linux::SO_RCVBUF ? m_rcvbuf : m_sndbuf) = size;
         return true;
     }
@@ -237,6 +259,11 @@ ErrorOr<uint32_t> Socket::get_common_option(int level, int name, void* value, ui
     case linux::SO_REUSEPORT: v = m_reuseport; break;
     case linux::SO_KEEPALIVE: v = m_keepalive; break;
     case linux::SO_BROADCAST: v = m_broadcast; break;
+    case linux::SO_DONTROUTE: v = m_dontroute; break;
+    case linux::SO_OOBINLINE: v = m_oobinline; break;
+    case linux::SO_PRIORITY: v = m_priority; break;
+    case linux::SO_RCVLOWAT: v = m_rcvlowat; break;
+    case linux::SO_SNDLOWAT: v = 1; break;
     case linux::SO_RCVBUF: v = int(m_rcvbuf); break;
     case linux::SO_SNDBUF: v = int(m_sndbuf); break;
     case linux::SO_TYPE: v = m_type; break;

@@ -100,6 +100,8 @@ protected:
     uint32_t m_rcvbuf { 131072 }, m_sndbuf { 16384 };
     uint64_t m_rcvtimeo_ns { 0 }, m_sndtimeo_ns { 0 }; // 0: none
     bool m_reuseaddr { false }, m_reuseport { false }, m_keepalive { false }, m_broadcast { false };
+    bool m_dontroute { false }, m_oobinline { false };
+    int m_priority { 0 }, m_rcvlowat { 1 };
     linux::linger m_linger {};
 };
 

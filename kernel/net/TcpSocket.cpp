@@ -48,7 +48,7 @@ ErrorOr<RefPtr<Socket>> TcpSocket::create(int family, int flags)
 }
 
 TcpSocket::TcpSocket(int family, int flags, tcp_pcb* pcb, State state)
-    : Socket(family, linux::SOCK_STREAM, flags), m_pcb(pcb), m_state(state)
+    : Socket(family, linux::SOCK_STREAM, flags), m_pcb(pcb), m_state(state), m_options(family, true)
 {
 }
 
@@ -67,6 +67,7 @@ TcpSocket::~TcpSocket()
             tcp_close(pcb);
         else if (reset || tcp_close(pcb) != ERR_OK)
             tcp_abort(pcb);
+        NetStack::deliver_loopback();
         NetStack::kick();
     }
 }
@@ -102,8 +103,8 @@ ErrorOr<void> TcpSocket::bind(const SocketAddress& addr)
     InetAddress a = TRY(InetAddress::from(addr, m_family));
     if (!m_pcb || m_bound || m_state != State::Fresh)
         return err(EINVAL);
-    // An IPv6 socket bound to :: takes IPv4 connections too.
-    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
+    // An IPv6 socket bound to :: takes IPv4 connections too, unless IPV6_V6ONLY.
+    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip) && !m_options.get(linux::IPPROTO_IPV6, linux::IPV6_V6ONLY))
         a.ip = *IP_ANY_TYPE;
     if (m_reuseaddr)
         ip_set_option(m_pcb, SOF_REUSEADDR);
@@ -158,7 +159,15 @@ signed char TcpSocket::on_accept(void* arg, tcp_pcb* pcb, signed char error)
         return ERR_ABRT;
     }
     s->m_bound = true;
+    // As on Linux, the connection inherits its listener's options.
+    s->m_options = self->m_options;
+    s->m_nodelay = self->m_nodelay;
+    s->m_keepalive = self->m_keepalive;
+    s->m_reuseaddr = self->m_reuseaddr;
+    s->m_rcvbuf = self->m_rcvbuf;
+    s->m_sndbuf = self->m_sndbuf;
     s->attach_callbacks();
+    s->apply_options();
     self->changed();
     return ERR_OK;
 }
@@ -214,6 +223,7 @@ ErrorOr<void> TcpSocket::connect(const SocketAddress& addr)
             return err(errno_of(e));
         m_bound = true;
         m_state = State::Connecting;
+        NetStack::deliver_loopback();
         NetStack::kick();
         if (is_nonblocking())
             return err(EINPROGRESS);
@@ -312,6 +322,7 @@ ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, SocketAddr
                 tcp_recved(m_pcb, k);
                 left -= k;
             }
+        NetStack::deliver_loopback();
         NetStack::kick();
     }
     return done;
@@ -347,6 +358,7 @@ void TcpSocket::push()
     if (!m_pcb || m_state != State::Connected)
         return;
     output();
+    NetStack::deliver_loopback();
     NetStack::kick();
 }
 
@@ -383,6 +395,7 @@ ErrorOr<size_t> TcpSocket::queue_data(IoBuffer buf, size_t n, int flags, bool pu
         err_t e = tcp_write(m_pcb, from, uint16_t(k), TCP_WRITE_FLAG_COPY | (done + k < n ? TCP_WRITE_FLAG_MORE : 0));
         if (e == ERR_MEM) { // out of segments: send what is queued, wait for acknowledgements
             output();
+            NetStack::deliver_loopback();
             NetStack::kick();
             if (auto r = wait_for_room(flags); r.is_error())
                 return done ? ErrorOr<size_t>(done) : r.error();
@@ -393,6 +406,7 @@ ErrorOr<size_t> TcpSocket::queue_data(IoBuffer buf, size_t n, int flags, bool pu
         done += k;
         if ((done == n && pushing) || tcp_sndbuf(m_pcb) == 0) {
             output();
+            NetStack::deliver_loopback();
             NetStack::kick();
         }
     }
@@ -412,6 +426,7 @@ ErrorOr<void> TcpSocket::shutdown(int how)
         m_shut_write = true;
         if (m_pcb)
             tcp_shutdown(m_pcb, 0, 1);
+        NetStack::deliver_loopback();
         NetStack::kick();
     }
     changed();
@@ -438,58 +453,62 @@ ErrorOr<SocketAddress> TcpSocket::peer_address()
     return a.to_socket_address(m_family);
 }
 
+InetOptions::State TcpSocket::option_state() const
+{
+    switch (m_state) {
+    case State::Fresh: return InetOptions::State::Closed;
+    case State::Listening: return InetOptions::State::Listening;
+    default: return InetOptions::State::Connected;
+    }
+}
+
+void TcpSocket::apply_options()
+{
+    if (!m_pcb || m_state == State::Listening)
+        return; // a listening pcb has no such fields; connections get them at accept
+    if (m_nodelay)
+        tcp_nagle_disable(m_pcb);
+    else
+        tcp_nagle_enable(m_pcb);
+    if (m_keepalive)
+        ip_set_option(m_pcb, SOF_KEEPALIVE);
+    else
+        ip_reset_option(m_pcb, SOF_KEEPALIVE);
+    m_pcb->keep_idle = uint32_t(m_options.get(linux::IPPROTO_TCP, linux::TCP_KEEPIDLE)) * 1000;
+    m_pcb->keep_intvl = uint32_t(m_options.get(linux::IPPROTO_TCP, linux::TCP_KEEPINTVL)) * 1000;
+    m_pcb->keep_cnt = uint32_t(m_options.get(linux::IPPROTO_TCP, linux::TCP_KEEPCNT));
+    if (m_family == linux::AF_INET) {
+        m_pcb->tos = uint8_t(m_options.get(linux::IPPROTO_IP, linux::IP_TOS));
+        m_pcb->ttl = uint8_t(m_options.get(linux::IPPROTO_IP, linux::IP_TTL));
+    } else {
+        m_pcb->tos = uint8_t(m_options.get(linux::IPPROTO_IPV6, linux::IPV6_TCLASS));
+        m_pcb->ttl = uint8_t(m_options.get(linux::IPPROTO_IPV6, linux::IPV6_UNICAST_HOPS));
+    }
+}
+
 ErrorOr<void> TcpSocket::set_option(int level, int name, const void* value, uint32_t length)
 {
-    if (level == linux::IPPROTO_TCP) {
+    if (level == linux::IPPROTO_TCP && (name == linux::TCP_NODELAY || name == linux::TCP_CORK)) {
         int v = TRY(int_option(value, length));
-        switch (name) {
-        case linux::TCP_NODELAY:
+        if (name == linux::TCP_NODELAY) {
             m_nodelay = v != 0;
-            if (m_pcb && m_nodelay)
-                tcp_nagle_disable(m_pcb);
-            else if (m_pcb)
-                tcp_nagle_enable(m_pcb);
-            return {};
-        case linux::TCP_CORK:
+        } else {
             if (m_cork && !v && m_pcb && m_state == State::Connected)
                 tcp_output(m_pcb);
             m_cork = v != 0;
             return {};
-        case linux::TCP_KEEPIDLE:
-        case linux::TCP_KEEPINTVL:
-        case linux::TCP_KEEPCNT:
-            if (v < 1)
-                return err(EINVAL);
-            if (m_pcb && m_state != State::Listening) {
-                if (name == linux::TCP_KEEPIDLE)
-                    m_pcb->keep_idle = uint32_t(v) * 1000;
-                else if (name == linux::TCP_KEEPINTVL)
-                    m_pcb->keep_intvl = uint32_t(v) * 1000;
-                else
-                    m_pcb->keep_cnt = uint32_t(v);
-            }
-            return {};
-        default:
-            return err(ENOPROTOOPT);
         }
-    }
-    if (level == linux::IPPROTO_IPV6 && name == linux::IPV6_V6ONLY && m_family == linux::AF_INET6) {
-        if (m_bound)
+    } else if (m_options.has(level, name)) {
+        // IPV6_V6ONLY decides what bind takes: too late once bound.
+        if (level == linux::IPPROTO_IPV6 && name == linux::IPV6_V6ONLY && m_bound)
             return err(EINVAL);
-        int v = 0;
-        memcpy(&v, value, length < sizeof v ? length : sizeof v);
-        if (m_pcb)
-            IP_SET_TYPE_VAL(m_pcb->local_ip, v ? IPADDR_TYPE_V6 : IPADDR_TYPE_ANY);
-        return {};
+        TRY(m_options.set(level, name, value, length, option_state()));
+    } else if (level == linux::IPPROTO_TCP) {
+        return err(ENOPROTOOPT);
+    } else {
+        TRY(Socket::set_option(level, name, value, length));
     }
-    TRY(Socket::set_option(level, name, value, length));
-    if (m_pcb && m_state != State::Listening && level == linux::SOL_SOCKET && name == linux::SO_KEEPALIVE)
-    {
-        if (m_keepalive)
-            ip_set_option(m_pcb, SOF_KEEPALIVE);
-        else
-            ip_reset_option(m_pcb, SOF_KEEPALIVE);
-    }
+    apply_options();
     return {};
 }
 
@@ -502,6 +521,10 @@ ErrorOr<uint32_t> TcpSocket::get_option(int level, int name, void* value, uint32
         v = m_cork;
     else if (level == linux::SOL_SOCKET && name == linux::SO_ACCEPTCONN)
         v = m_state == State::Listening;
+    else if (level == linux::IPPROTO_TCP && name == linux::TCP_MAXSEG && m_state == State::Connected && m_pcb)
+        v = m_pcb->mss; // the connection's own, as Linux's mss_cache
+    else if (m_options.has(level, name))
+        v = m_options.get(level, name);
     else
         return Socket::get_option(level, name, value, room);
     return put_option(value, room, &v, sizeof v);

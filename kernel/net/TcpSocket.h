@@ -7,6 +7,7 @@
 #include "../kstd/Vector.h"
 #include "Socket.h"
 #include "InetAddress.h"
+#include "InetOptions.h"
 
 struct tcp_pcb;
 struct pbuf;
@@ -40,6 +41,10 @@ private:
     enum class State { Fresh, Listening, Connecting, Connected, Closed };
     TcpSocket(int family, int flags, tcp_pcb* pcb, State state);
     void attach_callbacks();
+    // The recorded options lwIP can enact, onto the pcb (after a set, and
+    // for an accepted connection, which inherits its listener's).
+    void apply_options();
+    InetOptions::State option_state() const;
     void detach_pcb();
     kstd::ErrorOr<void> wait_for_room(int flags);
     // Sends what lwIP has queued for the stream, as one burst (TransmitBatch).
@@ -68,6 +73,7 @@ private:
     // is queued, so corking changes no byte the peer sees; uncorking pushes.
     bool m_cork { false };
     int m_backlog { 0 };
+    InetOptions m_options;
     kstd::Vector<kstd::RefPtr<Socket>> m_pending; // established, not yet accepted
 };
 

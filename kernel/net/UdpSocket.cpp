@@ -28,7 +28,10 @@ ErrorOr<RefPtr<Socket>> UdpSocket::create(int family, int flags)
     return RefPtr<Socket>::adopt(s);
 }
 
-UdpSocket::UdpSocket(int family, int flags, udp_pcb* pcb) : Socket(family, linux::SOCK_DGRAM, flags), m_pcb(pcb) {}
+UdpSocket::UdpSocket(int family, int flags, udp_pcb* pcb)
+    : Socket(family, linux::SOCK_DGRAM, flags), m_pcb(pcb), m_options(family, false)
+{
+}
 
 UdpSocket::~UdpSocket()
 {
@@ -56,7 +59,7 @@ ErrorOr<void> UdpSocket::bind(const SocketAddress& addr)
     InetAddress a = TRY(InetAddress::from(addr, m_family));
     if (m_bound)
         return err(EINVAL);
-    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip))
+    if (m_family == linux::AF_INET6 && ip_addr_isany(&a.ip) && !m_options.get(linux::IPPROTO_IPV6, linux::IPV6_V6ONLY))
         a.ip = *IP_ANY_TYPE; // :: takes IPv4 too
     if (m_reuseaddr)
         ip_set_option(m_pcb, SOF_REUSEADDR);
@@ -154,7 +157,8 @@ ErrorOr<size_t> UdpSocket::send(IoBuffer buf, size_t n, int, const SocketAddress
     }
     err_t e = addressed ? udp_sendto(m_pcb, p, &dest.ip, dest.port) : udp_send(m_pcb, p);
     pbuf_free(p);
-    NetStack::kick(); // loopback datagrams wait for the network thread
+    NetStack::deliver_loopback(); // queued at a local receiver before sendto returns, as on Linux
+    NetStack::kick();
     if (e == ERR_RTE)
         return err(ENETUNREACH);
     if (e == ERR_MEM || e == ERR_BUF)
@@ -201,6 +205,32 @@ short UdpSocket::poll_events()
     if (m_shut_read && m_shut_write)
         ev |= linux::POLLHUP;
     return ev;
+}
+
+ErrorOr<void> UdpSocket::set_option(int level, int name, const void* value, uint32_t length)
+{
+    if (!m_options.has(level, name))
+        return Socket::set_option(level, name, value, length);
+    if (level == linux::IPPROTO_IPV6 && name == linux::IPV6_V6ONLY && m_bound)
+        return err(EINVAL);
+    TRY(m_options.set(level, name, value, length, InetOptions::State::Closed));
+    // What lwIP can do: the header fields of what the socket sends.
+    if (level == linux::IPPROTO_IP && name == linux::IP_TOS && m_family == linux::AF_INET)
+        m_pcb->tos = uint8_t(m_options.get(level, name));
+    else if (level == linux::IPPROTO_IPV6 && name == linux::IPV6_TCLASS)
+        m_pcb->tos = uint8_t(m_options.get(level, name));
+    else if ((level == linux::IPPROTO_IP && name == linux::IP_TTL && m_family == linux::AF_INET)
+             || (level == linux::IPPROTO_IPV6 && name == linux::IPV6_UNICAST_HOPS))
+        m_pcb->ttl = uint8_t(m_options.get(level, name));
+    return {};
+}
+
+ErrorOr<uint32_t> UdpSocket::get_option(int level, int name, void* value, uint32_t room)
+{
+    if (!m_options.has(level, name))
+        return Socket::get_option(level, name, value, room);
+    int v = m_options.get(level, name);
+    return put_option(value, room, &v, sizeof v);
 }
 
 } // namespace husk

@@ -8,6 +8,7 @@
 #include "../kstd/Vector.h"
 #include "Socket.h"
 #include "InetAddress.h"
+#include "InetOptions.h"
 
 struct udp_pcb;
 struct pbuf;
@@ -27,6 +28,8 @@ public:
     kstd::ErrorOr<size_t> send(IoBuffer buf, size_t n, int flags, const SocketAddress* to) override;
     kstd::ErrorOr<size_t> receive(IoBuffer buf, size_t n, int flags, SocketAddress* from) override;
     short poll_events() override;
+    kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length) override;
+    kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room) override;
 
 protected:
     kstd::ErrorOr<size_t> unread_bytes() override;
@@ -45,6 +48,7 @@ private:
     size_t m_queued_bytes { 0 };
     bool m_connected { false }, m_bound { false };
     bool m_shut_read { false }, m_shut_write { false };
+    InetOptions m_options;
 };
 
 } // namespace husk

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <x86intrin.h>
+#include "ForwardBacklog.h"
 #include "GuestStdio.h"
 
 namespace husk::tools {
@@ -266,9 +267,11 @@ int QemuLauncher::run()
     };
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     std::vector<pollfd> fds;
+    ForwardBacklog forwards(m_options.netdevs);
     for (;;) {
         if (waitpid(pid, &wstatus, WNOHANG) == pid)
             break;
+        forwards.widen(pid);
         uint64_t now = now_ns();
         if (deadline && now >= deadline) {
             kill_and_wait(pid, &wstatus);
@@ -279,7 +282,7 @@ int QemuLauncher::run()
         fds.assign({ { signals, POLLIN, 0 }, { channel[0], POLLIN, 0 } });
         stdio.add_poll_fds(fds);
         int wait_ms = deadline ? int((deadline - now) / 1000000) + 1 : 3600 * 1000;
-        if (poll(fds.data(), fds.size(), wait_ms) <= 0)
+        if (poll(fds.data(), fds.size(), forwards.poll_ms(wait_ms)) <= 0)
             continue;
         if (fds[1].revents)
             read_status();

@@ -54,6 +54,7 @@ public:
     // SIGTERM, SIGINT or SIGHUP ask the guest to stop (it syncs and halts
     // with 128 + signal); 137 when it did not in time.
     int run();
+    const RunOptions& options() const { return m_options; }
 
 private:
     RunOptions m_options;

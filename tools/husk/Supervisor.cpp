@@ -1,4 +1,5 @@
 #include "Supervisor.h"
+#include "ForwardBacklog.h"
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -303,9 +304,11 @@ void Supervisor::run()
 
     uint64_t started = now_ns();
     int wstatus = 0;
+    ForwardBacklog forwards(m_launcher.options().netdevs);
     for (;;) {
         if (waitpid(m_qemu, &wstatus, WNOHANG) == m_qemu)
             break;
+        forwards.widen(m_qemu);
         uint64_t now = now_ns();
         if (m_deadline && now >= m_deadline) {
             note("the guest did not stop in time: QEMU killed (writes it had not synced may be lost)");
@@ -323,7 +326,7 @@ void Supervisor::run()
         std::vector<pollfd> fds = { { m_signals, POLLIN, 0 }, { m_listener, short(m_is_ready ? POLLIN : 0), 0 }, { m_channel, POLLIN, 0 },
                                     { m_qemu_errors, POLLIN, 0 } };
         int wait_ms = !m_is_ready ? 50 : m_deadline ? int((m_deadline - now) / 1000000) + 1 : 3600 * 1000;
-        if (poll(fds.data(), fds.size(), wait_ms) <= 0)
+        if (poll(fds.data(), fds.size(), forwards.poll_ms(wait_ms)) <= 0)
             continue;
         if (fds[2].revents)
             read_status();

@@ -104,7 +104,9 @@ void husk_lwip_free(void *p);
 #define LWIP_CALLBACK_API 1
 #define LWIP_EVENT_API 0
 
-/* SYN floods: lwIP counts half-open (SYN_RCVD) connections against a
+/* A SYN reusing a TIME_WAIT connection's ports starts a new connection, as
+ * on Linux (SynBacklog.cpp).
+ * SYN floods: lwIP counts half-open (SYN_RCVD) connections against a
  * listener's backlog and has no SYN cookies, so a burst of spoofed SYNs
  * would shut a server out for TCP_SYN_RCVD_TIMEOUT (20 s). When the backlog
  * is full, a new SYN takes the place of the oldest half-open connection
@@ -115,8 +117,8 @@ struct pbuf;
 #ifdef __cplusplus
 extern "C"
 #endif
-signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr);
-#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) husk_lwip_tcp_inpacket(pcb, hdr)
+signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
+#define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) husk_lwip_tcp_inpacket(pcb, hdr, p)
 
 /* Checksums are made and checked in software, except that an interface
  * whose device completes checksums (virtio-net's CSUM, e.g. over a TAP)
