@@ -289,16 +289,8 @@ void BufferCache::keep_watermark()
         evict_clean(goal - free, 4 * (goal - free) + 64);
 }
 
-ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created)
+ErrorOr<Buffer*> BufferCache::allocate(BlockDevice& device, uint64_t block, uint32_t block_size)
 {
-    auto& c = cache();
-    created = false;
-    if (Buffer** found = c.index.get(Key { &device, block })) {
-        if ((*found)->size != block_size)
-            return err(EINVAL);
-        ++c.stats.hits;
-        return *found;
-    }
     if (block_size % device.sector_size() || uint64_t(block + 1) * block_size > device.size_bytes())
         return err(EIO);
     keep_watermark(); // memory short: a new block reuses an old one's
@@ -313,32 +305,67 @@ ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t blo
         evict_clean(kstd::max<size_t>(1, block_size / kPageSize));
         b->data = allocate_data(block_size);
     }
-    if (!b->data || !c.index.set(Key { &device, block }, b)) {
-        free_data(b->data, block_size);
+    if (!b->data) {
         kstd::destroy(b);
         return err(ENOMEM);
     }
-    c.stats.cached_bytes += block_size;
+    return b;
+}
+
+ErrorOr<void> BufferCache::insert(Buffer& b)
+{
+    auto& c = cache();
+    if (!c.index.set(Key { b.device, b.block }, &b)) {
+        free_data(b.data, b.size);
+        kstd::destroy(&b);
+        return err(ENOMEM);
+    }
+    c.stats.cached_bytes += b.size;
     ++c.stats.buffers;
     ++c.stats.misses;
+    return {};
+}
+
+ErrorOr<Buffer*> BufferCache::lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created)
+{
+    auto& c = cache();
+    created = false;
+    if (Buffer** found = c.index.get(Key { &device, block })) {
+        if ((*found)->size != block_size)
+            return err(EINVAL);
+        ++c.stats.hits;
+        return *found;
+    }
+    Buffer* b = TRY(allocate(device, block, block_size));
+    TRY(insert(*b));
     created = true;
     return b;
 }
 
 ErrorOr<BufferRef> BufferCache::get(BlockDevice& device, uint64_t block, uint32_t block_size)
 {
-    bool created;
-    Buffer* b = TRY(lookup_or_create(device, block, block_size, created));
-    BufferRef ref(b);
-    if (created) {
-        if (auto r = device.read(block * block_size, b->data, block_size); r.is_error()) {
-            ref = BufferRef();
-            if (b->refs == 0)
-                destroy(*b);
-            return r.error();
-        }
+    if (Buffer* found = cached(device, block)) {
+        if (found->size != block_size)
+            return err(EINVAL);
+        ++cache().stats.hits;
+        return BufferRef(found);
     }
-    return ref;
+    // Read into a buffer nobody else can find, and index it only once it
+    // holds the block: a thread asking for the block while this one sleeps
+    // in the read must not get a buffer before its data (it reads the block
+    // too). The first read to finish is kept, as is a buffer get_new made
+    // meanwhile, which may hold newer data than the device.
+    Buffer* b = TRY(allocate(device, block, block_size));
+    auto r = device.read(block * block_size, b->data, block_size);
+    if (r.is_error() || cached(device, block)) {
+        free_data(b->data, b->size);
+        kstd::destroy(b);
+        if (r.is_error())
+            return r.error();
+        return get(device, block, block_size);
+    }
+    TRY(insert(*b));
+    return BufferRef(b);
 }
 
 ErrorOr<BufferRef> BufferCache::get_new(BlockDevice& device, uint64_t block, uint32_t block_size)

@@ -58,6 +58,10 @@ private:
     friend class BufferRef;
     static void release(Buffer& buffer);
     static void mark_dirty(Buffer& buffer);
+    // A buffer for the block, not in the index yet (nobody else finds it).
+    static kstd::ErrorOr<Buffer*> allocate(BlockDevice& device, uint64_t block, uint32_t block_size);
+    // Puts it in the index (freed on failure: ENOMEM).
+    static kstd::ErrorOr<void> insert(Buffer& buffer);
     static kstd::ErrorOr<Buffer*> lookup_or_create(BlockDevice& device, uint64_t block, uint32_t block_size, bool& created);
     static kstd::ErrorOr<void> write_back(Buffer& buffer);
     // Writes buffer and the dirty blocks right after it in one request.
