@@ -45,6 +45,13 @@ int parse_status(const std::string& text)
     return status;
 }
 
+// The whole status line has arrived: the guest has halted.
+bool halted(const std::string& text)
+{
+    size_t at = text.find("husk-exit:");
+    return at != std::string::npos && text.find('\n', at) != std::string::npos;
+}
+
 } // namespace
 
 namespace {
@@ -322,6 +329,14 @@ int QemuLauncher::run()
         if (fds[1].revents)
             read_status();
         stdio.handle(fds);
+        if (halted(status_text)) {
+            // The guest halted and said its status, its last words (its
+            // output went out before, in order). What QEMU does next is
+            // its own teardown: killed, not waited for (~10 ms of a run).
+            kill_and_wait(pid, &wstatus);
+            run_time("exited");
+            break;
+        }
         if (!fds[0].revents)
             continue;
         signalfd_siginfo info;
