@@ -4,6 +4,7 @@
 // application) and halts with its status.
 #include <husk/platform.h>
 #include "BootInfo.h"
+#include "BootTimes.h"
 #include "Clock.h"
 #include "Console.h"
 #include "Cpu.h"
@@ -43,6 +44,8 @@ void step_done(const char* name)
         g_steps[g_step_count++] = { name, husk::x86::rdtsc() };
 }
 
+bool g_boot_times;
+
 void print_boot_times()
 {
     using namespace husk::x86;
@@ -66,6 +69,15 @@ void run_constructors()
         (*c)();
 }
 } // namespace
+
+// With boot_times=1: how long the guest ran, so that a host that notes when
+// the exit status arrives can place the guest's entry on its own clock.
+void husk::x86::print_halt_time()
+{
+    if (g_boot_times)
+        Console::print("husk: boot times: entry to halt %lu us\n",
+                       (unsigned long)((rdtsc() - husk_x86_entry_tsc) / (Clock::tsc_hz() / 1000000)));
+}
 
 extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
 {
@@ -104,7 +116,8 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
     step_done("kernel");
     Preemption::restart_slice(); // the first tick: completes the timer's calibration
     step_done("timer");
-    if (BootInfo::has_word("boot_times=1"))
+    g_boot_times = BootInfo::has_word("boot_times=1");
+    if (g_boot_times)
         print_boot_times();
     int status = husk_image_main();
     husk_plat_halt(status);

@@ -3,6 +3,7 @@
 #include "../../kernel/kstd/Errno.h"
 #include "../../kernel/kstd/Format.h"
 #include "BootInfo.h"
+#include "BootTimes.h"
 #include "Cpu.h"
 #include "PhysicalMemory.h"
 #include "Serial.h"
@@ -63,6 +64,7 @@ extern "C" void husk_plat_halt(int status)
 {
     using namespace husk::x86;
     cli();
+    print_halt_time();
     char line[24];
     size_t n = kstd::format(line, sizeof line, "husk-exit:%d\n", status & 0xff);
     Serial::write_status(line, n);

@@ -30,6 +30,9 @@ public:
     // RAM the kernel may use (direct-map virtual addresses).
     static size_t kernel_regions(husk_mem_region* out, size_t max);
     static uint64_t image_phys_end();
+
+private:
+    static uint64_t take_frame(); // take_page without the zeroing
 };
 
 } // namespace husk::x86

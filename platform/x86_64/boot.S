@@ -92,12 +92,30 @@ long_mode_low:
     jmpq *%rax
 
 long_mode_high:
+    /* 64 bytes per iteration, then 8: TCG runs each iteration of rep stosq
+     * as a pass through its translation block (libc.cpp's memset). */
     movabsq $husk_bss_start, %rdi
     movabsq $husk_bss_end, %rcx
-    subq %rdi, %rcx
-    shrq $3, %rcx
     xorl %eax, %eax
-    rep stosq
+    leaq -64(%rcx), %rdx
+3:  cmpq %rdx, %rdi
+    ja 4f
+    movq %rax, (%rdi)
+    movq %rax, 8(%rdi)
+    movq %rax, 16(%rdi)
+    movq %rax, 24(%rdi)
+    movq %rax, 32(%rdi)
+    movq %rax, 40(%rdi)
+    movq %rax, 48(%rdi)
+    movq %rax, 56(%rdi)
+    addq $64, %rdi
+    jmp 3b
+4:  cmpq %rcx, %rdi
+    jae 5f
+    movq %rax, (%rdi)
+    addq $8, %rdi
+    jmp 4b
+5:
     movabsq $husk_x86_boot_stack_top, %rsp
     xorl %ebp, %ebp
     movl %esi, %edi                       /* zero-extends start_info */

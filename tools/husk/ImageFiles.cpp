@@ -1,10 +1,13 @@
 #include "ImageFiles.h"
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
 #include <cstring>
 #include <cerrno>
 #include <elf.h>
 #include <filesystem>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,17 +78,26 @@ std::string program_image()
 
 namespace {
 // What husk bake wrote after the program ("husk-baked-KEY=VALUE").
-std::string baked_value(const std::string& data, const std::string& key)
+// memmem's two-way search: a baked image is a MiB, searched at every run.
+const char* find(std::string_view data, std::string_view what, const char* from = nullptr)
 {
-    std::string marker = "husk-baked-" + key + "=";
-    size_t at = data.rfind(marker);
-    if (at == std::string::npos)
-        return "";
-    at += marker.size();
-    return std::string(data.c_str() + at, strnlen(data.c_str() + at, 256));
+    const char* start = from ? from : data.data();
+    return static_cast<const char*>(memmem(start, size_t(data.data() + data.size() - start), what.data(), what.size()));
 }
 
-std::string program_problem(const std::string& data)
+std::string baked_value(std::string_view data, const std::string& key)
+{
+    std::string marker = "husk-baked-" + key + "=";
+    const char* last = nullptr;
+    for (const char* at = find(data, marker); at; at = find(data, marker, at + 1))
+        last = at;
+    if (!last)
+        return "";
+    last += marker.size();
+    return std::string(last, strnlen(last, std::min<size_t>(256, size_t(data.data() + data.size() - last))));
+}
+
+std::string program_problem(std::string_view data)
 {
     if (data.size() < sizeof(Elf64_Ehdr) || std::memcmp(data.data(), ELFMAG, SELFMAG) != 0)
         return "not an ELF file";
@@ -105,22 +117,51 @@ std::string program_problem(const std::string& data)
     }
     return "";
 }
-} // namespace
 
-FileKind inspect(const std::string& path)
+FileKind& inspect_bytes(std::string_view data, FileKind& kind)
 {
-    FileKind kind;
-    std::string data = read_file(path, kind.program_problem);
-    if (!kind.program_problem.empty())
-        return kind;
     kind.elf = data.size() >= SELFMAG && std::memcmp(data.data(), ELFMAG, SELFMAG) == 0;
     static const char note[] = { 4, 0, 0, 0, 4, 0, 0, 0, 18, 0, 0, 0, 'X', 'e', 'n', 0 };
-    kind.husk_image = data.find(std::string(note, sizeof note)) != std::string::npos;
+    kind.husk_image = find(data, std::string_view(note, sizeof note)) != nullptr;
     if (kind.husk_image) {
         kind.baked_config = baked_value(data, "config");
         kind.baked_name = baked_value(data, "name");
     }
     kind.program_problem = program_problem(data);
+    return kind;
+}
+} // namespace
+
+FileKind inspect(const std::string& path)
+{
+    FileKind kind;
+    // Mapped, not read: every husk run inspects its image or program
+    // before QEMU starts (reading a baked image into a string and searching
+    // it cost milliseconds).
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        kind.program_problem = std::string("cannot read it: ") + std::strerror(errno);
+        if (fd >= 0)
+            close(fd);
+        return kind;
+    }
+    if (S_ISDIR(st.st_mode) || st.st_size == 0) {
+        kind.program_problem = S_ISDIR(st.st_mode) ? "is a directory" : "empty file";
+        close(fd);
+        return kind;
+    }
+    size_t size = size_t(st.st_size);
+    void* map = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (map == MAP_FAILED) { // not mappable (a pipe, a device): read
+        std::string data = read_file(path, kind.program_problem);
+        if (!kind.program_problem.empty())
+            return kind;
+        return inspect_bytes(data, kind);
+    }
+    inspect_bytes(std::string_view(static_cast<const char*>(map), size), kind);
+    munmap(map, size);
     return kind;
 }
 

@@ -17,6 +17,8 @@
 #include <x86intrin.h>
 #include "ForwardBacklog.h"
 #include "GuestStdio.h"
+#include "RunTimes.h"
+#include <sched.h>
 
 namespace husk::tools {
 
@@ -42,6 +44,13 @@ int parse_status(const std::string& text)
     if (at != std::string::npos && std::sscanf(text.c_str() + at, "husk-exit:%d", &status) != 1)
         status = -1;
     return status;
+}
+
+// The whole status line has arrived: the guest has halted.
+bool halted(const std::string& text)
+{
+    size_t at = text.find("husk-exit:");
+    return at != std::string::npos && text.find('\n', at) != std::string::npos;
 }
 
 } // namespace
@@ -197,6 +206,42 @@ std::vector<std::string> QemuLauncher::arguments(const GuestChardevs& c) const
     return a;
 }
 
+namespace {
+// What QEMU's process does before it execs (start_child).
+struct Child {
+    const GuestStdio* stdio;
+    int channel; // COM2's end, QEMU's
+    sigset_t mask;
+    pid_t parent;
+    char* const* argv;
+};
+
+// Runs in the child while husk run waits (CLONE_VFORK): system calls only.
+int start_child(void* arg)
+{
+    auto* c = static_cast<Child*>(arg);
+    // QEMU dies with husk run even when nothing of husk run can run
+    // any more (SIGKILL); the check covers a parent gone before prctl.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != c->parent)
+        _exit(kStatusNoStatus);
+    fcntl(c->channel, F_SETFD, 0); // QEMU's end crosses exec
+    c->stdio->prepare_child();
+    // Ctrl-C and a closed terminal signal the whole foreground process
+    // group: QEMU would quit at once, before the guest could sync.
+    // Blocked, they stay pending in QEMU; husk run turns them into a stop.
+    sigset_t qemu_mask = c->mask;
+    sigaddset(&qemu_mask, SIGINT);
+    sigaddset(&qemu_mask, SIGHUP);
+    sigprocmask(SIG_SETMASK, &qemu_mask, nullptr);
+    execvp(c->argv[0], c->argv);
+    const char* why = std::strerror(errno);
+    for (const char* part : std::initializer_list<const char*> { "husk run: cannot start ", c->argv[0], ": ", why, " (install qemu-system-x86)\n" })
+        (void)!write(STDERR_FILENO, part, std::strlen(part));
+    _exit(127);
+}
+} // namespace
+
 int QemuLauncher::run()
 {
     GuestStdio stdio(m_options.verbose);
@@ -228,26 +273,21 @@ int QemuLauncher::run()
         sigaddset(&waited, s);
     sigprocmask(SIG_BLOCK, &waited, &old);
     int signals = signalfd(-1, &waited, SFD_CLOEXEC | SFD_NONBLOCK);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid == 0) {
-        // QEMU dies with husk run even when nothing of husk run can run
-        // any more (SIGKILL); the check covers a parent gone before prctl.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent)
-            _exit(kStatusNoStatus);
-        fcntl(channel[1], F_SETFD, 0); // QEMU's end crosses exec
-        stdio.prepare_child();
-        // Ctrl-C and a closed terminal signal the whole foreground process
-        // group: QEMU would quit at once, before the guest could sync.
-        // Blocked, they stay pending in QEMU; husk run turns them into a stop.
-        sigset_t qemu_mask = old;
-        sigaddset(&qemu_mask, SIGINT);
-        sigaddset(&qemu_mask, SIGHUP);
-        sigprocmask(SIG_SETMASK, &qemu_mask, nullptr);
-        execvp(argv[0], argv.data());
-        std::fprintf(stderr, "husk run: cannot start %s: %s (install qemu-system-x86)\n", argv[0], std::strerror(errno));
-        _exit(127);
+    // QEMU's start is on the critical path of every run: the child shares
+    // husk run's memory until it execs (as posix_spawn does), so no page
+    // table of husk run's is copied.
+    run_time("spawn");
+    Child child { &stdio, channel[1], old, getpid(), argv.data() };
+    static char stack[64 * 1024];
+    pid_t pid = clone(start_child, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &child);
+    run_time("spawned");
+    if (pid < 0) {
+        std::fprintf(stderr, "husk run: cannot start %s: %s\n", args[0].c_str(), std::strerror(errno));
+        close(channel[0]);
+        close(channel[1]);
+        close(signals);
+        sigprocmask(SIG_SETMASK, &old, nullptr);
+        return kStatusNoStatus;
     }
     close(channel[1]);
     stdio.after_fork();
@@ -261,16 +301,21 @@ int QemuLauncher::run()
     std::string status_text;
     auto read_status = [&] {
         char buf[256];
+        bool had_status = status_text.find("husk-exit:") != std::string::npos;
         for (ssize_t n; (n = recv(channel[0], buf, sizeof buf, MSG_DONTWAIT)) > 0;)
             status_text.append(buf, size_t(n));
+        if (!had_status && status_text.find("husk-exit:") != std::string::npos)
+            run_time("status");
         stdio.status_text(status_text);
     };
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     std::vector<pollfd> fds;
     ForwardBacklog forwards(m_options.netdevs);
     for (;;) {
-        if (waitpid(pid, &wstatus, WNOHANG) == pid)
+        if (waitpid(pid, &wstatus, WNOHANG) == pid) {
+            run_time("exited");
             break;
+        }
         forwards.widen(pid);
         uint64_t now = now_ns();
         if (deadline && now >= deadline) {
@@ -287,6 +332,14 @@ int QemuLauncher::run()
         if (fds[1].revents)
             read_status();
         stdio.handle(fds);
+        if (halted(status_text)) {
+            // The guest halted and said its status, its last words (its
+            // output went out before, in order). What QEMU does next is
+            // its own teardown: killed, not waited for (~10 ms of a run).
+            kill_and_wait(pid, &wstatus);
+            run_time("exited");
+            break;
+        }
         if (!fds[0].revents)
             continue;
         signalfd_siginfo info;

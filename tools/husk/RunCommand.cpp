@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <iterator>
 #include <sstream>
@@ -96,10 +97,13 @@ public:
         return path;
     }
 
-    // A file holding text (the configuration QEMU hands the guest), or "".
+    // A file holding text (the configuration QEMU hands the guest), or "":
+    // in memory (memfd), nothing to create in a file system before QEMU starts.
     std::string from_text(const std::string& text)
     {
-        int fd = unnamed_file();
+        int fd = memfd_create("husk-config", 0);
+        if (fd < 0)
+            fd = unnamed_file();
         if (fd < 0)
             return "";
         m_fds.push_back(fd);
@@ -468,7 +472,8 @@ int run_guest(RunArgs& a)
             json += ",\"syslog\":" + json_string(a.syslog);
         json += "}";
         // Beside the command line, whose length is limited: a file QEMU
-        // hands the guest (fw_cfg); --dry-run shows it inline.
+        // hands the guest (fw_cfg); --dry-run shows it inline. Not in
+        // QEMU's arguments, which anyone may read (ps): -e's values.
         if (dry_run)
             o.config_text = json;
         else if ((o.config_file = temporary.from_text(json)).empty())

@@ -11,6 +11,7 @@
 #include "InstanceCommands.h"
 #include "PkgCommand.h"
 #include "RunCommand.h"
+#include "RunTimes.h"
 #include "oci/OciCommand.h"
 #include "remote/Ctl.h"
 #include "remote/ServerCommand.h"
@@ -68,6 +69,7 @@ const std::vector<husk::tools::Command>& commands()
 
 int main(int argc, char** argv)
 {
+    husk::tools::run_time("main");
     // Called as x86_64-husk-linux-musl-gcc (or -cc, -g++, -c++): the
     // cross-compiler names ./configure --host=x86_64-husk-linux-musl uses.
     std::string self = argv[0];
@@ -85,7 +87,9 @@ int main(int argc, char** argv)
     // backstop that keeps a missed check from ending in "terminate called"
     // and a core dump (134).
     try {
-        return husk::tools::run_cli(argc, argv, commands());
+        int status = husk::tools::run_cli(argc, argv, commands());
+        husk::tools::write_run_times();
+        return status;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "husk %s: %s\n", argc > 1 ? argv[1] : "", e.what());
         return 1;
