@@ -15,8 +15,10 @@
  *   pipe_throughput       64 KiB writes from a child to its parent  MiB/s
  *   idle_child_memory     the memory a process that touched 256 MiB
  *                         and its idle forked child use, as a percent
- *                         of what the process used alone (sysinfo's
- *                         free memory before and after)        %_of_parent
+ *                         of what the process used alone (the PSS
+ *                         of both in /proc/PID/smaps_rollup where
+ *                         there is one; else sysinfo's free memory,
+ *                         which a busy host makes useless) %_of_parent
  * Usage: procbench [--quick] EXIT0 [NAME...]  (no NAME: all) */
 #define _GNU_SOURCE
 #include <spawn.h>
@@ -92,6 +94,23 @@ static void fork_touched(int mib, int n)
     reap(pid);
 }
 
+/* The proportional set size of a process (shared pages split between
+ * their users), or -1 without /proc/PID/smaps_rollup. */
+static double pss_bytes(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
+    FILE* f = fopen(path, "r");
+    if (!f)
+        return -1;
+    double kib = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Pss: %lf kB", &kib) == 1)
+            break;
+    fclose(f);
+    return kib < 0 ? -1 : kib * 1024;
+}
+
 static double used_bytes(void)
 {
     struct sysinfo si;
@@ -114,6 +133,7 @@ static void idle_child_memory(void)
             die("mmap");
         memset(p, 1, size);
         double alone = used_bytes() - before;
+        double pss_before = pss_bytes(getpid());
         int ready[2], hold[2];
         if (pipe(ready) != 0 || pipe(hold) != 0)
             die("pipe");
@@ -131,6 +151,11 @@ static void idle_child_memory(void)
         if (read(ready[0], &c, 1) != 1)
             die("read");
         double both = used_bytes() - before;
+        double self = pss_bytes(getpid()), child = pss_bytes(idle);
+        if (self > 0 && child > 0) {
+            alone = pss_before;
+            both = self + child;
+        }
         close(hold[1]);
         reap(idle);
         result("idle_child_memory", both / alone * 100, "%_of_parent");
