@@ -237,8 +237,8 @@ int main(int argc, char** argv)
     std::printf("host getpid %.3f us, unix-socket echo round trip (the floor) %.2f us\n", host.null_s * 1e6,
                 floor.null_s * 1e6);
     auto row = [&](const char* name, const Figures& f) {
-        std::printf("%-7s null request %.2f us (%.0fx host, %.2fx floor); cat 64 MiB %.0f MB/s (%.2fx host, %.2fx floor);"
-                    " cp 1000 small files %.0f files/s (%.2fx host, %.2fx floor)\n",
+        std::printf("%-7s null request %.2f us (%.0fx the host's time, %.2fx the floor's); cat 64 MiB %.0f MB/s (%.2f of "
+                    "the host's, %.2f of the floor's); cp 1000 small files %.0f files/s (%.2f of the host's, %.2f of the floor's)\n",
                     name, f.null_s * 1e6, f.null_s / host.null_s, f.null_s / floor.null_s, kBig / f.cat_s / 1e6,
                     host.cat_s / f.cat_s, floor.cat_s / f.cat_s, kFiles / f.cp_s, host.cp_s / f.cp_s, floor.cp_s / f.cp_s);
     };
@@ -248,7 +248,6 @@ int main(int argc, char** argv)
                 kFiles / floor.cp_s);
     row("ring:", shm);
     row("socket:", sock_only);
-    std::printf("(times: husk/host, husk/floor; throughput: host/husk... read as fractions of the reference)\n");
     std::printf("cp 1000 small files: husk %.0f files/s\n", kFiles / shm.cp_s);
 
     ring.call(kOpHalt, {});
