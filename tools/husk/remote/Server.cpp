@@ -39,6 +39,8 @@ struct Connection {
 // Shared rings are for unix clients, and at most this many at once: each
 // may hold kRingBytes of memory.
 constexpr size_t kMaxRings = 64;
+// While ring requests follow each other, the sockets are polled at least this often.
+constexpr uint64_t kRingBurstNs = 20'000;
 size_t g_rings;
 
 void log_line(const char* fmt, const std::string& a, const std::string& b = "")
@@ -389,6 +391,7 @@ int serve(const ServerOptions& o)
     std::vector<pollfd> fds;
     std::string frame; // a ring request's private copy
     bool ring_served = false; // in the last round
+    uint64_t polled_at = 0;   // when the sockets were last polled
     Spinner spinner;
     auto drop = [&](std::map<int, Connection>::iterator it) {
         Connection& c = it->second;
@@ -418,6 +421,7 @@ int serve(const ServerOptions& o)
         // Requests held back for room run again at once, or, while the
         // server is short of room, when it may have some.
         int timeout = !runnable ? -1 : total > kTotalBound ? 100 : 0;
+        bool ring_ready = false;
         if (timeout != 0 && first_bell < fds.size()) {
             // A ring client that just had an answer usually asks again at
             // once: spin a little for it rather than sleep and be woken.
@@ -435,15 +439,24 @@ int serve(const ServerOptions& o)
                         break;
                 }
                 if (budget)
-                    spinner.caught(any_pending());
+                    spinner.caught(ring_ready = any_pending());
             }
             for (auto& [fd, c] : connections)
                 if (c.ring && c.ring->going_to_sleep())
-                    timeout = 0;
+                    timeout = 0, ring_ready = true;
         }
-        // The kernel keeps running while the server waits (its network answers).
         ring_served = false;
-        int polled = husk_poll_host(fds.data(), fds.size(), timeout);
+        int polled = 0;
+        if (ring_ready && ring_now_ns() - polled_at < kRingBurstNs) {
+            // A ring request is ready and the sockets were looked at a
+            // moment ago: serve it without a system call.
+            for (pollfd& p : fds)
+                p.revents = 0;
+        } else {
+            // The kernel keeps running while the server waits (its network answers).
+            polled = husk_poll_host(fds.data(), fds.size(), timeout);
+            polled_at = ring_now_ns();
+        }
         for (auto& [fd, c] : connections)
             if (c.ring)
                 c.ring->woke();
