@@ -31,13 +31,14 @@ inline constexpr size_t kRingBytes = kRingHeaderBytes + kRingDataBytes;
 // Adaptive spinning (as adaptive mutexes do): each side spins for the
 // other up to kMaxSpinNs while that pays off, and halves its budget each
 // time it does not — on a host whose CPUs are all busy a spinner only
-// delays the peer it waits for, and the doorbell is cheaper. Every 32nd
-// wait tries the whole budget again.
+// delays the peer it waits for, and the doorbell is cheaper; so does a
+// stream of slow requests (1 MiB reads). Every 32nd wait tries the whole
+// budget again, and a spin that pays restores it.
 inline constexpr uint64_t kMaxSpinNs = 50'000;
 class Spinner {
 public:
     uint64_t budget() { return ++m_waits % 32 == 0 ? kMaxSpinNs : m_ns; }
-    void caught(bool yes) { m_ns = yes ? (m_ns * 2 + 1000 < kMaxSpinNs ? m_ns * 2 + 1000 : kMaxSpinNs) : m_ns / 2; }
+    void caught(bool yes) { m_ns = yes ? kMaxSpinNs : m_ns / 2; }
 
 private:
     uint64_t m_ns = kMaxSpinNs;
