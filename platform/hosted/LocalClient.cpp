@@ -116,6 +116,8 @@ extern "C" int husk_poll_host(struct pollfd* fds, unsigned long nfds, int timeou
         return poll(fds, nfds, timeout_ms);
     uint64_t deadline = timeout_ms < 0 ? UINT64_MAX : husk_plat_clock_monotonic() + uint64_t(timeout_ms) * 1000000u;
     auto& wait = husk::hosted::host_wait();
+    for (unsigned long i = 0; i < nfds; ++i)
+        fds[i].revents = 0;
     wait.fds = fds;
     wait.count = nfds;
     husk_kernel_wait_host(deadline);
@@ -125,7 +127,11 @@ extern "C" int husk_poll_host(struct pollfd* fds, unsigned long nfds, int timeou
         errno = EINTR;
         return -1;
     }
-    return poll(fds, nfds, 0);
+    // The idle loop's ppoll left what it saw in revents: no second poll.
+    int ready = 0;
+    for (unsigned long i = 0; i < nfds; ++i)
+        ready += fds[i].revents != 0;
+    return ready;
 }
 
 extern "C" int husk_attach_disk(const char* path, int read_only, char* error, size_t error_len)

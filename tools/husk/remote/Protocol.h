@@ -8,13 +8,24 @@
 namespace husk::remote {
 
 inline constexpr char kMagic[8] = { 'H', 'U', 'S', 'K', 'R', 'P', 'C', '1' };
-inline constexpr uint32_t kVersion = 2;
+inline constexpr uint32_t kVersion = 3;
+inline constexpr uint32_t kOldestVersion = 2; // the server still serves it (no ring)
 
-// Both sides send one first; the server's carries the connection's pid.
+// Both sides send one first; the server's carries the connection's pid,
+// the client's (version 3) the transports it would like (kWant*).
 struct Hello {
     char magic[8];
     uint32_t version;
     uint32_t pid;
+};
+inline constexpr uint32_t kWantRing = 1; // a shared-memory ring (unix sockets only)
+
+// Version 3: the server's Hello is followed by its answer to kWantRing.
+// With ring_bytes != 0 the same message carries (SCM_RIGHTS) the ring's
+// memfd and its doorbell eventfd (Ring.h); 0 means the socket alone.
+struct RingOffer {
+    uint32_t ring_bytes;
+    uint32_t reserved;
 };
 
 // Over TCP the client's Hello is followed by its token (docs/security.md):

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <husk/husk.h>
 #include <map>
+#include <memory>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/mount.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 #include "Address.h"
 #include "Protocol.h"
+#include "Ring.h"
 #include "Session.h"
 #include "Token.h"
 
@@ -30,7 +32,16 @@ struct Connection {
     int fd;
     Session session;
     size_t sent; // of session.output()
+    std::unique_ptr<ServerRing> ring; // a local client's shared ring (Ring.h)
+    bool pass_ring = false;           // its descriptors go with the greeting's answer
 };
+
+// Shared rings are for unix clients, and at most this many at once: each
+// may hold kRingBytes of memory.
+constexpr size_t kMaxRings = 64;
+// While ring requests follow each other, the sockets are polled at least this often.
+constexpr uint64_t kRingBurstNs = 20'000;
+size_t g_rings;
 
 void log_line(const char* fmt, const std::string& a, const std::string& b = "")
 {
@@ -193,9 +204,45 @@ void accept_one(const Listener& l, std::map<int, Connection>& connections, size_
     long pid = husk_process_create("remote");
     if (pid < 0)
         return refuse(fd, kRefusedProcesses);
-    auto it = connections.emplace(fd, Connection { fd, Session(pid), 0 }).first;
+    auto it = connections.emplace(fd, Connection { fd, Session(pid), 0, nullptr }).first;
     if (!l.address.is_unix)
         it->second.session.expect_auth(l.token);
+    else
+        it->second.session.offer_ring([&c = it->second] {
+            if (g_rings >= kMaxRings)
+                return false;
+            auto ring = std::make_unique<ServerRing>();
+            if (std::string why = ring->create(); !why.empty()) {
+                log_line("no shared ring for a client: %s", why);
+                return false;
+            }
+            c.ring = std::move(ring);
+            c.pass_ring = true;
+            ++g_rings;
+            return true;
+        });
+}
+
+// The greeting's answer carries the ring's memfd and doorbell (SCM_RIGHTS).
+ssize_t send_with_ring(Connection& c, const char* data, size_t length)
+{
+    int fds[2] = { c.ring->memfd(), c.ring->doorbell() };
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof fds)] = {};
+    iovec iov { const_cast<char*>(data), length };
+    msghdr m {};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    cmsghdr* h = CMSG_FIRSTHDR(&m);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof fds);
+    std::memcpy(CMSG_DATA(h), fds, sizeof fds);
+    ssize_t n = sendmsg(c.fd, &m, MSG_NOSIGNAL);
+    if (n > 0)
+        c.pass_ring = false;
+    return n;
 }
 
 // Sends what it can of the connection's replies; false when the client is gone.
@@ -204,7 +251,8 @@ bool send_some(Connection& c)
     std::string& out = c.session.output();
     if (c.sent == out.size())
         return true;
-    ssize_t n = write(c.fd, out.data() + c.sent, out.size() - c.sent);
+    ssize_t n = c.pass_ring ? send_with_ring(c, out.data() + c.sent, out.size() - c.sent)
+                            : write(c.fd, out.data() + c.sent, out.size() - c.sent);
     if (n < 0)
         return errno == EAGAIN || errno == EINTR;
     c.sent += size_t(n);
@@ -340,11 +388,25 @@ int serve(const ServerOptions& o)
     }
     std::map<int, Connection> connections;
     bool halt = false;
+    std::vector<pollfd> fds;
+    std::string frame; // a ring request's private copy
+    bool ring_served = false; // in the last round
+    uint64_t polled_at = 0;   // when the sockets were last polled
+    Spinner spinner;
+    auto drop = [&](std::map<int, Connection>::iterator it) {
+        Connection& c = it->second;
+        send_some(c); // a refusal, when there is one
+        husk_process_destroy(c.session.pid()); // closes what the client left open
+        close(c.fd);
+        if (c.ring)
+            --g_rings;
+        connections.erase(it);
+    };
     while (!g_stop && !halt) {
         size_t total = 0;
         for (auto& [fd, c] : connections)
             total += c.session.buffered();
-        std::vector<pollfd> fds = { { l.fd, POLLIN, 0 } };
+        fds.assign(1, { l.fd, POLLIN, 0 });
         bool runnable = false;
         for (auto& [fd, c] : connections) {
             bool read = c.session.wants_input() && !(total > kTotalBound && c.session.buffered() > 0);
@@ -352,18 +414,65 @@ int serve(const ServerOptions& o)
             runnable = runnable || c.session.can_resume();
             fds.push_back({ fd, short((read ? POLLIN : 0) | (write ? POLLOUT : 0)), 0 });
         }
+        size_t first_bell = fds.size();
+        for (auto& [fd, c] : connections)
+            if (c.ring)
+                fds.push_back({ c.ring->doorbell(), POLLIN, 0 });
         // Requests held back for room run again at once, or, while the
         // server is short of room, when it may have some.
         int timeout = !runnable ? -1 : total > kTotalBound ? 100 : 0;
-        // The kernel keeps running while the server waits (its network answers).
-        if (husk_poll_host(fds.data(), fds.size(), timeout) < 0) {
+        bool ring_ready = false;
+        if (timeout != 0 && first_bell < fds.size()) {
+            // A ring client that just had an answer usually asks again at
+            // once: spin a little for it rather than sleep and be woken.
+            auto any_pending = [&] {
+                for (auto& [fd, c] : connections)
+                    if (c.ring && c.ring->pending())
+                        return true;
+                return false;
+            };
+            if (ring_served) {
+                uint64_t start = ring_now_ns(), budget = spinner.budget();
+                for (unsigned i = 0; budget && !any_pending(); ++i) {
+                    ring_pause();
+                    if ((i & 15) == 15 && ring_now_ns() - start > budget)
+                        break;
+                }
+                if (budget)
+                    spinner.caught(ring_ready = any_pending());
+            }
+            for (auto& [fd, c] : connections)
+                if (c.ring && c.ring->going_to_sleep())
+                    timeout = 0, ring_ready = true;
+        }
+        ring_served = false;
+        int polled = 0;
+        if (ring_ready && ring_now_ns() - polled_at < kRingBurstNs) {
+            // A ring request is ready and the sockets were looked at a
+            // moment ago: serve it without a system call.
+            for (pollfd& p : fds)
+                p.revents = 0;
+        } else {
+            // The kernel keeps running while the server waits (its network answers).
+            polled = husk_poll_host(fds.data(), fds.size(), timeout);
+            polled_at = ring_now_ns();
+        }
+        for (auto& [fd, c] : connections)
+            if (c.ring)
+                c.ring->woke();
+        if (polled < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
         if (fds[0].revents & POLLIN)
             accept_one(l, connections, o.max_connections, spare);
-        for (size_t i = 1; i < fds.size(); ++i) {
+        for (size_t i = first_bell; i < fds.size(); ++i)
+            if (fds[i].revents & POLLIN)
+                for (auto& [fd, c] : connections)
+                    if (c.ring && c.ring->doorbell() == fds[i].fd)
+                        c.ring->drain_doorbell();
+        for (size_t i = 1; i < first_bell; ++i) {
             auto it = connections.find(fds[i].fd);
             if (it == connections.end())
                 continue;
@@ -386,16 +495,19 @@ int serve(const ServerOptions& o)
                 keep = c.session.resume(total > kTotalBound);
                 halt = halt || c.session.halted();
             }
+            // A request in the shared ring: copied out, checked, run, answered there.
+            if (keep && !c.session.halted() && c.ring && !c.pass_ring && c.ring->pending()) {
+                keep = c.ring->take(frame) && c.session.execute_in_ring(frame, c.ring->data(), kRingDataBytes);
+                if (keep)
+                    c.ring->answered();
+                ring_served = true;
+            }
             if (c.session.halted() && keep)
                 continue; // answered once the disks are synced and unmounted
-            if (!keep) {
-                send_some(c); // a refusal, when there is one
-                husk_process_destroy(c.session.pid()); // closes what the client left open
-                close(c.fd);
-                connections.erase(it);
-            } else {
+            if (!keep)
+                drop(it);
+            else
                 total += c.session.buffered();
-            }
         }
     }
     std::vector<Connection*> halting;

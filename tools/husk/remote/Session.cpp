@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <vector>
 #include "Protocol.h"
+#include "Ring.h"
 #include "Token.h"
 
 namespace husk::remote {
@@ -166,11 +167,11 @@ bool Session::greet()
         return true;
     Hello h;
     std::memcpy(&h, m_in.data(), sizeof h);
-    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion)
+    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version < kOldestVersion || h.version > kVersion)
         return false;
     Hello reply {};
     std::memcpy(reply.magic, kMagic, sizeof kMagic);
-    reply.version = kVersion;
+    reply.version = h.version; // the client's own: a version 2 client gets version 2 answers
     reply.pid = uint32_t(m_pid);
     if (m_auth && !m_token.empty() && !same_token(m_in.data() + sizeof h, m_token.data())) {
         std::memcpy(reply.magic, kRefusedMagic, sizeof kRefusedMagic);
@@ -181,6 +182,12 @@ bool Session::greet()
     m_in.erase(0, need);
     m_greeted = true;
     m_out.append(reinterpret_cast<const char*>(&reply), sizeof reply);
+    if (h.version >= 3) {
+        RingOffer offer {};
+        if ((h.pid & kWantRing) && m_make_ring && m_make_ring())
+            offer.ring_bytes = uint32_t(kRingBytes);
+        m_out.append(reinterpret_cast<const char*>(&offer), sizeof offer);
+    }
     return true;
 }
 
@@ -249,9 +256,31 @@ bool fits(const Shape& shape, const Request& req, const Segment* segs)
     return true;
 }
 
-// Checks one complete request, runs it and appends the response; false
-// when it is malformed.
-bool Session::execute(const char* frame)
+namespace {
+// A request's private buffers. One thread runs every request, one at a
+// time: the server keeps one set, up to kKeptBuffer each, so a stream of
+// large reads or writes does not map, fault in and unmap fresh pages for
+// every request.
+std::vector<char> g_buffers[kMaxSegments];
+constexpr size_t kKeptBuffer = (4u << 20) + 1;
+} // namespace
+
+bool Session::execute_in_ring(const std::string& frame, char* area, size_t capacity)
+{
+    if (frame.size() < sizeof(Request))
+        return false;
+    Request req;
+    std::memcpy(&req, frame.data(), sizeof req);
+    // The server's own operations go over the socket (a halt is answered
+    // only once the disks are unmounted), and the answer must fit the ring.
+    if (req.nr < 0 || frame.size() != sizeof req + req.length || sizeof(Response) + reply_bound(frame.data()) > capacity)
+        return false;
+    return execute(frame.data(), area);
+}
+
+// Checks one complete request, runs it and appends the response (or, with
+// `area`, writes it there: the ring); false when it is malformed.
+bool Session::execute(const char* frame, char* area)
 {
     Request req;
     std::memcpy(&req, frame, sizeof req);
@@ -277,7 +306,16 @@ bool Session::execute(const char* frame)
     if (total > kMaxBytes || in_total != data_len)
         return false;
     Response resp {};
-    std::vector<std::vector<char>> buffers(req.segments);
+    // Where each buffer is: a private one, or (answering into the ring) an
+    // OUT-only buffer's slot there, which the kernel fills directly — only
+    // the client's own reply is in reach of the client's changes.
+    char* where[kMaxSegments] = {};
+    size_t slot[kMaxSegments] = {};
+    for (uint32_t i = 0, at = sizeof(Response); i < req.segments; ++i)
+        if (segs[i].flags & kOut) {
+            slot[i] = at;
+            at += segs[i].length;
+        }
     uint64_t args[6];
     std::memcpy(args, req.args, sizeof args);
     if (req.nr == kOpHalt) {
@@ -289,12 +327,21 @@ bool Session::execute(const char* frame)
     } else {
         size_t at = 0;
         for (uint32_t i = 0; i < req.segments; ++i) {
-            buffers[i].assign(size_t(segs[i].length) + 1, 0); // +1: a pointer even for empty buffers
-            if (segs[i].flags & kIn) {
-                std::memcpy(buffers[i].data(), data + at, segs[i].length);
-                at += segs[i].length;
+            if (area && segs[i].flags == kOut) {
+                where[i] = area + slot[i];
+                std::memset(where[i], 0, segs[i].length); // the whole of it is sent
+            } else if (area && segs[i].flags == (kOut | kOutCount)) {
+                where[i] = area + slot[i]; // only what the call wrote is sent
+            } else {
+                // +1: a pointer even for empty buffers, and a zero after each.
+                g_buffers[i].assign(size_t(segs[i].length) + 1, 0);
+                where[i] = g_buffers[i].data();
+                if (segs[i].flags & kIn) {
+                    std::memcpy(where[i], data + at, segs[i].length);
+                    at += segs[i].length;
+                }
             }
-            args[segs[i].arg] = reinterpret_cast<uint64_t>(buffers[i].data());
+            args[segs[i].arg] = reinterpret_cast<uint64_t>(where[i]);
         }
         // One thread serves every client: a lock wait would stop them all
         // (and could wait for a client that is itself waiting for an
@@ -311,11 +358,10 @@ bool Session::execute(const char* frame)
         if (lock_wait && resp.result == -EAGAIN)
             resp.result = -ENOLCK;
     }
-    // The reply goes straight into the output, as large as it is.
     size_t lengths[kMaxSegments] = {};
     if (resp.result >= 0) {
         for (uint32_t i = 0; i < req.segments; ++i) {
-            if (!(segs[i].flags & kOut) || buffers[i].empty())
+            if (!(segs[i].flags & kOut) || !where[i])
                 continue;
             lengths[i] = segs[i].length;
             if ((segs[i].flags & kOutCount) && uint64_t(resp.result) < lengths[i])
@@ -323,9 +369,21 @@ bool Session::execute(const char* frame)
             resp.length += uint32_t(lengths[i]);
         }
     }
-    m_out.append(reinterpret_cast<const char*>(&resp), sizeof resp);
+    if (area) {
+        std::memcpy(area, &resp, sizeof resp);
+        for (uint32_t i = 0; i < req.segments; ++i)
+            if (lengths[i] && where[i] != area + slot[i])
+                std::memcpy(area + slot[i], where[i], lengths[i]);
+    } else {
+        // The reply goes straight into the output, as large as it is.
+        m_out.append(reinterpret_cast<const char*>(&resp), sizeof resp);
+        for (uint32_t i = 0; i < req.segments; ++i)
+            if (lengths[i])
+                m_out.append(where[i], lengths[i]);
+    }
     for (uint32_t i = 0; i < req.segments; ++i)
-        m_out.append(buffers[i].data(), lengths[i]);
+        if (g_buffers[i].capacity() > kKeptBuffer)
+            std::vector<char>().swap(g_buffers[i]);
     return true;
 }
 

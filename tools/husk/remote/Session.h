@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 namespace husk::remote {
@@ -24,6 +25,15 @@ public:
         m_auth = true;
         m_token = token;
     }
+    // A version 3 client may ask for a shared ring (Ring.h): `make` sets one
+    // up for this connection and says whether it could. Unset: never.
+    void offer_ring(std::function<bool()> make) { m_make_ring = std::move(make); }
+    // Runs one request the client put in its ring (a private copy of it,
+    // `frame`), answering into `area` (the ring's data area, `capacity`
+    // bytes): the response, then each OUT buffer at its full length's slot.
+    // false when it is malformed or its answer could not fit.
+    bool execute_in_ring(const std::string& frame, char* area, size_t capacity);
+
     // Under pressure (the server holds too much for all its clients) only
     // requests with small replies run; the rest wait.
     static constexpr size_t kSmallReply = 1u << 20;
@@ -49,7 +59,7 @@ private:
     bool run(bool pressure);
     bool complete() const;
     bool greet();
-    bool execute(const char* frame);
+    bool execute(const char* frame, char* area = nullptr);
     bool is_socket(long fd) const;
     long m_pid;
     bool m_greeted = false;
@@ -57,6 +67,7 @@ private:
     bool m_auth = false;
     std::string m_token;
     std::string m_in, m_out;
+    std::function<bool()> m_make_ring;
 };
 
 } // namespace husk::remote
