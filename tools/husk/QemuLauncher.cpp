@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <x86intrin.h>
 #include "ForwardBacklog.h"
+#include "Ipv6Forward.h"
 #include "GuestStdio.h"
 #include "RunTimes.h"
 #include <sched.h>
@@ -311,6 +312,7 @@ int QemuLauncher::run()
     uint64_t deadline = m_options.timeout_s > 0 ? now_ns() + uint64_t(m_options.timeout_s * 1e9) : 0;
     std::vector<pollfd> fds;
     ForwardBacklog forwards(m_options.netdevs);
+    Ipv6Forward forwards6(m_options.netdevs); // the same ports on [::1]
     for (;;) {
         if (waitpid(pid, &wstatus, WNOHANG) == pid) {
             run_time("exited");

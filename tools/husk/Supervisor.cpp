@@ -1,5 +1,6 @@
 #include "Supervisor.h"
 #include "ForwardBacklog.h"
+#include "Ipv6Forward.h"
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -305,6 +306,7 @@ void Supervisor::run()
     uint64_t started = now_ns();
     int wstatus = 0;
     ForwardBacklog forwards(m_launcher.options().netdevs);
+    Ipv6Forward forwards6(m_launcher.options().netdevs); // the same ports on [::1]
     for (;;) {
         if (waitpid(m_qemu, &wstatus, WNOHANG) == m_qemu)
             break;
