@@ -134,10 +134,11 @@ void announce_ipv6(size_t index)
             klog(LogLevel::Notice, "net: %s: inet6 %s (auto)", NetStack::interface_name(index), text);
 }
 
-// Which interfaces wait for a DHCP lease.
+// Which interfaces wait for a DHCP lease, and which for IPv6 autoconfiguration.
 using DhcpInterfaces = bool[NetStack::kMaxInterfaces];
+using SlaacInterfaces = bool[NetStack::kMaxInterfaces];
 
-ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, DhcpInterfaces& dhcp)
+ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, DhcpInterfaces& dhcp, SlaacInterfaces& slaac)
 {
     if (!entry.is_object()) {
         klog(LogLevel::Error, "net: entry %zu is not an object", position);
@@ -165,7 +166,7 @@ ErrorOr<void> configure_one(const kstd::JsonValue& entry, size_t position, DhcpI
         return configure_inet(index, entry, method, dhcp[index]);
     if (type == "inet6" && method == "auto") {
         TRY(NetStack::start_ipv6_auto(index));
-        announce_ipv6(index);
+        slaac[index] = true;
         return {};
     }
     klog(LogLevel::Error, "net: %.*s: unknown configuration '%.*s,%.*s' (inet,static | inet,dhcp | inet6,auto)",
@@ -186,12 +187,28 @@ ErrorOr<void> BootNetwork::configure_all()
         return {};
     NetStack::init();
     DhcpInterfaces dhcp = {};
+    SlaacInterfaces slaac = {};
     if (net->is_array()) {
         size_t position = 0;
         for (const auto& entry : net->items())
-            TRY(configure_one(entry, position++, dhcp));
+            TRY(configure_one(entry, position++, dhcp, slaac));
     } else {
-        TRY(configure_one(*net, 0, dhcp));
+        TRY(configure_one(*net, 0, dhcp, slaac));
+    }
+    // A program that connects over IPv6 as it starts needs the address a
+    // router advertisement brings (a second or two: duplicate address
+    // detection), as it needs DHCP's lease. Without a router (a TAP with
+    // none) the link-local address is all there is: boot goes on after
+    // slaac_timeout= seconds (default 5) rather than failing.
+    unsigned long slaac_s = Config::get_number("slaac_timeout", 5);
+    uint64_t slaac_deadline = husk_plat_clock_monotonic() + slaac_s * 1000000000ull;
+    for (size_t i = 0; i < NetStack::interface_count(); ++i) {
+        if (!slaac[i])
+            continue;
+        if (!NetStack::wait_for_ipv6_global(i, slaac_deadline))
+            klog(LogLevel::Notice, "net: %s: no IPv6 router advertisement within %lu s: link-local only",
+                 NetStack::interface_name(i), slaac_s);
+        announce_ipv6(i);
     }
     unsigned long timeout_s = Config::get_number("dhcp_timeout", 15);
     uint64_t deadline = husk_plat_clock_monotonic() + timeout_s * 1000000000ull;

@@ -233,6 +233,23 @@ bool NetStack::wait_for_ipv4(size_t index, uint64_t deadline)
     return n != nullptr;
 }
 
+bool NetStack::wait_for_ipv6_global(size_t index, uint64_t deadline)
+{
+    netif* n = interface(index);
+    auto has_global = [n] {
+        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES; ++i)
+            if (ip6_addr_isvalid(netif_ip6_addr_state(n, i)) && !ip6_addr_islinklocal(netif_ip6_addr(n, i)))
+                return true;
+        return false;
+    };
+    while (n && !has_global()) {
+        if (husk_plat_clock_monotonic() >= deadline)
+            return false;
+        addresses().wait(deadline);
+    }
+    return n != nullptr;
+}
+
 size_t NetStack::dns_servers(uint32_t* out, size_t max)
 {
     size_t count = 0;

@@ -52,6 +52,10 @@ public:
     // Sleeps until the interface has an IPv4 address (DHCP bound it) or
     // until deadline (monotonic ns); whether it has one.
     static bool wait_for_ipv4(size_t index, uint64_t deadline);
+    // Sleeps until the interface has a usable IPv6 address beyond its
+    // link-local one (SLAAC from a router advertisement, after duplicate
+    // address detection) or until deadline; whether it has one.
+    static bool wait_for_ipv6_global(size_t index, uint64_t deadline);
     // The DNS servers DHCP named (network order); how many, at most max.
     static size_t dns_servers(uint32_t* out, size_t max);
     // Writes "ADDR" of an interface's IPv6 address i (empty when none).
