@@ -345,6 +345,7 @@ inline constexpr int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_ERROR = 4
                      SO_PASSCRED = 16, SO_PEERCRED = 17, SO_RCVTIMEO = 20, SO_SNDTIMEO = 21, SO_ACCEPTCONN = 30, SO_PROTOCOL = 38, SO_DOMAIN = 39;
 inline constexpr int TCP_NODELAY = 1, TCP_MAXSEG = 2, TCP_CORK = 3, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6,
                      IPV6_V6ONLY = 26;
+inline constexpr int TCP_DEFER_ACCEPT = 9;
 inline constexpr int IP_TOS = 1, IP_TTL = 2, IPV6_UNICAST_HOPS = 16, IPV6_TCLASS = 67;
 inline constexpr int SO_DONTROUTE = 5, SO_OOBINLINE = 10, SO_PRIORITY = 12, SO_RCVLOWAT = 18, SO_SNDLOWAT = 19;
 inline constexpr int MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100,

@@ -54,6 +54,9 @@ TcpSocket::TcpSocket(int family, int flags, tcp_pcb* pcb, State state)
 
 TcpSocket::~TcpSocket()
 {
+    TimerQueue::cancel(m_defer_timer);
+    for (auto& pending : m_pending)
+        static_cast<TcpSocket*>(pending.ptr())->m_listener = nullptr;
     m_pending.clear();
     bool unread = m_readable != 0;
     for (pbuf* p : m_received)
@@ -159,6 +162,8 @@ signed char TcpSocket::on_accept(void* arg, tcp_pcb* pcb, signed char error)
         return ERR_ABRT;
     }
     s->m_bound = true;
+    s->m_listener = self;
+    s->m_established_ns = husk_plat_clock_monotonic();
     // As on Linux, the connection inherits its listener's options.
     s->m_options = self->m_options;
     s->m_nodelay = self->m_nodelay;
@@ -172,17 +177,48 @@ signed char TcpSocket::on_accept(void* arg, tcp_pcb* pcb, signed char error)
     return ERR_OK;
 }
 
+bool TcpSocket::acceptable(const TcpSocket& c, uint64_t now) const
+{
+    int defer_s = m_options.get(linux::IPPROTO_TCP, linux::TCP_DEFER_ACCEPT);
+    return defer_s == 0 || c.m_readable || c.m_peer_closed || c.m_state != State::Connected
+           || now - c.m_established_ns >= uint64_t(defer_s) * 1000000000ull;
+}
+
+long TcpSocket::first_acceptable()
+{
+    uint64_t now = husk_plat_clock_monotonic();
+    uint64_t earliest = UINT64_MAX;
+    int defer_s = m_options.get(linux::IPPROTO_TCP, linux::TCP_DEFER_ACCEPT);
+    for (size_t i = 0; i < m_pending.size(); ++i) {
+        auto& c = *static_cast<TcpSocket*>(m_pending[i].ptr());
+        if (acceptable(c, now))
+            return long(i);
+        earliest = kstd::min<uint64_t>(earliest, c.m_established_ns + uint64_t(defer_s) * 1000000000ull);
+    }
+    if (earliest != UINT64_MAX && (!m_defer_timer.is_armed() || m_defer_timer.deadline > earliest)) {
+        TimerQueue::cancel(m_defer_timer);
+        m_defer_timer.callback = defer_expired;
+        m_defer_timer.arg = this;
+        TimerQueue::arm(m_defer_timer, earliest);
+    }
+    return -1;
+}
+
+void TcpSocket::defer_expired(void* listener) { static_cast<TcpSocket*>(listener)->changed(linux::POLLIN); }
+
 ErrorOr<RefPtr<Socket>> TcpSocket::accept(bool nonblocking)
 {
     if (m_state != State::Listening)
         return err(EINVAL);
-    while (m_pending.is_empty()) {
+    long index;
+    while ((index = first_acceptable()) < 0) {
         if (nonblocking || is_nonblocking())
             return err(EAGAIN);
         TRY(sleep(false));
     }
-    RefPtr<Socket> s = m_pending[0];
-    m_pending.remove(0);
+    RefPtr<Socket> s = m_pending[size_t(index)];
+    m_pending.remove(size_t(index));
+    static_cast<TcpSocket*>(s.ptr())->m_listener = nullptr;
     return s;
 }
 
@@ -258,6 +294,8 @@ signed char TcpSocket::on_receive(void* arg, tcp_pcb* pcb, pbuf* p, signed char 
         return ERR_MEM; // lwIP keeps p and offers it again later
     }
     self->changed(linux::POLLIN);
+    if (self->m_listener) // deferred (TCP_DEFER_ACCEPT) until now
+        self->m_listener->changed(linux::POLLIN);
     return ERR_OK;
 }
 
@@ -278,6 +316,8 @@ void TcpSocket::on_error(void* arg, signed char error)
     self->m_error = self->m_state == State::Connecting && error == ERR_RST ? ECONNREFUSED : errno_of(error);
     self->m_state = State::Closed;
     self->changed();
+    if (self->m_listener)
+        self->m_listener->changed(linux::POLLIN);
 }
 
 ErrorOr<size_t> TcpSocket::receive(IoBuffer buf, size_t n, int flags, SocketAddress*)
@@ -541,7 +581,7 @@ short TcpSocket::poll_events()
 {
     short ev = 0;
     if (m_state == State::Listening)
-        return m_pending.is_empty() ? 0 : linux::POLLIN;
+        return first_acceptable() < 0 ? 0 : linux::POLLIN;
     if (m_readable || m_peer_closed || m_shut_read)
         ev |= linux::POLLIN | linux::POLLRDNORM;
     if (m_peer_closed || m_shut_read)

@@ -4,6 +4,7 @@
 // its sleepers and opens the receive window only as the program reads.
 #pragma once
 
+#include "../core/Timer.h"
 #include "../kstd/Vector.h"
 #include "Socket.h"
 #include "InetAddress.h"
@@ -75,6 +76,18 @@ private:
     int m_backlog { 0 };
     InetOptions m_options;
     kstd::Vector<kstd::RefPtr<Socket>> m_pending; // established, not yet accepted
+
+    // TCP_DEFER_ACCEPT (tcp(7)): a listener hands out a connection only once
+    // it has data (or the peer closed, or it failed), or once the deferral
+    // has run out; Linux holds such connections in SYN_RECV meanwhile.
+    bool acceptable(const TcpSocket& connection, uint64_t now) const;
+    // Index in m_pending of the first acceptable connection, or -1; arms
+    // m_defer_timer for the earliest deferral that runs out later.
+    long first_acceptable();
+    static void defer_expired(void* listener);
+    TcpSocket* m_listener { nullptr }; // while waiting in its listener's m_pending
+    uint64_t m_established_ns { 0 };
+    Timer m_defer_timer;
 };
 
 } // namespace husk

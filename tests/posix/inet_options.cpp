@@ -5,6 +5,7 @@
 // Values that depend on the host's sysctls (buffer defaults, low-water
 // caps) are left out.
 #include <netinet/in.h>
+#include <poll.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -143,4 +144,23 @@ SCENARIO(inet_options, accepted_connection_inherits)
     s.setsockopt_int(a, IPPROTO_TCP, TCP_KEEPIDLE, 100); // a connection's own
     s.getsockopt_int(a, IPPROTO_TCP, TCP_KEEPIDLE);
     s.read(a, 4);
+}
+
+// TCP_DEFER_ACCEPT: a connection that has sent nothing is not handed out
+// (poll says not readable, accept says EAGAIN) until its first data.
+SCENARIO(inet_options, deferred_accept_waits_for_data)
+{
+    int l = int(s.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK));
+    s.setsockopt_int(l, IPPROTO_TCP, TCP_DEFER_ACCEPT, 5);
+    s.bind_inet(l, AF_INET, "127.0.0.1", 0);
+    s.listen(l, 8);
+    int c = int(s.socket(AF_INET, SOCK_STREAM));
+    s.connect_inet(c, AF_INET, "127.0.0.1", s.port_of(l));
+    s.poll({ { l, POLLIN } }, 200);
+    s.accept4(l, 0);
+    s.send(c, "data", MSG_NOSIGNAL);
+    s.poll({ { l, POLLIN } }, 5000);
+    int a = int(s.accept4(l, 0));
+    s.read(a, 8);
+    s.accept4(l, 0);
 }
