@@ -25,6 +25,20 @@ build_mode() {
     for f in "$@"; do
         debugfs -R "stat $f" "$img" 2>/dev/null | grep -qE "Type: (regular|symlink)" || fail "$f is not in $img"
     done
+    # The version the archive gave is logged; one other than the recipe's is
+    # said on stderr (the archive keeps only its current version).
+    local main wanted got
+    # shellcheck source=/dev/null
+    main=$(. "$recipes/$recipe/recipe" && echo "${debian_packages%% *}")
+    wanted=$(. "$recipes/$recipe/recipe" && echo "$version")
+    if [ -n "$main" ] && grep -q "husk image: resolving" "$out/logs/fetch.log" 2>/dev/null; then
+        got=$(sed -n "s/^husk image: $main \([^ ]*\)\$/\1/p" "$out/logs/fetch.log" | head -n 1)
+        [ -n "$got" ] || fail "the fetch log does not say which $main it took"
+        if [ "$got" != "$wanted" ]; then
+            grep -q "Debian's archive has $main $got; the recipe was written against $wanted" "$work/build.out" \
+                || fail "$main $got was built for a recipe of $wanted without a word"
+        fi
+    fi
     # shellcheck source=/dev/null
     (. "$recipes/$recipe/recipe" && echo "PASS: $name $version (kind=$kind: $debian_packages): $(du -h --apparent-size "$img" | cut -f1) image, e2fsck clean, $* there")
     exit 0

@@ -94,6 +94,12 @@ int debian_image(const Options& o)
     std::vector<DebPackage> packages;
     if (Failure f = cache.resolve(o.packages, packages))
         return status_for(f);
+    // The versions the archive gave for what was asked (a recipe compares
+    // them with the version it was written against).
+    for (auto& wanted : o.packages)
+        for (auto& p : packages)
+            if (p.name == wanted)
+                std::fprintf(stderr, "husk image: %s %s\n", p.name.c_str(), p.version.c_str());
     size_t missing = 0;
     for (auto& p : packages)
         missing += !p.cached;

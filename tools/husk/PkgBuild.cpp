@@ -24,6 +24,8 @@ namespace {
 // recipe's fingerprint.
 constexpr const char* BUILT_MARK = ".husk-pkg-built";
 constexpr const char* STAGE_LINE = "husk-pkg-stage: ";
+// A build script's line that husk pkg also shows on stderr (a warning).
+constexpr const char* NOTE_LINE = "husk-pkg-note: ";
 
 // FNV-1a over the recipe's files (names, contents, link targets), for a
 // kind=debian recipe without a build of its own build-debian, for a
@@ -92,6 +94,8 @@ public:
                 return;
             }
         }
+        if (text.rfind(NOTE_LINE, 0) == 0) // worth seeing without the log
+            std::fprintf(stderr, "husk pkg: %s: %s\n", name_.c_str(), text.c_str() + std::strlen(NOTE_LINE));
         if (stage_.empty())
             start("build"); // a script that names no stage: one log
         log_ << text << '\n';
