@@ -120,6 +120,18 @@ extern "C"
 signed char husk_lwip_tcp_inpacket(struct tcp_pcb *pcb, struct tcp_hdr *hdr, struct pbuf *p);
 #define LWIP_HOOK_TCP_INPACKET_PCB(pcb, hdr, optlen, opt1len, opt2, p) husk_lwip_tcp_inpacket(pcb, hdr, p)
 
+/* Initial sequence numbers that cannot be predicted (RFC 6528): a keyed
+ * hash of the connection's addresses and ports plus a 4 µs clock
+ * (kernel/net/lwip/TcpIsn.cpp), not lwIP's 6510 plus ticks. */
+struct ip_addr;
+#ifdef __cplusplus
+extern "C"
+#endif
+unsigned int husk_lwip_tcp_isn(const struct ip_addr *local_ip, unsigned short local_port,
+                               const struct ip_addr *remote_ip, unsigned short remote_port);
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) \
+    husk_lwip_tcp_isn(local_ip, local_port, remote_ip, remote_port)
+
 /* Checksums are made and checked in software, except that an interface
  * whose device completes checksums (virtio-net's CSUM, e.g. over a TAP)
  * turns lwIP's TCP checksum generation off (per interface) and gives the
