@@ -18,9 +18,14 @@ unsigned g_generation = 1;
 
 void after_fork_in_child()
 {
-    // The socket is the parent's: leave it to the parent (not even closed
-    // here, so no shutdown reaches the server) and connect anew when needed.
+    // The session is the parent's: the child drops its copies of the
+    // socket and the ring's descriptors (closing a copy sends nothing; the
+    // ring's mapping was not inherited) and connects anew when needed.
     new (&g_lock) std::mutex;
+    if (g_client) {
+        g_client->abandon_after_fork();
+        delete g_client;
+    }
     g_client = nullptr;
     g_failed = false;
     ++g_generation;

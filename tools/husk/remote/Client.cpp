@@ -120,6 +120,13 @@ std::string Client::greet(const std::string& spec, Client& out, const Options& o
 
 Client::~Client() { disconnect(); }
 
+void Client::abandon_after_fork()
+{
+    if (m_ring)
+        m_ring->abandon_after_fork();
+    disconnect(); // closing the child's copy of the socket sends nothing
+}
+
 void Client::disconnect()
 {
     m_ring.reset();

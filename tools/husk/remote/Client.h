@@ -24,6 +24,10 @@ public:
     static std::string connect(const std::string& spec, Client& out) { return connect(spec, out, Options {}); }
     Client();
     ~Client();
+    // In a forked child: drops the child's copies of the connection (the
+    // socket, the ring's descriptors) without a word to the server, whose
+    // session stays the parent's; the Client is then unconnected.
+    void abandon_after_fork();
     // Whether calls go through a shared ring (a local server that offered one).
     bool has_ring() const { return m_ring != nullptr; }
 

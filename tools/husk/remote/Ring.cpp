@@ -132,8 +132,23 @@ bool ClientRing::attach(int memfd, int doorbell)
         return false;
     if (!map_ring(memfd, m_map, m_header, m_data))
         return false;
+    // A forked child does not inherit the mapping: the ring is the parent's
+    // conversation, and a child that wrote to it would answer for it.
+    madvise(m_map, kRingBytes, MADV_DONTFORK);
     m_seq = m_header->request_seq.load(std::memory_order_relaxed);
     return true;
+}
+
+void ClientRing::abandon_after_fork()
+{
+    if (m_memfd >= 0)
+        close(m_memfd);
+    if (m_doorbell >= 0)
+        close(m_doorbell);
+    m_memfd = m_doorbell = -1;
+    m_map = nullptr; // not mapped in the child (MADV_DONTFORK)
+    m_header = nullptr;
+    m_data = nullptr;
 }
 
 void ClientRing::post()

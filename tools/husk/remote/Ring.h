@@ -96,6 +96,9 @@ public:
     char* data() const { return m_data; }
     // Posts the request written into data().
     void post();
+    // In a forked child: closes the child's copies of the descriptors; the
+    // mapping was not inherited (MADV_DONTFORK). The parent's ring is untouched.
+    void abandon_after_fork();
     // Waits for its response: 0, -ETIMEDOUT after timeout_s (0: never), or
     // -EPIPE once the socket (checked while asleep) has closed.
     int wait(unsigned timeout_s, int socket_fd);
