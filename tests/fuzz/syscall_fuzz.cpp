@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <vector>
 
 namespace {
@@ -144,12 +145,26 @@ int main(int argc, char** argv)
 
     auto nrs = fuzzable_syscalls();
     long errors = 0, successes = 0;
+    // A call that takes more than a second is reported with its arguments:
+    // a kernel that a hostile call keeps busy that long is a finding too.
+    auto now_s = [] {
+        timespec t;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+    };
     for (long i = 0; i < iterations; ++i) {
         // Keep a few descriptors open so fd-taking calls reach real files.
         if (i % 64 == 0)
             husk_sys_open(kPaths[pick(5)], int(O_RDWR | (pick(2) ? O_CREAT : 0)), 0644);
         long nr = nrs[pick(nrs.size())];
-        long r = husk_syscall(nr, arg(), arg(), arg(), arg(), arg(), arg());
+        long a[6];
+        for (long& v : a)
+            v = arg();
+        double start = now_s();
+        long r = husk_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        if (double took = now_s() - start; took > 1)
+            std::fprintf(stderr, "slow: call %ld: syscall %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld took %.1f s\n", i, nr,
+                         a[0], a[1], a[2], a[3], a[4], a[5], r, took);
         (r < 0 ? errors : successes)++;
         if (r < -4095) {
             std::fprintf(stderr, "syscall %ld returned %ld: not a result or an errno\n", nr, r);
