@@ -12,7 +12,7 @@ using namespace linux;
 namespace {
 
 constexpr size_t kMaxInterfaces = NetStack::kMaxInterfaces + 1; // and lo
-constexpr int kDumpStarted = -1; // a dump answered: no acknowledgement (Linux's -EINTR)
+constexpr int kDumpStarted = 1; // a dump answered: no acknowledgement (Linux's -EINTR); not an errno (-EPERM is -1)
 
 struct Request {
     const nlmsghdr& header;
