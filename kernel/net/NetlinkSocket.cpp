@@ -150,9 +150,22 @@ ErrorOr<size_t> NetlinkSocket::send(IoBuffer buf, size_t n, int flags, const Soc
     if (reply.failed())
         return err(ENOBUFS);
     auto answers = reply.take();
+    size_t size = 0;
     for (auto& d : answers)
+        size += d.size();
+    // A reader that does not read: beyond the receive buffer the answers
+    // are lost and the next receive says ENOBUFS, as Linux's overrun.
+    if (!m_queue.is_empty() && m_queued_bytes + size > m_rcvbuf) {
+        if (!(m_options & (1u << NETLINK_NO_ENOBUFS)))
+            m_error = ENOBUFS;
+        changed(POLLIN | POLLERR);
+        return n;
+    }
+    for (auto& d : answers) {
+        m_queued_bytes += d.size();
         if (!m_queue.append(kstd::move(d)))
             return err(ENOBUFS);
+    }
     if (!answers.is_empty())
         changed(POLLIN);
     return n;
@@ -162,6 +175,8 @@ ErrorOr<size_t> NetlinkSocket::receive(IoBuffer buf, size_t n, int flags, Socket
 {
     if (flags & MSG_OOB)
         return err(EOPNOTSUPP);
+    if (int e = take_error()) // an overrun is reported first
+        return err(e);
     while (m_queue.is_empty()) {
         if (is_nonblocking() || (flags & MSG_DONTWAIT))
             return err(EAGAIN);
@@ -175,8 +190,10 @@ ErrorOr<size_t> NetlinkSocket::receive(IoBuffer buf, size_t n, int flags, Socket
     m_last_receive_flags = copy < length ? MSG_TRUNC : 0;
     if (from)
         *from = address_of(0, 0); // the kernel
-    if (!(flags & MSG_PEEK))
+    if (!(flags & MSG_PEEK)) {
+        m_queued_bytes -= length;
         m_queue.remove(0);
+    }
     // MSG_TRUNC: the datagram's real length (netlink users size their buffer so).
     return (flags & MSG_TRUNC) ? length : copy;
 }
@@ -188,6 +205,8 @@ short NetlinkSocket::poll_events()
     short ev = POLLOUT | POLLWRNORM;
     if (!m_queue.is_empty())
         ev |= POLLIN | POLLRDNORM;
+    if (m_error)
+        ev |= POLLERR;
     return ev;
 }
 

@@ -45,6 +45,7 @@ private:
     uint32_t m_peer_port { 0 }, m_peer_groups { 0 };
     uint32_t m_options { 0 };        // SOL_NETLINK boolean options, bit per name
     kstd::Vector<kstd::Vector<uint8_t>> m_queue; // answers not read yet
+    size_t m_queued_bytes { 0 };                 // bounded by SO_RCVBUF
     int m_last_receive_flags { 0 };
 };
 
