@@ -8,6 +8,7 @@
 // built (EPROTONOSUPPORT, as Linux without them).
 #pragma once
 
+#include "../abi/Netlink.h"
 #include "../kstd/Vector.h"
 #include "Socket.h"
 
@@ -35,7 +36,7 @@ protected:
     kstd::ErrorOr<size_t> unread_bytes() override;
 
 private:
-    NetlinkSocket(int type, int flags) : Socket(16 /* AF_NETLINK */, type, flags) {}
+    NetlinkSocket(int type, int flags) : Socket(linux::AF_NETLINK, type, flags) {}
     // Gives the socket its port id (Linux's netlink_autobind) unless it has one.
     void autobind();
     static bool port_taken(uint32_t port);
