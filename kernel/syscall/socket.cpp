@@ -226,8 +226,9 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     if (m.msg_name)
         TRY(copy_out_address(source, UserPtr<void>(m.msg_name),
                              UserPtr<uint32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_namelen))));
-    // Received descriptors as an SCM_RIGHTS message (MSG_CTRUNC when short
-    // of room); flags report a truncated record too.
+    // Received descriptors as an SCM_RIGHTS message, or an Internet
+    // socket's IP_PKTINFO and friends (MSG_CTRUNC when short of room);
+    // flags report a truncated record too.
     int msg_flags = s->last_receive_flags() | (flags & MSG_CMSG_CLOEXEC); // Linux echoes it
     uint64_t control = inet ? TRY(copy_out_ancillary(ancillary, m, msg_flags))
                             : TRY(copy_out_rights(kstd::move(files), m, Process::current().fds(), cloexec, msg_flags));
