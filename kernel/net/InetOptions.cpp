@@ -24,6 +24,7 @@ enum class Rule : uint8_t {
     Defer,       // seconds, kept as SYN-ACK retransmissions
     FastOpen,    // the queue length, at most somaxconn; closed or listening only
     FastOpenConnect, // 0 or 1; closed only
+    Ipv6Mtu,     // 0 (the path's) or at least 1280
 };
 
 constexpr uint8_t kStream = 1, kDatagram = 2, kV6Only = 4;
@@ -65,6 +66,8 @@ constexpr Option kOptions[] = {
     { IP, 24, kStream | kDatagram, Rule::Bool, 0, 0, 0 },   // IP_BIND_ADDRESS_NO_PORT
     // IPv6 (IPv6 sockets)
     { IPV6, 16, kStream | kDatagram | kV6Only, Rule::Hops, 0, 0, 64 }, // IPV6_UNICAST_HOPS
+    { IPV6, 23, kStream | kDatagram | kV6Only, Rule::Range, 0, 5, 1 }, // IPV6_MTU_DISCOVER (IPV6_PMTUDISC_WANT)
+    { IPV6, 24, kStream | kDatagram | kV6Only, Rule::Ipv6Mtu, 0, 0, 0 }, // IPV6_MTU (fragment size; unbound)
     { IPV6, 25, kStream | kDatagram | kV6Only, Rule::Bool, 0, 0, 0 },  // IPV6_RECVERR
     { IPV6, 26, kStream | kDatagram | kV6Only, Rule::Bool, 0, 0, 0 },  // IPV6_V6ONLY (the socket checks binding)
     { IPV6, 49, kStream | kDatagram | kV6Only, Rule::Bool, 0, 0, 0 },  // IPV6_RECVPKTINFO
@@ -74,7 +77,7 @@ constexpr Option kOptions[] = {
     { IPV6, 75, kStream | kDatagram | kV6Only, Rule::Bool, 0, 0, 0 },  // IPV6_TRANSPARENT
     { IPV6, 78, kStream | kDatagram | kV6Only, Rule::Bool, 0, 0, 0 },  // IPV6_FREEBIND
 };
-static_assert(sizeof kOptions / sizeof kOptions[0] <= 32);
+static_assert(sizeof kOptions / sizeof kOptions[0] <= InetOptions::kSlots);
 
 // TCP_DEFER_ACCEPT: Linux keeps the number of SYN-ACK retransmissions that
 // cover the seconds asked for (1 s, doubling, at most 120 s each), and
@@ -190,13 +193,17 @@ kstd::ErrorOr<void> InetOptions::set(int level, int name, const void* value, uin
         if (v > 4096) // somaxconn
             v = 4096;
         break;
+    case Rule::Ipv6Mtu:
+        if (v && v < 1280) // IPV6_MIN_MTU
+            return err(EINVAL);
+        break;
     case Rule::FastOpenConnect:
         if (v < 0 || v > 1 || state != State::Closed)
             return err(EINVAL);
         break;
     }
     m_values[i] = v;
-    m_set |= 1u << i;
+    m_set |= uint64_t(1) << i;
     return {};
 }
 
@@ -206,7 +213,7 @@ int InetOptions::get(int level, int name) const
     if (i < 0)
         return 0;
     const Option& o = kOptions[i];
-    if (!(m_set & (1u << i)))
+    if (!(m_set & (uint64_t(1) << i)))
         return o.rule == Rule::Linger2 ? 60 : o.fallback;
     int v = m_values[i];
     if (o.rule == Rule::Linger2 && v == 0)

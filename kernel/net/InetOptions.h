@@ -25,13 +25,13 @@ public:
     bool has(int level, int name) const;
     kstd::ErrorOr<void> set(int level, int name, const void* value, uint32_t length, State state);
     int get(int level, int name) const;
+    static constexpr int kSlots = 40; // the options in the table, at most 64
 
 private:
-    static constexpr int kSlots = 32;
     int index(int level, int name) const;
     int m_family;
     bool m_stream;
-    uint32_t m_set { 0 }; // which slots hold a value (else the default)
+    uint64_t m_set { 0 }; // which slots hold a value (else the default)
     int m_values[kSlots] {};
 };
 

@@ -8,6 +8,7 @@
 #include "NetStack.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
+#include "lwip/priv/nd6_priv.h"
 
 namespace husk {
 
@@ -248,6 +249,84 @@ ErrorOr<long> InterfaceTable::ioctl(unsigned long request, IoBuffer arg)
     }
     TRY(arg.write_from(0, &r, sizeof r));
     return 0;
+}
+
+size_t InterfaceTable::interfaces(InterfaceView* out, size_t max)
+{
+    NetStack::init();
+    size_t count = 0;
+    for (netif* n = netif_list; n && count < max; n = n->next) {
+        InterfaceView& v = out[count++];
+        v = {};
+        v.index = index_of(*n);
+        name_of(*n, v.name);
+        v.loopback = is_loopback(*n);
+        constexpr unsigned IFF_LOWER_UP = 0x10000;
+        v.flags = flags_of(*n) | (netif_is_up(n) && netif_is_link_up(n) ? IFF_LOWER_UP : 0);
+        v.mtu = v.loopback ? 65536 : n->mtu;
+        if (!v.loopback)
+            __builtin_memcpy(v.hwaddr, n->hwaddr, 6);
+        v.ipv4 = ip4_addr_get_u32(netif_ip4_addr(n));
+        v.netmask = ip4_addr_get_u32(netif_ip4_netmask(n));
+        v.gateway = ip4_addr_get_u32(netif_ip4_gw(n));
+        v.is_default = n == netif_default && v.gateway != 0 && routes(*n);
+        for (int i = 0; i < LWIP_IPV6_NUM_ADDRESSES && v.ipv6_count < InterfaceView::kMaxIpv6; ++i) {
+            uint8_t state = netif_ip6_addr_state(n, i);
+            if (!ip6_addr_isvalid(state) && !ip6_addr_istentative(state))
+                continue;
+            auto& a = v.ipv6[v.ipv6_count++];
+            __builtin_memcpy(a.address, netif_ip6_addr(n, i)->addr, 16);
+            // lwIP keeps no prefix length: ::1 is a host, SLAAC's and the
+            // link-local addresses are /64 (Linux says the same of them).
+            a.prefix = v.loopback ? 128 : 64;
+            a.tentative = ip6_addr_istentative(state);
+        }
+    }
+    // lwIP adds interfaces at the front of its list: index order, as Linux lists them.
+    for (size_t i = 1; i < count; ++i)
+        for (size_t k = i; k > 0 && out[k - 1].index > out[k].index; --k) {
+            InterfaceView t = out[k];
+            out[k] = out[k - 1];
+            out[k - 1] = t;
+        }
+    return count;
+}
+
+size_t InterfaceTable::ipv6_routes(Ipv6RouteView* out, size_t max)
+{
+    NetStack::init();
+    size_t count = 0;
+    for (int i = 0; i < LWIP_ND6_NUM_PREFIXES && count < max; ++i) {
+        const nd6_prefix_list_entry& p = prefix_list[i];
+        if (!p.netif || !p.invalidation_timer)
+            continue;
+        Ipv6RouteView& r = out[count++];
+        r = {};
+        r.index = index_of(*p.netif);
+        __builtin_memcpy(r.destination, p.prefix.addr, 16);
+        r.prefix = 64;
+    }
+    // Every Ethernet interface with a link-local address has fe80::/64.
+    for (netif* n = netif_list; n && count < max; n = n->next) {
+        if (is_loopback(*n) || !ip6_addr_isvalid(netif_ip6_addr_state(n, 0)))
+            continue;
+        Ipv6RouteView& r = out[count++];
+        r = {};
+        r.index = index_of(*n);
+        r.destination[0] = 0xfe;
+        r.destination[1] = 0x80;
+        r.prefix = 64;
+    }
+    for (int i = 0; i < LWIP_ND6_NUM_ROUTERS && count < max; ++i) {
+        const nd6_router_list_entry& d = default_router_list[i];
+        if (!d.neighbor_entry || !d.neighbor_entry->netif)
+            continue;
+        Ipv6RouteView& r = out[count++];
+        r = {};
+        r.index = index_of(*d.neighbor_entry->netif);
+        __builtin_memcpy(r.gateway, d.neighbor_entry->next_hop_address.addr, 16);
+    }
+    return count;
 }
 
 size_t InterfaceTable::route_text(char* buf, size_t size)

@@ -31,6 +31,17 @@ ErrorOr<size_t> Socket::receive_with_files(IoBuffer buf, size_t n, int flags, So
     return receive(buf, n, flags, from);
 }
 
+ErrorOr<size_t> Socket::send_with_ancillary(IoBuffer buf, size_t n, int flags, const SocketAddress* to,
+                                            const AncillaryList&)
+{
+    return send(buf, n, flags, to);
+}
+
+ErrorOr<size_t> Socket::receive_with_ancillary(IoBuffer buf, size_t n, int flags, SocketAddress* from, AncillaryList&)
+{
+    return receive(buf, n, flags, from);
+}
+
 ErrorOr<size_t> Socket::take(const uint8_t* data, size_t n)
 {
     return send(IoBuffer::kernel(const_cast<uint8_t*>(data)), n, linux::MSG_DONTWAIT, nullptr);

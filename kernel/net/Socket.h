@@ -39,6 +39,22 @@ public:
     // `files` gets those that came with what was read (none: left empty).
     virtual kstd::ErrorOr<size_t> receive_with_files(IoBuffer buf, size_t n, int flags, SocketAddress* from,
                                                      PassedFiles& files);
+    // Ancillary data of the IP levels (cmsg(3)) other than descriptors:
+    // what a receive reports (IP_PKTINFO, IP_TTL, IP_TOS, IPV6_PKTINFO, ...
+    // for the options that ask for them) and what a send is given
+    // (IP_PKTINFO, IPV6_PKTINFO: the source address and interface): level,
+    // type and the bytes of Linux's structure.
+    struct Ancillary {
+        int level, type;
+        uint32_t length; // of the data (a longer one is cut to data's size)
+        uint8_t data[20]; // in6_pktinfo, the largest
+    };
+    using AncillaryList = kstd::Vector<Ancillary>;
+    // The defaults take none (the protocol has no such data) and give none.
+    virtual kstd::ErrorOr<size_t> send_with_ancillary(IoBuffer buf, size_t n, int flags, const SocketAddress* to,
+                                                      const AncillaryList& control);
+    virtual kstd::ErrorOr<size_t> receive_with_ancillary(IoBuffer buf, size_t n, int flags, SocketAddress* from,
+                                                         AncillaryList& control);
     // Options: value is the option's bytes as the program passed them.
     virtual kstd::ErrorOr<void> set_option(int level, int name, const void* value, uint32_t length);
     virtual kstd::ErrorOr<uint32_t> get_option(int level, int name, void* value, uint32_t room);

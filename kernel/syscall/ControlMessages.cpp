@@ -12,6 +12,7 @@ constexpr uint64_t kMaxControl = 128 * 1024; // Linux's net.core.optmem_max
 constexpr uint64_t kHeader = sizeof(cmsghdr);
 
 uint64_t aligned(uint64_t length) { return (length + 7) & ~uint64_t(7); } // CMSG_ALIGN
+constexpr int kIpLevel = 0, kIpv6Level = 41; // IPPROTO_IP, IPPROTO_IPV6
 } // namespace
 
 ErrorOr<Socket::PassedFiles> copy_in_rights(const msghdr& m, const FdTable& fds)
@@ -81,6 +82,54 @@ ErrorOr<uint64_t> copy_out_rights(Socket::PassedFiles files, const msghdr& m, Fd
         return err(EFAULT);
     }
     return kstd::min(aligned(kHeader + data), room); // CMSG_SPACE, within the buffer
+}
+
+ErrorOr<Socket::AncillaryList> copy_in_ancillary(const msghdr& m)
+{
+    Socket::AncillaryList list;
+    uint64_t length = m.msg_controllen;
+    if (length < kHeader)
+        return list;
+    if (length > kMaxControl)
+        return err(ENOBUFS);
+    kstd::Vector<uint8_t> control;
+    if (!control.resize(size_t(length)))
+        return err(ENOMEM);
+    TRY(IoBuffer::user(uintptr_t(m.msg_control)).read_into(control.data(), 0, size_t(length)));
+    cmsghdr h;
+    for (uint64_t at = 0; at + kHeader <= length; at += aligned(h.cmsg_len)) {
+        memcpy(&h, control.data() + at, sizeof h);
+        if (h.cmsg_len < kHeader || h.cmsg_len > length - at)
+            return err(EINVAL);
+        if (h.cmsg_level != kIpLevel && h.cmsg_level != kIpv6Level)
+            continue;
+        Socket::Ancillary a {};
+        a.level = h.cmsg_level;
+        a.type = h.cmsg_type;
+        a.length = uint32_t(h.cmsg_len - kHeader);
+        memcpy(a.data, control.data() + at + kHeader, kstd::min<size_t>(a.length, sizeof a.data));
+        if (!list.append(a))
+            return err(ENOMEM);
+    }
+    return list;
+}
+
+ErrorOr<uint64_t> copy_out_ancillary(const Socket::AncillaryList& control, const msghdr& m, int& msg_flags)
+{
+    uint64_t used = 0, room = m.msg_control ? m.msg_controllen : 0;
+    IoBuffer out = IoBuffer::user(uintptr_t(m.msg_control));
+    for (const Socket::Ancillary& a : control) {
+        uint32_t size = kstd::min<uint32_t>(a.length, sizeof a.data);
+        if (used + kHeader + size > room) {
+            msg_flags |= MSG_CTRUNC;
+            break;
+        }
+        cmsghdr h { kHeader + size, a.level, a.type };
+        TRY(out.write_from(size_t(used), &h, sizeof h));
+        TRY(out.write_from(size_t(used + kHeader), a.data, size));
+        used = kstd::min(used + aligned(kHeader + size), room);
+    }
+    return used;
 }
 
 } // namespace husk

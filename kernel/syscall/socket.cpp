@@ -3,7 +3,9 @@
 #include "../net/TcpSocket.h"
 #include "../net/UdpSocket.h"
 #include "../core/Log.h"
+#include "../net/NetlinkSocket.h"
 #include "../net/UnixSocket.h"
+#include "../abi/Netlink.h"
 #include "ControlMessages.h"
 #include "Handlers.h"
 #include "Helpers.h"
@@ -58,10 +60,12 @@ SysResult sys_socket(int domain, int type, int protocol)
 {
     int kind = type & SOCK_TYPE_MASK;
     int flags = TRY(status_flags_of(type));
-    if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNIX)
+    if (domain != AF_INET && domain != AF_INET6 && domain != AF_UNIX && domain != AF_NETLINK)
         return err(EAFNOSUPPORT);
     RefPtr<Socket> s;
-    if (domain == AF_UNIX) {
+    if (domain == AF_NETLINK) {
+        s = TRY(NetlinkSocket::create(kind, protocol, flags));
+    } else if (domain == AF_UNIX) {
         s = TRY(UnixSocket::create(TRY(unix_type(kind, protocol)), flags));
     } else if (kind == SOCK_STREAM) {
         if (protocol != 0 && protocol != IPPROTO_TCP)
@@ -167,6 +171,11 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
     Socket::PassedFiles files;
     if (s->family() == AF_UNIX)
         files = TRY(copy_in_rights(m, Process::current().fds()));
+    // IP_PKTINFO and friends on Internet sockets.
+    bool inet = s->family() == AF_INET || s->family() == AF_INET6;
+    Socket::AncillaryList control;
+    if (inet)
+        control = TRY(copy_in_ancillary(m));
     kstd::Vector<uint8_t> data;
     if (!data.resize(total))
         return err(ENOMEM);
@@ -177,6 +186,11 @@ SysResult sys_sendmsg(int fd, UserPtr<const linux::msghdr> msg, int flags)
             TRY(IoBuffer::user(uintptr_t(v.iov_base)).read_into(data.data() + at, 0, k));
         at += k;
     }
+    if (inet)
+        return with_sigpipe(*s,
+                            s->send_with_ancillary(IoBuffer::kernel(data.data()), total, flags,
+                                                   dest.length ? &dest : nullptr, control),
+                            flags);
     return with_sigpipe(*s,
                         s->send_with_files(IoBuffer::kernel(data.data()), total, flags, dest.length ? &dest : nullptr,
                                            kstd::move(files)),
@@ -195,8 +209,12 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     SocketAddress source; // empty unless the protocol names the sender
     bool cloexec = flags & MSG_CMSG_CLOEXEC;
     Socket::PassedFiles files;
-    size_t n = TRY(s->receive_with_files(IoBuffer::kernel(data.data()), total, flags & ~MSG_CMSG_CLOEXEC,
-                                         m.msg_name ? &source : nullptr, files));
+    bool inet = s->family() == AF_INET || s->family() == AF_INET6;
+    Socket::AncillaryList ancillary;
+    size_t n = inet ? TRY(s->receive_with_ancillary(IoBuffer::kernel(data.data()), total, flags & ~MSG_CMSG_CLOEXEC,
+                                                    m.msg_name ? &source : nullptr, ancillary))
+                    : TRY(s->receive_with_files(IoBuffer::kernel(data.data()), total, flags & ~MSG_CMSG_CLOEXEC,
+                                                m.msg_name ? &source : nullptr, files));
     size_t at = 0;
     for (auto& v : iov) {
         if (at >= n)
@@ -208,10 +226,12 @@ SysResult sys_recvmsg(int fd, UserPtr<linux::msghdr> msg, int flags)
     if (m.msg_name)
         TRY(copy_out_address(source, UserPtr<void>(m.msg_name),
                              UserPtr<uint32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_namelen))));
-    // Received descriptors as an SCM_RIGHTS message (MSG_CTRUNC when short
-    // of room); flags report a truncated record too.
+    // Received descriptors as an SCM_RIGHTS message, or an Internet
+    // socket's IP_PKTINFO and friends (MSG_CTRUNC when short of room);
+    // flags report a truncated record too.
     int msg_flags = s->last_receive_flags() | (flags & MSG_CMSG_CLOEXEC); // Linux echoes it
-    uint64_t control = TRY(copy_out_rights(kstd::move(files), m, Process::current().fds(), cloexec, msg_flags));
+    uint64_t control = inet ? TRY(copy_out_ancillary(ancillary, m, msg_flags))
+                            : TRY(copy_out_rights(kstd::move(files), m, Process::current().fds(), cloexec, msg_flags));
     TRY(copy_out(UserPtr<uint64_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_controllen)), control));
     TRY(copy_out(UserPtr<int32_t>(msg.address() + __builtin_offsetof(linux::msghdr, msg_flags)), int32_t(msg_flags)));
     return long(n);
@@ -247,8 +267,8 @@ SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserP
 SysResult sys_socketpair(int domain, int type, int protocol, UserPtr<int> fds_out)
 {
     int flags = TRY(status_flags_of(type));
-    if (domain == AF_INET || domain == AF_INET6)
-        return err(EOPNOTSUPP); // Linux: no pairs of IP sockets
+    if (domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK)
+        return err(EOPNOTSUPP); // Linux: no pairs of IP or netlink sockets
     if (domain != AF_UNIX)
         return err(EAFNOSUPPORT);
     int kind = TRY(unix_type(type & SOCK_TYPE_MASK, protocol));

@@ -83,6 +83,10 @@ SCENARIO(inet_options, ipv6_level)
         set_get(s, c, IPPROTO_IPV6, IPV6_TCLASS, { 0x20, 0x23, -1, 256, -2 });
         set_get(s, c, IPPROTO_IPV6, IPV6_UNICAST_HOPS, { 10, 0, -1, 256 });
         set_get(s, c, IPPROTO_IPV6, IPV6_FREEBIND, { 1 });
+        set_get(s, c, IPPROTO_IPV6, IPV6_MTU_DISCOVER, { 0, 5, 6, -1 });
+        s.setsockopt_int(c, IPPROTO_IPV6, IPV6_MTU, 1280); // unbound's; read back only when connected
+        s.setsockopt_int(c, IPPROTO_IPV6, IPV6_MTU, 0);
+        s.setsockopt_int(c, IPPROTO_IPV6, IPV6_MTU, 1279); // EINVAL
         set_get(s, c, IPPROTO_IP, IP_TOS, { 0x10 }); // IPv4's, for mapped addresses
         s.bind_inet(c, AF_INET6, "::1", 0);
         s.setsockopt_int(c, IPPROTO_IPV6, IPV6_V6ONLY, 0); // bound: EINVAL

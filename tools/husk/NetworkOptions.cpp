@@ -144,6 +144,9 @@ std::string NetworkOptions::add_forward(const std::string& spec)
     if (rest.rfind("tcp:", 0) == 0 || rest.rfind("udp:", 0) == 0) {
         protocol = rest.substr(0, 3);
         rest = rest.substr(4);
+    } else if (rest.size() > 4 && (rest.ends_with("/udp") || rest.ends_with("/tcp"))) {
+        protocol = rest.substr(rest.size() - 3); // Docker's -p 1053:53/udp
+        rest = rest.substr(0, rest.size() - 4);
     }
     std::vector<std::string> p = split(rest, ':', 3);
     Forward f { protocol, 0, 0 };

@@ -68,6 +68,7 @@ void husk_lwip_free(void *p);
 #define IPV6_FRAG_COPYHEADER 1 /* 64-bit pointers do not fit in the fragment header */
 #define LWIP_ND6_QUEUEING 1
 #define IP_FORWARD 0
+#define IP_DEFAULT_TTL 64 /* Linux's net.ipv4.ip_default_ttl (lwIP's is 255), what IP_TTL reports */
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
 #define LWIP_ICMP 1
