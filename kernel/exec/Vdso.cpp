@@ -20,7 +20,8 @@ ErrorOr<uint64_t> Vdso::map(AddressSpace& as)
     AddressSpace::Backing vvar_name, vdso_name;
     vvar_name.name = RegionName::make("[vvar]");
     vdso_name.name = RegionName::make("[vdso]");
-    uint64_t base = TRY(as.map_anywhere(kPage + image, HUSK_PROT_READ, kstd::move(vvar_name)));
+    uint64_t base = TRY(as.find_free(kPage + image));
+    TRY(as.map_fixed(base, kPage, HUSK_PROT_READ, kstd::move(vvar_name)));
     // Mapped read and execute at once: the kernel's write below ignores the
     // region's rights, and an mprotect afterwards would cost a page walk.
     TRY(as.map_fixed(base + kPage, image, HUSK_PROT_READ | HUSK_PROT_EXEC, kstd::move(vdso_name)));
