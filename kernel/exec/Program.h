@@ -17,7 +17,8 @@ public:
     // would show: the program's own (0..255), or 128 + the signal that
     // killed it (139 for SIGSEGV). Errors: ENOENT, EACCES, ENOEXEC (not a
     // runnable static executable; logged), E2BIG, ENOMEM, ENOSYS (this
-    // platform runs no applications).
+    // platform runs no applications). The machine halts after it: the
+    // program's memory is left as it is.
     static kstd::ErrorOr<int> run(Process& process, kstd::StringView path, ProgramArgs args);
 };
 
