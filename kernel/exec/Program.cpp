@@ -38,11 +38,6 @@ ErrorOr<int> Program::run(Process& process, kstd::StringView path, ProgramArgs a
     uint64_t until = husk_plat_clock_monotonic() + kLingerNs;
     while ((process.program_threads() > 0 || Process::count() > 1) && husk_plat_clock_monotonic() < until)
         sleep_ms(1);
-    // The machine halts next: the program's memory is not handed back page
-    // by page (its shared file mappings are written back by the sync at
-    // unmount, as by this destructor).
-    (void)loaded.space.leak();
-    (void)loaded.image.leak();
     return process.exit_status();
 }
 

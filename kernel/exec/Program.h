@@ -17,8 +17,7 @@ public:
     // would show: the program's own (0..255), or 128 + the signal that
     // killed it (139 for SIGSEGV). Errors: ENOENT, EACCES, ENOEXEC (not a
     // runnable static executable; logged), E2BIG, ENOMEM, ENOSYS (this
-    // platform runs no applications). The machine halts after it: the
-    // program's memory is left as it is.
+    // platform runs no applications).
     static kstd::ErrorOr<int> run(Process& process, kstd::StringView path, ProgramArgs args);
 };
 
