@@ -56,8 +56,24 @@ ErrorOr<Shebang> parse_shebang(char* line, size_t length)
 
 // Where the file a path resolved to lives, from the root: its directory's
 // path and its name.
-ErrorOr<kstd::String> absolute_path(const PathContext& context, const Resolved& resolved)
+ErrorOr<kstd::String> absolute_path(const PathContext& context, const Resolved& resolved, kstd::StringView walked)
 {
+    if (resolved.plain) {
+        // The path itself, its repeated and trailing slashes dropped: no
+        // walk up the tree reading directories for the names.
+        auto* buf = static_cast<char*>(Heap::allocate(walked.length() + 1));
+        if (!buf)
+            return err(ENOMEM);
+        size_t n = 0;
+        for (size_t i = 0; i < walked.length(); ++i)
+            if (walked[i] != '/' || n == 0 || buf[n - 1] != '/')
+                buf[n++] = walked[i];
+        while (n > 1 && buf[n - 1] == '/')
+            --n;
+        auto plain = kstd::String::from(kstd::StringView(buf, n));
+        Heap::free(buf);
+        return plain;
+    }
     auto* buf = static_cast<char*>(Heap::allocate(linux::PATH_MAX));
     if (!buf)
         return err(ENOMEM);
@@ -124,7 +140,7 @@ ErrorOr<kstd::RefPtr<ProgramImage>> read_interpreter(const PathContext& context,
     kstd::format(name, sizeof name, "%.*s", int(path.length()), path.data());
     pages = pages_of(*file);
     kstd::RefPtr<ProgramImage> interpreter = TRY(ProgramImage::read(*file, name, bool(pages)));
-    if (auto full = absolute_path(context, resolved.value()); !full.is_error())
+    if (auto full = absolute_path(context, resolved.value(), path); !full.is_error())
         region_name = RegionName::make(full.value().view(), file->fs().device_id(), file->ino());
     if (!interpreter->elf().interpreter().is_empty()) {
         klog(LogLevel::Error, "exec: %s: its interpreter %s is itself dynamically linked", program, name);
@@ -189,7 +205,7 @@ ErrorOr<Exec::Loaded> Exec::load(const PathContext& context, Request request, ks
 
     char name[64];
     basename_of(request.path, name, sizeof name);
-    kstd::String file_path = TRY(absolute_path(context, resolved));
+    kstd::String file_path = TRY(absolute_path(context, resolved, request.path));
     ProgramNames names { RegionName::make(file_path.view(), file->fs().device_id(), file->ino()), nullptr, nullptr,
                          nullptr };
     names.program_pages = pages_of(*file);

@@ -20,13 +20,15 @@ ErrorOr<uint64_t> Vdso::map(AddressSpace& as)
     AddressSpace::Backing vvar_name, vdso_name;
     vvar_name.name = RegionName::make("[vvar]");
     vdso_name.name = RegionName::make("[vdso]");
-    uint64_t base = TRY(as.map_anywhere(kPage + image, HUSK_PROT_READ, kstd::move(vvar_name)));
-    TRY(as.map_fixed(base + kPage, image, HUSK_PROT_READ, kstd::move(vdso_name)));
+    uint64_t base = TRY(as.find_free(kPage + image));
+    TRY(as.map_fixed(base, kPage, HUSK_PROT_READ, kstd::move(vvar_name)));
+    // Mapped read and execute at once: the kernel's write below ignores the
+    // region's rights, and an mprotect afterwards would cost a page walk.
+    TRY(as.map_fixed(base + kPage, image, HUSK_PROT_READ | HUSK_PROT_EXEC, kstd::move(vdso_name)));
     husk_vvar vvar {};
     vvar.clock = vdso.clock;
     TRY(as.write(base, &vvar, sizeof vvar));
     TRY(as.write(base + kPage, vdso.image, vdso.size));
-    TRY(as.protect(base + kPage, image, HUSK_PROT_READ | HUSK_PROT_EXEC));
     return base + kPage;
 }
 

@@ -127,8 +127,11 @@ kstd::ErrorOr<void> make_root_tree()
     // /var/tmp as on any Linux: lighttpd's upload directory, sqlite's temporary files.
     auto var = TRY(directory(*r, "var", 0755));
     TRY(directory(*var, "tmp", 01777));
+    // /etc's files are written when a program first looks in /etc (most
+    // never do); where the root's file system cannot wait, now.
     auto etc = TRY(directory(*r, "etc", 0755));
-    TRY(make_etc(*etc));
+    if (!etc->fill_on_first_use(make_etc))
+        TRY(make_etc(*etc));
     auto dev = TRY(directory(*r, "dev", 0755));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(devfs, *dev, 0));

@@ -7,6 +7,7 @@
 #include "../net/UdpSocket.h"
 #include "../net/UnixSocket.h"
 #include "../proc/Process.h"
+#include "../vfs/Vfs.h"
 #include "BootNetwork.h"
 #include "Config.h"
 
@@ -136,13 +137,40 @@ void receive(void*, const uint8_t* data, size_t n, const linux::ucred& sender)
 }
 } // namespace
 
-kstd::ErrorOr<void> Syslog::install()
+namespace {
+kstd::ErrorOr<kstd::RefPtr<Socket>> make_dev_log_socket()
 {
     kstd::RefPtr<Socket> socket = TRY(UnixSocket::create(linux::SOCK_DGRAM, 0));
     static_cast<UnixSocket*>(socket.ptr())->set_datagram_sink(receive, nullptr);
+    return socket;
+}
+
+// /dev/log in devfs, made when a program first looks there for it: the
+// node (srwxrwxrwx, root's, as a bind with umask 0 makes it) and its socket.
+kstd::ErrorOr<void> bind_in_devfs(Vnode& dev)
+{
+    kstd::RefPtr<Socket> socket = TRY(make_dev_log_socket());
+    kstd::RefPtr<Vnode> node = TRY(dev.create("log", linux::S_IFSOCK | 0777, Credentials(), 0));
+    if (auto r = static_cast<UnixSocket*>(socket.ptr())->bind_node(*node, "/dev/log"); r.is_error()) {
+        (void)dev.unlink("log");
+        return r.error();
+    }
+    g_dev_log.get() = kstd::move(socket);
+    return {};
+}
+} // namespace
+
+kstd::ErrorOr<void> Syslog::install()
+{
+    Process& init = Process::current();
+    // devfs binds it at first use (most programs never log); a /dev that
+    // something else was mounted on takes a bind(2) now.
+    Resolved dev = TRY(Vfs::resolve(init.path_context(), Vfs::root(), "/dev", FollowLast));
+    if (dev.vnode && dev.vnode->fill_on_first_use(bind_in_devfs))
+        return {};
+    kstd::RefPtr<Socket> socket = TRY(make_dev_log_socket());
     linux::sockaddr_un name { linux::AF_UNIX, "/dev/log" };
     // srw-rw-rw-, as syslogd leaves it: any user may log.
-    Process& init = Process::current();
     uint32_t umask = init.umask();
     init.set_umask(0);
     auto bound = socket->bind(SocketAddress::of(&name, uint32_t(sizeof name.sun_family + sizeof "/dev/log")));

@@ -13,7 +13,8 @@ namespace husk {
 
 class Syslog {
 public:
-    // Binds /dev/log (at boot, once /dev exists).
+    // Makes /dev/log (at boot, once /dev exists): devfs binds it when a
+    // program first looks for it.
     static kstd::ErrorOr<void> install();
     // Forwards messages as syslog= says, once the network is configured
     // (nothing without the word). EINVAL for a malformed value,

@@ -291,6 +291,13 @@ ErrorOr<void> AddressSpace::drop_pages(uintptr_t start, uintptr_t end)
 
 ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
 {
+    // Pages live only inside regions: where none is (every mapping of a
+    // new program), there is nothing to cut, drop or unmap.
+    bool overlaps = false;
+    for (const Region& r : m_regions)
+        overlaps = overlaps || (r.start < end && r.end > start);
+    if (!overlaps)
+        return {};
     kstd::Vector<Region> kept;
     for (const Region& r : m_regions) {
         if (r.end <= start || r.start >= end) {

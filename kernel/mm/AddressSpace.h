@@ -94,6 +94,9 @@ public:
     // Finds room for len bytes, top down below the stack area; returns it.
     kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot, Sharing sharing = Sharing::Private);
     kstd::ErrorOr<uintptr_t> map_anywhere(size_t len, unsigned prot, Backing backing);
+    // The start of a free gap of len bytes, top down below the stack area
+    // (where map_anywhere would map; for several regions side by side).
+    kstd::ErrorOr<uintptr_t> find_free(size_t len) const;
     kstd::ErrorOr<void> unmap(uintptr_t start, size_t len);
     // Unmaps the regions inside [start, start+len) that map `object`,
     // leaving the others (shmdt(2)).
@@ -190,8 +193,6 @@ private:
     // The objects of the regions meeting [start, end) write back what was
     // written through them (munmap): called with the regions updated.
     static void write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects);
-    // The start of a free gap of len bytes, top down below the stack area.
-    kstd::ErrorOr<uintptr_t> find_free(size_t len) const;
     // Moves the pages mapped at [from, from+len) to `to` (mremap).
     kstd::ErrorOr<void> move_pages(uintptr_t from, uintptr_t to, size_t len);
     // The rights the platform gives the page at va of region r: a private

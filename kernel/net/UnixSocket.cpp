@@ -134,6 +134,21 @@ ErrorOr<void> UnixSocket::bind_path(UnixName& name)
     return {};
 }
 
+ErrorOr<void> UnixSocket::bind_node(Vnode& node, kstd::StringView path)
+{
+    UnixName name;
+    if (m_name.is_named() || path.is_empty() || path.length() >= sizeof name.address.sun_path)
+        return err(EINVAL);
+    memcpy(name.address.sun_path, path.data(), path.length());
+    name.length = uint32_t(sizeof name.address.sun_family + path.length() + 1);
+    name.fs = &node.fs();
+    name.ino = node.ino();
+    if (!bound_sockets().append(this))
+        return err(ENOMEM);
+    m_name = name;
+    return {};
+}
+
 ErrorOr<void> UnixSocket::bind(const SocketAddress& addr)
 {
     UnixName name = TRY(UnixName::from(addr));

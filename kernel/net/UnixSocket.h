@@ -34,6 +34,9 @@ public:
     }
 
     kstd::ErrorOr<void> bind(const SocketAddress& addr) override;
+    // Binds to a socket node the kernel made itself in a directory it holds
+    // (devfs's /dev/log), with no path walk; path is the name it reports.
+    kstd::ErrorOr<void> bind_node(Vnode& node, kstd::StringView path);
     kstd::ErrorOr<void> listen(int backlog) override;
     kstd::ErrorOr<kstd::RefPtr<Socket>> accept(bool nonblocking) override;
     kstd::ErrorOr<void> connect(const SocketAddress& addr) override;

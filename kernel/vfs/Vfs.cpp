@@ -137,6 +137,7 @@ struct HeapResolved {
 struct Walker {
     const PathContext& context;
     int links { 0 };
+    bool dots { false }; // a "." or ".." component was walked
 
     ErrorOr<RefPtr<Vnode>> step(RefPtr<Vnode> cur, StringView comp, Resolved::Last type)
     {
@@ -222,6 +223,7 @@ struct Walker {
                 return err(ENOTDIR);
             TRY(check_access(*cur, context.credentials, linux::X_OK));
             auto type = comp == "." ? Resolved::Last::Dot : comp == ".." ? Resolved::Last::DotDot : Resolved::Last::Normal;
+            dots = dots || type != Resolved::Last::Normal;
 
             if (last && (flags & WantParent)) {
                 auto child = step(cur, comp, type);
@@ -281,7 +283,9 @@ ErrorOr<Resolved> Vfs::resolve(const PathContext& context, RefPtr<Vnode> base, S
     if (path.length() >= linux::PATH_MAX)
         return err(ENAMETOOLONG);
     Walker w { context };
-    return w.walk(kstd::move(base), path, flags);
+    Resolved r = TRY(w.walk(kstd::move(base), path, flags));
+    r.plain = path.starts_with("/") && w.links == 0 && !w.dots;
+    return r;
 }
 
 namespace {

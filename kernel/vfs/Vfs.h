@@ -36,6 +36,9 @@ struct Resolved {
     char name[linux::NAME_MAX + 1] {};
     Last last { Last::Normal };
     bool trailing_slash { false };
+    // An absolute path walked without a symlink, "." or "..": the path,
+    // its repeated slashes aside, is where the file lives (no path_of).
+    bool plain { false };
     kstd::StringView name_view() const { return kstd::StringView(name); }
 };
 

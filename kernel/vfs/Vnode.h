@@ -99,6 +99,12 @@ public:
     // VFS has already checked types, emptiness is the fs's to check (ENOTEMPTY).
     virtual kstd::ErrorOr<void> rename(kstd::StringView old_name, Vnode& new_dir, kstd::StringView new_name);
     virtual kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx);
+    // Entries made on first use rather than now (boot's /etc): fill runs
+    // once, before the directory's first operation, and what it makes is
+    // what an eager fill would have made (the directory's own times
+    // included). False: this file system cannot wait; the caller fills now.
+    using DirectoryFill = kstd::ErrorOr<void> (*)(Vnode& directory);
+    virtual bool fill_on_first_use(DirectoryFill) { return false; }
 
     // --- data
     virtual kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n);

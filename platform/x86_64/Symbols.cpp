@@ -5,13 +5,15 @@
 #include "Cpu.h"
 #include "Paging.h"
 
-// Emitted by gen-ksyms: entries sorted by address, names NUL-terminated.
+// Emitted by gen-ksyms: entries sorted by address, each the low half of
+// its function's address and where its name (NUL-terminated) starts.
 struct KsymEntry {
-    uint64_t address;
-    const char* name;
+    uint32_t address_low;
+    uint32_t name;
 };
 extern "C" const uint64_t husk_ksyms_count;
 extern "C" const KsymEntry husk_ksyms[];
+extern "C" const char husk_ksym_names[];
 extern "C" char husk_text_start[], husk_text_end[], husk_x86_boot_stack_guard[];
 
 namespace husk::x86 {
@@ -26,10 +28,13 @@ int Symbols::lookup(uint64_t addr, char* buf, size_t len)
 {
     if (addr < reinterpret_cast<uint64_t>(husk_text_start) || addr >= reinterpret_cast<uint64_t>(husk_text_end))
         return -kstd::ENOENT;
+    // The text lies within one 4 GiB window: the low halves order as the
+    // addresses do.
+    uint32_t low = uint32_t(addr);
     size_t lo = 0, hi = husk_ksyms_count;
     while (lo < hi) { // last entry with address <= addr
         size_t mid = (lo + hi) / 2;
-        if (husk_ksyms[mid].address <= addr)
+        if (husk_ksyms[mid].address_low <= low)
             lo = mid + 1;
         else
             hi = mid;
@@ -37,7 +42,7 @@ int Symbols::lookup(uint64_t addr, char* buf, size_t len)
     if (lo == 0)
         return -kstd::ENOENT;
     const KsymEntry& e = husk_ksyms[lo - 1];
-    kstd::format(buf, len, "%s+0x%lx", e.name, (unsigned long)(addr - e.address));
+    kstd::format(buf, len, "%s+0x%lx", husk_ksym_names + e.name, (unsigned long)(low - e.address_low));
     return 0;
 }
 

@@ -6,4 +6,6 @@
 husk_ksyms_count: .quad 0
     .globl husk_ksyms
 husk_ksyms:
+    .globl husk_ksym_names
+husk_ksym_names:
     .section .note.GNU-stack, "", @progbits

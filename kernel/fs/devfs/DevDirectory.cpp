@@ -45,6 +45,21 @@ ErrorOr<void> DevDirectory::add_directory(const char* name, RefPtr<DevDirectory>
     return {};
 }
 
+bool DevDirectory::fill_on_first_use(DirectoryFill fill)
+{
+    m_fill = fill;
+    return true;
+}
+
+ErrorOr<void> DevDirectory::filled()
+{
+    if (!m_fill)
+        return {};
+    DirectoryFill fill = m_fill;
+    m_fill = nullptr; // the fill binds here
+    return fill(*this);
+}
+
 ErrorOr<RefPtr<Vnode>> DevDirectory::lookup(kstd::StringView name)
 {
     if (name == ".")
@@ -57,6 +72,7 @@ ErrorOr<RefPtr<Vnode>> DevDirectory::lookup(kstd::StringView name)
     for (auto& d : m_dirs)
         if (kstd::StringView(d.name) == name)
             return RefPtr<Vnode>(d.dir);
+    TRY(filled()); // not a device: perhaps a socket the fill makes
     for (auto& s : m_sockets)
         if (as_socket(s).name() == name)
             return s;
@@ -81,6 +97,7 @@ ErrorOr<RefPtr<Vnode>> DevDirectory::create(kstd::StringView name, uint32_t mode
 
 ErrorOr<void> DevDirectory::unlink(kstd::StringView name)
 {
+    TRY(filled());
     for (size_t i = 0; i < m_sockets.size(); ++i) {
         if (as_socket(m_sockets[i]).name() == name) {
             m_sockets.remove(i);
@@ -92,6 +109,7 @@ ErrorOr<void> DevDirectory::unlink(kstd::StringView name)
 
 ErrorOr<void> DevDirectory::readdir(uint64_t cookie, DirEmit emit, void* ctx)
 {
+    TRY(filled());
     if (cookie == 0 && !emit(ctx, { ".", ino(), linux::DT_DIR, 1 }))
         return {};
     if (cookie <= 1 && !emit(ctx, { "..", m_parent ? m_parent->ino() : ino(), linux::DT_DIR, 2 }))

@@ -24,6 +24,9 @@ public:
     kstd::ErrorOr<kstd::RefPtr<Vnode>> mkdir(kstd::StringView, uint32_t, const Credentials&) override { return kstd::err(kstd::EPERM); }
     // A socket's name goes; the devices stay (EPERM).
     kstd::ErrorOr<void> unlink(kstd::StringView name) override;
+    // The fill makes sockets (the kernel's /dev/log): it runs at the first
+    // lookup of a name the devices do not have, listing, bind or unlink.
+    bool fill_on_first_use(DirectoryFill fill) override;
 
 private:
     struct Subdirectory {
@@ -34,6 +37,8 @@ private:
     kstd::Vector<Subdirectory> m_dirs;
     kstd::Vector<kstd::RefPtr<Vnode>> m_sockets; // DevSocketNode
     DevDirectory* m_parent; // null for the root
+    DirectoryFill m_fill { nullptr };
+    kstd::ErrorOr<void> filled();
 };
 
 } // namespace husk

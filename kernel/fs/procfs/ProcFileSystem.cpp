@@ -13,27 +13,29 @@ ErrorOr<FileSystem*> ProcFileSystem::create(kstd::StringView, unsigned long, kst
     auto* fs = new ProcFileSystem();
     if (!fs)
         return err(kstd::ENOMEM);
-    if (auto r = fs->build(); r.is_error()) {
-        fs->m_root.clear();
+    auto root = kstd::adopt_new<ProcRoot>(*fs, build);
+    if (!root) {
         delete fs;
-        return r.error();
+        return err(kstd::ENOMEM);
     }
+    fs->m_root = root;
     return fs;
 }
 
-ErrorOr<void> ProcFileSystem::build()
+// The fixed entries, made at the root's first lookup or listing.
+ErrorOr<void> ProcFileSystem::build(Vnode& root_vnode)
 {
     using namespace proc_inodes;
-    auto root = kstd::adopt_new<ProcRoot>(*this);
-    auto net = kstd::adopt_new<ProcDirectory>(*this, kNet);
-    auto route = kstd::adopt_new<ProcFile>(*this, kNetRoute, InterfaceTable::route_text);
-    auto self = kstd::adopt_new<ProcLink>(*this, kSelf, 0777, proc_links::self, 0, nullptr);
-    if (!root || !net || !route || !self)
+    auto& root = static_cast<ProcRoot&>(root_vnode);
+    FileSystem& fs = root.fs();
+    auto net = kstd::adopt_new<ProcDirectory>(fs, kNet);
+    auto route = kstd::adopt_new<ProcFile>(fs, kNetRoute, InterfaceTable::route_text);
+    auto self = kstd::adopt_new<ProcLink>(fs, kSelf, 0777, proc_links::self, 0, nullptr);
+    if (!net || !route || !self)
         return err(kstd::ENOMEM);
     TRY(net->add("route", route));
-    TRY(root->add("net", net));
-    TRY(root->add("self", self));
-    m_root = root;
+    TRY(root.add("net", net));
+    TRY(root.add("self", self));
     return {};
 }
 

@@ -1,8 +1,8 @@
 // procfs: /proc, kernel state as text files programs read the Linux way.
 // /proc/net/route (route(8), husk ctl route), /proc/self and a directory
 // per process (/proc/PID: cmdline, comm, cwd, exe, fd/, root, stat, statm,
-// status). The fixed tree is built at mount, a process's nodes when looked
-// up; every file generates its text when read.
+// status). The fixed tree is built when /proc is first looked in, a
+// process's nodes when looked up; every file generates its text when read.
 #pragma once
 
 #include "../../vfs/FileSystem.h"
@@ -20,7 +20,7 @@ public:
 
 private:
     ProcFileSystem() = default;
-    kstd::ErrorOr<void> build();
+    static kstd::ErrorOr<void> build(Vnode& root);
     kstd::RefPtr<Vnode> m_root;
 };
 

@@ -25,14 +25,25 @@ bool next_pid(uint64_t from, uint32_t& out)
 }
 } // namespace
 
-ProcRoot::ProcRoot(FileSystem& fs) : ProcNode(fs, proc_inodes::kRoot, linux::S_IFDIR | 0555, 0, nullptr) { }
+ProcRoot::ProcRoot(FileSystem& fs, DirectoryFill fill)
+    : ProcNode(fs, proc_inodes::kRoot, linux::S_IFDIR | 0555, 0, nullptr), m_fill(fill)
+{
+    ++m_nlink; // net's '..'
+}
+
+ErrorOr<void> ProcRoot::filled()
+{
+    if (!m_fill)
+        return {};
+    DirectoryFill fill = m_fill;
+    m_fill = nullptr;
+    return fill(*this);
+}
 
 ErrorOr<void> ProcRoot::add(const char* name, RefPtr<Vnode> node)
 {
-    if (node->is_directory()) {
+    if (node->is_directory())
         static_cast<ProcDirectory&>(*node).set_parent(this);
-        ++m_nlink;
-    }
     if (!m_entries.append(Entry { name, kstd::move(node) }))
         return err(ENOMEM);
     return {};
@@ -42,6 +53,7 @@ ErrorOr<RefPtr<Vnode>> ProcRoot::lookup(kstd::StringView name)
 {
     if (name == "." || name == "..")
         return RefPtr<Vnode>(this); // the VFS crosses the mount for '..'
+    TRY(filled());
     for (auto& e : m_entries)
         if (name == e.name)
             return e.node;
@@ -57,6 +69,7 @@ ErrorOr<RefPtr<Vnode>> ProcRoot::lookup(kstd::StringView name)
 
 ErrorOr<void> ProcRoot::readdir(uint64_t cookie, DirEmit emit, void* ctx)
 {
+    TRY(filled());
     if (cookie == 0 && !emit(ctx, { ".", ino(), linux::DT_DIR, 1 }))
         return {};
     if (cookie <= 1 && !emit(ctx, { "..", ino(), linux::DT_DIR, 2 }))

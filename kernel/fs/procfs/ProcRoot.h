@@ -1,5 +1,5 @@
-// /proc itself: fixed entries (net, self) made at mount, then a directory
-// for every process, live or zombie, named by its pid.
+// /proc itself: fixed entries (net, self) made when first looked up or
+// listed, then a directory for every process, live or zombie, named by its pid.
 #pragma once
 
 #include "../../kstd/Vector.h"
@@ -9,7 +9,9 @@ namespace husk {
 
 class ProcRoot final : public ProcNode {
 public:
-    explicit ProcRoot(FileSystem& fs);
+    // fill adds the fixed entries (one directory among them: its '..'
+    // counts in the root's links from the start).
+    ProcRoot(FileSystem& fs, DirectoryFill fill);
     kstd::ErrorOr<void> add(const char* name, kstd::RefPtr<Vnode> node);
 
     kstd::ErrorOr<kstd::RefPtr<Vnode>> lookup(kstd::StringView name) override;
@@ -20,7 +22,9 @@ private:
         const char* name;
         kstd::RefPtr<Vnode> node;
     };
+    kstd::ErrorOr<void> filled();
     kstd::Vector<Entry> m_entries;
+    DirectoryFill m_fill;
 };
 
 } // namespace husk

@@ -43,6 +43,27 @@ void RamfsDirectory::touch()
     m_mtime = m_ctime = Timestamp::now();
 }
 
+bool RamfsDirectory::fill_on_first_use(DirectoryFill fill)
+{
+    m_fill = fill;
+    return true;
+}
+
+// Makes the entries fill_on_first_use put off, keeping the directory's
+// times: to a program it is as if they were made when it was.
+ErrorOr<void> RamfsDirectory::filled()
+{
+    if (!m_fill)
+        return {};
+    DirectoryFill fill = m_fill;
+    m_fill = nullptr; // the fill itself looks up and creates here
+    Timestamp mtime = m_mtime, ctime = m_ctime;
+    auto r = fill(*this);
+    m_mtime = mtime;
+    m_ctime = ctime;
+    return r;
+}
+
 ErrorOr<RamfsDirectory::Entry*> RamfsDirectory::new_entry(StringView name, RefPtr<Vnode> node)
 {
     auto* e = kstd::make<Entry>();
@@ -94,6 +115,7 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::lookup(StringView name)
         return RefPtr<Vnode>(this);
     if (name == "..")
         return m_parent ? RefPtr<Vnode>(m_parent) : m_removed_parent;
+    TRY(filled());
     if (!m_parent)
         return err(ENOENT);
     Entry* e = find(name);
@@ -104,6 +126,7 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::lookup(StringView name)
 
 ErrorOr<RefPtr<Vnode>> RamfsDirectory::create(StringView name, uint32_t mode, const Credentials& who, uint64_t)
 {
+    TRY(filled());
     if (!m_parent)
         return err(ENOENT);
     if (find(name))
@@ -118,6 +141,7 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::create(StringView name, uint32_t mode, co
 
 ErrorOr<RefPtr<Vnode>> RamfsDirectory::mkdir(StringView name, uint32_t mode, const Credentials& who)
 {
+    TRY(filled());
     if (!m_parent)
         return err(ENOENT);
     if (find(name))
@@ -130,6 +154,7 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::mkdir(StringView name, uint32_t mode, con
 
 ErrorOr<RefPtr<Vnode>> RamfsDirectory::symlink(StringView name, StringView target, const Credentials& who)
 {
+    TRY(filled());
     if (!m_parent)
         return err(ENOENT);
     if (find(name))
@@ -141,6 +166,7 @@ ErrorOr<RefPtr<Vnode>> RamfsDirectory::symlink(StringView name, StringView targe
 
 ErrorOr<void> RamfsDirectory::link(StringView name, Vnode& target)
 {
+    TRY(filled());
     if (!m_parent)
         return err(ENOENT);
     if (find(name))
@@ -152,6 +178,7 @@ ErrorOr<void> RamfsDirectory::link(StringView name, Vnode& target)
 
 ErrorOr<void> RamfsDirectory::unlink(StringView name)
 {
+    TRY(filled());
     Entry* e = find(name);
     if (!e)
         return err(ENOENT);
@@ -164,6 +191,7 @@ ErrorOr<void> RamfsDirectory::unlink(StringView name)
 
 ErrorOr<void> RamfsDirectory::rmdir(StringView name)
 {
+    TRY(filled());
     Entry* e = find(name);
     if (!e)
         return err(ENOENT);
@@ -181,6 +209,8 @@ ErrorOr<void> RamfsDirectory::rmdir(StringView name)
 ErrorOr<void> RamfsDirectory::rename(StringView old_name, Vnode& new_dir_vnode, StringView new_name)
 {
     auto& new_dir = static_cast<RamfsDirectory&>(new_dir_vnode);
+    TRY(filled());
+    TRY(new_dir.filled());
     if (!m_parent || !new_dir.m_parent)
         return err(ENOENT);
     Entry* source = find(old_name);
@@ -219,6 +249,7 @@ ErrorOr<void> RamfsDirectory::rename(StringView old_name, Vnode& new_dir_vnode, 
 
 ErrorOr<void> RamfsDirectory::readdir(uint64_t cookie, DirEmit emit, void* ctx)
 {
+    TRY(filled());
     if (!m_parent)
         return {}; // removed: no entries, not even . and ..
     if (cookie == 0 && !emit(ctx, { ".", ino(), linux::DT_DIR, 1 }))

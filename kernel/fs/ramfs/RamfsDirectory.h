@@ -26,8 +26,9 @@ public:
     kstd::ErrorOr<void> rename(kstd::StringView old_name, Vnode& new_dir, kstd::StringView new_name) override;
     kstd::ErrorOr<void> readdir(uint64_t cookie, DirEmit emit, void* ctx) override;
     uint64_t blocks() const override { return 0; }
+    bool fill_on_first_use(DirectoryFill fill) override;
 
-    bool is_empty() const { return m_entries.is_empty(); }
+    bool is_empty() const { return !m_fill && m_entries.is_empty(); }
 
     RamfsDirectory(RamfsFileSystem& fs, uint64_t ino, uint32_t mode);
 
@@ -44,6 +45,7 @@ private:
     kstd::ErrorOr<void> insert(Entry* e);
     void remove(Entry* e);
     void touch();
+    kstd::ErrorOr<void> filled();
 
     kstd::IntrusiveList<Entry, &Entry::link> m_entries;
     kstd::HashMap<kstd::StringView, Entry*> m_index;
@@ -52,6 +54,7 @@ private:
 
     RamfsDirectory* m_parent { nullptr };      // null once removed
     kstd::RefPtr<Vnode> m_removed_parent;      // keeps '..' alive after removal
+    DirectoryFill m_fill { nullptr };          // entries still to make (fill_on_first_use)
 };
 
 } // namespace husk
