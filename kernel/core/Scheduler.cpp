@@ -220,6 +220,12 @@ bool Scheduler::interrupt_return(bool from_user)
     // CPU-time timers are checked on the way back to the program.
     if (from_user && self->m_watch_cpu_time)
         self->m_attention = true;
+    if (!serves_devices() && s.ready.is_empty()) {
+        // Another CPU with nothing else to run: a new slice, no switch.
+        TimerQueue::run_expired(now);
+        c.slice_start = now;
+        return from_user && self->m_attention;
+    }
     // Timers that expired while this thread computed may wake others, and
     // device events may be pending: only the idle thread asks the platform
     // for those, so it runs now (a thread that never blocks would otherwise

@@ -107,8 +107,8 @@ void Lapic::init_ap()
     write(kRegLvtError, kMasked);
     write(kRegSpurious, 0x100 | Idt::kSpuriousVector);
     write(kRegDivide, kDivideBy16);
-    write(kRegLvtTimer, kMasked | Idt::kTimerVector);
     write(kRegInitialCount, 0);
+    write(kRegLvtTimer, Idt::kTimerVector); // one-shot, stopped until armed (the boot CPU calibrated)
 }
 
 namespace {

@@ -14,7 +14,8 @@ uint64_t g_ticks;
 void on_timer(void*)
 {
     ++g_ticks;
-    Events::post(HUSK_EVENT_TIMER);
+    if (Smp::id() == 0) // the CPU that waits for the kernel's deadlines
+        Events::post(HUSK_EVENT_TIMER);
     Preemption::restart_slice();
 }
 } // namespace
