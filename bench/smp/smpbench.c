@@ -18,7 +18,7 @@
 #define BLOCK (1u << 20)
 
 static unsigned total_blocks, nthreads;
-static uint64_t block_hash[4096];
+static uint64_t block_hash[1024];
 
 static double now(void)
 {
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
     nthreads = argc > 1 ? (unsigned)atoi(argv[1]) : (unsigned)cpus;
     if (nthreads < 1 || nthreads > 64)
         nthreads = 1;
-    total_blocks = quick ? 16 : 64;
+    total_blocks = quick ? 64 : 512;
     pthread_t t[64];
     double start = now();
     for (unsigned i = 0; i < nthreads; i++)
