@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 16
+#define HUSK_PLATFORM_VERSION 17
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -140,6 +140,18 @@ void husk_plat_context_switch(husk_context_t *from, husk_context_t *to);
  * state for husk_plat_irq_restore. Nests. Hosted: no-op. Any context. */
 unsigned long husk_plat_irq_disable(void);
 void husk_plat_irq_restore(unsigned long state);
+
+/* Processors. husk_plat_cpu_count: how many CPUs are online (at least 1;
+ * fixed once the kernel boots). husk_plat_cpu_id: the calling CPU's index,
+ * 0 .. count - 1 (0 is the boot CPU). husk_plat_cpu_start: the other CPUs,
+ * parked since boot, each call entry(index) on their own stack, interrupts
+ * on (0, or -ENOSYS where there is one CPU). husk_plat_cpu_kick: an
+ * interrupt to that CPU, which wakes it from husk_plat_yield's halt (the
+ * way to make a halted CPU look at new work). Any context. */
+unsigned husk_plat_cpu_count(void);
+unsigned husk_plat_cpu_id(void);
+int husk_plat_cpu_start(void (*entry)(unsigned cpu));
+void husk_plat_cpu_kick(unsigned cpu);
 
 /* ---- Waiting for the outside world (Solo5's yield) --------------------- */
 

@@ -1,5 +1,6 @@
-// The kernel-owned scheduler: one CPU, a FIFO run queue, an idle thread that
-// runs timers and waits for platform events. Kernel code is cooperative
+// The kernel-owned scheduler: a FIFO run queue shared by the CPUs (under the
+// big lock, BigLock.h), an idle thread per CPU; the boot CPU's runs timers
+// and waits for platform events. Kernel code is cooperative
 // (it runs until it blocks or yields); a platform with a timer interrupt
 // preempts threads that are in preemptible code (application code, or
 // kernel loops that marked themselves so) once their slice is used up.
@@ -15,7 +16,16 @@ public:
     // Adopts the current context as the first thread and creates idle.
     static void init(Process* first_process);
 
+    // Starts the other CPUs (husk_plat_cpu_start) once the kernel booted:
+    // from then on the big lock is in use.
+    static void start_other_cpus();
+    static unsigned cpu_count();
+
+    // The thread this CPU runs.
     static Thread* current();
+    // A thread running on another CPU gets an interrupt there (it leaves
+    // its program to look at a signal, an exit, ...).
+    static void nudge(Thread& thread);
     // Lets every other ready thread run once before the caller continues.
     static void yield();
     // Puts the current thread to sleep until wake(); the caller has already
@@ -48,6 +58,7 @@ private:
     // (interrupts disabled by the caller).
     static void switch_to(Thread* next);
     static void idle_loop(void*);
+    static void cpu_main(unsigned cpu);
     static void reap_dead();
 };
 

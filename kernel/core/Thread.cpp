@@ -63,6 +63,12 @@ Thread::~Thread()
     }
 }
 
+void Thread::request_attention()
+{
+    m_attention = true;
+    Scheduler::nudge(*this);
+}
+
 uint64_t Thread::cpu_ns() const
 {
     uint64_t n = m_ran_ns;

@@ -54,7 +54,7 @@ public:
     // platform interrupt that arrives while it runs application code ends
     // the run (HUSK_TRAP_INTERRUPTED) instead of resuming it.
     bool needs_attention() const { return m_attention; }
-    void request_attention() { m_attention = true; }
+    void request_attention();
     void clear_attention() { m_attention = false; }
 
     // The registers of the application code this thread runs (unikernel
@@ -132,6 +132,7 @@ private:
     uint64_t m_ran_ns { 0 }, m_running_since { 0 }, m_user_ns { 0 }, m_program_mark { 0 };
     uint64_t m_minor_faults { 0 }, m_voluntary_switches { 0 }, m_involuntary_switches { 0 };
     bool m_watch_cpu_time { false };
+    unsigned m_cpu { 0 }; // where it runs, or ran last
 
 public:
     kstd::ListNode run_node;     // run queue or dead list

@@ -2,6 +2,7 @@
 #include "../core/Heap.h"
 #include "../core/Log.h"
 #include "../core/Reclaim.h"
+#include "../core/BigLock.h"
 #include "../core/Scheduler.h"
 #include "../core/Thread.h"
 #include "../kstd/Format.h"
@@ -131,7 +132,10 @@ void UserThread::main(void* arg)
         husk_trap trap {};
         self->set_watch_cpu_time(process.cpu_timers_armed());
         self->run_program_began();
+        // The program runs without the big lock: other CPUs run the kernel meanwhile.
+        BigLock::release();
         int ran = husk_plat_user_run(&regs, &trap);
+        BigLock::acquire();
         self->run_program_ended();
         CpuTimers::check(process);
         if (ran < 0) {
@@ -152,8 +156,13 @@ void UserThread::main(void* arg)
             husk_user_syscall_return(&regs, uint64_t(result));
             continue;
         }
-        if (trap.kind == HUSK_TRAP_INTERRUPTED)
-            continue; // a signal to act on
+        if (trap.kind == HUSK_TRAP_INTERRUPTED) {
+            // A signal to act on; with more than one CPU, also the end of a
+            // slice or a kick, which the platform leaves to this loop.
+            if (BigLock::enabled())
+                (void)Scheduler::interrupt_return(true);
+            continue;
+        }
         int signal = 0; // the trap's own (signal_for), unless a fault says otherwise
         if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
             auto fault = process.address_space()->handle_fault(trap.address, trap.flags);

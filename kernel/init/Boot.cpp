@@ -223,6 +223,7 @@ extern "C" int husk_kernel_boot(void)
         return -r.error().code();
     g_booted = true;
     klog(LogLevel::Info, "boot complete: syscall table covers numbers 0-%zu", SyscallTable::kSize - 1);
+    Scheduler::start_other_cpus();
     return 0;
 }
 

@@ -289,8 +289,10 @@ void Signals::complete(Process& p, Thread* target, int sig)
 void Signals::wake(Thread& t)
 {
     recalc(t);
-    if (t.signal_pending())
+    if (t.signal_pending()) {
         WaitQueue::interrupt(t);
+        Scheduler::nudge(t); // running its program on another CPU
+    }
 }
 
 void Signals::recalc(Thread& t)

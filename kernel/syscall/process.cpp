@@ -170,7 +170,8 @@ SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask)
         return err(EINVAL);
     if (pid != 0 && uint32_t(pid) != Process::current().pid() && uint32_t(pid) != Scheduler::current()->tid())
         return err(ESRCH);
-    TRY(copy_out(mask.as<uint64_t>(), uint64_t(1))); // one CPU
+    unsigned cpus = Scheduler::cpu_count(); // a thread may run on any of them
+    TRY(copy_out(mask.as<uint64_t>(), cpus >= 64 ? ~uint64_t(0) : (uint64_t(1) << cpus) - 1));
     return 8;
 }
 

@@ -2,6 +2,7 @@
 // this file only saves and restores registers, and tells AddressSanitizer
 // about each stack switch so it does not mistake them for overflows.
 #include <husk/platform.h>
+#include <cerrno>
 #include <cstring>
 #include "../common/X86_64Swap.h"
 
@@ -75,3 +76,9 @@ extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* t
 
 extern "C" unsigned long husk_plat_irq_disable(void) { return 0; }
 extern "C" void husk_plat_irq_restore(unsigned long) {}
+
+// The hosted kernel runs on one CPU (its host thread).
+extern "C" unsigned husk_plat_cpu_count(void) { return 1; }
+extern "C" unsigned husk_plat_cpu_id(void) { return 0; }
+extern "C" int husk_plat_cpu_start(void (*)(unsigned)) { return -ENOSYS; }
+extern "C" void husk_plat_cpu_kick(unsigned) {}

@@ -7,10 +7,12 @@
 #include "Cpu.h"
 #include "Gdt.h"
 #include "Paging.h"
+#include "PerCpu.h"
+#include "Smp.h"
 #include "UserRun.h"
 #include "Symbols.h"
 
-namespace {
+namespace husk::x86 {
 struct MetalContext {
     uint64_t sp;
     uint64_t guard; // unmapped page at the bottom of the stack, or 0
@@ -22,12 +24,15 @@ struct MetalContext {
     // the CPU (a kernel page, allocated when the thread first runs a program).
     uint8_t* fpu;
 };
+} // namespace husk::x86
+
+namespace {
+using husk::x86::MetalContext;
+using husk::x86::this_cpu;
 static_assert(sizeof(MetalContext) <= sizeof(husk_context_t));
 
 MetalContext* as_metal(husk_context_t* c) { return reinterpret_cast<MetalContext*>(c); }
 
-MetalContext* g_current;   // the running thread's context (nullptr: the boot thread, never switched from)
-MetalContext* g_fpu_owner; // whose application SSE/x87 state the CPU holds
 
 // FXSAVE image of a fresh thread: x87 control word 0x37f, MXCSR 0x1f80, all
 // registers zero (what Linux gives a new program).
@@ -48,19 +53,19 @@ namespace husk::x86 {
 // CPU is the last program thread's until another program thread runs.
 void claim_fpu()
 {
-    MetalContext* me = g_current;
-    if (!me || me == g_fpu_owner)
+    MetalContext* me = this_cpu().current;
+    if (!me || me == this_cpu().fpu_owner)
         return;
-    if (g_fpu_owner && g_fpu_owner->fpu)
-        asm volatile("fxsave64 (%0)" ::"r"(g_fpu_owner->fpu) : "memory");
+    if (this_cpu().fpu_owner && this_cpu().fpu_owner->fpu)
+        asm volatile("fxsave64 (%0)" ::"r"(this_cpu().fpu_owner->fpu) : "memory");
     if (!me->fpu) {
         me->fpu = static_cast<uint8_t*>(husk_kernel_page_alloc());
         if (!me->fpu)
-            return; // no memory: the thread shares the state in the CPU (and g_fpu_owner stays)
+            return; // no memory: the thread shares the state in the CPU (and this_cpu().fpu_owner stays)
         __builtin_memcpy(me->fpu, kFreshFpu.bytes, sizeof kFreshFpu.bytes);
     }
     asm volatile("fxrstor64 (%0)" ::"r"(me->fpu) : "memory");
-    g_fpu_owner = me;
+    this_cpu().fpu_owner = me;
 }
 
 namespace {
@@ -139,8 +144,8 @@ extern "C" void husk_plat_context_destroy(husk_context_t* ctx)
 {
     using namespace husk::x86;
     auto* c = as_metal(ctx);
-    if (g_fpu_owner == c)
-        g_fpu_owner = nullptr;
+    if (this_cpu().fpu_owner == c)
+        this_cpu().fpu_owner = nullptr;
     if (c->fpu) {
         husk_kernel_page_free(c->fpu);
         c->fpu = nullptr;
@@ -157,11 +162,17 @@ extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* t
     using namespace husk::x86;
     MetalContext* f = as_metal(from);
     MetalContext* t = as_metal(to);
+    // Another CPU may run `from` next: its program state goes to memory
+    // now rather than staying in this CPU until someone claims it.
+    if (this_cpu().fpu_owner == f && f->fpu && Smp::count() > 1) {
+        asm volatile("fxsave64 (%0)" ::"r"(f->fpu) : "memory");
+        this_cpu().fpu_owner = nullptr;
+    }
     f->run = UserRun::current();
     f->user_interrupt_stack = Gdt::kernel_stack();
     UserRun::set_current(t->run);
     Gdt::set_kernel_stack(t->user_interrupt_stack);
-    g_current = t;
+    this_cpu().current = t;
     if (t->run) {
         // Preempted in its program: it resumes there straight from the
         // interrupt, so its program state must be in the CPU now.

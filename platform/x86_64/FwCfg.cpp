@@ -117,6 +117,14 @@ bool FwCfg::find(const char* name, File& out)
     return false;
 }
 
+bool FwCfg::read_item(uint16_t key, void* dst, size_t size)
+{
+    if (!probe())
+        return false;
+    select(key);
+    return read_next(dst, size);
+}
+
 bool FwCfg::read(const File& file, void* dst)
 {
     select(file.select);

@@ -21,6 +21,9 @@ public:
     static bool find(const char* name, File& out);
     // Reads the whole file into dst (file.size bytes). False on a DMA error.
     static bool read(const File& file, void* dst);
+    // The first `size` bytes of a fixed item (FW_CFG_NB_CPUS, ...); false
+    // without a fw_cfg device.
+    static bool read_item(uint16_t key, void* dst, size_t size);
 };
 
 } // namespace husk::x86

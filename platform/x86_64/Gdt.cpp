@@ -18,40 +18,43 @@ struct [[gnu::packed]] DescriptorPointer {
     uint64_t base;
 };
 
-alignas(16) uint64_t g_gdt[7];
-Tss g_tss;
-// Stacks need no zeroing (see kernel.ld's .bss.noinit).
+// One GDT and TSS per CPU (the TSS holds the CPU's own interrupt stacks).
+alignas(16) uint64_t g_gdt[Gdt::kMaxCpus][7];
+Tss g_tss[Gdt::kMaxCpus];
+// Stacks need no zeroing (see kernel.ld's .bss.noinit). The boot CPU's are
+// static; an application processor's come with its kernel stack (Smp.cpp).
 [[gnu::section(".bss.noinit")]] alignas(16) uint8_t g_double_fault_stack[16384];
 [[gnu::section(".bss.noinit")]] alignas(16) uint8_t g_nmi_stack[8192];
 } // namespace
 
 } // namespace husk::x86
 
-extern "C" {
-// Address of TSS.rsp0, where userentry.S writes the stack for interrupts
-// from ring 3.
-uintptr_t husk_x86_tss_rsp0;
-}
-
 namespace husk::x86 {
 
-void Gdt::init()
-{
-    g_gdt[0] = 0;
-    g_gdt[1] = 0x00af9a000000ffff; // kernel code, 64-bit
-    g_gdt[2] = 0x00cf92000000ffff; // kernel data
-    g_gdt[3] = 0x00cff2000000ffff; // user data (DPL 3)
-    g_gdt[4] = 0x00affa000000ffff; // user code, 64-bit (DPL 3)
-    auto base = reinterpret_cast<uint64_t>(&g_tss);
-    uint64_t limit = sizeof g_tss - 1;
-    g_gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((base >> 24) & 0xff) << 56);
-    g_gdt[6] = base >> 32;
-    g_tss.iomap_base = sizeof g_tss; // no I/O permission bitmap
-    husk_x86_tss_rsp0 = base + 4;     // rsp[0] follows a 32-bit reserved field
-    g_tss.ist[kDoubleFaultIst - 1] = reinterpret_cast<uint64_t>(g_double_fault_stack + sizeof g_double_fault_stack);
-    g_tss.ist[kNmiIst - 1] = reinterpret_cast<uint64_t>(g_nmi_stack + sizeof g_nmi_stack);
+void Gdt::init() { init_cpu(0, reinterpret_cast<uint64_t>(g_double_fault_stack + sizeof g_double_fault_stack),
+                            reinterpret_cast<uint64_t>(g_nmi_stack + sizeof g_nmi_stack)); }
 
-    DescriptorPointer p { sizeof g_gdt - 1, reinterpret_cast<uint64_t>(g_gdt) };
+void Gdt::init_cpu(unsigned cpu, uint64_t double_fault_stack_top, uint64_t nmi_stack_top)
+{
+    uint64_t* gdt = g_gdt[cpu];
+    Tss& tss = g_tss[cpu];
+    gdt[0] = 0;
+    gdt[1] = 0x00af9a000000ffff; // kernel code, 64-bit
+    gdt[2] = 0x00cf92000000ffff; // kernel data
+    gdt[3] = 0x00cff2000000ffff; // user data (DPL 3)
+    gdt[4] = 0x00affa000000ffff; // user code, 64-bit (DPL 3)
+    auto base = reinterpret_cast<uint64_t>(&tss);
+    uint64_t limit = sizeof tss - 1;
+    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((base >> 24) & 0xff) << 56);
+    gdt[6] = base >> 32;
+    tss.iomap_base = sizeof tss; // no I/O permission bitmap
+    // Where userentry.S puts the stack for interrupts from ring 3 (rsp[0]
+    // follows a 32-bit reserved field: 4-byte aligned, which x86 allows).
+    cpu_data(cpu).tss_rsp0 = reinterpret_cast<uint64_t*>(base + 4);
+    tss.ist[kDoubleFaultIst - 1] = double_fault_stack_top;
+    tss.ist[kNmiIst - 1] = nmi_stack_top;
+
+    DescriptorPointer p { sizeof g_gdt[0] - 1, reinterpret_cast<uint64_t>(gdt) };
     asm volatile("lgdt %0\n"
                  "pushq %1\n"
                  "leaq 1f(%%rip), %%rax\n"
@@ -68,7 +71,7 @@ void Gdt::init()
                  : "rax", "memory");
 }
 
-void Gdt::set_kernel_stack(uint64_t top) { g_tss.rsp[0] = top; }
-uint64_t Gdt::kernel_stack() { return g_tss.rsp[0]; }
+void Gdt::set_kernel_stack(uint64_t top) { *this_cpu().tss_rsp0 = top; }
+uint64_t Gdt::kernel_stack() { return *this_cpu().tss_rsp0; }
 
 } // namespace husk::x86

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdint.h>
+#include "PerCpu.h"
 
 namespace husk::x86 {
 
@@ -18,8 +19,13 @@ public:
     static constexpr int kDoubleFaultIst = 1;
     static constexpr int kNmiIst = 2;
 
+    static constexpr unsigned kMaxCpus = x86::kMaxCpus;
+
+    // The boot CPU's tables; init_cpu: those of CPU `cpu` with its own
+    // double-fault and NMI stacks.
     static void init();
-    // Stack the CPU switches to when an interrupt arrives in ring 3.
+    static void init_cpu(unsigned cpu, uint64_t double_fault_stack_top, uint64_t nmi_stack_top);
+    // Stack this CPU switches to when an interrupt arrives in ring 3.
     static void set_kernel_stack(uint64_t top);
     static uint64_t kernel_stack();
 };

@@ -53,6 +53,11 @@ void Idt::init()
     // int3 (breakpoint: SIGTRAP) and into (overflow), as Linux allows them.
     set_gate(3, 0, kUserGate);
     set_gate(4, 0, kUserGate);
+    load();
+}
+
+void Idt::load()
+{
     DescriptorPointer p { sizeof g_idt - 1, reinterpret_cast<uint64_t>(g_idt) };
     asm volatile("lidt %0" ::"m"(p));
 }

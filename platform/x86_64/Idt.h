@@ -17,6 +17,8 @@ public:
     using Handler = void (*)(void* context);
 
     static void init();
+    // Makes this CPU use the table (each application processor at start).
+    static void load();
     // Installs the handler of a device vector (>= 32). Returns false if taken.
     static bool set_handler(uint8_t vector, Handler handler, void* context);
     // A free device vector, or 0 when none is left.

@@ -98,4 +98,40 @@ void Lapic::arm(uint64_t ns)
 
 uint32_t Lapic::id() { return read(kRegId) >> 24; }
 
+void Lapic::init_ap()
+{
+    wrmsr(kApicBaseMsr, rdmsr(kApicBaseMsr) | (1u << 11));
+    write(kRegTpr, 0);
+    write(kRegLvtLint0, kMasked);
+    write(kRegLvtLint1, kMasked);
+    write(kRegLvtError, kMasked);
+    write(kRegSpurious, 0x100 | Idt::kSpuriousVector);
+    write(kRegDivide, kDivideBy16);
+    write(kRegInitialCount, 0);
+    write(kRegLvtTimer, Idt::kTimerVector); // one-shot, stopped until armed (the boot CPU calibrated)
+}
+
+namespace {
+constexpr uint32_t kRegIcrLow = 0x300, kRegIcrHigh = 0x310;
+constexpr uint32_t kIcrPending = 1u << 12, kIcrAssert = 1u << 14;
+constexpr uint32_t kIcrInit = 5u << 8, kIcrStartup = 6u << 8;
+
+void send_icr(uint32_t high, uint32_t low)
+{
+    // One ICR per CPU: an interrupt handler's IPI must not split this pair.
+    uint64_t flags = read_flags();
+    cli();
+    while (read(kRegIcrLow) & kIcrPending)
+        asm volatile("pause");
+    write(kRegIcrHigh, high);
+    write(kRegIcrLow, low);
+    if (flags & kFlagIf)
+        sti();
+}
+} // namespace
+
+void Lapic::send_ipi(uint32_t apic_id, uint8_t vector) { send_icr(apic_id << 24, kIcrAssert | vector); }
+void Lapic::send_init(uint32_t apic_id) { send_icr(apic_id << 24, kIcrAssert | kIcrInit); }
+void Lapic::send_startup(uint32_t apic_id, uint8_t page) { send_icr(apic_id << 24, kIcrAssert | kIcrStartup | page); }
+
 } // namespace husk::x86

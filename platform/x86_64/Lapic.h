@@ -20,6 +20,15 @@ public:
     // Fires the timer vector once, `ns` from now (0: stop it).
     static void arm(uint64_t ns);
     static uint32_t id();
+    // An application processor's own local APIC: enabled, its timer
+    // stopped until arm() (the registers sit at the address init() mapped
+    // for every CPU; the boot CPU's calibration holds for all).
+    static void init_ap();
+    // Inter-processor interrupts (xAPIC ICR): `vector` to the CPU whose APIC
+    // id is `apic_id`; INIT, and STARTUP (SIPI: real mode at page `page`).
+    static void send_ipi(uint32_t apic_id, uint8_t vector);
+    static void send_init(uint32_t apic_id);
+    static void send_startup(uint32_t apic_id, uint8_t page);
 };
 
 } // namespace husk::x86

@@ -14,9 +14,11 @@
 #include "IoApic.h"
 #include "Lapic.h"
 #include "Paging.h"
+#include "PerCpu.h"
 #include "PhysicalMemory.h"
 #include "Preemption.h"
 #include "Serial.h"
+#include "Smp.h"
 #include "UserRun.h"
 
 extern "C" uint64_t husk_x86_entry_tsc; // written by boot.S at the first instruction
@@ -86,6 +88,7 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
     Serial::init();
     // The banner: boot.S wrote its '[' on the log port, lost when there is none.
     Serial::write_log(Serial::has_log_port() ? "husk]\n" : "[husk]\n");
+    install_cpu_data(0);
     Gdt::init();
     Idt::init();
     run_constructors();
@@ -102,6 +105,7 @@ extern "C" [[noreturn]] void husk_x86_main(uint64_t start_info)
     IoApic::init();
     Preemption::init();
     UserRun::init();
+    Smp::init(); // stacks from early frames: before seal
     step_done("interrupts");
     Devices::probe(); // device rings come from early frames
     PhysicalMemory::seal();

@@ -3,6 +3,7 @@
 #include "Events.h"
 #include "Idt.h"
 #include "Lapic.h"
+#include "Smp.h"
 #include "UserRun.h"
 
 namespace husk::x86 {
@@ -13,7 +14,8 @@ uint64_t g_ticks;
 void on_timer(void*)
 {
     ++g_ticks;
-    Events::post(HUSK_EVENT_TIMER);
+    if (Smp::id() == 0) // the CPU that waits for the kernel's deadlines
+        Events::post(HUSK_EVENT_TIMER);
     Preemption::restart_slice();
 }
 } // namespace
@@ -29,6 +31,18 @@ void Preemption::at_interrupt_exit(const InterruptFrame& frame)
 {
     if (Events::in_idle())
         return; // the idle thread handles what arrived when yield returns
+    if (Smp::count() > 1) {
+        // Application code runs without the big lock: the end of a slice
+        // or a kick ends its run, and the kernel's program loop (with the
+        // lock) decides. Kernel code: the kernel checks it holds the lock.
+        if (frame.from_user()) {
+            if (frame.vector == Idt::kTimerVector || frame.vector == Smp::kKickVector)
+                UserRun::interrupted(frame); // never returns
+            return;
+        }
+        husk_kernel_interrupt_return(0);
+        return;
+    }
     if (husk_kernel_interrupt_return(frame.from_user() ? 1 : 0) && frame.from_user())
         UserRun::interrupted(frame); // the kernel wants the thread back (a signal): never returns
 }

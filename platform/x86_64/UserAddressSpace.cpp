@@ -2,6 +2,8 @@
 #include "../../kernel/kstd/Errno.h"
 #include "Cpu.h"
 #include "Paging.h"
+#include "PerCpu.h"
+#include "Smp.h"
 
 namespace husk::x86 {
 
@@ -22,8 +24,6 @@ uint64_t leaf_flags(unsigned prot)
     // mapped at all by the kernel, PROT_WRITE/EXEC-only ones read as well.
     return kPresent | kUser | ((prot & HUSK_PROT_WRITE) ? kWritable : 0) | ((prot & HUSK_PROT_EXEC) ? 0 : kNoExec);
 }
-
-uint64_t g_active_root; // physical root of the active address space, 0: the kernel's own
 } // namespace
 
 UserAddressSpace::UserAddressSpace(husk_aspace_t* handle) : m_root(virt_to_phys(handle)) {}
@@ -52,9 +52,10 @@ void UserAddressSpace::free_tables(uint64_t table_phys, int level)
 
 void UserAddressSpace::destroy()
 {
-    if (g_active_root == m_root) {
+    Smp::shootdown(m_root, true); // CPUs that ran it last keep it in CR3
+    if (this_cpu().active_root == m_root) {
         // The last thread of an exiting process drops its own space.
-        g_active_root = 0;
+        this_cpu().active_root = 0;
         write_cr3(Paging::kernel_root());
     }
     free_tables(m_root, 3);
@@ -62,9 +63,9 @@ void UserAddressSpace::destroy()
 
 void UserAddressSpace::activate()
 {
-    if (g_active_root == m_root)
+    if (this_cpu().active_root == m_root)
         return; // already the CPU's: keep the TLB
-    g_active_root = m_root;
+    this_cpu().active_root = m_root;
     write_cr3(m_root);
 }
 
@@ -98,9 +99,12 @@ int UserAddressSpace::map(uintptr_t va, void* page, unsigned prot)
         return -kstd::ENOMEM;
     if (prot & HUSK_PROT_WRITE)
         allow_writes(pde);
+    bool replaced = *e & kPresent; // a copy-on-write break, a remap
     *e = virt_to_phys(page) | leaf_flags(prot);
-    if (g_active_root == m_root)
+    if (this_cpu().active_root == m_root)
         invlpg(reinterpret_cast<void*>(va));
+    if (replaced)
+        Smp::shootdown(m_root, false);
     return 0;
 }
 
@@ -113,14 +117,17 @@ int UserAddressSpace::protect(uintptr_t va, unsigned prot)
     if (prot & HUSK_PROT_WRITE)
         allow_writes(pde);
     *e = (*e & kAddrMask) | leaf_flags(prot);
-    if (g_active_root == m_root)
+    if (this_cpu().active_root == m_root)
         invlpg(reinterpret_cast<void*>(va));
+    Smp::shootdown(m_root, false);
     return 0;
 }
 
 void UserAddressSpace::invalidate(const StaleEntries& stale)
 {
-    if (g_active_root != m_root)
+    if (stale.count || stale.all)
+        Smp::shootdown(m_root, false);
+    if (this_cpu().active_root != m_root)
         return; // the next activation's CR3 load flushes
     if (stale.all) {
         write_cr3(m_root);

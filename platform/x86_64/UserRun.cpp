@@ -2,10 +2,9 @@
 #include "../../kernel/kstd/Errno.h"
 #include "Cpu.h"
 #include "Gdt.h"
+#include "PerCpu.h"
 
 extern "C" {
-husk::x86::RunState* husk_x86_user_run;   // the run in progress, or nullptr
-uint64_t husk_x86_user_rsp_scratch;       // SYSCALL entry's one free word
 uint32_t husk_x86_enter_user(husk::x86::RunState* rs);
 [[noreturn]] void husk_x86_leave_user(husk::x86::RunState* rs, uint32_t kind);
 void husk_x86_syscall_entry();
@@ -15,15 +14,13 @@ namespace husk::x86 {
 
 namespace {
 constexpr uint32_t kEfer = 0xc0000080, kStar = 0xc0000081, kLstar = 0xc0000082, kFmask = 0xc0000084;
-constexpr uint32_t kFsBase = 0xc0000100, kGsBase = 0xc0000101;
+constexpr uint32_t kFsBase = 0xc0000100, kKernelGsBase = 0xc0000102; // the application's GS base while in the kernel
 constexpr uint64_t kEferSyscall = 1;
 // Flags SYSCALL clears: TF, DF, IF, IOPL, NT, AC (as Linux does).
 constexpr uint64_t kSyscallMask = 0x47700;
 // Flags an application may set; IF and the reserved bit 1 are forced on.
 constexpr uint64_t kUserFlags = 0x240dd5, kForcedFlags = 0x202;
 constexpr uint64_t kPageFaultVector = 14;
-
-uint64_t g_fs_base, g_gs_base; // what the MSRs hold
 
 bool user_address(uint64_t a) { return a < kUserTop; }
 
@@ -53,14 +50,15 @@ void UserRun::load_bases(const husk_user_regs& regs)
 {
     uint64_t fs = user_address(regs.fs_base) ? regs.fs_base : 0;
     uint64_t gs = user_address(regs.gs_base) ? regs.gs_base : 0;
-    if (fs != g_fs_base)
-        wrmsr(kFsBase, g_fs_base = fs);
-    if (gs != g_gs_base)
-        wrmsr(kGsBase, g_gs_base = gs);
+    PerCpu& c = this_cpu();
+    if (fs != c.fs_base)
+        wrmsr(kFsBase, c.fs_base = fs);
+    if (gs != c.user_gs_base)
+        wrmsr(kKernelGsBase, c.user_gs_base = gs);
 }
 
-RunState* UserRun::current() { return husk_x86_user_run; }
-void UserRun::set_current(RunState* run) { husk_x86_user_run = run; }
+RunState* UserRun::current() { return this_cpu().user_run; }
+void UserRun::set_current(RunState* run) { this_cpu().user_run = run; }
 
 namespace {
 void store_registers(RunState* rs, const InterruptFrame& f)
@@ -73,7 +71,7 @@ void store_registers(RunState* rs, const InterruptFrame& f)
 
 void UserRun::interrupted(const InterruptFrame& f)
 {
-    RunState* rs = husk_x86_user_run;
+    RunState* rs = this_cpu().user_run;
     store_registers(rs, f);
     *rs->trap = { HUSK_TRAP_INTERRUPTED, 0, uint32_t(f.vector), 0, f.rip };
     husk_x86_leave_user(rs, HUSK_TRAP_INTERRUPTED);
@@ -81,7 +79,7 @@ void UserRun::interrupted(const InterruptFrame& f)
 
 bool UserRun::exception(InterruptFrame& f)
 {
-    RunState* rs = husk_x86_user_run;
+    RunState* rs = this_cpu().user_run;
     if (!rs || !f.from_user())
         return false;
     store_registers(rs, f);
@@ -130,7 +128,7 @@ extern "C" int husk_plat_user_run(husk_user_regs* regs, husk_trap* trap)
     UserRun::load_bases(*regs);
     RunState rs { 0, reinterpret_cast<uint64_t>(&regs->fs_base), regs, trap };
     uint32_t kind = husk_x86_enter_user(&rs);
-    husk_x86_user_run = nullptr;
+    this_cpu().user_run = nullptr;
     if (kind == HUSK_TRAP_SYSCALL)
         *trap = { HUSK_TRAP_SYSCALL, 0, 0, 0, regs->rip };
     sti();

@@ -141,6 +141,8 @@ boot_gdt_ptr:
 
     .section .boot.tables, "aw", @nobits
     .balign 4096
+    .globl husk_x86_boot_pml4 /* application processors start on them too */
+husk_x86_boot_pml4:
 boot_pml4: .skip 4096
 boot_pdpt_low: .skip 4096
 boot_pdpt_high: .skip 4096

@@ -21,7 +21,11 @@ vector = 0
     .balign 16
 
 interrupt_common:
-    pushq %rax
+    /* From ring 3 (the saved CS's low bits): the kernel's GS base. */
+    testb $3, 24(%rsp)
+    jz 1f
+    swapgs
+1:  pushq %rax
     pushq %rbx
     pushq %rcx
     pushq %rdx
@@ -61,6 +65,9 @@ interrupt_common:
     popq %rbx
     popq %rax
     addq $16, %rsp                  /* vector, error code */
-    iretq
+    testb $3, 8(%rsp)
+    jz 2f
+    swapgs
+2:  iretq
 
     .section .note.GNU-stack, "", @progbits

@@ -13,6 +13,9 @@
 #define USER_DS (0x18 | 3)
 #define USER_CS (0x20 | 3)
 #define HUSK_TRAP_SYSCALL 1
+#define PERCPU_USER_RUN 8
+#define PERCPU_RSP_SCRATCH 16
+#define PERCPU_TSS_RSP0 24
 
     .text
     .globl husk_x86_enter_user
@@ -25,8 +28,8 @@ husk_x86_enter_user:
     pushq %r14
     pushq %r15
     movq %rsp, RS_KERNEL_RSP(%rdi)
-    movq %rdi, husk_x86_user_run(%rip)
-    movq husk_x86_tss_rsp0(%rip), %rax
+    movq %rdi, %gs:PERCPU_USER_RUN
+    movq %gs:PERCPU_TSS_RSP0, %rax
     movq %rsp, (%rax)
     movq RS_REGS(%rdi), %rax
     pushq $USER_DS
@@ -49,6 +52,7 @@ husk_x86_enter_user:
     movq 112(%rax), %r14
     movq 120(%rax), %r15
     movq 0(%rax), %rax
+    swapgs                          /* the application's GS base */
     iretq
     .size husk_x86_enter_user, .-husk_x86_enter_user
 
@@ -59,8 +63,9 @@ husk_x86_enter_user:
     .globl husk_x86_syscall_entry
     .type husk_x86_syscall_entry, @function
 husk_x86_syscall_entry:
-    movq %rsp, husk_x86_user_rsp_scratch(%rip)
-    movq husk_x86_user_run(%rip), %rsp
+    swapgs                          /* this CPU's block (PerCpu.h) */
+    movq %rsp, %gs:PERCPU_RSP_SCRATCH
+    movq %gs:PERCPU_USER_RUN, %rsp
     movq RS_REGS_TOP(%rsp), %rsp
     pushq %r11                      /* rflags */
     pushq %rcx                      /* rip */
@@ -72,7 +77,7 @@ husk_x86_syscall_entry:
     pushq %r10
     pushq %r9
     pushq %r8
-    pushq husk_x86_user_rsp_scratch(%rip)
+    pushq %gs:PERCPU_RSP_SCRATCH
     pushq %rbp
     pushq %rdi
     pushq %rsi
@@ -80,7 +85,7 @@ husk_x86_syscall_entry:
     pushq %rcx
     pushq %rbx
     pushq %rax
-    movq husk_x86_user_run(%rip), %rdi
+    movq %gs:PERCPU_USER_RUN, %rdi
     movl $HUSK_TRAP_SYSCALL, %esi
     /* fall through */
 

@@ -99,6 +99,7 @@ bool run(const std::string& command)
 struct BakeArgs {
     bool list = false;
     std::string config, program, output, rootfs;
+    unsigned cpus = 0; // -c: husk run's default vCPUs (0: 1)
 };
 
 int bake(const BakeArgs& a)
@@ -146,8 +147,10 @@ int bake(const BakeArgs& a)
              << "    .incbin \"" << program << "\"\n"
              << "    .globl husk_baked_file_end\nhusk_baked_file_end:\n"
              << "    .asciz \"husk-baked-config=" << config->name << "\"\n" // husk run's default machine
-             << "    .asciz \"husk-baked-name=" << program.substr(program.rfind('/') + 1) << "\"\n" // argv[0]
-             << "    .section .note.GNU-stack, \"\", @progbits\n";
+             << "    .asciz \"husk-baked-name=" << program.substr(program.rfind('/') + 1) << "\"\n"; // argv[0]
+        if (a.cpus)
+            blob << "    .asciz \"husk-baked-cpus=" << a.cpus << "\"\n"; // husk run's default -c
+        blob << "    .section .note.GNU-stack, \"\", @progbits\n";
     }
     std::string cc = std::getenv("CC") ? std::getenv("CC") : "cc";
     std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + shell_word(kit + "kernel.ld")
@@ -178,6 +181,8 @@ Runner declare_bake(CLI::App& app)
     auto* config = app.add_option("CONFIG", a->config, "hw_virtio or hw_generic")->check(CLI::IsMember(names));
     auto* program = app.add_option("PROGRAM", a->program, "a static x86-64 Linux executable");
     auto* output = app.add_option("-o,--output", a->output, "the image to write")->type_name("IMAGE");
+    app.add_option("-c,--cpus", a->cpus, "the virtual CPUs husk run gives the image unless its -c says otherwise")
+        ->type_name("N")->check(CLI::Range(1, 16));
     app.add_option("--rootfs", a->rootfs, "pack DIR's files, directories and symbolic links into the image's root file system")
         ->type_name("DIR")->check(CLI::Validator(CLI::ExistingDirectory).description(""));
     for (auto* needed : { config, program, output })

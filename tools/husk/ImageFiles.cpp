@@ -126,6 +126,7 @@ FileKind& inspect_bytes(std::string_view data, FileKind& kind)
     if (kind.husk_image) {
         kind.baked_config = baked_value(data, "config");
         kind.baked_name = baked_value(data, "name");
+        kind.baked_cpus = baked_value(data, "cpus");
     }
     kind.program_problem = program_problem(data);
     return kind;

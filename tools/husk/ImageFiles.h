@@ -31,6 +31,7 @@ struct FileKind {
     bool husk_image = false;     // an ELF with a PVH entry note
     std::string baked_config;    // husk bake's configuration (hw_virtio, hw_generic), or ""
     std::string baked_name;      // the baked program's file name
+    std::string baked_cpus;      // husk bake -c: the default vCPUs, or ""
     std::string program_problem; // "" for a static x86-64 Linux executable; else why not
 };
 FileKind inspect(const std::string& path);

@@ -138,7 +138,11 @@ std::vector<std::string> QemuLauncher::arguments(const GuestChardevs& c) const
     std::vector<std::string> a = { "qemu-system-x86_64" };
     // microvm without ACPI announces its virtio-mmio devices on the kernel
     // command line (virtio_mmio.device=SIZE@BASE:IRQ), which Husk reads.
-    a.insert(a.end(), { "-M", mmio ? "microvm,acpi=off" : o.machine, "-accel", o.kvm ? "kvm" : "tcg", "-cpu", "qemu64" });
+    // More than one vCPU: TCG gives each its own host thread (thread=multi).
+    std::string accel = o.kvm ? "kvm" : o.cpus > 1 ? "tcg,thread=multi" : "tcg";
+    a.insert(a.end(), { "-M", mmio ? "microvm,acpi=off" : o.machine, "-accel", accel, "-cpu", "qemu64" });
+    if (o.cpus > 1)
+        a.insert(a.end(), { "-smp", std::to_string(o.cpus) });
     a.insert(a.end(), { "-m", std::to_string(o.memory_mib), "-nodefaults", "-no-user-config", "-no-reboot", "-display", "none" });
     // COM1 is the console; COM2 (an explicit device: microvm makes only one
     // serial port itself) carries the exit status. The program's stderr and

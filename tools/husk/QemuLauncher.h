@@ -11,6 +11,7 @@ struct RunOptions {
     bool kvm = false;
     std::string machine = "microvm"; // microvm (virtio-mmio) | q35 | pc (virtio-pci)
     unsigned memory_mib = 64;
+    unsigned cpus = 1; // -smp; TCG runs them in parallel (thread=multi)
     std::vector<std::string> disks;
     std::string root_disk;            // --rootfs's image: attached read-only after disks
     std::vector<std::string> netdevs; // QEMU -netdev specs, one virtio-net device each

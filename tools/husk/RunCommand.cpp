@@ -162,6 +162,7 @@ struct RunArgs {
     std::vector<std::string> volumes; // HOSTDIR:GUESTDIR[:ro|:rw]
     double timeout_s = 0, stop_timeout_s = 10;
     unsigned gdb_port = 0;
+    unsigned cpus = 0; // -c: virtual CPUs (0: not given, 1 or the baked image's)
     std::string image, rootfs;
     std::string syslog; // udp:ADDRESS:PORT
     // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
@@ -307,6 +308,7 @@ int run_guest(RunArgs& a)
         o.machine = a.machine;
     if (!a.memory.empty())
         memory_problem(a.memory, &o.memory_mib);
+    o.cpus = a.cpus ? a.cpus : 1;
     // "--" between PROGRAM and its arguments is husk's, as in "PROGRAM [--] ARGS".
     if (!program_args.empty() && program_args[0] == "--")
         program_args.erase(program_args.begin());
@@ -398,6 +400,8 @@ int run_guest(RunArgs& a)
         baked = true;
         if (config == "hw_generic" && !machine_given)
             o.machine = "q35";
+        if (!a.cpus && !kind.baked_cpus.empty())
+            o.cpus = unsigned(std::atoi(kind.baked_cpus.c_str())); // husk bake -c
         program_args.insert(program_args.begin(), kind.baked_name);
     } else if (!guest_program.empty()) {
         program_args.insert(program_args.begin(), guest_program);
@@ -540,6 +544,7 @@ Runner declare_run(CLI::App& app)
         "the guest runs in the background as a named instance (husk run prints its name): husk ps,\n"
         "husk logs, husk stop, husk kill, husk rm and husk inspect act on it (docs/instances.md).");
     app.require_subcommand(1, 1); // qemu|kvm (or -f FILE's platform: below)
+    app.add_option("-c,--cpus", a->cpus, "virtual CPUs (1 to 16); default 1")->type_name("N")->check(CLI::Range(1, 16));
     app.add_option("-M,--memory", a->memory, "guest memory: MiB, or with a unit (128M, 1G); default 64M")
         ->type_name("SIZE")
         ->check(CLI::Validator([](std::string& v) { return memory_problem(v, nullptr); }, "", ""));

@@ -1,0 +1,30 @@
+// The big kernel lock: the first step of SMP (docs/architecture.md,
+// "Locking model"). A CPU holds it whenever it runs kernel code; it lets go
+// only while it runs application code (around husk_plat_user_run) and while
+// its idle thread halts, and takes it again on the way back. So the kernel
+// stays what it was on one CPU (cooperative, one thread at a time), while
+// programs run on every CPU at once. With one CPU the lock is not used.
+#pragma once
+
+#include <stdint.h>
+
+namespace husk {
+
+class BigLock {
+public:
+    // More than one CPU: from now on the lock is real; the caller holds it.
+    static void enable();
+    static bool enabled() { return s_enabled; }
+    // Spins with interrupts on, so that a CPU waiting here still serves
+    // the IPIs (TLB shootdowns) of the CPU that holds it.
+    static void acquire();
+    static void release();
+    // Whether this CPU holds it (always true while it is not in use).
+    static bool held_here();
+
+private:
+    static inline bool s_enabled = false;
+    static inline int s_owner = -1; // CPU index, -1: free (atomic)
+};
+
+} // namespace husk

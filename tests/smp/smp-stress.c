@@ -1,0 +1,395 @@
+/* SMP stress: each mode hammers one kernel path from several threads (or
+ * processes) at once and checks a result; run on 2 and 4 vCPUs by
+ * tests/smp. Modes: cpus, futex, pipes, sockets, mmap, fork, all. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define THREADS 8
+
+static int fails;
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        if (!(cond)) {                                                     \
+            fprintf(stderr, "smp-stress: FAIL %s:%d: ", __func__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+            fails++;                                                       \
+        }                                                                  \
+    } while (0)
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void run_threads(int n, void *(*fn)(void *))
+{
+    pthread_t t[64];
+    for (long i = 0; i < n; i++)
+        if (pthread_create(&t[i], NULL, fn, (void *)i) != 0) {
+            fprintf(stderr, "smp-stress: pthread_create failed\n");
+            exit(2);
+        }
+    for (int i = 0; i < n; i++)
+        pthread_join(t[i], NULL);
+}
+
+/* ---- cpus: how many, and two threads really at the same time ---------- */
+static _Atomic uint64_t spin_count[2];
+static _Atomic int spin_seen[2], spin_samples[2];
+static long spin_switches[2];
+static atomic_int spin_start;
+
+static void *spinner(void *arg)
+{
+    long me = (long)arg, other = 1 - me;
+    while (!atomic_load(&spin_start)) {
+    }
+    /* Sample the other's counter every few thousand own steps, never
+     * blocking. On one CPU it can only move while this thread is switched
+     * out: each change seen needs a context switch of this thread. More
+     * changes than switches: both ran at the same time. */
+    struct rusage before, after;
+    getrusage(RUSAGE_THREAD, &before);
+    uint64_t last = atomic_load(&spin_count[other]);
+    double end = now() + 1.0;
+    while (now() < end) {
+        for (int i = 0; i < 2000; i++)
+            atomic_fetch_add_explicit(&spin_count[me], 1, memory_order_relaxed);
+        uint64_t v = atomic_load(&spin_count[other]);
+        spin_samples[me]++;
+        if (v != last)
+            spin_seen[me]++;
+        last = v;
+    }
+    getrusage(RUSAGE_THREAD, &after);
+    spin_switches[me] = after.ru_nivcsw - before.ru_nivcsw + after.ru_nvcsw - before.ru_nvcsw;
+    return NULL;
+}
+
+static void test_cpus(int want)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CHECK(sched_getaffinity(0, sizeof set, &set) == 0, "sched_getaffinity: %s", strerror(errno));
+    int affinity = CPU_COUNT(&set);
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("smp-stress: cpus: sched_getaffinity %d, sysconf(_SC_NPROCESSORS_ONLN) %ld, get_nprocs %d\n", affinity,
+           online, get_nprocs());
+    if (want)
+        CHECK(affinity == want, "sched_getaffinity says %d CPUs, want %d", affinity, want);
+    /* A busy host may not run both vCPUs at once for a while: 3 tries. */
+    int parallel = 0;
+    for (int attempt = 0; attempt < 3 && !parallel; attempt++) {
+        atomic_store(&spin_start, 0);
+        for (int i = 0; i < 2; i++)
+            spin_seen[i] = spin_samples[i] = 0;
+        pthread_t t[2];
+        for (long i = 0; i < 2; i++)
+            pthread_create(&t[i], NULL, spinner, (void *)i);
+        atomic_store(&spin_start, 1);
+        for (int i = 0; i < 2; i++)
+            pthread_join(t[i], NULL);
+        /* On one CPU each change seen needs a switch of the one who saw it. */
+        parallel = (spin_seen[0] - spin_switches[0]) + (spin_seen[1] - spin_switches[1]) > 5;
+        printf("smp-stress: cpus: the spinners saw each other advance %d and %d times, with %ld and %ld switches: %s\n",
+               spin_seen[0], spin_seen[1], spin_switches[0], spin_switches[1], parallel ? "parallel" : "not parallel");
+        if (want <= 1)
+            break;
+    }
+    if (want > 1)
+        CHECK(parallel, "two spinning threads did not run at the same time");
+}
+
+/* ---- futex: mutex + condvar hand-off, and a plain locked counter -------- */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static long counter, turn;
+#define ROUNDS 20000
+#define BATONS 400
+
+static void *futex_worker(void *arg)
+{
+    long me = (long)arg;
+    for (int i = 0; i < ROUNDS; i++) {
+        pthread_mutex_lock(&lock);
+        counter++;
+        pthread_mutex_unlock(&lock);
+    }
+    /* A baton passed round all threads: each waits for its turn. */
+    for (int i = 0; i < BATONS / THREADS; i++) {
+        pthread_mutex_lock(&lock);
+        while (turn % THREADS != me)
+            pthread_cond_wait(&cond, &lock);
+        turn++;
+        pthread_cond_broadcast(&cond);
+        pthread_mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+static void test_futex(void)
+{
+    counter = turn = 0;
+    run_threads(THREADS, futex_worker);
+    CHECK(counter == (long)THREADS * ROUNDS, "locked counter %ld, want %ld", counter, (long)THREADS * ROUNDS);
+    CHECK(turn == BATONS, "baton passed %ld times, want %d", turn, BATONS);
+    printf("smp-stress: futex: counter %ld, batons %ld\n", counter, turn);
+}
+
+/* ---- pipes and sockets: pairs of threads stream checksummed data ------- */
+#define STREAM_BYTES (512 * 1024)
+static int stream_fds[THREADS][2];
+static uint64_t stream_sum[THREADS][2];
+
+static void *stream_worker(void *arg)
+{
+    long id = (long)arg, pair = id / 2;
+    int writer = id % 2 == 0;
+    unsigned char buf[3000];
+    uint64_t sum = 0;
+    size_t done = 0;
+    unsigned seed = (unsigned)pair * 7919u;
+    while (done < STREAM_BYTES) {
+        size_t n = sizeof buf < STREAM_BYTES - done ? sizeof buf : STREAM_BYTES - done;
+        if (writer) {
+            n = 1 + (seed = seed * 1103515245u + 12345u) % n;
+            for (size_t i = 0; i < n; i++)
+                buf[i] = (unsigned char)(done + i + pair), sum += buf[i] * (done + i + 1);
+            for (size_t off = 0; off < n;) {
+                ssize_t w = write(stream_fds[pair][1], buf + off, n - off);
+                if (w <= 0) {
+                    fprintf(stderr, "smp-stress: write: %s\n", strerror(errno));
+                    return NULL;
+                }
+                off += w;
+            }
+        } else {
+            ssize_t r = read(stream_fds[pair][0], buf, n);
+            if (r <= 0) {
+                fprintf(stderr, "smp-stress: read: %s\n", r ? strerror(errno) : "end of stream");
+                return NULL;
+            }
+            for (ssize_t i = 0; i < r; i++)
+                sum += buf[i] * (done + i + 1);
+            n = r;
+        }
+        done += n;
+    }
+    stream_sum[pair][writer] = sum;
+    return NULL;
+}
+
+static void check_streams(const char *what)
+{
+    int ok = 0;
+    for (int p = 0; p < THREADS / 2; p++) {
+        CHECK(stream_sum[p][0] == stream_sum[p][1] && stream_sum[p][0], "%s pair %d: sent sum %llu, received %llu",
+              what, p, (unsigned long long)stream_sum[p][1], (unsigned long long)stream_sum[p][0]);
+        ok += stream_sum[p][0] == stream_sum[p][1];
+        close(stream_fds[p][0]);
+        if (stream_fds[p][1] != stream_fds[p][0])
+            close(stream_fds[p][1]);
+    }
+    printf("smp-stress: %s: %d of %d streams of %d bytes intact\n", what, ok, THREADS / 2, STREAM_BYTES);
+}
+
+static void test_pipes(void)
+{
+    memset(stream_sum, 0, sizeof stream_sum);
+    for (int p = 0; p < THREADS / 2; p++)
+        CHECK(pipe(stream_fds[p]) == 0, "pipe: %s", strerror(errno));
+    run_threads(THREADS, stream_worker);
+    check_streams("pipes");
+}
+
+static void test_sockets(void)
+{
+    memset(stream_sum, 0, sizeof stream_sum);
+    /* Half over TCP on 127.0.0.1, half over AF_UNIX stream pairs. */
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof a;
+    CHECK(listener >= 0 && bind(listener, (struct sockaddr *)&a, sizeof a) == 0 && listen(listener, 8) == 0
+              && getsockname(listener, (struct sockaddr *)&a, &len) == 0,
+          "TCP listener: %s", strerror(errno));
+    for (int p = 0; p < THREADS / 2; p++) {
+        if (p % 2 == 0) {
+            int c = socket(AF_INET, SOCK_STREAM, 0);
+            CHECK(connect(c, (struct sockaddr *)&a, sizeof a) == 0, "connect: %s", strerror(errno));
+            int s = accept(listener, NULL, NULL);
+            CHECK(s >= 0, "accept: %s", strerror(errno));
+            stream_fds[p][0] = s, stream_fds[p][1] = c;
+        } else {
+            int sv[2];
+            CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair: %s", strerror(errno));
+            stream_fds[p][0] = sv[0], stream_fds[p][1] = sv[1];
+        }
+    }
+    close(listener);
+    run_threads(THREADS, stream_worker);
+    check_streams("sockets");
+}
+
+/* ---- mmap: mappings change under threads that write through them ------ */
+/* A shared memory file is mapped twice: the writers' view W (changed by
+ * mprotect/munmap while they write) and a checking view C. Once mprotect
+ * or munmap returns, no write through W may land: C must stay still. A
+ * CPU that kept a stale TLB entry would go on writing. */
+#define MMAP_ROUNDS 60
+static volatile unsigned char *volatile mmap_view;
+static atomic_int mmap_phase, mmap_stop;
+static _Atomic long mmap_writes, mmap_faults;
+static __thread sigjmp_buf fault_jump;
+static __thread volatile int fault_armed;
+
+static void on_segv(int sig)
+{
+    (void)sig;
+    if (fault_armed)
+        siglongjmp(fault_jump, 1);
+    _exit(3);
+}
+
+static void *mmap_writer(void *arg)
+{
+    long me = (long)arg;
+    while (!atomic_load(&mmap_stop)) {
+        int phase = atomic_load(&mmap_phase);
+        if (phase % 2 == 0) { /* mapping being changed: wait */
+            sched_yield();
+            continue;
+        }
+        fault_armed = 1;
+        if (sigsetjmp(fault_jump, 1) == 0) {
+            volatile unsigned char *v = mmap_view;
+            for (int i = 0; i < 1000 && atomic_load(&mmap_phase) == phase; i++) {
+                v[(me * 512 + i) % 4096] = (unsigned char)(i + 1);
+                atomic_fetch_add(&mmap_writes, 1);
+            }
+        } else {
+            atomic_fetch_add(&mmap_faults, 1);
+            /* Wait for the next round. */
+            while (atomic_load(&mmap_phase) == phase && !atomic_load(&mmap_stop))
+                sched_yield();
+        }
+        fault_armed = 0;
+    }
+    return NULL;
+}
+
+static void test_mmap(void)
+{
+    struct sigaction sa = { .sa_handler = on_segv, .sa_flags = SA_NODEFER };
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    int fd = memfd_create("smp-stress", 0);
+    CHECK(fd >= 0 && ftruncate(fd, 4096) == 0, "memfd: %s", strerror(errno));
+    unsigned char *check = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(check != MAP_FAILED, "mmap: %s", strerror(errno));
+    pthread_t t[THREADS];
+    int writers = THREADS - 1;
+    for (long i = 0; i < writers; i++)
+        pthread_create(&t[i], NULL, mmap_writer, (void *)i);
+    int stale = 0;
+    for (int round = 0; round < MMAP_ROUNDS; round++) {
+        void *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        CHECK(w != MAP_FAILED, "mmap: %s", strerror(errno));
+        mmap_view = w;
+        atomic_store(&mmap_phase, 2 * round + 1); /* write */
+        long before = atomic_load(&mmap_writes);
+        double until = now() + 1.0;
+        while (atomic_load(&mmap_writes) - before < 200 && now() < until)
+            sched_yield();
+        /* Unmap or write-protect under the writers' feet. */
+        int r = round % 2 ? munmap(w, 4096) : mprotect(w, 4096, PROT_READ);
+        CHECK(r == 0, "munmap/mprotect: %s", strerror(errno));
+        unsigned char snap[4096];
+        memcpy(snap, check, 4096);
+        for (volatile int spin = 0; spin < 200000; spin++) {
+        }
+        if (memcmp(snap, check, 4096) != 0)
+            stale++;
+        atomic_store(&mmap_phase, 2 * round + 2); /* stop writing */
+        if (round % 2 == 0)
+            munmap(w, 4096);
+        memset(snap, 0, sizeof snap);
+        pwrite(fd, snap, 4096, 0);
+    }
+    atomic_store(&mmap_stop, 1);
+    for (int i = 0; i < writers; i++)
+        pthread_join(t[i], NULL);
+    CHECK(stale == 0, "%d of %d rounds saw a write after munmap/mprotect returned (a stale TLB entry)", stale,
+          MMAP_ROUNDS);
+    printf("smp-stress: mmap: %d rounds, %ld writes, %ld faults, %d stale writes\n", MMAP_ROUNDS,
+           (long)mmap_writes, (long)mmap_faults, stale);
+    close(fd);
+}
+
+/* ---- fork: several threads fork and wait at once ---------------------- */
+#define FORKS 12
+static _Atomic int fork_ok;
+
+static void *fork_worker(void *arg)
+{
+    long me = (long)arg;
+    for (int i = 0; i < FORKS; i++) {
+        int code = (int)((me * 31 + i) % 200);
+        pid_t pid = fork();
+        if (pid == 0)
+            _exit(code);
+        int status;
+        if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == code)
+            atomic_fetch_add(&fork_ok, 1);
+    }
+    return NULL;
+}
+
+static void test_fork(void)
+{
+    int n = 4;
+    run_threads(n, fork_worker);
+    CHECK(fork_ok == n * FORKS, "%d of %d fork/wait rounds gave the right status", fork_ok, n * FORKS);
+    printf("smp-stress: fork: %d of %d children waited for with their status\n", fork_ok, n * FORKS);
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = argc > 1 ? argv[1] : "all";
+    int want = argc > 2 ? atoi(argv[2]) : 0;
+    int all = !strcmp(mode, "all");
+    if (all || !strcmp(mode, "cpus"))
+        test_cpus(want);
+    if (all || !strcmp(mode, "futex"))
+        test_futex();
+    if (all || !strcmp(mode, "pipes"))
+        test_pipes();
+    if (all || !strcmp(mode, "sockets"))
+        test_sockets();
+    if (all || !strcmp(mode, "mmap"))
+        test_mmap();
+    if (all || !strcmp(mode, "fork"))
+        test_fork();
+    printf("smp-stress: %s\n", fails ? "FAILED" : "ok");
+    return fails ? 1 : 0;
+}
