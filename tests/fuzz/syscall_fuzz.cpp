@@ -2,7 +2,7 @@
 // (NULL, unmapped and half-mapped pointers, huge sizes, random flags and
 // descriptors) against one hosted kernel. Passing means no crash, no
 // sanitizer report, no hang, and a kernel that still works afterwards.
-//   syscall_fuzz SEED ITERATIONS
+//   syscall_fuzz SEED ITERATIONS   (HUSK_FUZZ_TRACE=1: each call on stderr first)
 #include <husk/husk.h>
 #include <cerrno>
 #include <cstdio>
@@ -147,6 +147,7 @@ int main(int argc, char** argv)
     long errors = 0, successes = 0;
     // A call that takes more than a second is reported with its arguments:
     // a kernel that a hostile call keeps busy that long is a finding too.
+    bool trace = std::getenv("HUSK_FUZZ_TRACE") != nullptr;
     auto now_s = [] {
         timespec t;
         clock_gettime(CLOCK_MONOTONIC, &t);
@@ -160,8 +161,13 @@ int main(int argc, char** argv)
         long a[6];
         for (long& v : a)
             v = arg();
+        if (trace) // which call a hang or a crash happened in
+            std::fprintf(stderr, "call %ld: syscall %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", i, nr, a[0], a[1], a[2], a[3],
+                         a[4], a[5]);
         double start = now_s();
         long r = husk_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        if (trace)
+            std::fprintf(stderr, "  = %ld\n", r);
         if (double took = now_s() - start; took > 1)
             std::fprintf(stderr, "slow: call %ld: syscall %ld(%#lx, %#lx, %#lx, %#lx, %#lx, %#lx) = %ld took %.1f s\n", i, nr,
                          a[0], a[1], a[2], a[3], a[4], a[5], r, took);
