@@ -51,6 +51,10 @@ namespace husk::x86 {
 
 // Lazily switched: kernel code never touches SSE/x87, so the state in the
 // CPU is the last program thread's until another program thread runs.
+// A thread's save area comes from its CPU's spare, which a context switch
+// (always under the kernel's lock) refills: husk_plat_user_run claims the
+// FPU after the kernel has let go of its big lock, where the kernel's page
+// allocator must not be called.
 void claim_fpu()
 {
     MetalContext* me = this_cpu().current;
@@ -59,13 +63,24 @@ void claim_fpu()
     if (this_cpu().fpu_owner && this_cpu().fpu_owner->fpu)
         asm volatile("fxsave64 (%0)" ::"r"(this_cpu().fpu_owner->fpu) : "memory");
     if (!me->fpu) {
-        me->fpu = static_cast<uint8_t*>(husk_kernel_page_alloc());
+        me->fpu = this_cpu().spare_fpu;
+        this_cpu().spare_fpu = nullptr;
+        if (!me->fpu && Smp::count() <= 1) // one CPU: nothing else runs the kernel meanwhile
+            me->fpu = static_cast<uint8_t*>(husk_kernel_page_alloc());
         if (!me->fpu)
             return; // no memory: the thread shares the state in the CPU (and this_cpu().fpu_owner stays)
         __builtin_memcpy(me->fpu, kFreshFpu.bytes, sizeof kFreshFpu.bytes);
     }
     asm volatile("fxrstor64 (%0)" ::"r"(me->fpu) : "memory");
     this_cpu().fpu_owner = me;
+}
+
+// Called where the kernel holds its lock (a context switch, an address
+// space's activation, a signal's FPU save or restore).
+void refill_spare_fpu()
+{
+    if (!this_cpu().spare_fpu)
+        this_cpu().spare_fpu = static_cast<uint8_t*>(husk_kernel_page_alloc());
 }
 
 namespace {
@@ -94,6 +109,7 @@ extern "C" int husk_plat_user_fpu_save(void* buf, size_t len)
     using namespace husk::x86;
     if (len < sizeof kFreshFpu.bytes)
         return -kstd::EINVAL;
+    refill_spare_fpu();
     claim_fpu();
     alignas(16) uint8_t image[512];
     asm volatile("fxsave64 %0" : "=m"(image));
@@ -116,6 +132,7 @@ extern "C" int husk_plat_user_fpu_restore(const void* buf, size_t len)
         if (mxcsr & ~mxcsr_mask())
             return -kstd::EINVAL;
     }
+    refill_spare_fpu();
     claim_fpu();
     asm volatile("fxrstor64 %0" ::"m"(image));
     return 0;
@@ -162,6 +179,7 @@ extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* t
     using namespace husk::x86;
     MetalContext* f = as_metal(from);
     MetalContext* t = as_metal(to);
+    refill_spare_fpu(); // the kernel holds its lock here
     // Another CPU may run `from` next: its program state goes to memory
     // now rather than staying in this CPU until someone claims it.
     if (this_cpu().fpu_owner == f && f->fpu && Smp::count() > 1) {

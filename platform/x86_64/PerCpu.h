@@ -23,6 +23,7 @@ struct PerCpu {
     uint64_t fs_base, user_gs_base; // what FS_BASE and KERNEL_GS_BASE hold
     MetalContext* current;     // the running thread's context (nullptr: the boot context)
     MetalContext* fpu_owner;   // whose application SSE/x87 state the CPU holds
+    uint8_t* spare_fpu;        // a save area for the next thread that needs one (see claim_fpu)
     uint64_t active_root;      // physical root of the active address space, 0: the kernel's
     bool in_idle;              // halted in husk_plat_yield
     uint32_t kicked;           // a kick arrived since the last halt (atomic)

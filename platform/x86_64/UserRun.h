@@ -18,6 +18,8 @@ struct RunState {
 
 // Loads the calling thread's application SSE/x87 state (Context.cpp).
 void claim_fpu();
+// Gives this CPU a spare FPU save area; only where the kernel holds its lock.
+void refill_spare_fpu();
 
 class UserRun {
 public:
