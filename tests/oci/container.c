@@ -1,6 +1,7 @@
 // The container's program for the husk oci tests (run-oci-test).
 //   container hello ARGS...   prints its arguments, $GREETING, its working
-//                             directory, host name, uid and gid; exits 7
+//                             directory, host name, uid and gid, and the
+//                             CPUs it sees; exits 7
 //   container write FILE      writes "written in the container" to FILE
 //   container cat             copies its stdin to its stdout
 //   container serve           says "serving", then waits; SIGUSR1 is
@@ -35,6 +36,7 @@ int main(int argc, char** argv)
         printf("cwd: %s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
         printf("hostname: %s\n", gethostname(host, sizeof host) == 0 ? host : "?");
         printf("uid: %d gid: %d\n", (int)getuid(), (int)getgid());
+        printf("cpus: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
         fprintf(stderr, "to stderr\n");
         return 7;
     }

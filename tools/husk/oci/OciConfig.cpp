@@ -1,6 +1,7 @@
 #include "OciConfig.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -215,7 +216,40 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
     // Memory: the limit in bytes, rounded up to MiB, at least 64 MiB (the
     // kernel and QEMU's buffers need some) and at most 64 GiB.
     long memory_mib = 0;
+    // vCPUs, as Kata maps them: the CPU quota over its period, rounded up
+    // (podman --cpus 2), else the size of the cpuset (--cpuset-cpus 0-1);
+    // 1 to 16.
+    long vcpus = 0;
     if (const json* linux_ = member(config, "linux")) {
+        if (const json* resources = member(*linux_, "resources"))
+            if (const json* cpu = member(*resources, "cpu")) {
+                long quota = 0, period = 0;
+                for (auto [name, value] : { std::pair { "quota", &quota }, std::pair { "period", &period } })
+                    if (const json* v = member(*cpu, name)) {
+                        if (!v->is_number_integer())
+                            fail(std::string("linux.resources.cpu.") + name, "wants a number of microseconds");
+                        *value = v->get<long>();
+                    }
+                if (quota > 0 && period > 0)
+                    vcpus = (quota + period - 1) / period;
+                else if (const json* set = member(*cpu, "cpus")) {
+                    std::string list = string_at(*set, "linux.resources.cpu.cpus");
+                    // "0-3,6": ranges and single CPUs
+                    for (size_t at = 0; at < list.size();) {
+                        size_t end = list.find(',', at);
+                        std::string item = list.substr(at, end == std::string::npos ? std::string::npos : end - at);
+                        char* rest = nullptr;
+                        long first = std::strtol(item.c_str(), &rest, 10), last = first;
+                        if (rest && *rest == '-')
+                            last = std::strtol(rest + 1, &rest, 10);
+                        if (item.empty() || !rest || *rest || first < 0 || last < first)
+                            fail("linux.resources.cpu.cpus", "'" + list + "' is not a list of CPUs");
+                        vcpus += last - first + 1;
+                        at = end == std::string::npos ? list.size() : end + 1;
+                    }
+                }
+                vcpus = std::min(vcpus, 16L);
+            }
         if (const json* resources = member(*linux_, "resources"))
             if (const json* memory = member(*resources, "memory"))
                 if (const json* limit = member(*memory, "limit")) {
@@ -259,6 +293,8 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
     r.insert(r.begin(), { "-i" });
     if (memory_mib)
         r.insert(r.end(), { "-M", std::to_string(memory_mib) });
+    if (vcpus > 1)
+        r.insert(r.end(), { "-c", std::to_string(vcpus) });
     for (const auto& e : env)
         r.insert(r.end(), { "-e", e });
     if (!hostname.empty())
