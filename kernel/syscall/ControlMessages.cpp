@@ -13,29 +13,39 @@ constexpr uint64_t kHeader = sizeof(cmsghdr);
 
 uint64_t aligned(uint64_t length) { return (length + 7) & ~uint64_t(7); } // CMSG_ALIGN
 constexpr int kIpLevel = 0, kIpv6Level = 41; // IPPROTO_IP, IPPROTO_IPV6
-} // namespace
 
-ErrorOr<Socket::PassedFiles> copy_in_rights(const msghdr& m, const FdTable& fds)
+// Copies the program's control buffer in and calls visit(header, data) for
+// each header, then the next at its aligned end while a whole header fits
+// (CMSG_FIRSTHDR, CMSG_NXTHDR); a header that does not fit is EINVAL.
+template<typename Visit>
+ErrorOr<void> for_each_control_message(const msghdr& m, Visit visit)
 {
-    Socket::PassedFiles files;
     uint64_t length = m.msg_controllen;
     if (length < kHeader)
-        return files; // no first header (CMSG_FIRSTHDR is null)
+        return {}; // no first header (CMSG_FIRSTHDR is null)
     if (length > kMaxControl)
         return err(ENOBUFS);
     kstd::Vector<uint8_t> control;
     if (!control.resize(size_t(length)))
         return err(ENOMEM);
     TRY(IoBuffer::user(uintptr_t(m.msg_control)).read_into(control.data(), 0, size_t(length)));
-    // Each header, then the next at its aligned end while a whole header
-    // fits (CMSG_NXTHDR).
     cmsghdr h;
     for (uint64_t at = 0; at + kHeader <= length; at += aligned(h.cmsg_len)) {
         memcpy(&h, control.data() + at, sizeof h);
         if (h.cmsg_len < kHeader || h.cmsg_len > length - at)
             return err(EINVAL);
+        TRY(visit(h, control.data() + at + kHeader));
+    }
+    return {};
+}
+} // namespace
+
+ErrorOr<Socket::PassedFiles> copy_in_rights(const msghdr& m, const FdTable& fds)
+{
+    Socket::PassedFiles files;
+    TRY(for_each_control_message(m, [&](const cmsghdr& h, const uint8_t* data) -> ErrorOr<void> {
         if (h.cmsg_level != SOL_SOCKET || h.cmsg_type == SCM_CREDENTIALS)
-            continue;
+            return {};
         if (h.cmsg_type != SCM_RIGHTS)
             return err(EINVAL);
         size_t count = size_t((h.cmsg_len - kHeader) / sizeof(int32_t));
@@ -43,11 +53,12 @@ ErrorOr<Socket::PassedFiles> copy_in_rights(const msghdr& m, const FdTable& fds)
             return err(EINVAL);
         for (size_t i = 0; i < count; ++i) {
             int32_t fd;
-            memcpy(&fd, control.data() + at + kHeader + i * sizeof fd, sizeof fd);
+            memcpy(&fd, data + i * sizeof fd, sizeof fd);
             if (!files.append(TRY(fds.get(fd))))
                 return err(ENOMEM);
         }
-    }
+        return {};
+    }));
     return files;
 }
 
@@ -87,30 +98,18 @@ ErrorOr<uint64_t> copy_out_rights(Socket::PassedFiles files, const msghdr& m, Fd
 ErrorOr<Socket::AncillaryList> copy_in_ancillary(const msghdr& m)
 {
     Socket::AncillaryList list;
-    uint64_t length = m.msg_controllen;
-    if (length < kHeader)
-        return list;
-    if (length > kMaxControl)
-        return err(ENOBUFS);
-    kstd::Vector<uint8_t> control;
-    if (!control.resize(size_t(length)))
-        return err(ENOMEM);
-    TRY(IoBuffer::user(uintptr_t(m.msg_control)).read_into(control.data(), 0, size_t(length)));
-    cmsghdr h;
-    for (uint64_t at = 0; at + kHeader <= length; at += aligned(h.cmsg_len)) {
-        memcpy(&h, control.data() + at, sizeof h);
-        if (h.cmsg_len < kHeader || h.cmsg_len > length - at)
-            return err(EINVAL);
+    TRY(for_each_control_message(m, [&](const cmsghdr& h, const uint8_t* data) -> ErrorOr<void> {
         if (h.cmsg_level != kIpLevel && h.cmsg_level != kIpv6Level)
-            continue;
+            return {};
         Socket::Ancillary a {};
         a.level = h.cmsg_level;
         a.type = h.cmsg_type;
         a.length = uint32_t(h.cmsg_len - kHeader);
-        memcpy(a.data, control.data() + at + kHeader, kstd::min<size_t>(a.length, sizeof a.data));
+        memcpy(a.data, data, kstd::min<size_t>(a.length, sizeof a.data));
         if (!list.append(a))
             return err(ENOMEM);
-    }
+        return {};
+    }));
     return list;
 }
 

@@ -43,11 +43,9 @@ unsigned listening_tcp_port(int fd)
 }
 } // namespace
 
-std::vector<unsigned> ForwardBacklog::tcp_host_ports(const std::vector<std::string>& netdevs)
+std::vector<HostForward> host_forwards(const std::vector<std::string>& netdevs)
 {
-    // hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, among
-    // the comma-separated options of a user-mode netdev.
-    std::vector<unsigned> ports;
+    std::vector<HostForward> rules;
     for (const auto& spec : netdevs) {
         if (spec != "user" && spec.rfind("user,", 0) != 0)
             continue;
@@ -55,16 +53,26 @@ std::vector<unsigned> ForwardBacklog::tcp_host_ports(const std::vector<std::stri
             size_t start = at + 9, end = spec.find(',', start);
             std::string rule = spec.substr(start, end == std::string::npos ? std::string::npos : end - start);
             std::string host = rule.substr(0, rule.find('-'));
-            if (host.rfind("udp:", 0) == 0)
-                continue;
+            bool udp = host.rfind("udp:", 0) == 0;
+            if (udp || host.rfind("tcp:", 0) == 0)
+                host = host.substr(4);
             size_t colon = host.rfind(':');
             if (colon == std::string::npos)
                 continue;
             unsigned port = unsigned(std::strtoul(host.c_str() + colon + 1, nullptr, 10));
-            if (port > 0 && port < 65536 && std::find(ports.begin(), ports.end(), port) == ports.end())
-                ports.push_back(port);
+            if (port > 0 && port < 65536)
+                rules.push_back({ udp, host.substr(0, colon), port });
         }
     }
+    return rules;
+}
+
+std::vector<unsigned> ForwardBacklog::tcp_host_ports(const std::vector<std::string>& netdevs)
+{
+    std::vector<unsigned> ports;
+    for (const auto& f : host_forwards(netdevs))
+        if (!f.udp && std::find(ports.begin(), ports.end(), f.host_port) == ports.end())
+            ports.push_back(f.host_port);
     return ports;
 }
 

@@ -13,6 +13,15 @@
 
 namespace husk::tools {
 
+// One hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT option of
+// a user-mode -netdev spec (ForwardBacklog and Ipv6Forward read them).
+struct HostForward {
+    bool udp;
+    std::string host_address; // "" when the rule names none
+    unsigned host_port;
+};
+std::vector<HostForward> host_forwards(const std::vector<std::string>& netdevs);
+
 class ForwardBacklog {
 public:
     // The TCP host ports of the hostfwd= rules in QEMU's -netdev specs.

@@ -1,4 +1,5 @@
 #include "Ipv6Forward.h"
+#include "ForwardBacklog.h"
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdlib>
@@ -94,27 +95,10 @@ bool would_block() { return errno == EAGAIN || errno == EWOULDBLOCK || errno == 
 
 std::vector<Ipv6Forward::Rule> Ipv6Forward::rules(const std::vector<std::string>& netdevs)
 {
-    // hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT, among the
-    // comma-separated options of a user-mode netdev; only loopback ones.
     std::vector<Rule> rules;
-    for (const auto& spec : netdevs) {
-        if (spec != "user" && spec.rfind("user,", 0) != 0)
-            continue;
-        for (size_t at = spec.find(",hostfwd="); at != std::string::npos; at = spec.find(",hostfwd=", at + 1)) {
-            size_t start = at + 9, end = spec.find(',', start);
-            std::string rule = spec.substr(start, end == std::string::npos ? std::string::npos : end - start);
-            std::string host = rule.substr(0, rule.find('-'));
-            bool udp = host.rfind("udp:", 0) == 0;
-            if (udp || host.rfind("tcp:", 0) == 0)
-                host = host.substr(4);
-            size_t colon = host.rfind(':');
-            if (colon == std::string::npos || host.substr(0, colon) != "127.0.0.1")
-                continue;
-            unsigned port = unsigned(std::strtoul(host.c_str() + colon + 1, nullptr, 10));
-            if (port > 0 && port < 65536)
-                rules.push_back({ udp, port });
-        }
-    }
+    for (const auto& f : host_forwards(netdevs))
+        if (f.host_address == "127.0.0.1") // the loopback forwards husk run makes
+            rules.push_back({ f.udp, f.host_port });
     return rules;
 }
 
