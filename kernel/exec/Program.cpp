@@ -25,6 +25,9 @@ ErrorOr<int> Program::run(Process& process, kstd::StringView path, ProgramArgs a
     process.set_executable(loaded.file, kstd::move(loaded.file_path));
     process.set_command_line(kstd::move(loaded.command_line));
     process.set_name(name);
+    // As an execve would: the capabilities a program gets (those the
+    // configuration gave the process are the ones it was exec'd with).
+    process.credentials().exec();
     husk_user_regs regs;
     husk_user_regs_init(&regs, loaded.start.entry, loaded.start.stack_pointer);
     // Pid 1's first thread has tid 1.

@@ -120,6 +120,22 @@ ErrorOr<kstd::StringView> find_program(Process& process, kstd::StringView path)
     }
     return path;
 }
+void apply_capabilities(Credentials& c)
+{
+    if (Config::get("cap_bounding").is_empty())
+        return; // none given: root holds every capability
+    CapabilitySet given[5];
+    const char* const keys[5] = { "cap_bounding", "cap_effective", "cap_permitted", "cap_inheritable", "cap_ambient" };
+    for (int i = 0; i < 5; ++i)
+        given[i] = Config::get_number(keys[i], 0) & kAllCapabilities;
+    c.cap_bounding = given[0];
+    c.cap_permitted = given[2];
+    c.cap_effective = given[1] & c.cap_permitted;
+    c.cap_inheritable = given[3];
+    c.cap_ambient = given[4] & c.cap_permitted & c.cap_inheritable;
+    c.keep_caps = false;
+}
+
 } // namespace
 
 } // namespace husk
@@ -229,6 +245,12 @@ extern "C" int husk_kernel_run_program(void)
             return 127;
         }
     }
+    // cap_bounding= ... cap_ambient= (husk oci's process.capabilities) and
+    // no_new_privs=1: the sets the first program is started with; its
+    // execve then gives it what Linux would (Credentials::exec).
+    apply_capabilities(process.credentials());
+    if (Config::get_number("no_new_privs", 0))
+        process.credentials().no_new_privs = true;
     kstd::StringView program_name = args.argv[0];
     auto status = Program::run(process, installed.value(), kstd::move(args));
     // Whatever the program left open is closed, then every disk is synced

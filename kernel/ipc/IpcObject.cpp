@@ -25,14 +25,14 @@ ErrorOr<void> IpcObject::check_access(const Credentials& who, int flags) const
         granted >>= 6;
     else if (who.egid == cgid || who.egid == gid)
         granted >>= 3;
-    if ((requested & ~granted & 07) && !who.is_superuser())
+    if ((requested & ~granted & 07) && !who.capable(Capability::IpcOwner))
         return kstd::err(kstd::EACCES);
     return {};
 }
 
 ErrorOr<void> IpcObject::check_owner(const Credentials& who) const
 {
-    if (who.euid == cuid || who.euid == uid || who.is_superuser())
+    if (who.euid == cuid || who.euid == uid || who.capable(Capability::SysAdmin))
         return {};
     return kstd::err(kstd::EPERM);
 }

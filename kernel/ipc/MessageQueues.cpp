@@ -249,7 +249,7 @@ ErrorOr<long> MessageQueues::control(const IpcCaller& caller, int id, int cmd, l
         if (ds.msg_perm.uid == ~0u || ds.msg_perm.gid == ~0u)
             return err(EINVAL);
         // Raising the limit past MSGMNB takes CAP_SYS_RESOURCE.
-        if (ds.msg_qbytes > uint64_t(linux::MSGMNB) && !caller.credentials.is_superuser())
+        if (ds.msg_qbytes > uint64_t(linux::MSGMNB) && !caller.credentials.capable(Capability::SysResource))
             return err(EPERM);
         q->max_bytes = size_t(ds.msg_qbytes);
         q->set(ds.msg_perm);

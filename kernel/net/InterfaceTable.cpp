@@ -140,7 +140,7 @@ ErrorOr<long> list_interfaces(IoBuffer arg)
 
 ErrorOr<long> change_route(unsigned long request, IoBuffer arg)
 {
-    if (!Process::current().credentials().is_superuser())
+    if (!Process::current().credentials().capable(Capability::NetAdmin))
         return err(EPERM);
     rtentry r;
     TRY(arg.read_into(&r, 0, sizeof r));
@@ -195,7 +195,7 @@ ErrorOr<long> InterfaceTable::ioctl(unsigned long request, IoBuffer arg)
     }
     if (!n)
         return err(ENODEV);
-    bool superuser = Process::current().credentials().is_superuser();
+    bool superuser = Process::current().credentials().capable(Capability::NetAdmin);
     switch (request) {
     case SIOCGIFNAME: name_of(*n, r.name); break;
     case SIOCGIFINDEX: r.value = index_of(*n); break;

@@ -143,7 +143,7 @@ ErrorOr<size_t> NetlinkSocket::send(IoBuffer buf, size_t n, int flags, const Soc
         return err(ENOMEM);
     if (n)
         TRY(buf.read_into(request.data(), 0, n));
-    RouteNetlink::Sender sender { m_port, Process::current().credentials().is_superuser(),
+    RouteNetlink::Sender sender { m_port, Process::current().credentials().capable(Capability::NetAdmin),
                                   (m_options & (1u << NETLINK_CAP_ACK)) != 0 };
     NetlinkReply reply(0, m_port);
     RouteNetlink::handle(request.data(), n, sender, reply);
@@ -213,7 +213,7 @@ short NetlinkSocket::poll_events()
 ErrorOr<void> NetlinkSocket::set_option(int level, int name, const void* value, uint32_t length)
 {
     if (level == SOL_SOCKET && (name == SO_RCVBUFFORCE || name == SO_SNDBUFFORCE)) {
-        if (!Process::current().credentials().is_superuser())
+        if (!Process::current().credentials().capable(Capability::NetAdmin))
             return err(EPERM);
         int v = TRY(int_option(value, length));
         (name == SO_RCVBUFFORCE ? m_rcvbuf : m_sndbuf) = v < 0 ? 2304u : uint32_t(v) * 2;

@@ -228,8 +228,8 @@ ErrorOr<void> PosixTimers::check_clock(int clock)
     case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:
         return err(EOPNOTSUPP);
     case CLOCK_REALTIME_ALARM: case CLOCK_BOOTTIME_ALARM:
-        if (!Process::current().credentials().is_superuser())
-            return err(EPERM); // CAP_WAKE_ALARM
+        if (!Process::current().credentials().capable(Capability::WakeAlarm))
+            return err(EPERM);
         return {};
     default:
         return err(EINVAL);

@@ -51,11 +51,11 @@ ErrorOr<void> Priority::set(Process& caller, int which, int who, int nice)
     ErrorOr<void> failure {};
     TRY(for_targets(caller, which, who, [&](Process& p) {
         const Credentials& them = p.credentials();
-        if (!me.is_superuser() && them.uid != me.euid && them.euid != me.euid) {
+        if (!me.capable(Capability::SysNice) && them.uid != me.euid && them.euid != me.euid) {
             failure = err(EPERM);
             return;
         }
-        if (nice < p.nice() && !me.is_superuser()) {
+        if (nice < p.nice() && !me.capable(Capability::SysNice)) {
             failure = err(EACCES);
             return;
         }
@@ -82,7 +82,7 @@ ErrorOr<void> Priority::set_policy(Process& caller, Process& target, int policy,
     if (priority < min_priority(base) || priority > max_priority(base))
         return err(EINVAL);
     const Credentials& me = caller.credentials();
-    if (!me.is_superuser()) {
+    if (!me.capable(Capability::SysNice)) {
         if (base == SCHED_FIFO || base == SCHED_RR)
             return err(EPERM); // RLIMIT_RTPRIO is 0
         const Credentials& them = target.credentials();

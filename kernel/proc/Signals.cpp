@@ -187,7 +187,8 @@ bool Signals::may_signal(const Process& target)
 {
     const Credentials& me = Process::current().credentials();
     auto& them = const_cast<Process&>(target).credentials();
-    return me.is_superuser() || me.euid == them.uid || me.uid == them.uid;
+    return me.capable(Capability::Kill) || me.euid == them.uid || me.uid == them.uid || me.euid == them.suid
+           || me.uid == them.suid;
 }
 
 bool Signals::is_ignored(const Process& process, int sig)

@@ -154,7 +154,7 @@ SysResult sys_fchdir(int fd)
 
 SysResult sys_chroot(UChar path)
 {
-    if (!Process::current().credentials().is_superuser())
+    if (!Process::current().credentials().capable(Capability::SysChroot))
         return err(EPERM);
     RefPtr<Vnode> dir = TRY(directory_at(path));
     Process::current().set_root(dir);
@@ -164,7 +164,7 @@ SysResult sys_chroot(UChar path)
 SysResult sys_mount(UChar source, UChar target, UChar fstype, unsigned long flags, UserPtr<const void> data)
 {
     Process& p = Process::current();
-    if (!p.credentials().is_superuser())
+    if (!p.credentials().capable(Capability::SysAdmin))
         return err(EPERM);
     if (flags & (MS_REMOUNT | MS_BIND))
         return err(EINVAL); // not supported yet (documented in the table)
@@ -198,7 +198,7 @@ SysResult sys_umount2(UChar target, int flags)
     constexpr int kExpire = 4, kNoFollow = 8;
     if (flags & ~(MNT_FORCE | MNT_DETACH | kExpire | kNoFollow))
         return err(EINVAL);
-    if (!Process::current().credentials().is_superuser())
+    if (!Process::current().credentials().capable(Capability::SysAdmin))
         return err(EPERM);
     Resolved r = TRY(resolve_at(AT_FDCWD, target, (flags & kNoFollow) ? 0 : FollowLast));
     if (!r.vnode->root_of_mount)

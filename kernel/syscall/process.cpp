@@ -95,7 +95,7 @@ SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_
         // RLIMIT_NOFILE is enforced; other limits are accepted without
         // effect (documented).
         if (resource == 7)
-            TRY(p.fds().set_limits(l.rlim_cur, l.rlim_max, p.credentials().is_superuser()));
+            TRY(p.fds().set_limits(l.rlim_cur, l.rlim_max, p.credentials().capable(Capability::SysResource)));
     }
     if (!old.is_null())
         TRY(copy_out(old, previous));
@@ -155,6 +155,8 @@ SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
     case kSetDumpable:
         return arg2 <= 1 ? SysResult(0) : err(EINVAL);
     default:
+        if (is_capability_prctl(option))
+            return capability_prctl(option, arg2, arg3, arg4, arg5);
         return err(EINVAL);
     }
 }

@@ -151,10 +151,10 @@ void copy_field(char* dst, kstd::StringView src)
 } // namespace
 
 namespace {
-// sethostname/setdomainname: root only (CAP_SYS_ADMIN), then the length.
+// sethostname/setdomainname: CAP_SYS_ADMIN, then the length.
 SysResult set_name(UserPtr<const char> name, int length, ErrorOr<void> (*set)(const char*, size_t))
 {
-    if (!Process::current().credentials().is_superuser())
+    if (!Process::current().credentials().capable(Capability::SysAdmin))
         return err(EPERM);
     if (length < 0 || size_t(length) > SystemNames::kMaxLength)
         return err(EINVAL);

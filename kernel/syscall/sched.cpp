@@ -125,14 +125,16 @@ SysResult sys_capget(UserPtr<void> header, UserPtr<void> data)
     Process* p = pid ? Process::find(uint32_t(pid)) : &Process::current();
     if (!p || p->is_zombie())
         return err(ESRCH);
-    uint64_t caps = p->credentials().capabilities();
-    CapData out[2] = { { uint32_t(caps), uint32_t(caps), 0 }, { uint32_t(caps >> 32), uint32_t(caps >> 32), 0 } };
+    const Credentials& c = p->credentials();
+    CapData out[2] = { { uint32_t(c.cap_effective), uint32_t(c.cap_permitted), uint32_t(c.cap_inheritable) },
+                       { uint32_t(c.cap_effective >> 32), uint32_t(c.cap_permitted >> 32),
+                         uint32_t(c.cap_inheritable >> 32) } };
     TRY(data.buffer().write_from(0, out, sizeof(CapData) * size_t(n)));
     return 0;
 }
 
-// capset: the new sets must lie within what the process holds (EPERM);
-// they are checked, not kept — a process's powers follow its euid.
+// capset: the calling process's own sets (pid 0 or its own), within the
+// rules Credentials applies (EPERM otherwise). Version 1 sets the low 32.
 SysResult sys_capset(UserPtr<void> header, UserPtr<const void> data)
 {
     int n = TRY(cap_words(UserPtr<CapHeader>(header.address())));
@@ -145,9 +147,7 @@ SysResult sys_capset(UserPtr<void> header, UserPtr<const void> data)
     uint64_t effective = in[0].effective | (uint64_t(in[1].effective) << 32);
     uint64_t permitted = in[0].permitted | (uint64_t(in[1].permitted) << 32);
     uint64_t inheritable = in[0].inheritable | (uint64_t(in[1].inheritable) << 32);
-    uint64_t held = self.credentials().capabilities();
-    if ((permitted & ~held) || (inheritable & ~held) || (effective & ~permitted))
-        return err(EPERM);
+    TRY(self.credentials().set_capabilities(effective, permitted, inheritable));
     return 0;
 }
 

@@ -50,8 +50,8 @@ SysResult sys_timerfd_create(int clock, int flags)
     if (clock != kRealtime && clock != kMonotonic && clock != kBoottime && clock != kRealtimeAlarm
         && clock != kBoottimeAlarm)
         return err(EINVAL);
-    if ((clock == kRealtimeAlarm || clock == kBoottimeAlarm) && !Process::current().credentials().is_superuser())
-        return err(EPERM); // CAP_WAKE_ALARM
+    if ((clock == kRealtimeAlarm || clock == kBoottimeAlarm) && !Process::current().credentials().capable(Capability::WakeAlarm))
+        return err(EPERM);
     RefPtr<File> f = kstd::adopt_new<TimerFd>(clock, flags);
     if (!f)
         return err(ENOMEM);

@@ -17,7 +17,7 @@ constexpr uint32_t kUnchanged = uint32_t(-1);
 ErrorOr<void> require_owner(const PathContext& context, const Vnode& v)
 {
     const Credentials& who = context.credentials;
-    if (!who.is_superuser() && who.euid != v.uid())
+    if (!who.capable(Capability::Fowner) && who.euid != v.uid())
         return err(EPERM);
     return {};
 }
@@ -41,7 +41,7 @@ ErrorOr<void> Vfs::chown(const PathContext& context, Vnode& v, uint32_t uid, uin
     const Credentials& who = context.credentials;
     bool uid_change = uid != kUnchanged && uid != v.uid();
     bool gid_change = gid != kUnchanged && gid != v.gid();
-    if (!who.is_superuser() && (uid_change || (gid_change && (who.euid != v.uid() || !who.in_group(gid)))))
+    if (!who.capable(Capability::Chown) && (uid_change || (gid_change && (who.euid != v.uid() || !who.in_group(gid)))))
         return err(EPERM);
     if (v.fs().is_read_only())
         return err(EROFS);
@@ -78,7 +78,7 @@ ErrorOr<void> Vfs::set_times(const PathContext& context, Vnode& v, const linux::
         return err(EROFS);
     // Setting a time of one's choice is the owner's; "now" also anyone's
     // who may write the file.
-    if (!who.is_superuser() && who.euid != v.uid()) {
+    if (!who.capable(Capability::Fowner) && who.euid != v.uid()) {
         if (explicit_time)
             return err(EPERM);
         TRY(check_access(v, who, W_OK));

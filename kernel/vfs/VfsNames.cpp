@@ -44,7 +44,7 @@ ErrorOr<void> may_delete(const PathContext& context, Vnode& dir, const Vnode& vi
 {
     TRY(may_modify(context, dir));
     const Credentials& who = context.credentials;
-    if ((dir.mode() & S_ISVTX) && !who.is_superuser() && who.euid != victim.uid() && who.euid != dir.uid())
+    if ((dir.mode() & S_ISVTX) && !who.capable(Capability::Fowner) && who.euid != victim.uid() && who.euid != dir.uid())
         return err(EPERM);
     return {};
 }

@@ -37,6 +37,14 @@ int main(int argc, char** argv)
         printf("hostname: %s\n", gethostname(host, sizeof host) == 0 ? host : "?");
         printf("uid: %d gid: %d\n", (int)getuid(), (int)getgid());
         printf("cpus: %ld\n", sysconf(_SC_NPROCESSORS_ONLN));
+        /* process.capabilities and noNewPrivileges, as the kernel gave them. */
+        FILE* status = fopen("/proc/self/status", "r");
+        char line[256];
+        while (status && fgets(line, sizeof line, status))
+            if (strncmp(line, "CapEff:", 7) == 0 || strncmp(line, "CapBnd:", 7) == 0 || strncmp(line, "NoNewPrivs:", 11) == 0)
+                printf("%s", line);
+        if (status)
+            fclose(status);
         fprintf(stderr, "to stderr\n");
         return 7;
     }

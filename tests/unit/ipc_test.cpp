@@ -19,10 +19,7 @@ constexpr int kEPERM = 1, kEAGAIN = 11, kEACCES = 13, kEINVAL = 22, kEIDRM = 43;
 
 IpcCaller as(uint32_t uid, uint32_t gid)
 {
-    Credentials c;
-    c.uid = c.euid = uid;
-    c.gid = c.egid = gid;
-    return { c, 100 + uid };
+    return { Credentials::of(uid, gid), 100 + uid };
 }
 const IpcCaller kOwner = as(1000, 1000), kGroup = as(1001, 1000), kOther = as(1002, 2000), kRoot = as(0, 0);
 

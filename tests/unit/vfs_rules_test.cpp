@@ -23,7 +23,7 @@ namespace {
 PathContext caller(uint32_t uid, uint32_t umask = 022)
 {
     PathContext context { Vfs::root(), Vfs::root(), {}, umask };
-    context.credentials = { uid, uid, uid, uid };
+    context.credentials = Credentials::of(uid, uid);
     return context;
 }
 

@@ -89,9 +89,7 @@ ErrorOr<RefPtr<Vnode>> OverlayVnode::copy_up_into(Vnode& dir, uint64_t data_limi
 {
     Vnode& low = *m_lower;
     StringView name = m_name.view();
-    Credentials owner;
-    owner.uid = owner.euid = low.uid();
-    owner.gid = owner.egid = low.gid();
+    Credentials owner = Credentials::of(low.uid(), low.gid());
     RefPtr<Vnode> up;
     if (low.is_directory()) {
         up = TRY(dir.mkdir(name, low.mode() & 07777, owner));

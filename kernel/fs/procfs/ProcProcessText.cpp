@@ -143,11 +143,10 @@ void ProcProcessText::status(Process& p, ProcText& out)
             (unsigned long long)p.pending_signals().set().bits());
     out.add("SigBlk:\t%016llx\nSigIgn:\t%016llx\nSigCgt:\t%016llx\n", (unsigned long long)thread.blocked.bits(),
             (unsigned long long)d.ignored, (unsigned long long)d.caught);
-    // The superuser has every capability (CAP_LAST_CAP 40), others none.
-    unsigned long long caps = c.is_superuser() ? 0x1ffffffffffull : 0;
-    out.add("CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\nCapAmb:\t%016llx\n", 0ull, caps,
-            caps, 0x1ffffffffffull, 0ull);
-    out.add("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+    out.add("CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\nCapAmb:\t%016llx\n",
+            (unsigned long long)c.cap_inheritable, (unsigned long long)c.cap_permitted,
+            (unsigned long long)c.cap_effective, (unsigned long long)c.cap_bounding, (unsigned long long)c.cap_ambient);
+    out.add("NoNewPrivs:\t%d\nSeccomp:\t0\nSeccomp_filters:\t0\n", c.no_new_privs ? 1 : 0);
     // One CPU (sched_getaffinity's answer).
     out.add("Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
     out.add("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");

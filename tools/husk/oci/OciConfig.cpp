@@ -7,6 +7,7 @@
 #include <fstream>
 #include <linux/openat2.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -39,6 +40,43 @@ std::vector<std::string> strings_at(const json& j, const std::string& field)
     for (size_t i = 0; i < j.size(); ++i)
         out.push_back(string_at(j[i], field + "[" + std::to_string(i) + "]"));
     return out;
+}
+
+// process.capabilities: each set's names as a mask (capabilities(7)'s
+// numbers); a set the object leaves out is empty, as runc makes it. A name
+// this kernel does not know is left out with a warning, as runc does.
+struct CapabilityMasks {
+    unsigned long long bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
+};
+
+CapabilityMasks capability_masks(const json& caps, std::vector<std::string>& warnings)
+{
+    static const char* const kNames[] = { "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
+        "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK",
+        "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT",
+        "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL",
+        "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF",
+        "CHECKPOINT_RESTORE" };
+    if (!caps.is_object())
+        fail("process.capabilities", "wants an object of capability lists");
+    CapabilityMasks m;
+    for (auto [set, mask] : { std::pair { "bounding", &m.bounding }, { "effective", &m.effective },
+                              { "permitted", &m.permitted }, { "inheritable", &m.inheritable }, { "ambient", &m.ambient } }) {
+        const json* list = member(caps, set);
+        if (!list)
+            continue;
+        std::string field = std::string("process.capabilities.") + set;
+        for (const std::string& name : strings_at(*list, field)) {
+            size_t n = 0;
+            while (n < std::size(kNames) && name != std::string("CAP_") + kNames[n])
+                ++n;
+            if (n == std::size(kNames))
+                warnings.push_back(field + ": " + name + " is not a capability this kernel knows; left out");
+            else
+                *mask |= 1ull << n;
+        }
+    }
+    return m;
 }
 
 bool is_executable_file(const std::string& path)
@@ -209,6 +247,18 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
         if (const json* groups = member(*user, "additionalGids"); groups && groups->is_array() && !groups->empty())
             out->warnings.push_back("process.user.additionalGids: not given to the program yet");
     }
+    // The capabilities the kernel gives the first program before it execs
+    // it (a root program gets its bounding and inheritable sets, another
+    // its ambient set, as on Linux), and no_new_privs.
+    std::optional<CapabilityMasks> caps;
+    if (const json* c = member(*process, "capabilities"))
+        caps = capability_masks(*c, out->warnings);
+    bool no_new_privs = false;
+    if (const json* n = member(*process, "noNewPrivileges")) {
+        if (!n->is_boolean())
+            fail("process.noNewPrivileges", "wants true or false");
+        no_new_privs = n->get<bool>();
+    }
     std::string hostname = member(config, "hostname") ? string_at(config["hostname"], "hostname") : "";
     if (hostname.find_first_of(" \t\n=") != std::string::npos)
         fail("hostname", "'" + hostname + "' is not a host name");
@@ -303,6 +353,13 @@ void map_config(const json& config, const std::string& bundle, BundleRun* out)
         r.insert(r.end(), { "--append", "cwd=" + cwd });
     if (uid || gid)
         r.insert(r.end(), { "--append", "uid=" + std::to_string(uid), "--append", "gid=" + std::to_string(gid) });
+    if (caps)
+        for (auto [key, mask] : { std::pair { "cap_bounding=", caps->bounding }, { "cap_effective=", caps->effective },
+                                  { "cap_permitted=", caps->permitted }, { "cap_inheritable=", caps->inheritable },
+                                  { "cap_ambient=", caps->ambient } })
+            r.insert(r.end(), { "--append", key + std::to_string(mask) });
+    if (no_new_privs)
+        r.insert(r.end(), { "--append", "no_new_privs=1" });
     std::string program = program_path(out->rootfs, argv[0], env);
     check_program(out->rootfs, program);
     r.insert(r.end(), { "--rootfs", out->rootfs, out->platform, program });
