@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 17
+#define HUSK_PLATFORM_VERSION 18
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -152,6 +152,31 @@ unsigned husk_plat_cpu_count(void);
 unsigned husk_plat_cpu_id(void);
 int husk_plat_cpu_start(void (*entry)(unsigned cpu));
 void husk_plat_cpu_kick(unsigned cpu);
+
+/* What CPU `cpu` (0 .. count - 1) is, for /proc/cpuinfo: the architecture's
+ * identification in the terms Linux prints (x86: CPUID). Strings are
+ * NUL-terminated, flags and power management space-separated Linux names;
+ * a number the platform does not know is 0. Returns 0, or -ENOSYS (the
+ * kernel then prints generic values). Kernel context. */
+struct husk_cpu_info {
+    char vendor[16];          /* "GenuineIntel", "AuthenticAMD", ... */
+    char model_name[64];      /* the brand string */
+    uint32_t family, model, stepping;
+    uint32_t microcode;       /* 0: unknown */
+    uint32_t khz;             /* the clock (x86: the TSC's) */
+    uint32_t bogomips_x100;   /* Linux's calibrated loop rate, hundredths */
+    uint32_t cache_kib;       /* the cache Linux reports (x86: L2 or L3) */
+    uint32_t package, core, apic_id, initial_apic_id;
+    uint32_t siblings, cores; /* logical CPUs and cores of its package */
+    uint32_t cpuid_level;     /* the highest standard leaf */
+    uint32_t tlb_4k_entries;
+    uint32_t clflush_bytes, cache_alignment;
+    uint32_t physical_bits, virtual_bits;
+    uint32_t has_fpu;
+    char flags[2048];
+    char power_management[128];
+};
+int husk_plat_cpu_info(unsigned cpu, struct husk_cpu_info *info);
 
 /* ---- Waiting for the outside world (Solo5's yield) --------------------- */
 

@@ -18,6 +18,8 @@ struct CpuState {
     uint64_t slice_start { 0 };
     Thread* preempted { nullptr }; // queued by the idle thread after it polled events
     bool halting { false };        // its idle thread waits in husk_plat_yield
+    uint64_t started_ns { 0 };     // when it began to run threads
+    uint64_t user_ns { 0 };        // programs' time on it
 };
 constexpr unsigned kMaxCpus = 16;
 
@@ -30,6 +32,7 @@ struct SchedulerState {
     Scheduler::EventHandler handlers[8] {};
     size_t handler_count { 0 };
     uint64_t preemptions { 0 };
+    uint64_t switches { 0 };
 };
 
 constexpr uint64_t kSliceNs = 10000000; // 10 ms
@@ -60,6 +63,7 @@ void Scheduler::switch_to(Thread* next)
     c.current = next;
     c.slice_start = now;
     if (next != prev) {
+        ++state().switches;
         // Kernel threads run in whatever space is active (the kernel's half
         // is in all of them); a program's thread needs its own.
         if (next->m_user_space)
@@ -74,7 +78,7 @@ void Scheduler::init(Process* first_process)
     c.current = Thread::adopt_current("init", first_process);
     if (!c.current)
         panic("scheduler: no memory for the first thread");
-    c.current->m_running_since = husk_plat_clock_monotonic();
+    c.current->m_running_since = c.started_ns = husk_plat_clock_monotonic();
     // The idle thread is created not-ready: it only runs when nothing else can.
     c.idle = Thread::create("idle", idle_loop, nullptr);
     if (!c.idle)
@@ -110,7 +114,7 @@ void Scheduler::cpu_main(unsigned cpu)
         panic("scheduler: no memory for the idle thread of CPU %u", cpu);
     c.idle->m_cpu = cpu;
     ++state().other_idles;
-    c.idle->m_running_since = husk_plat_clock_monotonic();
+    c.idle->m_running_since = c.started_ns = husk_plat_clock_monotonic();
     c.current = c.idle;
     idle_loop(nullptr);
 }
@@ -125,6 +129,23 @@ void Scheduler::nudge(Thread& t)
 }
 
 size_t Scheduler::thread_count() { return Thread::s_live - state().other_idles; }
+
+Scheduler::CpuTimes Scheduler::cpu_times(unsigned cpu)
+{
+    auto& s = state();
+    if (cpu >= s.cpu_count)
+        return {};
+    auto& c = s.cpus[cpu];
+    uint64_t now = husk_plat_clock_monotonic();
+    uint64_t idle = c.idle ? c.idle->m_ran_ns : 0;
+    if (c.idle && c.current == c.idle)
+        idle += now - c.idle->m_running_since;
+    return { now - c.started_ns, idle, c.user_ns };
+}
+
+void Scheduler::count_user_time(uint64_t ns) { here().user_ns += ns; }
+
+uint64_t Scheduler::context_switches() { return state().switches; }
 
 void Scheduler::wake(Thread& t)
 {

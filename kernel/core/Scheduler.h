@@ -41,6 +41,17 @@ public:
 
     static size_t thread_count();
 
+    // What each CPU did since it started (/proc/stat): all its time, its
+    // idle thread's, and its programs' (the rest is the kernel's).
+    struct CpuTimes {
+        uint64_t total_ns, idle_ns, user_ns;
+    };
+    static CpuTimes cpu_times(unsigned cpu);
+    // Time a thread spent in its program, charged to the CPU it ran on.
+    static void count_user_time(uint64_t ns);
+    // Switches between threads since boot, every CPU's.
+    static uint64_t context_switches();
+
     // Marks the current thread (un)preemptible; see Thread::preemptible.
     static void set_preemptible(bool preemptible);
     // Preemption switches since boot (tests check the timer really preempts).

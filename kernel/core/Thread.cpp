@@ -20,6 +20,7 @@ void copy_name(char* dst, size_t size, const char* src)
 } // namespace
 
 uint32_t Thread::allocate_id() { return g_next_tid++; }
+uint32_t Thread::ids_allocated() { return g_next_tid - 1; }
 
 Thread* Thread::create(const char* name, Entry entry, void* arg, Process* process, uint32_t tid)
 {
@@ -75,6 +76,13 @@ uint64_t Thread::cpu_ns() const
     if (Scheduler::current() == this)
         n += husk_plat_clock_monotonic() - m_running_since;
     return n;
+}
+
+void Thread::run_program_ended()
+{
+    uint64_t ns = cpu_ns() - m_program_mark;
+    m_user_ns += ns;
+    Scheduler::count_user_time(ns);
 }
 
 Usage Thread::usage() const

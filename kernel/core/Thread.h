@@ -27,6 +27,8 @@ public:
     static Thread* create(const char* name, Entry entry, void* arg, Process* process = nullptr, uint32_t tid = 0);
     // A new id from the space threads and processes share (pids are tids).
     static uint32_t allocate_id();
+    // How many ids were given out since boot (Linux's forks count, /proc/stat).
+    static uint32_t ids_allocated();
     // Wraps the execution context the kernel was entered on.
     static Thread* adopt_current(const char* name, Process* process);
 
@@ -90,7 +92,7 @@ public:
     // between run_program_began and run_program_ended.
     Usage usage() const;
     void run_program_began() { m_program_mark = cpu_ns(); }
-    void run_program_ended() { m_user_ns += cpu_ns() - m_program_mark; }
+    void run_program_ended();
     void count_minor_fault() { ++m_minor_faults; }
 
     // CPU-time interval timers are armed for its process: the scheduler

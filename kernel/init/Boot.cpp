@@ -11,6 +11,7 @@
 #include "../fs/devfs/DevFileSystem.h"
 #include "../fs/devfs/DeviceNode.h"
 #include "../fs/procfs/ProcFileSystem.h"
+#include "../fs/sysfs/SysFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
 #include "../fs/iso9660/IsoFileSystem.h"
 #include "../fs/ninep/NinepFileSystem.h"
@@ -143,6 +144,9 @@ kstd::ErrorOr<void> make_root_tree()
     auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
     TRY(Vfs::mount(procfs, *proc, 0));
+    auto sys = TRY(directory(*r, "sys", 0555));
+    FileSystem* sysfs = TRY(SysFileSystem::create({}, 0, {}));
+    TRY(Vfs::mount(sysfs, *sys, 0));
     return {};
 }
 
@@ -202,6 +206,7 @@ extern "C" int husk_kernel_boot(void)
     RamfsFileSystem::register_type();
     DevFileSystem::register_type();
     ProcFileSystem::register_type();
+    SysFileSystem::register_type();
     Ext2FileSystem::register_type();
     IsoFileSystem::register_type();
     OverlayFileSystem::register_type();

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include "../common/X86_64Swap.h"
+#include "../common/X86CpuIdentity.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define HUSK_ASAN 1
@@ -82,3 +83,17 @@ extern "C" unsigned husk_plat_cpu_count(void) { return 1; }
 extern "C" unsigned husk_plat_cpu_id(void) { return 0; }
 extern "C" int husk_plat_cpu_start(void (*)(unsigned)) { return -ENOSYS; }
 extern "C" void husk_plat_cpu_kick(unsigned) {}
+
+// The host's CPU as CPUID shows it to this process; its clock from the
+// frequency leaf where the CPU has one (0 otherwise).
+extern "C" int husk_plat_cpu_info(unsigned cpu, husk_cpu_info* info)
+{
+    if (cpu != 0)
+        return -EINVAL;
+    unsigned max_leaf, ebx, ecx, edx, mhz = 0;
+    asm volatile("cpuid" : "=a"(max_leaf), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0), "c"(0));
+    if (max_leaf >= 0x16)
+        asm volatile("cpuid" : "=a"(mhz), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(0x16), "c"(0));
+    husk::x86::cpu_identity(*info, 0, 1, uint64_t(mhz & 0xffff) * 1000);
+    return 0;
+}

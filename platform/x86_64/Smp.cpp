@@ -11,6 +11,7 @@
 #include "PerCpu.h"
 #include "PhysicalMemory.h"
 #include "UserRun.h"
+#include "../common/X86CpuIdentity.h"
 
 extern "C" {
 extern char husk_x86_ap_trampoline[], husk_x86_ap_trampoline_end[], husk_x86_boot_pml4[];
@@ -213,3 +214,16 @@ extern "C" int husk_plat_cpu_start(void (*entry)(unsigned cpu))
     return 0;
 }
 extern "C" void husk_plat_cpu_kick(unsigned cpu) { husk::x86::Smp::kick(cpu); }
+
+// CPUID on this CPU (QEMU gives every vCPU the same model), with the
+// asked CPU's own APIC id; the clock is the TSC's.
+extern "C" int husk_plat_cpu_info(unsigned cpu, husk_cpu_info* info)
+{
+    using namespace husk::x86;
+    unsigned n = Smp::count();
+    if (cpu >= n)
+        return -22; // EINVAL
+    cpu_identity(*info, cpu, n, Clock::tsc_hz() / 1000);
+    info->apic_id = info->initial_apic_id = g_apic_id[cpu];
+    return 0;
+}

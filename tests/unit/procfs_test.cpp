@@ -204,3 +204,52 @@ TEST(Procfs, LinksNamePaths)
     husk_syscall(SYS_close, stat, 0, 0, 0, 0, 0);
     husk_syscall(SYS_rmdir, long("/tmp/procfs-unit"), 0, 0, 0, 0, 0);
 }
+
+// A /proc/cpuinfo value: the line "KEY<tabs>: VALUE".
+std::string cpuinfo_field(const std::string& text, const std::string& key)
+{
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        size_t colon = line.find(": ");
+        if (colon != std::string::npos && line.rfind(key, 0) == 0 && line.find_first_not_of('\t', key.size()) == colon)
+            return line.substr(colon + 2);
+    }
+    return "missing";
+}
+
+// The CPUs as the hosted kernel shows them (one CPU, the host's CPUID):
+// /proc/cpuinfo's block, /proc/stat's lines, /sys/devices/system/cpu.
+TEST(Procfs, CpuFiles)
+{
+    boot_kernel();
+    long me = husk_syscall(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    std::string cpuinfo = read_as(me, "/proc/cpuinfo");
+    ASSERT_EQ(cpuinfo.rfind("processor\t: 0\nvendor_id\t: ", 0), 0u) << cpuinfo;
+    EXPECT_EQ(cpuinfo.find("processor\t: 1"), std::string::npos);
+    for (const char* key : { "cpu family", "model name", "cpu cores", "fpu", "flags", "bogomips", "address sizes" })
+        EXPECT_NE(cpuinfo_field(cpuinfo, key), "missing") << key;
+    EXPECT_NE(cpuinfo_field(cpuinfo, "flags").find(" sse2 "), std::string::npos);
+    EXPECT_EQ(cpuinfo_field(cpuinfo, "siblings"), "1");
+    EXPECT_EQ(cpuinfo.substr(cpuinfo.size() - 19), "power management:\n\n");
+
+    std::string stat = read_as(me, "/proc/stat");
+    auto lines = words(stat);
+    ASSERT_GE(lines.size(), 22u) << stat;
+    EXPECT_EQ(stat.rfind("cpu  ", 0), 0u) << stat;
+    EXPECT_EQ(lines[11], "cpu0");
+    EXPECT_EQ(stat.find("\ncpu1 "), std::string::npos);
+    for (const char* key : { "\nctxt ", "\nbtime ", "\nprocesses ", "\nprocs_running ", "\nprocs_blocked 0\n" })
+        EXPECT_NE(stat.find(key), std::string::npos) << key;
+
+    EXPECT_EQ(read_as(me, "/sys/devices/system/cpu/online"), "0\n");
+    EXPECT_EQ(read_as(me, "/sys/devices/system/cpu/possible"), "0\n");
+    EXPECT_EQ(read_as(me, "/sys/devices/system/cpu/present"), "0\n");
+    EXPECT_EQ(read_as(me, "/sys/devices/system/cpu/offline"), "\n");
+    auto names = list(me, "/sys/devices/system/cpu");
+    for (const char* n : { "cpu0", "online", "possible", "present", "offline" })
+        EXPECT_TRUE(names.count(n)) << n;
+    EXPECT_FALSE(names.count("cpu1"));
+    // The boot CPU cannot go offline: no online file, as on Linux.
+    EXPECT_EQ(read_as(me, "/sys/devices/system/cpu/cpu0/online"), "error " + std::to_string(ENOENT));
+    EXPECT_EQ(list(me, "/sys").count("devices"), 1u);
+}

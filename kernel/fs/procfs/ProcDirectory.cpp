@@ -15,12 +15,22 @@ ErrorOr<void> ProcDirectory::add(const char* name, RefPtr<Vnode> node)
     return {};
 }
 
+ErrorOr<void> ProcDirectory::filled()
+{
+    if (!m_fill)
+        return {};
+    DirectoryFill fill = m_fill;
+    m_fill = nullptr;
+    return fill(*this);
+}
+
 ErrorOr<RefPtr<Vnode>> ProcDirectory::lookup(kstd::StringView name)
 {
     if (name == ".")
         return RefPtr<Vnode>(this);
     if (name == "..")
         return RefPtr<Vnode>(m_parent ? m_parent : this); // the mount root's '..' is the VFS's
+    TRY(filled());
     for (auto& e : m_entries)
         if (kstd::StringView(e.name) == name)
             return e.node;
@@ -29,6 +39,7 @@ ErrorOr<RefPtr<Vnode>> ProcDirectory::lookup(kstd::StringView name)
 
 ErrorOr<void> ProcDirectory::readdir(uint64_t cookie, DirEmit emit, void* ctx)
 {
+    TRY(filled());
     if (cookie == 0 && !emit(ctx, { ".", ino(), linux::DT_DIR, 1 }))
         return {};
     if (cookie <= 1 && !emit(ctx, { "..", m_parent ? m_parent->ino() : ino(), linux::DT_DIR, 2 }))

@@ -17,7 +17,7 @@ public:
     kstd::ErrorOr<void> truncate(uint64_t) override { return kstd::err(kstd::EACCES); }
 
 private:
-    static constexpr size_t kMaxText = 16384;
+    static constexpr size_t kMaxText = 32768; // cpuinfo: ~2 KiB a CPU
     Generator m_generate;
 };
 

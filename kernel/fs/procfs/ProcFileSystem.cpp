@@ -5,6 +5,7 @@
 #include "ProcInodes.h"
 #include "ProcProcessLinks.h"
 #include "ProcRoot.h"
+#include "ProcSystemText.h"
 
 namespace husk {
 
@@ -31,11 +32,15 @@ ErrorOr<void> ProcFileSystem::build(Vnode& root_vnode)
     auto net = kstd::adopt_new<ProcDirectory>(fs, kNet);
     auto route = kstd::adopt_new<ProcFile>(fs, kNetRoute, InterfaceTable::route_text);
     auto self = kstd::adopt_new<ProcLink>(fs, kSelf, 0777, proc_links::self, 0, nullptr);
-    if (!net || !route || !self)
+    auto cpuinfo = kstd::adopt_new<ProcFile>(fs, kCpuinfo, proc_system::cpuinfo);
+    auto stat = kstd::adopt_new<ProcFile>(fs, kStat, proc_system::stat);
+    if (!net || !route || !self || !cpuinfo || !stat)
         return err(kstd::ENOMEM);
     TRY(net->add("route", route));
+    TRY(root.add("cpuinfo", cpuinfo));
     TRY(root.add("net", net));
     TRY(root.add("self", self));
+    TRY(root.add("stat", stat));
     return {};
 }
 

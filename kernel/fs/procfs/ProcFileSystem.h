@@ -1,4 +1,5 @@
 // procfs: /proc, kernel state as text files programs read the Linux way.
+// /proc/cpuinfo and /proc/stat (the CPUs: nproc, top, glibc's get_nprocs),
 // /proc/net/route (route(8), husk ctl route), /proc/self and a directory
 // per process (/proc/PID: cmdline, comm, cwd, exe, fd/, root, stat, statm,
 // status). The fixed tree is built when /proc is first looked in, a

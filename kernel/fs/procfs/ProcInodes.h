@@ -7,7 +7,7 @@
 
 namespace husk::proc_inodes {
 
-inline constexpr uint64_t kRoot = 1, kNet = 2, kNetRoute = 3, kSelf = 4;
+inline constexpr uint64_t kRoot = 1, kNet = 2, kNetRoute = 3, kSelf = 4, kCpuinfo = 5, kStat = 6;
 
 // What a node of /proc/PID is.
 enum class Node : uint8_t {
