@@ -10,7 +10,7 @@
 namespace husk::x86 {
 
 namespace {
-DeviceSlots<VirtioBlock, BlockDevices::kMax> g_devices;
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioBlock, BlockDevices::kMax> g_devices;
 unsigned g_count;
 
 bool any_in_flight()

@@ -24,9 +24,9 @@ void on_serial(void*) { Events::post(HUSK_EVENT_CONSOLE); }
 bool console_can_wake() { return g_console_input; }
 
 constexpr uint32_t kVirtioNet = 1, kVirtioBlock = 2, kVirtio9p = 9;
-DeviceSlots<VirtioMmio, 16> g_mmio;
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioMmio, 16> g_mmio;
 unsigned g_mmio_count;
-DeviceSlots<VirtioPci, 16> g_pci;
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioPci, 16> g_pci;
 unsigned g_pci_count;
 
 void attach(VirtioTransport& t)

@@ -10,7 +10,7 @@
 namespace husk::x86 {
 
 namespace {
-DeviceSlots<VirtioNet, NetDevices::kMax> g_devices;
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioNet, NetDevices::kMax> g_devices;
 unsigned g_count;
 
 // A frame can arrive at any time: an interface always can wake the kernel.

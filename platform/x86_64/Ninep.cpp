@@ -10,7 +10,7 @@
 namespace husk::x86 {
 
 namespace {
-DeviceSlots<Virtio9p, NinepChannels::kMax> g_channels;
+[[gnu::section(".bss.noinit")]] DeviceSlots<Virtio9p, NinepChannels::kMax> g_channels;
 unsigned g_count;
 
 bool any_in_flight()
