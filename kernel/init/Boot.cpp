@@ -139,7 +139,7 @@ kstd::ErrorOr<void> make_root_tree()
     // POSIX shared memory (shm_open) lives in /dev/shm, a tmpfs anyone may
     // create in, as on Linux.
     auto shm = TRY(devfs->root()->lookup("shm"));
-    FileSystem* shmfs = TRY(RamfsFileSystem::create("shm", 0, "mode=1777"));
+    FileSystem* shmfs = TRY(RamfsFileSystem::create_with_root_mode(01777));
     TRY(Vfs::mount(shmfs, *shm, 0));
     auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));

@@ -50,6 +50,12 @@ public:
 
     static constexpr size_t cstrlen(const char* s)
     {
+        // A literal's length is the compiler's to fold: the loop below is
+        // not folded, and ran (and cost its translation under TCG) for
+        // every StringView made from a literal. The kernel has no strlen
+        // to call, hence the loop for the rest.
+        if (__builtin_constant_p(__builtin_strlen(s)))
+            return __builtin_strlen(s);
         size_t n = 0;
         while (s[n])
             ++n;

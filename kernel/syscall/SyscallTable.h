@@ -12,7 +12,7 @@ enum class SyscallStatus : uint8_t { None, Partial, Full };
 struct SyscallEntry {
     const char* name;        // null for numbers Linux does not use
     SyscallStatus status;
-    const char* note;
+    const char* note; // why it is unsupported (the notes of supported calls are in syscalls.def, not the kernel)
     long (*handler)(const uint64_t* args);
 };
 

@@ -18,9 +18,11 @@ void FileSystem::statfs(linux::statfs& out)
     out.f_namelen = linux::NAME_MAX;
 }
 
+// Boot adds each type once (a second add of a name would be shadowed by
+// the first: find() returns the first match), so no search here.
 bool FileSystemTypes::add(const FileSystemType& type)
 {
-    if (g_type_count == kMaxTypes || find(type.name))
+    if (g_type_count == kMaxTypes)
         return false;
     g_types[g_type_count++] = type;
     return true;

@@ -3,13 +3,14 @@
 #include <husk/platform.h>
 #include "../../kernel/kstd/Errno.h"
 #include "Block.h"
+#include "DeviceSlots.h"
 #include "Events.h"
 #include "VirtioBlock.h"
 
 namespace husk::x86 {
 
 namespace {
-VirtioBlock g_devices[BlockDevices::kMax];
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioBlock, BlockDevices::kMax> g_devices;
 unsigned g_count;
 
 bool any_in_flight()
@@ -25,7 +26,7 @@ bool BlockDevices::add(VirtioTransport& transport)
 {
     if (g_count == kMax)
         return false;
-    if (!g_devices[g_count].init(transport))
+    if (!g_devices.make(g_count).init(transport))
         return false;
     if (g_count++ == 0)
         Events::add_source(any_in_flight);

@@ -8,6 +8,7 @@
 #include "Block.h"
 #include "BootInfo.h"
 #include "Console.h"
+#include "DeviceSlots.h"
 #include "Net.h"
 #include "Ninep.h"
 #include "Pci.h"
@@ -23,9 +24,9 @@ void on_serial(void*) { Events::post(HUSK_EVENT_CONSOLE); }
 bool console_can_wake() { return g_console_input; }
 
 constexpr uint32_t kVirtioNet = 1, kVirtioBlock = 2, kVirtio9p = 9;
-VirtioMmio g_mmio[16];
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioMmio, 16> g_mmio;
 unsigned g_mmio_count;
-VirtioPci g_pci[16];
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioPci, 16> g_pci;
 unsigned g_pci_count;
 
 void attach(VirtioTransport& t)
@@ -50,9 +51,9 @@ void attach(VirtioTransport& t)
 
 void found_mmio(uint64_t base, uint32_t irq)
 {
-    if (g_mmio_count == sizeof g_mmio / sizeof g_mmio[0])
+    if (g_mmio_count == g_mmio.kCount)
         return;
-    VirtioMmio& m = g_mmio[g_mmio_count];
+    VirtioMmio& m = g_mmio.make(g_mmio_count);
     if (!m.init(base, irq)) {
         Console::print("husk: no usable virtio device at %lx\n", (unsigned long)base);
         return;
@@ -63,9 +64,9 @@ void found_mmio(uint64_t base, uint32_t irq)
 
 void found_pci(PciAddress a)
 {
-    if (g_pci_count == sizeof g_pci / sizeof g_pci[0])
+    if (g_pci_count == g_pci.kCount)
         return;
-    VirtioPci& p = g_pci[g_pci_count];
+    VirtioPci& p = g_pci.make(g_pci_count);
     if (!p.init(a))
         return;
     ++g_pci_count;

@@ -2,6 +2,7 @@
 // order the machine announced them (vioif0, vioif1, ...).
 #include <husk/platform.h>
 #include "../../kernel/kstd/Errno.h"
+#include "DeviceSlots.h"
 #include "Events.h"
 #include "Net.h"
 #include "VirtioNet.h"
@@ -9,7 +10,7 @@
 namespace husk::x86 {
 
 namespace {
-VirtioNet g_devices[NetDevices::kMax];
+[[gnu::section(".bss.noinit")]] DeviceSlots<VirtioNet, NetDevices::kMax> g_devices;
 unsigned g_count;
 
 // A frame can arrive at any time: an interface always can wake the kernel.
@@ -20,7 +21,7 @@ bool NetDevices::add(VirtioTransport& transport)
 {
     if (g_count == kMax)
         return false;
-    if (!g_devices[g_count].init(transport, g_count))
+    if (!g_devices.make(g_count).init(transport, g_count))
         return false;
     if (g_count++ == 0)
         Events::add_source(can_receive);

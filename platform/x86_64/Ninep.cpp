@@ -2,6 +2,7 @@
 // the machine announced them.
 #include <husk/platform.h>
 #include "../../kernel/kstd/Errno.h"
+#include "DeviceSlots.h"
 #include "Events.h"
 #include "Ninep.h"
 #include "Virtio9p.h"
@@ -9,7 +10,7 @@
 namespace husk::x86 {
 
 namespace {
-Virtio9p g_channels[NinepChannels::kMax];
+[[gnu::section(".bss.noinit")]] DeviceSlots<Virtio9p, NinepChannels::kMax> g_channels;
 unsigned g_count;
 
 bool any_in_flight()
@@ -23,7 +24,7 @@ bool any_in_flight()
 
 bool NinepChannels::add(VirtioTransport& transport)
 {
-    if (g_count == kMax || !g_channels[g_count].init(transport))
+    if (g_count == kMax || !g_channels.make(g_count).init(transport))
         return false;
     if (g_count++ == 0)
         Events::add_source(any_in_flight);

@@ -6,6 +6,10 @@
 husk_ksyms_count: .quad 0
     .globl husk_ksyms
 husk_ksyms:
+    .globl husk_ksym_blocks
+husk_ksym_blocks:
+    .globl husk_ksym_name_index
+husk_ksym_name_index:
     .globl husk_ksym_names
 husk_ksym_names:
     .section .note.GNU-stack, "", @progbits

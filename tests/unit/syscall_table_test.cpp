@@ -42,11 +42,36 @@ TEST(SyscallTable, SupportedEntriesHaveHandlers)
         } else {
             EXPECT_NE(e->handler, nullptr) << e->name;
             ++supported;
-            if (e->status == SyscallStatus::Partial)
-                EXPECT_STRNE(e->note, "") << e->name << " is partial: the note must say what is missing";
         }
     }
     EXPECT_GE(supported, 80);
+}
+
+TEST(SyscallTable, PartialEntriesSayWhatIsMissing)
+{
+    // The notes of supported calls stay in syscalls.def (the kernel keeps
+    // only the unsupported ones'), so they are checked there.
+    enum Status { FULL, PARTIAL };
+    struct Row {
+        const char* name;
+        Status status;
+        const char* note;
+    };
+    static const Row rows[] = {
+#define HUSK_SYSCALL(nr, name, status, note, ...) { #name, status, note },
+#define HUSK_NOSYS(nr, name, note)
+#include <husk/syscalls.def>
+#undef HUSK_SYSCALL
+#undef HUSK_NOSYS
+    };
+    int partial = 0;
+    for (const Row& r : rows) {
+        if (r.status != PARTIAL)
+            continue;
+        EXPECT_STRNE(r.note, "") << r.name << " is partial: the note must say what is missing";
+        ++partial;
+    }
+    EXPECT_GT(partial, 0);
 }
 
 TEST(SyscallTable, UnsupportedCallIsEnosysAndLoggedOnce)

@@ -33,7 +33,11 @@ ErrorOr<uint32_t> root_mode(kstd::StringView data)
 
 ErrorOr<FileSystem*> RamfsFileSystem::create(kstd::StringView, unsigned long, kstd::StringView data)
 {
-    uint32_t mode = TRY(root_mode(data));
+    return create_with_root_mode(TRY(root_mode(data)));
+}
+
+ErrorOr<FileSystem*> RamfsFileSystem::create_with_root_mode(uint32_t mode)
+{
     auto* fs = new RamfsFileSystem();
     if (!fs)
         return err(kstd::ENOMEM);

@@ -11,6 +11,9 @@ class RamfsDirectory;
 class RamfsFileSystem final : public FileSystem {
 public:
     static kstd::ErrorOr<FileSystem*> create(kstd::StringView source, unsigned long flags, kstd::StringView data);
+    // The same with the root's permissions given (boot's /dev/shm: no
+    // option string to parse).
+    static kstd::ErrorOr<FileSystem*> create_with_root_mode(uint32_t mode);
     static void register_type();
 
     const char* type_name() const override { return "ramfs"; }
