@@ -209,6 +209,11 @@ kstd::ErrorOr<void> Syslog::start_forwarding()
     kstd::RefPtr<Socket> socket = TRY(UdpSocket::create(linux::AF_INET, 0));
     linux::sockaddr_in to { linux::AF_INET, uint16_t(__builtin_bswap16(uint16_t(port))), address, {} };
     TRY(socket->connect(SocketAddress::of(&to, sizeof to)));
+    // The server's link address first: a program that logs and exits at
+    // once would otherwise stop the machine while its lines wait for ARP.
+    if (!NetStack::resolve_next_hop(address, husk_plat_clock_monotonic() + 2000000000ull))
+        klog(LogLevel::Warning, "syslog: no answer to ARP for the way to %.*s yet; lines may wait for it",
+             int(spec.length()), spec.data());
     g_forward.get() = kstd::move(socket);
     klog(LogLevel::Info, "syslog: forwarding /dev/log to %.*s", int(spec.length()), spec.data());
     return {};

@@ -9,6 +9,8 @@
 #include "TransmitBatch.h"
 #include "lwip/dhcp.h"
 #include "lwip/dns.h"
+#include "lwip/etharp.h"
+#include "lwip/ip4.h"
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/priv/tcp_priv.h"
@@ -248,6 +250,31 @@ bool NetStack::wait_for_ipv6_global(size_t index, uint64_t deadline)
         addresses().wait(deadline);
     }
     return n != nullptr;
+}
+
+bool NetStack::resolve_next_hop(uint32_t address, uint64_t deadline)
+{
+    ip4_addr_t to;
+    ip4_addr_set_u32(&to, address);
+    netif* n = ip4_route(&to);
+    if (!n || !(n->flags & NETIF_FLAG_ETHARP))
+        return n != nullptr; // no route, or a link without ARP (loopback)
+    const ip4_addr_t* hop = ip4_addr_netcmp(&to, netif_ip4_addr(n), netif_ip4_netmask(n)) ? &to : netif_ip4_gw(n);
+    bool asked = false;
+    for (;;) {
+        eth_addr* mac = nullptr;
+        const ip4_addr_t* found = nullptr;
+        if (etharp_find_addr(n, hop, &mac, &found) >= 0)
+            return true;
+        if (husk_plat_clock_monotonic() >= deadline)
+            return false;
+        if (!asked) {
+            etharp_request(n, hop);
+            asked = true;
+            kick();
+        }
+        Scheduler::sleep_until(husk_plat_clock_monotonic() + 1000000); // 1 ms
+    }
 }
 
 size_t NetStack::dns_servers(uint32_t* out, size_t max)

@@ -56,6 +56,11 @@ public:
     // link-local one (SLAAC from a router advertisement, after duplicate
     // address detection) or until deadline; whether it has one.
     static bool wait_for_ipv6_global(size_t index, uint64_t deadline);
+    // Sleeps until the link-layer address of the next hop toward an IPv4
+    // address (network order) is known (ARP), asking once, or until
+    // deadline; whether it is. A sender whose datagrams must not wait in
+    // ARP's queue when the machine stops (the syslog forwarder) asks first.
+    static bool resolve_next_hop(uint32_t address, uint64_t deadline);
     // The DNS servers DHCP named (network order); how many, at most max.
     static size_t dns_servers(uint32_t* out, size_t max);
     // Writes "ADDR" of an interface's IPv6 address i (empty when none).

@@ -1,5 +1,6 @@
 // Version, command line, memory regions, entropy and halt on bare metal.
 #include <husk/platform.h>
+#include "Net.h"
 #include "../../kernel/kstd/Errno.h"
 #include "../../kernel/kstd/Format.h"
 #include "BootInfo.h"
@@ -64,6 +65,7 @@ extern "C" void husk_plat_halt(int status)
 {
     using namespace husk::x86;
     cli();
+    NetDevices::drain(500'000'000);
     print_halt_time();
     char line[24];
     size_t n = kstd::format(line, sizeof line, "husk-exit:%d\n", status & 0xff);

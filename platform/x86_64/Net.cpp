@@ -28,6 +28,14 @@ bool NetDevices::add(VirtioTransport& transport)
     return true;
 }
 
+void NetDevices::drain(uint64_t timeout_ns)
+{
+    uint64_t deadline = husk_plat_clock_monotonic() + timeout_ns;
+    for (unsigned i = 0; i < g_count; ++i)
+        while (g_devices[i].sending() && husk_plat_clock_monotonic() < deadline)
+            __builtin_ia32_pause();
+}
+
 } // namespace husk::x86
 
 using husk::x86::g_count;

@@ -129,6 +129,12 @@ void VirtioNet::reclaim_sent()
     }
 }
 
+bool VirtioNet::sending()
+{
+    reclaim_sent();
+    return m_tx.free_descriptors() < m_tx.size();
+}
+
 bool VirtioNet::valid_offload(size_t len, const husk_net_tx& tx) const
 {
     if (tx.csum_start == 0)

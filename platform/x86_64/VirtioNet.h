@@ -20,6 +20,8 @@ public:
     int reserve(size_t len, void** buf);
     int commit(size_t len, const husk_net_tx* tx);
     long recv(void* buf, size_t len);
+    // Frames given to the device that it has not yet sent.
+    bool sending();
 
 private:
     static constexpr size_t kSlots = 128;         // buffers per direction: a full TCP window in flight
