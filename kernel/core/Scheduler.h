@@ -51,6 +51,12 @@ public:
     // resumes was in application code and needs attention (its run ends).
     static bool interrupt_return(bool from_user);
 
+    // sched_stats=1: each CPU's counters (switches, migrations, halts, the
+    // big lock's spin and hold times) go to the log at the program's end.
+    static void log_stats();
+    // From now on each thread's own counters are logged when it ends.
+    static void log_thread_stats() { s_log_threads = true; }
+
 private:
     friend class Thread;
     static void switch_to_next();
@@ -60,6 +66,7 @@ private:
     static void idle_loop(void*);
     static void cpu_main(unsigned cpu);
     static void reap_dead();
+    static inline bool s_log_threads = false;
 };
 
 } // namespace husk
