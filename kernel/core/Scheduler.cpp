@@ -19,6 +19,7 @@ struct CpuState {
     uint64_t slice_start { 0 };
     Thread* preempted { nullptr }; // queued by the idle thread after it polled events
     bool halting { false };        // its idle thread waits in husk_plat_yield
+    uint64_t halt_deadline { 0 };  // until when, if nothing else wakes it
     RunQueue ready;                // threads waiting for this CPU
     // Counters for sched_stats=1.
     uint64_t switches { 0 }, migrations { 0 }, slice_ends { 0 }, interrupts { 0 }, from_user { 0 }, halts { 0 }, halt_ns { 0 }, kicks { 0 };
@@ -196,13 +197,28 @@ void Scheduler::wake(Thread& t)
             return;
     t.m_state = Thread::State::Ready;
     unsigned me = husk_plat_cpu_id();
-    CpuLoad loads[kMaxCpus];
-    unsigned cpu = CpuPlacement::for_ready(loads, snapshot(loads), t.m_cpu, me);
+    // Woken on its way out (a timer that expired as it blocked): it stays,
+    // and this CPU takes it back at once.
+    unsigned cpu = me;
+    if (&t != s.cpus[me].current) {
+        CpuLoad loads[kMaxCpus];
+        cpu = CpuPlacement::for_ready(loads, snapshot(loads), t.m_cpu, me);
+    }
     s.cpus[cpu].ready.append(t);
     if (cpu != me && s.cpus[cpu].halting) {
         s.cpus[cpu].halting = false; // one kick per halt
         ++s.cpus[me].kicks;
         husk_plat_cpu_kick(cpu);
+    }
+}
+
+void Scheduler::earliest_deadline(uint64_t deadline)
+{
+    auto& s = state();
+    auto& boot = s.cpus[0];
+    if (s.cpu_count > 1 && husk_plat_cpu_id() != 0 && boot.halting && deadline < boot.halt_deadline) {
+        boot.halting = false; // one kick per halt
+        husk_plat_cpu_kick(0);
     }
 }
 
@@ -384,6 +400,7 @@ void Scheduler::idle_loop(void*)
         // Timers are the boot CPU's to wait for; the others halt until kicked.
         uint64_t deadline = serves_devices() ? TimerQueue::next_deadline() : UINT64_MAX;
         c.halting = true;
+        c.halt_deadline = deadline;
         ++c.halts;
         uint64_t halt_start = husk_plat_clock_monotonic();
         BigLock::release();

@@ -35,6 +35,10 @@ public:
     // Sleeps until the monotonic clock reaches deadline.
     static void sleep_until(uint64_t deadline);
 
+    // TimerQueue: a timer now comes first. The boot CPU alone waits for
+    // deadlines: halted with a later one, it is kicked to wait anew.
+    static void earliest_deadline(uint64_t deadline);
+
     // Handlers for platform events seen by the idle loop (block, net, ...).
     using EventHandler = void (*)(uint32_t events);
     static void add_event_handler(EventHandler handler);
