@@ -1,9 +1,13 @@
-// The kernel-owned scheduler: a FIFO run queue shared by the CPUs (under the
-// big lock, BigLock.h), an idle thread per CPU; the boot CPU's runs timers
-// and waits for platform events. Kernel code is cooperative
-// (it runs until it blocks or yields); a platform with a timer interrupt
-// preempts threads that are in preemptible code (application code, or
-// kernel loops that marked themselves so) once their slice is used up.
+// The kernel-owned scheduler: a FIFO run queue and an idle thread per CPU
+// (all under the big lock, BigLock.h). A thread made ready joins the queue
+// of the CPU it ran on when that one has nothing to do, else of an idle
+// CPU, else its own; an idle CPU steals from the busiest queue before it
+// halts, and a slice end evens out two CPUs whose loads differ by two
+// (CpuPlacement.h). The boot CPU's idle thread runs timers and waits for
+// platform events. Kernel code is cooperative (it runs until it blocks or
+// yields); a platform with a timer interrupt preempts threads that are in
+// preemptible code (application code, or kernel loops that marked
+// themselves so) once their slice is used up.
 #pragma once
 
 #include "../kstd/IntrusiveList.h"
@@ -26,7 +30,8 @@ public:
     // A thread running on another CPU gets an interrupt there (it leaves
     // its program to look at a signal, an exit, ...).
     static void nudge(Thread& thread);
-    // Lets every other ready thread run once before the caller continues.
+    // Lets every other thread ready on this CPU run once before the caller
+    // continues.
     static void yield();
     // Puts the current thread to sleep until wake(); the caller has already
     // registered itself where a waker will find it.
