@@ -32,6 +32,18 @@ unsigned CpuPlacement::steal_from(const CpuLoad* cpus, unsigned count, unsigned 
     return victim;
 }
 
+unsigned CpuPlacement::longest_queue(const CpuLoad* cpus, unsigned count, unsigned cpu)
+{
+    unsigned longest = kNoCpu;
+    for (unsigned i = 0; i < count; ++i) {
+        if (i == cpu || cpus[i].queued == 0)
+            continue;
+        if (longest == kNoCpu || cpus[i].queued > cpus[longest].queued)
+            longest = i;
+    }
+    return longest;
+}
+
 unsigned CpuPlacement::balance_from(const CpuLoad* cpus, unsigned count, unsigned cpu)
 {
     if (cpu >= count)

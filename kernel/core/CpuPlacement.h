@@ -33,6 +33,11 @@ unsigned for_ready(const CpuLoad* cpus, unsigned count, unsigned last, unsigned 
 // its queue itself (it was kicked, or is on its way back from a halt).
 unsigned steal_from(const CpuLoad* cpus, unsigned count, unsigned thief);
 
+// The CPU other than `cpu` with the most threads waiting, busy or not,
+// or kNoCpu: for a CPU that keeps the big lock across a slice end
+// (preemptible kernel code), without which no other CPU can switch.
+unsigned longest_queue(const CpuLoad* cpus, unsigned count, unsigned cpu);
+
 // At the end of a slice on `cpu` (counted busy): the CPU to take one
 // waiting thread from, when its load exceeds this one's by two or more
 // (moving one then evens them out), else kNoCpu.

@@ -37,10 +37,6 @@ struct SchedulerState {
 };
 
 constexpr uint64_t kSliceNs = 10000000; // 10 ms
-// The platform's tick is re-armed when it fires, a little before the
-// kernel notes the new slice: a tick this close to the end ends it (not
-// the next one, which would double every slice).
-constexpr uint64_t kSliceSlackNs = kSliceNs / 10;
 
 SchedulerState& state()
 {
@@ -302,7 +298,7 @@ bool Scheduler::interrupt_return(bool from_user)
     if (self == c.idle || !(from_user || self->m_preemptible))
         return false;
     uint64_t now = husk_plat_clock_monotonic();
-    if (now - c.slice_start < kSliceNs - kSliceSlackNs)
+    if (now - c.slice_start < kSliceNs)
         return from_user && self->m_attention;
     // CPU-time timers are checked on the way back to the program.
     if (from_user && self->m_watch_cpu_time)
@@ -313,7 +309,13 @@ bool Scheduler::interrupt_return(bool from_user)
     if (s.cpu_count > 1) {
         CpuLoad loads[kMaxCpus];
         unsigned me = husk_plat_cpu_id();
-        unsigned from = CpuPlacement::balance_from(loads, snapshot(loads), me);
+        unsigned count = snapshot(loads);
+        unsigned from = CpuPlacement::balance_from(loads, count, me);
+        // Preempted kernel code keeps the big lock: no other CPU can switch
+        // threads meanwhile, so at each such slice end this CPU takes one
+        // thread waiting elsewhere.
+        if (from == CpuPlacement::kNoCpu && !from_user)
+            from = CpuPlacement::longest_queue(loads, count, me);
         if (from != CpuPlacement::kNoCpu)
             if (Thread* t = take_from(from))
                 c.ready.append(*t);

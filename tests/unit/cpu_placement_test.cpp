@@ -84,3 +84,12 @@ TEST(CpuPlacement, SliceEndPullsOnlyAcrossAGapOfTwo)
     CpuLoad many[] = { busy(), busy(2), busy(4), busy(1) };
     EXPECT_EQ(CpuPlacement::balance_from(many, 4, 0), 2u);
 }
+
+TEST(CpuPlacement, LockHolderTakesFromAnyQueue)
+{
+    // Kicked CPUs wait for the big lock this one keeps: their threads count.
+    CpuLoad cpus[] = { busy(), kicked(1), kicked(2), idle() };
+    EXPECT_EQ(CpuPlacement::longest_queue(cpus, 4, 0), 2u);
+    CpuLoad none[] = { busy(1), idle() };
+    EXPECT_EQ(CpuPlacement::longest_queue(none, 2, 0), kNoCpu);
+}
