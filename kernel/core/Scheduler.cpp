@@ -295,7 +295,8 @@ bool Scheduler::interrupt_return(bool from_user)
     if (from_user)
         ++c.from_user;
     Thread* self = c.current;
-    if (self == c.idle || !(from_user || self->m_preemptible))
+    // (No current thread: another CPU still starting, its tick already armed.)
+    if (!self || self == c.idle || !(from_user || self->m_preemptible))
         return false;
     uint64_t now = husk_plat_clock_monotonic();
     if (now - c.slice_start < kSliceNs)
