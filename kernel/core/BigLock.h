@@ -22,9 +22,22 @@ public:
     // Whether this CPU holds it (always true while it is not in use).
     static bool held_here();
 
+    // Per-CPU time around the lock since enable() (sched_stats=1 prints it):
+    // spinning for it, holding it, and outside it (program runs, halts).
+    struct CpuTimes {
+        uint64_t spin_ns, held_ns, outside_ns, acquisitions, contended;
+    };
+    static CpuTimes times(unsigned cpu);
+
 private:
     static inline bool s_enabled = false;
     static inline int s_owner = -1; // CPU index, -1: free (atomic)
+    static constexpr unsigned kMaxCpus = 16;
+    struct Clock {
+        CpuTimes times;
+        uint64_t since; // when this CPU last took or let go of the lock
+    };
+    static inline Clock s_clock[kMaxCpus] {};
 };
 
 } // namespace husk

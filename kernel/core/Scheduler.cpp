@@ -1,6 +1,7 @@
 #include "Scheduler.h"
 #include "../kstd/Vector.h"
 #include "BigLock.h"
+#include "CpuPlacement.h"
 #include "Log.h"
 #include "Panic.h"
 
@@ -9,9 +10,9 @@ namespace husk {
 namespace {
 using RunQueue = kstd::IntrusiveList<Thread, &Thread::run_node>;
 
-// What each CPU runs. The run queue is shared (the big lock guards all of
-// this, BigLock.h): a thread made ready goes to whichever CPU is free
-// first, and a halted CPU is kicked to look.
+// What each CPU runs, and its own run queue (the big lock guards all of
+// this, BigLock.h). Where a thread made ready goes, which queue an idle
+// CPU steals from and when a slice end evens out two CPUs: CpuPlacement.
 struct CpuState {
     Thread* current { nullptr };
     Thread* idle { nullptr };
@@ -20,6 +21,10 @@ struct CpuState {
     bool halting { false };        // its idle thread waits in husk_plat_yield
     uint64_t started_ns { 0 };     // when it began to run threads
     uint64_t user_ns { 0 };        // programs' time on it
+    uint64_t halt_deadline { 0 };  // until when, if nothing else wakes it
+    RunQueue ready;                // threads waiting for this CPU
+    // Counters for sched_stats=1.
+    uint64_t switches { 0 }, migrations { 0 }, slice_ends { 0 }, interrupts { 0 }, from_user { 0 }, halts { 0 }, halt_ns { 0 }, kicks { 0 };
 };
 constexpr unsigned kMaxCpus = 16;
 
@@ -27,12 +32,10 @@ struct SchedulerState {
     CpuState cpus[kMaxCpus];
     unsigned cpu_count { 1 };
     size_t other_idles { 0 }; // the other CPUs' idle threads (not counted as threads)
-    RunQueue ready;
-    RunQueue dead;
+    RunQueue dead;            // shared: whichever CPU switches next frees them
     Scheduler::EventHandler handlers[8] {};
     size_t handler_count { 0 };
     uint64_t preemptions { 0 };
-    uint64_t switches { 0 };
 };
 
 constexpr uint64_t kSliceNs = 10000000; // 10 ms
@@ -49,6 +52,48 @@ void wake_sleeper(void* arg) { Scheduler::wake(*static_cast<Thread*>(arg)); }
 
 // Device events reach the boot CPU only: its idle thread serves them.
 bool serves_devices() { return husk_plat_cpu_id() == 0; }
+
+// What CpuPlacement decides on: each CPU's queue length and whether it
+// runs (or is about to resume, `preempted`) a thread of its own.
+unsigned snapshot(CpuLoad* loads)
+{
+    auto& s = state();
+    for (unsigned i = 0; i < s.cpu_count; ++i) {
+        auto& c = s.cpus[i];
+        loads[i].queued = c.ready.size();
+        loads[i].busy = (c.current && c.current != c.idle) || c.preempted;
+    }
+    return s.cpu_count;
+}
+
+// The first thread of `cpu`'s queue, for this CPU to run.
+Thread* take_from(unsigned cpu) { return state().cpus[cpu].ready.take_first(); }
+
+// What this CPU runs next: its own queue first, else a thread stolen from
+// the busy CPU with the most waiting.
+Thread* take_next()
+{
+    unsigned me = husk_plat_cpu_id();
+    if (Thread* t = take_from(me))
+        return t;
+    if (state().cpu_count == 1)
+        return nullptr;
+    CpuLoad loads[kMaxCpus];
+    unsigned victim = CpuPlacement::steal_from(loads, snapshot(loads), me);
+    return victim == CpuPlacement::kNoCpu ? nullptr : take_from(victim);
+}
+
+bool has_work()
+{
+    auto& s = state();
+    unsigned me = husk_plat_cpu_id();
+    if (!s.cpus[me].ready.is_empty())
+        return true;
+    if (s.cpu_count == 1)
+        return false;
+    CpuLoad loads[kMaxCpus];
+    return CpuPlacement::steal_from(loads, snapshot(loads), me) != CpuPlacement::kNoCpu;
+}
 } // namespace
 
 void Scheduler::switch_to(Thread* next)
@@ -59,11 +104,17 @@ void Scheduler::switch_to(Thread* next)
     prev->m_ran_ns += now - prev->m_running_since;
     next->m_running_since = now;
     next->m_state = Thread::State::Running;
+    if (next != prev) {
+        ++c.switches;
+        if (next->m_cpu != husk_plat_cpu_id() && next->m_cpu != CpuPlacement::kNoCpu) {
+            ++c.migrations;
+            ++next->m_migrations;
+        }
+    }
     next->m_cpu = husk_plat_cpu_id();
     c.current = next;
     c.slice_start = now;
     if (next != prev) {
-        ++state().switches;
         // Kernel threads run in whatever space is active (the kernel's half
         // is in all of them); a program's thread needs its own.
         if (next->m_user_space)
@@ -78,6 +129,7 @@ void Scheduler::init(Process* first_process)
     c.current = Thread::adopt_current("init", first_process);
     if (!c.current)
         panic("scheduler: no memory for the first thread");
+    c.current->m_cpu = husk_plat_cpu_id();
     c.current->m_running_since = c.started_ns = husk_plat_clock_monotonic();
     // The idle thread is created not-ready: it only runs when nothing else can.
     c.idle = Thread::create("idle", idle_loop, nullptr);
@@ -85,6 +137,7 @@ void Scheduler::init(Process* first_process)
         panic("scheduler: no memory for the idle thread");
     RunQueue::remove(*c.idle);
     c.idle->m_state = Thread::State::Ready;
+    c.idle->m_cpu = husk_plat_cpu_id();
 }
 
 void Scheduler::start_other_cpus()
@@ -145,7 +198,13 @@ Scheduler::CpuTimes Scheduler::cpu_times(unsigned cpu)
 
 void Scheduler::count_user_time(uint64_t ns) { here().user_ns += ns; }
 
-uint64_t Scheduler::context_switches() { return state().switches; }
+uint64_t Scheduler::context_switches()
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < state().cpu_count; ++i)
+        n += state().cpus[i].switches;
+    return n;
+}
 
 void Scheduler::wake(Thread& t)
 {
@@ -158,15 +217,29 @@ void Scheduler::wake(Thread& t)
         if (&t == s.cpus[i].idle)
             return;
     t.m_state = Thread::State::Ready;
-    s.ready.append(t);
-    // Placement: the first halted CPU takes it (this one, if it halts, looks itself).
     unsigned me = husk_plat_cpu_id();
-    for (unsigned i = 0; i < s.cpu_count; ++i) {
-        if (i != me && s.cpus[i].halting) {
-            s.cpus[i].halting = false; // one kick per halt
-            husk_plat_cpu_kick(i);
-            break;
-        }
+    // Woken on its way out (a timer that expired as it blocked): it stays,
+    // and this CPU takes it back at once.
+    unsigned cpu = me;
+    if (&t != s.cpus[me].current) {
+        CpuLoad loads[kMaxCpus];
+        cpu = CpuPlacement::for_ready(loads, snapshot(loads), t.m_cpu, me);
+    }
+    s.cpus[cpu].ready.append(t);
+    if (cpu != me && s.cpus[cpu].halting) {
+        s.cpus[cpu].halting = false; // one kick per halt
+        ++s.cpus[me].kicks;
+        husk_plat_cpu_kick(cpu);
+    }
+}
+
+void Scheduler::earliest_deadline(uint64_t deadline)
+{
+    auto& s = state();
+    auto& boot = s.cpus[0];
+    if (s.cpu_count > 1 && husk_plat_cpu_id() != 0 && boot.halting && deadline < boot.halt_deadline) {
+        boot.halting = false; // one kick per halt
+        husk_plat_cpu_kick(0);
     }
 }
 
@@ -180,7 +253,11 @@ void Scheduler::switch_to_next()
     reap_dead();
     TimerQueue::run_expired(husk_plat_clock_monotonic());
     Thread* prev = c.current;
-    Thread* next = s.ready.take_first();
+    // A thread that yields lets this CPU's queue go first; one that stops
+    // running (and the idle thread) leaves the CPU to its queue, else to a
+    // thread stolen from a busy CPU.
+    bool yields = prev->m_state == Thread::State::Running && prev != c.idle;
+    Thread* next = yields ? take_from(husk_plat_cpu_id()) : take_next();
     if (!next) {
         if (prev->m_state == Thread::State::Running) {
             husk_plat_irq_restore(irq);
@@ -188,10 +265,17 @@ void Scheduler::switch_to_next()
         }
         next = c.idle;
     }
-    if (prev->m_state == Thread::State::Running && prev != c.idle) {
+    if (yields) {
         prev->m_state = Thread::State::Ready;
-        s.ready.append(*prev);
+        c.ready.append(*prev);
     } else if (prev->m_state == Thread::State::Dead) {
+        if (s_log_threads) {
+            uint64_t ran = prev->m_ran_ns + (husk_plat_clock_monotonic() - prev->m_running_since);
+            klog(LogLevel::Notice, "sched: thread %u (%s) ends on cpu%u: ran_ms %lu user_ms %lu switches %lu+%lu migrations %lu",
+                 prev->m_tid, prev->m_name, husk_plat_cpu_id(), (unsigned long)(ran / 1000000),
+                 (unsigned long)(prev->m_user_ns / 1000000), (unsigned long)prev->m_voluntary_switches,
+                 (unsigned long)prev->m_involuntary_switches, (unsigned long)prev->m_migrations);
+        }
         s.dead.append(*prev);
     }
     switch_to(next);
@@ -232,8 +316,12 @@ bool Scheduler::interrupt_return(bool from_user)
     if (!BigLock::held_here())
         return false; // halted, or waiting for the lock: nothing of the kernel's runs here
     auto& c = here();
+    ++c.interrupts;
+    if (from_user)
+        ++c.from_user;
     Thread* self = c.current;
-    if (self == c.idle || !(from_user || self->m_preemptible))
+    // (No current thread: another CPU still starting, its tick already armed.)
+    if (!self || self == c.idle || !(from_user || self->m_preemptible))
         return false;
     uint64_t now = husk_plat_clock_monotonic();
     if (now - c.slice_start < kSliceNs)
@@ -241,25 +329,62 @@ bool Scheduler::interrupt_return(bool from_user)
     // CPU-time timers are checked on the way back to the program.
     if (from_user && self->m_watch_cpu_time)
         self->m_attention = true;
-    if (!serves_devices() && s.ready.is_empty()) {
+    // Timers that expired while this thread computed may wake others.
+    TimerQueue::run_expired(now);
+    // Load balancing: a CPU with two threads more than this one gives it one.
+    if (s.cpu_count > 1) {
+        CpuLoad loads[kMaxCpus];
+        unsigned me = husk_plat_cpu_id();
+        unsigned count = snapshot(loads);
+        unsigned from = CpuPlacement::balance_from(loads, count, me);
+        // Preempted kernel code keeps the big lock: no other CPU can switch
+        // threads meanwhile, so at each such slice end this CPU takes one
+        // thread waiting elsewhere.
+        if (from == CpuPlacement::kNoCpu && !from_user)
+            from = CpuPlacement::longest_queue(loads, count, me);
+        if (from != CpuPlacement::kNoCpu)
+            if (Thread* t = take_from(from))
+                c.ready.append(*t);
+    }
+    if (!serves_devices() && c.ready.is_empty()) {
         // Another CPU with nothing else to run: a new slice, no switch.
-        TimerQueue::run_expired(now);
         c.slice_start = now;
         return from_user && self->m_attention;
     }
-    // Timers that expired while this thread computed may wake others, and
-    // device events may be pending: only the idle thread asks the platform
-    // for those, so it runs now (a thread that never blocks would otherwise
-    // starve every device), then this thread queues behind whatever woke.
-    TimerQueue::run_expired(now);
     ++s.preemptions;
+    ++c.slice_ends;
     ++self->m_involuntary_switches;
     unsigned long irq = husk_plat_irq_disable();
     self->m_state = Thread::State::Ready;
-    c.preempted = self;
-    switch_to(c.idle);
+    if (serves_devices()) {
+        // Device events may be pending: only the idle thread asks the
+        // platform for those, so it runs now (a thread that never blocks
+        // would otherwise starve every device), then this thread queues
+        // behind whatever woke.
+        c.preempted = self;
+        switch_to(c.idle);
+    } else {
+        c.ready.append(*self);
+        switch_to(take_from(husk_plat_cpu_id()));
+    }
     husk_plat_irq_restore(irq);
     return from_user && self->m_attention; // what happened while it waited counts too
+}
+
+void Scheduler::log_stats()
+{
+    auto& s = state();
+    for (unsigned i = 0; i < s.cpu_count; ++i) {
+        auto& c = s.cpus[i];
+        BigLock::CpuTimes t = BigLock::times(i);
+        klog(LogLevel::Notice,
+             "sched: cpu%u interrupts %lu (user %lu) switches %lu migrations %lu slice_ends %lu kicks %lu halts %lu halt_ms %lu "
+             "lock: held_ms %lu spin_ms %lu outside_ms %lu acquisitions %lu contended %lu",
+             i, (unsigned long)c.interrupts, (unsigned long)c.from_user, (unsigned long)c.switches, (unsigned long)c.migrations, (unsigned long)c.slice_ends,
+             (unsigned long)c.kicks, (unsigned long)c.halts, (unsigned long)(c.halt_ns / 1000000),
+             (unsigned long)(t.held_ns / 1000000), (unsigned long)(t.spin_ns / 1000000),
+             (unsigned long)(t.outside_ns / 1000000), (unsigned long)t.acquisitions, (unsigned long)t.contended);
+    }
 }
 
 void Scheduler::add_event_handler(EventHandler handler)
@@ -293,9 +418,9 @@ void Scheduler::idle_loop(void*)
                 for (size_t i = 0; i < s.handler_count; ++i)
                     s.handlers[i](events);
             }
-            s.ready.append(*t);
+            c.ready.append(*t);
         }
-        if (!s.ready.is_empty()) {
+        if (has_work()) {
             switch_to_next();
             continue;
         }
@@ -303,10 +428,14 @@ void Scheduler::idle_loop(void*)
         // Timers are the boot CPU's to wait for; the others halt until kicked.
         uint64_t deadline = serves_devices() ? TimerQueue::next_deadline() : UINT64_MAX;
         c.halting = true;
+        c.halt_deadline = deadline;
+        ++c.halts;
+        uint64_t halt_start = husk_plat_clock_monotonic();
         BigLock::release();
         uint32_t events = husk_plat_yield(deadline);
         BigLock::acquire();
         here().halting = false;
+        here().halt_ns += husk_plat_clock_monotonic() - halt_start;
         if (serves_devices())
             for (size_t i = 0; i < s.handler_count; ++i)
                 s.handlers[i](events);

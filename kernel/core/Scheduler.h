@@ -1,9 +1,13 @@
-// The kernel-owned scheduler: a FIFO run queue shared by the CPUs (under the
-// big lock, BigLock.h), an idle thread per CPU; the boot CPU's runs timers
-// and waits for platform events. Kernel code is cooperative
-// (it runs until it blocks or yields); a platform with a timer interrupt
-// preempts threads that are in preemptible code (application code, or
-// kernel loops that marked themselves so) once their slice is used up.
+// The kernel-owned scheduler: a FIFO run queue and an idle thread per CPU
+// (all under the big lock, BigLock.h). A thread made ready joins the queue
+// of the CPU it ran on when that one has nothing to do, else of an idle
+// CPU, else its own; an idle CPU steals from the busiest queue before it
+// halts, and a slice end evens out two CPUs whose loads differ by two
+// (CpuPlacement.h). The boot CPU's idle thread runs timers and waits for
+// platform events. Kernel code is cooperative (it runs until it blocks or
+// yields); a platform with a timer interrupt preempts threads that are in
+// preemptible code (application code, or kernel loops that marked
+// themselves so) once their slice is used up.
 #pragma once
 
 #include "../kstd/IntrusiveList.h"
@@ -26,7 +30,8 @@ public:
     // A thread running on another CPU gets an interrupt there (it leaves
     // its program to look at a signal, an exit, ...).
     static void nudge(Thread& thread);
-    // Lets every other ready thread run once before the caller continues.
+    // Lets every other thread ready on this CPU run once before the caller
+    // continues.
     static void yield();
     // Puts the current thread to sleep until wake(); the caller has already
     // registered itself where a waker will find it.
@@ -34,6 +39,10 @@ public:
     static void wake(Thread& thread);
     // Sleeps until the monotonic clock reaches deadline.
     static void sleep_until(uint64_t deadline);
+
+    // TimerQueue: a timer now comes first. The boot CPU alone waits for
+    // deadlines: halted with a later one, it is kicked to wait anew.
+    static void earliest_deadline(uint64_t deadline);
 
     // Handlers for platform events seen by the idle loop (block, net, ...).
     using EventHandler = void (*)(uint32_t events);
@@ -62,6 +71,12 @@ public:
     // resumes was in application code and needs attention (its run ends).
     static bool interrupt_return(bool from_user);
 
+    // sched_stats=1: each CPU's counters (switches, migrations, halts, the
+    // big lock's spin and hold times) go to the log at the program's end.
+    static void log_stats();
+    // From now on each thread's own counters are logged when it ends.
+    static void log_thread_stats() { s_log_threads = true; }
+
 private:
     friend class Thread;
     static void switch_to_next();
@@ -71,6 +86,7 @@ private:
     static void idle_loop(void*);
     static void cpu_main(unsigned cpu);
     static void reap_dead();
+    static inline bool s_log_threads = false;
 };
 
 } // namespace husk

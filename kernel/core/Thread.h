@@ -100,6 +100,9 @@ public:
     // so that they are checked (as Linux checks them at each tick).
     void set_watch_cpu_time(bool on) { m_watch_cpu_time = on; }
 
+    // The CPU it runs on, or ran on last (0 before it first ran).
+    unsigned cpu() const { return m_cpu == ~0u ? 0 : m_cpu; }
+
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
 
@@ -132,9 +135,9 @@ private:
     // CPU time: m_ran_ns up to m_running_since, when it last began to run.
     uint64_t cpu_ns() const;
     uint64_t m_ran_ns { 0 }, m_running_since { 0 }, m_user_ns { 0 }, m_program_mark { 0 };
-    uint64_t m_minor_faults { 0 }, m_voluntary_switches { 0 }, m_involuntary_switches { 0 };
+    uint64_t m_minor_faults { 0 }, m_voluntary_switches { 0 }, m_involuntary_switches { 0 }, m_migrations { 0 };
     bool m_watch_cpu_time { false };
-    unsigned m_cpu { 0 }; // where it runs, or ran last
+    unsigned m_cpu { ~0u }; // where it runs, or ran last (~0u: not yet run)
 
 public:
     kstd::ListNode run_node;     // run queue or dead list

@@ -1,4 +1,5 @@
 #include "Timer.h"
+#include "Scheduler.h"
 
 namespace husk {
 
@@ -15,13 +16,19 @@ void TimerQueue::arm(Timer& timer, uint64_t deadline)
 {
     cancel(timer);
     timer.deadline = deadline;
+    bool first = true;
     for (auto& t : timers()) {
         if (t.deadline > deadline) {
             timers().insert_before(t, timer);
+            if (first)
+                Scheduler::earliest_deadline(deadline);
             return;
         }
+        first = false;
     }
     timers().append(timer);
+    if (first)
+        Scheduler::earliest_deadline(deadline);
 }
 
 void TimerQueue::cancel(Timer& timer) { TimerList::remove(timer); }

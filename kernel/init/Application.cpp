@@ -19,6 +19,7 @@
 #include <husk/platform.h>
 #include "../core/Heap.h"
 #include "../core/Log.h"
+#include "../core/Scheduler.h"
 #include "../exec/Program.h"
 #include "../kstd/Format.h"
 #include "../vfs/IoBuffer.h"
@@ -252,7 +253,13 @@ extern "C" int husk_kernel_run_program(void)
     if (Config::get_number("no_new_privs", 0))
         process.credentials().no_new_privs = true;
     kstd::StringView program_name = args.argv[0];
+    if (Config::get_number("sched_stats", 0)) {
+        Scheduler::log_stats();
+        Scheduler::log_thread_stats();
+    }
     auto status = Program::run(process, installed.value(), kstd::move(args));
+    if (Config::get_number("sched_stats", 0))
+        Scheduler::log_stats();
     // Whatever the program left open is closed, then every disk is synced
     // and unmounted: the host sees all it wrote.
     process.fds().close_all();

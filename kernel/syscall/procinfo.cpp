@@ -110,11 +110,11 @@ SysResult sys_sched_yield()
     return 0;
 }
 
-// One CPU and one NUMA node (what the vDSO's getcpu answers too).
+// The CPU the caller runs on (the vDSO's getcpu still answers 0), one NUMA node.
 SysResult sys_getcpu(UserPtr<unsigned> cpu, UserPtr<unsigned> node, UserPtr<void>)
 {
     if (!cpu.is_null())
-        TRY(copy_out(cpu, 0u));
+        TRY(copy_out(cpu, Scheduler::current()->cpu()));
     if (!node.is_null())
         TRY(copy_out(node, 0u));
     return 0;

@@ -73,10 +73,17 @@ void Lapic::finish_calibration()
     uint32_t elapsed = 0xffffffff - read(kRegCurrentCount);
     uint64_t ns = Clock::monotonic_ns() - g_calibration_start;
     write(kRegInitialCount, 0);
-    g_ticks_per_ms = ns ? uint64_t(elapsed) * 1000000 / ns : 0;
-    if (!g_ticks_per_ms || elapsed == 0xffffffff)
+    uint64_t rate = ns ? uint64_t(elapsed) * 1000000 / ns : 0;
+    if (!rate || elapsed == 0xffffffff)
         break_down();
     write(kRegLvtTimer, Idt::kTimerVector); // one-shot, unmasked
+    __atomic_store_n(&g_ticks_per_ms, rate, __ATOMIC_RELEASE);
+}
+
+void Lapic::wait_for_calibration()
+{
+    while (!__atomic_load_n(&g_ticks_per_ms, __ATOMIC_ACQUIRE))
+        asm volatile("pause");
 }
 
 void Lapic::end_of_interrupt() { write(kRegEoi, 0); }

@@ -24,6 +24,9 @@ public:
     // stopped until arm() (the registers sit at the address init() mapped
     // for every CPU; the boot CPU's calibration holds for all).
     static void init_ap();
+    // Another CPU: waits until the boot CPU has calibrated the timer
+    // (finish_calibration), which arm() needs.
+    static void wait_for_calibration();
     // Inter-processor interrupts (xAPIC ICR): `vector` to the CPU whose APIC
     // id is `apic_id`; INIT, and STARTUP (SIPI: real mode at page `page`).
     static void send_ipi(uint32_t apic_id, uint8_t vector);

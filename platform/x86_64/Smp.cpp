@@ -10,6 +10,7 @@
 #include "Paging.h"
 #include "PerCpu.h"
 #include "PhysicalMemory.h"
+#include "Preemption.h"
 #include "UserRun.h"
 #include "../common/X86CpuIdentity.h"
 
@@ -199,6 +200,10 @@ extern "C" [[noreturn]] void husk_x86_ap_main()
         cli();
         if (auto entry = __atomic_load_n(&g_entry, __ATOMIC_ACQUIRE)) {
             sti();
+            // Slices are timed from the start: a CPU that finds threads to
+            // run before it first halts would otherwise never be preempted.
+            Lapic::wait_for_calibration();
+            Preemption::restart_slice();
             entry(cpu);
             halt_forever();
         }

@@ -1,6 +1,6 @@
 /* SMP stress: each mode hammers one kernel path from several threads (or
  * processes) at once and checks a result; run on 2 and 4 vCPUs by
- * tests/smp. Modes: cpus, futex, pipes, sockets, mmap, fork, all. */
+ * tests/smp. Modes: cpus, placement, futex, pipes, sockets, mmap, fork, all. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -119,6 +120,122 @@ static void test_cpus(int want)
     }
     if (want > 1)
         CHECK(parallel, "two spinning threads did not run at the same time");
+}
+
+/* ---- placement: per-CPU run queues keep threads where they are -------- */
+/* The CPU the kernel runs the caller on (the vDSO's getcpu may not know). */
+static unsigned current_cpu(void)
+{
+    unsigned cpu = 0;
+    syscall(SYS_getcpu, &cpu, NULL, NULL);
+    return cpu;
+}
+
+static int place_threads;
+static atomic_int place_started, place_stop;
+static unsigned place_cpu[8];
+static int place_moves[8];
+
+/* Spins until told to stop, looking at its CPU now and then. */
+static void *place_spinner(void *arg)
+{
+    long me = (long)arg;
+    atomic_fetch_add(&place_started, 1);
+    while (atomic_load(&place_started) < place_threads) {
+    }
+    unsigned cpu = current_cpu();
+    place_cpu[me] = cpu;
+    while (!atomic_load(&place_stop)) {
+        for (volatile int i = 0; i < 20000; i++) {
+        }
+        unsigned now = current_cpu();
+        if (now != cpu)
+            place_moves[me]++, cpu = now;
+    }
+    return NULL;
+}
+
+/* Sleeps 2 ms again and again: each wake must bring it back to its CPU. */
+static void *place_sleeper(void *arg)
+{
+    long me = (long)arg;
+    atomic_fetch_add(&place_started, 1);
+    while (atomic_load(&place_started) < place_threads) {
+    }
+    struct timespec two_ms = { 0, 2000000 };
+    nanosleep(&two_ms, NULL);
+    unsigned cpu = current_cpu();
+    place_cpu[me] = cpu;
+    for (int i = 0; i < 40; i++) {
+        nanosleep(&two_ms, NULL);
+        unsigned now = current_cpu();
+        if (now != cpu)
+            place_moves[me]++, cpu = now;
+    }
+    atomic_store(&place_stop, 1);
+    return NULL;
+}
+
+static void run_placement(int spinners, int sleeper)
+{
+    pthread_t t[8];
+    place_threads = spinners + sleeper;
+    atomic_store(&place_started, 0);
+    atomic_store(&place_stop, 0);
+    memset(place_moves, 0, sizeof place_moves);
+    for (long i = 0; i < place_threads; i++)
+        pthread_create(&t[i], NULL, i < spinners ? place_spinner : place_sleeper, (void *)i);
+    if (!sleeper) {
+        struct timespec half = { 0, 500000000 };
+        nanosleep(&half, NULL);
+        atomic_store(&place_stop, 1);
+    }
+    for (int i = 0; i < place_threads; i++)
+        pthread_join(t[i], NULL);
+}
+
+/* Sleeps while every other CPU halts: the boot CPU, which alone waits for
+ * deadlines, must learn of the new one (a lost wake-up hangs here). */
+static void sleep_alone(void)
+{
+    unsigned cpu = current_cpu();
+    double start = now();
+    for (int i = 0; i < 20; i++) {
+        struct timespec five_ms = { 0, 5000000 };
+        nanosleep(&five_ms, NULL);
+    }
+    printf("smp-stress: placement: 20 sleeps of 5 ms on CPU %u took %.0f ms\n", cpu, (now() - start) * 1000);
+}
+
+static void test_placement(int want)
+{
+    sleep_alone();
+    /* As many spinners as CPUs (at most 8): one CPU each, for the whole run. */
+    int n = want < 1 ? 1 : want > 8 ? 8 : want;
+    run_placement(n, 0);
+    int distinct = 1, moves = 0;
+    for (int i = 0; i < n; i++) {
+        moves += place_moves[i];
+        for (int j = 0; j < i; j++)
+            if (place_cpu[i] == place_cpu[j])
+                distinct = 0;
+    }
+    printf("smp-stress: placement: %d spinners on CPUs", n);
+    for (int i = 0; i < n; i++)
+        printf(" %u", place_cpu[i]);
+    printf(", %d moves\n", moves);
+    CHECK(distinct, "two of %d spinning threads shared a CPU of %d", n, want);
+    CHECK(moves == 0, "spinning threads changed CPU %d times", moves);
+    if (want < 2)
+        return;
+    /* A spinner and a thread that sleeps 40 times: neither moves (a timer
+     * that wakes the sleeper fires on the spinner's CPU). */
+    run_placement(1, 1);
+    printf("smp-stress: placement: spinner on CPU %u (%d moves), sleeper on CPU %u (%d moves)\n", place_cpu[0],
+           place_moves[0], place_cpu[1], place_moves[1]);
+    CHECK(place_cpu[0] != place_cpu[1], "the spinner and the sleeper shared CPU %u", place_cpu[0]);
+    CHECK(place_moves[0] == 0 && place_moves[1] == 0, "the spinner moved %d times, the sleeper %d times", place_moves[0],
+          place_moves[1]);
 }
 
 /* ---- futex: mutex + condvar hand-off, and a plain locked counter -------- */
@@ -380,6 +497,8 @@ int main(int argc, char **argv)
     int all = !strcmp(mode, "all");
     if (all || !strcmp(mode, "cpus"))
         test_cpus(want);
+    if (all || !strcmp(mode, "placement"))
+        test_placement(want);
     if (all || !strcmp(mode, "futex"))
         test_futex();
     if (all || !strcmp(mode, "pipes"))
