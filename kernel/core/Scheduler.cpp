@@ -66,33 +66,89 @@ unsigned snapshot(CpuLoad* loads)
     return s.cpu_count;
 }
 
-// The first thread of `cpu`'s queue, for this CPU to run.
-Thread* take_from(unsigned cpu) { return state().cpus[cpu].ready.take_first(); }
+// The first thread of `cpu`'s queue that may run on `runner` (its
+// affinity), for that CPU to run.
+Thread* first_for(unsigned cpu, unsigned runner)
+{
+    for (Thread& t : state().cpus[cpu].ready)
+        if (t.may_run_on(runner))
+            return &t;
+    return nullptr;
+}
+
+Thread* take_from(unsigned cpu, unsigned runner)
+{
+    Thread* t = first_for(cpu, runner);
+    if (t)
+        RunQueue::remove(*t);
+    return t;
+}
+
+// The CPU a thread goes to when placement chose `chosen`: that one if the
+// thread may run there, else the least loaded CPU it may run on.
+unsigned allowed_cpu(const Thread& t, unsigned chosen)
+{
+    if (t.may_run_on(chosen))
+        return chosen;
+    CpuLoad loads[kMaxCpus];
+    unsigned count = snapshot(loads), best = CpuPlacement::kNoCpu;
+    for (unsigned i = 0; i < count; ++i)
+        if (t.may_run_on(i) && (best == CpuPlacement::kNoCpu || loads[i].load() < loads[best].load()))
+            best = i;
+    return best == CpuPlacement::kNoCpu ? chosen : best;
+}
+
+// Whether the thread waits in this queue.
+bool is_queued_in(RunQueue& queue, const Thread& t)
+{
+    for (Thread& q : queue)
+        if (&q == &t)
+            return true;
+    return false;
+}
+
+// Queues a ready thread on `cpu`, kicking it out of a halt.
+void enqueue(Thread& t, unsigned cpu)
+{
+    auto& s = state();
+    unsigned me = husk_plat_cpu_id();
+    s.cpus[cpu].ready.append(t);
+    if (cpu != me && s.cpus[cpu].halting) {
+        s.cpus[cpu].halting = false; // one kick per halt
+        ++s.cpus[me].kicks;
+        husk_plat_cpu_kick(cpu);
+    }
+}
+
+// A thread this CPU stops running for now goes back to its queue, or, if
+// its affinity no longer allows this CPU, to one it may run on.
+void requeue(Thread& t) { enqueue(t, allowed_cpu(t, husk_plat_cpu_id())); }
 
 // What this CPU runs next: its own queue first, else a thread stolen from
 // the busy CPU with the most waiting.
 Thread* take_next()
 {
     unsigned me = husk_plat_cpu_id();
-    if (Thread* t = take_from(me))
+    if (Thread* t = take_from(me, me))
         return t;
     if (state().cpu_count == 1)
         return nullptr;
     CpuLoad loads[kMaxCpus];
     unsigned victim = CpuPlacement::steal_from(loads, snapshot(loads), me);
-    return victim == CpuPlacement::kNoCpu ? nullptr : take_from(victim);
+    return victim == CpuPlacement::kNoCpu ? nullptr : take_from(victim, me);
 }
 
 bool has_work()
 {
     auto& s = state();
     unsigned me = husk_plat_cpu_id();
-    if (!s.cpus[me].ready.is_empty())
+    if (first_for(me, me))
         return true;
     if (s.cpu_count == 1)
         return false;
     CpuLoad loads[kMaxCpus];
-    return CpuPlacement::steal_from(loads, snapshot(loads), me) != CpuPlacement::kNoCpu;
+    unsigned victim = CpuPlacement::steal_from(loads, snapshot(loads), me);
+    return victim != CpuPlacement::kNoCpu && first_for(victim, me); // its threads may all be bound to it
 }
 } // namespace
 
@@ -225,11 +281,36 @@ void Scheduler::wake(Thread& t)
         CpuLoad loads[kMaxCpus];
         cpu = CpuPlacement::for_ready(loads, snapshot(loads), t.m_cpu, me);
     }
-    s.cpus[cpu].ready.append(t);
-    if (cpu != me && s.cpus[cpu].halting) {
-        s.cpus[cpu].halting = false; // one kick per halt
-        ++s.cpus[me].kicks;
-        husk_plat_cpu_kick(cpu);
+    enqueue(t, allowed_cpu(t, cpu));
+}
+
+uint64_t Scheduler::online_mask()
+{
+    unsigned n = state().cpu_count;
+    return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
+}
+
+void Scheduler::set_affinity(Thread& t, uint64_t mask)
+{
+    t.m_affinity = mask;
+    unsigned me = husk_plat_cpu_id();
+    if (t.m_state == Thread::State::Ready && t.run_node.is_linked()) {
+        // Waiting in a queue: it moves if that CPU is no longer allowed
+        // (a slice end's preempted thread is requeued by the idle thread).
+        auto& s = state();
+        for (unsigned i = 0; i < s.cpu_count; ++i)
+            if (is_queued_in(s.cpus[i].ready, t)) {
+                if (!t.may_run_on(i)) {
+                    RunQueue::remove(t);
+                    enqueue(t, allowed_cpu(t, me));
+                }
+                break;
+            }
+    } else if (t.m_state == Thread::State::Running && !t.may_run_on(t.m_cpu)) {
+        if (&t == here().current)
+            yield(); // switch_to_next sends it where it may run
+        else
+            nudge(t); // out of its program: interrupt_return moves it
     }
 }
 
@@ -257,9 +338,11 @@ void Scheduler::switch_to_next()
     // running (and the idle thread) leaves the CPU to its queue, else to a
     // thread stolen from a busy CPU.
     bool yields = prev->m_state == Thread::State::Running && prev != c.idle;
-    Thread* next = yields ? take_from(husk_plat_cpu_id()) : take_next();
+    // A thread whose affinity no longer allows this CPU leaves it.
+    bool evicted = yields && !prev->may_run_on(husk_plat_cpu_id());
+    Thread* next = yields && !evicted ? take_from(husk_plat_cpu_id(), husk_plat_cpu_id()) : take_next();
     if (!next) {
-        if (prev->m_state == Thread::State::Running) {
+        if (prev->m_state == Thread::State::Running && !evicted) {
             husk_plat_irq_restore(irq);
             return; // nothing else to run: keep going
         }
@@ -267,7 +350,7 @@ void Scheduler::switch_to_next()
     }
     if (yields) {
         prev->m_state = Thread::State::Ready;
-        c.ready.append(*prev);
+        requeue(*prev);
     } else if (prev->m_state == Thread::State::Dead) {
         if (s_log_threads) {
             uint64_t ran = prev->m_ran_ns + (husk_plat_clock_monotonic() - prev->m_running_since);
@@ -324,7 +407,10 @@ bool Scheduler::interrupt_return(bool from_user)
     if (!self || self == c.idle || !(from_user || self->m_preemptible))
         return false;
     uint64_t now = husk_plat_clock_monotonic();
-    if (now - c.slice_start < kSliceNs)
+    // A thread whose affinity no longer allows this CPU (set_affinity
+    // nudged it) leaves now, whatever is left of its slice.
+    bool evicted = !self->may_run_on(husk_plat_cpu_id());
+    if (now - c.slice_start < kSliceNs && !evicted)
         return from_user && self->m_attention;
     // CPU-time timers are checked on the way back to the program.
     if (from_user && self->m_watch_cpu_time)
@@ -343,10 +429,10 @@ bool Scheduler::interrupt_return(bool from_user)
         if (from == CpuPlacement::kNoCpu && !from_user)
             from = CpuPlacement::longest_queue(loads, count, me);
         if (from != CpuPlacement::kNoCpu)
-            if (Thread* t = take_from(from))
+            if (Thread* t = take_from(from, me))
                 c.ready.append(*t);
     }
-    if (!serves_devices() && c.ready.is_empty()) {
+    if (!serves_devices() && c.ready.is_empty() && !evicted) {
         // Another CPU with nothing else to run: a new slice, no switch.
         c.slice_start = now;
         return from_user && self->m_attention;
@@ -360,12 +446,13 @@ bool Scheduler::interrupt_return(bool from_user)
         // Device events may be pending: only the idle thread asks the
         // platform for those, so it runs now (a thread that never blocks
         // would otherwise starve every device), then this thread queues
-        // behind whatever woke.
+        // behind whatever woke (requeue: where its affinity allows).
         c.preempted = self;
         switch_to(c.idle);
     } else {
-        c.ready.append(*self);
-        switch_to(take_from(husk_plat_cpu_id()));
+        requeue(*self);
+        Thread* next = take_from(husk_plat_cpu_id(), husk_plat_cpu_id());
+        switch_to(next ? next : c.idle);
     }
     husk_plat_irq_restore(irq);
     return from_user && self->m_attention; // what happened while it waited counts too
@@ -418,7 +505,7 @@ void Scheduler::idle_loop(void*)
                 for (size_t i = 0; i < s.handler_count; ++i)
                     s.handlers[i](events);
             }
-            c.ready.append(*t);
+            requeue(*t);
         }
         if (has_work()) {
             switch_to_next();

@@ -37,6 +37,12 @@ public:
     // registered itself where a waker will find it.
     static void block();
     static void wake(Thread& thread);
+    // sched_setaffinity: the CPUs the thread may run on from now on (at
+    // least one online, which the caller checked); a thread queued or
+    // running elsewhere moves to one of them.
+    static void set_affinity(Thread& thread, uint64_t mask);
+    // The CPUs that exist, as an affinity mask.
+    static uint64_t online_mask();
     // Sleeps until the monotonic clock reaches deadline.
     static void sleep_until(uint64_t deadline);
 

@@ -102,6 +102,10 @@ public:
 
     // The CPU it runs on, or ran on last (0 before it first ran).
     unsigned cpu() const { return m_cpu == ~0u ? 0 : m_cpu; }
+    // The CPUs it may run on (sched_setaffinity), bit N for CPU N; a new
+    // program thread gets its creator's (Scheduler::set_affinity moves it).
+    uint64_t affinity() const { return m_affinity; }
+    bool may_run_on(unsigned cpu) const { return cpu < 64 && ((m_affinity >> cpu) & 1); }
 
     // Ends the calling thread; never returns.
     [[noreturn]] static void exit();
@@ -138,6 +142,7 @@ private:
     uint64_t m_minor_faults { 0 }, m_voluntary_switches { 0 }, m_involuntary_switches { 0 }, m_migrations { 0 };
     bool m_watch_cpu_time { false };
     unsigned m_cpu { ~0u }; // where it runs, or ran last (~0u: not yet run)
+    uint64_t m_affinity { ~uint64_t(0) };
 
 public:
     kstd::ListNode run_node;     // run queue or dead list

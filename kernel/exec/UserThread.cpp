@@ -108,6 +108,8 @@ ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs,
         return err(kstd::EAGAIN);
     }
     t->set_user_space(process.address_space()->platform_handle());
+    // clone and fork: the creator's CPUs (sched_setaffinity's mask).
+    Scheduler::set_affinity(*t, Scheduler::current()->affinity());
     Signals::thread_started(process, *t);
     return t;
 }

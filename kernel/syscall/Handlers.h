@@ -246,6 +246,7 @@ SysResult sys_prlimit64(int pid, int resource, UserPtr<const linux::rlimit> new_
 SysResult sys_getrlimit(int resource, UserPtr<linux::rlimit> old);
 SysResult sys_setrlimit(int resource, UserPtr<const linux::rlimit> new_limit);
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
+SysResult sys_sched_setaffinity(int pid, size_t len, UserPtr<const uint8_t> mask);
 SysResult sys_clone3(uint64_t args, size_t size);
 SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 // prctl's capability and privilege options (prctl_capabilities.cpp).

@@ -7,6 +7,7 @@
 #include "../exec/UserThread.h"
 #include "../mm/AddressSpace.h"
 #include "../mm/UserAccess.h"
+#include "../proc/Signals.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -166,15 +167,54 @@ SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig)
     return err(ENOSYS); // restartable sequences need preemption notices; glibc copes without
 }
 
+namespace {
+// The thread an affinity call names: 0 the caller, else any thread by tid.
+ErrorOr<Thread*> affinity_target(int pid)
+{
+    if (pid < 0)
+        return err(EINVAL);
+    Thread* self = Scheduler::current();
+    if (pid == 0 || uint32_t(pid) == self->tid())
+        return self;
+    Thread* t = Signals::find_thread(uint32_t(pid));
+    if (!t || !t->process())
+        return err(ESRCH);
+    return t;
+}
+} // namespace
+
+// The mask is one 64-bit word (Husk runs at most 16 CPUs): a shorter
+// buffer than that is EINVAL, as Linux's for less than its cpumask.
 SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask)
 {
     if (len < 8 || (len & 7))
         return err(EINVAL);
-    if (pid != 0 && uint32_t(pid) != Process::current().pid() && uint32_t(pid) != Scheduler::current()->tid())
-        return err(ESRCH);
-    unsigned cpus = Scheduler::cpu_count(); // a thread may run on any of them
-    TRY(copy_out(mask.as<uint64_t>(), cpus >= 64 ? ~uint64_t(0) : (uint64_t(1) << cpus) - 1));
+    Thread* t = TRY(affinity_target(pid));
+    TRY(copy_out(mask.as<uint64_t>(), t->affinity() & Scheduler::online_mask()));
     return 8;
+}
+
+// Bits beyond the buffer are 0, CPUs that do not exist are ignored, and
+// none left is EINVAL; another user's thread needs CAP_SYS_NICE.
+SysResult sys_sched_setaffinity(int pid, size_t len, UserPtr<const uint8_t> mask)
+{
+    uint8_t bytes[8] = {};
+    TRY(mask.buffer().read_into(bytes, 0, len < sizeof bytes ? len : sizeof bytes));
+    uint64_t wanted = 0;
+    for (size_t i = 0; i < sizeof bytes; ++i)
+        wanted |= uint64_t(bytes[i]) << (8 * i);
+    Thread* t = TRY(affinity_target(pid));
+    const Credentials& me = Process::current().credentials();
+    if (t->process() != &Process::current() && !me.capable(Capability::SysNice)) {
+        const Credentials& them = t->process()->credentials();
+        if (me.euid != them.uid && me.euid != them.euid)
+            return err(EPERM);
+    }
+    wanted &= Scheduler::online_mask();
+    if (!wanted)
+        return err(EINVAL);
+    Scheduler::set_affinity(*t, wanted);
+    return 0;
 }
 
 } // namespace husk

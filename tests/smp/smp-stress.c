@@ -238,6 +238,56 @@ static void test_placement(int want)
           place_moves[1]);
 }
 
+/* ---- affinity: sched_setaffinity moves a thread and keeps it there ------ */
+static cpu_set_t affinity_seen;
+static void *affinity_child(void *arg)
+{
+    (void)arg;
+    CPU_ZERO(&affinity_seen);
+    sched_getaffinity(0, sizeof affinity_seen, &affinity_seen);
+    return NULL;
+}
+
+static void test_affinity(int want)
+{
+    int n = want < 1 ? 1 : want;
+    cpu_set_t all, one;
+    CHECK(sched_getaffinity(0, sizeof all, &all) == 0, "sched_getaffinity: %s", strerror(errno));
+    for (int cpu = n - 1; cpu >= 0; cpu--) {
+        CPU_ZERO(&one);
+        CPU_SET(cpu, &one);
+        CHECK(sched_setaffinity(0, sizeof one, &one) == 0, "sched_setaffinity(CPU %d): %s", cpu, strerror(errno));
+        /* At once on that CPU, and there still after spinning and sleeping. */
+        unsigned at = current_cpu();
+        double end = now() + 0.05;
+        int away = 0;
+        while (now() < end)
+            away += current_cpu() != (unsigned)cpu;
+        struct timespec ms = { 0, 1000000 };
+        nanosleep(&ms, NULL);
+        away += current_cpu() != (unsigned)cpu;
+        CHECK(at == (unsigned)cpu && away == 0, "bound to CPU %d: ran on CPU %u, then %d times elsewhere", cpu, at, away);
+        cpu_set_t got;
+        CHECK(sched_getaffinity(0, sizeof got, &got) == 0 && CPU_EQUAL(&got, &one), "sched_getaffinity after binding to CPU %d",
+              cpu);
+    }
+    /* A new thread starts with its creator's mask. */
+    pthread_t t;
+    pthread_create(&t, NULL, affinity_child, NULL);
+    pthread_join(t, NULL);
+    CHECK(CPU_COUNT(&affinity_seen) == 1 && CPU_ISSET(0, &affinity_seen), "a new thread's mask: %d CPUs",
+          CPU_COUNT(&affinity_seen));
+    /* Only CPUs that do not exist: EINVAL; another thread's by its tid. */
+    CPU_ZERO(&one);
+    CPU_SET(40, &one);
+    errno = 0;
+    CHECK(sched_setaffinity(0, sizeof one, &one) == -1 && errno == EINVAL, "a mask of CPU 40 only: %s", strerror(errno));
+    CHECK(sched_getaffinity(999999, sizeof one, &one) == -1 && errno == ESRCH, "sched_getaffinity of no thread: %s",
+          strerror(errno));
+    CHECK(sched_setaffinity(0, sizeof all, &all) == 0, "sched_setaffinity(all): %s", strerror(errno));
+    printf("smp-stress: affinity: bound to each of %d CPUs in turn, inherited by a new thread\n", n);
+}
+
 /* ---- futex: mutex + condvar hand-off, and a plain locked counter -------- */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -499,6 +549,8 @@ int main(int argc, char **argv)
         test_cpus(want);
     if (all || !strcmp(mode, "placement"))
         test_placement(want);
+    if (all || !strcmp(mode, "affinity"))
+        test_affinity(want);
     if (all || !strcmp(mode, "futex"))
         test_futex();
     if (all || !strcmp(mode, "pipes"))
