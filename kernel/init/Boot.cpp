@@ -122,7 +122,7 @@ kstd::ErrorOr<FileSystem*> make_root_file_system()
 kstd::ErrorOr<void> make_root_tree()
 {
     FileSystem* root = TRY(make_root_file_system());
-    TRY(Vfs::mount_root(root));
+    TRY(Vfs::mount_root(root, Config::get("root").is_empty() ? "tmpfs" : "overlay"));
     auto r = Vfs::root();
     TRY(directory(*r, "tmp", 01777));
     // /var/tmp as on any Linux: lighttpd's upload directory, sqlite's temporary files.
@@ -135,18 +135,18 @@ kstd::ErrorOr<void> make_root_tree()
         TRY(make_etc(*etc));
     auto dev = TRY(directory(*r, "dev", 0755));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
-    TRY(Vfs::mount(devfs, *dev, 0));
+    TRY(Vfs::mount(devfs, *dev, 0, "devfs"));
     // POSIX shared memory (shm_open) lives in /dev/shm, a tmpfs anyone may
     // create in, as on Linux.
     auto shm = TRY(devfs->root()->lookup("shm"));
     FileSystem* shmfs = TRY(RamfsFileSystem::create("shm", 0, "mode=1777"));
-    TRY(Vfs::mount(shmfs, *shm, 0));
+    TRY(Vfs::mount(shmfs, *shm, 0, "tmpfs"));
     auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
-    TRY(Vfs::mount(procfs, *proc, 0));
+    TRY(Vfs::mount(procfs, *proc, 0, "proc"));
     auto sys = TRY(directory(*r, "sys", 0555));
     FileSystem* sysfs = TRY(SysFileSystem::create({}, 0, {}));
-    TRY(Vfs::mount(sysfs, *sys, 0));
+    TRY(Vfs::mount(sysfs, *sys, 0, "sysfs"));
     return {};
 }
 
