@@ -58,7 +58,7 @@ kstd::ErrorOr<void> write_file(Vnode& dir, kstd::StringView name, kstd::StringVi
 }
 
 // What programs look up in /etc: the host name, localhost, the users and
-// groups servers switch to (root, nobody/nogroup), the DNS servers. A root
+// groups servers switch to (root, nobody/nogroup), the DNS servers, mtab. A root
 // image's own users and groups stay; the network's files are Husk's.
 kstd::ErrorOr<void> make_etc(Vnode& etc)
 {
@@ -78,6 +78,10 @@ kstd::ErrorOr<void> make_etc(Vnode& etc)
             used = sizeof text - 1;
     });
     TRY(write_file(etc, "resolv.conf", kstd::StringView(text, used)));
+    // The mount table's old name, a link to the kernel's as on any Linux
+    // (mount, df and getmntent users read it); an image's own stays.
+    if (etc.lookup("mtab").is_error())
+        TRY(etc.symlink("mtab", "../proc/self/mounts", Credentials()));
     return {};
 }
 
