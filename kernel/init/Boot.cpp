@@ -21,6 +21,7 @@
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/AsyncSignals.h"
+#include "../proc/LoadAverage.h"
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
@@ -227,6 +228,7 @@ extern "C" int husk_kernel_boot(void)
     if (init.is_error())
         return -init.error().code();
     Scheduler::init(init.value());
+    LoadAverage::start();
     HostStop::install();
     if (auto r = open_console(*init.value()); r.is_error())
         return -r.error().code();

@@ -4,7 +4,7 @@
 #include "../../core/Scheduler.h"
 #include "../../init/Uptime.h"
 #include "../../init/Version.h"
-#include "../../proc/Process.h"
+#include "../../proc/LoadAverage.h"
 #include "../../vfs/FileSystem.h"
 #include "ProcText.h"
 
@@ -60,16 +60,14 @@ size_t meminfo(char* buf, size_t size)
     kib(out, "Buffers", 0);
     kib(out, "Cached", cached);
     zeros(out, { "SwapCached", "Active", "Inactive", "Active(anon)", "Inactive(anon)", "Active(file)",
-                              "Inactive(file)", "Unevictable", "Mlocked", "SwapTotal", "SwapFree", "Zswap",
-                              "Zswapped" });
+                 "Inactive(file)", "Unevictable", "Mlocked", "SwapTotal", "SwapFree", "Zswap", "Zswapped" });
     kib(out, "Dirty", dirty);
-    zeros(out, { "Writeback", "AnonPages", "Mapped", "Shmem", "KReclaimable", "Slab", "SReclaimable",
-                              "SUnreclaim" });
+    zeros(out, { "Writeback", "AnonPages", "Mapped", "Shmem", "KReclaimable", "Slab", "SReclaimable", "SUnreclaim" });
     kib(out, "KernelStack", Scheduler::thread_count() * Thread::kStackBytes / 1024);
     zeros(out, { "PageTables", "NFS_Unstable", "Bounce", "WritebackTmp" });
     kib(out, "CommitLimit", total / 2);
     kib(out, "Committed_AS", 0);
-    kib(out, "VmallocTotal", 34359738367ull); // x86-64's 4-level vmalloc range
+    kib(out, "VmallocTotal", 34359738367ull); // what Linux shows on 64-bit PCs (4-level page tables)
     zeros(out, { "VmallocUsed", "VmallocChunk", "Percpu" });
     out.add("HardwareCorrupted: %5u kB\n", 0u); // Linux's one layout of its own
     zeros(out, { "AnonHugePages", "ShmemHugePages", "ShmemPmdMapped", "FileHugePages", "FilePmdMapped" });
@@ -96,14 +94,15 @@ size_t uptime(char* buf, size_t size)
 size_t loadavg(char* buf, size_t size)
 {
     ProcText out(buf, size);
-    size_t running = 0;
-    Process::for_each([&](Process& p) {
-        for (Thread& t : p.threads())
-            if (t.state() == Thread::State::Running || t.state() == Thread::State::Ready)
-                ++running;
-    });
-    out.add("0.00 0.00 0.00 %zu/%zu %u\n", running ? running : size_t(1), Scheduler::thread_count(),
-            Thread::ids_allocated());
+    unsigned long loads[3];
+    LoadAverage::loads(loads);
+    for (unsigned long& load : loads) {
+        load += LoadAverage::kOne / 200; // rounded to hundredths, as Linux prints them
+        out.add("%lu.%02lu ", load >> LoadAverage::kShift,
+                ((load & (LoadAverage::kOne - 1)) * 100) >> LoadAverage::kShift);
+    }
+    size_t running = LoadAverage::active_threads();
+    out.add("%zu/%zu %u\n", running ? running : size_t(1), Scheduler::thread_count(), Thread::ids_allocated());
     return out.length();
 }
 

@@ -10,8 +10,7 @@ namespace husk::proc_kernel {
 
 size_t meminfo(char* buf, size_t size);
 size_t uptime(char* buf, size_t size);
-// Husk keeps no load average: the three loads are 0.00; running and total
-// threads and the last id given out are real.
+// The three loads (proc/LoadAverage), running and all threads, the last id.
 size_t loadavg(char* buf, size_t size);
 size_t version(char* buf, size_t size);
 size_t filesystems(char* buf, size_t size);
