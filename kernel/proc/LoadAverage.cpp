@@ -20,10 +20,18 @@ unsigned long decayed(unsigned long load, unsigned long decay, unsigned long act
     return next / LoadAverage::kOne;
 }
 
+// The timer does not wake an idle CPU: when it runs late, the CPUs were
+// idle for the samples it missed, which count no thread (at most enough
+// of them to bring any load to 0).
 void tick(void*)
 {
+    constexpr uint64_t kMaxMissed = 4096;
+    uint64_t now = husk_plat_clock_monotonic();
+    uint64_t missed = now > g_timer.deadline ? (now - g_timer.deadline) / LoadAverage::kIntervalNs : 0;
+    for (uint64_t i = 0; i < missed && i < kMaxMissed; ++i)
+        LoadAverage::sample(0);
     LoadAverage::sample(LoadAverage::active_threads());
-    TimerQueue::arm(g_timer, g_timer.deadline + LoadAverage::kIntervalNs);
+    TimerQueue::arm(g_timer, g_timer.deadline + (missed + 1) * LoadAverage::kIntervalNs);
 }
 } // namespace
 
@@ -32,6 +40,7 @@ void LoadAverage::start()
     if (g_timer.is_armed())
         return;
     g_timer.callback = tick;
+    g_timer.wakes_idle = false;
     TimerQueue::arm(g_timer, husk_plat_clock_monotonic() + kIntervalNs);
 }
 

@@ -2,7 +2,8 @@
 // top): Linux's exponentially decaying averages over 1, 5 and 15 minutes of
 // the threads that run or are ready to run, sampled every 5 seconds with
 // kernel/sched/loadavg.c's fixed-point arithmetic, from a timer armed at
-// boot. Threads waiting for a disk are not counted (Linux counts its
+// boot that never wakes an idle CPU (the samples an idle spell missed count
+// no thread). Threads waiting for a disk are not counted (Linux counts its
 // uninterruptible sleepers; Husk does not tell them apart).
 #pragma once
 
