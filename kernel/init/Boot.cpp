@@ -103,7 +103,7 @@ kstd::ErrorOr<FileSystem*> make_root_file_system()
 {
     kstd::StringView device = Config::get("root");
     if (device.is_empty())
-        return RamfsFileSystem::create({}, 0, {});
+        return RamfsFileSystem::create_tmpfs({}, 0, {});
     if (device.starts_with("/dev/"))
         device = device.substring(5);
     char name[32];
@@ -144,7 +144,7 @@ kstd::ErrorOr<void> make_root_tree()
     // POSIX shared memory (shm_open) lives in /dev/shm, a tmpfs anyone may
     // create in, as on Linux.
     auto shm = TRY(devfs->root()->lookup("shm"));
-    FileSystem* shmfs = TRY(RamfsFileSystem::create("shm", 0, "mode=1777"));
+    FileSystem* shmfs = TRY(RamfsFileSystem::create_tmpfs("shm", 0, "mode=1777"));
     TRY(Vfs::mount(shmfs, *shm, 0, "tmpfs"));
     auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));

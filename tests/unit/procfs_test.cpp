@@ -329,7 +329,7 @@ TEST(Procfs, MountTables)
     ASSERT_EQ(call(SYS_mount, long("my src"), long("/tmp/mnt a"), long("tmpfs"), MS_NOSUID | MS_NODEV | MS_RDONLY, 0),
               0);
     mounts = read_as(me, "/proc/mounts");
-    EXPECT_EQ(mount_line(mounts, "/tmp/mnt\\040a", 1), "my\\040src /tmp/mnt\\040a ramfs ro,nosuid,nodev 0 0");
+    EXPECT_EQ(mount_line(mounts, "/tmp/mnt\\040a", 1), "my\\040src /tmp/mnt\\040a tmpfs ro,nosuid,nodev 0 0");
     std::string info = read_as(me, "/proc/self/mountinfo");
     std::string line = mount_line(info, "/tmp/mnt\\040a", 4);
     auto w = words(line);
@@ -340,7 +340,7 @@ TEST(Procfs, MountTables)
     EXPECT_EQ(w[3], "/");
     EXPECT_EQ(w[5], "ro,nosuid,nodev");
     EXPECT_EQ(w[6], "-");
-    EXPECT_EQ(w[7] + " " + w[8] + " " + w[9], "ramfs my\\040src ro");
+    EXPECT_EQ(w[7] + " " + w[8] + " " + w[9], "tmpfs my\\040src ro");
     auto root = words(mount_line(info, "/", 4));
     ASSERT_GE(root.size(), 2u);
     EXPECT_EQ(w[1], root[0]); // its parent is the root's mount
@@ -352,7 +352,7 @@ TEST(Procfs, MountTables)
     ASSERT_GT(a, 0);
     ASSERT_EQ(husk_syscall_as(a, SYS_chroot, long("/tmp/mnt a"), 0, 0, 0, 0, 0), 0);
     std::string seen = read_as(me, "/proc/" + std::to_string(a) + "/mounts");
-    EXPECT_EQ(seen, "my\\040src / ramfs ro,nosuid,nodev 0 0\n");
+    EXPECT_EQ(seen, "my\\040src / tmpfs ro,nosuid,nodev 0 0\n");
     ASSERT_EQ(husk_process_destroy(a), 0);
 
     ASSERT_EQ(call(SYS_umount2, long("/tmp/mnt a"), 0), 0);

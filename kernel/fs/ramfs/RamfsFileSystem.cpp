@@ -46,10 +46,17 @@ ErrorOr<FileSystem*> RamfsFileSystem::create(kstd::StringView, unsigned long, ks
     return fs;
 }
 
+ErrorOr<FileSystem*> RamfsFileSystem::create_tmpfs(kstd::StringView source, unsigned long flags, kstd::StringView data)
+{
+    auto* fs = static_cast<RamfsFileSystem*>(TRY(create(source, flags, data)));
+    fs->m_type_name = "tmpfs";
+    return fs;
+}
+
 void RamfsFileSystem::register_type()
 {
     FileSystemTypes::add({ "ramfs", create });
-    FileSystemTypes::add({ "tmpfs", create });
+    FileSystemTypes::add({ "tmpfs", create_tmpfs });
 }
 
 kstd::RefPtr<Vnode> RamfsFileSystem::root() { return m_root; }
