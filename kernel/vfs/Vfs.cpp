@@ -92,7 +92,10 @@ ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags, Str
         kstd::kfree(point);
         return length.error();
     }
-    auto made = new_mount(fs, RefPtr<Vnode>(target), flags, source, StringView(point, length.value()));
+    // The walk may have slept: something else may be mounted there now.
+    auto made = may_mount_on(target).is_error()
+        ? ErrorOr<Mount*>(err(EBUSY))
+        : new_mount(fs, RefPtr<Vnode>(target), flags, source, StringView(point, length.value()));
     kstd::kfree(point);
     Mount* m = TRY(made);
     target.mounted_here = m;
