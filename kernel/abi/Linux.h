@@ -101,7 +101,8 @@ inline constexpr uint32_t STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_NLINK = 0x4,
 inline constexpr long RAMFS_MAGIC = 0x858458f6, TMPFS_MAGIC = 0x01021994, DEVFS_MAGIC = 0x1373,
                       EXT2_SUPER_MAGIC = 0xEF53, ISOFS_SUPER_MAGIC = 0x9660;
 inline constexpr unsigned long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8,
-                               MS_REMOUNT = 32, MS_BIND = 4096;
+                               MS_SYNCHRONOUS = 16, MS_REMOUNT = 32, MS_DIRSYNC = 128, MS_NOATIME = 1024,
+                               MS_NODIRATIME = 2048, MS_BIND = 4096, MS_RELATIME = 1ul << 21;
 inline constexpr int MNT_FORCE = 1, MNT_DETACH = 2;
 
 struct timespec {

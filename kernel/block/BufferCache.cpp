@@ -31,7 +31,7 @@ using LruList = kstd::IntrusiveList<Buffer, &Buffer::lru>;
 struct CacheState {
     kstd::HashMap<Key, Buffer*> index;
     LruList lru; // unreferenced buffers, least recently used first
-    BufferCacheStats stats { 16u << 20, 0, 0, 0, 0, 0, 0, 0, 0 };
+    BufferCacheStats stats { 16u << 20, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 };
 
 CacheState& cache()
@@ -449,8 +449,13 @@ size_t BufferCache::invalidate(BlockDevice& device)
 BufferCacheStats BufferCache::stats()
 {
     auto s = cache().stats;
-    s.dirty = 0;
-    cache().index.for_each([&](const Key&, Buffer*& b) { s.dirty += b->dirty ? 1 : 0; });
+    s.dirty = s.dirty_bytes = 0;
+    cache().index.for_each([&](const Key&, Buffer*& b) {
+        if (b->dirty) {
+            ++s.dirty;
+            s.dirty_bytes += b->size;
+        }
+    });
     return s;
 }
 

@@ -19,6 +19,7 @@ struct BufferCacheStats {
     size_t cached_bytes;
     size_t buffers;
     size_t dirty;
+    size_t dirty_bytes;
     size_t hits, misses, evictions, writebacks;
     size_t reclaimed; // buffers evicted for memory (shrink, the watermark)
 };

@@ -48,8 +48,10 @@ size_t TimerQueue::run_expired(uint64_t now)
 
 uint64_t TimerQueue::next_deadline()
 {
-    Timer* t = timers().first();
-    return t ? t->deadline : UINT64_MAX;
+    for (auto& t : timers())
+        if (t.wakes_idle)
+            return t.deadline;
+    return UINT64_MAX;
 }
 
 } // namespace husk

@@ -12,6 +12,10 @@ struct Timer {
     void (*callback)(void* arg) { nullptr };
     void* arg { nullptr };
     kstd::ListNode node;
+    // false: the timer never wakes an idle CPU (nor keeps a hosted kernel
+    // from seeing a deadlock); it runs at the first scheduling point after
+    // its deadline (statistics sampled while something runs).
+    bool wakes_idle { true };
     bool is_armed() const { return node.is_linked(); }
 };
 
@@ -21,7 +25,7 @@ public:
     static void cancel(Timer& timer);
     // Runs every timer whose deadline has passed; returns how many ran.
     static size_t run_expired(uint64_t now);
-    // Earliest deadline, or UINT64_MAX when nothing is armed.
+    // Earliest deadline of a timer that wakes idle CPUs, or UINT64_MAX.
     static uint64_t next_deadline();
 };
 

@@ -21,6 +21,7 @@
 #include "../kstd/Format.h"
 #include "../mm/AddressSpace.h"
 #include "../proc/AsyncSignals.h"
+#include "../proc/LoadAverage.h"
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
@@ -58,7 +59,7 @@ kstd::ErrorOr<void> write_file(Vnode& dir, kstd::StringView name, kstd::StringVi
 }
 
 // What programs look up in /etc: the host name, localhost, the users and
-// groups servers switch to (root, nobody/nogroup), the DNS servers. A root
+// groups servers switch to (root, nobody/nogroup), the DNS servers, mtab. A root
 // image's own users and groups stay; the network's files are Husk's.
 kstd::ErrorOr<void> make_etc(Vnode& etc)
 {
@@ -78,6 +79,10 @@ kstd::ErrorOr<void> make_etc(Vnode& etc)
             used = sizeof text - 1;
     });
     TRY(write_file(etc, "resolv.conf", kstd::StringView(text, used)));
+    // The mount table's old name, a link to the kernel's as on any Linux
+    // (mount, df and getmntent users read it); an image's own stays.
+    if (etc.lookup("mtab").is_error())
+        TRY(etc.symlink("mtab", "../proc/self/mounts", Credentials()));
     return {};
 }
 
@@ -98,7 +103,7 @@ kstd::ErrorOr<FileSystem*> make_root_file_system()
 {
     kstd::StringView device = Config::get("root");
     if (device.is_empty())
-        return RamfsFileSystem::create({}, 0, {});
+        return RamfsFileSystem::create_tmpfs({}, 0, {});
     if (device.starts_with("/dev/"))
         device = device.substring(5);
     char name[32];
@@ -122,7 +127,7 @@ kstd::ErrorOr<FileSystem*> make_root_file_system()
 kstd::ErrorOr<void> make_root_tree()
 {
     FileSystem* root = TRY(make_root_file_system());
-    TRY(Vfs::mount_root(root));
+    TRY(Vfs::mount_root(root, Config::get("root").is_empty() ? "tmpfs" : "overlay"));
     auto r = Vfs::root();
     TRY(directory(*r, "tmp", 01777));
     // /var/tmp as on any Linux: lighttpd's upload directory, sqlite's temporary files.
@@ -135,18 +140,18 @@ kstd::ErrorOr<void> make_root_tree()
         TRY(make_etc(*etc));
     auto dev = TRY(directory(*r, "dev", 0755));
     FileSystem* devfs = TRY(DevFileSystem::create({}, 0, {}));
-    TRY(Vfs::mount(devfs, *dev, 0));
+    TRY(Vfs::mount(devfs, *dev, 0, "devfs"));
     // POSIX shared memory (shm_open) lives in /dev/shm, a tmpfs anyone may
     // create in, as on Linux.
     auto shm = TRY(devfs->root()->lookup("shm"));
-    FileSystem* shmfs = TRY(RamfsFileSystem::create_with_root_mode(01777));
-    TRY(Vfs::mount(shmfs, *shm, 0));
+    FileSystem* shmfs = TRY(RamfsFileSystem::create_with_root_mode(01777, "tmpfs"));
+    TRY(Vfs::mount(shmfs, *shm, 0, "tmpfs"));
     auto proc = TRY(directory(*r, "proc", 0555));
     FileSystem* procfs = TRY(ProcFileSystem::create({}, 0, {}));
-    TRY(Vfs::mount(procfs, *proc, 0));
+    TRY(Vfs::mount(procfs, *proc, 0, "proc"));
     auto sys = TRY(directory(*r, "sys", 0555));
     FileSystem* sysfs = TRY(SysFileSystem::create({}, 0, {}));
-    TRY(Vfs::mount(sysfs, *sys, 0));
+    TRY(Vfs::mount(sysfs, *sys, 0, "sysfs"));
     return {};
 }
 
@@ -223,6 +228,7 @@ extern "C" int husk_kernel_boot(void)
     if (init.is_error())
         return -init.error().code();
     Scheduler::init(init.value());
+    LoadAverage::start();
     HostStop::install();
     if (auto r = open_console(*init.value()); r.is_error())
         return -r.error().code();

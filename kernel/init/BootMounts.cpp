@@ -66,9 +66,9 @@ ErrorOr<RefPtr<Vnode>> mount_point(kstd::StringView& where, char (&absolute)[208
     return dir;
 }
 
-ErrorOr<void> attach(FileSystem* mounted, RefPtr<Vnode> dir, unsigned long flags)
+ErrorOr<void> attach(FileSystem* mounted, RefPtr<Vnode> dir, unsigned long flags, kstd::StringView source)
 {
-    if (auto m = Vfs::mount(mounted, *dir, flags); m.is_error()) {
+    if (auto m = Vfs::mount(mounted, *dir, flags, source); m.is_error()) {
         delete mounted;
         return m.error();
     }
@@ -91,7 +91,7 @@ ErrorOr<void> mount_one(kstd::StringView source, kstd::StringView where)
     RefPtr<Vnode> dir = TRY(mount_point(where, absolute));
     unsigned long flags = 0;
     FileSystem* mounted = TRY(mount_by_content(device, where, flags));
-    TRY(attach(mounted, kstd::move(dir), flags));
+    TRY(attach(mounted, kstd::move(dir), flags, device));
     klog(LogLevel::Info, "boot: %s mounted at %.*s", device, int(where.length()), where.data());
     return {};
 }
@@ -106,7 +106,7 @@ ErrorOr<void> mount_volume(kstd::StringView tag, kstd::StringView where, bool re
         return err(kstd::ENODEV);
     unsigned long flags = read_only ? linux::MS_RDONLY : 0;
     FileSystem* mounted = TRY(type->create(tag, flags, {}));
-    TRY(attach(mounted, kstd::move(dir), flags));
+    TRY(attach(mounted, kstd::move(dir), flags, tag));
     klog(LogLevel::Info, "boot: volume %.*s mounted at %.*s%s", int(tag.length()), tag.data(), int(where.length()),
          where.data(), read_only ? " (read-only)" : "");
     return {};

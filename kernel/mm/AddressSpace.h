@@ -31,6 +31,9 @@ struct RegionName : kstd::RefCounted<RegionName>, kstd::HeapObject {
 class AddressSpace : public kstd::RefCounted<AddressSpace>, public kstd::HeapObject {
 public:
     static constexpr size_t kPage = 4096;
+    // vm.overcommit_memory: 1, always. No commit accounting: a mapping never
+    // fails for want of memory; its pages are found when touched.
+    static constexpr int kOvercommitPolicy = 1;
 
     // A new, empty space; ENOSYS where the platform runs no applications.
     static kstd::ErrorOr<kstd::RefPtr<AddressSpace>> create();

@@ -14,6 +14,14 @@ namespace husk {
 
 class Socket : public File {
 public:
+    // net.core.somaxconn: listen() caps a backlog at it, a negative one
+    // too (Linux compares it unsigned).
+    static constexpr int kMaxListenBacklog = 4096;
+    static int capped_backlog(int backlog)
+    {
+        return unsigned(backlog) > unsigned(kMaxListenBacklog) ? kMaxListenBacklog : backlog;
+    }
+
     int family() const { return m_family; }
     int type() const { return m_type; }
 

@@ -123,7 +123,7 @@ ErrorOr<void> TcpSocket::bind(const SocketAddress& addr)
 ErrorOr<void> TcpSocket::listen(int backlog)
 {
     if (m_state == State::Listening) {
-        m_backlog = backlog < 0 ? 0 : backlog;
+        m_backlog = capped_backlog(backlog);
         return {};
     }
     if (m_state != State::Fresh || !m_pcb)
@@ -135,7 +135,7 @@ ErrorOr<void> TcpSocket::listen(int backlog)
             return err(EADDRINUSE);
         m_bound = true;
     }
-    m_backlog = backlog < 0 ? 0 : backlog > 4096 ? 4096 : backlog;
+    m_backlog = capped_backlog(backlog);
     err_t e;
     tcp_pcb* listener = tcp_listen_with_backlog_and_err(m_pcb, 0xff, &e);
     if (!listener)

@@ -177,8 +177,7 @@ ErrorOr<void> UnixSocket::listen(int backlog)
         return err(EOPNOTSUPP);
     if (m_state == State::Connected || !m_name.is_named())
         return err(EINVAL);
-    // Linux caps the backlog at net.core.somaxconn (a negative one too).
-    m_backlog = unsigned(backlog) > 4096u ? 4096 : backlog;
+    m_backlog = capped_backlog(backlog);
     m_state = State::Listening;
     m_waiters.wake_all(); // connectors waiting for room
     return {};

@@ -186,7 +186,7 @@ SysResult sys_mount(UChar source, UChar target, UChar fstype, unsigned long flag
     Resolved r = TRY(resolve_at(AT_FDCWD, target, FollowLast));
     TRY(Vfs::may_mount_on(*r.vnode));
     FileSystem* fs = TRY(fst->create(src.view(), flags, options.view()));
-    if (auto m = Vfs::mount(fs, *r.vnode, flags); m.is_error()) {
+    if (auto m = Vfs::mount(fs, *r.vnode, flags, src.view()); m.is_error()) {
         delete fs;
         return m.error();
     }

@@ -8,6 +8,7 @@
 #include "../init/SystemNames.h"
 #include "../init/Uptime.h"
 #include "../init/Version.h"
+#include "../proc/LoadAverage.h"
 #include "Handlers.h"
 #include "Helpers.h"
 
@@ -193,6 +194,10 @@ SysResult sys_sysinfo(UserPtr<linux::sysinfo> info)
     s.totalram = heap.total_pages * kPageSize;
     s.freeram = heap.free_pages * kPageSize;
     s.procs = uint16_t(Process::count());
+    unsigned long loads[3];
+    LoadAverage::loads(loads);
+    for (int i = 0; i < 3; ++i)
+        s.loads[i] = loads[i] << (16 - LoadAverage::kShift); // SI_LOAD_SHIFT
     s.mem_unit = 1;
     TRY(copy_out(info, s));
     return 0;

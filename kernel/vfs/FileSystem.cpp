@@ -36,4 +36,7 @@ const FileSystemType* FileSystemTypes::find(kstd::StringView name)
     return nullptr;
 }
 
+size_t FileSystemTypes::count() { return g_type_count; }
+const FileSystemType& FileSystemTypes::at(size_t index) { return g_types[index]; }
+
 } // namespace husk

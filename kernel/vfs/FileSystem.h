@@ -54,12 +54,18 @@ struct FileSystemType {
     const char* name;
     // source: device path or free text; flags: MS_*; data: option string.
     kstd::ErrorOr<FileSystem*> (*create)(kstd::StringView source, unsigned long flags, kstd::StringView data);
+    // Its source is a block device (Linux's FS_REQUIRES_DEV); the others
+    // are "nodev" in /proc/filesystems.
+    bool requires_device { false };
 };
 
 class FileSystemTypes {
 public:
     static bool add(const FileSystemType& type);
     static const FileSystemType* find(kstd::StringView name);
+    // The types in the order they were added.
+    static size_t count();
+    static const FileSystemType& at(size_t index);
 };
 
 } // namespace husk

@@ -12,9 +12,14 @@ namespace {
 constexpr int kMaxSymlinks = 40;
 Mount* g_mounts;
 RefPtr<Vnode>* g_root;
+unsigned g_next_mount_id = 1;
 
-ErrorOr<Mount*> new_mount(FileSystem* fs, RefPtr<Vnode> covered, unsigned long flags)
+// point: the mount point's path; source: what mount(2) was given.
+ErrorOr<Mount*> new_mount(FileSystem* fs, RefPtr<Vnode> covered, unsigned long flags, StringView source,
+                          StringView point)
 {
+    auto name = TRY(kstd::String::from(source.is_empty() ? StringView("none") : source));
+    auto path = TRY(kstd::String::from(point));
     auto* m = kstd::make<Mount>();
     if (!m)
         return err(ENOMEM);
@@ -22,8 +27,14 @@ ErrorOr<Mount*> new_mount(FileSystem* fs, RefPtr<Vnode> covered, unsigned long f
     m->root = fs->root();
     m->covered = kstd::move(covered);
     m->flags = flags;
-    m->next = g_mounts;
-    g_mounts = m;
+    m->next = nullptr;
+    m->id = g_next_mount_id++;
+    m->source = kstd::move(name);
+    m->point = kstd::move(path);
+    Mount** last = &g_mounts;
+    while (*last)
+        last = &(*last)->next;
+    *last = m;
     m->root->root_of_mount = m;
     return m;
 }
@@ -37,11 +48,21 @@ RefPtr<Vnode> cross_mounts(RefPtr<Vnode> v)
 }
 } // namespace
 
-ErrorOr<void> Vfs::mount_root(FileSystem* fs)
+Mount* Mount::parent() const
+{
+    if (!covered)
+        return const_cast<Mount*>(this);
+    for (Mount* m = g_mounts; m; m = m->next)
+        if (m->fs == &covered->fs())
+            return m;
+    return const_cast<Mount*>(this);
+}
+
+ErrorOr<void> Vfs::mount_root(FileSystem* fs, StringView source)
 {
     if (g_root)
         return err(EBUSY);
-    TRY(new_mount(fs, nullptr, 0));
+    TRY(new_mount(fs, nullptr, 0, source, "/"));
     g_root = kstd::make<RefPtr<Vnode>>(fs->root());
     return {};
 }
@@ -55,10 +76,28 @@ ErrorOr<void> Vfs::may_mount_on(const Vnode& target)
     return {};
 }
 
-ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags)
+ErrorOr<void> Vfs::mount(FileSystem* fs, Vnode& target, unsigned long flags, StringView source)
 {
     TRY(may_mount_on(target));
-    Mount* m = TRY(new_mount(fs, RefPtr<Vnode>(target), flags));
+    // Where it is, from the VFS root (the mount point is held, the walk
+    // reads directories); the text /proc/PID/mounts shows.
+    PathContext global;
+    global.root = root();
+    global.cwd = global.root;
+    char* point = static_cast<char*>(kstd::kmalloc(linux::PATH_MAX));
+    if (!point)
+        return err(ENOMEM);
+    auto length = path_of(global, target, point, linux::PATH_MAX);
+    if (length.is_error()) {
+        kstd::kfree(point);
+        return length.error();
+    }
+    // The walk may have slept: something else may be mounted there now.
+    auto made = may_mount_on(target).is_error()
+        ? ErrorOr<Mount*>(err(EBUSY))
+        : new_mount(fs, RefPtr<Vnode>(target), flags, source, StringView(point, length.value()));
+    kstd::kfree(point);
+    Mount* m = TRY(made);
     target.mounted_here = m;
     if (flags & linux::MS_RDONLY)
         fs->set_read_only(true);

@@ -8,6 +8,7 @@
 #include "../abi/Linux.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
+#include "../kstd/String.h"
 #include "../kstd/StringView.h"
 #include "FileSystem.h"
 #include "PathContext.h"
@@ -17,12 +18,20 @@ namespace husk {
 
 class File;
 
+// A mounted file system, as /proc/PID/mounts and mountinfo show it.
 struct Mount {
     FileSystem* fs;
     kstd::RefPtr<Vnode> root;
     kstd::RefPtr<Vnode> covered; // null for "/"
     unsigned long flags;
-    Mount* next;
+    Mount* next; // the list is in mount order, "/" first
+    unsigned id;  // mountinfo's mount id, never reused
+    kstd::String source; // what mount(2) was given ("none" when nothing)
+    // The mount point's absolute path when mounted (from the VFS root; a
+    // rename of a directory above it later is not seen).
+    kstd::String point;
+    // The mount the covered directory belongs to ("/": itself).
+    Mount* parent() const;
 };
 
 // Vfs::resolve flags.
@@ -44,17 +53,18 @@ struct Resolved {
 
 class Vfs {
 public:
-    static kstd::ErrorOr<void> mount_root(FileSystem* fs);
+    // source: the device or text mount(2) names it by ("none" when empty).
+    static kstd::ErrorOr<void> mount_root(FileSystem* fs, kstd::StringView source);
     // Whether a file system may be mounted on target (ENOTDIR, EBUSY):
     // mount() checks it, and callers before they make the file system.
     static kstd::ErrorOr<void> may_mount_on(const Vnode& target);
-    static kstd::ErrorOr<void> mount(FileSystem* fs, Vnode& target, unsigned long flags);
+    static kstd::ErrorOr<void> mount(FileSystem* fs, Vnode& target, unsigned long flags, kstd::StringView source);
     // target is the root of a mounted file system (what the mount point
     // shows). held(fs) says whether something outside the VFS (a process's
     // cwd or root) is inside it: EBUSY.
     static kstd::ErrorOr<void> unmount(Vnode& target, int flags, bool (*held)(const FileSystem&));
     static kstd::RefPtr<Vnode> root();
-    static Mount* mounts();
+    static Mount* mounts(); // the first ("/"), then in mount order by next
     static kstd::ErrorOr<void> sync_all();
     // The directory at the absolute `path` (from the root, no symlinks,
     // "." or ".."), made with its missing parents (mode, owned by root):

@@ -1,16 +1,22 @@
 // /proc for processes the hosted kernel holds (husk_process_create): the
 // readdir of /proc lists their pids, /proc/self resolves to the caller,
 // stat and status parse as proc(5) says, fd/ links name paths, and a
-// process's nodes go with it. (The differential test
+// process's nodes go with it. The system files, mount tables and /proc/sys. (The differential test
 // tests/proc/procfs compares a program's view with Linux's.)
 #include "Boot.h"
+#include "proc/LoadAverage.h"
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <set>
 #include <sstream>
 #include <string>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <vector>
 
 namespace {
@@ -252,4 +258,168 @@ TEST(Procfs, CpuFiles)
     // The boot CPU cannot go offline: no online file, as on Linux.
     EXPECT_EQ(read_as(me, "/sys/devices/system/cpu/cpu0/online"), "error " + std::to_string(ENOENT));
     EXPECT_EQ(list(me, "/sys").count("devices"), 1u);
+}
+
+namespace {
+long call(long nr, long a1 = 0, long a2 = 0, long a3 = 0, long a4 = 0, long a5 = 0)
+{
+    return husk_syscall(nr, a1, a2, a3, a4, a5, 0);
+}
+
+// The line of a mount table whose mount point (field `at`) is point.
+std::string mount_line(const std::string& table, const std::string& point, size_t at)
+{
+    std::istringstream in(table);
+    for (std::string line; std::getline(in, line);) {
+        auto w = words(line);
+        if (w.size() > at && w[at] == point)
+            return line;
+    }
+    return "missing";
+}
+} // namespace
+
+// meminfo's totals are sysinfo's, its layout Linux's; uptime, loadavg,
+// version and filesystems in their formats.
+TEST(Procfs, SystemFiles)
+{
+    boot_kernel();
+    long me = call(SYS_getpid);
+    std::string meminfo = read_as(me, "/proc/meminfo");
+    struct sysinfo si {};
+    ASSERT_EQ(call(SYS_sysinfo, long(&si)), 0);
+    char first[64];
+    snprintf(first, sizeof first, "MemTotal:       %8lu kB\nMemFree:        ", si.totalram / 1024);
+    EXPECT_EQ(meminfo.rfind(first, 0), 0u) << meminfo;
+    for (const char* line : { "\nSwapTotal:             0 kB\n", "\nHugePages_Total:       0\n",
+                              "\nHardwareCorrupted:     0 kB\n", "\nHugepagesize:       2048 kB\n" })
+        EXPECT_NE(meminfo.find(line), std::string::npos) << line;
+    EXPECT_LT(meminfo.find("\nCached:"), meminfo.find("\nDirty:"));
+    EXPECT_EQ(meminfo.substr(meminfo.size() - 28), "DirectMap1G:           0 kB\n");
+
+    auto uptime = words(read_as(me, "/proc/uptime"));
+    ASSERT_EQ(uptime.size(), 2u);
+    EXPECT_EQ(uptime[0].find('.'), uptime[0].size() - 3);
+    auto loadavg = words(read_as(me, "/proc/loadavg"));
+    ASSERT_EQ(loadavg.size(), 5u);
+    EXPECT_EQ(loadavg[0].find('.'), loadavg[0].size() - 3);
+    EXPECT_NE(loadavg[3].find('/'), std::string::npos);
+
+    struct utsname u {};
+    ASSERT_EQ(call(SYS_uname, long(&u)), 0);
+    EXPECT_EQ(read_as(me, "/proc/version").rfind(std::string("Linux version ") + u.release + " (", 0), 0u);
+    std::string filesystems = read_as(me, "/proc/filesystems");
+    for (const char* line : { "nodev\tproc\n", "nodev\ttmpfs\n", "\text2\n", "\tiso9660\n" })
+        EXPECT_NE(filesystems.find(line), std::string::npos) << line;
+}
+
+// Mount tables: from the VFS's list, in mount order, with the source,
+// options and escapes Linux shows; relative to a chrooted reader's root.
+TEST(Procfs, MountTables)
+{
+    boot_kernel();
+    long me = call(SYS_getpid);
+    EXPECT_EQ(readlink_as(me, "/proc/mounts"), "self/mounts");
+    std::string mounts = read_as(me, "/proc/mounts");
+    EXPECT_EQ(mount_line(mounts, "/proc", 1), "proc /proc proc rw 0 0");
+    EXPECT_NE(mount_line(mounts, "/", 1), "missing");
+    EXPECT_EQ(mounts, read_as(me, "/proc/self/mounts"));
+
+    ASSERT_EQ(call(SYS_mkdir, long("/tmp/mnt a"), 0755), 0);
+    ASSERT_EQ(call(SYS_mount, long("my src"), long("/tmp/mnt a"), long("tmpfs"), MS_NOSUID | MS_NODEV | MS_RDONLY, 0),
+              0);
+    mounts = read_as(me, "/proc/mounts");
+    EXPECT_EQ(mount_line(mounts, "/tmp/mnt\\040a", 1), "my\\040src /tmp/mnt\\040a tmpfs ro,nosuid,nodev 0 0");
+    std::string info = read_as(me, "/proc/self/mountinfo");
+    std::string line = mount_line(info, "/tmp/mnt\\040a", 4);
+    auto w = words(line);
+    ASSERT_EQ(w.size(), 10u) << line;
+    struct stat st {};
+    ASSERT_EQ(call(SYS_stat, long("/tmp/mnt a"), long(&st)), 0);
+    EXPECT_EQ(w[2], std::to_string(major(st.st_dev)) + ":" + std::to_string(minor(st.st_dev)));
+    EXPECT_EQ(w[3], "/");
+    EXPECT_EQ(w[5], "ro,nosuid,nodev");
+    EXPECT_EQ(w[6], "-");
+    EXPECT_EQ(w[7] + " " + w[8] + " " + w[9], "tmpfs my\\040src ro");
+    auto root = words(mount_line(info, "/", 4));
+    ASSERT_GE(root.size(), 2u);
+    EXPECT_EQ(w[1], root[0]); // its parent is the root's mount
+    // The last mounted comes last.
+    EXPECT_EQ(info.substr(info.rfind('\n', info.size() - 2) + 1), line + "\n");
+
+    // A process chrooted into the mount sees it as "/", and nothing outside.
+    long a = husk_process_create("procfs-chroot");
+    ASSERT_GT(a, 0);
+    ASSERT_EQ(husk_syscall_as(a, SYS_chroot, long("/tmp/mnt a"), 0, 0, 0, 0, 0), 0);
+    std::string seen = read_as(me, "/proc/" + std::to_string(a) + "/mounts");
+    EXPECT_EQ(seen, "my\\040src / tmpfs ro,nosuid,nodev 0 0\n");
+    ASSERT_EQ(husk_process_destroy(a), 0);
+
+    ASSERT_EQ(call(SYS_umount2, long("/tmp/mnt a"), 0), 0);
+    EXPECT_EQ(mount_line(read_as(me, "/proc/mounts"), "/tmp/mnt\\040a", 1), "missing");
+    ASSERT_EQ(call(SYS_rmdir, long("/tmp/mnt a")), 0);
+}
+
+// /proc/sys: uname's names (hostname writable by root), fresh UUIDs, one
+// boot id, the values the kernel uses; read-only files refuse writes.
+TEST(Procfs, Sysctl)
+{
+    boot_kernel();
+    long me = call(SYS_getpid);
+    struct utsname u {};
+    ASSERT_EQ(call(SYS_uname, long(&u)), 0);
+    EXPECT_EQ(read_as(me, "/proc/sys/kernel/hostname"), std::string(u.nodename) + "\n");
+    EXPECT_EQ(read_as(me, "/proc/sys/kernel/osrelease"), std::string(u.release) + "\n");
+    EXPECT_EQ(read_as(me, "/proc/sys/kernel/ostype"), "Linux\n");
+    EXPECT_EQ(read_as(me, "/proc/sys/net/core/somaxconn"), "4096\n");
+    EXPECT_EQ(read_as(me, "/proc/sys/fs/nr_open"), "1048576\n");
+    EXPECT_EQ(read_as(me, "/proc/sys/vm/overcommit_memory"), "1\n");
+    std::string a = read_as(me, "/proc/sys/kernel/random/uuid"), b = read_as(me, "/proc/sys/kernel/random/uuid");
+    EXPECT_EQ(a.size(), 37u);
+    EXPECT_EQ(a[14], '4');
+    EXPECT_NE(a, b);
+    EXPECT_EQ(read_as(me, "/proc/sys/kernel/random/boot_id"), read_as(me, "/proc/sys/kernel/random/boot_id"));
+    auto names = list(me, "/proc/sys/kernel");
+    for (const char* n : { "hostname", "domainname", "ostype", "osrelease", "version", "pid_max", "random" })
+        EXPECT_TRUE(names.count(n)) << n;
+
+    std::string old = u.nodename;
+    long fd = call(SYS_open, long("/proc/sys/kernel/hostname"), O_WRONLY | O_TRUNC, 0);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(call(SYS_write, fd, long("sysctl-name\n"), 12), 12);
+    call(SYS_close, fd);
+    ASSERT_EQ(call(SYS_uname, long(&u)), 0);
+    EXPECT_STREQ(u.nodename, "sysctl-name");
+    ASSERT_EQ(call(SYS_sethostname, long(old.data()), long(old.size())), 0);
+
+    fd = call(SYS_open, long("/proc/sys/kernel/ostype"), O_WRONLY, 0);
+    long error = fd < 0 ? fd : call(SYS_write, fd, long("x\n"), 2);
+    if (fd >= 0)
+        call(SYS_close, fd);
+    EXPECT_EQ(error, -EACCES);
+}
+
+// The load average follows Linux's arithmetic: one busy thread's first
+// sample shows 0.08 a minute's load; a long busy spell reaches 1.00 in all
+// three, as sysinfo's loads (1 << 16) do; idle brings them back to 0.
+TEST(Procfs, LoadAverage)
+{
+    using husk::LoadAverage;
+    boot_kernel();
+    long me = call(SYS_getpid);
+    for (int i = 0; i < 2000; ++i)
+        LoadAverage::sample(0);
+    EXPECT_EQ(read_as(me, "/proc/loadavg").substr(0, 15), "0.00 0.00 0.00 ");
+    LoadAverage::sample(1);
+    EXPECT_EQ(read_as(me, "/proc/loadavg").substr(0, 15), "0.08 0.02 0.01 ");
+    for (int i = 0; i < 2000; ++i)
+        LoadAverage::sample(1);
+    EXPECT_EQ(read_as(me, "/proc/loadavg").substr(0, 15), "1.00 1.00 1.00 ");
+    struct sysinfo si {};
+    ASSERT_EQ(call(SYS_sysinfo, long(&si)), 0);
+    EXPECT_EQ(si.loads[0], 1ul << 16);
+    EXPECT_EQ(si.loads[2], 1ul << 16);
+    for (int i = 0; i < 2000; ++i)
+        LoadAverage::sample(0);
+    EXPECT_EQ(read_as(me, "/proc/loadavg").substr(0, 15), "0.00 0.00 0.00 ");
 }

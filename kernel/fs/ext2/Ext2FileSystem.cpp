@@ -81,9 +81,9 @@ kstd::Error Ext2FileSystem::corrupt(const char* fmt, ...)
 
 void Ext2FileSystem::register_type()
 {
-    FileSystemTypes::add({ "ext2", create });
-    FileSystemTypes::add({ "ext3", create });
-    FileSystemTypes::add({ "ext4", create });
+    FileSystemTypes::add({ "ext2", create, true });
+    FileSystemTypes::add({ "ext3", create, true });
+    FileSystemTypes::add({ "ext4", create, true });
 }
 
 bool Ext2FileSystem::recognizes(BlockDevice& device)

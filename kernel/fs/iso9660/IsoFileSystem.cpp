@@ -50,7 +50,7 @@ kstd::Error IsoFileSystem::corrupt(const char* fmt, ...)
     return err(EUCLEAN);
 }
 
-void IsoFileSystem::register_type() { FileSystemTypes::add({ "iso9660", create }); }
+void IsoFileSystem::register_type() { FileSystemTypes::add({ "iso9660", create, true }); }
 
 bool IsoFileSystem::recognizes(BlockDevice& device)
 {

@@ -3,10 +3,20 @@
 
 namespace husk {
 
-ProcFile::ProcFile(FileSystem& fs, uint64_t ino, Generator generate)
-    : Vnode(fs, ino, linux::S_IFREG | 0444)
+ProcFile::ProcFile(FileSystem& fs, uint64_t ino, Generator generate, Writer writer)
+    : Vnode(fs, ino, linux::S_IFREG | (writer ? 0644 : 0444))
     , m_generate(generate)
+    , m_write(writer)
 {
+}
+
+kstd::ErrorOr<size_t> ProcFile::write(uint64_t offset, IoBuffer buf, size_t n)
+{
+    if (!m_write)
+        return kstd::err(kstd::EACCES);
+    if (offset != 0)
+        return n; // sysctl_writes_strict: a value is written whole; later writes are ignored
+    return m_write(buf, n);
 }
 
 kstd::ErrorOr<size_t> ProcFile::read(uint64_t offset, IoBuffer buf, size_t n)

@@ -3,8 +3,10 @@
 #include "ProcDirectory.h"
 #include "ProcFile.h"
 #include "ProcInodes.h"
+#include "ProcKernelText.h"
 #include "ProcProcessLinks.h"
 #include "ProcRoot.h"
+#include "ProcSysctl.h"
 #include "ProcSystemText.h"
 
 namespace husk {
@@ -23,6 +25,17 @@ ErrorOr<FileSystem*> ProcFileSystem::create(kstd::StringView, unsigned long, kst
     return fs;
 }
 
+namespace {
+// /proc/mounts: Linux's link to the reader's own table.
+ErrorOr<size_t> mounts_link(uint32_t, uint32_t, char* buf, size_t size)
+{
+    constexpr kstd::StringView target = "self/mounts";
+    size_t n = kstd::min(size, target.length());
+    memcpy(buf, target.data(), n);
+    return n;
+}
+} // namespace
+
 // The fixed entries, made at the root's first lookup or listing.
 ErrorOr<void> ProcFileSystem::build(Vnode& root_vnode)
 {
@@ -32,15 +45,36 @@ ErrorOr<void> ProcFileSystem::build(Vnode& root_vnode)
     auto net = kstd::adopt_new<ProcDirectory>(fs, kNet);
     auto route = kstd::adopt_new<ProcFile>(fs, kNetRoute, InterfaceTable::route_text);
     auto self = kstd::adopt_new<ProcLink>(fs, kSelf, 0777, proc_links::self, 0, nullptr);
-    auto cpuinfo = kstd::adopt_new<ProcFile>(fs, kCpuinfo, proc_system::cpuinfo);
-    auto stat = kstd::adopt_new<ProcFile>(fs, kStat, proc_system::stat);
-    if (!net || !route || !self || !cpuinfo || !stat)
+    auto mounts = kstd::adopt_new<ProcLink>(fs, kMounts, 0777, mounts_link, 0, nullptr);
+    auto sys = kstd::adopt_new<ProcDirectory>(fs, kSys);
+    if (!net || !route || !self || !mounts || !sys)
         return err(kstd::ENOMEM);
+    sys->fill_on_first_use(proc_sysctl::fill);
     TRY(net->add("route", route));
-    TRY(root.add("cpuinfo", cpuinfo));
+    struct Text {
+        const char* name;
+        uint64_t ino;
+        ProcFile::Generator generate;
+    };
+    static constexpr Text kTexts[] = {
+        { "cpuinfo", kCpuinfo, proc_system::cpuinfo },
+        { "filesystems", kFilesystems, proc_kernel::filesystems },
+        { "loadavg", kLoadavg, proc_kernel::loadavg },
+        { "meminfo", kMeminfo, proc_kernel::meminfo },
+        { "stat", kStat, proc_system::stat },
+        { "uptime", kUptime, proc_kernel::uptime },
+        { "version", kVersion, proc_kernel::version },
+    };
+    for (const Text& t : kTexts) {
+        auto file = kstd::adopt_new<ProcFile>(fs, t.ino, t.generate);
+        if (!file)
+            return err(kstd::ENOMEM);
+        TRY(root.add(t.name, file));
+    }
+    TRY(root.add("mounts", mounts));
     TRY(root.add("net", net));
     TRY(root.add("self", self));
-    TRY(root.add("stat", stat));
+    TRY(root.add("sys", sys));
     return {};
 }
 

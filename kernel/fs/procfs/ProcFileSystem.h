@@ -1,9 +1,12 @@
 // procfs: /proc, kernel state as text files programs read the Linux way.
 // /proc/cpuinfo and /proc/stat (the CPUs: nproc, top, glibc's get_nprocs),
-// /proc/net/route (route(8), husk ctl route), /proc/self and a directory
-// per process (/proc/PID: cmdline, comm, cwd, exe, fd/, root, stat, statm,
-// status). The fixed tree is built when /proc is first looked in, a
-// process's nodes when looked up; every file generates its text when read.
+// meminfo, uptime, loadavg, version, filesystems (free, uptime, ps, top,
+// libuv), /proc/net/route (route(8), husk ctl route), /proc/sys (sysctl
+// values: ProcSysctl.h), /proc/self, /proc/mounts (a link to
+// self/mounts) and a directory per process (/proc/PID: cmdline, comm, cwd,
+// exe, fd/, maps, mounts, mountinfo, root, stat, statm, status). The fixed
+// tree is built when /proc is first looked in, a process's nodes when
+// looked up; every file generates its text when read.
 #pragma once
 
 #include "../../vfs/FileSystem.h"

@@ -7,7 +7,10 @@
 
 namespace husk::proc_inodes {
 
-inline constexpr uint64_t kRoot = 1, kNet = 2, kNetRoute = 3, kSelf = 4, kCpuinfo = 5, kStat = 6;
+inline constexpr uint64_t kRoot = 1, kNet = 2, kNetRoute = 3, kSelf = 4, kCpuinfo = 5, kStat = 6, kMeminfo = 7,
+                          kUptime = 8, kLoadavg = 9, kVersion = 10, kFilesystems = 11, kMounts = 12, kSys = 13;
+// /proc/sys's nodes, in ProcSysctl's table order.
+inline constexpr uint64_t kSysctlFirst = 64;
 
 // What a node of /proc/PID is.
 enum class Node : uint8_t {
@@ -23,6 +26,8 @@ enum class Node : uint8_t {
     Statm,
     Status,
     Maps,
+    Mounts,
+    Mountinfo,
 };
 
 // fd numbers stay below 2^24 (FdTable::kNrOpen is 2^20).

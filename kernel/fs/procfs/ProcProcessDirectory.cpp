@@ -31,6 +31,8 @@ constexpr Entry kEntries[] = {
     { "cwd", Node::Cwd, linux::S_IFLNK | 0777, proc_links::cwd },
     { "root", Node::Root, linux::S_IFLNK | 0777, proc_links::root },
     { "exe", Node::Exe, linux::S_IFLNK | 0777, proc_links::exe },
+    { "mounts", Node::Mounts, linux::S_IFREG | 0444, nullptr },
+    { "mountinfo", Node::Mountinfo, linux::S_IFREG | 0444, nullptr },
 };
 constexpr size_t kCount = sizeof kEntries / sizeof kEntries[0];
 

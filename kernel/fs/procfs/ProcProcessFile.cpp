@@ -2,6 +2,7 @@
 #include "../../core/Heap.h"
 #include "../../core/Scheduler.h"
 #include "../../proc/Process.h"
+#include "ProcMountText.h"
 #include "ProcProcessText.h"
 
 namespace husk {
@@ -23,14 +24,26 @@ kstd::ErrorOr<size_t> ProcProcessFile::read(uint64_t offset, IoBuffer buf, size_
     // The text is made whole, then the part asked for is copied out: the
     // copy may sleep (a page of the reader's to bring in), and the process
     // may be gone by then, so nothing of it is read after this.
+    bool mount_table = m_node == Node::Mounts || m_node == Node::Mountinfo;
     size_t size = m_node == Node::Cmdline ? p->command_line().length()
                 : m_node == Node::Maps    ? ProcProcessText::maps_size(*p)
+                : mount_table             ? proc_mounts::text_size()
                                           : kMaxText;
     auto* text = static_cast<char*>(Heap::allocate(size ? size : 1));
     if (!text)
         return err(ENOMEM);
     size_t length = 0;
-    if (m_node == Node::Cmdline) {
+    if (mount_table) {
+        // From the process's root; the text may sleep, so it is made from
+        // a copy of the context, not the process.
+        PathContext context = p->path_context();
+        ProcText out(text, size);
+        if (m_node == Node::Mounts)
+            proc_mounts::mounts(context, out);
+        else
+            proc_mounts::mountinfo(context, out);
+        length = out.length();
+    } else if (m_node == Node::Cmdline) {
         memcpy(text, p->command_line().data(), size);
         length = size;
     } else {

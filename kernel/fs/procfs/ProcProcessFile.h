@@ -1,5 +1,6 @@
-// A file of /proc/PID (cmdline, comm, stat, statm, status): its text is
-// made from the process when read; ESRCH once the process is reaped.
+// A file of /proc/PID (cmdline, comm, stat, statm, status, maps, mounts,
+// mountinfo): its text is made from the process when read; ESRCH once the
+// process is reaped.
 // comm can be written by the process itself, as on Linux.
 #pragma once
 

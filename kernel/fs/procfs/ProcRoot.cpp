@@ -28,7 +28,7 @@ bool next_pid(uint64_t from, uint32_t& out)
 ProcRoot::ProcRoot(FileSystem& fs, DirectoryFill fill)
     : ProcNode(fs, proc_inodes::kRoot, linux::S_IFDIR | 0555, 0, nullptr), m_fill(fill)
 {
-    ++m_nlink; // net's '..'
+    m_nlink += 2; // net's and sys's '..'
 }
 
 ErrorOr<void> ProcRoot::filled()

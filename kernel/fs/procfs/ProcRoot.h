@@ -1,4 +1,4 @@
-// /proc itself: fixed entries (net, self) made when first looked up or
+// /proc itself: fixed entries (net, self, sys, ...) made when first looked up or
 // listed, then a directory for every process, live or zombie, named by its pid.
 #pragma once
 
@@ -9,8 +9,8 @@ namespace husk {
 
 class ProcRoot final : public ProcNode {
 public:
-    // fill adds the fixed entries (one directory among them: its '..'
-    // counts in the root's links from the start).
+    // fill adds the fixed entries (two directories among them: their '..'
+    // count in the root's links from the start).
     ProcRoot(FileSystem& fs, DirectoryFill fill);
     kstd::ErrorOr<void> add(const char* name, kstd::RefPtr<Vnode> node);
 

@@ -36,11 +36,12 @@ ErrorOr<FileSystem*> RamfsFileSystem::create(kstd::StringView, unsigned long, ks
     return create_with_root_mode(TRY(root_mode(data)));
 }
 
-ErrorOr<FileSystem*> RamfsFileSystem::create_with_root_mode(uint32_t mode)
+ErrorOr<FileSystem*> RamfsFileSystem::create_with_root_mode(uint32_t mode, const char* type_name)
 {
     auto* fs = new RamfsFileSystem();
     if (!fs)
         return err(kstd::ENOMEM);
+    fs->m_type_name = type_name;
     auto root = RamfsDirectory::create(*fs, mode | linux::S_IFDIR, Credentials {}, nullptr);
     if (root.is_error()) {
         delete fs;
@@ -50,10 +51,17 @@ ErrorOr<FileSystem*> RamfsFileSystem::create_with_root_mode(uint32_t mode)
     return fs;
 }
 
+ErrorOr<FileSystem*> RamfsFileSystem::create_tmpfs(kstd::StringView source, unsigned long flags, kstd::StringView data)
+{
+    auto* fs = static_cast<RamfsFileSystem*>(TRY(create(source, flags, data)));
+    fs->m_type_name = "tmpfs";
+    return fs;
+}
+
 void RamfsFileSystem::register_type()
 {
     FileSystemTypes::add({ "ramfs", create });
-    FileSystemTypes::add({ "tmpfs", create });
+    FileSystemTypes::add({ "tmpfs", create_tmpfs });
 }
 
 kstd::RefPtr<Vnode> RamfsFileSystem::root() { return m_root; }
