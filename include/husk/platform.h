@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 18
+#define HUSK_PLATFORM_VERSION 19
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -505,9 +505,13 @@ struct husk_user_clock {
  * the same even value before and after. */
 struct husk_vvar {
     uint32_t seq;
-    uint32_t reserved;
+    uint32_t getcpu; /* husk_vdso.getcpu */
     struct husk_user_clock clock;
 };
+
+/* How the vDSO's getcpu learns the CPU: RDTSCP's TSC_AUX holds each CPU's
+ * number (Linux's layout: cpu | node << 12); 0: it asks the kernel. */
+#define HUSK_VDSO_GETCPU_RDTSCP 1u
 
 /* The platform's vDSO: an ELF shared object linked at address 0, one
  * loadable segment with its headers (mapped as it is, page aligned, right
@@ -520,6 +524,7 @@ struct husk_vdso {
     const void *image;
     size_t size;
     struct husk_user_clock clock;
+    uint32_t getcpu; /* HUSK_VDSO_GETCPU_*, for the data page */
 };
 int husk_plat_vdso(struct husk_vdso *out);
 

@@ -27,6 +27,7 @@ ErrorOr<uint64_t> Vdso::map(AddressSpace& as)
     TRY(as.map_fixed(base + kPage, image, HUSK_PROT_READ | HUSK_PROT_EXEC, kstd::move(vdso_name)));
     husk_vvar vvar {};
     vvar.clock = vdso.clock;
+    vvar.getcpu = vdso.getcpu;
     TRY(as.write(base, &vvar, sizeof vvar));
     TRY(as.write(base + kPage, vdso.image, vdso.size));
     return base + kPage;

@@ -42,5 +42,7 @@ inline PerCpu& this_cpu()
 
 // Points this CPU's GS base at its block (at boot and at each AP's start).
 void install_cpu_data(unsigned index);
+// Whether the CPU has RDTSCP (and so TSC_AUX, which holds its number).
+bool has_rdtscp();
 
 } // namespace husk::x86

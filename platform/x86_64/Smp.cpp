@@ -109,6 +109,15 @@ void install_cpu_data(unsigned index)
     c.index = index;
     wrmsr(0xc0000101, reinterpret_cast<uint64_t>(&c)); // GS_BASE
     wrmsr(0xc0000102, 0);                              // KERNEL_GS_BASE: the application's
+    // The vDSO's getcpu reads the CPU's number with RDTSCP, as Linux's
+    // does: TSC_AUX holds it (node 0 in the bits above 12).
+    if (has_rdtscp())
+        wrmsr(0xc0000103, index); // TSC_AUX
+}
+
+bool has_rdtscp()
+{
+    return cpuid(0x80000000).eax >= 0x80000001 && (cpuid(0x80000001).edx & (1u << 27));
 }
 
 void Smp::init()

@@ -207,35 +207,51 @@ static void sleep_alone(void)
     printf("smp-stress: placement: 20 sleeps of 5 ms on CPU %u took %.0f ms\n", cpu, (now() - start) * 1000);
 }
 
-static void test_placement(int want)
+/* Whether the last run kept each thread on a CPU of its own, never moving. */
+static int placement_kept(int n)
 {
-    sleep_alone();
-    /* As many spinners as CPUs (at most 8): one CPU each, for the whole run. */
-    int n = want < 1 ? 1 : want > 8 ? 8 : want;
-    run_placement(n, 0);
-    int distinct = 1, moves = 0;
+    int moves = 0;
     for (int i = 0; i < n; i++) {
         moves += place_moves[i];
         for (int j = 0; j < i; j++)
             if (place_cpu[i] == place_cpu[j])
-                distinct = 0;
+                return 0;
     }
-    printf("smp-stress: placement: %d spinners on CPUs", n);
-    for (int i = 0; i < n; i++)
-        printf(" %u", place_cpu[i]);
-    printf(", %d moves\n", moves);
-    CHECK(distinct, "two of %d spinning threads shared a CPU of %d", n, want);
-    CHECK(moves == 0, "spinning threads changed CPU %d times", moves);
+    return moves == 0;
+}
+
+static void test_placement(int want)
+{
+    sleep_alone();
+    /* As many spinners as CPUs (at most 8): one CPU each, for the whole run.
+     * A busy host may stall a vCPU long enough for a kernel thread to queue
+     * behind a spinner and another CPU to take one: 3 tries, as test_cpus. */
+    int n = want < 1 ? 1 : want > 8 ? 8 : want;
+    int kept = 0;
+    for (int attempt = 0; attempt < 3 && !kept; attempt++) {
+        run_placement(n, 0);
+        kept = placement_kept(n);
+        int moves = 0;
+        printf("smp-stress: placement: %d spinners on CPUs", n);
+        for (int i = 0; i < n; i++) {
+            printf(" %u", place_cpu[i]);
+            moves += place_moves[i];
+        }
+        printf(", %d moves\n", moves);
+    }
+    CHECK(kept, "in 3 runs, %d spinning threads never each kept a CPU of %d to themselves", n, want);
     if (want < 2)
         return;
     /* A spinner and a thread that sleeps 40 times: neither moves (a timer
      * that wakes the sleeper fires on the spinner's CPU). */
-    run_placement(1, 1);
-    printf("smp-stress: placement: spinner on CPU %u (%d moves), sleeper on CPU %u (%d moves)\n", place_cpu[0],
-           place_moves[0], place_cpu[1], place_moves[1]);
-    CHECK(place_cpu[0] != place_cpu[1], "the spinner and the sleeper shared CPU %u", place_cpu[0]);
-    CHECK(place_moves[0] == 0 && place_moves[1] == 0, "the spinner moved %d times, the sleeper %d times", place_moves[0],
-          place_moves[1]);
+    kept = 0;
+    for (int attempt = 0; attempt < 3 && !kept; attempt++) {
+        run_placement(1, 1);
+        kept = placement_kept(2);
+        printf("smp-stress: placement: spinner on CPU %u (%d moves), sleeper on CPU %u (%d moves)\n", place_cpu[0],
+               place_moves[0], place_cpu[1], place_moves[1]);
+    }
+    CHECK(kept, "in 3 runs, the spinner and the sleeper shared a CPU or moved");
 }
 
 /* ---- affinity: sched_setaffinity moves a thread and keeps it there ------ */
@@ -267,6 +283,8 @@ static void test_affinity(int want)
         nanosleep(&ms, NULL);
         away += current_cpu() != (unsigned)cpu;
         CHECK(at == (unsigned)cpu && away == 0, "bound to CPU %d: ran on CPU %u, then %d times elsewhere", cpu, at, away);
+        /* The vDSO's getcpu (sched_getcpu) says the same. */
+        CHECK(sched_getcpu() == cpu, "bound to CPU %d: sched_getcpu says %d", cpu, sched_getcpu());
         cpu_set_t got;
         CHECK(sched_getaffinity(0, sizeof got, &got) == 0 && CPU_EQUAL(&got, &one), "sched_getaffinity after binding to CPU %d",
               cpu);
