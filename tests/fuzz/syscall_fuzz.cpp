@@ -28,14 +28,15 @@ namespace {
 // semaphore or queue the run made, and no one else changes it; a timerfd's
 // read waits for its expiry; flock waits for a lock another of the run's
 // descriptors holds), chroot (which would hide the tree checked at the
-// end), and the calls that change the process's IDs (a root that drops to
-// a random user may no longer write that tree), are not fuzzed.
+// end), and the calls that change the process's IDs or capabilities (a
+// root that drops to a random user, or drops CAP_DAC_OVERRIDE after a
+// chmod of /, may no longer write that tree), are not fuzzed.
 const std::set<long> kExcluded = { SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
                                    SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_eventfd, SYS_eventfd2,
                                    SYS_nanosleep, SYS_clock_nanosleep, SYS_futex, SYS_chroot, SYS_listen,
                                    SYS_socketpair, SYS_setuid, SYS_setgid, SYS_setgroups, SYS_semop, SYS_semtimedop,
                                    SYS_msgsnd, SYS_msgrcv, SYS_timerfd_create, SYS_flock, SYS_setreuid,
-                                   SYS_setregid, SYS_setresuid, SYS_setresgid };
+                                   SYS_setregid, SYS_setresuid, SYS_setresgid, SYS_capset };
 
 std::vector<long> fuzzable_syscalls()
 {

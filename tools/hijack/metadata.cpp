@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -29,15 +30,33 @@ namespace {
 // The kernel's struct stat is the C library's on x86-64.
 static_assert(sizeof(struct stat) == 144 && sizeof(struct stat64) == 144);
 
+// The kernel's device numbers are its own (0:N, as Linux's anonymous
+// ones) and would match a host mount's: df and find -xdev compare them
+// with the host's /proc/self/mountinfo. They are shown under a major
+// Linux reserves for local use (devices.txt: block 120-127), which no
+// host mount has.
+constexpr unsigned kHuskMajor = 120;
+
+long as_husk_device(long r, void* st)
+{
+    if (r == 0) {
+        auto* s = static_cast<struct stat*>(st);
+        s->st_dev = makedev(kHuskMajor, minor(s->st_dev));
+    }
+    return r;
+}
+
 long remote_fstatat(const Route& r, void* st, int flags)
 {
-    return to_errno(Connection::call(SYS_newfstatat, { word(r.dirfd), 0, 0, word(flags) },
-                                     { path_arg(1, r.path), out(2, st, sizeof(struct stat)) }));
+    return as_husk_device(to_errno(Connection::call(SYS_newfstatat, { word(r.dirfd), 0, 0, word(flags) },
+                                                    { path_arg(1, r.path), out(2, st, sizeof(struct stat)) })),
+                          st);
 }
 
 long remote_fstat(int rfd, void* st)
 {
-    return to_errno(Connection::call(SYS_fstat, { word(rfd), 0 }, { out(1, st, sizeof(struct stat)) }));
+    return as_husk_device(to_errno(Connection::call(SYS_fstat, { word(rfd), 0 }, { out(1, st, sizeof(struct stat)) })),
+                          st);
 }
 
 long remote_statfs(const Route* r, int rfd, struct statfs* s)
@@ -143,8 +162,11 @@ int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* s
     Route r = PathRouter::route(dirfd, path);
     if (!r.remote)
         return REAL(statx)(dirfd, path, flags, mask, stx);
-    return int(to_errno(Connection::call(SYS_statx, { word(r.dirfd), 0, word(flags), mask, 0 },
-                                         { path_arg(1, r.path), out(4, stx, sizeof *stx) })));
+    long result = to_errno(Connection::call(SYS_statx, { word(r.dirfd), 0, word(flags), mask, 0 },
+                                            { path_arg(1, r.path), out(4, stx, sizeof *stx) }));
+    if (result == 0)
+        stx->stx_dev_major = kHuskMajor;
+    return int(result);
 }
 
 int faccessat(int dirfd, const char* path, int mode, int flags)

@@ -31,7 +31,7 @@ void mount_flags(ProcText& out, unsigned long flags)
     };
     for (auto& n : kNames)
         if (flags & n.flag)
-            out.add(n.name);
+            out.add("%s", n.name);
 }
 
 // show_sb_opts: the file system's flags after rw/ro.
