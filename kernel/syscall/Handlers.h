@@ -249,8 +249,8 @@ SysResult sys_sched_getaffinity(int pid, size_t len, UserPtr<uint8_t> mask);
 SysResult sys_sched_setaffinity(int pid, size_t len, UserPtr<const uint8_t> mask);
 SysResult sys_clone3(uint64_t args, size_t size);
 SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
-// prctl's capability and privilege options (prctl_capabilities.cpp).
-bool is_capability_prctl(int option);
+// prctl's capability and privilege options (prctl_capabilities.cpp);
+// EINVAL for any other option.
 SysResult capability_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5);
 SysResult sys_rseq(uint64_t rseq, uint32_t len, int flags, uint32_t sig);
 

@@ -22,17 +22,6 @@ ErrorOr<Capability> capability(uint64_t n)
 }
 } // namespace
 
-bool is_capability_prctl(int option)
-{
-    switch (option) {
-    case kGetKeepCaps: case kSetKeepCaps: case kCapBsetRead: case kCapBsetDrop: case kGetSecureBits:
-    case kSetNoNewPrivs: case kGetNoNewPrivs: case kCapAmbient:
-        return true;
-    default:
-        return false;
-    }
-}
-
 SysResult capability_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
     Credentials& c = Process::current().credentials();

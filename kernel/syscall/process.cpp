@@ -156,9 +156,7 @@ SysResult sys_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uin
     case kSetDumpable:
         return arg2 <= 1 ? SysResult(0) : err(EINVAL);
     default:
-        if (is_capability_prctl(option))
-            return capability_prctl(option, arg2, arg3, arg4, arg5);
-        return err(EINVAL);
+        return capability_prctl(option, arg2, arg3, arg4, arg5);
     }
 }
 
