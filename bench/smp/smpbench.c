@@ -5,7 +5,13 @@
  *   cpus N count / threads T count / hash_ms MS ms / hash_rate R MiB/s
  * and a checksum, the same for any T (each MiB block's hash depends only
  * on its index), so a wrong result cannot pass as a fast one.
- * Usage: smpbench [--quick] [THREADS] */
+ *
+ * --mutex: the system-call-heavy workload instead. PAIRS pairs of threads
+ * (the same number at every CPU count) pass a turn back and forth under a
+ * pthread mutex and condition variable of their own, HANDOFFS times each
+ * pair: every hand-off is futex waits and wakes. Prints mutex_ms and, as
+ * its checksum, the hand-offs counted.
+ * Usage: smpbench [--quick] [--mutex] [THREADS] */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -51,14 +57,67 @@ static void *worker(void *arg)
     return NULL;
 }
 
+#define PAIRS 4
+struct pair {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    unsigned turn;
+    unsigned long handoffs;
+} pairs[PAIRS];
+static unsigned handoffs_each;
+
+static void *passer(void *arg)
+{
+    unsigned me = (unsigned)(uintptr_t)arg;
+    struct pair *p = &pairs[me / 2];
+    unsigned side = me % 2;
+    for (unsigned i = 0; i < handoffs_each; i++) {
+        pthread_mutex_lock(&p->lock);
+        while (p->turn != side)
+            pthread_cond_wait(&p->cond, &p->lock);
+        p->turn = !side;
+        p->handoffs++;
+        pthread_cond_signal(&p->cond);
+        pthread_mutex_unlock(&p->lock);
+    }
+    return NULL;
+}
+
+static int mutex_workload(int quick, int cpus)
+{
+    handoffs_each = quick ? 1000 : 5000;
+    pthread_t t[PAIRS * 2];
+    for (unsigned i = 0; i < PAIRS; i++) {
+        pthread_mutex_init(&pairs[i].lock, NULL);
+        pthread_cond_init(&pairs[i].cond, NULL);
+    }
+    double start = now();
+    for (unsigned i = 0; i < PAIRS * 2; i++)
+        pthread_create(&t[i], NULL, passer, (void *)(uintptr_t)i);
+    for (unsigned i = 0; i < PAIRS * 2; i++)
+        pthread_join(t[i], NULL);
+    double s = now() - start;
+    unsigned long sum = 0;
+    for (unsigned i = 0; i < PAIRS; i++)
+        sum += pairs[i].handoffs;
+    printf("cpus %d count\nthreads %u count\nmutex_ms %.1f ms\nchecksum %016lx\n", cpus, PAIRS * 2, s * 1000, sum);
+    fflush(stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && !strcmp(argv[1], "--quick");
     if (quick)
         argc--, argv++;
+    int mutex = argc > 1 && !strcmp(argv[1], "--mutex");
+    if (mutex)
+        argc--, argv++;
     cpu_set_t set;
     CPU_ZERO(&set);
     int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+    if (mutex)
+        return mutex_workload(quick, cpus);
     nthreads = argc > 1 ? (unsigned)atoi(argv[1]) : (unsigned)cpus;
     if (nthreads < 1 || nthreads > 64)
         nthreads = 1;

@@ -153,6 +153,13 @@ unsigned husk_plat_cpu_id(void);
 int husk_plat_cpu_start(void (*entry)(unsigned cpu));
 void husk_plat_cpu_kick(unsigned cpu);
 
+/* The kernel holds its big lock (or runs on one CPU): the platform refills
+ * the per-CPU reserves it uses where the kernel does not hold it (x86: a
+ * spare FPU save area for a program thread's first run) from
+ * husk_kernel_page_alloc. Context switches and address-space activations
+ * may run without the lock, so they allocate nothing. Kernel context. */
+void husk_plat_cpu_refill(void);
+
 /* What CPU `cpu` (0 .. count - 1) is, for /proc/cpuinfo: the architecture's
  * identification in the terms Linux prints (x86: CPUID). Strings are
  * NUL-terminated, flags and power management space-separated Linux names;

@@ -44,6 +44,8 @@ void BigLock::release()
 {
     if (!s_enabled)
         return;
+    if (__atomic_load_n(&s_owner, __ATOMIC_RELAXED) != int(husk_plat_cpu_id()))
+        panic("big lock: CPU %u lets go of it without holding it", husk_plat_cpu_id());
     Clock& c = s_clock[husk_plat_cpu_id() % kMaxCpus];
     uint64_t now = husk_plat_clock_monotonic();
     c.times.held_ns += now - c.since;

@@ -1,9 +1,13 @@
 // The big kernel lock: the first step of SMP (docs/architecture.md,
-// "Locking model"). A CPU holds it whenever it runs kernel code; it lets go
-// only while it runs application code (around husk_plat_user_run) and while
-// its idle thread halts, and takes it again on the way back. So the kernel
-// stays what it was on one CPU (cooperative, one thread at a time), while
-// programs run on every CPU at once. With one CPU the lock is not used.
+// "Locking model"). It is held by a *thread*: a kernel thread holds it
+// whenever it runs kernel code, except the system calls that run unlocked
+// (SyscallTable::runs_unlocked: futex's fast path) and compute-only loops
+// marked preemptible; it lets go while it runs application code (around
+// husk_plat_user_run) and while an idle thread halts. A thread that blocks
+// holding it gives it up at the switch and takes it again once switched
+// back in (Scheduler). So most of the kernel stays what it was on one CPU
+// (cooperative, one thread at a time), while programs, and the unlocked
+// paths, run on every CPU at once. With one CPU the lock is not used.
 #pragma once
 
 #include <stdint.h>
@@ -19,8 +23,35 @@ public:
     // the IPIs (TLB shootdowns) of the CPU that holds it.
     static void acquire();
     static void release();
-    // Whether this CPU holds it (always true while it is not in use).
+    // Whether the thread running on this CPU holds it (always true while
+    // it is not in use).
     static bool held_here();
+
+    // Takes the lock for a scope unless the current thread holds it
+    // already (an unlocked path that meets something that needs it).
+    class Guard {
+    public:
+        enum Later { later };
+        Guard() { take(); }
+        explicit Guard(Later) { }
+        ~Guard()
+        {
+            if (m_taken)
+                release();
+        }
+        void take()
+        {
+            if (!m_taken && !held_here()) {
+                acquire();
+                m_taken = true;
+            }
+        }
+        Guard(const Guard&) = delete;
+        Guard& operator=(const Guard&) = delete;
+
+    private:
+        bool m_taken { false };
+    };
 
     // Per-CPU time around the lock since enable() (sched_stats=1 prints it):
     // spinning for it, holding it, and outside it (program runs, halts).

@@ -4,14 +4,15 @@
 #include "CpuPlacement.h"
 #include "Log.h"
 #include "Panic.h"
+#include "WaitQueue.h"
 
 namespace husk {
 
 namespace {
 using RunQueue = kstd::IntrusiveList<Thread, &Thread::run_node>;
 
-// What each CPU runs, and its own run queue (the big lock guards all of
-// this, BigLock.h). Where a thread made ready goes, which queue an idle
+// What each CPU runs, and its own run queue (the scheduler lock guards all
+// of this; per-CPU counters are only written by their CPU). Where a thread made ready goes, which queue an idle
 // CPU steals from and when a slice end evens out two CPUs: CpuPlacement.
 struct CpuState {
     Thread* current { nullptr };
@@ -47,8 +48,6 @@ SchedulerState& state()
 }
 
 CpuState& here() { return state().cpus[husk_plat_cpu_id()]; }
-
-void wake_sleeper(void* arg) { Scheduler::wake(*static_cast<Thread*>(arg)); }
 
 // Device events reach the boot CPU only: its idle thread serves them.
 bool serves_devices() { return husk_plat_cpu_id() == 0; }
@@ -152,7 +151,7 @@ bool has_work()
 }
 } // namespace
 
-void Scheduler::switch_to(Thread* next)
+bool Scheduler::switch_to(Thread* next)
 {
     auto& c = here();
     Thread* prev = c.current;
@@ -170,13 +169,37 @@ void Scheduler::switch_to(Thread* next)
     next->m_cpu = husk_plat_cpu_id();
     c.current = next;
     c.slice_start = now;
-    if (next != prev) {
-        // Kernel threads run in whatever space is active (the kernel's half
-        // is in all of them); a program's thread needs its own.
-        if (next->m_user_space)
-            husk_plat_aspace_activate(next->m_user_space);
-        husk_plat_context_switch(&prev->m_context, &next->m_context);
+    if (next == prev)
+        return false;
+    // The big lock is the thread's: it goes with the switch, and this
+    // thread takes it again when it is switched back in (after the
+    // scheduler lock, never while holding it).
+    bool big = BigLock::held_here();
+    if (big) {
+        husk_plat_cpu_refill(); // the platform's reserves, from the kernel's allocator
+        BigLock::release();
     }
+    // Kernel threads run in whatever space is active (the kernel's half
+    // is in all of them); a program's thread needs its own.
+    if (next->m_user_space)
+        husk_plat_aspace_activate(next->m_user_space);
+    husk_plat_context_switch(&prev->m_context, &next->m_context);
+    return big;
+}
+
+void Scheduler::resume(unsigned long irq, bool retake_big_lock)
+{
+    s_lock.unlock(irq);
+    if (retake_big_lock)
+        BigLock::acquire();
+}
+
+void Scheduler::thread_started()
+{
+    // The platform started the thread with interrupts on: this is the
+    // state the scheduler lock hands back.
+    s_lock.unlock(husk_plat_irq_disable());
+    BigLock::acquire();
 }
 
 void Scheduler::init(Process* first_process)
@@ -188,10 +211,9 @@ void Scheduler::init(Process* first_process)
     c.current->m_cpu = husk_plat_cpu_id();
     c.current->m_running_since = c.started_ns = husk_plat_clock_monotonic();
     // The idle thread is created not-ready: it only runs when nothing else can.
-    c.idle = Thread::create("idle", idle_loop, nullptr);
+    c.idle = Thread::create_stopped("idle", idle_loop, nullptr);
     if (!c.idle)
         panic("scheduler: no memory for the idle thread");
-    RunQueue::remove(*c.idle);
     c.idle->m_state = Thread::State::Ready;
     c.idle->m_cpu = husk_plat_cpu_id();
 }
@@ -218,13 +240,17 @@ void Scheduler::cpu_main(unsigned cpu)
     BigLock::acquire();
     auto& c = state().cpus[cpu];
     char name[8] = { 'i', 'd', 'l', 'e', char('0' + cpu / 10), char('0' + cpu % 10), 0 };
-    c.idle = Thread::adopt_current(name, nullptr);
-    if (!c.idle)
+    Thread* idle = Thread::adopt_current(name, nullptr);
+    if (!idle)
         panic("scheduler: no memory for the idle thread of CPU %u", cpu);
-    c.idle->m_cpu = cpu;
-    ++state().other_idles;
-    c.idle->m_running_since = c.started_ns = husk_plat_clock_monotonic();
-    c.current = c.idle;
+    {
+        SpinGuard guard(s_lock);
+        c.idle = idle;
+        c.idle->m_cpu = cpu;
+        ++state().other_idles;
+        c.idle->m_running_since = c.started_ns = husk_plat_clock_monotonic();
+        c.current = c.idle;
+    }
     idle_loop(nullptr);
 }
 
@@ -233,7 +259,10 @@ Thread* Scheduler::current() { return here().current; }
 void Scheduler::nudge(Thread& t)
 {
     auto& s = state();
-    if (s.cpu_count > 1 && t.m_state == Thread::State::Running && t.m_cpu != husk_plat_cpu_id())
+    if (s.cpu_count == 1)
+        return;
+    SpinGuard guard(s_lock);
+    if (t.m_state == Thread::State::Running && t.m_cpu != husk_plat_cpu_id())
         husk_plat_cpu_kick(t.m_cpu); // out of its program, to see what changed
 }
 
@@ -264,6 +293,12 @@ uint64_t Scheduler::context_switches()
 
 void Scheduler::wake(Thread& t)
 {
+    SpinGuard guard(s_lock);
+    wake_locked(t);
+}
+
+void Scheduler::wake_locked(Thread& t)
+{
     auto& s = state();
     if (t.m_state == Thread::State::Ready || t.m_state == Thread::State::Running)
         return;
@@ -292,6 +327,7 @@ uint64_t Scheduler::online_mask()
 
 void Scheduler::set_affinity(Thread& t, uint64_t mask)
 {
+    unsigned long irq = s_lock.lock();
     t.m_affinity = mask;
     unsigned me = husk_plat_cpu_id();
     if (t.m_state == Thread::State::Ready && t.run_node.is_linked()) {
@@ -307,11 +343,14 @@ void Scheduler::set_affinity(Thread& t, uint64_t mask)
                 break;
             }
     } else if (t.m_state == Thread::State::Running && !t.may_run_on(t.m_cpu)) {
-        if (&t == here().current)
+        if (&t == here().current) {
+            s_lock.unlock(irq);
             yield(); // switch_to_next sends it where it may run
-        else
-            nudge(t); // out of its program: interrupt_return moves it
+            return;
+        }
+        husk_plat_cpu_kick(t.m_cpu); // out of its program: interrupt_return moves it
     }
+    s_lock.unlock(irq);
 }
 
 void Scheduler::earliest_deadline(uint64_t deadline)
@@ -324,15 +363,10 @@ void Scheduler::earliest_deadline(uint64_t deadline)
     }
 }
 
-void Scheduler::switch_to_next()
+bool Scheduler::switch_to_next()
 {
     auto& s = state();
     auto& c = here();
-    unsigned long irq = husk_plat_irq_disable();
-    // Threads that died at earlier switches are off their stacks: freed
-    // here, a loop of short-lived processes does not wait for an idle CPU.
-    reap_dead();
-    TimerQueue::run_expired(husk_plat_clock_monotonic());
     Thread* prev = c.current;
     // A thread that yields lets this CPU's queue go first; one that stops
     // running (and the idle thread) leaves the CPU to its queue, else to a
@@ -342,10 +376,8 @@ void Scheduler::switch_to_next()
     bool evicted = yields && !prev->may_run_on(husk_plat_cpu_id());
     Thread* next = yields && !evicted ? take_from(husk_plat_cpu_id(), husk_plat_cpu_id()) : take_next();
     if (!next) {
-        if (prev->m_state == Thread::State::Running && !evicted) {
-            husk_plat_irq_restore(irq);
-            return; // nothing else to run: keep going
-        }
+        if (prev->m_state == Thread::State::Running && !evicted)
+            return false; // nothing else to run: keep going
         next = c.idle;
     }
     if (yields) {
@@ -361,52 +393,81 @@ void Scheduler::switch_to_next()
         }
         s.dead.append(*prev);
     }
-    switch_to(next);
-    husk_plat_irq_restore(irq);
+    return switch_to(next);
 }
 
-void Scheduler::yield() { switch_to_next(); }
+void Scheduler::housekeeping()
+{
+    if (!BigLock::held_here())
+        return;
+    // Threads that died at earlier switches are off their stacks: freed
+    // here, a loop of short-lived processes does not wait for an idle CPU.
+    reap_dead();
+    TimerQueue::run_expired(husk_plat_clock_monotonic());
+}
 
-void Scheduler::block()
+void Scheduler::yield()
+{
+    housekeeping();
+    unsigned long irq = s_lock.lock();
+    bool retake = switch_to_next();
+    resume(irq, retake);
+}
+
+bool Scheduler::block_locked()
 {
     Thread* self = here().current;
     if (self == here().idle)
         panic("the idle thread tried to block");
     self->m_state = Thread::State::Blocked;
     ++self->m_voluntary_switches;
-    switch_to_next();
+    return switch_to_next();
 }
 
 void Scheduler::sleep_until(uint64_t deadline)
 {
-    Timer timer;
-    timer.callback = wake_sleeper;
-    timer.arg = here().current;
-    while (husk_plat_clock_monotonic() < deadline) {
-        TimerQueue::arm(timer, deadline);
-        block();
-        TimerQueue::cancel(timer);
-    }
+    WaitQueue nobody_wakes;
+    while (husk_plat_clock_monotonic() < deadline)
+        (void)nobody_wakes.wait(deadline);
 }
 
-void Scheduler::set_preemptible(bool preemptible) { here().current->m_preemptible = preemptible; }
+void Scheduler::set_preemptible(bool preemptible)
+{
+    Thread* self = here().current;
+    // Released before the thread may be preempted, taken back after it
+    // no longer may: a preemption in interrupt context never switches
+    // away a thread that holds the big lock.
+    if (preemptible) {
+        BigLock::release();
+        __atomic_store_n(&self->m_preemptible, true, __ATOMIC_SEQ_CST);
+    } else {
+        __atomic_store_n(&self->m_preemptible, false, __ATOMIC_SEQ_CST);
+        BigLock::acquire();
+    }
+}
 
 uint64_t Scheduler::preemptions() { return state().preemptions; }
 
 bool Scheduler::interrupt_return(bool from_user)
 {
     auto& s = state();
-    if (!BigLock::held_here())
-        return false; // halted, or waiting for the lock: nothing of the kernel's runs here
+    // Interrupts are off: this CPU does not hold the scheduler lock.
     auto& c = here();
     ++c.interrupts;
     if (from_user)
         ++c.from_user;
     Thread* self = c.current;
     // (No current thread: another CPU still starting, its tick already armed.)
+    // Kernel code that is not preemptible (waiting for the big lock, in an
+    // unlocked system call, a thread's first instructions) goes on.
     if (!self || self == c.idle || !(from_user || self->m_preemptible))
         return false;
     uint64_t now = husk_plat_clock_monotonic();
+    // With more than one CPU, threads that switch among themselves through
+    // unlocked system calls (futex) reach no other point that runs timers:
+    // every tick that comes back to the program loop runs them.
+    if (BigLock::enabled() && BigLock::held_here())
+        TimerQueue::run_expired(now);
     // A thread whose affinity no longer allows this CPU (set_affinity
     // nudged it) leaves now, whatever is left of its slice.
     bool evicted = !self->may_run_on(husk_plat_cpu_id());
@@ -415,17 +476,20 @@ bool Scheduler::interrupt_return(bool from_user)
     // CPU-time timers are checked on the way back to the program.
     if (from_user && self->m_watch_cpu_time)
         self->m_attention = true;
-    // Timers that expired while this thread computed may wake others.
-    TimerQueue::run_expired(now);
+    // Timers that expired while this thread computed may wake others
+    // (their callbacks need the big lock: a program thread's loop holds it).
+    if (BigLock::held_here())
+        TimerQueue::run_expired(now);
+    unsigned long irq = s_lock.lock();
     // Load balancing: a CPU with two threads more than this one gives it one.
     if (s.cpu_count > 1) {
         CpuLoad loads[kMaxCpus];
         unsigned me = husk_plat_cpu_id();
         unsigned count = snapshot(loads);
         unsigned from = CpuPlacement::balance_from(loads, count, me);
-        // Preempted kernel code keeps the big lock: no other CPU can switch
-        // threads meanwhile, so at each such slice end this CPU takes one
-        // thread waiting elsewhere.
+        // Preempted kernel code: a compute loop, which this CPU keeps
+        // running while its slices last; at each such slice end it takes
+        // one thread waiting elsewhere.
         if (from == CpuPlacement::kNoCpu && !from_user)
             from = CpuPlacement::longest_queue(loads, count, me);
         if (from != CpuPlacement::kNoCpu)
@@ -435,26 +499,27 @@ bool Scheduler::interrupt_return(bool from_user)
     if (!serves_devices() && c.ready.is_empty() && !evicted) {
         // Another CPU with nothing else to run: a new slice, no switch.
         c.slice_start = now;
+        s_lock.unlock(irq);
         return from_user && self->m_attention;
     }
     ++s.preemptions;
     ++c.slice_ends;
     ++self->m_involuntary_switches;
-    unsigned long irq = husk_plat_irq_disable();
     self->m_state = Thread::State::Ready;
+    bool retake;
     if (serves_devices()) {
         // Device events may be pending: only the idle thread asks the
         // platform for those, so it runs now (a thread that never blocks
         // would otherwise starve every device), then this thread queues
         // behind whatever woke (requeue: where its affinity allows).
         c.preempted = self;
-        switch_to(c.idle);
+        retake = switch_to(c.idle);
     } else {
         requeue(*self);
         Thread* next = take_from(husk_plat_cpu_id(), husk_plat_cpu_id());
-        switch_to(next ? next : c.idle);
+        retake = switch_to(next ? next : c.idle);
     }
-    husk_plat_irq_restore(irq);
+    resume(irq, retake);
     return from_user && self->m_attention; // what happened while it waited counts too
 }
 
@@ -485,43 +550,59 @@ void Scheduler::add_event_handler(EventHandler handler)
 void Scheduler::reap_dead()
 {
     auto& s = state();
-    while (Thread* t = s.dead.take_first())
-        delete t;
+    for (;;) {
+        Thread* t;
+        {
+            SpinGuard guard(s_lock);
+            t = s.dead.take_first();
+        }
+        if (!t)
+            return;
+        delete t; // the heap is the big lock's
+    }
 }
 
 void Scheduler::idle_loop(void*)
 {
     auto& s = state();
     for (;;) {
+        housekeeping();
+        unsigned long irq = s_lock.lock();
         auto& c = here();
-        reap_dead();
-        TimerQueue::run_expired(husk_plat_clock_monotonic());
         if (Thread* t = c.preempted) {
             // A slice ended: collect events without waiting (a past deadline
             // polls), let what they wake go first, then the preempted thread.
             c.preempted = nullptr;
             if (serves_devices()) {
+                s_lock.unlock(irq);
                 uint32_t events = husk_plat_yield(0);
                 for (size_t i = 0; i < s.handler_count; ++i)
                     s.handlers[i](events);
+                irq = s_lock.lock();
             }
             requeue(*t);
         }
         if (has_work()) {
-            switch_to_next();
+            bool retake = switch_to_next();
+            resume(irq, retake);
             continue;
         }
-        // Halt without the big lock: a wake() elsewhere kicks this CPU.
+        // Halt without the big lock: a wake() elsewhere kicks this CPU
+        // (it sees `halting`, set under the scheduler lock).
         // Timers are the boot CPU's to wait for; the others halt until kicked.
         uint64_t deadline = serves_devices() ? TimerQueue::next_deadline() : UINT64_MAX;
         c.halting = true;
         c.halt_deadline = deadline;
         ++c.halts;
+        s_lock.unlock(irq);
         uint64_t halt_start = husk_plat_clock_monotonic();
         BigLock::release();
         uint32_t events = husk_plat_yield(deadline);
         BigLock::acquire();
-        here().halting = false;
+        {
+            SpinGuard guard(s_lock);
+            here().halting = false;
+        }
         here().halt_ns += husk_plat_clock_monotonic() - halt_start;
         if (serves_devices())
             for (size_t i = 0; i < s.handler_count; ++i)

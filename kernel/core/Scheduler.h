@@ -1,5 +1,7 @@
-// The kernel-owned scheduler: a FIFO run queue and an idle thread per CPU
-// (all under the big lock, BigLock.h). A thread made ready joins the queue
+// The kernel-owned scheduler: a FIFO run queue and an idle thread per CPU,
+// guarded by the scheduler lock (lock(): run queues, thread states, the
+// per-CPU fields, wait queues and timers; taken after the big lock and a
+// futex bucket's, never the other way round). A thread made ready joins the queue
 // of the CPU it ran on when that one has nothing to do, else of an idle
 // CPU, else its own; an idle CPU steals from the busiest queue before it
 // halts, and a slice end evens out two CPUs whose loads differ by two
@@ -11,6 +13,7 @@
 #pragma once
 
 #include "../kstd/IntrusiveList.h"
+#include "SpinLock.h"
 #include "Thread.h"
 
 namespace husk {
@@ -33,10 +36,16 @@ public:
     // Lets every other thread ready on this CPU run once before the caller
     // continues.
     static void yield();
-    // Puts the current thread to sleep until wake(); the caller has already
-    // registered itself where a waker will find it.
-    static void block();
     static void wake(Thread& thread);
+    // The same with the scheduler lock held (a timer callback that runs
+    // under it, a wait queue's wake).
+    static void wake_locked(Thread& thread);
+    // The scheduler lock (SpinLock.h). A thread that switches holds it
+    // across the switch; the thread switched in lets go of it.
+    static SpinLock& lock() { return s_lock; }
+    // With the big lock: frees threads that died and runs expired timers
+    // (their callbacks need the big lock); nothing without it.
+    static void housekeeping();
     // sched_setaffinity: the CPUs the thread may run on from now on (at
     // least one online, which the caller checked); a thread queued or
     // running elsewhere moves to one of them.
@@ -46,8 +55,9 @@ public:
     // Sleeps until the monotonic clock reaches deadline.
     static void sleep_until(uint64_t deadline);
 
-    // TimerQueue: a timer now comes first. The boot CPU alone waits for
-    // deadlines: halted with a later one, it is kicked to wait anew.
+    // TimerQueue, scheduler lock held: a timer now comes first. The boot
+    // CPU alone waits for deadlines: halted with a later one, it is
+    // kicked to wait anew.
     static void earliest_deadline(uint64_t deadline);
 
     // Handlers for platform events seen by the idle loop (block, net, ...).
@@ -68,6 +78,8 @@ public:
     static uint64_t context_switches();
 
     // Marks the current thread (un)preemptible; see Thread::preemptible.
+    // Preemptible code holds no kernel state: it gives up the big lock
+    // meanwhile (a preemption in interrupt context never retakes it).
     static void set_preemptible(bool preemptible);
     // Preemption switches since boot (tests check the timer really preempts).
     static uint64_t preemptions();
@@ -85,14 +97,27 @@ public:
 
 private:
     friend class Thread;
-    static void switch_to_next();
-    // Runs next in place of the current thread, whose state the caller set
-    // (interrupts disabled by the caller).
-    static void switch_to(Thread* next);
+    friend class WaitQueue;
+    // These run with the scheduler lock held (lock(), which also masks
+    // interrupts) and return with it held, in the thread switched back
+    // in; true when that thread held the big lock when it left: it takes
+    // it again once it let go of the scheduler lock (resume()).
+    static bool switch_to_next();
+    // Runs next in place of the current thread, whose state the caller set.
+    static bool switch_to(Thread* next);
+    // The current thread sleeps until wake().
+    static bool block_locked();
+    // Lets go of the scheduler lock after a switch; then the big lock
+    // again if the thread held it.
+    static void resume(unsigned long irq, bool retake_big_lock);
+    // A new thread's first code: the switch that started it held the
+    // scheduler lock; it takes the big lock (kernel code runs under it).
+    static void thread_started();
     static void idle_loop(void*);
     static void cpu_main(unsigned cpu);
     static void reap_dead();
     static inline bool s_log_threads = false;
+    static inline SpinLock s_lock;
 };
 
 } // namespace husk

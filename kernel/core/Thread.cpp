@@ -24,6 +24,14 @@ uint32_t Thread::ids_allocated() { return g_next_tid - 1; }
 
 Thread* Thread::create(const char* name, Entry entry, void* arg, Process* process, uint32_t tid)
 {
+    Thread* t = create_stopped(name, entry, arg, process, tid);
+    if (t)
+        Scheduler::wake(*t);
+    return t;
+}
+
+Thread* Thread::create_stopped(const char* name, Entry entry, void* arg, Process* process, uint32_t tid)
+{
     auto* t = new Thread();
     if (!t)
         return nullptr;
@@ -39,7 +47,6 @@ Thread* Thread::create(const char* name, Entry entry, void* arg, Process* proces
     t->m_tid = tid ? tid : allocate_id();
     copy_name(t->m_name, sizeof t->m_name, name);
     husk_plat_context_init(&t->m_context, t->m_stack, kStackPages * kPageSize, trampoline, t);
-    Scheduler::wake(*t);
     return t;
 }
 
@@ -66,7 +73,7 @@ Thread::~Thread()
 
 void Thread::request_attention()
 {
-    m_attention = true;
+    __atomic_store_n(&m_attention, true, __ATOMIC_RELEASE);
     Scheduler::nudge(*this);
 }
 
@@ -100,6 +107,7 @@ Usage Thread::usage() const
 void Thread::trampoline(void* self)
 {
     auto* t = static_cast<Thread*>(self);
+    Scheduler::thread_started();
     t->m_entry(t->m_arg);
     exit();
 }
@@ -107,8 +115,9 @@ void Thread::trampoline(void* self)
 void Thread::exit()
 {
     Thread* self = Scheduler::current();
+    (void)Scheduler::lock().lock(); // handed to the thread switched in
     self->m_state = State::Dead;
-    Scheduler::switch_to_next();
+    (void)Scheduler::switch_to_next();
     panic("dead thread %s was resumed", self->m_name);
 }
 

@@ -25,6 +25,10 @@ public:
     // id is `tid` when given (a process's first program thread takes the
     // pid, as on Linux), else a new one.
     static Thread* create(const char* name, Entry entry, void* arg, Process* process = nullptr, uint32_t tid = 0);
+    // The same, not yet ready: the caller sets it up (its address space,
+    // its CPUs) before Scheduler::wake lets a CPU switch to it.
+    static Thread* create_stopped(const char* name, Entry entry, void* arg, Process* process = nullptr,
+                                  uint32_t tid = 0);
     // A new id from the space threads and processes share (pids are tids).
     static uint32_t allocate_id();
     // How many ids were given out since boot (Linux's forks count, /proc/stat).
@@ -55,7 +59,7 @@ public:
     // chance (a fatal signal, exit_group, execve, a signal to deliver): a
     // platform interrupt that arrives while it runs application code ends
     // the run (HUSK_TRAP_INTERRUPTED) instead of resuming it.
-    bool needs_attention() const { return m_attention; }
+    bool needs_attention() const { return __atomic_load_n(&m_attention, __ATOMIC_ACQUIRE); }
     void request_attention();
     void clear_attention() { m_attention = false; }
 
@@ -78,8 +82,10 @@ public:
     // ending (Linux's TIF_SIGPENDING): kernel/proc keeps it up to date; an
     // interruptible wait (WaitQueue::wait_interruptible) ends on it, and
     // the thread leaves its program to act on it.
-    bool signal_pending() const { return m_signal_pending; }
-    void set_signal_pending(bool pending) { m_signal_pending = pending; }
+    // Read without the big lock by an unlocked wait (under the scheduler
+    // lock, which the sender's WaitQueue::interrupt takes after setting it).
+    bool signal_pending() const { return __atomic_load_n(&m_signal_pending, __ATOMIC_ACQUIRE); }
+    void set_signal_pending(bool pending) { __atomic_store_n(&m_signal_pending, pending, __ATOMIC_RELEASE); }
     // set_tid_address(2): zeroed and futex-woken when the thread ends.
     uintptr_t clear_child_tid() const { return m_clear_child_tid; }
     void set_clear_child_tid(uintptr_t address) { m_clear_child_tid = address; }

@@ -5,6 +5,7 @@ namespace husk {
 
 namespace {
 using TimerList = kstd::IntrusiveList<Timer, &Timer::node>;
+// The scheduler lock's (first used at boot, before other CPUs start).
 TimerList& timers()
 {
     static TimerList list;
@@ -14,7 +15,19 @@ TimerList& timers()
 
 void TimerQueue::arm(Timer& timer, uint64_t deadline)
 {
-    cancel(timer);
+    SpinGuard guard(Scheduler::lock());
+    arm_locked(timer, deadline);
+}
+
+void TimerQueue::cancel(Timer& timer)
+{
+    SpinGuard guard(Scheduler::lock());
+    cancel_locked(timer);
+}
+
+void TimerQueue::arm_locked(Timer& timer, uint64_t deadline)
+{
+    cancel_locked(timer);
     timer.deadline = deadline;
     bool first = true;
     for (auto& t : timers()) {
@@ -31,19 +44,30 @@ void TimerQueue::arm(Timer& timer, uint64_t deadline)
         Scheduler::earliest_deadline(deadline);
 }
 
-void TimerQueue::cancel(Timer& timer) { TimerList::remove(timer); }
+void TimerQueue::cancel_locked(Timer& timer) { TimerList::remove(timer); }
 
 size_t TimerQueue::run_expired(uint64_t now)
 {
     size_t ran = 0;
-    while (Timer* t = timers().first()) {
-        if (t->deadline > now)
-            break;
+    for (;;) {
+        unsigned long irq = Scheduler::lock().lock();
+        Timer* t = timers().first();
+        if (!t || t->deadline > now) {
+            Scheduler::lock().unlock(irq);
+            return ran;
+        }
         TimerList::remove(*t);
-        t->callback(t->arg);
         ++ran;
+        if (t->scheduler_locked) {
+            t->callback(t->arg);
+            Scheduler::lock().unlock(irq);
+            continue;
+        }
+        // Its owner arms and cancels it under the big lock, which this
+        // caller holds: the timer stays as it is while the callback runs.
+        Scheduler::lock().unlock(irq);
+        t->callback(t->arg);
     }
-    return ran;
 }
 
 uint64_t TimerQueue::next_deadline()

@@ -73,6 +73,40 @@ linux::siginfo info_for(const husk_trap& trap, Process& process, int signal)
     return info;
 }
 
+// A restart errno (ERESTARTSYS .. ERESTART_RESTARTBLOCK): Signals::deliver
+// acts on it on the way back.
+bool is_restart(long result) { return result <= -512 && result >= -516; }
+
+// Runs the program until something needs the big lock: system calls that
+// run without it (SyscallTable::runs_unlocked) are served here, and the
+// program resumes at once while nothing else waits for the thread (a
+// signal, an exit, CPU-time timers, a call to restart). Called without
+// the big lock; `served`: the last trap was such a call, answered already.
+int run_program(Thread& self, Process& process, husk_user_regs& regs, husk_trap& trap, bool& served)
+{
+    served = false;
+    for (;;) {
+        int ran = husk_plat_user_run(&regs, &trap);
+        if (ran < 0 || trap.kind != HUSK_TRAP_SYSCALL || !BigLock::enabled())
+            return ran;
+        long nr = husk_user_syscall_nr(&regs);
+        if (!SyscallTable::runs_unlocked(nr))
+            return ran;
+        self.run_program_ended();
+        uint64_t args[6];
+        husk_user_syscall_args(&regs, args);
+        self.signals().syscall_nr = nr; // rt_sigreturn clears it
+        long result = SyscallTable::dispatch(nr, args);
+        husk_user_syscall_return(&regs, uint64_t(result));
+        if (is_restart(result) || self.needs_attention() || self.signal_pending() || self.exit_requested()
+            || process.exiting() || process.cpu_timers_armed()) {
+            served = true;
+            return ran;
+        }
+        self.run_program_began();
+    }
+}
+
 const char* access_of(const husk_trap& trap)
 {
     return (trap.flags & HUSK_FAULT_EXEC) ? "execution" : (trap.flags & HUSK_FAULT_WRITE) ? "write" : "read";
@@ -102,15 +136,17 @@ ErrorOr<Thread*> UserThread::start(Process& process, const husk_user_regs& regs,
         return err(kstd::ENOMEM);
     s->process = &process;
     s->regs = regs;
-    Thread* t = Thread::create(process.name(), main, s, &process, tid);
+    Thread* t = Thread::create_stopped(process.name(), main, s, &process, tid);
     if (!t) {
         delete s;
         return err(kstd::EAGAIN);
     }
+    // Set before a CPU may switch to it (the switch activates its space).
     t->set_user_space(process.address_space()->platform_handle());
     // clone and fork: the creator's CPUs (sched_setaffinity's mask).
     Scheduler::set_affinity(*t, Scheduler::current()->affinity());
     Signals::thread_started(process, *t);
+    Scheduler::wake(*t);
     return t;
 }
 
@@ -134,11 +170,15 @@ void UserThread::main(void* arg)
         husk_trap trap {};
         self->set_watch_cpu_time(process.cpu_timers_armed());
         self->run_program_began();
-        // The program runs without the big lock: other CPUs run the kernel meanwhile.
+        // The program runs without the big lock: other CPUs run the kernel
+        // meanwhile. The platform's reserves first (it takes from them then).
+        husk_plat_cpu_refill();
         BigLock::release();
-        int ran = husk_plat_user_run(&regs, &trap);
+        bool served;
+        int ran = run_program(*self, process, regs, trap, served);
         BigLock::acquire();
-        self->run_program_ended();
+        if (!served)
+            self->run_program_ended();
         CpuTimers::check(process);
         if (ran < 0) {
             klog(LogLevel::Error, "%s: this platform cannot run programs", process.name());
@@ -147,6 +187,8 @@ void UserThread::main(void* arg)
         }
         if (process.exiting())
             break; // another thread ended the program while this one ran
+        if (served)
+            continue; // an unlocked call, answered: signals, exit, ... at the top
         // A safe point (nothing held, may sleep): caches give memory back
         // while it is short, before a call or a fault needs it.
         Reclaim::balance();

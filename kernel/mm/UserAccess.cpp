@@ -37,6 +37,11 @@ int user_copy_in(void* dst, const void* user_src, size_t len)
     return r;
 }
 
+int user_copy_in_nofault(void* dst, const void* user_src, size_t len)
+{
+    return husk_plat_copy_from_user(dst, user_src, len);
+}
+
 int user_copy_out(void* user_dst, const void* src, size_t len)
 {
     int r = husk_plat_copy_to_user(user_dst, src, len);

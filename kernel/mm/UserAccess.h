@@ -14,5 +14,10 @@ namespace husk {
 int user_copy_in(void* dst, const void* user_src, size_t len);
 int user_copy_out(void* user_dst, const void* src, size_t len);
 long user_strncpy(char* dst, const char* user_src, size_t max);
+// The platform's copy alone: a page not yet brought in is EFAULT. It
+// needs neither the big lock nor interrupts (futex words read under a
+// bucket's spin lock); on EFAULT the caller takes the big lock and uses
+// user_copy_in, which brings the page in.
+int user_copy_in_nofault(void* dst, const void* user_src, size_t len);
 
 } // namespace husk

@@ -1,4 +1,6 @@
 #include "Futex.h"
+#include "../core/BigLock.h"
+#include "../core/SpinLock.h"
 #include "../core/WaitQueue.h"
 #include "../kstd/IntrusiveList.h"
 #include "../mm/UserAccess.h"
@@ -6,18 +8,91 @@
 namespace husk {
 
 namespace {
+struct Bucket;
+
 struct Waiter {
     FutexKey key;
     uint32_t bitset;
-    WaitQueue queue;
-    kstd::ListNode node;
+    Bucket* bucket;          // where it waits: changed (requeue) with both buckets' locks held
+    WaitQueue queue;         // its own, which a wake or a signal ends
+    WaitQueueWaiter sleeper; // on `queue`
+    kstd::ListNode node;     // on its bucket, until woken or it leaves
 };
 using WaiterList = kstd::IntrusiveList<Waiter, &Waiter::node>;
-WaiterList& waiters()
+
+struct Bucket {
+    SpinLock lock;
+    WaiterList waiters;
+};
+
+constexpr size_t kBuckets = 256;
+Bucket g_buckets[kBuckets];
+
+Bucket& bucket_of(const FutexKey& key)
 {
-    static WaiterList list;
-    return list;
+    uint64_t h = (uint64_t(uintptr_t(key.object)) ^ (key.offset >> 2)) * 0x9e3779b97f4a7c15ull;
+    return g_buckets[(h >> 32) % kBuckets];
 }
+
+// Reads the word under a bucket's lock; false when its page is not in.
+bool read_word(uintptr_t address, uint32_t& value)
+{
+    return user_copy_in_nofault(&value, reinterpret_cast<const void*>(address), sizeof value) == 0;
+}
+
+// The word's page could not be read without the big lock: with it (taken
+// now unless held), it is brought in. False: the address is bad (EFAULT).
+bool fault_in(BigLock::Guard& big, uintptr_t address)
+{
+    big.take();
+    uint32_t value;
+    return user_copy_in(&value, reinterpret_cast<const void*>(address), sizeof value) == 0;
+}
+
+// Takes the waiter off its bucket if it is still there; true if it was
+// (no wake took it). Its bucket may change under it (requeue): the lock
+// taken must be that of the bucket it is on.
+bool leave(Waiter& w)
+{
+    for (;;) {
+        Bucket* b = __atomic_load_n(&w.bucket, __ATOMIC_ACQUIRE);
+        unsigned long irq = b->lock.lock();
+        if (b == __atomic_load_n(&w.bucket, __ATOMIC_RELAXED)) {
+            bool queued = w.node.is_linked();
+            WaiterList::remove(w);
+            b->lock.unlock(irq);
+            return queued;
+        }
+        b->lock.unlock(irq);
+    }
+}
+
+// Wakes one waiter the caller took off its bucket (bucket lock held).
+void wake_waiter(Waiter& w)
+{
+    WaiterList::remove(w);
+    w.queue.wake_one();
+}
+
+// Locks two buckets in address order (one if they are the same).
+struct BucketPair {
+    Bucket& a;
+    Bucket& b;
+    unsigned long irq_first { 0 }, irq_second { 0 };
+    BucketPair(Bucket& x, Bucket& y) : a(&x < &y ? x : y), b(&x < &y ? y : x) { }
+    void lock()
+    {
+        irq_first = a.lock.lock();
+        if (&a != &b)
+            irq_second = b.lock.lock();
+    }
+    void unlock()
+    {
+        if (&a != &b)
+            b.lock.unlock(irq_second);
+        a.lock.unlock(irq_first);
+    }
+};
 } // namespace
 
 kstd::ErrorOr<long> Futex::wait(const FutexKey& key, uintptr_t address, uint32_t expected, uint64_t deadline,
@@ -25,18 +100,32 @@ kstd::ErrorOr<long> Futex::wait(const FutexKey& key, uintptr_t address, uint32_t
 {
     if (address & 3 || bitset == 0)
         return kstd::err(kstd::EINVAL);
-    // Kernel code runs until it blocks: nothing can change the word or
-    // wake it between this read and the sleep below.
-    uint32_t value;
-    if (user_copy_in(&value, reinterpret_cast<const void*>(address), sizeof value) != 0)
-        return kstd::err(kstd::EFAULT);
-    if (value != expected)
-        return kstd::err(kstd::EAGAIN);
-    Waiter w { key, bitset, {}, {} };
-    waiters().append(w);
-    auto result = w.queue.wait_interruptible(deadline);
-    if (w.node.is_linked())
-        WaiterList::remove(w);
+    BigLock::Guard big(BigLock::Guard::later);
+    Waiter w { key, bitset, &bucket_of(key), {}, {}, {} };
+    for (;;) {
+        Bucket& b = *w.bucket;
+        unsigned long irq = b.lock.lock();
+        uint32_t value;
+        if (!read_word(address, value)) {
+            b.lock.unlock(irq);
+            if (!fault_in(big, address))
+                return kstd::err(kstd::EFAULT);
+            continue;
+        }
+        if (value != expected) {
+            b.lock.unlock(irq);
+            return kstd::err(kstd::EAGAIN);
+        }
+        b.waiters.append(w);
+        // On its queue before the bucket's lock goes: a wake from now on
+        // finds it there (order: bucket lock, then the scheduler's).
+        w.queue.prepare(w.sleeper, true);
+        b.lock.unlock(irq);
+        break;
+    }
+    auto result = w.queue.finish(w.sleeper, deadline);
+    if (!leave(w))
+        return 0; // a wake took it off the bucket
     if (result == WaitQueue::Result::TimedOut)
         return kstd::err(kstd::ETIMEDOUT);
     if (result == WaitQueue::Result::Interrupted)
@@ -47,35 +136,59 @@ kstd::ErrorOr<long> Futex::wait(const FutexKey& key, uintptr_t address, uint32_t
 long Futex::wake(const FutexKey& key, int count, uint32_t bitset)
 {
     long woken = 0;
-    for (Waiter& w : waiters()) {
+    Bucket& b = bucket_of(key);
+    SpinGuard guard(b.lock);
+    for (Waiter& w : b.waiters) {
         if (woken >= count)
             break;
         if (w.key == key && (w.bitset & bitset)) {
-            WaiterList::remove(w);
-            w.queue.wake_one();
+            wake_waiter(w);
             ++woken;
         }
     }
     return woken;
 }
 
-long Futex::requeue(const FutexKey& key, int count, int move, const FutexKey& target)
+kstd::ErrorOr<long> Futex::requeue(const FutexKey& key, int count, int move, const FutexKey& target, bool compare,
+                                   uintptr_t address, uint32_t expected)
 {
+    BigLock::Guard big(BigLock::Guard::later);
+    Bucket& from = bucket_of(key);
+    Bucket& to = bucket_of(target);
+    BucketPair locks(from, to);
+    for (;;) {
+        locks.lock();
+        uint32_t value = expected;
+        if (!compare || read_word(address, value)) {
+            if (value == expected)
+                break;
+            locks.unlock();
+            return kstd::err(kstd::EAGAIN);
+        }
+        locks.unlock();
+        if (!fault_in(big, address))
+            return kstd::err(kstd::EFAULT);
+    }
     long woken = 0, moved = 0;
-    for (Waiter& w : waiters()) {
+    for (Waiter& w : from.waiters) {
         if (!(w.key == key))
             continue;
         if (woken < count) {
-            WaiterList::remove(w);
-            w.queue.wake_one();
+            wake_waiter(w);
             ++woken;
         } else if (moved < move) {
             w.key = target;
+            if (&from != &to) {
+                WaiterList::remove(w);
+                to.waiters.append(w);
+                __atomic_store_n(&w.bucket, &to, __ATOMIC_RELEASE);
+            }
             ++moved;
         } else {
             break;
         }
     }
+    locks.unlock();
     return woken + moved;
 }
 

@@ -3,6 +3,15 @@
 // by FutexKey (private: address space and address; process-shared: the
 // shared memory and offset). The priority-inheritance operations are
 // FutexPi's; robust lists, RobustFutex's.
+//
+// Waiters sit in a hash of buckets, each with a spin lock of its own
+// (docs/architecture.md, "Locking model"): wait, wake and requeue of a
+// private futex run without the big lock. The word is read under the
+// bucket's lock, so a waker that changes it and then wakes either finds
+// the waiter queued or makes it see the new value. A word whose page is
+// not in yet is brought in under the big lock (taken then, if the caller
+// does not hold it). Lock order: big lock, bucket (two: lower address
+// first), scheduler lock.
 #pragma once
 
 #include "../kstd/ErrorOr.h"
@@ -15,7 +24,9 @@ public:
     static constexpr uint32_t kAnyBit = 0xffffffff;
     // Sleeps while *address (the caller's word, of `key`) == expected,
     // until woken (0), the monotonic deadline passes (ETIMEDOUT), a signal
-    // arrives (ERESTARTSYS) or the word differs already (EAGAIN).
+    // arrives (ERESTARTSYS) or the word differs already (EAGAIN). A
+    // waiter that a wake took off the queue returns 0 even if a signal or
+    // its deadline came too (Linux's rule: the wake is never lost).
     static kstd::ErrorOr<long> wait(const FutexKey& key, uintptr_t address, uint32_t expected, uint64_t deadline,
                                     uint32_t bitset);
     // Wakes up to `count` waiters of the word whose bitsets meet `bitset`;
@@ -23,8 +34,10 @@ public:
     static long wake(const FutexKey& key, int count, uint32_t bitset);
     // Wakes up to `count` waiters of the word, then moves up to `move`
     // others to wait on `target` instead; returns how many were woken and
-    // moved (FUTEX_REQUEUE, FUTEX_CMP_REQUEUE after the comparison).
-    static long requeue(const FutexKey& key, int count, int move, const FutexKey& target);
+    // moved (FUTEX_REQUEUE; FUTEX_CMP_REQUEUE when `compare`: only while
+    // the word at `address` still holds `expected`, else EAGAIN).
+    static kstd::ErrorOr<long> requeue(const FutexKey& key, int count, int move, const FutexKey& target,
+                                       bool compare = false, uintptr_t address = 0, uint32_t expected = 0);
 };
 
 } // namespace husk

@@ -48,11 +48,13 @@ constexpr Table build_table()
 // A supported call's note (what a partial one lacks) is documentation
 // (`husk syscalls`): kept out of the kernel, whose image QEMU reads at
 // every boot (10 KB of strings).
-#define HUSK_SYSCALL(nr, name, status, note, ...) t.entries[nr] = { #name, status, "", &invoke<&sys_##name> };
-#define HUSK_NOSYS(nr, name, note) t.entries[nr] = { #name, SyscallStatus::None, note, nullptr };
+#define HUSK_SYSCALL(nr, name, status, note, ...) t.entries[nr] = { #name, status, "", &invoke<&sys_##name>, false };
+#define HUSK_NOSYS(nr, name, note) t.entries[nr] = { #name, SyscallStatus::None, note, nullptr, false };
+#define HUSK_UNLOCKED(nr, name) t.entries[nr].unlocked = true;
 #include <husk/syscalls.def>
 #undef HUSK_SYSCALL
 #undef HUSK_NOSYS
+#undef HUSK_UNLOCKED
     return t;
 }
 

@@ -14,6 +14,7 @@ struct SyscallEntry {
     SyscallStatus status;
     const char* note; // why it is unsupported (the notes of supported calls are in syscalls.def, not the kernel)
     long (*handler)(const uint64_t* args);
+    bool unlocked; // HUSK_UNLOCKED in syscalls.def: the handler takes the big lock itself
 };
 
 namespace detail {
@@ -34,6 +35,13 @@ public:
     static constexpr size_t kSize = detail::highest_syscall_number() + 1;
     static const SyscallEntry* entry(long nr);
     static long dispatch(long nr, const uint64_t args[6]);
+    // Whether the call runs without the big lock (its handler takes it
+    // where it needs it); the caller takes it for all others.
+    static bool runs_unlocked(long nr)
+    {
+        const SyscallEntry* e = entry(nr);
+        return e && e->unlocked;
+    }
 };
 
 } // namespace husk

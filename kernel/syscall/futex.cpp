@@ -4,8 +4,15 @@
 // the priority-inheritance locks LOCK_PI, LOCK_PI2, TRYLOCK_PI and
 // UNLOCK_PI. WAKE_OP and the requeue-PI pair are not supported (ENOSYS).
 // set_robust_list(2), get_robust_list(2): the list a thread's end walks.
+//
+// futex runs without the big lock (SyscallTable::runs_unlocked): a private
+// WAIT, WAKE, their bitset forms, REQUEUE and CMP_REQUEUE keep to the
+// futex buckets' locks (Futex.h) and take the big lock only for a page to
+// bring in; every other operation takes it first.
+#include "../core/BigLock.h"
 #include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
+#include "../mm/UserAccess.h"
 #include "../proc/Futex.h"
 #include "../proc/FutexPi.h"
 #include "../proc/RobustFutex.h"
@@ -36,13 +43,53 @@ uint64_t absolute_deadline(uint64_t ns, bool realtime)
     uint64_t now = husk_plat_clock_monotonic(), wall = husk_plat_clock_wall();
     return ns <= wall ? now : now + (ns - wall);
 }
+
+// A timeout's timespec: read without the big lock when its page is in,
+// else with it (taken now unless held), as timespec_to_ns reads it.
+kstd::ErrorOr<uint64_t> read_timeout(BigLock::Guard& big, uint64_t address)
+{
+    linux::timespec t;
+    if (user_copy_in_nofault(&t, reinterpret_cast<const void*>(address), sizeof t) != 0) {
+        big.take();
+        return timespec_to_ns(UserPtr<const linux::timespec>(address));
+    }
+    if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000)
+        return err(EINVAL);
+    if (uint64_t(t.tv_sec) > UINT64_MAX / 1000000000 - 1)
+        return UINT64_MAX;
+    return uint64_t(t.tv_sec) * 1000000000 + uint64_t(t.tv_nsec);
+}
+
+constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kLockPi = 6, kUnlockPi = 7, kTrylockPi = 8,
+              kWaitBitset = 9, kWakeBitset = 10, kWaitRequeuePi = 11, kLockPi2 = 13;
+constexpr int kPrivate = 128, kClockRealtime = 256;
+
+// The operations that need no big lock: private keys (the address space
+// and the address, no lookup of the mapping), no priority inheritance.
+bool runs_unlocked(int op)
+{
+    int cmd = op & ~(kPrivate | kClockRealtime);
+    return (op & kPrivate)
+           && (cmd == kWait || cmd == kWake || cmd == kWaitBitset || cmd == kWakeBitset || cmd == kRequeue
+               || cmd == kCmpRequeue);
+}
+
+SysResult futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
 } // namespace
 
 SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)
 {
-    constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kLockPi = 6, kUnlockPi = 7, kTrylockPi = 8,
-                  kWaitBitset = 9, kWakeBitset = 10, kWaitRequeuePi = 11, kLockPi2 = 13;
-    constexpr int kPrivate = 128, kClockRealtime = 256;
+    BigLock::Guard big(BigLock::Guard::later);
+    if (!runs_unlocked(op))
+        big.take();
+    return futex(uaddr, op, val, timeout, uaddr2, val3);
+}
+
+namespace {
+SysResult futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3)
+{
+
+    BigLock::Guard big(BigLock::Guard::later); // for what the fast path meets that needs it
     int cmd = op & ~(kPrivate | kClockRealtime);
     // Linux takes FUTEX_CLOCK_REALTIME only where a deadline is absolute.
     if ((op & kClockRealtime) && cmd != kWaitBitset && cmd != kWaitRequeuePi && cmd != kLockPi2)
@@ -56,7 +103,7 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
         uint32_t bitset = cmd == kWait ? Futex::kAnyBit : val3;
         uint64_t deadline = UINT64_MAX;
         if (timeout) {
-            uint64_t ns = TRY(timespec_to_ns(UserPtr<const linux::timespec>(timeout)));
+            uint64_t ns = TRY(read_timeout(big, timeout));
             uint64_t now = husk_plat_clock_monotonic();
             if (cmd == kWait) // relative
                 deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
@@ -85,14 +132,9 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
         // The timeout argument carries the number to move.
         int wake = int(val > 0x7fffffff ? 0x7fffffff : val);
         int move = int(timeout > 0x7fffffff ? 0x7fffffff : timeout);
-        if (cmd == kCmpRequeue) {
-            uint32_t now = TRY(copy_in(UserPtr<const uint32_t>(uaddr)));
-            if (now != val3)
-                return err(EAGAIN);
-        }
         if ((uaddr2 & 3) || (uaddr & 3))
             return err(EINVAL);
-        return Futex::requeue(key, wake, move, FutexKey::of(space, uaddr2, shared));
+        return TRY(Futex::requeue(key, wake, move, FutexKey::of(space, uaddr2, shared), cmd == kCmpRequeue, uaddr, val3));
     }
     case kLockPi:
     case kLockPi2:
@@ -112,6 +154,7 @@ SysResult sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint
         return err(ENOSYS);
     }
 }
+} // namespace
 
 SysResult sys_set_robust_list(uint64_t head, size_t len)
 {

@@ -83,6 +83,8 @@ extern "C" unsigned husk_plat_cpu_count(void) { return 1; }
 extern "C" unsigned husk_plat_cpu_id(void) { return 0; }
 extern "C" int husk_plat_cpu_start(void (*)(unsigned)) { return -ENOSYS; }
 extern "C" void husk_plat_cpu_kick(unsigned) {}
+// No per-CPU reserves.
+extern "C" void husk_plat_cpu_refill(void) {}
 
 // The host's CPU as CPUID shows it to this process; its clock from the
 // frequency leaf where the CPU has one (0 otherwise).

@@ -138,6 +138,8 @@ extern "C" int husk_plat_user_fpu_restore(const void* buf, size_t len)
     return 0;
 }
 
+extern "C" void husk_plat_cpu_refill(void) { husk::x86::refill_spare_fpu(); }
+
 // Threads start with interrupts on: the switch that started them ran with
 // them off, and no irq_restore follows on a fresh stack.
 extern "C" void husk_context_started(void*) { husk::x86::sti(); }
@@ -179,7 +181,6 @@ extern "C" void husk_plat_context_switch(husk_context_t* from, husk_context_t* t
     using namespace husk::x86;
     MetalContext* f = as_metal(from);
     MetalContext* t = as_metal(to);
-    refill_spare_fpu(); // the kernel holds its lock here
     // Another CPU may run `from` next: its program state goes to memory
     // now rather than staying in this CPU until someone claims it.
     if (this_cpu().fpu_owner == f && f->fpu && Smp::count() > 1) {

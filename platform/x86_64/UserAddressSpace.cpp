@@ -247,9 +247,6 @@ extern "C" husk_aspace_t* husk_plat_aspace_create(void) { return UserAddressSpac
 extern "C" void husk_plat_aspace_destroy(husk_aspace_t* as) { UserAddressSpace(as).destroy(); }
 extern "C" void husk_plat_aspace_activate(husk_aspace_t* as)
 {
-    // The kernel holds its lock: a spare FPU save area for the program
-    // thread that runs next (claim_fpu runs without the lock).
-    husk::x86::refill_spare_fpu();
     UserAddressSpace(as).activate();
 }
 extern "C" int husk_plat_aspace_map(husk_aspace_t* as, uintptr_t va, void* page, unsigned prot)

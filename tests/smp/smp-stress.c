@@ -1,9 +1,12 @@
 /* SMP stress: each mode hammers one kernel path from several threads (or
  * processes) at once and checks a result; run on 2 and 4 vCPUs by
- * tests/smp. Modes: cpus, placement, futex, pipes, sockets, mmap, fork, all. */
+ * tests/smp. Modes: cpus, placement, futex, futex-storm, pipes, sockets,
+ * mmap, fork, all. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
@@ -342,6 +345,233 @@ static void test_futex(void)
     printf("smp-stress: futex: counter %ld, batons %ld\n", counter, turn);
 }
 
+/* ---- futex-storm: the futex fast path (no big lock) from many threads --
+ * Raw FUTEX_WAIT/WAKE ping-pong pairs (half with the bitset forms), a
+ * bounded buffer on a mutex and two condition variables, waits that time
+ * out while others wake, requeues, and signals to waiting threads. A lost
+ * wake-up hangs: a watchdog fails the run after STORM_LIMIT seconds. */
+#define PAIRS 4
+#define PINGS 2000
+#define STORM_LIMIT 150
+
+static long futex_call(atomic_int *addr, int op, int val, const struct timespec *ts, atomic_int *addr2, int val3)
+{
+    return syscall(SYS_futex, addr, op, val, ts, addr2, val3);
+}
+
+static atomic_int storm_done;
+static void *storm_watchdog(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < STORM_LIMIT * 10 && !atomic_load(&storm_done); i++)
+        usleep(100000);
+    if (!atomic_load(&storm_done)) {
+        fprintf(stderr, "smp-stress: FAIL futex-storm: still running after %d s (a lost wake-up?)\n", STORM_LIMIT);
+        _exit(1);
+    }
+    return NULL;
+}
+
+static atomic_int ping_word[PAIRS * 16]; /* a cache line each */
+static _Atomic long ping_handoffs;
+static void *pinger(void *arg)
+{
+    long i = (long)arg;
+    int pair = (int)(i / 2), side = (int)(i % 2), bitset = pair % 2;
+    atomic_int *w = &ping_word[pair * 16];
+    for (int n = 0; n < PINGS; n++) {
+        int v;
+        while ((v = atomic_load(w)) != side) {
+            long r = bitset ? futex_call(w, FUTEX_WAIT_BITSET_PRIVATE, v, NULL, NULL, 1 << side)
+                            : futex_call(w, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+            if (r != 0 && errno != EAGAIN && errno != EINTR) {
+                CHECK(0, "FUTEX_WAIT: %s", strerror(errno));
+                return NULL;
+            }
+        }
+        atomic_store(w, !side);
+        atomic_fetch_add(&ping_handoffs, 1);
+        if (bitset)
+            futex_call(w, FUTEX_WAKE_BITSET_PRIVATE, 1, NULL, NULL, 1 << !side);
+        else
+            futex_call(w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+    }
+    return NULL;
+}
+
+#define SLOTS 4
+#define ITEMS 3000
+static pthread_mutex_t buf_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t buf_not_full = PTHREAD_COND_INITIALIZER, buf_not_empty = PTHREAD_COND_INITIALIZER;
+static long buf[SLOTS], buf_count, buf_head, buf_sum, buf_taken;
+static void *producer(void *arg)
+{
+    (void)arg;
+    for (long v = 1; v <= ITEMS; v++) {
+        pthread_mutex_lock(&buf_lock);
+        while (buf_count == SLOTS)
+            pthread_cond_wait(&buf_not_full, &buf_lock);
+        buf[(buf_head + buf_count++) % SLOTS] = v;
+        pthread_cond_signal(&buf_not_empty);
+        pthread_mutex_unlock(&buf_lock);
+    }
+    return NULL;
+}
+static void *consumer(void *arg)
+{
+    (void)arg;
+    for (long n = 0; n < ITEMS; n++) {
+        pthread_mutex_lock(&buf_lock);
+        while (buf_count == 0)
+            pthread_cond_wait(&buf_not_empty, &buf_lock);
+        buf_sum += buf[buf_head];
+        buf_head = (buf_head + 1) % SLOTS;
+        buf_count--;
+        buf_taken++;
+        pthread_cond_signal(&buf_not_full);
+        pthread_mutex_unlock(&buf_lock);
+    }
+    return NULL;
+}
+
+#define TIMED_WAITS 40
+static atomic_int never_woken;
+static _Atomic int timeouts_ok, timeouts_early;
+static void *timed_waiter(void *arg)
+{
+    long i = (long)arg;
+    for (int n = 0; n < TIMED_WAITS; n++) {
+        double start = now();
+        struct timespec ts;
+        long r;
+        if (i % 2) { /* relative */
+            ts = (struct timespec){ 0, 2000000 };
+            r = futex_call(&never_woken, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+        } else { /* absolute, monotonic */
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            ts.tv_nsec += 2000000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            r = futex_call(&never_woken, FUTEX_WAIT_BITSET_PRIVATE, 0, &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+        }
+        if (r == -1 && errno == ETIMEDOUT)
+            atomic_fetch_add(&timeouts_ok, 1);
+        if (now() - start < 0.0019)
+            atomic_fetch_add(&timeouts_early, 1);
+    }
+    return NULL;
+}
+
+#define REQUEUE_WAITERS 6
+#define REQUEUE_ROUNDS 20
+static atomic_int rq_from, rq_to;
+static void *requeue_waiter(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&rq_from) == 0)
+        futex_call(&rq_from, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+    return NULL;
+}
+static int requeue_round(void)
+{
+    pthread_t t[REQUEUE_WAITERS];
+    atomic_store(&rq_from, 0);
+    for (long i = 0; i < REQUEUE_WAITERS; i++)
+        pthread_create(&t[i], NULL, requeue_waiter, NULL);
+    usleep(2000);
+    atomic_store(&rq_from, 1);
+    /* Wake one, move the rest to rq_to (CMP: only while rq_from is 1), then wake those. */
+    long r = futex_call(&rq_from, FUTEX_CMP_REQUEUE_PRIVATE, 1, (const struct timespec *)(uintptr_t)INT_MAX, &rq_to, 1);
+    CHECK(r >= 0, "FUTEX_CMP_REQUEUE: %s", strerror(errno));
+    r = futex_call(&rq_from, FUTEX_CMP_REQUEUE_PRIVATE, 1, (const struct timespec *)(uintptr_t)INT_MAX, &rq_to, 0);
+    CHECK(r == -1 && errno == EAGAIN, "FUTEX_CMP_REQUEUE with a stale value: %ld (%s)", r, strerror(errno));
+    futex_call(&rq_to, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+    for (int i = 0; i < REQUEUE_WAITERS; i++)
+        pthread_join(t[i], NULL);
+    return 1;
+}
+
+static atomic_int sig_word, sig_handled;
+static _Atomic int sig_eintr;
+static void on_usr1(int sig)
+{
+    (void)sig;
+    atomic_fetch_add(&sig_handled, 1);
+}
+static void *signalled_waiter(void *arg)
+{
+    (void)arg;
+    while (atomic_load(&sig_word) == 0) {
+        long r = futex_call(&sig_word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+        if (r == -1 && errno == EINTR)
+            atomic_fetch_add(&sig_eintr, 1);
+    }
+    return NULL;
+}
+#define SIGNALS 200
+
+static void *storm_part(void *arg)
+{
+    long part = (long)arg;
+    if (part == 0)
+        run_threads(PAIRS * 2, pinger);
+    else if (part == 1) {
+        pthread_t p[3], c[3];
+        for (int i = 0; i < 3; i++) {
+            pthread_create(&p[i], NULL, producer, NULL);
+            pthread_create(&c[i], NULL, consumer, NULL);
+        }
+        for (int i = 0; i < 3; i++) {
+            pthread_join(p[i], NULL);
+            pthread_join(c[i], NULL);
+        }
+    } else if (part == 2)
+        run_threads(4, timed_waiter);
+    else if (part == 3)
+        for (int i = 0; i < REQUEUE_ROUNDS; i++)
+            requeue_round();
+    else {
+        struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART: EINTR */
+        sigaction(SIGUSR1, &sa, NULL);
+        pthread_t waiter;
+        pthread_create(&waiter, NULL, signalled_waiter, NULL);
+        for (int k = 1; k <= SIGNALS; k++) {
+            pthread_kill(waiter, SIGUSR1);
+            while (atomic_load(&sig_handled) < k)
+                sched_yield();
+        }
+        atomic_store(&sig_word, 1);
+        futex_call(&sig_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+        pthread_join(waiter, NULL);
+    }
+    return NULL;
+}
+
+static void test_futex_storm(void)
+{
+    pthread_t dog;
+    atomic_store(&storm_done, 0);
+    pthread_create(&dog, NULL, storm_watchdog, NULL);
+    double start = now();
+    run_threads(5, storm_part); /* all parts at once */
+    atomic_store(&storm_done, 1);
+    pthread_join(dog, NULL);
+    CHECK(ping_handoffs == (long)PAIRS * 2 * PINGS, "ping-pong hand-offs %ld, want %ld", (long)ping_handoffs,
+          (long)PAIRS * 2 * PINGS);
+    long want_sum = 3L * ITEMS * (ITEMS + 1) / 2;
+    CHECK(buf_taken == 3L * ITEMS && buf_sum == want_sum, "bounded buffer: %ld items, sum %ld; want %ld, %ld",
+          buf_taken, buf_sum, 3L * ITEMS, want_sum);
+    CHECK(timeouts_ok == 4 * TIMED_WAITS, "%d of %d timed waits ended with ETIMEDOUT", timeouts_ok, 4 * TIMED_WAITS);
+    CHECK(timeouts_early == 0, "%d timed waits ended before their 2 ms", timeouts_early);
+    CHECK(sig_handled == SIGNALS && sig_eintr <= SIGNALS && sig_eintr > 0,
+          "signals to a futex waiter: %d handled, %d EINTR, want %d handled", sig_handled, sig_eintr, SIGNALS);
+    printf("smp-stress: futex-storm: %ld hand-offs, %ld items, %d timeouts, %d requeue rounds, %d signals "
+           "(%d EINTR) in %.1f s\n",
+           (long)ping_handoffs, buf_taken, timeouts_ok, REQUEUE_ROUNDS, sig_handled, sig_eintr, now() - start);
+}
+
 /* ---- pipes and sockets: pairs of threads stream checksummed data ------- */
 #define STREAM_BYTES (512 * 1024)
 static int stream_fds[THREADS][2];
@@ -571,6 +801,8 @@ int main(int argc, char **argv)
         test_affinity(want);
     if (all || !strcmp(mode, "futex"))
         test_futex();
+    if (all || !strcmp(mode, "futex-storm"))
+        test_futex_storm();
     if (all || !strcmp(mode, "pipes"))
         test_pipes();
     if (all || !strcmp(mode, "sockets"))

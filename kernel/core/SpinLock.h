@@ -1,0 +1,39 @@
+// A lock held for a few instructions by whichever CPU takes it, with
+// interrupts masked meanwhile (the tick cannot re-enter the scheduler on
+// a CPU that holds one). Holders never block, never wait for the big lock
+// and never wait for other CPUs to acknowledge an IPI (a TLB shootdown):
+// a CPU spinning here does not answer them. docs/architecture.md,
+// "Locking model", gives the order in which they nest.
+#pragma once
+
+#include <husk/platform.h>
+
+namespace husk {
+
+class SpinLock {
+public:
+    // Returns the interrupt state to hand back to unlock().
+    unsigned long lock();
+    void unlock(unsigned long irq);
+    // Whether this CPU holds it.
+    bool held_here() const { return __atomic_load_n(&m_owner, __ATOMIC_RELAXED) == int(husk_plat_cpu_id()); }
+
+private:
+    friend class Scheduler; // hands its lock over across a context switch
+    int m_owner { -1 };     // CPU index, -1: free
+};
+
+// Holds a SpinLock for a scope.
+class SpinGuard {
+public:
+    explicit SpinGuard(SpinLock& lock) : m_lock(lock), m_irq(lock.lock()) { }
+    ~SpinGuard() { m_lock.unlock(m_irq); }
+    SpinGuard(const SpinGuard&) = delete;
+    SpinGuard& operator=(const SpinGuard&) = delete;
+
+private:
+    SpinLock& m_lock;
+    unsigned long m_irq;
+};
+
+} // namespace husk
