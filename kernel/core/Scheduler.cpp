@@ -562,11 +562,29 @@ void Scheduler::reap_dead()
     }
 }
 
+// Whether the idle thread has work that needs the big lock: threads to
+// free, timers due (always, with one CPU: the lock is not in use).
+bool Scheduler::housekeeping_due()
+{
+    if (!BigLock::enabled())
+        return true;
+    SpinGuard guard(s_lock);
+    return !state().dead.is_empty() || TimerQueue::next_expiry() <= husk_plat_clock_monotonic();
+}
+
+// The idle thread holds the big lock only for what needs it (freeing dead
+// threads, timers, the boot CPU's device events): a CPU that goes idle
+// and wakes again as futex waits come and go does not touch it.
 void Scheduler::idle_loop(void*)
 {
     auto& s = state();
+    BigLock::release(); // taken for it when it started
     for (;;) {
-        housekeeping();
+        if (housekeeping_due()) {
+            BigLock::acquire();
+            housekeeping();
+            BigLock::release();
+        }
         unsigned long irq = s_lock.lock();
         auto& c = here();
         if (Thread* t = c.preempted) {
@@ -575,38 +593,43 @@ void Scheduler::idle_loop(void*)
             c.preempted = nullptr;
             if (serves_devices()) {
                 s_lock.unlock(irq);
+                BigLock::acquire();
                 uint32_t events = husk_plat_yield(0);
                 for (size_t i = 0; i < s.handler_count; ++i)
                     s.handlers[i](events);
+                BigLock::release();
                 irq = s_lock.lock();
             }
             requeue(*t);
         }
         if (has_work()) {
-            bool retake = switch_to_next();
-            resume(irq, retake);
+            // The idle thread does not hold the big lock when it switches
+            // (true only for a switch before the lock came into use).
+            (void)switch_to_next();
+            resume(irq, false);
             continue;
         }
-        // Halt without the big lock: a wake() elsewhere kicks this CPU
-        // (it sees `halting`, set under the scheduler lock).
-        // Timers are the boot CPU's to wait for; the others halt until kicked.
+        // Halt: a wake() elsewhere kicks this CPU (it sees `halting`, set
+        // under the scheduler lock). Timers are the boot CPU's to wait
+        // for; the others halt until kicked.
         uint64_t deadline = serves_devices() ? TimerQueue::next_deadline() : UINT64_MAX;
         c.halting = true;
         c.halt_deadline = deadline;
         ++c.halts;
         s_lock.unlock(irq);
         uint64_t halt_start = husk_plat_clock_monotonic();
-        BigLock::release();
         uint32_t events = husk_plat_yield(deadline);
-        BigLock::acquire();
         {
             SpinGuard guard(s_lock);
             here().halting = false;
         }
         here().halt_ns += husk_plat_clock_monotonic() - halt_start;
-        if (serves_devices())
+        if (serves_devices()) {
+            BigLock::acquire();
             for (size_t i = 0; i < s.handler_count; ++i)
                 s.handlers[i](events);
+            BigLock::release();
+        }
     }
 }
 

@@ -116,6 +116,7 @@ private:
     static void idle_loop(void*);
     static void cpu_main(unsigned cpu);
     static void reap_dead();
+    static bool housekeeping_due();
     static inline bool s_log_threads = false;
     static inline SpinLock s_lock;
 };

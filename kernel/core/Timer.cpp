@@ -78,4 +78,10 @@ uint64_t TimerQueue::next_deadline()
     return UINT64_MAX;
 }
 
+uint64_t TimerQueue::next_expiry()
+{
+    Timer* t = timers().first();
+    return t ? t->deadline : UINT64_MAX;
+}
+
 } // namespace husk

@@ -38,6 +38,8 @@ public:
     // Earliest deadline of a timer that wakes idle CPUs, or UINT64_MAX
     // (scheduler lock held).
     static uint64_t next_deadline();
+    // Earliest deadline of any timer, or UINT64_MAX (scheduler lock held).
+    static uint64_t next_expiry();
 };
 
 } // namespace husk
