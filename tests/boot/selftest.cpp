@@ -118,24 +118,37 @@ void spin(void* arg)
 void test_preemption()
 {
     volatile bool stop = false;
-    Spinner a, b;
-    a.stop = b.stop = &stop;
+    // One spinner more than there are CPUs (preemptible spinners hold no
+    // big lock: with fewer, each would have a CPU of its own).
+    constexpr unsigned kMaxSpinners = 17;
+    unsigned n = Scheduler::cpu_count() + 1;
+    if (n > kMaxSpinners)
+        n = kMaxSpinners;
+    Spinner spinners[kMaxSpinners];
     uint64_t before = Scheduler::preemptions();
-    Thread::create("spin-a", spin, &a);
-    Thread::create("spin-b", spin, &b);
-    // Neither spinner ever yields: this thread, the sleep timer and the
-    // other spinner only run because the timer interrupt preempts them.
+    for (unsigned i = 0; i < n; ++i) {
+        spinners[i].stop = &stop;
+        char name[8] = { 's', 'p', 'i', 'n', char('0' + i / 10), char('0' + i % 10), 0 };
+        Thread::create(name, spin, &spinners[i]);
+    }
+    // No spinner ever yields: this thread, the sleep timer and the
+    // spinners that share a CPU only run because the timer interrupt
+    // preempts them.
     uint64_t start = now();
     Scheduler::sleep_until(start + 100 * kMs);
     uint64_t late = now() - start - 100 * kMs;
-    uint64_t ca = a.count, cb = b.count;
+    uint64_t counts[kMaxSpinners];
+    for (unsigned i = 0; i < n; ++i)
+        counts[i] = spinners[i].count;
     stop = true;
-    while (!a.exited || !b.exited)
-        Scheduler::sleep_until(now() + kMs);
-    CHECK(ca > 0 && cb > 0, "spinners ran %lu and %lu times", (unsigned long)ca, (unsigned long)cb);
+    for (unsigned i = 0; i < n; ++i)
+        while (!spinners[i].exited)
+            Scheduler::sleep_until(now() + kMs);
+    for (unsigned i = 0; i < n; ++i)
+        CHECK(counts[i] > 0, "spinner %u of %u never ran", i, n);
     CHECK(Scheduler::preemptions() > before, "no preemption happened");
     CHECK(late < 200 * kMs, "the sleeper woke %lu ms late", (unsigned long)(late / kMs));
-    say("selftest: preemption ok (%lu preemptions, woke %lu ms late)\n",
+    say("selftest: preemption ok (%u spinners, %lu preemptions, woke %lu ms late)\n", n,
         (unsigned long)(Scheduler::preemptions() - before), (unsigned long)(late / kMs));
 }
 
