@@ -160,6 +160,11 @@ void husk_plat_cpu_kick(unsigned cpu);
  * may run without the lock, so they allocate nothing. Kernel context. */
 void husk_plat_cpu_refill(void);
 
+/* Called in each round of a spin-wait for a lock another CPU holds: tells
+ * the processor (x86: PAUSE; under QEMU's TCG it lets the vCPU's thread
+ * give way). Any context. */
+void husk_plat_cpu_relax(void);
+
 /* What CPU `cpu` (0 .. count - 1) is, for /proc/cpuinfo: the architecture's
  * identification in the terms Linux prints (x86: CPUID). Strings are
  * NUL-terminated, flags and power management space-separated Linux names;

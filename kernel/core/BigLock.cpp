@@ -30,8 +30,8 @@ void BigLock::acquire()
         if (__atomic_compare_exchange_n(&s_owner, &expected, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
             break;
         waited = true;
-        while (__atomic_load_n(&s_owner, __ATOMIC_RELAXED) != -1) {
-        }
+        while (__atomic_load_n(&s_owner, __ATOMIC_RELAXED) != -1)
+            husk_plat_cpu_relax();
     }
     c.since = husk_plat_clock_monotonic();
     if (waited) {

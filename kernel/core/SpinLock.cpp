@@ -13,8 +13,8 @@ unsigned long SpinLock::lock()
         int expected = -1;
         if (__atomic_compare_exchange_n(&m_owner, &expected, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
             return irq;
-        while (__atomic_load_n(&m_owner, __ATOMIC_RELAXED) != -1) {
-        }
+        while (__atomic_load_n(&m_owner, __ATOMIC_RELAXED) != -1)
+            husk_plat_cpu_relax();
     }
 }
 

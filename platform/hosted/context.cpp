@@ -85,6 +85,7 @@ extern "C" int husk_plat_cpu_start(void (*)(unsigned)) { return -ENOSYS; }
 extern "C" void husk_plat_cpu_kick(unsigned) {}
 // No per-CPU reserves.
 extern "C" void husk_plat_cpu_refill(void) {}
+extern "C" void husk_plat_cpu_relax(void) { __builtin_ia32_pause(); }
 
 // The host's CPU as CPUID shows it to this process; its clock from the
 // frequency leaf where the CPU has one (0 otherwise).

@@ -228,6 +228,7 @@ extern "C" int husk_plat_cpu_start(void (*entry)(unsigned cpu))
     return 0;
 }
 extern "C" void husk_plat_cpu_kick(unsigned cpu) { husk::x86::Smp::kick(cpu); }
+extern "C" void husk_plat_cpu_relax(void) { __builtin_ia32_pause(); }
 
 // CPUID on this CPU (QEMU gives every vCPU the same model), with the
 // asked CPU's own APIC id; the clock is the TSC's.
