@@ -39,6 +39,21 @@ static void try_mount(const char *type)
         umount("/mnt");
 }
 
+/* Whether /proc/filesystems lists the type (its lines: "nodev\tNAME" or "\tNAME"). */
+static void listed(const char *type)
+{
+    char line[128];
+    int found = 0;
+    FILE *f = fopen("/proc/filesystems", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        char *name = strchr(line, '\t');
+        found |= name && strncmp(name + 1, type, strlen(type)) == 0 && name[1 + strlen(type)] == '\n';
+    }
+    if (f)
+        fclose(f);
+    printf("/proc/filesystems %s: %s\n", type, f ? (found ? "listed" : "not listed") : strerror(errno));
+}
+
 int main(void)
 {
     try_socket("AF_INET SOCK_STREAM", AF_INET, SOCK_STREAM);
@@ -56,5 +71,9 @@ int main(void)
     try_mount("iso9660");
     try_mount("overlay");
     try_mount("tmpfs");
+    listed("9p");
+    listed("iso9660");
+    listed("overlay");
+    listed("ext4");
     return 0;
 }
