@@ -15,7 +15,7 @@ public:
     // At boot, after the core's file system types: registers the
     // component file system types and installs the TCP/IP stack.
     static void install();
-    // "full" or "minimal" (the boot log, husk run --kernel).
+    // "full" or "minimal", for the boot log.
     static const char* name();
 };
 

@@ -408,7 +408,9 @@ int run_guest(RunArgs& a)
         }
         std::string kernel = program_image(a.kernel);
         if (access(kernel.c_str(), R_OK) != 0)
-            return usage_error("cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)", kernel.c_str());
+            return usage_error(a.kernel == "minimal" ? "cannot find Husk's minimal program image '%s'"
+                                                     : "cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)",
+                               kernel.c_str());
         o.program = o.image;
         o.image = kernel;
         std::string name = o.program.substr(o.program.rfind('/') + 1);
