@@ -144,11 +144,11 @@ int bake(const BakeArgs& a)
     {
         std::ofstream blob(dir + "/baked.S");
         if (!rootfs.empty())
-            blob << "    .section .husk_baked, \"a\"\n    .balign 4096\n"
+            blob << "    .section .husk_baked, \"a\"\n    .balign 16\n"
                  << "    .globl husk_baked_rootfs_start\nhusk_baked_rootfs_start:\n"
                  << "    .incbin \"" << dir << "/rootfs.cpio\"\n"
                  << "    .globl husk_baked_rootfs_end\nhusk_baked_rootfs_end:\n";
-        blob << "    .section .husk_baked, \"a\"\n    .balign 4096\n"
+        blob << "    .section .husk_baked, \"a\"\n    .balign 16\n"
              << "    .globl husk_baked_file_start\nhusk_baked_file_start:\n"
              << "    .incbin \"" << program << "\"\n"
              << "    .globl husk_baked_file_end\nhusk_baked_file_end:\n"
@@ -161,7 +161,7 @@ int bake(const BakeArgs& a)
     }
     std::string cc = std::getenv("CC") ? std::getenv("CC") : "cc";
     std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + shell_word(kit + "kernel.ld")
-                       + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
+                       + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,-n -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
                        + shell_word(object) + " " + shell_word(dir + "/baked.S") + " ";
     std::fprintf(stderr, "husk bake: linking %s with the Husk kernel (%s; two passes)\n", program.c_str(), kernel.name);
     bool ok = run(link + shell_word(kit + "ksyms-empty.S") + " -o " + shell_word(dir + "/pass1"))
