@@ -22,11 +22,11 @@
 #include "../core/Scheduler.h"
 #include "../exec/Program.h"
 #include "../kstd/Format.h"
+#include "../net/Inet.h"
 #include "../vfs/IoBuffer.h"
 #include "../vfs/Vfs.h"
 #include "../proc/Process.h"
 #include "BootMounts.h"
-#include "BootNetwork.h"
 #include "RootArchive.h"
 #include "Config.h"
 #include "Syslog.h"
@@ -121,6 +121,19 @@ ErrorOr<kstd::StringView> find_program(Process& process, kstd::StringView path)
     }
     return path;
 }
+// The configuration's network, by the TCP/IP component; a kernel linked
+// without it refuses a configuration that asks for one.
+ErrorOr<void> configure_network()
+{
+    if (const InetOperations* inet = Inet::operations())
+        return inet->configure_network();
+    if (!Config::json("net"))
+        return {};
+    klog(LogLevel::Error, "net: the configuration asks for a network interface, but this kernel was linked without "
+                          "TCP/IP networking");
+    return err(kstd::EAFNOSUPPORT);
+}
+
 void apply_capabilities(Credentials& c)
 {
     if (Config::get("cap_bounding").is_empty())
@@ -196,7 +209,7 @@ extern "C" int husk_kernel_run_program(void)
     args.execfn = args.argv[0];
     if (BootMounts::mount_all().is_error())
         return 125;
-    if (BootNetwork::configure_all().is_error()) {
+    if (configure_network().is_error()) {
         BootMounts::unmount_all();
         return 125;
     }

@@ -13,9 +13,6 @@
 #include "../fs/procfs/ProcFileSystem.h"
 #include "../fs/sysfs/SysFileSystem.h"
 #include "../fs/ext2/Ext2FileSystem.h"
-#include "../fs/iso9660/IsoFileSystem.h"
-#include "../fs/ninep/NinepFileSystem.h"
-#include "../fs/overlay/OverlayFileSystem.h"
 #include "../fs/ramfs/RamfsFileSystem.h"
 #include "../ipc/Semaphores.h"
 #include "../kstd/Format.h"
@@ -25,6 +22,7 @@
 #include "../proc/Process.h"
 #include "../syscall/SyscallTable.h"
 #include "../vfs/Vfs.h"
+#include "Components.h"
 #include "Config.h"
 #include "HostStop.h"
 #include "Uptime.h"
@@ -108,20 +106,20 @@ kstd::ErrorOr<FileSystem*> make_root_file_system()
         device = device.substring(5);
     char name[32];
     kstd::format(name, sizeof name, "%.*s", int(device.length() < 16 ? device.length() : 16), device.data());
-    auto lower = Ext2FileSystem::create(name, linux::MS_RDONLY, {});
-    if (lower.is_error()) {
+    const FileSystemType* overlay = FileSystemTypes::find("overlay");
+    if (!overlay) {
+        klog(LogLevel::Error, "boot: root=%s: this kernel was linked without the overlay file system a root device "
+             "needs", name);
+        return kstd::err(kstd::ENODEV);
+    }
+    auto root = overlay->create(name, 0, {});
+    if (root.is_error()) {
         klog(LogLevel::Error, "boot: root=%s: cannot mount it (an ext2/3/4 file system, read-only): %s", name,
-             kstd::errno_name(lower.error().code()));
-        return lower.error();
+             kstd::errno_name(root.error().code()));
+        return root.error();
     }
-    auto upper = RamfsFileSystem::create({}, 0, {});
-    if (upper.is_error()) {
-        delete lower.value();
-        return upper.error();
-    }
-    FileSystem* overlay = TRY(OverlayFileSystem::create(lower.value(), upper.value()));
     klog(LogLevel::Info, "boot: / is %s (read-only) under a tmpfs overlay", name);
-    return overlay;
+    return root;
 }
 
 kstd::ErrorOr<void> make_root_tree()
@@ -195,8 +193,8 @@ extern "C" int husk_kernel_boot(void)
         return -kstd::EINVAL;
     Log::set_console_level(parse_level(Config::get("loglevel", "notice")));
     auto heap = Heap::stats();
-    klog(LogLevel::Info, "Husk %s (platform interface v%u), %lu KiB of memory", kHuskVersion,
-         husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
+    klog(LogLevel::Info, "Husk %s, %s kernel (platform interface v%u), %lu KiB of memory", kHuskVersion,
+         Components::name(), husk_plat_version(), (unsigned long)(heap.total_pages * kPageSize / 1024));
     klog(LogLevel::Info, "command line: %s", husk_plat_cmdline());
 
     // The buffer cache's most (16 MiB by default). It is elastic: it grows
@@ -213,10 +211,7 @@ extern "C" int husk_kernel_boot(void)
     ProcFileSystem::register_type();
     SysFileSystem::register_type();
     Ext2FileSystem::register_type();
-    IsoFileSystem::register_type();
-    OverlayFileSystem::register_type();
-    ninep::Client::probe_all();
-    NinepFileSystem::register_type();
+    Components::install(); // what this kernel was linked with beyond its core
     if (auto r = make_root_tree(); r.is_error()) {
         klog(LogLevel::Error, "cannot build the root file system: %s", kstd::errno_name(r.error().code()));
         return -r.error().code();

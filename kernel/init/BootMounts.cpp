@@ -1,8 +1,6 @@
 #include "BootMounts.h"
 #include "../block/BlockDevice.h"
 #include "../core/Log.h"
-#include "../fs/ext2/Ext2FileSystem.h"
-#include "../fs/iso9660/IsoFileSystem.h"
 #include "../kstd/Format.h"
 #include "../kstd/NeverDestroyed.h"
 #include "../proc/Process.h"
@@ -28,16 +26,20 @@ ErrorOr<FileSystem*> mount_by_content(const char* device, kstd::StringView where
     BlockDevice* block = BlockDevice::find(device);
     if (!block)
         return err(kstd::ENXIO);
-    const char* type = IsoFileSystem::recognizes(*block) ? "iso9660" : Ext2FileSystem::recognizes(*block) ? "ext2" : nullptr;
-    if (!type) {
-        klog(LogLevel::Error, "boot: %s holds no ext2/3/4 or ISO 9660 file system (no ext2 magic at byte 1080, no CD001 "
-             "at byte 32769)", device);
+    const FileSystemType* fs = nullptr;
+    for (size_t i = 0; i < FileSystemTypes::count() && !fs; ++i)
+        if (FileSystemTypes::at(i).recognizes && FileSystemTypes::at(i).recognizes(*block))
+            fs = &FileSystemTypes::at(i);
+    if (!fs) {
+        if (FileSystemTypes::find("iso9660"))
+            klog(LogLevel::Error, "boot: %s holds no ext2/3/4 or ISO 9660 file system (no ext2 magic at byte 1080, no "
+                 "CD001 at byte 32769)", device);
+        else
+            klog(LogLevel::Error, "boot: %s holds no ext2/3/4 file system (no ext2 magic at byte 1080; this kernel was "
+                 "linked without ISO 9660)", device);
         return err(kstd::EINVAL);
     }
-    const FileSystemType* fs = FileSystemTypes::find(type);
-    if (!fs)
-        return err(kstd::ENODEV);
-    flags = kstd::StringView(type) == "iso9660" ? linux::MS_RDONLY : 0;
+    flags = kstd::StringView(fs->name) == "iso9660" ? linux::MS_RDONLY : 0;
     auto writable = fs->create(device, flags, {});
     if (flags || !writable.is_error() || writable.error().code() != kstd::EROFS)
         return writable;

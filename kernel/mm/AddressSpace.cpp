@@ -194,6 +194,28 @@ unsigned AddressSpace::rights(uintptr_t va, const Region& r) const
     return r.prot;
 }
 
+const AddressSpace::Region* AddressSpace::region_with_object_page(uintptr_t va, bool& failed)
+{
+    failed = false;
+    for (;;) {
+        const Region* r = region_at(va);
+        if (!r || !r->shared || m_pages.get(va / kPage))
+            return r;
+        size_t index = r->object_page(va);
+        if (index >= r->shared->end_page() || r->shared->find(index))
+            return r; // in memory already, or past the end (the callers refuse it)
+        // Reading a file's page sleeps on the disk, and other threads of
+        // the program run meanwhile: an mmap, munmap or mprotect rebuilds
+        // the regions (r dangles; the region and its object may be gone:
+        // held here), another fault maps the page. Look again after it.
+        kstd::RefPtr<SharedMemory> object = r->shared;
+        if (!object->page(index)) {
+            failed = true;
+            return nullptr;
+        }
+    }
+}
+
 void* AddressSpace::page_for(uintptr_t va, const Region& r)
 {
     uintptr_t number = va / kPage;
@@ -204,10 +226,11 @@ void* AddressSpace::page_for(uintptr_t va, const Region& r)
     void* page;
     if (r.shared) {
         // The shared memory keeps its page; this space becomes an owner too.
+        // It is in memory (region_with_object_page): nothing here sleeps.
         size_t index = r.object_page(va);
         if (index >= r.shared->end_page())
             return nullptr; // past the end of a file
-        page = r.shared->page(index);
+        page = r.shared->find(index);
         if (!page)
             return nullptr;
         PageRefs::share(page);
@@ -593,7 +616,10 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
 
 AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags)
 {
-    const Region* r = region_at(address);
+    bool failed;
+    const Region* r = region_with_object_page(address, failed);
+    if (failed)
+        return Fault::OutOfMemory; // (or an I/O error reading the file)
     if (!r)
         return Fault::Refused;
     unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
@@ -627,7 +653,8 @@ bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)
     if (end < start)
         return false;
     for (uintptr_t va = page_down(start); va < end; va += kPage) {
-        const Region* r = region_at(va);
+        bool failed;
+        const Region* r = region_with_object_page(va, failed);
         if (!r || (r->prot & needed) != needed)
             return false;
         if (!((needed & HUSK_PROT_WRITE) ? writable_page_for(va, *r) : page_for(va, *r)))
@@ -640,13 +667,14 @@ ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t le
 {
     auto* src = static_cast<const uint8_t*>(data);
     while (len) {
-        const Region* r = region_at(address);
-        if (!r)
+        bool failed;
+        const Region* r = region_with_object_page(address, failed);
+        if (!r && !failed)
             return err(kstd::EFAULT);
-        auto* page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
+        auto* page = r ? static_cast<uint8_t*>(writable_page_for(page_down(address), *r)) : nullptr;
         // The kernel writing (exec, fork) may wait for the caches' memory;
         // the regions may have changed meanwhile.
-        if (!page && Reclaim::reclaim(1) && (r = region_at(address)))
+        if (!page && Reclaim::reclaim(1) && (r = region_with_object_page(address, failed)))
             page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
         if (!page)
             return err(kstd::ENOMEM);

@@ -177,8 +177,16 @@ public:
 
 private:
     AddressSpace() = default;
+    // The region at va, with its object's page for va in memory where this
+    // space maps none yet (a file's page is read from the disk first). That
+    // read sleeps, and the program's other threads may change this space
+    // meanwhile, so the region is looked up again after it: a Region
+    // reference is never held across a sleep. nullptr: no region there, or
+    // (`failed`) the page could not be had (no memory, an I/O error).
+    const Region* region_with_object_page(uintptr_t va, bool& failed);
     // Kernel page backing page-aligned va of region r, mapping one (fresh
     // and zeroed, or the shared memory's) if needed; nullptr: no memory.
+    // Never sleeps: r comes from region_with_object_page.
     void* page_for(uintptr_t va, const Region& r);
     // The same, but a page this space may write, mapped writable: a
     // copy-on-write page is copied first (or taken back when no one else

@@ -1,7 +1,7 @@
 #include "RouteNetlink.h"
 #include "../abi/Linux.h"
 #include "../kstd/Types.h"
-#include "InterfaceTable.h"
+#include "Inet.h"
 #include "NetStack.h"
 
 namespace husk {
@@ -215,7 +215,7 @@ void dump_routes(NetlinkReply& out, const InterfaceView* views, size_t count, ui
                 put_route(out, AF_INET6, 128, RTPROT_KERNEL, RT_SCOPE_UNIVERSE, loopback, nullptr, nullptr, 256,
                           views[i].index);
         Ipv6RouteView routes[16];
-        size_t n = InterfaceTable::ipv6_routes(routes, 16);
+        size_t n = Inet::operations() ? Inet::operations()->ipv6_routes(routes, 16) : 0;
         for (size_t i = 0; i < n; ++i) {
             const Ipv6RouteView& r = routes[i];
             if (r.prefix)
@@ -265,7 +265,7 @@ int answer(const Request& r, const RouteNetlink::Sender& sender, NetlinkReply& o
     if (kind != 2)
         return sender.superuser ? -EOPNOTSUPP : -EPERM;
     InterfaceView views[kMaxInterfaces];
-    size_t count = InterfaceTable::interfaces(views, kMaxInterfaces);
+    size_t count = Inet::operations() ? Inet::operations()->interfaces(views, kMaxInterfaces) : 0;
     if ((r.header.nlmsg_flags & NLM_F_DUMP) == 0)
         return type == RTM_GETLINK ? get_link(out, r, views, count) : -EOPNOTSUPP;
     switch (type) {

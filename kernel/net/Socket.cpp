@@ -3,7 +3,7 @@
 #include "../vfs/ByteSink.h"
 #include "../vfs/FileCopy.h"
 #include "../vfs/PollHub.h"
-#include "InterfaceTable.h"
+#include "Inet.h"
 
 namespace husk {
 
@@ -197,8 +197,10 @@ int Socket::take_error()
 
 ErrorOr<long> Socket::ioctl(unsigned long request, IoBuffer arg)
 {
-    if (InterfaceTable::handles(request))
-        return InterfaceTable::ioctl(request, arg);
+    if (InterfaceTable::handles(request)) {
+        const InetOperations* inet = Inet::operations();
+        return inet ? inet->interface_ioctl(request, arg) : ErrorOr<long>(err(ENOTTY));
+    }
     if (request != linux::FIONREAD)
         return err(ENOTTY);
     int n = int(TRY(unread_bytes()));

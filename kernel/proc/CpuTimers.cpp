@@ -23,6 +23,7 @@ Signals::TimerValue CpuTimers::set(Process& process, int which, Signals::TimerVa
     Process::CpuTimer& t = process.cpu_timer(which);
     t.interval_ns = value.value_ns ? value.interval_ns : 0;
     t.deadline_ns = value.value_ns ? clock_of(process.usage(), which) + value.value_ns : 0;
+    process.cpu_timers_changed();
     return old;
 }
 

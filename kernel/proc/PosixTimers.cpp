@@ -121,6 +121,7 @@ void update_cpu_flag(Process& p)
         if (t.checked() && t.clock_pid == p.pid())
             armed = true;
     p.set_posix_cpu_timers_armed(armed);
+    p.cpu_timers_changed();
 }
 
 // After t's state changed: the flags of its owner and of the process it measures.

@@ -179,6 +179,13 @@ void Process::note_resident(size_t pages)
         m_peak_resident_kib = kib;
 }
 
+void Process::cpu_timers_changed()
+{
+    bool armed = cpu_timers_armed();
+    for (Thread& t : threads())
+        t.set_watch_cpu_time(armed);
+}
+
 void Process::release_fds()
 {
     // A table shared with another process (CLONE_FILES) stays open for it.

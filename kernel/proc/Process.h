@@ -169,6 +169,10 @@ public:
     // its first timer_create), and whether one runs on a CPU-time clock.
     PosixTimerTable*& posix_timers() { return m_posix_timers; }
     void set_posix_cpu_timers_armed(bool armed) { m_posix_cpu_timers_armed = armed; }
+    // After a CPU-time timer was armed or disarmed: its threads' slice ends
+    // bring them back from the program to check (or stop doing so) now —
+    // a thread already computing must not wait for its next system call.
+    void cpu_timers_changed();
 
     bool is_zombie() const { return m_zombie; }
     // The signal the parent gets when this child ends (clone's low byte).

@@ -1,8 +1,7 @@
 // socket, bind, listen, accept, connect, send/recv families, shutdown,
 // socket options: the BSD socket calls over kernel/net.
-#include "../net/TcpSocket.h"
-#include "../net/UdpSocket.h"
 #include "../core/Log.h"
+#include "../net/Inet.h"
 #include "../net/NetlinkSocket.h"
 #include "../net/UnixSocket.h"
 #include "../abi/Netlink.h"
@@ -67,16 +66,10 @@ SysResult sys_socket(int domain, int type, int protocol)
         s = TRY(NetlinkSocket::create(kind, protocol, flags));
     } else if (domain == AF_UNIX) {
         s = TRY(UnixSocket::create(TRY(unix_type(kind, protocol)), flags));
-    } else if (kind == SOCK_STREAM) {
-        if (protocol != 0 && protocol != IPPROTO_TCP)
-            return err(EPROTONOSUPPORT);
-        s = TRY(TcpSocket::create(domain, flags));
-    } else if (kind == SOCK_DGRAM) {
-        if (protocol != 0 && protocol != IPPROTO_UDP)
-            return err(EPROTONOSUPPORT);
-        s = TRY(UdpSocket::create(domain, flags));
+    } else if (const InetOperations* inet = Inet::operations()) {
+        s = TRY(inet->create_socket(domain, kind, protocol, flags));
     } else {
-        return err(EINVAL);
+        return err(EAFNOSUPPORT); // a kernel linked without TCP/IP, as Linux without CONFIG_INET
     }
     return TRY(Process::current().fds().allocate(RefPtr<File>(s.ptr()), type & SOCK_CLOEXEC));
 }
@@ -267,7 +260,8 @@ SysResult sys_getsockopt(int fd, int level, int name, UserPtr<void> value, UserP
 SysResult sys_socketpair(int domain, int type, int protocol, UserPtr<int> fds_out)
 {
     int flags = TRY(status_flags_of(type));
-    if (domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK)
+    bool inet = (domain == AF_INET || domain == AF_INET6) && Inet::operations();
+    if (inet || domain == AF_NETLINK)
         return err(EOPNOTSUPP); // Linux: no pairs of IP or netlink sockets
     if (domain != AF_UNIX)
         return err(EAFNOSUPPORT);

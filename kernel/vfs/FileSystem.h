@@ -10,6 +10,8 @@
 
 namespace husk {
 
+class BlockDevice;
+
 class FileSystem : public kstd::HeapObject {
 public:
     virtual ~FileSystem() = default;
@@ -57,6 +59,9 @@ struct FileSystemType {
     // Its source is a block device (Linux's FS_REQUIRES_DEV); the others
     // are "nodev" in /proc/filesystems.
     bool requires_device { false };
+    // Whether a device holds this file system, by its contents (boot mounts
+    // of disks: the first type that recognizes it); null: not tried.
+    bool (*recognizes)(BlockDevice& device) { nullptr };
 };
 
 class FileSystemTypes {

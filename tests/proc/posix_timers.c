@@ -150,29 +150,35 @@ static void signal_timers(void)
     expect_outcome("gettime after", k_gettime(id, &cur), "ok");
     expect_yes("disarmed", cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0 && cur.it_interval.tv_nsec == 0);
     expect_long("getoverrun", k_overrun(id), 0);
+    sigset_t pending;
+    sigpending(&pending);
+    expect_yes("not pending after delivery", !sigismember(&pending, SIGUSR1));
 
     /* Periodic, blocked: one signal, the rest counted as its overrun. */
     t = ms(10, 10);
     long armed = monotonic_ms();
     expect_outcome("periodic 10 ms", k_settime(id, 0, &t, NULL), "ok");
     sleep_ms(200);
-    sigset_t pending;
     sigpending(&pending);
     expect_yes("pending", sigismember(&pending, SIGUSR1));
     expect_outcome("gettime while pending", k_gettime(id, &cur), "ok");
     expect_yes("remaining at most the interval", cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec > 0 && cur.it_value.tv_nsec <= 10000000);
     expect_yes("interval", cur.it_interval.tv_nsec == 10000000);
     expect_long("getoverrun before delivery", k_overrun(id), 0);
+    /* Delivery re-arms the timer from then: the next signal's overrun is
+     * bounded by the time since just before the first was taken (not since
+     * after, which a busy host can put well past the delivery). */
+    long before_first = monotonic_ms();
     expect_str("signal", signal_name(wait_signal(SIGUSR1, &si, 2000)), "SIGUSR1");
     int first = si.si_overrun;
     long first_at = monotonic_ms();
     expect_yes("overrun counted (>= 10)", first >= 10);
     expect_yes("not more than the intervals passed", first <= (first_at - armed) / 10 + 1);
     expect_yes("getoverrun is si_overrun", k_overrun(id) == first);
-    sigpending(&pending);
-    expect_yes("not pending after", !sigismember(&pending, SIGUSR1));
+    /* (Whether it is pending right after is a race with the next period,
+     * on Linux too: the one-shot case above checks that delivery takes it.) */
     expect_str("next signal", signal_name(wait_signal(SIGUSR1, &si, 2000)), "SIGUSR1");
-    expect_yes("overrun: the intervals since the first delivery", si.si_overrun <= (monotonic_ms() - first_at) / 10 + 1);
+    expect_yes("overrun: the intervals since the first delivery", si.si_overrun <= (monotonic_ms() - before_first) / 10 + 1);
     expect_yes("getoverrun follows", k_overrun(id) == si.si_overrun);
     struct itimerspec old;
     t = ms(0, 0);
@@ -292,7 +298,8 @@ static void beside_a_pending_signal(void)
     sigprocmask(SIG_BLOCK, &alrm, NULL);
     kill(getpid(), SIGALRM);
     int id = new_timer(CLOCK_MONOTONIC, SIGEV_SIGNAL, SIGALRM, 9);
-    struct itimerspec t = ms(10, 10);
+    /* A long period, so that "nothing more now" does not race the next one. */
+    struct itimerspec t = ms(10, 2000);
     k_settime(id, 0, &t, NULL);
     sleep_ms(50);
     siginfo_t si;
@@ -301,7 +308,7 @@ static void beside_a_pending_signal(void)
     expect_long("then the timer's", wait_signal(SIGALRM, &si, 0), SIGALRM);
     expect_yes("SI_TIMER", si.si_code == SI_TIMER && si.si_value.sival_int == 9);
     expect_outcome("nothing more now", wait_signal(SIGALRM, &si, 0), "EAGAIN");
-    expect_long("the timer goes on", wait_signal(SIGALRM, &si, 2000), SIGALRM);
+    expect_long("the timer goes on", wait_signal(SIGALRM, &si, 10000), SIGALRM);
     k_delete(id);
     sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 }

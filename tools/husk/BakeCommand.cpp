@@ -21,8 +21,8 @@ struct Config {
     const char* machine;
     const char* what;
 };
-// Both boot the same kernel; the configuration tells husk run which
-// machine to start by default.
+// Both boot the same kernel (--kernel's); the configuration tells husk run
+// which machine to start by default.
 constexpr Config kConfigs[] = {
     { "hw_virtio", "microvm", "QEMU microvm, virtio-mmio devices (the fastest boot)" },
     { "hw_generic", "q35", "PC machines (q35, pc) through firmware, virtio-pci devices" },
@@ -99,6 +99,7 @@ bool run(const std::string& command)
 struct BakeArgs {
     bool list = false;
     std::string config, program, output, rootfs;
+    std::string kernel = "full"; // --kernel: kKernels' name
     unsigned cpus = 0; // -c: husk run's default vCPUs (0: 1)
 };
 
@@ -107,6 +108,9 @@ int bake(const BakeArgs& a)
     if (a.list) {
         for (const auto& c : kConfigs)
             std::printf("%-11s %s\n", c.name, c.what);
+        std::printf("\nkernels (--kernel):\n");
+        for (const auto& k : kKernels)
+            std::printf("%-11s %s\n", k.name, k.what);
         return 0;
     }
     const Config* config = nullptr;
@@ -122,8 +126,10 @@ int bake(const BakeArgs& a)
         return error("%s", program + ": " + why);
 
     std::string kit = kit_file(KIT_BAKE);
-    if (access((kit + "husk-program.o").c_str(), R_OK) != 0)
-        return error("cannot find the kernel's bake kit in %s", kit);
+    const KernelKind& kernel = kernel_kind(a.kernel);
+    std::string object = kit + kernel.bake_object;
+    if (access(object.c_str(), R_OK) != 0)
+        return error("cannot find the kernel's bake kit: %s", object);
     char work[] = "/tmp/husk-bake-XXXXXX";
     if (!mkdtemp(work))
         return error("cannot create a temporary directory%s", "");
@@ -138,32 +144,34 @@ int bake(const BakeArgs& a)
     {
         std::ofstream blob(dir + "/baked.S");
         if (!rootfs.empty())
-            blob << "    .section .husk_baked, \"a\"\n    .balign 4096\n"
+            blob << "    .section .husk_baked, \"a\"\n    .balign 16\n"
                  << "    .globl husk_baked_rootfs_start\nhusk_baked_rootfs_start:\n"
                  << "    .incbin \"" << dir << "/rootfs.cpio\"\n"
                  << "    .globl husk_baked_rootfs_end\nhusk_baked_rootfs_end:\n";
-        blob << "    .section .husk_baked, \"a\"\n    .balign 4096\n"
+        blob << "    .section .husk_baked, \"a\"\n    .balign 16\n"
              << "    .globl husk_baked_file_start\nhusk_baked_file_start:\n"
              << "    .incbin \"" << program << "\"\n"
              << "    .globl husk_baked_file_end\nhusk_baked_file_end:\n"
              << "    .asciz \"husk-baked-config=" << config->name << "\"\n" // husk run's default machine
-             << "    .asciz \"husk-baked-name=" << program.substr(program.rfind('/') + 1) << "\"\n"; // argv[0]
+             << "    .asciz \"husk-baked-name=" << program.substr(program.rfind('/') + 1) << "\"\n" // argv[0]
+             << "    .asciz \"husk-baked-kernel=" << kernel.name << "\"\n"; // what husk run refuses for it
         if (a.cpus)
             blob << "    .asciz \"husk-baked-cpus=" << a.cpus << "\"\n"; // husk run's default -c
         blob << "    .section .note.GNU-stack, \"\", @progbits\n";
     }
     std::string cc = std::getenv("CC") ? std::getenv("CC") : "cc";
     std::string link = cc + " -nostdlib -static -no-pie -Wl,-T," + shell_word(kit + "kernel.ld")
-                       + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
-                       + shell_word(kit + "husk-program.o") + " " + shell_word(dir + "/baked.S") + " ";
-    std::fprintf(stderr, "husk bake: linking %s with the Husk kernel (two passes)\n", program.c_str());
+                       + " -Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,-n -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--strip-debug "
+                       + shell_word(object) + " " + shell_word(dir + "/baked.S") + " ";
+    std::fprintf(stderr, "husk bake: linking %s with the Husk kernel (%s; two passes)\n", program.c_str(), kernel.name);
     bool ok = run(link + shell_word(kit + "ksyms-empty.S") + " -o " + shell_word(dir + "/pass1"))
               && run(shell_word(kit + "gen-ksyms") + " " + shell_word(dir + "/pass1") + " " + shell_word(dir + "/ksyms.S"))
               && run(link + shell_word(dir + "/ksyms.S") + " -o " + shell_word(output));
     std::filesystem::remove_all(dir, ignored);
     if (!ok)
         return error("linking %s failed (see above)", output);
-    std::printf("husk bake: %s: %s with the Husk kernel, for %s\n", output.c_str(), program.c_str(), config->what);
+    std::printf("husk bake: %s: %s with the Husk kernel (%s), for %s\n", output.c_str(), program.c_str(), kernel.name,
+                config->what);
     return 0;
 }
 } // namespace
@@ -185,6 +193,13 @@ Runner declare_bake(CLI::App& app)
         ->type_name("N")->check(CLI::Range(1, 16));
     app.add_option("--rootfs", a->rootfs, "pack DIR's files, directories and symbolic links into the image's root file system")
         ->type_name("DIR")->check(CLI::Validator(CLI::ExistingDirectory).description(""));
+    std::vector<std::string> kernels;
+    for (const auto& k : kKernels)
+        kernels.push_back(k.name);
+    app.add_option("--kernel", a->kernel,
+                   "the kernel to link with: full (the default) or minimal, without TCP/IP networking, 9P, ISO 9660 "
+                   "and the overlay root (--list says more; husk run refuses -n for its image)")
+        ->type_name("KERNEL")->check(CLI::IsMember(kernels));
     for (auto* needed : { config, program, output })
         needed->excludes(list);
     app.callback([=] {

@@ -69,11 +69,20 @@ std::string kit_file(const std::string& name)
     return std::filesystem::path(dir + name).lexically_normal().string();
 }
 
-std::string program_image()
+const KernelKind& kernel_kind(const std::string& name)
 {
-    if (const char* env = std::getenv("HUSK_PROGRAM_IMAGE"))
+    for (const auto& k : kKernels)
+        if (name == k.name)
+            return k;
+    return kKernels[0];
+}
+
+std::string program_image(const std::string& kernel)
+{
+    const KernelKind& k = kernel_kind(kernel);
+    if (const char* env = std::getenv("HUSK_PROGRAM_IMAGE"); env && &k == &kKernels[0])
         return env;
-    return kit_file(KIT_PROGRAM_IMAGE);
+    return kit_file(k.image);
 }
 
 namespace {
@@ -127,6 +136,7 @@ FileKind& inspect_bytes(std::string_view data, FileKind& kind)
         kind.baked_config = baked_value(data, "config");
         kind.baked_name = baked_value(data, "name");
         kind.baked_cpus = baked_value(data, "cpus");
+        kind.baked_kernel = baked_value(data, "kernel");
     }
     kind.program_problem = program_problem(data);
     return kind;

@@ -16,8 +16,26 @@ std::string tool_dir();
 std::string kit_file(const std::string& name);
 inline constexpr const char* KIT_PROGRAM_IMAGE = "husk-program.elf";
 inline constexpr const char* KIT_BAKE = "bake/";
-// The image `husk run PROGRAM` boots: HUSK_PROGRAM_IMAGE, or the kit's.
-std::string program_image();
+// The kernels husk run boots a program with and husk bake links one with
+// (--kernel; kernel/init/Components.h): the kit's image and bake object.
+struct KernelKind {
+    const char* name;
+    const char* image;       // in the kit
+    const char* bake_object; // in the kit's bake/
+    const char* what;
+};
+inline constexpr KernelKind kKernels[] = {
+    { "full", KIT_PROGRAM_IMAGE, "husk-program.o",
+      "every component (the default): TCP/IP networking, 9P volumes, ISO 9660, the overlay root" },
+    { "minimal", "husk-program-minimal.elf", "husk-program-minimal.o",
+      "without TCP/IP networking (AF_INET: EAFNOSUPPORT; AF_UNIX stays), 9P volumes (--volume), ISO 9660 and the "
+      "overlay root (--rootfs): a smaller image" },
+};
+// kKernels' entry of that name (the first, full, for "").
+const KernelKind& kernel_kind(const std::string& name);
+// The image `husk run PROGRAM` boots: the kit's for the kernel; for the
+// full kernel HUSK_PROGRAM_IMAGE when set.
+std::string program_image(const std::string& kernel = "");
 // s as one word for /bin/sh: single-quoted, ' written as '\''.
 std::string shell_word(const std::string& s);
 
@@ -32,6 +50,7 @@ struct FileKind {
     std::string baked_config;    // husk bake's configuration (hw_virtio, hw_generic), or ""
     std::string baked_name;      // the baked program's file name
     std::string baked_cpus;      // husk bake -c: the default vCPUs, or ""
+    std::string baked_kernel;    // husk bake --kernel ("": full, as images baked before the option)
     std::string program_problem; // "" for a static x86-64 Linux executable; else why not
 };
 FileKind inspect(const std::string& path);

@@ -164,6 +164,7 @@ struct RunArgs {
     unsigned gdb_port = 0;
     unsigned cpus = 0; // -c: virtual CPUs (0: not given, 1 or the baked image's)
     std::string image, rootfs;
+    std::string kernel; // --kernel: the kernel a PROGRAM boots with ("": full)
     std::string syslog; // udp:ADDRESS:PORT
     // -n, -I, -W, -P/-p in command-line order (interface numbers follow it).
     std::vector<std::pair<char, std::string>> network;
@@ -283,6 +284,25 @@ std::string volume_problem(const std::string& spec, std::string& host, std::stri
     return "";
 }
 
+// What the minimal kernel (kernel/init/Components.h) was linked without that
+// the command line asks for: "" or a message naming the option.
+std::string minimal_kernel_problem(const RunArgs& a, bool network)
+{
+    std::string option;
+    if (network || !a.syslog.empty()) {
+        char flag = a.network.empty() ? 0 : a.network[0].first;
+        option = !a.syslog.empty() && a.network.empty() ? "--syslog" : flag == 'P' ? "-p" : std::string("-") + flag;
+        return option + ": the minimal kernel has no TCP/IP networking";
+    }
+    if (!a.volumes.empty())
+        return "--volume: the minimal kernel has no 9P file system";
+    if (a.iso)
+        return "--iso: the minimal kernel has no ISO 9660 file system";
+    if (!a.rootfs.empty())
+        return "--rootfs: the minimal kernel has no overlay file system for the root";
+    return "";
+}
+
 int run_guest(RunArgs& a)
 {
     RunOptions o;
@@ -364,10 +384,20 @@ int run_guest(RunArgs& a)
     rootfs.take_image_argument(o.image, program_args);
     std::string guest_program = rootfs.guest_program(o.image);
     if (!guest_program.empty())
-        o.image = program_image();
+        o.image = program_image(a.kernel);
     if (access(o.image.c_str(), R_OK) != 0)
         return usage_error("cannot read image '%s'", o.image.c_str());
     FileKind kind = inspect(o.image);
+    // The minimal kernel, chosen here or baked into the image, is refused
+    // what it was linked without, before QEMU starts.
+    if (!a.kernel.empty() && kind.husk_image && guest_program.empty())
+        return usage_error("--kernel %s: chooses the kernel a PROGRAM boots with; a Husk image has its own "
+                           "(husk bake --kernel)", a.kernel.c_str());
+    if (kind.baked_kernel == "minimal" || a.kernel == "minimal") {
+        if (std::string e = minimal_kernel_problem(a, !network.empty()); !e.empty())
+            return usage_error("%s", (e + (a.kernel.empty() ? " (" + o.image + " was baked with --kernel minimal)"
+                                                            : " (leave out --kernel minimal for the full kernel)")).c_str());
+    }
     if (!kind.husk_image) {
         // A plain program: Husk's program image boots it, passed beside.
         // As a shell does with a file it cannot execute: 126.
@@ -376,9 +406,11 @@ int run_guest(RunArgs& a)
                          kind.program_problem.c_str());
             return kCannotRun;
         }
-        std::string kernel = program_image();
+        std::string kernel = program_image(a.kernel);
         if (access(kernel.c_str(), R_OK) != 0)
-            return usage_error("cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)", kernel.c_str());
+            return usage_error(a.kernel == "minimal" ? "cannot find Husk's minimal program image '%s'"
+                                                     : "cannot find Husk's program image '%s' (set HUSK_PROGRAM_IMAGE)",
+                               kernel.c_str());
         o.program = o.image;
         o.image = kernel;
         std::string name = o.program.substr(o.program.rfind('/') + 1);
@@ -619,6 +651,14 @@ Runner declare_run(CLI::App& app)
     app.add_option("-D,--gdb", a->gdb_port, "QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for gdb before its first instruction")
         ->type_name("PORT")
         ->check(whole_number("a TCP port number", 1, 65535));
+    std::vector<std::string> kernels;
+    for (const auto& k : kKernels)
+        kernels.push_back(k.name);
+    app.add_option("--kernel", a->kernel,
+                   "the kernel a PROGRAM boots with: full (the default) or minimal, a smaller one without TCP/IP "
+                   "networking (-n, -I, -p, --syslog), 9P (--volume), ISO 9660 (--iso) and the overlay root (--rootfs)")
+        ->type_name("KERNEL")
+        ->check(CLI::IsMember(kernels));
     app.add_flag("--dry-run", a->dry_run, "print the QEMU command line instead of running it");
     auto* file = app.add_option("-f,--file", "husk run's flags, the platform, the program and its arguments from a TOML file "
                                              "(examples/husk.toml); flags on the command line win")

@@ -81,7 +81,7 @@ kstd::Error Ext2FileSystem::corrupt(const char* fmt, ...)
 
 void Ext2FileSystem::register_type()
 {
-    FileSystemTypes::add({ "ext2", create, true });
+    FileSystemTypes::add({ "ext2", create, true, recognizes });
     FileSystemTypes::add({ "ext3", create, true });
     FileSystemTypes::add({ "ext4", create, true });
 }

@@ -50,7 +50,7 @@ kstd::Error IsoFileSystem::corrupt(const char* fmt, ...)
     return err(EUCLEAN);
 }
 
-void IsoFileSystem::register_type() { FileSystemTypes::add({ "iso9660", create, true }); }
+void IsoFileSystem::register_type() { FileSystemTypes::add({ "iso9660", create, true, recognizes }); }
 
 bool IsoFileSystem::recognizes(BlockDevice& device)
 {

@@ -1,5 +1,5 @@
 #include "ProcFileSystem.h"
-#include "../../net/InterfaceTable.h"
+#include "../../net/Inet.h"
 #include "ProcDirectory.h"
 #include "ProcFile.h"
 #include "ProcInodes.h"
@@ -34,6 +34,12 @@ ErrorOr<size_t> mounts_link(uint32_t, uint32_t, char* buf, size_t size)
     memcpy(buf, target.data(), n);
     return n;
 }
+// Empty in a kernel linked without the TCP/IP stack: no routes.
+size_t route_text(char* buf, size_t size)
+{
+    const InetOperations* inet = Inet::operations();
+    return inet ? inet->route_text(buf, size) : 0;
+}
 } // namespace
 
 // The fixed entries, made at the root's first lookup or listing.
@@ -43,7 +49,7 @@ ErrorOr<void> ProcFileSystem::build(Vnode& root_vnode)
     auto& root = static_cast<ProcRoot&>(root_vnode);
     FileSystem& fs = root.fs();
     auto net = kstd::adopt_new<ProcDirectory>(fs, kNet);
-    auto route = kstd::adopt_new<ProcFile>(fs, kNetRoute, InterfaceTable::route_text);
+    auto route = kstd::adopt_new<ProcFile>(fs, kNetRoute, route_text);
     auto self = kstd::adopt_new<ProcLink>(fs, kSelf, 0777, proc_links::self, 0, nullptr);
     auto mounts = kstd::adopt_new<ProcLink>(fs, kMounts, 0777, mounts_link, 0, nullptr);
     auto sys = kstd::adopt_new<ProcDirectory>(fs, kSys);
