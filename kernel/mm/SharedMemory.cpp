@@ -14,6 +14,7 @@ kstd::ErrorOr<void*> SharedMemory::page(size_t index)
 {
     if (void** p = m_pages.get(index))
         return *p;
+    size_t end_before = m_end_page; // a write(2) may ask past the end: it grows the object
     int error;
     void* page = borrow(index, error);
     if (error)
@@ -34,7 +35,7 @@ kstd::ErrorOr<void*> SharedMemory::page(size_t index)
         PageRefs::release(page);
         return *p;
     }
-    if (index >= m_end_page) {
+    if (index >= m_end_page && m_end_page < end_before) {
         PageRefs::release(page);
         return kstd::err(kstd::EFAULT);
     }
