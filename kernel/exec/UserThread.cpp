@@ -41,8 +41,8 @@ int signal_for(const husk_trap& trap)
 // inside a mapping is an access error, elsewhere a mapping error) and where
 // (si_addr: the address a page fault touched, the instruction of an
 // illegal opcode or a divide error; none for protection faults).
-// A page fault past the end of a mapped file (`signal` SIGBUS) is
-// BUS_ADRERR at the address.
+// A page fault past the end of a mapped file or on a page the disk could
+// not give (`signal` SIGBUS) is BUS_ADRERR at the address.
 linux::siginfo info_for(const husk_trap& trap, Process& process, int signal)
 {
     linux::siginfo info {};
@@ -225,8 +225,8 @@ void UserThread::main(void* arg)
                 break;
             }
             signals.fault_address = trap.address;
-            if (fault == AddressSpace::Fault::BeyondEnd)
-                signal = linux::SIGBUS; // past the end of a mapped file (BUS_ADRERR)
+            if (fault == AddressSpace::Fault::BusError)
+                signal = linux::SIGBUS; // past the end of a mapped file, a disk error (BUS_ADRERR)
         }
         // What sigcontext shows of the fault; its signal goes to the
         // program's handler if it has one it does not block.

@@ -194,9 +194,9 @@ unsigned AddressSpace::rights(uintptr_t va, const Region& r) const
     return r.prot;
 }
 
-const AddressSpace::Region* AddressSpace::region_with_object_page(uintptr_t va, bool& failed)
+const AddressSpace::Region* AddressSpace::region_with_object_page(uintptr_t va, Fault& failure)
 {
-    failed = false;
+    failure = Fault::Resolved;
     for (;;) {
         const Region* r = region_at(va);
         if (!r || !r->shared || m_pages.get(va / kPage))
@@ -209,8 +209,8 @@ const AddressSpace::Region* AddressSpace::region_with_object_page(uintptr_t va, 
         // the regions (r dangles; the region and its object may be gone:
         // held here), another fault maps the page. Look again after it.
         kstd::RefPtr<SharedMemory> object = r->shared;
-        if (!object->page(index)) {
-            failed = true;
+        if (auto page = object->page(index); page.is_error()) {
+            failure = page.error().code() == kstd::ENOMEM ? Fault::OutOfMemory : Fault::BusError;
             return nullptr;
         }
     }
@@ -312,7 +312,7 @@ ErrorOr<void> AddressSpace::drop_pages(uintptr_t start, uintptr_t end)
     return {};
 }
 
-ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
+ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end, Objects& written)
 {
     // Pages live only inside regions: where none is (every mapping of a
     // new program), there is nothing to cut, drop or unmap.
@@ -334,7 +334,6 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
             return err(kstd::ENOMEM);
     }
     TRY(drop_pages(start, end));
-    kstd::Vector<kstd::RefPtr<SharedMemory>> written;
     for (const Region& r : m_regions)
         if (r.end > start && r.start < end && tracked_shared(r))
             (void)written.append(r.shared); // no memory: written back later (exit, sync)
@@ -349,15 +348,16 @@ ErrorOr<void> AddressSpace::carve(uintptr_t start, uintptr_t end)
             region_closed(r);
     }
     m_regions = kstd::move(kept);
-    write_back(written);
     return {};
 }
 
-void AddressSpace::write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects)
+void AddressSpace::write_back(Objects& objects)
 {
     // munmap writes a shared file mapping's pages back (Linux leaves them
     // dirty in its page cache, which outlives the mapping; Husk's file
     // cache lives while mapped). An error stays with the pages (EIO later).
+    // It sleeps on the disk: the operation's regions are all in place by
+    // now (see carve).
     for (auto& object : objects)
         (void)object->write_back();
 }
@@ -410,6 +410,7 @@ ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size
     if (old_len == 0 && (!found->shared || found->private_copy))
         return err(kstd::EINVAL); // a second view of the same pages: shared memory only
     Region r = found->piece(old_start, old_start + old_len, found->prot);
+    Objects written; // written back once the regions are in place (carve)
     bool region_ends_here = found->end == old_start + old_len;
     size_t index = size_t(found - m_regions.data());
     if (fixed) {
@@ -418,14 +419,15 @@ ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size
             return err(kstd::EINVAL);
         if (new_start < old_start + old_len && old_start < new_end)
             return err(kstd::EINVAL); // the ranges overlap
-        TRY(carve(new_start, new_end));
+        TRY(carve(new_start, new_end, written));
         if (old_len > new_len) {
-            TRY(carve(old_start + new_len, old_start + old_len));
+            TRY(carve(old_start + new_len, old_start + old_len, written));
             old_len = new_len;
         }
     } else if (new_len <= old_len) {
         if (new_len < old_len)
-            TRY(carve(old_start + new_len, old_start + old_len));
+            TRY(carve(old_start + new_len, old_start + old_len, written));
+        write_back(written);
         return old_start;
     } else if (old_len && region_ends_here && is_free(old_start + old_len, new_len - old_len)) {
         m_regions[index].end = old_start + new_len; // grown where it lies
@@ -442,7 +444,8 @@ ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size
     TRY(insert(kstd::move(r)));
     TRY(move_pages(old_start, new_start, old_len));
     if (old_len)
-        TRY(carve(old_start, old_start + old_len));
+        TRY(carve(old_start, old_start + old_len, written));
+    write_back(written);
     return new_start;
 }
 
@@ -494,9 +497,16 @@ ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot
     uintptr_t end = start + len;
     if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
         return err(kstd::EINVAL);
-    TRY(carve(start, end));
-    return insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page, backing.may_write,
-                           backing.private_copy, kstd::move(backing.name), backing.name_offset });
+    // The old regions' write-back sleeps: only once the new region is in,
+    // or another thread's mmap could take the gap meanwhile (overlapping
+    // regions).
+    Objects written;
+    TRY(carve(start, end, written));
+    auto inserted = insert(Region { start, end, prot, kstd::move(backing.shared), backing.first_page,
+                                    backing.may_write, backing.private_copy, kstd::move(backing.name),
+                                    backing.name_offset });
+    write_back(written);
+    return inserted;
 }
 
 ErrorOr<uintptr_t> AddressSpace::map_anywhere(size_t len, unsigned prot, Sharing sharing)
@@ -538,12 +548,16 @@ ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
     len = (len + kPage - 1) & ~(kPage - 1);
     if (!aligned(start) || len == 0 || start + len < start || start + len > m_user_hi)
         return err(kstd::EINVAL);
-    return carve(start, start + len);
+    Objects written;
+    auto carved = carve(start, start + len, written);
+    write_back(written);
+    return carved;
 }
 
 ErrorOr<void> AddressSpace::unmap_object(uintptr_t start, size_t len, const SharedMemory& object)
 {
     uintptr_t end = start + len < start ? m_user_hi : start + len;
+    Objects written;
     for (;;) {
         // One region at a time: each carve rebuilds the list.
         const Region* found = nullptr;
@@ -553,9 +567,14 @@ ErrorOr<void> AddressSpace::unmap_object(uintptr_t start, size_t len, const Shar
                 break;
             }
         if (!found)
-            return {};
-        TRY(carve(found->start, found->end));
+            break;
+        if (auto carved = carve(found->start, found->end, written); carved.is_error()) {
+            write_back(written);
+            return carved;
+        }
     }
+    write_back(written);
+    return {};
 }
 
 void AddressSpace::drop_object_pages(const SharedMemory& object, size_t first)
@@ -616,10 +635,10 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
 
 AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags)
 {
-    bool failed;
-    const Region* r = region_with_object_page(address, failed);
-    if (failed)
-        return Fault::OutOfMemory; // (or an I/O error reading the file)
+    Fault failure;
+    const Region* r = region_with_object_page(address, failure);
+    if (failure != Fault::Resolved)
+        return failure;
     if (!r)
         return Fault::Refused;
     unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
@@ -629,7 +648,7 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
     uintptr_t va = page_down(address);
     void* page = m_pages.get(va / kPage);
     if (!page && r->shared && r->object_page(va) >= r->shared->end_page())
-        return Fault::BeyondEnd;
+        return Fault::BusError;
     bool write = flags & HUSK_FAULT_WRITE;
     // A page, its page table or its bookkeeping could not be had: memory.
     if (!page)
@@ -653,8 +672,8 @@ bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)
     if (end < start)
         return false;
     for (uintptr_t va = page_down(start); va < end; va += kPage) {
-        bool failed;
-        const Region* r = region_with_object_page(va, failed);
+        Fault failure;
+        const Region* r = region_with_object_page(va, failure);
         if (!r || (r->prot & needed) != needed)
             return false;
         if (!((needed & HUSK_PROT_WRITE) ? writable_page_for(va, *r) : page_for(va, *r)))
@@ -667,14 +686,16 @@ ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t le
 {
     auto* src = static_cast<const uint8_t*>(data);
     while (len) {
-        bool failed;
-        const Region* r = region_with_object_page(address, failed);
-        if (!r && !failed)
+        Fault failure;
+        const Region* r = region_with_object_page(address, failure);
+        if (!r && failure == Fault::BusError)
+            return err(kstd::EIO);
+        if (!r && failure == Fault::Resolved)
             return err(kstd::EFAULT);
         auto* page = r ? static_cast<uint8_t*>(writable_page_for(page_down(address), *r)) : nullptr;
         // The kernel writing (exec, fork) may wait for the caches' memory;
         // the regions may have changed meanwhile.
-        if (!page && Reclaim::reclaim(1) && (r = region_with_object_page(address, failed)))
+        if (!page && Reclaim::reclaim(1) && (r = region_with_object_page(address, failure)))
             page = static_cast<uint8_t*>(writable_page_for(page_down(address), *r));
         if (!page)
             return err(kstd::ENOMEM);

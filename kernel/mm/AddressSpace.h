@@ -132,9 +132,11 @@ public:
     // Resolves a page fault of the application: Resolved if the access is
     // allowed (the page is now mapped), Refused for a segmentation fault,
     // OutOfMemory when it is allowed but no page is left to back it,
-    // BeyondEnd for a page of a shared object past its end (a file's
-    // mapping past the end of the file: SIGBUS on Linux).
-    enum class Fault { Resolved, Refused, OutOfMemory, BeyondEnd };
+    // BusError when the object's page cannot be had: past its end (a
+    // file's mapping past the end of the file, perhaps truncated while the
+    // page was read) or a disk error reading it (Linux's VM_FAULT_SIGBUS:
+    // SIGBUS, BUS_ADRERR at the address).
+    enum class Fault { Resolved, Refused, OutOfMemory, BusError };
     Fault handle_fault(uintptr_t address, uint32_t fault_flags);
     // Maps every page of [start, start+len) that regions allow (kernel
     // copies into fresh memory go through here; with HUSK_PROT_WRITE
@@ -182,8 +184,9 @@ private:
     // read sleeps, and the program's other threads may change this space
     // meanwhile, so the region is looked up again after it: a Region
     // reference is never held across a sleep. nullptr: no region there, or
-    // (`failed`) the page could not be had (no memory, an I/O error).
-    const Region* region_with_object_page(uintptr_t va, bool& failed);
+    // the page could not be had (`failure`: OutOfMemory, or BusError for a
+    // disk error or a page past the end; Resolved otherwise).
+    const Region* region_with_object_page(uintptr_t va, Fault& failure);
     // Kernel page backing page-aligned va of region r, mapping one (fresh
     // and zeroed, or the shared memory's) if needed; nullptr: no memory.
     // Never sleeps: r comes from region_with_object_page.
@@ -195,15 +198,20 @@ private:
     // Unmaps the pages of [start, end), releasing them; ENOMEM: they stay
     // (the next fault maps each again).
     kstd::ErrorOr<void> drop_pages(uintptr_t start, uintptr_t end);
-    kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end); // removes [start, end) from regions
+    // Removes [start, end) from the regions; the shared file views cut go
+    // to `written`, for write_back once the caller's regions are all in
+    // place. Never sleeps: a change of the regions is whole before any
+    // sleep (another thread's mmap would take a gap half-way filled).
+    using Objects = kstd::Vector<kstd::RefPtr<SharedMemory>>;
+    kstd::ErrorOr<void> carve(uintptr_t start, uintptr_t end, Objects& written);
     kstd::ErrorOr<void> insert(Region region); // into the sorted list, at its place (free)
     // A shared region of this space began (+n) or ceased (-1) to exist: its
     // object hears of it (SharedMemory::region_opened/closed).
     void regions_opened(const Region& r, size_t n);
     void region_closed(const Region& r);
-    // The objects of the regions meeting [start, end) write back what was
-    // written through them (munmap): called with the regions updated.
-    static void write_back(kstd::Vector<kstd::RefPtr<SharedMemory>>& objects);
+    // The objects of the regions carved away write back what was written
+    // through them (munmap): called with the regions updated. Sleeps.
+    static void write_back(Objects& objects);
     // Moves the pages mapped at [from, from+len) to `to` (mremap).
     kstd::ErrorOr<void> move_pages(uintptr_t from, uintptr_t to, size_t len);
     // The rights the platform gives the page at va of region r: a private

@@ -10,32 +10,38 @@ SharedMemory::~SharedMemory()
     m_pages.for_each([](size_t, void* page) { PageRefs::release(page); });
 }
 
-void* SharedMemory::page(size_t index)
+kstd::ErrorOr<void*> SharedMemory::page(size_t index)
 {
     if (void** p = m_pages.get(index))
         return *p;
-    bool failed;
-    void* page = borrow(index, failed);
-    if (failed)
-        return nullptr;
+    size_t end_before = m_end_page; // a write(2) may ask past the end: it grows the object
+    int error;
+    void* page = borrow(index, error);
+    if (error)
+        return kstd::err(error);
     if (!page) {
         page = Heap::allocate_pages(1);
         if (!page)
-            return nullptr;
+            return kstd::err(kstd::ENOMEM);
         if (!load(index, page)) {
             Heap::free_pages(page, 1);
-            return nullptr;
+            return kstd::err(kstd::EIO);
         }
     }
     // A load may sleep (the disk), and another thread fill the page
-    // meanwhile: its page is the object's.
+    // meanwhile (its page is the object's), or truncate the object (the
+    // page is past its end now: not kept).
     if (void** p = m_pages.get(index)) {
         PageRefs::release(page);
         return *p;
     }
+    if (index >= m_end_page && m_end_page < end_before) {
+        PageRefs::release(page);
+        return kstd::err(kstd::EFAULT);
+    }
     if (!m_pages.set(index, page)) {
         PageRefs::release(page);
-        return nullptr;
+        return kstd::err(kstd::ENOMEM);
     }
     return page;
 }

@@ -38,9 +38,11 @@ public:
     virtual ~SharedMemory();
 
     // The index-th page, a fresh zeroed one the first time (filled by
-    // load); nullptr when out of memory or the load failed. The object owns
-    // it (one PageRefs owner).
-    void* page(size_t index);
+    // load). The object owns it (one PageRefs owner). ENOMEM: no memory;
+    // EIO: the load failed (a disk error); EFAULT: the object ended before
+    // it meanwhile (a load sleeps: the file was truncated). A fault sends
+    // SIGBUS for the last two, as Linux.
+    kstd::ErrorOr<void*> page(size_t index);
     // The index-th page if it has one (nullptr: a hole, which reads as zeros).
     void* find(size_t index);
     size_t page_count() const { return m_pages.size(); }
@@ -89,10 +91,11 @@ protected:
     virtual bool load(size_t, void*) { return true; }
     // A page that already holds page `index` elsewhere (a file system's
     // block buffer), with one PageRefs owner taken for the object; nullptr:
-    // a fresh one is filled (load). `failed`: an I/O error.
-    virtual void* borrow(size_t, bool& failed)
+    // a fresh one is filled (load). `error`: why none could be had (EIO,
+    // ENOMEM), 0 otherwise.
+    virtual void* borrow(size_t, int& error)
     {
-        failed = false;
+        error = 0;
         return nullptr;
     }
     // The pages from `first` on were dropped (discard_from).

@@ -64,12 +64,12 @@ ErrorOr<RefPtr<SharedMemory>> FileCache::of(Vnode& vnode)
     return RefPtr<SharedMemory>(cache.ptr());
 }
 
-void* FileCache::borrow(size_t index, bool& failed)
+void* FileCache::borrow(size_t index, int& error)
 {
-    failed = false;
+    error = 0;
     auto pin = m_vnode->pin_page(index);
     if (pin.is_error()) {
-        failed = true;
+        error = pin.error().code();
         return nullptr;
     }
     RefPtr<PagePin> p = pin.release_value();

@@ -64,7 +64,7 @@ public:
 
 private:
     bool load(size_t index, void* page) override;
-    void* borrow(size_t index, bool& failed) override;
+    void* borrow(size_t index, int& error) override;
     void discarded_from(size_t first) override;
     void first_dirty() override;
     // Whether page `index` is the file system's own (a pinned buffer).

@@ -31,6 +31,10 @@ public:
     kstd::ErrorOr<size_t> read(uint64_t offset, husk::IoBuffer buf, size_t n) override
     {
         ++reads;
+        if (fail_reads)
+            return kstd::err(5); // EIO (the host's errno.h defines the name)
+        if (shrink_on_read) // the file truncated while the read sleeps
+            shrink_on_read->set_end(0);
         if (offset >= data.size())
             return size_t(0);
         n = std::min<size_t>(n, data.size() - offset);
@@ -50,6 +54,8 @@ public:
 
     std::vector<char> data;
     int reads { 0 }, writes { 0 };
+    bool fail_reads { false };
+    husk::SharedMemory* shrink_on_read { nullptr };
 
 private:
     kstd::ErrorOr<void> truncate(uint64_t size) override
@@ -86,7 +92,11 @@ struct Fixture {
     void pwrite(uint64_t at, const char* text) { ASSERT_FALSE(open->pwrite(husk::IoBuffer::kernel(const_cast<char*>(text)), strlen(text), at).is_error()); }
 };
 
-char* page_of(husk::SharedMemory& cache, size_t index) { return static_cast<char*>(cache.page(index)); }
+char* page_of(husk::SharedMemory& cache, size_t index)
+{
+    auto page = cache.page(index);
+    return page.is_error() ? nullptr : static_cast<char*>(page.value());
+}
 
 } // namespace
 
@@ -106,6 +116,26 @@ TEST(FileCache, OneCachePerFileFilledFromIt)
     cache = nullptr;
     EXPECT_EQ(f.file->page_cache(), nullptr);
     EXPECT_EQ(f.fs->open_files(), 1u);
+}
+
+TEST(FileCache, AFailedLoadSaysWhy)
+{
+    // A fault tells these apart: ENOMEM is the OOM killer's, EIO (a disk
+    // error) and EFAULT (past the end once read) are SIGBUS.
+    Fixture f(3 * kPage, 'a');
+    auto cache = f.file->shared_pages().release_value();
+    f.file->fail_reads = true;
+    auto failed = cache->page(0);
+    ASSERT_TRUE(failed.is_error());
+    EXPECT_EQ(failed.error().code(), 5) << "EIO";
+    EXPECT_EQ(cache->find(0), nullptr);
+    f.file->fail_reads = false;
+    f.file->shrink_on_read = cache.ptr();
+    auto beyond = cache->page(2);
+    ASSERT_TRUE(beyond.is_error());
+    EXPECT_EQ(beyond.error().code(), 14) << "EFAULT";
+    EXPECT_EQ(cache->find(2), nullptr) << "a page past the end is not kept";
+    EXPECT_EQ(cache->page_count(), 0u);
 }
 
 TEST(FileCache, DirtyPagesShowInReadsAndAreWrittenBack)
@@ -243,7 +273,7 @@ TEST(FileCache, LentPagesAreOneCopy)
         auto file = kstd::adopt_new<PinningVnode>(*fs, 3);
         auto open = kstd::adopt_new<husk::VnodeFile>(kstd::RefPtr<husk::Vnode>(file.ptr()), husk::linux::O_RDWR);
         auto cache = file->shared_pages().release_value();
-        EXPECT_EQ(cache->page(1), file->page_data[1]) << "the cache maps the file system's page";
+        EXPECT_EQ(page_of(*cache, 1), file->page_data[1]) << "the cache maps the file system's page";
         EXPECT_EQ(file->pins, 1);
         // A store through a mapping is what read(2) sees at once.
         file->page_data[1][5] = 'S';
@@ -256,7 +286,7 @@ TEST(FileCache, LentPagesAreOneCopy)
         EXPECT_EQ(file->marked_dirty, 1);
         EXPECT_EQ(file->writes, 0);
         // A truncation lets go of the pages past the end first.
-        ASSERT_NE(cache->page(2), nullptr);
+        ASSERT_NE(page_of(*cache, 2), nullptr);
         EXPECT_EQ(file->pins, 2);
         husk::AttrChange change;
         change.mask = husk::AttrChange::Size;

@@ -73,7 +73,8 @@ ErrorOr<size_t> RamfsFile::write(uint64_t offset, IoBuffer buf, size_t n)
         uint64_t at = offset + done;
         size_t in_page = at % kPageSize;
         size_t chunk = kstd::min(n - done, kPageSize - in_page);
-        auto* p = static_cast<uint8_t*>(pages.page(size_t(at / kPageSize)));
+        auto page = pages.page(size_t(at / kPageSize)); // ramfs's own pages: ENOMEM only
+        auto* p = page.is_error() ? nullptr : static_cast<uint8_t*>(page.value());
         if (!p) {
             failure = err(ENOSPC);
             break;
