@@ -448,6 +448,8 @@ void Scheduler::set_preemptible(bool preemptible)
 
 uint64_t Scheduler::preemptions() { return state().preemptions; }
 
+bool Scheduler::slice_over() { return husk_plat_clock_monotonic() - here().slice_start >= kSliceNs; }
+
 bool Scheduler::interrupt_return(bool from_user)
 {
     auto& s = state();

@@ -88,6 +88,12 @@ public:
     // preempted and has used its time slice. True when the thread that
     // resumes was in application code and needs attention (its run ends).
     static bool interrupt_return(bool from_user);
+    // Whether this CPU's current slice has run out. A tick that lands in
+    // kernel code cannot preempt it, so a thread that mostly makes system
+    // calls would keep the CPU (and the boot CPU's device events waiting)
+    // until a tick happened to land in its program: the program loop ends
+    // the slice on its way back instead, as Linux does on return to user.
+    static bool slice_over();
 
     // sched_stats=1: each CPU's counters (switches, migrations, halts, the
     // big lock's spin and hold times) go to the log at the program's end.

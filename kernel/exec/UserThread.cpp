@@ -198,6 +198,8 @@ void UserThread::main(void* arg)
             signals.syscall_nr = husk_user_syscall_nr(&regs); // rt_sigreturn clears it
             long result = SyscallTable::dispatch(signals.syscall_nr, args);
             husk_user_syscall_return(&regs, uint64_t(result));
+            if (Scheduler::slice_over())
+                (void)Scheduler::interrupt_return(true);
             continue;
         }
         if (trap.kind == HUSK_TRAP_INTERRUPTED) {
