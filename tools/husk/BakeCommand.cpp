@@ -193,13 +193,10 @@ Runner declare_bake(CLI::App& app)
         ->type_name("N")->check(CLI::Range(1, 16));
     app.add_option("--rootfs", a->rootfs, "pack DIR's files, directories and symbolic links into the image's root file system")
         ->type_name("DIR")->check(CLI::Validator(CLI::ExistingDirectory).description(""));
-    std::vector<std::string> kernels;
-    for (const auto& k : kKernels)
-        kernels.push_back(k.name);
     app.add_option("--kernel", a->kernel,
                    "the kernel to link with: full (the default) or minimal, without TCP/IP networking, 9P, ISO 9660 "
                    "and the overlay root (--list says more; husk run refuses -n for its image)")
-        ->type_name("KERNEL")->check(CLI::IsMember(kernels));
+        ->type_name("KERNEL")->check(CLI::IsMember(kernel_names()));
     for (auto* needed : { config, program, output })
         needed->excludes(list);
     app.callback([=] {

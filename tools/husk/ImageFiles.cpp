@@ -77,6 +77,14 @@ const KernelKind& kernel_kind(const std::string& name)
     return kKernels[0];
 }
 
+std::vector<std::string> kernel_names()
+{
+    std::vector<std::string> names;
+    for (const auto& k : kKernels)
+        names.push_back(k.name);
+    return names;
+}
+
 std::string program_image(const std::string& kernel)
 {
     const KernelKind& k = kernel_kind(kernel);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace husk::tools {
 
@@ -33,6 +34,8 @@ inline constexpr KernelKind kKernels[] = {
 };
 // kKernels' entry of that name (the first, full, for "").
 const KernelKind& kernel_kind(const std::string& name);
+// kKernels' names, for --kernel's check.
+std::vector<std::string> kernel_names();
 // The image `husk run PROGRAM` boots: the kit's for the kernel; for the
 // full kernel HUSK_PROGRAM_IMAGE when set.
 std::string program_image(const std::string& kernel = "");

@@ -651,14 +651,11 @@ Runner declare_run(CLI::App& app)
     app.add_option("-D,--gdb", a->gdb_port, "QEMU's gdb stub on 127.0.0.1:PORT; the guest waits for gdb before its first instruction")
         ->type_name("PORT")
         ->check(whole_number("a TCP port number", 1, 65535));
-    std::vector<std::string> kernels;
-    for (const auto& k : kKernels)
-        kernels.push_back(k.name);
     app.add_option("--kernel", a->kernel,
                    "the kernel a PROGRAM boots with: full (the default) or minimal, a smaller one without TCP/IP "
                    "networking (-n, -I, -p, --syslog), 9P (--volume), ISO 9660 (--iso) and the overlay root (--rootfs)")
         ->type_name("KERNEL")
-        ->check(CLI::IsMember(kernels));
+        ->check(CLI::IsMember(kernel_names()));
     app.add_flag("--dry-run", a->dry_run, "print the QEMU command line instead of running it");
     auto* file = app.add_option("-f,--file", "husk run's flags, the platform, the program and its arguments from a TOML file "
                                              "(examples/husk.toml); flags on the command line win")
