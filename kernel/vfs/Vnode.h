@@ -108,6 +108,10 @@ public:
 
     // --- data
     virtual kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n);
+    // The text is made from kernel state at each read (procfs): a
+    // description reading it in order keeps the text of its first read
+    // (VnodeFile), as Linux's seq_file does, so small reads fit together.
+    virtual bool is_generated_text() const { return false; }
     virtual kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n);
     virtual kstd::ErrorOr<size_t> readlink(char* buf, size_t size);
     // SEEK_DATA / SEEK_HOLE support: next data/hole offset at or after offset.

@@ -1,4 +1,5 @@
 #include "VnodeFile.h"
+#include "../core/Heap.h"
 #include "FileCache.h"
 #include "FileSystem.h"
 #include "RecordLocks.h"
@@ -9,6 +10,8 @@ using namespace kstd::errno_values;
 
 namespace {
 constexpr uint64_t kMaxFileSize = uint64_t(INT64_MAX);
+// A longer generated text is read piece by piece, as before.
+constexpr size_t kMaxSnapshot = 65536;
 }
 
 VnodeFile::VnodeFile(kstd::RefPtr<Vnode> vnode, int flags) : File(flags), m_vnode(kstd::move(vnode))
@@ -18,6 +21,7 @@ VnodeFile::VnodeFile(kstd::RefPtr<Vnode> vnode, int flags) : File(flags), m_vnod
 
 VnodeFile::~VnodeFile()
 {
+    drop_snapshot();
     RecordLocks::release_all(this); // its OFD locks
     if (m_holds_write_access)
         m_vnode->put_write_access();
@@ -53,9 +57,43 @@ ErrorOr<size_t> VnodeFile::pwrite(IoBuffer buf, size_t n, uint64_t offset)
 
 ErrorOr<size_t> VnodeFile::read(IoBuffer buf, size_t n)
 {
+    if (m_offset == 0 && m_vnode->is_generated_text() && is_readable())
+        take_snapshot();
+    if (m_snapshot) {
+        size_t done = m_offset < m_snapshot_length ? kstd::min<size_t>(n, m_snapshot_length - size_t(m_offset)) : 0;
+        TRY(buf.write_from(0, m_snapshot + m_offset, done));
+        m_offset += done;
+        return done;
+    }
     size_t done = TRY(pread(buf, n, m_offset));
     m_offset += done;
     return done;
+}
+
+void VnodeFile::take_snapshot()
+{
+    drop_snapshot();
+    auto* text = static_cast<char*>(Heap::allocate(kMaxSnapshot));
+    if (!text)
+        return; // short of memory: reads go to the vnode, as without one
+    auto made = m_vnode->read(0, IoBuffer::kernel(text), kMaxSnapshot);
+    // An error is the read's own to report (it asks the vnode again); a
+    // text that may be longer is read piece by piece.
+    if (!made.is_error() && made.value() < kMaxSnapshot) {
+        m_snapshot = static_cast<char*>(Heap::allocate(made.value() ? made.value() : 1));
+        if (m_snapshot) {
+            memcpy(m_snapshot, text, made.value());
+            m_snapshot_length = made.value();
+        }
+    }
+    Heap::free(text);
+}
+
+void VnodeFile::drop_snapshot()
+{
+    Heap::free(m_snapshot);
+    m_snapshot = nullptr;
+    m_snapshot_length = 0;
 }
 
 ErrorOr<size_t> VnodeFile::write(IoBuffer buf, size_t n)
@@ -83,6 +121,8 @@ ErrorOr<uint64_t> VnodeFile::seek(int64_t offset, int whence)
         if (offset < 0)
             return err(ENXIO);
         uint64_t at = TRY(m_vnode->seek_data(uint64_t(offset), whence == linux::SEEK_HOLE));
+        if (at != m_offset)
+            drop_snapshot();
         m_offset = at;
         return at;
     }
@@ -93,6 +133,8 @@ ErrorOr<uint64_t> VnodeFile::seek(int64_t offset, int whence)
     int64_t target = base + offset;
     if (target < 0)
         return err(EINVAL);
+    if (uint64_t(target) != m_offset)
+        drop_snapshot(); // elsewhere in a generated text: read afresh (at 0: a new snapshot)
     m_offset = uint64_t(target);
     return m_offset;
 }

@@ -28,7 +28,13 @@ public:
     bool is_path_only() const override { return m_flags & linux::O_PATH; }
 
 private:
+    // A generated text's snapshot (Vnode::is_generated_text), taken by a
+    // read at offset 0 and served to the reads that follow in order.
+    void take_snapshot();
+    void drop_snapshot();
     kstd::RefPtr<Vnode> m_vnode;
+    char* m_snapshot { nullptr };
+    size_t m_snapshot_length { 0 };
     uint64_t m_offset { 0 };  // byte offset, or the readdir cookie for directories
     bool m_holds_write_access { false };
 };

@@ -16,6 +16,7 @@ public:
     ProcFile(FileSystem& fs, uint64_t ino, Generator generate, Writer writer = nullptr);
 
     kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n) override;
+    bool is_generated_text() const override { return true; }
     kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
     kstd::ErrorOr<void> truncate(uint64_t) override
     {

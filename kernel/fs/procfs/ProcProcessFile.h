@@ -14,6 +14,7 @@ public:
     ProcProcessFile(FileSystem& fs, uint32_t pid, proc_inodes::Node node, uint32_t permissions, Process* owner);
 
     kstd::ErrorOr<size_t> read(uint64_t offset, IoBuffer buf, size_t n) override;
+    bool is_generated_text() const override { return true; }
     kstd::ErrorOr<size_t> write(uint64_t offset, IoBuffer buf, size_t n) override;
     kstd::ErrorOr<void> truncate(uint64_t) override { return {}; } // "echo name > comm" opens with O_TRUNC
 
