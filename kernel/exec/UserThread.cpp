@@ -73,10 +73,6 @@ linux::siginfo info_for(const husk_trap& trap, Process& process, int signal)
     return info;
 }
 
-// A restart errno (ERESTARTSYS .. ERESTART_RESTARTBLOCK): Signals::deliver
-// acts on it on the way back.
-bool is_restart(long result) { return result <= -512 && result >= -516; }
-
 // Runs the program until something needs the big lock: system calls that
 // run without it (SyscallTable::runs_unlocked) are served here, and the
 // program resumes at once while nothing else waits for the thread (a
@@ -98,8 +94,10 @@ int run_program(Thread& self, Process& process, husk_user_regs& regs, husk_trap&
         self.signals().syscall_nr = nr; // rt_sigreturn clears it
         long result = SyscallTable::dispatch(nr, args);
         husk_user_syscall_return(&regs, uint64_t(result));
-        if (is_restart(result) || self.needs_attention() || self.signal_pending() || self.exit_requested()
-            || process.exiting() || process.cpu_timers_armed()) {
+        // A restart errno: Signals::deliver acts on it on the way back.
+        bool restart = result < 0 && kstd::is_restart(int(-result));
+        if (restart || self.needs_attention() || self.signal_pending() || self.exit_requested() || process.exiting()
+            || process.cpu_timers_armed()) {
             served = true;
             return ran;
         }

@@ -37,14 +37,24 @@ static void say(const char* fmt, ...)
 }
 
 // The whole file into buf (NUL-terminated); its length, or -errno.
-static long slurp(const char* path, char* buf, size_t size)
+/* Reads path 7 bytes at a time (small reads: offsets must hold), with
+ * spin_ns of CPU time spent before each read: spent, the process's times
+ * in its stat line change between reads; a description reading in order
+ * keeps the text of its first read, as Linux's seq_file does, so the
+ * pieces still make one text. */
+static long slurp_spinning(const char* path, char* buf, size_t size, long spin_ns)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return -errno;
     size_t n = 0;
     for (;;) {
-        ssize_t r = read(fd, buf + n, size - 1 - n > 7 ? 7 : size - 1 - n); // small reads: offsets must hold
+        struct timespec t0, t;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+        do
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < spin_ns);
+        ssize_t r = read(fd, buf + n, size - 1 - n > 7 ? 7 : size - 1 - n);
         if (r < 0) {
             int e = errno;
             close(fd);
@@ -59,31 +69,7 @@ static long slurp(const char* path, char* buf, size_t size)
     return (long)n;
 }
 
-/* Reads path 7 bytes at a time with about 30 ms of CPU time spent between
- * reads, so that the process's times in its stat line change meanwhile: a
- * description reading in order keeps the text of its first read, as
- * Linux's seq_file does, so the pieces still make one line. */
-static long slurp_slowly(const char* path, char* buf, size_t size)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return -errno;
-    size_t n = 0;
-    for (;;) {
-        struct timespec t0, t;
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
-        do
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-        while ((t.tv_sec - t0.tv_sec) * 1000000000L + (t.tv_nsec - t0.tv_nsec) < 30000000L);
-        ssize_t r = read(fd, buf + n, size - 1 - n > 7 ? 7 : size - 1 - n);
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    buf[n] = 0;
-    return (long)n;
-}
+static long slurp(const char* path, char* buf, size_t size) { return slurp_spinning(path, buf, size, 0); }
 
 static const char* base(const char* path)
 {
@@ -220,7 +206,7 @@ static void stat_file(void)
     }
     say("stat fields: %d, ends with newline: %s", stat_fields(stat), stat[n - 1] == '\n' ? "yes" : "no");
     char slow[4096];
-    n = slurp_slowly("/proc/self/stat", slow, sizeof slow);
+    n = slurp_spinning("/proc/self/stat", slow, sizeof slow, 30000000L);
     say("stat read slowly in pieces: fields %d, one line: %s", n > 0 ? stat_fields(slow) : -1,
         n > 0 && strchr(slow, '\n') == slow + n - 1 ? "yes" : "no");
     say("stat pid is getpid: %s", atoi(stat_field(stat, 1, f, sizeof f)) == getpid() ? "yes" : "no");
