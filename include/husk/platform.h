@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-#define HUSK_PLATFORM_VERSION 20
+#define HUSK_PLATFORM_VERSION 21
 
 /* Exit status of a system that stopped because the kernel crashed (panic,
  * or a CPU exception in kernel code). */
@@ -374,6 +374,16 @@ int husk_plat_copy_to_user(void *user_dst, const void *src, size_t len);
  * (NUL-terminated). Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL
  * was found within max bytes. Kernel context. */
 long husk_plat_strncpy_from_user(char *dst, const char *user_src, size_t max);
+
+/* Compare-and-exchange of a 32-bit user word (4-byte aligned), atomic
+ * against every CPU and the client's own threads (a futex word: FUTEX_WAKE_OP
+ * changes it while the client may): if *user_word == expected, stores
+ * desired; either way *found is the value the word held. Returns 0, or
+ * -EFAULT when the word is not mapped writable (nothing is stored): a bad
+ * address, or a page not brought in or copy-on-write, which the kernel
+ * then brings in itself before it retries. Touches nothing of the kernel's,
+ * so it may run under a spin lock without the big lock. Kernel context. */
+int husk_plat_cmpxchg_user(uint32_t *user_word, uint32_t expected, uint32_t desired, uint32_t *found);
 
 /* Writes a human-readable name for a code address ("func+0x1c") into buf
  * (NUL-terminated). Returns 0, or -ENOENT if unknown. Used by panic

@@ -42,6 +42,16 @@ int user_copy_in_nofault(void* dst, const void* user_src, size_t len)
     return husk_plat_copy_from_user(dst, user_src, len);
 }
 
+int user_cmpxchg_nofault(uint32_t* user_word, uint32_t expected, uint32_t desired, uint32_t& found)
+{
+    return husk_plat_cmpxchg_user(user_word, expected, desired, &found);
+}
+
+int user_fault_in_writable(uint32_t* user_word)
+{
+    return fault_in(user_word, sizeof *user_word, HUSK_PROT_WRITE) ? 0 : -kstd::EFAULT;
+}
+
 int user_copy_out(void* user_dst, const void* src, size_t len)
 {
     int r = husk_plat_copy_to_user(user_dst, src, len);

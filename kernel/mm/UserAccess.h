@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 namespace husk {
 
@@ -19,5 +20,15 @@ long user_strncpy(char* dst, const char* user_src, size_t max);
 // bucket's spin lock); on EFAULT the caller takes the big lock and uses
 // user_copy_in, which brings the page in.
 int user_copy_in_nofault(void* dst, const void* user_src, size_t len);
+// Compare-and-exchange of a 32-bit user word (husk_plat_cmpxchg_user),
+// atomic against the program's threads on other CPUs: stores `desired` if
+// the word holds `expected`; `found` is what it held. As the nofault copy:
+// no big lock needed, EFAULT for a page not in or not yet writable (copy
+// on write), which user_fault_in_writable then brings in.
+int user_cmpxchg_nofault(uint32_t* user_word, uint32_t expected, uint32_t desired, uint32_t& found);
+// Brings in the page of a user word for writing, as a write fault would
+// (a copy-on-write page is copied): 0, or -EFAULT when no region allows
+// writing there. Under the big lock.
+int user_fault_in_writable(uint32_t* user_word);
 
 } // namespace husk

@@ -4,6 +4,7 @@
 #include "../core/WaitQueue.h"
 #include "../kstd/IntrusiveList.h"
 #include "../mm/UserAccess.h"
+#include "FutexOp.h"
 
 namespace husk {
 
@@ -49,6 +50,22 @@ bool fault_in(BigLock::Guard& big, uintptr_t address)
     return user_copy_in(&value, reinterpret_cast<const void*>(address), sizeof value) == 0;
 }
 
+// Changes the word by `op` with a compare-and-exchange loop (a program's
+// thread on another CPU may change it meanwhile), under bucket locks;
+// `old` is the value it replaced. False when its page is not in or not
+// writable yet.
+bool change_word(uint32_t* word, const FutexOp& op, uint32_t& old)
+{
+    uint32_t expected = 0; // a guess: the first exchange reads the word
+    for (;;) {
+        if (user_cmpxchg_nofault(word, expected, op.apply(expected), old) != 0)
+            return false;
+        if (old == expected)
+            return true;
+        expected = old;
+    }
+}
+
 // Takes the waiter off its bucket if it is still there; true if it was
 // (no wake took it). Its bucket may change under it (requeue): the lock
 // taken must be that of the bucket it is on.
@@ -72,6 +89,21 @@ void wake_waiter(Waiter& w)
 {
     WaiterList::remove(w);
     w.queue.wake_one();
+}
+
+// Wakes waiters of `key` in `b` (its lock held) as Linux's wake-op counts:
+// at least one, when there is one, whatever `count` says.
+long wake_at_least_one(Bucket& b, const FutexKey& key, int count)
+{
+    long woken = 0;
+    for (Waiter& w : b.waiters) {
+        if (w.key == key) {
+            wake_waiter(w);
+            if (++woken >= count)
+                break;
+        }
+    }
+    return woken;
 }
 
 // Locks two buckets in address order (one if they are the same).
@@ -190,6 +222,38 @@ kstd::ErrorOr<long> Futex::requeue(const FutexKey& key, int count, int move, con
     }
     locks.unlock();
     return woken + moved;
+}
+
+kstd::ErrorOr<long> Futex::wake_op(const FutexKey& key, int count, const FutexKey& key2, uintptr_t address2,
+                                   int count2, uint32_t encoded)
+{
+    FutexOp op = FutexOp::decode(encoded);
+    if (!op.known_op())
+        return kstd::err(kstd::ENOSYS);
+    auto* word = reinterpret_cast<uint32_t*>(address2);
+    BigLock::Guard big(BigLock::Guard::later);
+    Bucket& first = bucket_of(key);
+    Bucket& second = bucket_of(key2);
+    BucketPair locks(first, second);
+    uint32_t old;
+    for (;;) {
+        locks.lock();
+        if (change_word(word, op, old))
+            break;
+        locks.unlock();
+        big.take();
+        if (user_fault_in_writable(word) != 0)
+            return kstd::err(kstd::EFAULT);
+    }
+    if (!op.known_cmp()) {
+        locks.unlock();
+        return kstd::err(kstd::ENOSYS);
+    }
+    long woken = wake_at_least_one(first, key, count);
+    if (op.holds(old))
+        woken += wake_at_least_one(second, key2, count2);
+    locks.unlock();
+    return woken;
 }
 
 } // namespace husk

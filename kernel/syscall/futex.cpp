@@ -1,14 +1,15 @@
 // futex(2): WAIT, WAKE and their bitset forms, REQUEUE and CMP_REQUEUE
-// (musl's condition variables use them), private or process-shared (a
-// word in MAP_SHARED memory is one futex in every process mapping it);
-// the priority-inheritance locks LOCK_PI, LOCK_PI2, TRYLOCK_PI and
-// UNLOCK_PI. WAKE_OP and the requeue-PI pair are not supported (ENOSYS).
-// set_robust_list(2), get_robust_list(2): the list a thread's end walks.
+// (musl's condition variables use them), WAKE_OP (glibc's before 2.25),
+// private or process-shared (a word in MAP_SHARED memory is one futex in
+// every process mapping it); the priority-inheritance locks LOCK_PI,
+// LOCK_PI2, TRYLOCK_PI and UNLOCK_PI. The requeue-PI pair is not
+// supported (ENOSYS). set_robust_list(2), get_robust_list(2): the list a
+// thread's end walks.
 //
 // futex runs without the big lock (SyscallTable::runs_unlocked): a private
-// WAIT, WAKE, their bitset forms, REQUEUE and CMP_REQUEUE keep to the
-// futex buckets' locks (Futex.h) and take the big lock only for a page to
-// bring in; every other operation takes it first.
+// WAIT, WAKE, their bitset forms, REQUEUE, CMP_REQUEUE and WAKE_OP keep to
+// the futex buckets' locks (Futex.h) and take the big lock only for a page
+// to bring in; every other operation takes it first.
 #include "../core/BigLock.h"
 #include "../core/Scheduler.h"
 #include "../mm/AddressSpace.h"
@@ -60,8 +61,8 @@ kstd::ErrorOr<uint64_t> read_timeout(BigLock::Guard& big, uint64_t address)
     return uint64_t(t.tv_sec) * 1000000000 + uint64_t(t.tv_nsec);
 }
 
-constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kLockPi = 6, kUnlockPi = 7, kTrylockPi = 8,
-              kWaitBitset = 9, kWakeBitset = 10, kWaitRequeuePi = 11, kLockPi2 = 13;
+constexpr int kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWakeOp = 5, kLockPi = 6, kUnlockPi = 7,
+              kTrylockPi = 8, kWaitBitset = 9, kWakeBitset = 10, kWaitRequeuePi = 11, kLockPi2 = 13;
 constexpr int kPrivate = 128, kClockRealtime = 256;
 
 // The operations that need no big lock: private keys (the address space
@@ -71,7 +72,7 @@ bool runs_unlocked(int op)
     int cmd = op & ~(kPrivate | kClockRealtime);
     return (op & kPrivate)
            && (cmd == kWait || cmd == kWake || cmd == kWaitBitset || cmd == kWakeBitset || cmd == kRequeue
-               || cmd == kCmpRequeue);
+               || cmd == kCmpRequeue || cmd == kWakeOp);
 }
 
 SysResult futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t uaddr2, uint32_t val3);
@@ -136,6 +137,13 @@ SysResult futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t
             return err(EINVAL);
         return TRY(Futex::requeue(key, wake, move, FutexKey::of(space, uaddr2, shared), cmd == kCmpRequeue, uaddr, val3));
     }
+    case kWakeOp:
+        // The timeout argument carries the second count; Linux takes
+        // both counts as ints (a negative one wakes one, as 0 does).
+        if ((uaddr & 3) || (uaddr2 & 3))
+            return err(EINVAL);
+        return TRY(Futex::wake_op(key, int(val), FutexKey::of(space, uaddr2, shared), uaddr2,
+                                  int(uint32_t(timeout)), val3));
     case kLockPi:
     case kLockPi2:
     case kTrylockPi: {

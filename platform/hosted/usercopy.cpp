@@ -114,3 +114,15 @@ extern "C" long husk_plat_strncpy_from_user(char* dst, const char* user_src, siz
     }
     return long(n);
 }
+
+extern "C" int husk_plat_cmpxchg_user(uint32_t* user_word, uint32_t expected, uint32_t desired, uint32_t* found)
+{
+    if (!plausible(user_word, sizeof *user_word) || (reinterpret_cast<uintptr_t>(user_word) & 3))
+        return -EFAULT;
+    // LOCK CMPXCHG in asm, as raw_copy: a wild word faults here (SIGSEGV
+    // also for a read-only page: it always writes), not in a sanitizer.
+    uint32_t value = expected;
+    GUARDED(asm volatile("lock cmpxchgl %2, %1" : "+a"(value), "+m"(*user_word) : "r"(desired) : "memory"));
+    *found = value;
+    return 0;
+}

@@ -8,6 +8,7 @@
 
 extern "C" long husk_x86_copy(void* dst, const void* src, size_t len);
 extern "C" long husk_x86_strncpy(char* dst, const char* src, size_t max);
+extern "C" long husk_x86_cmpxchg32(uint32_t* word, uint32_t expected, uint32_t desired, uint32_t* found);
 
 namespace {
 bool user_range(const void* p, size_t len)
@@ -42,4 +43,11 @@ extern "C" long husk_plat_strncpy_from_user(char* dst, const char* user_src, siz
     if (n == -kstd::ENAMETOOLONG && max > room)
         return -kstd::EFAULT;
     return n;
+}
+
+extern "C" int husk_plat_cmpxchg_user(uint32_t* user_word, uint32_t expected, uint32_t desired, uint32_t* found)
+{
+    if (!user_range(user_word, sizeof *user_word) || (reinterpret_cast<uintptr_t>(user_word) & 3))
+        return -kstd::EFAULT;
+    return int(husk_x86_cmpxchg32(user_word, expected, desired, found));
 }

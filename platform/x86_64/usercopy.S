@@ -4,7 +4,9 @@
  *
  * long husk_x86_copy(void *dst, const void *src, size_t len)  -> 0 / -EFAULT
  * long husk_x86_strncpy(char *dst, const char *src, size_t max)
- *      -> length, -EFAULT, or -ENAMETOOLONG (36) when no NUL in max bytes */
+ *      -> length, -EFAULT, or -ENAMETOOLONG (36) when no NUL in max bytes
+ * long husk_x86_cmpxchg32(uint32_t *word, uint32_t expected, uint32_t desired,
+ *                         uint32_t *found) -> 0 / -EFAULT */
     .text
 
 /* UACCESS insn: an instruction that touches application memory; a fault
@@ -89,6 +91,18 @@ husk_x86_strncpy:
 8:  movq $-14, %rax
     ret
     .size husk_x86_strncpy, .-husk_x86_strncpy
+
+/* LOCK CMPXCHG writes even when the comparison fails, so a read-only
+ * (copy-on-write) page faults (CR0.WP) and nothing is stored. */
+    .globl husk_x86_cmpxchg32
+    .type husk_x86_cmpxchg32, @function
+husk_x86_cmpxchg32:
+    movl %esi, %eax
+    UACCESS lock cmpxchgl %edx, (%rdi)
+    movl %eax, (%rcx)
+    xorl %eax, %eax
+    ret
+    .size husk_x86_cmpxchg32, .-husk_x86_cmpxchg32
 
     .section .husk_extable, "a"
     .balign 8
