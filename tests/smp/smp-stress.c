@@ -348,7 +348,8 @@ static void test_futex(void)
 /* ---- futex-storm: the futex fast path (no big lock) from many threads --
  * Raw FUTEX_WAIT/WAKE ping-pong pairs (half with the bitset forms), a
  * bounded buffer on a mutex and two condition variables, waits that time
- * out while others wake, requeues, and signals to waiting threads. A lost
+ * out while others wake, requeues, signals to waiting threads, and
+ * WAKE_OP hand-offs and adds. A lost
  * wake-up hangs: a watchdog fails the run after STORM_LIMIT seconds. */
 #define PAIRS 4
 #define PINGS 2000
@@ -512,6 +513,64 @@ static void *signalled_waiter(void *arg)
 }
 #define SIGNALS 200
 
+/* WAKE_OP, as glibc's condition variables before 2.25 used it: a
+ * ping-pong whose hand-off sets the word and wakes the other side in one
+ * call (the kernel's write is what the waiter waits for), and threads
+ * adding to one word, half through WAKE_OP ADD 1 and half in user space
+ * (the kernel's change must be atomic against theirs: the sum exact). */
+#define WAKEOP_PINGS 2000
+#define WAKEOP_ADDERS 4
+#define WAKEOP_ADDS 5000
+static atomic_int wakeop_word, wakeop_other, wakeop_sum;
+static _Atomic long wakeop_handoffs;
+static void *wakeop_pinger(void *arg)
+{
+    int side = (int)(long)arg;
+    for (int n = 0; n < WAKEOP_PINGS; n++) {
+        int v;
+        while ((v = atomic_load(&wakeop_word)) != side) {
+            long r = futex_call(&wakeop_word, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
+            if (r != 0 && errno != EAGAIN && errno != EINTR) {
+                CHECK(0, "FUTEX_WAIT: %s", strerror(errno));
+                return NULL;
+            }
+        }
+        atomic_fetch_add(&wakeop_handoffs, 1);
+        int next = !side;
+        long r = futex_call(&wakeop_other, FUTEX_WAKE_OP_PRIVATE, 1, (const struct timespec *)1, &wakeop_word,
+                            FUTEX_OP(FUTEX_OP_SET, next, FUTEX_OP_CMP_EQ, side));
+        if (r < 0) {
+            CHECK(0, "FUTEX_WAKE_OP: %s", strerror(errno));
+            return NULL;
+        }
+    }
+    return NULL;
+}
+static void *wakeop_adder(void *arg)
+{
+    int in_kernel = (int)(long)arg % 2;
+    for (int n = 0; n < WAKEOP_ADDS; n++) {
+        if (!in_kernel)
+            atomic_fetch_add(&wakeop_sum, 1);
+        else if (futex_call(&wakeop_other, FUTEX_WAKE_OP_PRIVATE, 1, NULL, &wakeop_sum,
+                            FUTEX_OP(FUTEX_OP_ADD, 1, FUTEX_OP_CMP_LT, 0)) < 0) {
+            CHECK(0, "FUTEX_WAKE_OP ADD: %s", strerror(errno));
+            return NULL;
+        }
+    }
+    return NULL;
+}
+static void wakeop_part(void)
+{
+    pthread_t t[2 + WAKEOP_ADDERS];
+    for (long i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, wakeop_pinger, (void *)i);
+    for (long i = 0; i < WAKEOP_ADDERS; i++)
+        pthread_create(&t[2 + i], NULL, wakeop_adder, (void *)i);
+    for (int i = 0; i < 2 + WAKEOP_ADDERS; i++)
+        pthread_join(t[i], NULL);
+}
+
 static void *storm_part(void *arg)
 {
     long part = (long)arg;
@@ -532,6 +591,8 @@ static void *storm_part(void *arg)
     else if (part == 3)
         for (int i = 0; i < REQUEUE_ROUNDS; i++)
             requeue_round();
+    else if (part == 5)
+        wakeop_part();
     else {
         struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART: EINTR */
         sigaction(SIGUSR1, &sa, NULL);
@@ -555,7 +616,7 @@ static void test_futex_storm(void)
     atomic_store(&storm_done, 0);
     pthread_create(&dog, NULL, storm_watchdog, NULL);
     double start = now();
-    run_threads(5, storm_part); /* all parts at once */
+    run_threads(6, storm_part); /* all parts at once */
     atomic_store(&storm_done, 1);
     pthread_join(dog, NULL);
     CHECK(ping_handoffs == (long)PAIRS * 2 * PINGS, "ping-pong hand-offs %ld, want %ld", (long)ping_handoffs,
@@ -567,9 +628,14 @@ static void test_futex_storm(void)
     CHECK(timeouts_early == 0, "%d timed waits ended before their 2 ms", timeouts_early);
     CHECK(sig_handled == SIGNALS && sig_eintr <= SIGNALS && sig_eintr > 0,
           "signals to a futex waiter: %d handled, %d EINTR, want %d handled", sig_handled, sig_eintr, SIGNALS);
+    CHECK(wakeop_handoffs == 2L * WAKEOP_PINGS, "WAKE_OP hand-offs %ld, want %ld", (long)wakeop_handoffs,
+          2L * WAKEOP_PINGS);
+    CHECK(wakeop_sum == WAKEOP_ADDERS * WAKEOP_ADDS, "WAKE_OP and user-space adds: sum %d, want %d", wakeop_sum,
+          WAKEOP_ADDERS * WAKEOP_ADDS);
     printf("smp-stress: futex-storm: %ld hand-offs, %ld items, %d timeouts, %d requeue rounds, %d signals "
-           "(%d EINTR) in %.1f s\n",
-           (long)ping_handoffs, buf_taken, timeouts_ok, REQUEUE_ROUNDS, sig_handled, sig_eintr, now() - start);
+           "(%d EINTR), %ld WAKE_OP hand-offs, WAKE_OP sum %d in %.1f s\n",
+           (long)ping_handoffs, buf_taken, timeouts_ok, REQUEUE_ROUNDS, sig_handled, sig_eintr,
+           (long)wakeop_handoffs, wakeop_sum, now() - start);
 }
 
 /* ---- pipes and sockets: pairs of threads stream checksummed data ------- */
