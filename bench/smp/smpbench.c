@@ -11,7 +11,14 @@
  * pthread mutex and condition variable of their own, HANDOFFS times each
  * pair: every hand-off is futex waits and wakes. Prints mutex_ms and, as
  * its checksum, the hand-offs counted.
- * Usage: smpbench [--quick] [--mutex] [THREADS] */
+ *
+ * --faults: the page-fault-heavy workload instead. One thread per CPU, as
+ * hash, each maps CHUNK bytes of anonymous memory, writes a word into each
+ * page (each first touch a page fault), reads them back and unmaps it,
+ * until together they did TOTAL chunks (what a program's allocator does
+ * growing and shrinking its heap). Prints faults_ms and a checksum of the
+ * words read, the same for any T.
+ * Usage: smpbench [--quick] [--mutex|--faults] [THREADS] */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -19,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #define BLOCK (1u << 20)
@@ -105,6 +113,46 @@ static int mutex_workload(int quick, int cpus)
     return 0;
 }
 
+#define CHUNK (4u << 20)
+static uint64_t chunk_sum[1024];
+
+static void *toucher(void *arg)
+{
+    unsigned me = (unsigned)(uintptr_t)arg;
+    for (unsigned c = me; c < total_blocks; c += nthreads) {
+        unsigned char *p = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return NULL;
+        for (unsigned off = 0; off < CHUNK; off += 4096)
+            *(uint64_t *)(p + off) = (uint64_t)c * CHUNK + off;
+        uint64_t h = 0xcbf29ce484222325ull;
+        for (unsigned off = 0; off < CHUNK; off += 4096)
+            h = (h ^ *(uint64_t *)(p + off)) * 0x100000001b3ull;
+        chunk_sum[c] = h;
+        munmap(p, CHUNK);
+    }
+    return NULL;
+}
+
+static int faults_workload(int quick, int cpus)
+{
+    total_blocks = quick ? 32 : 128;
+    pthread_t t[64];
+    double start = now();
+    for (unsigned i = 0; i < nthreads; i++)
+        pthread_create(&t[i], NULL, toucher, (void *)(uintptr_t)i);
+    for (unsigned i = 0; i < nthreads; i++)
+        pthread_join(t[i], NULL);
+    double s = now() - start;
+    uint64_t sum = 0;
+    for (unsigned c = 0; c < total_blocks; c++)
+        sum = sum * 31 + chunk_sum[c];
+    printf("cpus %d count\nthreads %u count\nfaults_ms %.1f ms\nchecksum %016llx\n", cpus, nthreads, s * 1000,
+           (unsigned long long)sum);
+    fflush(stdout);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int quick = argc > 1 && !strcmp(argv[1], "--quick");
@@ -112,6 +160,9 @@ int main(int argc, char **argv)
         argc--, argv++;
     int mutex = argc > 1 && !strcmp(argv[1], "--mutex");
     if (mutex)
+        argc--, argv++;
+    int faults = argc > 1 && !strcmp(argv[1], "--faults");
+    if (faults)
         argc--, argv++;
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -121,6 +172,8 @@ int main(int argc, char **argv)
     nthreads = argc > 1 ? (unsigned)atoi(argv[1]) : (unsigned)cpus;
     if (nthreads < 1 || nthreads > 64)
         nthreads = 1;
+    if (faults)
+        return faults_workload(quick, cpus);
     total_blocks = quick ? 64 : 512;
     pthread_t t[64];
     double start = now();

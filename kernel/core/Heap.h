@@ -1,5 +1,6 @@
 // The kernel's memory: a page allocator over the platform's RAM regions and
 // a size-class heap (slabs of small objects, whole pages for large ones).
+// Callable on any CPU, with or without the big lock (a spin lock inside).
 #pragma once
 
 #include <husk/platform.h>
@@ -38,7 +39,9 @@ public:
     struct Region;
 
 private:
-    static void* take_pages(size_t count); // as allocate_pages, not zeroed
+    // The lock held: as allocate_pages, not zeroed; as free_pages.
+    static void* take_pages(size_t count);
+    static void release_pages(void* base, size_t count);
     static Region* region_of(const void* ptr);
 };
 

@@ -99,7 +99,8 @@ public:
     Usage usage() const;
     void run_program_began() { m_program_mark = cpu_ns(); }
     void run_program_ended();
-    void count_minor_fault() { ++m_minor_faults; }
+    // By the thread itself, with or without the big lock (others read it).
+    void count_minor_fault() { __atomic_store_n(&m_minor_faults, m_minor_faults + 1, __ATOMIC_RELAXED); }
 
     // CPU-time interval timers are armed for its process: the scheduler
     // brings the thread out of application code at the end of each slice,

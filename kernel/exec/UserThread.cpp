@@ -73,29 +73,50 @@ linux::siginfo info_for(const husk_trap& trap, Process& process, int signal)
     return info;
 }
 
-// Runs the program until something needs the big lock: system calls that
-// run without it (SyscallTable::runs_unlocked) are served here, and the
-// program resumes at once while nothing else waits for the thread (a
-// signal, an exit, CPU-time timers, a call to restart). Called without
-// the big lock; `served`: the last trap was such a call, answered already.
+// Serves a trap without the big lock if it can: a system call that runs
+// without it (SyscallTable::runs_unlocked), or a first touch of private
+// anonymous memory (AddressSpace::fault_unlocked). false: the trap is
+// left to the caller, under the big lock. `restart`: the call's result
+// is a restart errno.
+bool serve_unlocked(Thread& self, Process& process, husk_user_regs& regs, const husk_trap& trap, bool& restart)
+{
+    restart = false;
+    if (trap.kind == HUSK_TRAP_PAGE_FAULT) {
+        if (!process.address_space()->fault_unlocked(trap.address, trap.flags))
+            return false;
+        self.run_program_ended();
+        self.count_minor_fault();
+        return true;
+    }
+    if (trap.kind != HUSK_TRAP_SYSCALL)
+        return false;
+    long nr = husk_user_syscall_nr(&regs);
+    if (!SyscallTable::runs_unlocked(nr))
+        return false;
+    self.run_program_ended();
+    uint64_t args[6];
+    husk_user_syscall_args(&regs, args);
+    self.signals().syscall_nr = nr; // rt_sigreturn clears it
+    long result = SyscallTable::dispatch(nr, args);
+    husk_user_syscall_return(&regs, uint64_t(result));
+    // A restart errno: Signals::deliver acts on it on the way back.
+    restart = result < 0 && kstd::is_restart(int(-result));
+    return true;
+}
+
+// Runs the program until something needs the big lock: what
+// serve_unlocked answers is answered here, and the program resumes at
+// once while nothing else waits for the thread (a signal, an exit,
+// CPU-time timers, a call to restart). Called without the big lock;
+// `served`: the last trap was answered already.
 int run_program(Thread& self, Process& process, husk_user_regs& regs, husk_trap& trap, bool& served)
 {
     served = false;
     for (;;) {
         int ran = husk_plat_user_run(&regs, &trap);
-        if (ran < 0 || trap.kind != HUSK_TRAP_SYSCALL || !BigLock::enabled())
+        bool restart;
+        if (ran < 0 || !BigLock::enabled() || !serve_unlocked(self, process, regs, trap, restart))
             return ran;
-        long nr = husk_user_syscall_nr(&regs);
-        if (!SyscallTable::runs_unlocked(nr))
-            return ran;
-        self.run_program_ended();
-        uint64_t args[6];
-        husk_user_syscall_args(&regs, args);
-        self.signals().syscall_nr = nr; // rt_sigreturn clears it
-        long result = SyscallTable::dispatch(nr, args);
-        husk_user_syscall_return(&regs, uint64_t(result));
-        // A restart errno: Signals::deliver acts on it on the way back.
-        bool restart = result < 0 && kstd::is_restart(int(-result));
         if (restart || self.needs_attention() || self.signal_pending() || self.exit_requested() || process.exiting()
             || process.cpu_timers_armed()) {
             served = true;
@@ -217,7 +238,6 @@ void UserThread::main(void* arg)
             }
             if (fault == AddressSpace::Fault::Resolved) {
                 self->count_minor_fault();
-                process.note_resident(process.address_space()->resident_pages()); // ru_maxrss
                 continue;
             }
             if (fault == AddressSpace::Fault::OutOfMemory) {

@@ -90,6 +90,25 @@ void AddressSpace::set_current_lookup(CurrentLookup lookup) { g_current_lookup =
 
 void AddressSpace::activate() { husk_plat_aspace_activate(m_platform); }
 
+AddressSpace::Change::Change(const AddressSpace& space) : m_space(space)
+{
+    SpinGuard guard(space.m_map_lock); // an unlocked fault under way ends first
+    ++space.m_changes;
+}
+
+AddressSpace::Change::~Change()
+{
+    const_cast<AddressSpace&>(m_space).count_pages();
+    SpinGuard guard(m_space.m_map_lock);
+    --m_space.m_changes;
+}
+
+void AddressSpace::count_pages()
+{
+    __atomic_store_n(&m_pages_mapped, m_pages.size(), __ATOMIC_RELAXED);
+    __atomic_store_n(&m_pages_peak, m_pages.peak(), __ATOMIC_RELAXED);
+}
+
 const AddressSpace::Region* AddressSpace::region_at(uintptr_t address) const
 {
     // Binary search: the regions are sorted and disjoint, and page faults
@@ -119,6 +138,7 @@ AddressSpace::SharedKey AddressSpace::shared_key(uintptr_t address) const
 
 ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
 {
+    Change change(*this);
     kstd::RefPtr<AddressSpace> child = TRY(create());
     for (const Region& r : m_regions) {
         if (!child->m_regions.append(r))
@@ -151,6 +171,7 @@ ErrorOr<kstd::RefPtr<AddressSpace>> AddressSpace::fork()
             return err(kstd::ENOMEM);
     }
     husk_plat_aspace_write_protect(m_platform, ranges.data(), ranges.size());
+    child->count_pages();
     return child;
 }
 
@@ -179,6 +200,7 @@ bool AddressSpace::is_free(uintptr_t start, size_t len) const
 
 ErrorOr<void> AddressSpace::discard(uintptr_t start, size_t len)
 {
+    Change change(*this);
     uintptr_t end = (start + len + kPage - 1) & ~uintptr_t(kPage - 1);
     if (end > start)
         TRY(drop_pages(page_down(start), end));
@@ -364,6 +386,7 @@ void AddressSpace::write_back(Objects& objects)
 
 void AddressSpace::reprotect_object(const SharedMemory& object)
 {
+    Change change(*this);
     for (const Region& r : m_regions) {
         if (r.shared.ptr() != &object || r.private_copy)
             continue;
@@ -401,6 +424,7 @@ ErrorOr<void> AddressSpace::move_pages(uintptr_t from, uintptr_t to, size_t len)
 ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size_t new_len, bool may_move, bool fixed,
                                       uintptr_t new_start)
 {
+    Change change(*this);
     // Linux's checks (mm/mremap.c): the old range lies in one region.
     const Region* found = region_at(old_start);
     if (!found)
@@ -451,6 +475,7 @@ ErrorOr<uintptr_t> AddressSpace::remap(uintptr_t old_start, size_t old_len, size
 
 bool AddressSpace::resident(uintptr_t va) const
 {
+    Change change(*this);
     if (m_pages.get(va / kPage))
         return true;
     const Region* r = region_at(va);
@@ -494,6 +519,7 @@ ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot
 
 ErrorOr<void> AddressSpace::map_fixed(uintptr_t start, size_t len, unsigned prot, Backing backing)
 {
+    Change change(*this);
     uintptr_t end = start + len;
     if (!aligned(start) || !aligned(len) || len == 0 || end < start || start < m_user_lo || end > m_user_hi)
         return err(kstd::EINVAL);
@@ -545,6 +571,7 @@ ErrorOr<uintptr_t> AddressSpace::find_free(size_t len) const
 
 ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
 {
+    Change change(*this);
     len = (len + kPage - 1) & ~(kPage - 1);
     if (!aligned(start) || len == 0 || start + len < start || start + len > m_user_hi)
         return err(kstd::EINVAL);
@@ -556,6 +583,7 @@ ErrorOr<void> AddressSpace::unmap(uintptr_t start, size_t len)
 
 ErrorOr<void> AddressSpace::unmap_object(uintptr_t start, size_t len, const SharedMemory& object)
 {
+    Change change(*this);
     uintptr_t end = start + len < start ? m_user_hi : start + len;
     Objects written;
     for (;;) {
@@ -579,6 +607,7 @@ ErrorOr<void> AddressSpace::unmap_object(uintptr_t start, size_t len, const Shar
 
 void AddressSpace::drop_object_pages(const SharedMemory& object, size_t first)
 {
+    Change change(*this);
     for (const Region& r : m_regions) {
         if (r.shared.ptr() != &object)
             continue;
@@ -594,6 +623,7 @@ void AddressSpace::drop_object_pages(const SharedMemory& object, size_t first)
 
 ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
 {
+    Change change(*this);
     len = (len + kPage - 1) & ~(kPage - 1);
     uintptr_t end = start + len;
     if (!aligned(start) || end < start)
@@ -635,6 +665,7 @@ ErrorOr<void> AddressSpace::protect(uintptr_t start, size_t len, unsigned prot)
 
 AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags)
 {
+    Change change(*this);
     Fault failure;
     const Region* r = region_with_object_page(address, failure);
     if (failure != Fault::Resolved)
@@ -666,8 +697,50 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
     return Fault::Resolved;
 }
 
+bool AddressSpace::fault_unlocked(uintptr_t address, uint32_t flags)
+{
+    // The page first, zeroed outside the map lock: the program's other
+    // threads fault meanwhile. Given back when the fault is not this one's.
+    void* page = Heap::allocate_pages(1);
+    if (!page)
+        return false; // the caches give memory back under the big lock
+    if (!map_fresh_page(address, flags, page)) {
+        Heap::free_pages(page, 1);
+        return false;
+    }
+    return true;
+}
+
+bool AddressSpace::map_fresh_page(uintptr_t address, uint32_t flags, void* page)
+{
+    SpinGuard guard(m_map_lock);
+    if (m_changes)
+        return false;
+    const Region* r = region_at(address);
+    if (!r || r->shared)
+        return false; // a segmentation fault, or an object's page
+    unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
+    if (!(r->prot & needed) && !(needed == HUSK_PROT_READ && r->prot))
+        return false;
+    uintptr_t va = page_down(address), number = va / kPage;
+    // A page in the map is copy-on-write or a forked child's first touch;
+    // a leaf shared with a forked child would be copied, its pages
+    // gaining owners another space counts too.
+    if (m_pages.get(number) || !m_pages.own_without_copy(number))
+        return false;
+    // Fresh, and in a leaf of this map's alone: the region's own rights.
+    // The page table entry is missing (not in the map), so mapping it
+    // replaces nothing and needs no other CPU's TLB flushed.
+    if (!m_pages.own(number) || husk_plat_aspace_map(m_platform, va, page, r->prot) != 0)
+        return false;
+    (void)m_pages.set(number, page);
+    count_pages();
+    return true;
+}
+
 bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)
 {
+    Change change(*this);
     uintptr_t end = start + len;
     if (end < start)
         return false;
@@ -684,6 +757,7 @@ bool AddressSpace::populate(uintptr_t start, size_t len, unsigned needed)
 
 ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t len)
 {
+    Change change(*this);
     auto* src = static_cast<const uint8_t*>(data);
     while (len) {
         Fault failure;
@@ -711,6 +785,7 @@ ErrorOr<void> AddressSpace::write(uintptr_t address, const void* data, size_t le
 
 uintptr_t AddressSpace::brk(uintptr_t requested)
 {
+    Change change(*this);
     if (requested < m_brk_start)
         return m_brk_end;
     uintptr_t old_top = (m_brk_end + kPage - 1) & ~(kPage - 1);

@@ -6,9 +6,19 @@
 // fork() copies it: the child maps the same pages, private ones
 // copy-on-write, shared ones for good (a SharedMemory object holds them:
 // MAP_SHARED anonymous memory, a ramfs file, a System V segment).
+//
+// Locking: everything runs under the big lock but fault_unlocked, which a
+// program's thread runs on any CPU without it, for the commonest fault: a
+// first touch of private anonymous memory. It holds the map lock and
+// changes only the page map and the page tables, never the regions. Every
+// other operation that reads the page map or changes anything is a
+// *change* (Change, below): it stops new unlocked faults for its duration
+// (sleeps included) and waits for one under way, so code under the big
+// lock sees this space as it did on one CPU.
 #pragma once
 
 #include <husk/platform.h>
+#include "../core/SpinLock.h"
 #include "../kstd/ErrorOr.h"
 #include "../kstd/RefPtr.h"
 #include "../kstd/String.h"
@@ -138,6 +148,12 @@ public:
     // SIGBUS, BUS_ADRERR at the address).
     enum class Fault { Resolved, Refused, OutOfMemory, BusError };
     Fault handle_fault(uintptr_t address, uint32_t fault_flags);
+    // The same without the big lock, for a first touch of private
+    // anonymous memory that a free page resolves: true when resolved;
+    // false leaves everything else (rights refused, copy-on-write, file
+    // pages, a shared leaf after fork, no free page, a change under way)
+    // to handle_fault under the big lock.
+    bool fault_unlocked(uintptr_t address, uint32_t fault_flags);
     // Maps every page of [start, start+len) that regions allow (kernel
     // copies into fresh memory go through here; with HUSK_PROT_WRITE
     // needed, copy-on-write pages are copied first); false if some page is
@@ -154,8 +170,11 @@ public:
     uintptr_t brk_end() const { return m_brk_end; }
     uintptr_t brk(uintptr_t requested);
 
-    // Pages mapped in this space (shared ones included).
-    size_t resident_pages() const { return m_pages.size(); }
+    // Pages mapped in this space (shared ones included), and the most there
+    // have been (ru_maxrss). Unlocked faults may be adding to them: a
+    // figure of a moment, as Linux's RSS counters.
+    size_t resident_pages() const { return __atomic_load_n(&m_pages_mapped, __ATOMIC_RELAXED); }
+    size_t peak_resident_pages() const { return __atomic_load_n(&m_pages_peak, __ATOMIC_RELAXED); }
     // Bytes the regions span (/proc/PID/stat's vsize, status's VmSize).
     size_t mapped_bytes() const
     {
@@ -179,6 +198,24 @@ public:
 
 private:
     AddressSpace() = default;
+    // For its scope, no unlocked fault runs: taken by every operation but
+    // the region queries (unlocked faults never change the regions). It
+    // may sleep meanwhile; it nests.
+    class Change {
+    public:
+        explicit Change(const AddressSpace& space);
+        ~Change();
+        Change(const Change&) = delete;
+        Change& operator=(const Change&) = delete;
+
+    private:
+        const AddressSpace& m_space;
+    };
+    // fault_unlocked's part under the map lock: maps `page` (fresh,
+    // zeroed) at the fault's page; false: it is not such a fault.
+    bool map_fresh_page(uintptr_t address, uint32_t flags, void* page);
+    // After the page map changed: the figures resident_pages reads.
+    void count_pages();
     // The region at va, with its object's page for va in memory where this
     // space maps none yet (a file's page is read from the disk first). That
     // read sleeps, and the program's other threads may change this space
@@ -224,6 +261,9 @@ private:
     husk_aspace_t* m_platform { nullptr };
     kstd::Vector<Region> m_regions;            // sorted, disjoint
     PageMap m_pages; // page number -> kernel page
+    mutable SpinLock m_map_lock;      // held by an unlocked fault, or to begin a Change
+    mutable unsigned m_changes { 0 }; // Changes under way (set under m_map_lock)
+    size_t m_pages_mapped { 0 }, m_pages_peak { 0 }; // m_pages' size and peak, readable any time
     uintptr_t m_user_lo { 0 }, m_user_hi { 0 };
     uintptr_t m_brk_start { 0 }, m_brk_end { 0 };
 };

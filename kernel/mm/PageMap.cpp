@@ -16,6 +16,7 @@ PageMap& PageMap::operator=(PageMap&& other)
         clear();
         m_root = other.m_root;
         m_size = other.m_size;
+        m_peak = other.m_peak > m_peak ? other.m_peak : m_peak;
         other.m_root = nullptr;
         other.m_size = 0;
     }
@@ -62,6 +63,18 @@ bool PageMap::shared(uintptr_t number) const
     return page && PageRefs::owners(page) > 1;
 }
 
+bool PageMap::own_without_copy(uintptr_t number) const
+{
+    const uintptr_t* e = leaf_entry(number);
+    if (!e || !*e)
+        return true;
+    // Read as one word: another space sharing the leaf may let go of it
+    // meanwhile (its exit, under the big lock); none can take it up, as
+    // only this map's fork shares it.
+    uintptr_t* leaf = leaf_of(*e);
+    return __atomic_load_n(&Heap::page_word(leaf), __ATOMIC_RELAXED) == 0;
+}
+
 bool PageMap::own(uintptr_t number)
 {
     uintptr_t* e = leaf_entry(number, true);
@@ -101,7 +114,8 @@ bool PageMap::set(uintptr_t number, void* page)
         PageRefs::release(reinterpret_cast<void*>(slot));
     } else {
         ++*e; // the count
-        ++m_size;
+        if (++m_size > m_peak)
+            m_peak = m_size;
     }
     slot = reinterpret_cast<uintptr_t>(page);
     return true;
@@ -209,7 +223,7 @@ kstd::ErrorOr<PageMap> PageMap::share()
         return err(kstd::ENOMEM);
     if (!copy_nodes(copy.m_root, m_root, 3))
         return err(kstd::ENOMEM);
-    copy.m_size = m_size;
+    copy.m_size = copy.m_peak = m_size;
     return copy;
 }
 

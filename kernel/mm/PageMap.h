@@ -27,7 +27,7 @@ public:
     ~PageMap() { clear(); }
     PageMap(const PageMap&) = delete;
     PageMap& operator=(const PageMap&) = delete;
-    PageMap(PageMap&& other) : m_root(other.m_root), m_size(other.m_size)
+    PageMap(PageMap&& other) : m_root(other.m_root), m_size(other.m_size), m_peak(other.m_peak)
     {
         other.m_root = nullptr;
         other.m_size = 0;
@@ -43,6 +43,9 @@ public:
     // shared one, creating a missing one), so that set() there cannot fail;
     // false when out of memory (nothing changed).
     [[nodiscard]] bool own(uintptr_t number);
+    // Whether own(number) would change no other map's pages: the leaf is
+    // missing or this map's alone (no leaf to copy, no page to share).
+    bool own_without_copy(uintptr_t number) const;
     // Puts `page` at `number`, taking over one PageRefs owner of it; the
     // page there before is released. false when out of memory (nothing
     // changed, the caller keeps its owner).
@@ -67,8 +70,9 @@ public:
         });
     }
 
-    // Pages mapped.
+    // Pages mapped, and the most there have been (ru_maxrss).
     size_t size() const { return m_size; }
+    size_t peak() const { return m_peak; }
 
 private:
     // A level-1 entry is the leaf's address with its page count in the low
@@ -109,6 +113,7 @@ private:
 
     uintptr_t* m_root { nullptr }; // level 3: 512 GiB an entry
     size_t m_size { 0 };
+    size_t m_peak { 0 };
 };
 
 } // namespace husk

@@ -5,7 +5,8 @@
 namespace husk {
 
 namespace {
-// Single CPU, kernel code not preemptible: no lock.
+// Under the big lock: unlocked page faults count no page's owners (they
+// map fresh pages into leaves of their own map's alone).
 size_t g_shared_pages;
 } // namespace
 

@@ -167,7 +167,7 @@ Usage Process::usage()
     for (Thread& t : m_signals.threads)
         u += t.usage();
     if (m_address_space)
-        note_resident(m_address_space->resident_pages());
+        note_resident(m_address_space->peak_resident_pages());
     u.max_resident_kib = m_peak_resident_kib;
     return u;
 }
@@ -212,7 +212,7 @@ void Process::become_zombie()
     RecordLocks::release_all(this);
     PosixTimers::release(*this);
     if (m_address_space)
-        note_resident(m_address_space->resident_pages());
+        note_resident(m_address_space->peak_resident_pages());
     for (ExitHook hook : g_exit_hooks)
         if (hook)
             hook(*this);
@@ -280,7 +280,12 @@ void Process::set_executable(kstd::RefPtr<Vnode> v, kstd::String path)
     m_executable_path = kstd::move(path);
 }
 
-void Process::set_address_space(kstd::RefPtr<AddressSpace> as) { m_address_space = kstd::move(as); }
+void Process::set_address_space(kstd::RefPtr<AddressSpace> as)
+{
+    if (m_address_space) // exec: ru_maxrss is the process's, across programs
+        note_resident(m_address_space->peak_resident_pages());
+    m_address_space = kstd::move(as);
+}
 
 Process* Process::find(uint32_t pid)
 {

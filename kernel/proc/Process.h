@@ -152,7 +152,7 @@ public:
     Usage usage();
     const Usage& children_usage() const { return m_children_usage; }
     void add_reaped_child(const Usage& child) { m_children_usage += child; }
-    // Samples the resident memory for the peak (ru_maxrss).
+    // Takes an address space's peak of resident pages into ru_maxrss.
     void note_resident(size_t pages);
 
     // ITIMER_VIRTUAL and ITIMER_PROF (CpuTimers.h): deadlines in the

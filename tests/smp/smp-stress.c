@@ -1,7 +1,7 @@
 /* SMP stress: each mode hammers one kernel path from several threads (or
  * processes) at once and checks a result; run on 2 and 4 vCPUs by
  * tests/smp. Modes: cpus, placement, futex, futex-storm, pipes, sockets,
- * mmap, fork, all. */
+ * mmap, faults, fork, all. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -827,6 +827,123 @@ static void test_mmap(void)
     close(fd);
 }
 
+/* ---- faults: first touches of anonymous memory from every thread ------
+ * (the kernel serves them without its big lock) while another thread
+ * changes the regions (mmap, munmap, mprotect, a split of the shared
+ * region) and forks children that check copy-on-write. Each page holds
+ * its owner's stamp; a page mapped twice, lost, or not zeroed shows. */
+#define FAULT_PAGES 4096 /* 16 MiB shared by the touchers, page i to thread i % n */
+#define FAULT_ROUNDS 24
+#define FAULT_PRIVATE_PAGES 256
+static unsigned char *fault_shared;
+static int fault_touchers;
+static atomic_int fault_done;
+static _Atomic long fault_bad, fault_pages_touched;
+
+static uint64_t stamp(long owner, long round, long page) { return (uint64_t)owner << 48 | (uint64_t)round << 32 | (uint64_t)page; }
+
+static void *fault_toucher(void *arg)
+{
+    long me = (long)arg;
+    /* The shared region: reads of others' pages first touch them too
+     * (zero, or the owner's stamp), writes of one's own. */
+    for (long i = me; i < FAULT_PAGES; i += fault_touchers) {
+        volatile uint64_t *other = (volatile uint64_t *)(fault_shared + ((i + 1) % FAULT_PAGES) * 4096);
+        uint64_t seen = other[1];
+        if (seen != 0 && seen != stamp((i + 1) % fault_touchers, 0, (i + 1) % FAULT_PAGES))
+            atomic_fetch_add(&fault_bad, 1);
+        ((volatile uint64_t *)(fault_shared + i * 4096))[1] = stamp(me, 0, i);
+        atomic_fetch_add(&fault_pages_touched, 1);
+    }
+    /* Private regions of one's own, mapped, filled, checked, unmapped. */
+    for (long round = 1; round <= FAULT_ROUNDS; round++) {
+        size_t len = FAULT_PRIVATE_PAGES * 4096;
+        unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
+            atomic_fetch_add(&fault_bad, 1);
+            continue;
+        }
+        for (long i = 0; i < FAULT_PRIVATE_PAGES; i += 2) /* a read first: a zero page */
+            if (((volatile uint64_t *)(p + i * 4096))[7] != 0)
+                atomic_fetch_add(&fault_bad, 1);
+        for (long i = 0; i < FAULT_PRIVATE_PAGES; i++)
+            ((uint64_t *)(p + i * 4096))[i % 512] = stamp(me, round, i);
+        for (long i = 0; i < FAULT_PRIVATE_PAGES; i++)
+            if (((uint64_t *)(p + i * 4096))[i % 512] != stamp(me, round, i))
+                atomic_fetch_add(&fault_bad, 1);
+        atomic_fetch_add(&fault_pages_touched, FAULT_PRIVATE_PAGES);
+        munmap(p, len);
+    }
+    return NULL;
+}
+
+static void *fault_disturber(void *arg)
+{
+    (void)arg;
+    /* A region written before each fork: the child must see it as it was,
+     * while the parent goes on writing. */
+    uint64_t *frozen = mmap(NULL, 64 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int round = 0;
+    while (!atomic_load(&fault_done)) {
+        round++;
+        void *small = mmap(NULL, 4096 * (1 + round % 7), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (small != MAP_FAILED) {
+            memset(small, round, 4096);
+            mprotect(small, 4096, PROT_READ);
+        }
+        for (int i = 0; i < 64; i++)
+            frozen[i * 512] = (uint64_t)round << 8 | (uint64_t)i;
+        if (round % 8 == 0) {
+            pid_t pid = fork();
+            if (pid == 0) {
+                for (int spin = 0; spin < 3; spin++)
+                    for (int i = 0; i < 64; i++)
+                        if (frozen[i * 512] != ((uint64_t)round << 8 | (uint64_t)i))
+                            _exit(1);
+                _exit(0);
+            }
+            for (int i = 0; i < 64; i++)
+                frozen[i * 512] = ~0ull; /* copy-on-write in the parent */
+            int status;
+            if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                atomic_fetch_add(&fault_bad, 1);
+        }
+        if (small != MAP_FAILED)
+            munmap(small, 4096 * (1 + round % 7));
+    }
+    munmap(frozen, 64 * 4096);
+    return NULL;
+}
+
+static void test_faults(void)
+{
+    fault_touchers = THREADS - 2;
+    fault_shared = mmap(NULL, FAULT_PAGES * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(fault_shared != MAP_FAILED, "mmap: %s", strerror(errno));
+    pthread_t disturber, t[THREADS];
+    pthread_create(&disturber, NULL, fault_disturber, NULL);
+    for (long i = 0; i < fault_touchers; i++)
+        pthread_create(&t[i], NULL, fault_toucher, (void *)i);
+    for (int i = 0; i < fault_touchers; i++)
+        pthread_join(t[i], NULL);
+    atomic_store(&fault_done, 1);
+    pthread_join(disturber, NULL);
+    int wrong = 0;
+    for (long i = 0; i < FAULT_PAGES; i++)
+        if (((uint64_t *)(fault_shared + i * 4096))[1] != stamp(i % fault_touchers, 0, i))
+            wrong++;
+    CHECK(wrong == 0, "%d of %d shared pages lost their owner's stamp", wrong, FAULT_PAGES);
+    CHECK(fault_bad == 0, "%ld pages or children saw wrong contents", (long)fault_bad);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    CHECK(ru.ru_maxrss >= FAULT_PAGES * 4, "ru_maxrss %ld KiB, below the %d KiB touched", ru.ru_maxrss,
+          FAULT_PAGES * 4);
+    printf("smp-stress: faults: %ld pages first-touched by %d threads, %d wrong, %ld bad; maxrss covers them: %s\n",
+           (long)fault_pages_touched, fault_touchers, wrong, (long)fault_bad,
+           ru.ru_maxrss >= FAULT_PAGES * 4 ? "yes" : "no");
+    munmap(fault_shared, FAULT_PAGES * 4096);
+}
+
 /* ---- fork: several threads fork and wait at once ---------------------- */
 #define FORKS 12
 static _Atomic int fork_ok;
@@ -875,6 +992,8 @@ int main(int argc, char **argv)
         test_sockets();
     if (all || !strcmp(mode, "mmap"))
         test_mmap();
+    if (all || !strcmp(mode, "faults"))
+        test_faults();
     if (all || !strcmp(mode, "fork"))
         test_fork();
     printf("smp-stress: %s\n", fails ? "FAILED" : "ok");

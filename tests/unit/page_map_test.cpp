@@ -166,3 +166,32 @@ TEST(PageMap, OwnMakesSetInfallibleAndMovesKeepTheTree)
     }
     EXPECT_EQ(free_pages(), before);
 }
+
+TEST(PageMap, OwnWithoutCopyTellsASharedLeafAndThePeakStays)
+{
+    boot_kernel();
+    size_t before = free_pages();
+    {
+        PageMap map;
+        // No leaf yet, then a leaf of its own: own() would change no other map.
+        EXPECT_TRUE(map.own_without_copy(5));
+        ASSERT_TRUE(map.set(5, page_with(5)));
+        ASSERT_TRUE(map.set(6, page_with(6)));
+        EXPECT_TRUE(map.own_without_copy(7));
+        EXPECT_EQ(map.peak(), 2u);
+        {
+            // A fork's map shares the leaf: owning it now would copy it.
+            auto child = map.share();
+            ASSERT_FALSE(child.is_error());
+            EXPECT_FALSE(map.own_without_copy(7));
+            EXPECT_TRUE(map.own_without_copy(kLeaf + 7)); // another leaf: missing
+            EXPECT_EQ(child.value().peak(), 2u);
+        }
+        // The child let go: the leaf is this map's alone again.
+        EXPECT_TRUE(map.own_without_copy(7));
+        ASSERT_TRUE(map.drop(5, 7));
+        EXPECT_EQ(map.size(), 0u);
+        EXPECT_EQ(map.peak(), 2u); // ru_maxrss: the most there were
+    }
+    EXPECT_EQ(free_pages(), before);
+}
