@@ -52,6 +52,14 @@ int user_fault_in_writable(uint32_t* user_word)
     return fault_in(user_word, sizeof *user_word, HUSK_PROT_WRITE) ? 0 : -kstd::EFAULT;
 }
 
+int user_cmpxchg(uint32_t* user_word, uint32_t expected, uint32_t desired, uint32_t& found)
+{
+    int r = user_cmpxchg_nofault(user_word, expected, desired, found);
+    if (r == -kstd::EFAULT && user_fault_in_writable(user_word) == 0)
+        r = user_cmpxchg_nofault(user_word, expected, desired, found);
+    return r;
+}
+
 int user_copy_out(void* user_dst, const void* src, size_t len)
 {
     int r = husk_plat_copy_to_user(user_dst, src, len);

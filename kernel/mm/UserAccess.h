@@ -30,5 +30,8 @@ int user_cmpxchg_nofault(uint32_t* user_word, uint32_t expected, uint32_t desire
 // (a copy-on-write page is copied): 0, or -EFAULT when no region allows
 // writing there. Under the big lock.
 int user_fault_in_writable(uint32_t* user_word);
+// user_cmpxchg_nofault that brings the page in first when it must (under
+// the big lock): 0 (`found` tells whether it stored), or -EFAULT.
+int user_cmpxchg(uint32_t* user_word, uint32_t expected, uint32_t desired, uint32_t& found);
 
 } // namespace husk

@@ -52,9 +52,17 @@ bool read_word(uintptr_t address, uint32_t& value)
     return user_copy_in(&value, reinterpret_cast<const void*>(address), sizeof value) == 0;
 }
 
-bool write_word(uintptr_t address, uint32_t value)
+// Stores `desired` if the word still holds `expected`. false: a fault;
+// else `changed` says whether another CPU's thread changed it first
+// (`expected` is then what it holds now).
+bool replace_word(uintptr_t address, uint32_t& expected, uint32_t desired, bool& changed)
 {
-    return user_copy_out(reinterpret_cast<void*>(address), &value, sizeof value) == 0;
+    uint32_t found;
+    if (user_cmpxchg(reinterpret_cast<uint32_t*>(address), expected, desired, found) != 0)
+        return false;
+    changed = found != expected;
+    expected = found;
+    return true;
 }
 
 bool thread_exists(uint32_t tid)
@@ -76,24 +84,30 @@ kstd::ErrorOr<long> FutexPi::lock(const FutexKey& key, uintptr_t address, uint64
     uint32_t value;
     if (!read_word(address, value))
         return kstd::err(kstd::EFAULT);
-    uint32_t owner = value & kTidMask;
-    if (owner == me)
-        return kstd::err(kstd::EDEADLK);
     PiWaiter* heir = find(key, PiWaiter::Outcome::OwnerGone);
-    if (heir) {
-        owner = heir->tid; // it owns the lock, its tid not yet in the word
-    } else if (owner == 0) {
-        // Free: ours, with the waiters' bit if others still sleep here.
-        uint32_t taken = (value & kOwnerDied) | me | (first_waiter(key) ? kWaiters : 0);
-        if (!write_word(address, taken))
+    uint32_t owner = 0;
+    for (bool changed = true; changed;) {
+        owner = value & kTidMask;
+        if (owner == me)
+            return kstd::err(kstd::EDEADLK);
+        if (heir) {
+            owner = heir->tid; // it owns the lock, its tid not yet in the word
+        } else if (owner == 0) {
+            // Free: ours, with the waiters' bit if others still sleep here.
+            uint32_t taken = (value & kOwnerDied) | me | (first_waiter(key) ? kWaiters : 0);
+            if (!replace_word(address, value, taken, changed))
+                return kstd::err(kstd::EFAULT);
+            if (!changed)
+                return 0;
+            continue;
+        }
+        // The owner's unlock must come to the kernel now. Linux sets the
+        // bit before it looks for the owner, and leaves it after ESRCH or a
+        // failed try (the next unlock clears it).
+        changed = false;
+        if (!(value & kWaiters) && !replace_word(address, value, value | kWaiters, changed))
             return kstd::err(kstd::EFAULT);
-        return 0;
     }
-    // The owner's unlock must come to the kernel now. Linux sets the bit
-    // before it looks for the owner, and leaves it after ESRCH or a failed
-    // try (the next unlock clears it).
-    if (!(value & kWaiters) && !write_word(address, value | kWaiters))
-        return kstd::err(kstd::EFAULT);
     if (!heir && !thread_exists(owner))
         return kstd::err(kstd::ESRCH);
     if (try_only)
@@ -110,7 +124,9 @@ kstd::ErrorOr<long> FutexPi::lock(const FutexKey& key, uintptr_t address, uint64
     if (w.outcome == PiWaiter::Outcome::OwnerGone) {
         // The owner ended holding it; the new owner writes itself in, as
         // Linux's fixup_pi_owner does, keeping FUTEX_OWNER_DIED.
-        bool ok = read_word(address, value) && write_word(address, (value & kOwnerDied) | me | kWaiters);
+        bool ok = read_word(address, value);
+        for (bool changed = true; ok && changed;)
+            ok = replace_word(address, value, (value & kOwnerDied) | me | kWaiters, changed);
         PiWaiterList::remove(w);
         if (!ok)
             return kstd::err(kstd::EFAULT);
@@ -127,11 +143,13 @@ kstd::ErrorOr<long> FutexPi::unlock(const FutexKey& key, uintptr_t address)
     uint32_t value;
     if (!read_word(address, value))
         return kstd::err(kstd::EFAULT);
-    if ((value & kTidMask) != me)
-        return kstd::err(kstd::EPERM);
     PiWaiter* next = first_waiter(key);
-    if (!write_word(address, next ? (next->tid | kWaiters) : 0))
-        return kstd::err(kstd::EFAULT);
+    for (bool changed = true; changed;) {
+        if ((value & kTidMask) != me)
+            return kstd::err(kstd::EPERM);
+        if (!replace_word(address, value, next ? (next->tid | kWaiters) : 0, changed))
+            return kstd::err(kstd::EFAULT);
+    }
     if (next)
         hand_over(*next, PiWaiter::Outcome::Granted);
     return 0;

@@ -7,9 +7,11 @@
 // waiters are served in order and nobody's priority changes. The waiters
 // have a list of their own, apart from Futex's.
 //
-// Kernel code runs until it blocks and no program code runs meanwhile
-// (one CPU), so reading and then writing the word is as atomic as Linux's
-// cmpxchg.
+// The kernel's side runs under the big lock, but the program's threads on
+// other CPUs change the word meanwhile (their uncontended lock and unlock
+// are a cmpxchg in user space): every change the kernel makes is a
+// compare-and-exchange of the value it decided on, tried again from the
+// new value when it lost the race, as Linux's futex_lock_pi_atomic.
 #pragma once
 
 #include "../kstd/ErrorOr.h"

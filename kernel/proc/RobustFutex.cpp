@@ -39,9 +39,19 @@ bool handle_death(uintptr_t address, uint32_t tid, bool pi, bool pending)
     if (!wake && owner != tid)
         return true;
     if (!wake) {
-        uint32_t died = (value & FutexPi::kWaiters) | FutexPi::kOwnerDied;
-        if (user_copy_out(reinterpret_cast<void*>(address), &died, sizeof died) != 0)
-            return false;
+        // A waiter on another CPU may set FUTEX_WAITERS meanwhile (in user
+        // space): a compare-and-exchange from the value read, again with
+        // what changed, as Linux's.
+        for (;;) {
+            uint32_t died = (value & FutexPi::kWaiters) | FutexPi::kOwnerDied, found;
+            if (user_cmpxchg(reinterpret_cast<uint32_t*>(address), value, died, found) != 0)
+                return false;
+            if (found == value)
+                break;
+            value = found;
+            if ((value & FutexPi::kTidMask) != tid)
+                return true; // no longer its lock
+        }
         // A PI lock's waiter is handed the lock by FutexPi::owner_gone.
         wake = !pi && (value & FutexPi::kWaiters);
     }

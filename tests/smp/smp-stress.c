@@ -571,6 +571,40 @@ static void wakeop_part(void)
         pthread_join(t[i], NULL);
 }
 
+/* Priority-inheritance mutexes: their uncontended lock and unlock are a
+ * cmpxchg in user space, racing the kernel's changes of the word (waiters'
+ * bit, hand-over) from other CPUs; a lost change is a lost wake-up (the
+ * watchdog) or two owners at once (the count). */
+#define PI_THREADS 4
+#define PI_ROUNDS 3000
+static pthread_mutex_t pi_lock;
+static long pi_count;
+static atomic_int pi_inside;
+static _Atomic int pi_overlaps;
+static void *pi_worker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < PI_ROUNDS; i++) {
+        pthread_mutex_lock(&pi_lock);
+        if (atomic_fetch_add(&pi_inside, 1) != 0)
+            atomic_fetch_add(&pi_overlaps, 1);
+        pi_count++;
+        for (volatile int spin = 0; spin < (i % 7) * 20; spin++) {
+        }
+        atomic_fetch_sub(&pi_inside, 1);
+        pthread_mutex_unlock(&pi_lock);
+    }
+    return NULL;
+}
+static void pi_part(void)
+{
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT);
+    pthread_mutex_init(&pi_lock, &attr);
+    run_threads(PI_THREADS, pi_worker);
+}
+
 static void *storm_part(void *arg)
 {
     long part = (long)arg;
@@ -593,6 +627,8 @@ static void *storm_part(void *arg)
             requeue_round();
     else if (part == 5)
         wakeop_part();
+    else if (part == 6)
+        pi_part();
     else {
         struct sigaction sa = { .sa_handler = on_usr1 }; /* no SA_RESTART: EINTR */
         sigaction(SIGUSR1, &sa, NULL);
@@ -616,7 +652,7 @@ static void test_futex_storm(void)
     atomic_store(&storm_done, 0);
     pthread_create(&dog, NULL, storm_watchdog, NULL);
     double start = now();
-    run_threads(6, storm_part); /* all parts at once */
+    run_threads(7, storm_part); /* all parts at once */
     atomic_store(&storm_done, 1);
     pthread_join(dog, NULL);
     CHECK(ping_handoffs == (long)PAIRS * 2 * PINGS, "ping-pong hand-offs %ld, want %ld", (long)ping_handoffs,
@@ -632,10 +668,13 @@ static void test_futex_storm(void)
           2L * WAKEOP_PINGS);
     CHECK(wakeop_sum == WAKEOP_ADDERS * WAKEOP_ADDS, "WAKE_OP and user-space adds: sum %d, want %d", wakeop_sum,
           WAKEOP_ADDERS * WAKEOP_ADDS);
+    CHECK(pi_count == (long)PI_THREADS * PI_ROUNDS && pi_overlaps == 0,
+          "PI mutex: count %ld, want %ld; %d times two threads held it", pi_count, (long)PI_THREADS * PI_ROUNDS,
+          pi_overlaps);
     printf("smp-stress: futex-storm: %ld hand-offs, %ld items, %d timeouts, %d requeue rounds, %d signals "
-           "(%d EINTR), %ld WAKE_OP hand-offs, WAKE_OP sum %d in %.1f s\n",
+           "(%d EINTR), %ld WAKE_OP hand-offs, WAKE_OP sum %d, PI mutex count %ld in %.1f s\n",
            (long)ping_handoffs, buf_taken, timeouts_ok, REQUEUE_ROUNDS, sig_handled, sig_eintr,
-           (long)wakeop_handoffs, wakeop_sum, now() - start);
+           (long)wakeop_handoffs, wakeop_sum, pi_count, now() - start);
 }
 
 /* ---- pipes and sockets: pairs of threads stream checksummed data ------- */
