@@ -127,13 +127,16 @@ SysResult futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t
     case kWakeBitset:
         if (cmd == kWakeBitset && val3 == 0)
             return err(EINVAL);
-        return Futex::wake(key, int(val > 0x7fffffff ? 0x7fffffff : val), cmd == kWake ? Futex::kAnyBit : val3);
+        // Linux takes the count as an int and wakes one before it
+        // compares: 0 and negative counts (UINT_MAX is -1) wake one.
+        return Futex::wake(key, int(val) > 0 ? int(val) : 1, cmd == kWake ? Futex::kAnyBit : val3);
     case kRequeue:
     case kCmpRequeue: {
-        // The timeout argument carries the number to move.
-        int wake = int(val > 0x7fffffff ? 0x7fffffff : val);
-        int move = int(timeout > 0x7fffffff ? 0x7fffffff : timeout);
-        if ((uaddr2 & 3) || (uaddr & 3))
+        // The timeout argument carries the number to move; both counts
+        // are ints, and a negative one is EINVAL (Linux's futex_requeue).
+        int wake = int(val);
+        int move = int(uint32_t(timeout));
+        if (wake < 0 || move < 0 || (uaddr2 & 3) || (uaddr & 3))
             return err(EINVAL);
         return TRY(Futex::requeue(key, wake, move, FutexKey::of(space, uaddr2, shared), cmd == kCmpRequeue, uaddr, val3));
     }
