@@ -266,6 +266,20 @@ void Scheduler::nudge(Thread& t)
         husk_plat_cpu_kick(t.m_cpu); // out of its program, to see what changed
 }
 
+uint64_t Scheduler::cpu_ns_of(const Thread& t)
+{
+    auto running_now = [&] {
+        uint64_t n = t.m_ran_ns;
+        if (t.m_state == Thread::State::Running)
+            n += husk_plat_clock_monotonic() - t.m_running_since;
+        return n;
+    };
+    if (state().cpu_count == 1 || s_lock.held_here())
+        return running_now();
+    SpinGuard guard(s_lock); // its switch sets both fields and the state
+    return running_now();
+}
+
 size_t Scheduler::thread_count() { return Thread::s_live - state().other_idles; }
 
 Scheduler::CpuTimes Scheduler::cpu_times(unsigned cpu)

@@ -33,6 +33,10 @@ public:
     // A thread running on another CPU gets an interrupt there (it leaves
     // its program to look at a signal, an exit, ...).
     static void nudge(Thread& thread);
+    // The CPU time `thread` has run, its slice running now on any CPU
+    // included (a process's CPU clock read while its threads compute on
+    // other CPUs).
+    static uint64_t cpu_ns_of(const Thread& thread);
     // Lets every other thread ready on this CPU run once before the caller
     // continues.
     static void yield();

@@ -79,10 +79,9 @@ void Thread::request_attention()
 
 uint64_t Thread::cpu_ns() const
 {
-    uint64_t n = m_ran_ns;
-    if (Scheduler::current() == this)
-        n += husk_plat_clock_monotonic() - m_running_since;
-    return n;
+    if (Scheduler::current() != this)
+        return Scheduler::cpu_ns_of(*this);
+    return m_ran_ns + (husk_plat_clock_monotonic() - m_running_since);
 }
 
 void Thread::run_program_ended()

@@ -39,6 +39,10 @@ function(husk_proc_tests group)
       set_tests_properties(proc.host.${libc}.${t} PROPERTIES TIMEOUT 150)
       add_test(NAME proc.qemu.${libc}.${t} COMMAND ${run} $<TARGET_FILE:husk_cli> ${tree} ${t} qemu)
       set_tests_properties(proc.qemu.${libc}.${t} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+      # The same on two vCPUs: processes, threads, signals and timers
+      # spread over CPUs must give Linux's outputs too.
+      add_test(NAME proc.qemu.c2.${libc}.${t} COMMAND ${run} $<TARGET_FILE:husk_cli> ${tree} ${t} qemu 2)
+      set_tests_properties(proc.qemu.c2.${libc}.${t} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
     endforeach()
   endforeach()
 endfunction()
