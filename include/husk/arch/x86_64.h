@@ -232,13 +232,17 @@ static inline void husk_arch_sigframe_restore(const struct husk_arch_sigframe *f
     r->rflags = (r->rflags & ~fix) | (sc->eflags & fix);
 }
 
-/* The registers a crash report shows, in order: fills up to max names and
- * values and returns how many there are. */
+/* The registers a crash report shows, in order (the general ones, rip,
+ * rflags, and the FS and GS bases: a thread pointer's), as Linux's
+ * show_regs: fills up to max names and values and returns how many there
+ * are. */
 static inline size_t husk_user_regs_report(const struct husk_user_regs *r, const char **names, uint64_t *values,
                                            size_t max)
 {
-    const char *const n[] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp" };
-    const uint64_t v[] = { r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp, r->rsp };
+    const char *const n[] = { "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8 ", "r9 ", "r10", "r11",
+                              "r12", "r13", "r14", "r15", "rip", "flg", "fs ", "gs " };
+    const uint64_t v[] = { r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp, r->rsp, r->r8, r->r9, r->r10,
+                           r->r11, r->r12, r->r13, r->r14, r->r15, r->rip, r->rflags, r->fs_base, r->gs_base };
     size_t count = sizeof v / sizeof v[0];
     for (size_t i = 0; i < count && i < max; ++i) {
         names[i] = n[i];
