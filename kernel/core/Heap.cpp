@@ -41,10 +41,11 @@ Heap::Region g_regions_storage[kMaxRegions];
 size_t g_region_count;
 FreeSlot* g_free_slots[kClassCount];
 HeapStats g_stats;
-// Guards the free lists, the page tags and counts, and the statistics:
-// page faults of anonymous memory allocate without the big lock. A leaf:
-// nothing is taken while it is held. The frame table's words
-// (page_word) are their pages' holders' to guard.
+// Guards the free lists, the page tags and counts, and the statistics
+// once other CPUs run (SmpSpinGuard): page faults of anonymous memory
+// allocate without the big lock. A leaf: nothing is taken while it is
+// held. The frame table's words (page_word) are their pages' holders' to
+// guard.
 SpinLock g_lock;
 
 } // namespace
@@ -100,7 +101,7 @@ void* Heap::allocate_pages(size_t count)
 {
     void* mem;
     {
-        SpinGuard guard(g_lock);
+        SmpSpinGuard guard(g_lock);
         mem = take_pages(count);
     }
     if (mem)
@@ -146,7 +147,7 @@ void* Heap::take_pages(size_t count)
 
 void Heap::free_pages(void* base, size_t count)
 {
-    SpinGuard guard(g_lock);
+    SmpSpinGuard guard(g_lock);
     release_pages(base, count);
 }
 
@@ -182,7 +183,7 @@ void* Heap::allocate(size_t size)
 {
     if (size == 0)
         size = 1;
-    SpinGuard guard(g_lock);
+    SmpSpinGuard guard(g_lock);
     for (size_t c = 0; c < kClassCount; ++c) {
         if (size > kClassSizes[c])
             continue;
@@ -229,7 +230,7 @@ void Heap::free(void* ptr)
 {
     if (!ptr)
         return;
-    SpinGuard guard(g_lock);
+    SmpSpinGuard guard(g_lock);
     Region* r = region_of(ptr);
     if (!r)
         panic("kfree: %p is not kernel memory", ptr);
@@ -258,7 +259,7 @@ void Heap::free(void* ptr)
 
 HeapStats Heap::stats()
 {
-    SpinGuard guard(g_lock);
+    SmpSpinGuard guard(g_lock);
     return g_stats;
 }
 

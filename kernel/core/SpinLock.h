@@ -7,6 +7,7 @@
 #pragma once
 
 #include <husk/platform.h>
+#include "BigLock.h"
 
 namespace husk {
 
@@ -34,6 +35,31 @@ public:
 private:
     SpinLock& m_lock;
     unsigned long m_irq;
+};
+
+// Holds a SpinLock for a scope once other CPUs run (BigLock::enabled), for
+// locks that only other CPUs need keeping out (the heap's, an address
+// space's map lock): with one CPU kernel code runs alone and no interrupt
+// handler takes them, so their cost (hot paths: every allocation, every
+// page fault) is left out there.
+class SmpSpinGuard {
+public:
+    explicit SmpSpinGuard(SpinLock& lock) : m_lock(BigLock::enabled() ? &lock : nullptr)
+    {
+        if (m_lock)
+            m_irq = m_lock->lock();
+    }
+    ~SmpSpinGuard()
+    {
+        if (m_lock)
+            m_lock->unlock(m_irq);
+    }
+    SmpSpinGuard(const SmpSpinGuard&) = delete;
+    SmpSpinGuard& operator=(const SmpSpinGuard&) = delete;
+
+private:
+    SpinLock* m_lock;
+    unsigned long m_irq { 0 };
 };
 
 } // namespace husk

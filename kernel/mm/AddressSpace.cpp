@@ -92,14 +92,14 @@ void AddressSpace::activate() { husk_plat_aspace_activate(m_platform); }
 
 AddressSpace::Change::Change(const AddressSpace& space) : m_space(space)
 {
-    SpinGuard guard(space.m_map_lock); // an unlocked fault under way ends first
+    SmpSpinGuard guard(space.m_map_lock); // an unlocked fault under way ends first
     ++space.m_changes;
 }
 
 AddressSpace::Change::~Change()
 {
     const_cast<AddressSpace&>(m_space).count_pages();
-    SpinGuard guard(m_space.m_map_lock);
+    SmpSpinGuard guard(m_space.m_map_lock);
     --m_space.m_changes;
 }
 
