@@ -268,13 +268,16 @@ void Scheduler::nudge(Thread& t)
 
 uint64_t Scheduler::cpu_ns_of(const Thread& t)
 {
+    bool mine = &t == current(); // running here, whatever its state says on its way out
     auto running_now = [&] {
         uint64_t n = t.m_ran_ns;
-        if (t.m_state == Thread::State::Running)
+        if (mine || t.m_state == Thread::State::Running)
             n += husk_plat_clock_monotonic() - t.m_running_since;
         return n;
     };
-    if (state().cpu_count == 1 || s_lock.held_here())
+    // Its fields change only at its switches: this CPU's thread, and one
+    // CPU, need no lock.
+    if (mine || state().cpu_count == 1 || s_lock.held_here())
         return running_now();
     SpinGuard guard(s_lock); // its switch sets both fields and the state
     return running_now();

@@ -77,12 +77,7 @@ void Thread::request_attention()
     Scheduler::nudge(*this);
 }
 
-uint64_t Thread::cpu_ns() const
-{
-    if (Scheduler::current() != this)
-        return Scheduler::cpu_ns_of(*this);
-    return m_ran_ns + (husk_plat_clock_monotonic() - m_running_since);
-}
+uint64_t Thread::cpu_ns() const { return Scheduler::cpu_ns_of(*this); }
 
 void Thread::run_program_ended()
 {

@@ -29,6 +29,13 @@ bool tracked_shared(const AddressSpace::Region& r)
     return r.shared && !r.private_copy && r.shared->tracks_writes();
 }
 unsigned read_only(unsigned prot) { return prot & ~HUSK_PROT_WRITE; }
+// Whether region r's rights allow a fault's access (x86 reads what it may
+// write or execute: any right allows a read).
+bool access_allowed(const AddressSpace::Region& r, uint32_t flags)
+{
+    unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
+    return (r.prot & needed) || (needed == HUSK_PROT_READ && r.prot);
+}
 } // namespace
 
 AddressSpace::Region AddressSpace::Region::piece(uintptr_t from, uintptr_t to, unsigned rights) const
@@ -672,9 +679,7 @@ AddressSpace::Fault AddressSpace::handle_fault(uintptr_t address, uint32_t flags
         return failure;
     if (!r)
         return Fault::Refused;
-    unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
-    bool allowed = (r->prot & needed) || (needed == HUSK_PROT_READ && r->prot);
-    if (!allowed)
+    if (!access_allowed(*r, flags))
         return Fault::Refused;
     uintptr_t va = page_down(address);
     void* page = m_pages.get(va / kPage);
@@ -719,8 +724,7 @@ bool AddressSpace::map_fresh_page(uintptr_t address, uint32_t flags, void* page)
     const Region* r = region_at(address);
     if (!r || r->shared)
         return false; // a segmentation fault, or an object's page
-    unsigned needed = (flags & HUSK_FAULT_EXEC) ? HUSK_PROT_EXEC : (flags & HUSK_FAULT_WRITE) ? HUSK_PROT_WRITE : HUSK_PROT_READ;
-    if (!(r->prot & needed) && !(needed == HUSK_PROT_READ && r->prot))
+    if (!access_allowed(*r, flags))
         return false;
     uintptr_t va = page_down(address), number = va / kPage;
     // A page in the map is copy-on-write or a forked child's first touch;

@@ -91,13 +91,14 @@ void wake_waiter(Waiter& w)
     w.queue.wake_one();
 }
 
-// Wakes waiters of `key` in `b` (its lock held) as Linux's wake-op counts:
-// at least one, when there is one, whatever `count` says.
-long wake_at_least_one(Bucket& b, const FutexKey& key, int count)
+// Wakes waiters of `key` in `b` (its lock held) whose bitset meets
+// `bitset`, as Linux counts: one before it compares, so a count of 0 or
+// below wakes one too.
+long wake_locked(Bucket& b, const FutexKey& key, int count, uint32_t bitset)
 {
     long woken = 0;
     for (Waiter& w : b.waiters) {
-        if (w.key == key) {
+        if (w.key == key && (w.bitset & bitset)) {
             wake_waiter(w);
             if (++woken >= count)
                 break;
@@ -167,18 +168,9 @@ kstd::ErrorOr<long> Futex::wait(const FutexKey& key, uintptr_t address, uint32_t
 
 long Futex::wake(const FutexKey& key, int count, uint32_t bitset)
 {
-    long woken = 0;
     Bucket& b = bucket_of(key);
     SpinGuard guard(b.lock);
-    for (Waiter& w : b.waiters) {
-        if (woken >= count)
-            break;
-        if (w.key == key && (w.bitset & bitset)) {
-            wake_waiter(w);
-            ++woken;
-        }
-    }
-    return woken;
+    return wake_locked(b, key, count, bitset);
 }
 
 kstd::ErrorOr<long> Futex::requeue(const FutexKey& key, int count, int move, const FutexKey& target, bool compare,
@@ -249,9 +241,9 @@ kstd::ErrorOr<long> Futex::wake_op(const FutexKey& key, int count, const FutexKe
         locks.unlock();
         return kstd::err(kstd::ENOSYS);
     }
-    long woken = wake_at_least_one(first, key, count);
+    long woken = wake_locked(first, key, count, kAnyBit);
     if (op.holds(old))
-        woken += wake_at_least_one(second, key2, count2);
+        woken += wake_locked(second, key2, count2, kAnyBit);
     locks.unlock();
     return woken;
 }

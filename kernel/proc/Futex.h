@@ -32,8 +32,8 @@ public:
     // its deadline came too (Linux's rule: the wake is never lost).
     static kstd::ErrorOr<long> wait(const FutexKey& key, uintptr_t address, uint32_t expected, uint64_t deadline,
                                     uint32_t bitset);
-    // Wakes up to `count` waiters of the word whose bitsets meet `bitset`;
-    // returns how many.
+    // Wakes up to `count` waiters of the word whose bitsets meet `bitset`
+    // (as on Linux, a count below 1 wakes one); returns how many.
     static long wake(const FutexKey& key, int count, uint32_t bitset);
     // Wakes up to `count` waiters of the word, then moves up to `move`
     // others to wait on `target` instead; returns how many were woken and

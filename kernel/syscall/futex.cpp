@@ -127,9 +127,8 @@ SysResult futex(uint64_t uaddr, int op, uint32_t val, uint64_t timeout, uint64_t
     case kWakeBitset:
         if (cmd == kWakeBitset && val3 == 0)
             return err(EINVAL);
-        // Linux takes the count as an int and wakes one before it
-        // compares: 0 and negative counts (UINT_MAX is -1) wake one.
-        return Futex::wake(key, int(val) > 0 ? int(val) : 1, cmd == kWake ? Futex::kAnyBit : val3);
+        // An int to Linux: 0 and negative counts (UINT_MAX is -1) wake one.
+        return Futex::wake(key, int(val), cmd == kWake ? Futex::kAnyBit : val3);
     case kRequeue:
     case kCmpRequeue: {
         // The timeout argument carries the number to move; both counts
